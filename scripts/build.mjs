@@ -1,0 +1,58 @@
+// Bundles every runtime target with esbuild: the extension host (node, cjs, `vscode` external),
+// the CLI (node), the webview (browser, iife), the real-VS-Code test entry and the benchmark.
+// Type-checking is separate (`npm run typecheck`): esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  external: ['vscode'],
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+];
+
+const optionalTargets = [
+  ['src/extension/layoutWorker.ts', { ...nodeCommon, entryPoints: ['src/extension/layoutWorker.ts'], outfile: 'dist/layoutWorker.js' }],
+  ['bench/bench.ts', { ...nodeCommon, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }],
+  ['webview/main.ts', {
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', absWorkingDir: root,
+    sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
+    loader: { '.ttf': 'file' },
+  }],
+];
+for (const [entry, options] of optionalTargets) if (existsSync(join(root, entry))) targets.push(options);
+
+// Real-VS-Code tests: the run() entry plus every *.test.ts, one file each, so mocha can load them.
+if (!production && existsSync(join(root, 'test/vscode/index.ts'))) {
+  const entries = readdirSync(join(root, 'test/vscode'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `test/vscode/${file}`);
+  targets.push({ ...nodeCommon, entryPoints: entries, outdir: 'dist/test/vscode', outbase: 'test/vscode', external: ['vscode', 'mocha'] });
+}
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+mkdirSync(join(root, 'dist'), { recursive: true });
+if (watch) {
+  for (const options of targets) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(targets.map((options) => esbuild.build(options)));
+}

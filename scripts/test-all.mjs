@@ -1,0 +1,75 @@
+// `npm test`: every check the project has, in order, totalled into one final line
+// `N passed, N failed` (what CI reads). Each suite reports its own counts; a step that is not a
+// test suite (type-check, lint, build) counts as one check. A later step still runs when an
+// earlier one fails, so one run shows everything that is broken — except that nothing runs on a
+// failed build, which the rest depends on.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+const only = process.argv.slice(2);
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function check(name, command, args) {
+  if (only.length > 0 && !only.includes(name)) return true;
+  console.log(`\n== ${name} ==`);
+  const ok = run(command, args);
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(`${name} failed`);
+  }
+  return ok;
+}
+
+function suite(name, command, args, countsFile) {
+  if (only.length > 0 && !only.includes(name)) return;
+  console.log(`\n== ${name} ==`);
+  rmSync(countsFile, { force: true });
+  const ok = run(command, args, { MLTM_COUNTS_FILE: countsFile, MLTM_TEST_RESULTS: countsFile });
+  if (!existsSync(countsFile)) {
+    failed++;
+    failures.push(`${name}: the suite did not complete`);
+    return;
+  }
+  const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+  passed += counts.passed;
+  failed += counts.failed;
+  for (const f of counts.failures ?? []) failures.push(`${name}: ${f.title}: ${f.message.split('\n')[0]}`);
+  if (!ok && counts.failed === 0) {
+    failed++;
+    failures.push(`${name}: exited with an error`);
+  }
+}
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (existsSync(join(root, 'webview/main.ts'))) check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+check('lint', npx, ['eslint', '.', '--max-warnings', '0']);
+const built = check('build', process.execPath, ['scripts/build.mjs']);
+if (built) {
+  suite('unit', npx, ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')], join(resultsDir, 'unit.json'));
+  if (existsSync(join(root, 'scripts/webview/run-tests.mjs'))) suite('webview', process.execPath, ['scripts/webview/run-tests.mjs'], join(resultsDir, 'webview.json'));
+  if (existsSync(join(root, 'scripts/vscode/run-tests.mjs'))) suite('vscode', process.execPath, ['scripts/vscode/run-tests.mjs'], join(resultsDir, 'vscode.json'));
+} else {
+  failures.push('build failed: the test suites did not run');
+}
+
+if (failures.length > 0) {
+  console.log('\nFailures:');
+  for (const f of failures) console.log(`  - ${f}`);
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || !built ? 1 : 0;

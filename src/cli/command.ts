@@ -1,0 +1,28 @@
+/**
+ * The shape every CLI subcommand has, so new ones slot into the table in `main.ts` with their
+ * own options, usage and help, and share one argument parser and one error wrapper.
+ */
+import type { CliIo } from './io';
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly default?: string | boolean;
+  readonly multiple?: boolean;
+  readonly description: string;
+}
+
+export interface CommandContext {
+  readonly positionals: readonly string[];
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly io: CliIo;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Returns the exit code (see `EXIT`). */
+  run(context: CommandContext): number | Promise<number>;
+}

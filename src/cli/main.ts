@@ -1,0 +1,93 @@
+/**
+ * The `mltm` command line: one table of subcommands sharing an argument parser, help text and
+ * an error wrapper that turns any unexpected failure into a message and exit code 2, never a
+ * stack trace for a user's mistake.
+ */
+import { parseArgs } from 'node:util';
+import type { Command } from './command';
+import { EXIT, type CliIo } from './io';
+import { validateCommand } from './commands/validate';
+import { version } from '../../package.json';
+
+/** Every subcommand, in the order `mltm --help` lists them. */
+export const COMMANDS: readonly Command[] = [validateCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `mltm ${version} — threat modeling for ML pipelines as code`,
+    '',
+    'Usage: mltm <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `mltm <command> --help` for a command\'s options.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  const lines = [`${command.summary}.`, '', `Usage: ${command.usage}`, '', 'Options:'];
+  for (const [name, spec] of Object.entries(command.options)) {
+    const flag = `--${name}${spec.type === 'string' ? ' <value>' : ''}`;
+    lines.push(`  ${flag.padEnd(24)} ${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${String(spec.default)})` : ''}`);
+  }
+  lines.push(`  ${'--help'.padEnd(24)} show this help`, '');
+  return lines.join('\n');
+}
+
+/** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`mltm: unknown command \`${name}\`.\n\n${help()}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(command));
+    return EXIT.ok;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        Object.entries(command.options).map(([key, spec]) => [key, { type: spec.type, ...(spec.short && { short: spec.short }), ...(spec.multiple && { multiple: true }), ...(spec.default !== undefined && { default: spec.default }) }]),
+      ) as Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never,
+    });
+  } catch (error) {
+    io.stderr(`mltm ${command.name}: ${error instanceof Error ? error.message : String(error)}\nUsage: ${command.usage}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run({ positionals: parsed.positionals, values: parsed.values as CommandContextValues, io });
+  } catch (error) {
+    io.stderr(`mltm ${command.name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this with the input that caused it.\n`);
+    return EXIT.usage;
+  }
+}
+
+type CommandContextValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Entry of the `mltm` binary (`bin/mltm.js`): runs with the process's arguments and streams. */
+export function main(): void {
+  void runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,299 @@
+/**
+ * Reading a YAML file the user wrote, defensively: bytes → text (UTF-8 only), guards against
+ * hostile or broken input (size, merge-conflict markers, nesting depth, alias bombs), then the
+ * `yaml` library's CST-preserving parse, then one walk that yields both the plain value (for
+ * schema validation) and a source map from JSON pointer to the offsets of every key and value.
+ *
+ * Shared by the pipeline model, the threat register and rule packs, so every file mltm reads
+ * meets the same standard: a clear, located problem, never a crash or a hang.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { problem, type Problem, type SourceRange } from '../problems';
+
+/** Limits that keep parsing bounded in time and memory whatever the input. */
+export interface ReadLimits {
+  /** Largest text accepted, in UTF-16 code units. */
+  readonly maxLength: number;
+  /** Deepest nesting of collections accepted. */
+  readonly maxDepth: number;
+  /** Most value nodes produced by expanding aliases, relative to the text (billion-laughs guard). */
+  readonly maxExpandedNodes: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxLength: 5 * 1024 * 1024,
+  maxDepth: 64,
+  maxExpandedNodes: 2_000_000,
+};
+
+/** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
+export interface SourceEntry {
+  readonly key?: SourceRange;
+  readonly value: SourceRange;
+}
+
+/** JSON pointer (RFC 6901, e.g. `/components/scorer/controls/0`) → source ranges. */
+export type SourceMap = ReadonlyMap<string, SourceEntry>;
+
+export interface ReadResult {
+  readonly text: string;
+  /** The plain value, when the text parsed (even with recoverable problems). */
+  readonly value?: unknown;
+  readonly sourceMap: SourceMap;
+  /** The parsed document (comments, order, ranges) for writers that must preserve them. */
+  readonly document?: Document.Parsed;
+  readonly problems: Problem[];
+}
+
+const EMPTY_MAP: SourceMap = new Map();
+
+/**
+ * Decodes bytes as UTF-8, refusing anything else with a located problem. A leading BOM is
+ * dropped. NUL bytes mark a binary file even when they are valid UTF-8.
+ */
+export function decodeUtf8(bytes: Uint8Array): { text?: string; problems: Problem[] } {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return { problems: [problem('MLTM005', `This looks like a binary file (a NUL byte at offset ${nul}); a model must be UTF-8 YAML text.`, { start: 0, end: 0 })] };
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text, problems: [] };
+  } catch {
+    const bad = firstInvalidUtf8Offset(bytes);
+    // Offsets are in characters of the valid prefix, so the location is right in an editor.
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
+    return {
+      problems: [problem('MLTM005', `The file is not valid UTF-8 (first invalid byte at offset ${bad}); save it as UTF-8.`, { start: prefix.length, end: prefix.length })],
+    };
+  }
+}
+
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return bytes.length;
+}
+
+const CONFLICT_MARKER = /^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))/gm;
+
+/** Finds git merge-conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`) at line starts. */
+export function findConflictMarkers(text: string): SourceRange[] {
+  const found: SourceRange[] = [];
+  for (const match of text.matchAll(CONFLICT_MARKER)) {
+    const start = match.index ?? 0;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    found.push({ start, end: text[end - 1] === '\r' ? end - 1 : end });
+  }
+  return found;
+}
+
+/**
+ * Estimates the nesting depth of the text without parsing it (the parser itself can exhaust
+ * memory on pathological nesting): block indentation levels plus flow brackets outside quotes
+ * and comments. Returns the offset where the limit is first exceeded, or -1.
+ */
+export function findExcessiveNesting(text: string, maxDepth: number): number {
+  const indents: number[] = [];
+  let flowDepth = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let i = lineStart;
+    while (i < lineEnd && (text[i] === ' ' || text[i] === '-' && text[i + 1] === ' ')) i += text[i] === '-' ? 2 : 1;
+    const indent = i - lineStart;
+    const content = text[i];
+    if (flowDepth === 0 && content !== undefined && content !== '#' && content !== '\r' && i < lineEnd) {
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
+      indents.push(indent);
+      if (indents.length > maxDepth) return i;
+    }
+    let quote: string | undefined;
+    for (let k = i; k < lineEnd; k++) {
+      const ch = text[k];
+      if (quote) {
+        if (ch === '\\' && quote === '"') k++;
+        else if (ch === quote) quote = undefined;
+      } else if (ch === '"' || ch === "'") {
+        // A quote only opens a string at the start of a scalar; inside a word it is an apostrophe.
+        const before = text[k - 1];
+        if (k === i || before === ' ' || before === '[' || before === '{' || before === ',' || before === ':') quote = ch;
+      } else if (ch === '#' && (k === i || text[k - 1] === ' ')) break;
+      else if (ch === '[' || ch === '{') {
+        flowDepth++;
+        if (flowDepth + indents.length > maxDepth) return k;
+      } else if (ch === ']' || ch === '}') flowDepth = Math.max(0, flowDepth - 1);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return -1;
+}
+
+/** Escapes one JSON-pointer segment. */
+export function pointerSegment(key: string | number): string {
+  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Builds a JSON pointer from segments. */
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((segment) => '/' + pointerSegment(segment)).join('');
+}
+
+class ExpansionLimitError extends Error {
+  constructor(readonly range: SourceRange) {
+    super('alias expansion limit');
+  }
+}
+
+class DepthLimitError extends Error {
+  constructor(readonly range: SourceRange) {
+    super('depth limit');
+  }
+}
+
+function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange): SourceRange {
+  const range = node?.range;
+  return range ? { start: range[0], end: range[1] } : fallback;
+}
+
+/**
+ * Reads YAML text into a plain value plus a source map. `what` names the file kind in messages
+ * ("model", "threat register", "rule pack").
+ */
+export function readYaml(text: string, what: string, limits: ReadLimits = DEFAULT_READ_LIMITS): ReadResult {
+  const problems: Problem[] = [];
+  const fail = (p: Problem): ReadResult => ({ text, sourceMap: EMPTY_MAP, problems: [...problems, p] });
+  const whole: SourceRange = { start: 0, end: Math.min(text.length, 1) };
+
+  if (text.length > limits.maxLength) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+    return fail(problem('MLTM007', `The ${what} is ${mb(text.length)} MB; mltm reads files up to ${mb(limits.maxLength)} MB. Split it, or check that this is the right file.`, { start: 0, end: 0 }));
+  }
+  if (text.includes('\u0000')) {
+    const at = text.indexOf('\u0000');
+    return fail(problem('MLTM005', `This looks like a binary file (a NUL character at offset ${at}); a ${what} must be YAML text.`, { start: at, end: at + 1 }));
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const markers = findConflictMarkers(text);
+  if (markers.length > 0) {
+    const [first, ...rest] = markers as [SourceRange, ...SourceRange[]];
+    return fail(
+      problem('MLTM004', `The ${what} holds unresolved merge-conflict markers; resolve the conflict first.`, first, {
+        related: rest.map((range) => ({ message: 'Another conflict marker', range })),
+      }),
+    );
+  }
+  if (/^\s*$/.test(stripComments(text.slice(body)))) {
+    return fail(problem('MLTM006', `The ${what} is empty.`, { start: 0, end: 0 }));
+  }
+  const tooDeep = findExcessiveNesting(text, limits.maxDepth);
+  if (tooDeep >= 0) {
+    return fail(problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels; a ${what} never needs this much.`, { start: tooDeep, end: tooDeep + 1 }));
+  }
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+  for (const error of document.errors) {
+    const range = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+    if (error.code === 'DUPLICATE_KEY') {
+      problems.push(problem('MLTM002', `Duplicate key: a key may appear only once in a mapping; the later one would silently win.`, range));
+    } else if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
+      problems.push(problem('MLTM010', `The ${what} holds more than one YAML document (\`---\`); keep one per file.`, range));
+    } else {
+      problems.push(problem('MLTM001', yamlMessage(error.message), range));
+    }
+  }
+  if (problems.some((p) => p.code === 'MLTM001' || p.code === 'MLTM010')) {
+    return { text, sourceMap: EMPTY_MAP, document, problems };
+  }
+
+  const sourceMap = new Map<string, SourceEntry>();
+  let budget = limits.maxExpandedNodes;
+  const walk = (node: unknown, path: string, depth: number, here: SourceRange): unknown => {
+    if (--budget < 0) throw new ExpansionLimitError(here);
+    if (depth > limits.maxDepth) throw new DepthLimitError(here);
+    if (isAlias(node)) {
+      const target = node.resolve(document);
+      if (!target) return null;
+      return walk(target, path, depth + 1, here);
+    }
+    if (isMap(node)) {
+      const object: Record<string, unknown> = {};
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const keyNode = item.key as YamlNode | null;
+        const key = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : keyNode;
+        const keyRange = nodeRange(keyNode as never, here);
+        if (key === null || typeof key === 'object') {
+          problems.push(problem('MLTM109', 'Keys must be plain names, not empty, lists or mappings.', keyRange));
+          continue;
+        }
+        const name = String(key);
+        const childPath = path + '/' + pointerSegment(name);
+        const valueNode = item.value as YamlNode | null;
+        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange) : { start: keyRange.end, end: keyRange.end };
+        sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
+        // defineProperty: a key named `__proto__` becomes a plain own property, never a prototype.
+        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange), enumerable: true, writable: true, configurable: true });
+      }
+      return object;
+    }
+    if (isSeq(node)) {
+      return node.items.map((item, index) => {
+        const childPath = path + '/' + index;
+        const range = nodeRange(item as never, here);
+        sourceMap.set(childPath, { value: range });
+        return walk(item, childPath, depth + 1, range);
+      });
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      // Dates and other tagged scalars arrive as objects; the formats want their source text.
+      if (value instanceof Date) return node.source ?? value.toISOString().slice(0, 10);
+      return value;
+    }
+    return node ?? null;
+  };
+  try {
+    const root = document.contents;
+    const rootRange = nodeRange(root as never, whole);
+    sourceMap.set('', { value: rootRange });
+    const value = walk(root, '', 0, rootRange);
+    return { text, value, sourceMap, document, problems };
+  } catch (error) {
+    if (error instanceof ExpansionLimitError) {
+      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? error.range)] };
+    }
+    if (error instanceof DepthLimitError) {
+      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels (through aliases); a ${what} never needs this much.`, error.range)] };
+    }
+    throw error;
+  }
+}
+
+function firstAliasRange(text: string): SourceRange | undefined {
+  const match = /(^|[\s,[{:])\*[^\s,\]}]+/m.exec(text);
+  if (!match) return undefined;
+  const start = match.index + (match[1]?.length ?? 0);
+  return { start, end: start + match[0].length - (match[1]?.length ?? 0) };
+}
+
+function stripComments(text: string): string {
+  return text.replace(/^\s*#.*$/gm, '').replace(/^---\s*$/gm, '').replace(/^\.\.\.\s*$/gm, '');
+}
+
+/** The `yaml` library's messages, shortened: the location is reported separately. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  const clean = first.replace(/ at line \d+, column \d+:?$/, '').trim();
+  if (/tab/i.test(clean)) return `${clean}. YAML indentation must use spaces, not tabs.`;
+  return `YAML syntax error: ${clean.charAt(0).toLowerCase()}${clean.slice(1)}${/[.!?]$/.test(clean) ? '' : '.'}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Problems: every finding about the user's files that is not a threat — syntax errors, schema
+ * violations, semantic mistakes, register and rule-pack issues. Each has a stable code (users
+ * search for it, suppress it, link to its documentation), a severity, a human message and an
+ * offset range into the file it concerns.
+ */
+
+/** A half-open range of UTF-16 offsets into a source text: `[start, end)`. */
+export interface SourceRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type ProblemSeverity = 'error' | 'warning' | 'info';
+
+/** Another place that helps explain a problem (the other duplicate, the cycle's members, ...). */
+export interface RelatedLocation {
+  readonly message: string;
+  readonly range: SourceRange;
+  /** Set when the place is in another file than the problem. */
+  readonly file?: string;
+}
+
+export interface Problem {
+  /** Stable code such as `MLTM201`; see {@link PROBLEM_CODES}. */
+  readonly code: ProblemCode;
+  readonly severity: ProblemSeverity;
+  /** One sentence a person understands: what is wrong and, when obvious, how to fix it. */
+  readonly message: string;
+  readonly range: SourceRange;
+  /** A replacement that fixes the problem, when there is an obvious one (did-you-mean). */
+  readonly fix?: { readonly range: SourceRange; readonly replacement: string; readonly title: string };
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** The catalogue of problem codes: title (for docs) and default severity. Codes never change meaning. */
+export const PROBLEM_CODES = {
+  // Reading the file
+  MLTM001: { title: 'YAML syntax error', severity: 'error' },
+  MLTM002: { title: 'Duplicate key', severity: 'error' },
+  MLTM003: { title: 'Too many aliases (alias bomb)', severity: 'error' },
+  MLTM004: { title: 'Merge-conflict markers', severity: 'error' },
+  MLTM005: { title: 'Not a UTF-8 text file', severity: 'error' },
+  MLTM006: { title: 'Empty file', severity: 'error' },
+  MLTM007: { title: 'File too large', severity: 'error' },
+  MLTM008: { title: 'Unsupported format version', severity: 'error' },
+  MLTM009: { title: 'Nesting too deep', severity: 'error' },
+  MLTM010: { title: 'More than one YAML document', severity: 'error' },
+  MLTM011: { title: 'Not a mapping', severity: 'error' },
+  // Schema
+  MLTM101: { title: 'Missing required property', severity: 'error' },
+  MLTM102: { title: 'Unknown property', severity: 'error' },
+  MLTM103: { title: 'Wrong type', severity: 'error' },
+  MLTM104: { title: 'Unknown component kind', severity: 'error' },
+  MLTM105: { title: 'Unknown control kind', severity: 'error' },
+  MLTM106: { title: 'Value not allowed', severity: 'error' },
+  MLTM107: { title: 'Invalid id', severity: 'error' },
+  MLTM108: { title: 'Duplicate list item', severity: 'warning' },
+  MLTM109: { title: 'Invalid value', severity: 'error' },
+  // Semantics
+  MLTM201: { title: 'Unknown component', severity: 'error' },
+  MLTM202: { title: 'Unknown boundary', severity: 'error' },
+  MLTM203: { title: 'Unknown data id', severity: 'error' },
+  MLTM204: { title: 'Boundary nesting cycle', severity: 'error' },
+  MLTM205: { title: 'Duplicate flow id', severity: 'error' },
+  MLTM206: { title: 'Self-loop', severity: 'error' },
+  MLTM207: { title: 'Unconnected component', severity: 'warning' },
+  MLTM208: { title: 'Id used by a component and a flow', severity: 'error' },
+  MLTM209: { title: 'Control on an external entity', severity: 'warning' },
+  MLTM210: { title: 'Reverse of a bidirectional flow', severity: 'info' },
+  MLTM211: { title: 'Unused definition', severity: 'info' },
+} as const satisfies Record<string, { title: string; severity: ProblemSeverity }>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES | `MLTM${number}`;
+
+/** Documentation link for a problem code (the extension uses it as the diagnostic's `code.target`). */
+export function problemDocsUrl(code: string): string {
+  return `https://github.com/mltm-dev/mltm/blob/main/docs/problems.md#${code.toLowerCase()}`;
+}
+
+/** Builds a problem with the code's default severity unless one is given. */
+export function problem(
+  code: keyof typeof PROBLEM_CODES,
+  message: string,
+  range: SourceRange,
+  extra: Partial<Pick<Problem, 'severity' | 'fix' | 'related'>> = {},
+): Problem {
+  return { code, severity: extra.severity ?? PROBLEM_CODES[code].severity, message, range, ...extra };
+}
+
+/** Orders problems by position, then code, so every output is deterministic. */
+export function compareProblems(a: Problem, b: Problem): number {
+  return a.range.start - b.range.start || a.range.end - b.range.end || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
+}
