@@ -20,6 +20,8 @@ const nodeCommon = {
   logLevel: 'warning',
   absWorkingDir: root,
   external: ['vscode'],
+  // Built-in rule packs are YAML files bundled as text.
+  loader: { '.yaml': 'text' },
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -35,7 +37,7 @@ const optionalTargets = [
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', absWorkingDir: root,
     sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
-    loader: { '.ttf': 'file' },
+    loader: { '.ttf': 'file', '.yaml': 'text' },
   }],
 ];
 for (const [entry, options] of optionalTargets) if (existsSync(join(root, entry))) targets.push(options);

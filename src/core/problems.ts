@@ -69,6 +69,22 @@ export const PROBLEM_CODES = {
   MLTM209: { title: 'Control on an external entity', severity: 'warning' },
   MLTM210: { title: 'Reverse of a bidirectional flow', severity: 'info' },
   MLTM211: { title: 'Unused definition', severity: 'info' },
+  // Register
+  MLTM301: { title: 'Decision without justification', severity: 'warning' },
+  MLTM302: { title: 'Expired decision', severity: 'warning' },
+  MLTM303: { title: 'Decision needs review', severity: 'warning' },
+  MLTM304: { title: 'Stale register entry', severity: 'info' },
+  MLTM305: { title: 'Register entry for an unknown rule', severity: 'warning' },
+  MLTM306: { title: 'Register entry for an unknown element', severity: 'warning' },
+  MLTM307: { title: 'Register belongs to another model', severity: 'error' },
+  MLTM308: { title: 'Machine field edited by hand', severity: 'warning' },
+  MLTM310: { title: 'Register not written', severity: 'error' },
+  // Rule packs
+  MLTM402: { title: 'Duplicate rule id', severity: 'error' },
+  MLTM403: { title: 'Unknown ATLAS id', severity: 'warning' },
+  MLTM404: { title: 'Disabled rule does not exist', severity: 'warning' },
+  MLTM405: { title: 'Unknown OWASP id', severity: 'warning' },
+  MLTM406: { title: 'ATLAS data could not be loaded', severity: 'error' },
 } as const satisfies Record<string, { title: string; severity: ProblemSeverity }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES | `MLTM${number}`;

@@ -1,0 +1,429 @@
+/**
+ * The threat engine: runs the active rules over the model's facts and produces threats — one
+ * per (rule, element) match — each with its STRIDE letters, ATLAS techniques, OWASP ids, the
+ * adjusted severity and the reasons for it, the controls that mitigate it (declared, implied by
+ * `tech`, or provided by a neighbour as the placement rules allow) and the controls missing.
+ *
+ * Conditions are compiled once per rule into closures over plain values; nothing from a pack is
+ * ever executed.
+ */
+import { controlInfo } from '../kb/controls';
+import type { StrideLetter } from '../kb/stride';
+import type { SourceRange } from '../problems';
+import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
+import { fnv1a64 } from '../util/hash';
+import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
+import { SEVERITY_ORDER, type ClassificationCondition, type ComponentMatch, type EndMatch, type FlowMatch, type Rule, type Severity } from './types';
+
+/** Where a mitigating control was found. */
+export interface ControlEvidence {
+  readonly control: string;
+  /** `declared` on the element; `implied` by a `tech` value; `neighbour`: on flows or components around it. */
+  readonly how: 'declared' | 'implied' | 'neighbour';
+  /** Ids of the elements that carry it. */
+  readonly on: readonly string[];
+  /** The `tech` word that implies it, for implied controls. */
+  readonly impliedBy?: string;
+}
+
+export interface Threat {
+  /** Stable id `<ruleId>@<elementId>`: the register key; survives reordering and re-runs. */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly element: string;
+  readonly elementType: 'component' | 'flow';
+  /** Component kind, or `flow`. */
+  readonly elementKind: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly category: 'stride' | 'ml';
+  readonly stride: readonly StrideLetter[];
+  readonly atlas: readonly string[];
+  readonly owasp: readonly string[];
+  readonly severity: Severity;
+  readonly baseSeverity: Severity;
+  /** Why the severity differs from the base, in words. */
+  readonly severityReasons: readonly string[];
+  /** Why the rule applies to this element. */
+  readonly why: string;
+  readonly detection?: string;
+  readonly containment?: string;
+  readonly mitigations: { readonly allOf: readonly string[]; readonly anyOf: readonly string[] };
+  readonly mitigatedBy: readonly ControlEvidence[];
+  /** Controls to add: every missing `all_of` control, plus the `any_of` list when none is present. */
+  readonly missingControls: readonly string[];
+  /** Whether the controls in place fully mitigate the threat (no missing controls). */
+  readonly mitigated: boolean;
+  /** The element's id in the file. */
+  readonly range: SourceRange;
+  /** Hash of the element's threat-relevant attributes, for the register's change detection. */
+  readonly fingerprint: string;
+}
+
+type Predicate<T> = (facts: T) => boolean;
+
+const lowerSet = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
+
+function classificationPredicate(condition: ClassificationCondition | undefined): Predicate<Classification | undefined> | undefined {
+  if (!condition) return undefined;
+  const min = condition.min === undefined ? 0 : CLASSIFICATION_ORDER.indexOf(condition.min);
+  const max = condition.max === undefined ? CLASSIFICATION_ORDER.length - 1 : CLASSIFICATION_ORDER.indexOf(condition.max);
+  return (value) => {
+    if (value === undefined) return false;
+    const rank = CLASSIFICATION_ORDER.indexOf(value);
+    return rank >= min && rank <= max;
+  };
+}
+
+function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
+  if (!match) return () => true;
+  const checks: Predicate<ComponentFacts>[] = [];
+  const kinds = match.kind && new Set(match.kind);
+  if (kinds) checks.push((f) => kinds.has(f.kind));
+  const notKinds = match.not_kind && new Set(match.not_kind);
+  if (notKinds) checks.push((f) => !notKinds.has(f.kind));
+  const classes = match.class && new Set<string>(match.class);
+  if (classes) checks.push((f) => classes.has(f.node.elementClass));
+  const tech = lowerSet(match.tech);
+  if (tech) checks.push((f) => f.techTokens.some((t) => tech.has(t)));
+  const exposure = match.exposure && new Set<string>(match.exposure);
+  if (exposure) checks.push((f) => exposure.has(f.exposure));
+  const trust = match.zone_trust && new Set<string>(match.zone_trust);
+  if (trust) checks.push((f) => trust.has(f.node.zone.trust));
+  if (match.reachable_from_outside !== undefined) {
+    const wanted = match.reachable_from_outside;
+    checks.push((f) => f.reachableFromOutside === wanted);
+  }
+  const dataKinds = match.data_kind;
+  if (dataKinds) checks.push((f) => dataKinds.some((k) => f.dataKinds.has(k)));
+  return (f) => checks.every((check) => check(f));
+}
+
+function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<ComponentFacts> {
+  const checks: Predicate<ComponentFacts>[] = [compileEnd(match)];
+  const classification = classificationPredicate(match.data_classification);
+  if (classification) checks.push((f) => classification(f.classification));
+  if (match.pii !== undefined) {
+    const wanted = match.pii;
+    checks.push((f) => f.pii === wanted);
+  }
+  const neighbour = (end: EndMatch | undefined, side: 'inbound' | 'outbound', want: boolean) => {
+    if (!end) return;
+    const test = compileEnd(end);
+    checks.push((f) => {
+      const edges = side === 'inbound' ? f.node.inbound : f.node.outbound;
+      const found = edges.some((e) => {
+        const other = facts.components.get((side === 'inbound' ? e.source : e.target).component.id);
+        return other !== undefined && test(other);
+      });
+      return found === want;
+    });
+  };
+  neighbour(match.inbound_from, 'inbound', true);
+  neighbour(match.outbound_to, 'outbound', true);
+  neighbour(match.no_inbound_from, 'inbound', false);
+  neighbour(match.no_outbound_to, 'outbound', false);
+  if (match.in_feedback_loop !== undefined) {
+    const wanted = match.in_feedback_loop;
+    checks.push((f) => f.inFeedbackLoop === wanted);
+  }
+  if (match.model_has_control) {
+    const anyPresent = match.model_has_control.some((c) => facts.controlsAnywhere.has(c));
+    checks.push(() => anyPresent);
+  }
+  if (match.model_lacks_control) {
+    const nonePresent = match.model_lacks_control.every((c) => !facts.controlsAnywhere.has(c));
+    checks.push(() => nonePresent);
+  }
+  return (f) => checks.every((check) => check(f));
+}
+
+function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
+  const checks: Predicate<FlowFacts>[] = [];
+  if (match.from) {
+    const test = compileEnd(match.from);
+    checks.push((f) => test(f.from));
+  }
+  if (match.to) {
+    const test = compileEnd(match.to);
+    checks.push((f) => test(f.to));
+  }
+  if (match.crosses_boundary !== undefined) {
+    const wanted = match.crosses_boundary;
+    checks.push((f) => f.edge.crossesBoundary === wanted);
+  }
+  if (match.crosses_trust_boundary !== undefined) {
+    const wanted = match.crosses_trust_boundary;
+    checks.push((f) => f.edge.crossesTrustBoundary === wanted);
+  }
+  const direction = match.direction && new Set<string>(match.direction);
+  if (direction) checks.push((f) => direction.has(f.edge.direction));
+  const protocol = lowerSet(match.protocol);
+  if (protocol) checks.push((f) => f.protocol !== undefined && protocol.has(f.protocol));
+  const dataKinds = match.data_kind;
+  if (dataKinds) checks.push((f) => dataKinds.some((k) => f.dataKinds.has(k)));
+  const classification = classificationPredicate(match.data_classification);
+  if (classification) checks.push((f) => classification(f.edge.classification));
+  if (match.pii !== undefined) {
+    const wanted = match.pii;
+    checks.push((f) => f.edge.carriesPii === wanted);
+  }
+  if (match.bidirectional !== undefined) {
+    const wanted = match.bidirectional;
+    checks.push((f) => f.edge.flow.bidirectional === wanted);
+  }
+  return (f) => checks.every((check) => check(f));
+}
+
+/** A control on a component itself: declared or implied (external entities hold none). */
+function ownControl(component: ComponentFacts, control: string): ControlEvidence | undefined {
+  if (component.declared.has(control)) return { control, how: 'declared', on: [component.id] };
+  const by = component.implied.get(control);
+  if (by !== undefined) return { control, how: 'implied', on: [component.id], impliedBy: by };
+  return undefined;
+}
+
+/** Where a control counts for a component threat, per the control's placement. */
+export function componentControl(component: ComponentFacts, control: string, facts: ModelFacts): ControlEvidence | undefined {
+  if (component.node.elementClass === 'external_entity') return undefined;
+  const own = ownControl(component, control);
+  if (own) return own;
+  const placement = controlInfo(control).placement;
+  const viaInbound = () => {
+    const inbound = component.node.inbound;
+    if (inbound.length === 0) return undefined;
+    const on: string[] = [];
+    for (const edge of inbound) {
+      if (edge.flow.controls.includes(control)) {
+        on.push(edge.flow.id);
+        continue;
+      }
+      const upstream = facts.components.get(edge.source.component.id);
+      const upstreamControl = upstream && placement !== 'transport' ? ownControl(upstream, control) : undefined;
+      if (!upstreamControl) return undefined;
+      on.push(upstream?.id ?? '');
+    }
+    return { control, how: 'neighbour' as const, on: [...new Set(on)] };
+  };
+  const viaOutbound = () => {
+    const outbound = component.node.outbound;
+    if (outbound.length === 0 || !outbound.every((e) => e.flow.controls.includes(control))) return undefined;
+    return { control, how: 'neighbour' as const, on: outbound.map((e) => e.flow.id) };
+  };
+  switch (placement) {
+    case 'ingress':
+    case 'transport':
+      return viaInbound();
+    case 'egress':
+      return viaOutbound();
+    case 'either':
+      return viaInbound() ?? viaOutbound();
+    case 'observed': {
+      for (const edge of component.node.outbound) {
+        const observer = facts.components.get(edge.target.component.id);
+        if (observer && observer.kind === 'monitoring') {
+          const found = ownControl(observer, control);
+          if (found) return { control, how: 'neighbour', on: [observer.id] };
+        }
+      }
+      return undefined;
+    }
+    case 'component':
+      return undefined;
+  }
+}
+
+/** Where a control counts for a flow threat, per the control's placement. */
+export function flowControl(flow: FlowFacts, control: string): ControlEvidence | undefined {
+  if (flow.declared.has(control)) return { control, how: 'declared', on: [flow.id] };
+  const placement = controlInfo(control).placement;
+  const external = (c: ComponentFacts) => c.node.elementClass === 'external_entity';
+  const fromEnd = (c: ComponentFacts) => (external(c) ? undefined : ownControl(c, control));
+  const neighbour = (found: ControlEvidence | undefined): ControlEvidence | undefined =>
+    found && { control, how: found.how === 'implied' ? 'implied' : 'neighbour', on: found.on, ...(found.impliedBy !== undefined && { impliedBy: found.impliedBy }) };
+  switch (placement) {
+    case 'transport': {
+      const a = fromEnd(flow.from);
+      const b = fromEnd(flow.to);
+      if (!a || !b) return undefined;
+      const impliedBy = a.impliedBy ?? b.impliedBy;
+      return { control, how: a.how === 'implied' || b.how === 'implied' ? 'implied' : 'neighbour', on: [flow.from.id, flow.to.id], ...(impliedBy !== undefined && { impliedBy }) };
+    }
+    case 'ingress':
+      return neighbour(fromEnd(flow.to));
+    case 'egress':
+      return neighbour(fromEnd(flow.from));
+    case 'either':
+    case 'component':
+    case 'observed':
+      return neighbour(fromEnd(flow.to) ?? fromEnd(flow.from));
+  }
+}
+
+const SEVERITY_INDEX = new Map(SEVERITY_ORDER.map((s, i) => [s, i]));
+
+/**
+ * Severity: the rule's base, raised one step for each aggravating circumstance and lowered for a
+ * mitigating one, by at most two steps in all, within info…critical:
+ * - component exposed to the public (declared, or receiving flows from untrusted zones / external
+ *   entities): +1; declared private: −1;
+ * - flow crossing a trust boundary toward more trust: +1;
+ * - restricted or personal data involved: +1; only public data involved: −1.
+ */
+export function adjustSeverity(rule: Rule, subject: { exposure?: ComponentFacts['exposure']; direction?: string; classification?: Classification; pii: boolean }): { severity: Severity; reasons: string[] } {
+  const base = SEVERITY_INDEX.get(rule.severity) ?? 2;
+  if (!rule.adjustSeverity) return { severity: rule.severity, reasons: [] };
+  let delta = 0;
+  const reasons: string[] = [];
+  if (subject.exposure === 'public') {
+    delta++;
+    reasons.push('+1: reachable from the internet or an untrusted zone');
+  } else if (subject.exposure === 'private') {
+    delta--;
+    reasons.push('−1: declared private');
+  }
+  if (subject.direction === 'toward_more_trust') {
+    delta++;
+    reasons.push('+1: crosses a trust boundary toward more trust');
+  }
+  if (subject.classification === 'restricted' || subject.pii) {
+    delta++;
+    reasons.push(subject.pii ? '+1: personal data involved' : '+1: restricted data involved');
+  } else if (subject.classification === 'public') {
+    delta--;
+    reasons.push('−1: only public data involved');
+  }
+  delta = Math.max(-2, Math.min(2, delta));
+  const index = Math.max(0, Math.min(SEVERITY_ORDER.length - 1, base + delta));
+  return { severity: SEVERITY_ORDER[index] ?? rule.severity, reasons };
+}
+
+function fill(template: string | undefined, values: Record<string, string>): string {
+  if (!template) return '';
+  return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+function componentFingerprint(f: ComponentFacts): string {
+  const c = f.node.component;
+  return fnv1a64(JSON.stringify([c.kind, f.node.zone.id, f.node.zone.trust, f.exposure, c.tech ?? '', [...f.declared].sort(), [...f.implied.keys()].sort(), [...c.data].sort(), f.classification ?? '', f.pii]));
+}
+
+function flowFingerprint(f: FlowFacts): string {
+  const flow = f.edge.flow;
+  return fnv1a64(JSON.stringify([flow.from, flow.to, f.from.kind, f.to.kind, f.edge.source.zone.trust, f.edge.target.zone.trust, f.protocol ?? '', [...flow.data].sort(), [...flow.controls].sort(), flow.bidirectional, f.edge.classification ?? '', f.edge.carriesPii]));
+}
+
+function resolveMitigations(rule: Rule, find: (control: string) => ControlEvidence | undefined) {
+  const allOf = rule.mitigations.all_of ?? [];
+  const anyOf = rule.mitigations.any_of ?? [];
+  const mitigatedBy: ControlEvidence[] = [];
+  const missing: string[] = [];
+  for (const control of allOf) {
+    const found = find(control);
+    if (found) mitigatedBy.push(found);
+    else missing.push(control);
+  }
+  let anyFound = anyOf.length === 0;
+  for (const control of anyOf) {
+    const found = find(control);
+    if (found) {
+      mitigatedBy.push(found);
+      anyFound = true;
+    }
+  }
+  if (!anyFound) missing.push(...anyOf.filter((c) => !missing.includes(c)));
+  const hasMitigations = allOf.length + anyOf.length > 0;
+  return { allOf, anyOf, mitigatedBy, missing, mitigated: hasMitigations && missing.length === 0 };
+}
+
+/** Runs rules over facts. Threats come out in file order of their element, then by rule id. */
+export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat[] {
+  const threats: Threat[] = [];
+  const componentList = [...facts.components.values()];
+  for (const rule of rules) {
+    if (rule.element === 'component') {
+      const test = compileComponent(rule.when, facts);
+      for (const component of componentList) {
+        if (!test(component)) continue;
+        const c = component.node.component;
+        const resolution = resolveMitigations(rule, (control) => componentControl(component, control, facts));
+        const severity = adjustSeverity(rule, { exposure: component.exposure, ...(component.classification && { classification: component.classification }), pii: component.pii });
+        threats.push({
+          id: `${rule.id}@${c.id}`,
+          ruleId: rule.id,
+          element: c.id,
+          elementType: 'component',
+          elementKind: c.kind,
+          title: rule.title,
+          ...(rule.description !== undefined && { description: rule.description }),
+          category: rule.category,
+          stride: rule.stride,
+          atlas: rule.atlas,
+          owasp: rule.owasp,
+          severity: severity.severity,
+          baseSeverity: rule.severity,
+          severityReasons: severity.reasons,
+          why: fill(rule.why, {
+            element: c.name === c.id ? `\`${c.id}\`` : `${c.name} (\`${c.id}\`)`,
+            kind: c.kind,
+            zone: component.node.zone.name,
+            tech: c.tech ?? 'unspecified tech',
+            data: [...component.dataKinds].join(', ') || 'unclassified data',
+            classification: component.classification ?? 'unclassified',
+          }),
+          ...(rule.detection !== undefined && { detection: rule.detection }),
+          ...(rule.containment !== undefined && { containment: rule.containment }),
+          mitigations: { allOf: resolution.allOf, anyOf: resolution.anyOf },
+          mitigatedBy: resolution.mitigatedBy,
+          missingControls: resolution.missing,
+          mitigated: resolution.mitigated,
+          range: c.idRange,
+          fingerprint: componentFingerprint(component),
+        });
+      }
+    } else {
+      const test = compileFlow(rule.when);
+      for (const flow of facts.flows) {
+        if (!test(flow)) continue;
+        const f = flow.edge.flow;
+        const resolution = resolveMitigations(rule, (control) => flowControl(flow, control));
+        const severity = adjustSeverity(rule, { direction: flow.edge.direction, ...(flow.edge.classification && { classification: flow.edge.classification }), pii: flow.edge.carriesPii });
+        threats.push({
+          id: `${rule.id}@${f.id}`,
+          ruleId: rule.id,
+          element: f.id,
+          elementType: 'flow',
+          elementKind: 'flow',
+          title: rule.title,
+          ...(rule.description !== undefined && { description: rule.description }),
+          category: rule.category,
+          stride: rule.stride,
+          atlas: rule.atlas,
+          owasp: rule.owasp,
+          severity: severity.severity,
+          baseSeverity: rule.severity,
+          severityReasons: severity.reasons,
+          why: fill(rule.why, {
+            element: `\`${f.id}\``,
+            from: `\`${f.from}\``,
+            to: `\`${f.to}\``,
+            from_zone: flow.edge.source.zone.name,
+            to_zone: flow.edge.target.zone.name,
+            data: flow.edge.data.map((d) => d.name).join(', ') || 'unclassified data',
+            classification: flow.edge.classification ?? 'unclassified',
+            kind: 'flow',
+          }),
+          ...(rule.detection !== undefined && { detection: rule.detection }),
+          ...(rule.containment !== undefined && { containment: rule.containment }),
+          mitigations: { allOf: resolution.allOf, anyOf: resolution.anyOf },
+          mitigatedBy: resolution.mitigatedBy,
+          missingControls: resolution.missing,
+          mitigated: resolution.mitigated,
+          range: f.idRange,
+          fingerprint: flowFingerprint(flow),
+        });
+      }
+    }
+  }
+  return threats.sort((a, b) => a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+}

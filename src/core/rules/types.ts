@@ -1,0 +1,107 @@
+/**
+ * Rule packs as data: the typed form of `schemas/rules.schema.json` (DESIGN §1.3). Conditions
+ * are plain values compared by the evaluator; nothing in a pack is ever executed.
+ */
+import type { SourceRange } from '../problems';
+import type { StrideLetter } from '../kb/stride';
+import type { Classification, Exposure, TrustLevel } from '../model/vocabulary';
+import type { ElementClass } from '../model/vocabulary';
+import type { TrustDirection } from '../graph/graph';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export interface ClassificationCondition {
+  readonly min?: Classification;
+  readonly max?: Classification;
+}
+
+/** Conditions on one component (a flow end or a neighbour). */
+export interface EndMatch {
+  readonly kind?: readonly string[];
+  readonly not_kind?: readonly string[];
+  readonly class?: readonly ElementClass[];
+  readonly tech?: readonly string[];
+  readonly exposure?: readonly Exposure[];
+  readonly zone_trust?: readonly TrustLevel[];
+  readonly reachable_from_outside?: boolean;
+  readonly data_kind?: readonly string[];
+}
+
+export interface ComponentMatch extends EndMatch {
+  readonly data_classification?: ClassificationCondition;
+  readonly pii?: boolean;
+  readonly inbound_from?: EndMatch;
+  readonly outbound_to?: EndMatch;
+  readonly no_inbound_from?: EndMatch;
+  readonly no_outbound_to?: EndMatch;
+  readonly in_feedback_loop?: boolean;
+  readonly model_has_control?: readonly string[];
+  readonly model_lacks_control?: readonly string[];
+}
+
+export interface FlowMatch {
+  readonly from?: EndMatch;
+  readonly to?: EndMatch;
+  readonly crosses_boundary?: boolean;
+  readonly crosses_trust_boundary?: boolean;
+  readonly direction?: readonly TrustDirection[];
+  readonly protocol?: readonly string[];
+  readonly data_kind?: readonly string[];
+  readonly data_classification?: ClassificationCondition;
+  readonly pii?: boolean;
+  readonly bidirectional?: boolean;
+}
+
+export interface Mitigations {
+  readonly all_of?: readonly string[];
+  readonly any_of?: readonly string[];
+}
+
+interface RuleCommon {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly category: 'stride' | 'ml';
+  readonly stride: readonly StrideLetter[];
+  readonly atlas: readonly string[];
+  readonly owasp: readonly string[];
+  readonly severity: Severity;
+  readonly adjustSeverity: boolean;
+  readonly mitigations: Mitigations;
+  readonly why?: string;
+  readonly detection?: string;
+  readonly containment?: string;
+  readonly references: readonly string[];
+  /** Which pack the rule came from, and where in it. */
+  readonly origin: RuleOrigin;
+}
+
+export interface RuleOrigin {
+  readonly pack: string;
+  /** File of the pack (`builtin:<name>` for built-in packs). */
+  readonly file: string;
+  readonly range: SourceRange;
+}
+
+export interface ComponentRule extends RuleCommon {
+  readonly element: 'component';
+  readonly when: ComponentMatch;
+}
+
+export interface FlowRule extends RuleCommon {
+  readonly element: 'flow';
+  readonly when: FlowMatch;
+}
+
+export type Rule = ComponentRule | FlowRule;
+
+export interface RulePack {
+  readonly id: string;
+  readonly name: string;
+  readonly version?: string;
+  readonly file: string;
+  readonly rules: readonly Rule[];
+  /** Rule ids this pack switches off. */
+  readonly disable: readonly { readonly id: string; readonly range: SourceRange }[];
+}
