@@ -1,0 +1,107 @@
+/**
+ * `mltm sync <model…>`: creates or updates each model's threat register
+ * (`<model>.threats.yaml` beside it) — new threats added as open, machine fields refreshed,
+ * vanished threats marked stale — and never rewrites what people wrote. `--check` only reports
+ * whether a sync would change anything (for CI).
+ */
+import { basename, dirname, join } from 'node:path';
+import { analyze } from '../../core/analysis';
+import { syncRegister } from '../../core/register/sync';
+import { LineIndex } from '../../core/util/lineIndex';
+import type { Command } from '../command';
+import { writeFileAtomic } from '../atomicWrite';
+import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
+import { loadAtlasFile, loadCustomPacks } from '../workspace';
+
+/** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
+export function registerPathFor(modelPath: string): string {
+  const name = basename(modelPath).replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '');
+  return join(dirname(modelPath), `${name}.threats.yaml`);
+}
+
+export function todayIso(io: { today?: string }): string {
+  return io.today ?? new Date().toISOString().slice(0, 10);
+}
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Create or update the threat register beside each model',
+  usage: 'mltm sync <model.mltm.yaml…> [--check] [--atlas <ATLAS.yaml>]',
+  options: {
+    check: { type: 'boolean', default: false, description: 'write nothing; exit 1 if a register is out of date' },
+    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
+  },
+  run({ positionals, values, io }) {
+    if (positionals.length === 0) {
+      io.stderr('mltm sync: give at least one model file.\n');
+      return EXIT.usage;
+    }
+    let atlas;
+    if (typeof values['atlas'] === 'string') {
+      const loaded = loadAtlasFile(values['atlas']);
+      if (!loaded.catalogue) {
+        for (const p of locate(values['atlas'], undefined, loaded.problems)) io.stderr(formatProblemLine(p) + '\n');
+        return EXIT.usage;
+      }
+      atlas = loaded.catalogue;
+    }
+    let failed = false;
+    let outOfDate = false;
+    for (const path of positionals) {
+      const file = displayPath(io.cwd, path);
+      const read = readUserFile(path);
+      if (read.text === undefined) {
+        for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+        failed = true;
+        continue;
+      }
+      const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs, ...(atlas && { atlas }) });
+      const registerPath = registerPathFor(path);
+      const registerFile = displayPath(io.cwd, registerPath);
+      const existing = readUserFile(registerPath);
+      const exists = existing.text !== undefined || !existing.problems.some((p) => /no such file/.test(p.message));
+      if (exists && existing.text === undefined) {
+        for (const p of locate(registerFile, undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');
+        io.stderr(`mltm sync: ${registerFile} was not written.\n`);
+        failed = true;
+        continue;
+      }
+      const result = syncRegister(existing.text, analysis, { today: todayIso(io), modelFile: basename(path) });
+      if (!result.ok) {
+        const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
+        for (const p of locate(file, read.text, modelErrors)) io.stderr(formatProblemLine(p) + '\n');
+        const index = new LineIndex(existing.text ?? '');
+        for (const p of locate(registerFile, existing.text, result.problems, index)) io.stderr(formatProblemLine(p) + '\n');
+        io.stderr(`mltm sync: ${registerFile} was not written.\n`);
+        failed = true;
+        continue;
+      }
+      const { summary } = result;
+      const what = [
+        summary.added.length > 0 && `${summary.added.length} added`,
+        summary.refreshed.length > 0 && `${summary.refreshed.length} refreshed`,
+        summary.staled.length > 0 && `${summary.staled.length} newly stale`,
+        summary.revived.length > 0 && `${summary.revived.length} back from stale`,
+      ].filter(Boolean);
+      if (!result.changed) {
+        io.stdout(`${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}).\n`);
+        continue;
+      }
+      if (values['check']) {
+        outOfDate = true;
+        io.stdout(`${registerFile}: out of date (${what.join(', ') || 'formatting'}); run \`mltm sync ${file}\`.\n`);
+        continue;
+      }
+      try {
+        writeFileAtomic(registerPath, result.text, existing.text);
+      } catch (error) {
+        io.stderr(`mltm sync: ${registerFile} was not written: ${error instanceof Error ? error.message : String(error)}\n`);
+        failed = true;
+        continue;
+      }
+      io.stdout(`${registerFile}: ${existing.text === undefined ? 'created' : 'updated'} (${what.join(', ') || 'formatting'}).\n`);
+    }
+    if (failed) return EXIT.usage;
+    return outOfDate ? EXIT.findings : EXIT.ok;
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * `mltm triage <model> <threat-id> --status accepted --justification "…"`: records a decision in
+ * the register from the command line — the same library call the editor's quick fixes use.
+ */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { analyze } from '../../core/analysis';
+import { triageThreat } from '../../core/register/triage';
+import type { ThreatStatus } from '../../core/register/register';
+import type { Command } from '../command';
+import { writeFileAtomic } from '../atomicWrite';
+import { displayPath, EXIT, formatProblemLine, locate, readUserFile } from '../io';
+import { loadCustomPacks } from '../workspace';
+import { registerPathFor, todayIso } from './sync';
+
+export const triageCommand: Command = {
+  name: 'triage',
+  summary: 'Record a decision about one threat in the register',
+  usage: 'mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
+  options: {
+    status: { type: 'string', description: 'open, mitigated, accepted, transferred or not_applicable' },
+    justification: { type: 'string', description: 'why (required for accepted, transferred, not_applicable)' },
+    owner: { type: 'string', description: 'who owns the decision or fix' },
+    ticket: { type: 'string', description: 'tracking ticket' },
+    'review-by': { type: 'string', description: 'date by which to review the decision' },
+    notes: { type: 'string', description: 'free text' },
+    confirm: { type: 'boolean', default: false, description: 're-confirm a decision after its element changed' },
+  },
+  run({ positionals, values, io }) {
+    if (positionals.length !== 2) {
+      io.stderr('mltm triage: expected <model> <threat-id>.\n');
+      return EXIT.usage;
+    }
+    const [path, threatId] = positionals as [string, string];
+    const read = readUserFile(path);
+    if (read.text === undefined) {
+      for (const p of locate(displayPath(io.cwd, path), undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+      return EXIT.usage;
+    }
+    const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+    const registerPath = registerPathFor(path);
+    const existing = existsSync(registerPath) ? readUserFile(registerPath) : { text: undefined, problems: [] };
+    if (existsSync(registerPath) && existing.text === undefined) {
+      for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');
+      return EXIT.usage;
+    }
+    const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+    const result = triageThreat(
+      existing.text,
+      analysis,
+      threatId,
+      {
+        ...(text('status') !== undefined && { status: text('status') as ThreatStatus }),
+        ...(text('justification') !== undefined && { justification: text('justification') }),
+        ...(text('owner') !== undefined && { owner: text('owner') }),
+        ...(text('ticket') !== undefined && { ticket: text('ticket') }),
+        ...(text('review-by') !== undefined && { reviewBy: text('review-by') }),
+        ...(text('notes') !== undefined && { notes: text('notes') }),
+        confirm: values['confirm'] === true,
+      },
+      { today: todayIso(io), modelFile: basename(path) },
+    );
+    if (!result.ok) {
+      for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      return EXIT.usage;
+    }
+    try {
+      writeFileAtomic(registerPath, result.text, existing.text);
+    } catch (error) {
+      io.stderr(`mltm triage: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.usage;
+    }
+    io.stdout(`${displayPath(io.cwd, registerPath)}: ${threatId} updated.\n`);
+    return EXIT.ok;
+  },
+};

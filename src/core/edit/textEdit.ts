@@ -1,0 +1,28 @@
+/**
+ * Text edits as plain data: what refactors (rename) and quick fixes produce, applied by the CLI
+ * to strings and by the extension as a `WorkspaceEdit` (so undo works). Offsets are UTF-16.
+ */
+import type { SourceRange } from '../problems';
+
+export interface TextEdit {
+  readonly range: SourceRange;
+  readonly newText: string;
+}
+
+/** Applies non-overlapping edits to a text (in any order). Throws on overlap: a bug, not input. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.range.start - a.range.start || b.range.end - a.range.end);
+  let result = text;
+  let limit = Infinity;
+  for (const edit of sorted) {
+    if (edit.range.end > limit) throw new Error('overlapping text edits');
+    result = result.slice(0, edit.range.start) + edit.newText + result.slice(edit.range.end);
+    limit = edit.range.start;
+  }
+  return result;
+}
+
+/** Whether a scalar can be written plain in YAML without quotes (ids always can: they match the id pattern). */
+export function yamlScalar(value: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9_.>-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value);
+}

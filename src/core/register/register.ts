@@ -1,0 +1,241 @@
+/**
+ * The threat register (`<model>.threats.yaml`, DESIGN §1.2): the team's decisions about each
+ * threat, keyed by the stable id `<rule-id>@<element-id>`. This module loads a register with
+ * located problems and checks it against an analysis (triage problems). Writing is in `sync.ts`.
+ *
+ * Human fields (status, owner, justification, ticket, review_by, notes, `x-` keys) belong to
+ * people: mltm reads them and never rewrites them. Machine fields (title, element, stride,
+ * atlas, severity and everything under `machine`) are kept by sync; a checksum tells when a
+ * person edited them by hand.
+ */
+import type { Document } from 'yaml';
+import registerSchema from '../../../schemas/register.schema.json';
+import type { Analysis } from '../analysis';
+import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
+import { pointer, readYaml, type SourceMap } from '../parse/source';
+import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
+import { fnv1a64 } from '../util/hash';
+import { didYouMean } from '../util/suggest';
+
+export const REGISTER_FORMAT_VERSION = 1;
+
+export type ThreatStatus = 'open' | 'mitigated' | 'accepted' | 'transferred' | 'not_applicable';
+export const STATUSES: readonly ThreatStatus[] = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'];
+/** Statuses that are decisions; those with a justification requirement are in {@link NEEDS_JUSTIFICATION}. */
+export const DECISIONS: ReadonlySet<ThreatStatus> = new Set(['mitigated', 'accepted', 'transferred', 'not_applicable']);
+export const NEEDS_JUSTIFICATION: ReadonlySet<ThreatStatus> = new Set(['accepted', 'transferred', 'not_applicable']);
+
+/** Keys people own; sync never writes them (except through an explicit triage action). */
+export const HUMAN_FIELDS = ['status', 'owner', 'justification', 'ticket', 'review_by', 'notes'] as const;
+/** Keys sync keeps at the top of an entry. */
+export const MACHINE_FIELDS = ['title', 'element', 'stride', 'atlas', 'severity'] as const;
+
+export interface MachineState {
+  readonly fingerprint?: string;
+  readonly decidedStatus?: string;
+  readonly decidedFingerprint?: string;
+  readonly firstSeen?: string;
+  readonly stale: boolean;
+  readonly staleSince?: string;
+  readonly checksum?: string;
+}
+
+export interface RegisterEntry {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly elementId: string;
+  readonly keyRange: SourceRange;
+  readonly range: SourceRange;
+  readonly pointer: string;
+  readonly title?: string;
+  readonly element?: string;
+  readonly stride?: readonly string[];
+  readonly atlas?: readonly string[];
+  readonly severity?: string;
+  /** The status as written; `open` when absent. An unknown value is reported and kept. */
+  readonly status: string;
+  readonly owner?: string;
+  readonly justification?: string;
+  readonly ticket?: string;
+  readonly reviewBy?: string;
+  readonly notes?: string;
+  readonly machine: MachineState;
+}
+
+export interface ThreatRegister {
+  readonly model?: string;
+  /** In file order. */
+  readonly entries: readonly RegisterEntry[];
+  readonly byId: ReadonlyMap<string, RegisterEntry>;
+  readonly sourceMap: SourceMap;
+  readonly document?: Document.Parsed;
+}
+
+export interface RegisterLoadResult {
+  readonly register?: ThreatRegister;
+  readonly problems: Problem[];
+  /**
+   * Whether sync may write over this file: false when it does not parse, holds conflict markers
+   * or duplicate keys, or is not shaped like a register — writing would lose what people wrote.
+   */
+  readonly writable: boolean;
+}
+
+const REGISTER_WORDING: SchemaWording = {
+  describe(path) {
+    const [section, key, field, ...rest] = path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (!section) return 'the register';
+    if (section !== 'threats' || key === undefined) return `\`${section}\``;
+    const entry = `entry \`${key}\``;
+    if (field === undefined) return entry;
+    return rest.length > 0 ? `\`${field}.${rest.join('.')}\` of ${entry}` : `\`${field}\` of ${entry}`;
+  },
+  enumNoun(path) {
+    if (path.endsWith('/status')) return 'status';
+    if (path.endsWith('/severity')) return 'severity';
+    return 'value';
+  },
+  enumCode() {
+    return 'MLTM106';
+  },
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
+
+/** Splits a threat id into rule and element (`rule@element`; the element may contain `@`? no: ids cannot). */
+export function splitThreatId(id: string): { ruleId: string; elementId: string } | undefined {
+  const at = id.indexOf('@');
+  if (at <= 0 || at === id.length - 1) return undefined;
+  return { ruleId: id.slice(0, at), elementId: id.slice(at + 1) };
+}
+
+/** The checksum over the fields sync keeps, so a hand edit of them can be told apart. */
+export function machineChecksum(fields: { title?: string; element?: string; stride?: readonly string[]; atlas?: readonly string[]; severity?: string; machine: Omit<MachineState, 'checksum'> }): string {
+  const m = fields.machine;
+  return fnv1a64(JSON.stringify([fields.title ?? null, fields.element ?? null, fields.stride ?? null, fields.atlas ?? null, fields.severity ?? null, m.fingerprint ?? null, m.decidedStatus ?? null, m.decidedFingerprint ?? null, m.firstSeen ?? null, m.stale, m.staleSince ?? null])).slice(0, 12);
+}
+
+/** Loads a register. Never throws, never writes. */
+export function loadRegister(text: string): RegisterLoadResult {
+  const read = readYaml(text, 'threat register');
+  const blocking = read.problems.some((p) => p.severity === 'error');
+  if (read.value === undefined) return { problems: read.problems.sort(compareProblems), writable: false };
+  const problems = [...read.problems];
+  const root = read.value;
+  if (!isRecord(root)) {
+    problems.push(problem('MLTM011', 'A threat register is a YAML mapping that starts with `mltm-register: 1`.', read.sourceMap.get('')?.value ?? { start: 0, end: 0 }));
+    return { problems, writable: false };
+  }
+  const version = root['mltm-register'];
+  if (version !== REGISTER_FORMAT_VERSION) {
+    const range = read.sourceMap.get('/mltm-register')?.value ?? { start: 0, end: 0 };
+    problems.push(
+      problem(
+        'MLTM008',
+        version === undefined
+          ? 'The register does not say its format version; add `mltm-register: 1` as the first line.'
+          : typeof version === 'number' && version > REGISTER_FORMAT_VERSION
+            ? `This register uses format version ${version}; this mltm reads version ${REGISTER_FORMAT_VERSION}. Update mltm.`
+            : `Unsupported register format version ${JSON.stringify(version)}; the only version is ${REGISTER_FORMAT_VERSION}.`,
+        range,
+      ),
+    );
+    return { problems: problems.sort(compareProblems), writable: false };
+  }
+  const shapeOk = root['threats'] === undefined || root['threats'] === null || isRecord(root['threats']);
+  problems.push(...checkAgainstSchema(root, registerSchema as Record<string, unknown>, read.sourceMap, REGISTER_WORDING));
+
+  const entries: RegisterEntry[] = [];
+  for (const [id, raw] of Object.entries(isRecord(root['threats']) ? root['threats'] : {})) {
+    const path = pointer('threats', id);
+    const entry = read.sourceMap.get(path);
+    const keyRange = entry?.key ?? { start: 0, end: 0 };
+    const split = splitThreatId(id);
+    if (!split || !isRecord(raw)) continue;
+    const machineRaw = isRecord(raw['machine']) ? raw['machine'] : {};
+    const machine: MachineState = {
+      ...(str(machineRaw['fingerprint']) !== undefined && { fingerprint: str(machineRaw['fingerprint']) }),
+      ...(str(machineRaw['decided_status']) !== undefined && { decidedStatus: str(machineRaw['decided_status']) }),
+      ...(str(machineRaw['decided_fingerprint']) !== undefined && { decidedFingerprint: str(machineRaw['decided_fingerprint']) }),
+      ...(str(machineRaw['first_seen']) !== undefined && { firstSeen: str(machineRaw['first_seen']) }),
+      stale: machineRaw['stale'] === true,
+      ...(str(machineRaw['stale_since']) !== undefined && { staleSince: str(machineRaw['stale_since']) }),
+      ...(str(machineRaw['checksum']) !== undefined && { checksum: str(machineRaw['checksum']) }),
+    };
+    entries.push({
+      id,
+      ...split,
+      keyRange,
+      range: entry?.value ?? keyRange,
+      pointer: path,
+      ...(str(raw['title']) !== undefined && { title: str(raw['title']) }),
+      ...(str(raw['element']) !== undefined && { element: str(raw['element']) }),
+      ...(strList(raw['stride']) !== undefined && { stride: strList(raw['stride']) }),
+      ...(strList(raw['atlas']) !== undefined && { atlas: strList(raw['atlas']) }),
+      ...(str(raw['severity']) !== undefined && { severity: str(raw['severity']) }),
+      status: str(raw['status']) ?? 'open',
+      ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
+      ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
+      ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
+      ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
+      ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
+      machine,
+    });
+  }
+  const register: ThreatRegister = {
+    ...(str(root['model']) !== undefined && { model: str(root['model']) }),
+    entries,
+    byId: new Map(entries.map((e) => [e.id, e])),
+    sourceMap: read.sourceMap,
+    ...(read.document && { document: read.document }),
+  };
+  return { register, problems: problems.sort(compareProblems), writable: !blocking && shapeOk };
+}
+
+export interface RegisterCheckOptions {
+  /** Today as YYYY-MM-DD (an input, so results are reproducible). */
+  readonly today: string;
+  /** The model's file name as the register should name it, to detect a register/model mismatch. */
+  readonly modelFile?: string;
+}
+
+/** Triage problems of a register against the current analysis of its model. */
+export function checkRegister(register: ThreatRegister, analysis: Analysis, options: RegisterCheckOptions): Problem[] {
+  const problems: Problem[] = [];
+  const threats = new Map(analysis.threats.map((t) => [t.id, t]));
+  const ruleIds = new Set(analysis.ruleSet.rules.map((r) => r.id));
+  const elementIds = new Set([...(analysis.model?.components.map((c) => c.id) ?? []), ...(analysis.model?.flows.map((f) => f.id) ?? [])]);
+  const field = (entry: RegisterEntry, name: string) => register.sourceMap.get(`${entry.pointer}/${name}`)?.value ?? entry.keyRange;
+
+  if (options.modelFile !== undefined && register.model !== undefined && register.model !== options.modelFile) {
+    problems.push(problem('MLTM307', `This register belongs to \`${register.model}\`, not \`${options.modelFile}\`; its ids will not match. Rename the register or fix \`model:\`.`, register.sourceMap.get('/model')?.value ?? { start: 0, end: 0 }));
+  }
+  for (const entry of register.entries) {
+    const threat = threats.get(entry.id);
+    const status = entry.status as ThreatStatus;
+    if (!ruleIds.has(entry.ruleId)) {
+      const suggestion = didYouMean(entry.ruleId, ruleIds);
+      problems.push(problem('MLTM305', `No rule \`${entry.ruleId}\` exists, so \`${entry.id}\` can never be produced${suggestion ? `; did you mean \`${suggestion}@${entry.elementId}\`?` : ' (a typo, or a rule disabled or removed).'}`, entry.keyRange, suggestion ? { fix: { range: entry.keyRange, replacement: `${suggestion}@${entry.elementId}`, title: `Change to \`${suggestion}@${entry.elementId}\`` } } : {}));
+    } else if (!elementIds.has(entry.elementId) && !entry.machine.stale) {
+      const suggestion = didYouMean(entry.elementId, elementIds);
+      problems.push(problem('MLTM306', `The model has no component or flow \`${entry.elementId}\`${suggestion ? `; did you mean \`${entry.ruleId}@${suggestion}\`?` : '. Run `mltm sync` to mark the entry stale, or fix the id.'}`, entry.keyRange, suggestion ? { fix: { range: entry.keyRange, replacement: `${entry.ruleId}@${suggestion}`, title: `Change to \`${entry.ruleId}@${suggestion}\`` } } : {}));
+    } else if (!threat) {
+      problems.push(problem('MLTM304', `Stale: the model no longer produces \`${entry.id}\`${entry.machine.staleSince ? ` (since ${entry.machine.staleSince})` : ''}. Keep it as history or delete it.`, entry.keyRange));
+    }
+    if (NEEDS_JUSTIFICATION.has(status) && !(entry.justification ?? '').trim()) {
+      problems.push(problem('MLTM301', `\`${entry.id}\` is ${status.replace('_', ' ')} without a justification; say why, so reviewers and auditors can judge it.`, field(entry, 'status')));
+    }
+    if (entry.reviewBy !== undefined && DECISIONS.has(status) && /^\d{4}-\d{2}-\d{2}$/.test(entry.reviewBy) && entry.reviewBy < options.today) {
+      problems.push(problem('MLTM302', `The ${status.replace('_', ' ')} decision on \`${entry.id}\` expired on ${entry.reviewBy}; review it and set a new \`review_by\`.`, field(entry, 'review_by')));
+    }
+    if (threat && DECISIONS.has(status) && entry.machine.decidedStatus === status && entry.machine.decidedFingerprint !== undefined && entry.machine.decidedFingerprint !== threat.fingerprint) {
+      problems.push(problem('MLTM303', `\`${entry.element ?? entry.elementId}\` changed since \`${entry.id}\` was marked ${status.replace('_', ' ')}; review the decision (confirm it with \`mltm triage --confirm\` or the quick fix).`, field(entry, 'status')));
+    }
+    if (entry.machine.checksum !== undefined && entry.machine.checksum !== machineChecksum({ ...entry, machine: entry.machine })) {
+      problems.push(problem('MLTM308', `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`, entry.keyRange, { severity: 'warning' }));
+    }
+  }
+  return problems.sort(compareProblems);
+}

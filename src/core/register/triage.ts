@@ -1,0 +1,74 @@
+/**
+ * Triage: a person's explicit decision about one threat (accept, mark not applicable, assign,
+ * confirm after a change), written into the register. The only code path that writes human
+ * fields — because a human asked for exactly that. Used by `mltm triage`, the quick fixes and
+ * the register view, so they all behave the same.
+ */
+import { isMap, parseDocument, type YAMLMap } from 'yaml';
+import type { Analysis } from '../analysis';
+import { problem, type Problem } from '../problems';
+import { DECISIONS, NEEDS_JUSTIFICATION, STATUSES, type ThreatStatus } from './register';
+import { syncRegister, type SyncOptions } from './sync';
+
+export interface TriageChange {
+  readonly status?: ThreatStatus;
+  readonly owner?: string;
+  readonly justification?: string;
+  readonly ticket?: string;
+  readonly reviewBy?: string;
+  readonly notes?: string;
+  /** Re-confirm an unchanged decision after its element changed (clears "needs review"). */
+  readonly confirm?: boolean;
+}
+
+export type TriageResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: Problem[] };
+
+/**
+ * Applies a decision to threat `threatId`. The register is synced first (so the entry exists and
+ * machine fields are current), then the human fields given are set, and the decision stamped
+ * with the element's current fingerprint.
+ */
+export function triageThreat(registerText: string | undefined, analysis: Analysis, threatId: string, change: TriageChange, options: SyncOptions): TriageResult {
+  const none = { start: 0, end: 0 };
+  if (change.status !== undefined && !STATUSES.includes(change.status)) {
+    return { ok: false, problems: [problem('MLTM106', `Unknown status \`${change.status}\`; use ${STATUSES.join(', ')}.`, none)] };
+  }
+  if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
+    return { ok: false, problems: [problem('MLTM109', `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`, none)] };
+  }
+  const threat = analysis.threats.find((t) => t.id === threatId);
+  if (!threat) return { ok: false, problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)] };
+  const synced = syncRegister(registerText, analysis, options);
+  if (!synced.ok) return synced;
+  const document = parseDocument(synced.text, { uniqueKeys: true });
+  const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
+  if (!isMap(entry)) return { ok: false, problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, none)] };
+  const status = (change.status ?? String(entry.get('status') ?? 'open')) as ThreatStatus;
+  const justification = change.justification ?? (entry.get('justification') as string | undefined);
+  if (NEEDS_JUSTIFICATION.has(status) && !(justification ?? '').trim()) {
+    return { ok: false, problems: [problem('MLTM301', `A justification is required to mark a threat ${status.replace('_', ' ')}.`, none)] };
+  }
+  const set = (key: string, value: string | undefined) => {
+    if (value === undefined) return;
+    if (value === '') entry.delete(key);
+    else entry.set(key, value);
+  };
+  set('status', change.status);
+  set('owner', change.owner);
+  set('justification', change.justification);
+  set('ticket', change.ticket);
+  set('review_by', change.reviewBy);
+  set('notes', change.notes);
+  // Keep `machine` last, where sync keeps it.
+  const items = entry.items;
+  const machineIndex = items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
+  if (machineIndex >= 0 && machineIndex !== items.length - 1) items.push(...items.splice(machineIndex, 1));
+  const machine = entry.get('machine', true);
+  if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
+    machine.set('decided_status', status);
+    machine.set('decided_fingerprint', threat.fingerprint);
+  }
+  // Restamp the checksum through sync, the single place that computes it.
+  const restamped = syncRegister(document.toString({ lineWidth: 0, flowCollectionPadding: false, indent: 2 }), analysis, options);
+  return restamped.ok ? { ok: true, text: restamped.text } : restamped;
+}
