@@ -96,17 +96,48 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
   }
   const dataKinds = match.data_kind;
   if (dataKinds) checks.push((f) => dataKinds.some((k) => f.dataKinds.has(k)));
-  return (f) => checks.every((check) => check(f));
-}
-
-function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<ComponentFacts> {
-  const checks: Predicate<ComponentFacts>[] = [compileEnd(match)];
   const classification = classificationPredicate(match.data_classification);
   if (classification) checks.push((f) => classification(f.classification));
   if (match.pii !== undefined) {
     const wanted = match.pii;
     checks.push((f) => f.pii === wanted);
   }
+  if (match.in_feedback_loop !== undefined) {
+    const wanted = match.in_feedback_loop;
+    checks.push((f) => f.inFeedbackLoop === wanted);
+  }
+  return (f) => checks.every((check) => check(f));
+}
+
+/**
+ * Ids of the components that a path of one or more flows connects to a component matching
+ * `end`: downstream (following flows forward) or upstream (backward). Bidirectional flows are
+ * followed both ways, as everywhere else. One breadth-first search per rule, linear in the model.
+ */
+function connectedTo(end: EndMatch, facts: ModelFacts, direction: 'downstream' | 'upstream'): ReadonlySet<string> {
+  const test = compileEnd(end);
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  for (const component of facts.components.values()) if (test(component)) queue.push(component.id);
+  while (queue.length > 0) {
+    const node = facts.graph.nodes.get(queue.pop() as string);
+    if (!node) continue;
+    const next =
+      direction === 'downstream'
+        ? [...node.outbound.map((e) => e.target), ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source)]
+        : [...node.inbound.map((e) => e.source), ...node.outbound.filter((e) => e.flow.bidirectional).map((e) => e.target)];
+    for (const neighbour of next) {
+      const id = neighbour.component.id;
+      if (reached.has(id)) continue;
+      reached.add(id);
+      queue.push(id);
+    }
+  }
+  return reached;
+}
+
+function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<ComponentFacts> {
+  const checks: Predicate<ComponentFacts>[] = [compileEnd(match)];
   const neighbour = (end: EndMatch | undefined, side: 'inbound' | 'outbound', want: boolean) => {
     if (!end) return;
     const test = compileEnd(end);
@@ -123,9 +154,17 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
   neighbour(match.outbound_to, 'outbound', true);
   neighbour(match.no_inbound_from, 'inbound', false);
   neighbour(match.no_outbound_to, 'outbound', false);
-  if (match.in_feedback_loop !== undefined) {
-    const wanted = match.in_feedback_loop;
-    checks.push((f) => f.inFeedbackLoop === wanted);
+  if (match.downstream_of) {
+    const reached = connectedTo(match.downstream_of, facts, 'downstream');
+    checks.push((f) => reached.has(f.id));
+  }
+  if (match.not_downstream_of) {
+    const reached = connectedTo(match.not_downstream_of, facts, 'downstream');
+    checks.push((f) => !reached.has(f.id));
+  }
+  if (match.upstream_of) {
+    const reached = connectedTo(match.upstream_of, facts, 'upstream');
+    checks.push((f) => reached.has(f.id));
   }
   if (match.model_has_control) {
     const anyPresent = match.model_has_control.some((c) => facts.controlsAnywhere.has(c));
@@ -250,9 +289,13 @@ export function flowControl(flow: FlowFacts, control: string): ControlEvidence |
       return { control, how: a.how === 'implied' || b.how === 'implied' ? 'implied' : 'neighbour', on: [flow.from.id, flow.to.id], ...(impliedBy !== undefined && { impliedBy }) };
     }
     case 'ingress':
-      return neighbour(fromEnd(flow.to));
+      // A gateway exists to enforce ingress policy (authn, rate limits, WAF, schemas) on what it
+      // forwards, so its ingress controls also count on the flows it sends on.
+      return neighbour(fromEnd(flow.to) ?? (flow.from.kind === 'api_gateway' ? fromEnd(flow.from) : undefined));
     case 'egress':
-      return neighbour(fromEnd(flow.from));
+      // A bidirectional flow is a request/response pair: the target sends the responses, so its
+      // egress controls (output filtering, obfuscation) count too.
+      return neighbour(fromEnd(flow.from) ?? (flow.edge.flow.bidirectional ? fromEnd(flow.to) : undefined));
     case 'either':
     case 'component':
     case 'observed':

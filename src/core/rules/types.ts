@@ -26,16 +26,22 @@ export interface EndMatch {
   readonly zone_trust?: readonly TrustLevel[];
   readonly reachable_from_outside?: boolean;
   readonly data_kind?: readonly string[];
+  readonly data_classification?: ClassificationCondition;
+  readonly pii?: boolean;
+  readonly in_feedback_loop?: boolean;
 }
 
 export interface ComponentMatch extends EndMatch {
-  readonly data_classification?: ClassificationCondition;
-  readonly pii?: boolean;
   readonly inbound_from?: EndMatch;
   readonly outbound_to?: EndMatch;
   readonly no_inbound_from?: EndMatch;
   readonly no_outbound_to?: EndMatch;
-  readonly in_feedback_loop?: boolean;
+  /** A path of one or more flows leads here from a component matching this. */
+  readonly downstream_of?: EndMatch;
+  /** No path of flows leads here from a component matching this. */
+  readonly not_downstream_of?: EndMatch;
+  /** A path of one or more flows leads from here to a component matching this. */
+  readonly upstream_of?: EndMatch;
   readonly model_has_control?: readonly string[];
   readonly model_lacks_control?: readonly string[];
 }
