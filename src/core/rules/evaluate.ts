@@ -111,8 +111,10 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
 
 /**
  * Ids of the components that a path of one or more flows connects to a component matching
- * `end`: downstream (following flows forward) or upstream (backward). Bidirectional flows are
- * followed both ways, as everywhere else. One breadth-first search per rule, linear in the model.
+ * `end`: downstream (following flows forward) or upstream (backward). Flows are followed in
+ * their declared direction only: the response half of a bidirectional flow returns answers to
+ * the caller, not what the path conditions trace (models, training data), and following it would
+ * connect nearly everything. One breadth-first search per rule, linear in the model.
  */
 function connectedTo(end: EndMatch, facts: ModelFacts, direction: 'downstream' | 'upstream'): ReadonlySet<string> {
   const test = compileEnd(end);
@@ -122,10 +124,7 @@ function connectedTo(end: EndMatch, facts: ModelFacts, direction: 'downstream' |
   while (queue.length > 0) {
     const node = facts.graph.nodes.get(queue.pop() as string);
     if (!node) continue;
-    const next =
-      direction === 'downstream'
-        ? [...node.outbound.map((e) => e.target), ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source)]
-        : [...node.inbound.map((e) => e.source), ...node.outbound.filter((e) => e.flow.bidirectional).map((e) => e.target)];
+    const next = direction === 'downstream' ? node.outbound.map((e) => e.target) : node.inbound.map((e) => e.source);
     for (const neighbour of next) {
       const id = neighbour.component.id;
       if (reached.has(id)) continue;
