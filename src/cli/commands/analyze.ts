@@ -55,8 +55,12 @@ export const analyzeCommand: Command = {
     const custom = loadCustomPacks(path);
     const analysis = analyze(read.text, { customPacks: custom.packs, ...(atlas && { atlas }) });
     const packTexts = new Map(custom.files.map((f) => [f, readUserFile(f).text ?? '']));
-    const customProblems = custom.problems.map((g) => ({ ...g, file: displayPath(io.cwd, g.file) }));
-    const json = analysisToJson({ ...analysis, ruleProblems: [...analysis.ruleProblems, ...customProblems] }, file, read.text, new Map([...packTexts].map(([f, t]) => [displayPath(io.cwd, f), t])));
+    // Problems of repository packs (from loading, and from assembling the rule set: duplicate
+    // ids, unknown ATLAS ids, `disable` typos) name the pack as the user would type it.
+    const packFile = (f: string) => (packTexts.has(f) ? displayPath(io.cwd, f) : f);
+    const customProblems = custom.problems.map((g) => ({ ...g, file: packFile(g.file) }));
+    const assemblyProblems = analysis.ruleProblems.map((g) => ({ ...g, file: packFile(g.file) }));
+    const json = analysisToJson({ ...analysis, ruleProblems: [...assemblyProblems, ...customProblems] }, file, read.text, new Map([...packTexts].map(([f, t]) => [displayPath(io.cwd, f), t])));
     const hasErrors = json.problems.some((p) => p.severity === 'error');
     if (format === 'json') {
       io.stdout(JSON.stringify(json, null, 2) + '\n');
