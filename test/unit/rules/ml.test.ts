@@ -5,7 +5,10 @@
  * them (the threat stays listed with nothing missing), plus near misses where it must not fire.
  */
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { activeRuleSet } from '../../../src/core/analysis';
 import { bundledAtlasCatalogue } from '../../../src/core/kb/atlas';
 import { OWASP_BY_ID } from '../../../src/core/kb/owasp';
@@ -116,6 +119,25 @@ describe('built-in ML pack', () => {
     for (const [id, name] of Object.entries(expected)) {
       assert.ok(cited.has(id), `${id} is cited`);
       assert.equal(catalogue.nameOf(id), name);
+    }
+  });
+});
+
+describe('built-in ML pack against the official ATLAS.yaml', () => {
+  const official = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'kb', 'ATLAS.yaml');
+  it('every ATLAS id cited resolves, and the catalogue names it as MITRE does', function () {
+    if (!existsSync(official)) {
+      console.log(`      note: ${official} not found; skipping the check of ML rule ATLAS ids against the official data.`);
+      this.skip();
+    }
+    const root = parse(readFileSync(official, 'utf8')) as { matrices: { techniques: { id: string; name: string }[] }[] };
+    const names = new Map(root.matrices.flatMap((m) => m.techniques).map((t) => [t.id, t.name]));
+    const catalogue = bundledAtlasCatalogue();
+    for (const rule of mlRules()) {
+      for (const id of rule.atlas) {
+        assert.ok(names.has(id), `${rule.id}: ${id} is in ATLAS.yaml`);
+        assert.equal(catalogue.nameOf(id), names.get(id), `${rule.id}: ${id} name`);
+      }
     }
   });
 });
@@ -294,5 +316,12 @@ describe('ML rules: monitoring and trackers', () => {
     ]);
     assertFiresAndSilenced(text, 'tracker-training-data-logged', 'log', [{ on: 'trainer', controls: ['output_filtering'] }]);
     assert.equal(threatsOf(analyzeValid(text.replace('- ptrain', '- train')), 'tracker-training-data-logged').length, 0);
+  });
+});
+
+describe('ML pack test coverage', () => {
+  it('every ML rule is exercised by a test in this file', () => {
+    const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+    for (const rule of mlRules()) assert.ok(source.includes(`'${rule.id}'`), `${rule.id} has a test`);
   });
 });
