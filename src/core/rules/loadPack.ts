@@ -73,7 +73,7 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
     problems.push(problem('MLTM008', message, range));
     return { problems: problems.sort(compareProblems) };
   }
-  const schemaProblems = checkAgainstSchema(root, rulesSchema as Record<string, unknown>, read.sourceMap, PACK_WORDING);
+  const schemaProblems = explainConditionProblems(checkAgainstSchema(root, rulesSchema as Record<string, unknown>, read.sourceMap, PACK_WORDING), root);
   problems.push(...schemaProblems);
   const badRules = new Set(schemaProblems.filter((p) => p.severity === 'error').map((p) => ruleIndexAt(read.sourceMap, p.range)).filter((i) => i >= 0));
 
@@ -126,6 +126,40 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
       if (range.start >= entry.value.start && range.start <= entry.value.end) return index;
     }
   }
+}
+
+const definitions = (rulesSchema as { definitions: Record<string, { properties?: Record<string, unknown> }> }).definitions;
+/** Conditions whose value is itself a condition on one component. */
+const END_CONDITIONS = new Set(['from', 'to', 'inbound_from', 'outbound_to', 'no_inbound_from', 'no_outbound_to', 'downstream_of', 'not_downstream_of', 'upstream_of']);
+const UNKNOWN_CONDITION = /^Unknown property `(.+?)` on `when(?:\.([a-z_.]+))?` of rule #(\d+)\. Allowed: {2}\(/;
+
+/**
+ * The schema picks the conditions of `when` by the rule's `element` (if/then), which the generic
+ * schema wording cannot see through: it reports a bare "must match then schema" and an unknown
+ * condition with an empty list of allowed ones. This names the allowed conditions (with a "did you
+ * mean") and drops the if/then noise when a more precise problem explains it.
+ */
+function explainConditionProblems(problems: Problem[], root: Record<string, unknown>): Problem[] {
+  const rules = Array.isArray(root['rules']) ? root['rules'] : [];
+  const explained = problems.map((p) => {
+    const match = UNKNOWN_CONDITION.exec(p.message);
+    if (!match) return p;
+    const [, extra = '', nested, index] = match;
+    const rule = rules[Number(index) - 1];
+    let definition = isRecord(rule) && rule['element'] === 'flow' ? 'flowMatch' : 'componentMatch';
+    for (const segment of nested ? nested.split('.') : []) definition = END_CONDITIONS.has(segment) ? 'endMatch' : segment === 'data_classification' ? 'classificationCondition' : definition;
+    const allowed = Object.keys(definitions[definition]?.properties ?? {});
+    const suggestion = didYouMean(extra, allowed);
+    const where = `\`when${nested ? `.${nested}` : ''}\` of rule #${index}`;
+    return problem(
+      'MLTM102',
+      `Unknown condition \`${extra}\` on ${where}${suggestion ? `; did you mean \`${suggestion}\`?` : `. Allowed: ${allowed.join(', ')}.`}`,
+      p.range,
+      suggestion ? { fix: { range: p.range, replacement: suggestion, title: `Change to \`${suggestion}\`` } } : {},
+    );
+  });
+  const precise = (p: Problem) => !/must match "(then|else)" schema\.$/.test(p.message);
+  return explained.filter((p) => precise(p) || !explained.some((other) => other !== p && precise(other) && other.severity === 'error' && other.range.start >= p.range.start && other.range.end <= p.range.end));
 }
 
 export interface RuleSet {
