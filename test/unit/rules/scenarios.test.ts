@@ -182,6 +182,15 @@ describe('example models produce the threats of their scenarios', () => {
     });
   }
 
+  it('every threat of every example explains itself: a filled-in why, and ML threats say how to detect and contain them', () => {
+    for (const file of exampleFiles) {
+      for (const threat of analyzeValid(readFileSync(join(EXAMPLES, file), 'utf8')).threats) {
+        assert.ok(threat.why.length > 0 && !/\{[a-z_]+\}/.test(threat.why), `${file} ${threat.id}: why "${threat.why}"`);
+        if (threat.category === 'ml') assert.ok(threat.detection && threat.containment, `${file} ${threat.id}: detection and containment`);
+      }
+    }
+  });
+
   it('07: the zero-trust platform has few open findings, far fewer than any other example', () => {
     const open = (prefix: string) => analyzeValid(read(prefix)).threats.filter((t) => !t.mitigated);
     const zeroTrust = open('07');
