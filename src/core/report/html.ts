@@ -118,7 +118,7 @@ function threatRow(view: ReportView, row: ThreatRow): string {
     `<td>${atlas || '—'}</td>`,
     `<td>${owasp || '—'}</td>`,
     `<td class="st-${htmlText(row.status)}">${htmlText(statusLabel(row.status))}</td>`,
-    `<td>${row.entry?.owner ? htmlText(row.entry.owner) : '—'}</td>`,
+    `<td>${row.owner ? htmlText(row.owner) : '—'}</td>`,
     `<td>${row.entry?.justification ? htmlText(row.entry.justification) : '—'}</td>`,
     `<td>${t.missingControls.length > 0 ? t.missingControls.map((c) => `<code>${htmlText(c)}</code>`).join(', ') : '—'}</td>`,
     `<td>${guidance}</td>`,

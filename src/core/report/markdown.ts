@@ -63,7 +63,7 @@ function table(view: ReportView, group: ElementGroup): string[] {
     const t = row.threat;
     const atlas = t.atlas.map((id) => atlasRef(id, view.input.analysis.atlas)).map((r) => `${mdLink(r.id, r.url)}${r.name ? ` ${mdText(r.name)}` : ''}`).join('; ') || DASH;
     const owasp = t.owasp.map(owaspRef).map((r) => mdLink(r.id, r.url) + (r.name ? ` ${mdText(r.name)}` : '')).join('; ') || DASH;
-    const owner = row.entry?.owner;
+    const owner = row.owner;
     const justification = row.entry?.justification;
     lines.push(
       `| ${capitalise(t.severity)} | ${threatCell(row)} | ${strideCell(t.stride)} | ${atlas} | ${owasp} | ${mdText(statusLabel(row.status))} | ${cell(owner)} | ${cell(justification)} | ${t.missingControls.map(mdText).join(', ') || DASH} |`,

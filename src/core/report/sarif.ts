@@ -107,13 +107,12 @@ function missingControlRule(): SarifRule {
   };
 }
 
-function location(view: ReportView, row: ThreatRow): unknown {
+function location(uri: string, row: ThreatRow): unknown {
   return {
     physicalLocation: {
-      artifactLocation: { uri: encodeURI(view.input.file.split('\\').join('/')) },
+      artifactLocation: { uri },
       region: { startLine: row.start.line, startColumn: row.start.column, endLine: row.end.line, endColumn: row.end.column },
     },
-    logicalLocations: [{ name: row.threat.element, kind: row.threat.elementType === 'flow' ? 'member' : 'type', fullyQualifiedName: `${row.threat.elementType}s/${row.threat.element}` }],
   };
 }
 
@@ -133,6 +132,7 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
     return n;
   };
   const results: SarifResult[] = [];
+  const uri = encodeURI(input.file.split('\\').join('/'));
   // Missing controls, per element: which open threats each would mitigate, worst severity first.
   const missing = new Map<string, { row: ThreatRow; control: string; threats: Threat[] }>();
   for (const row of view.rows) {
@@ -147,9 +147,10 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
       ruleIndex: n,
       level: LEVEL[t.severity],
       message: { text },
-      locations: [location(view, row)],
+      locations: [location(uri, row)],
       partialFingerprints: { [FINGERPRINT_KEY]: t.id },
-      properties: { threatId: t.id, severity: t.severity, status: row.status, stride: t.stride, atlas: t.atlas, owasp: t.owasp, ...(row.entry?.owner && { owner: row.entry.owner }), ...(row.change && { change: row.change.kind }) },
+      // STRIDE, ATLAS and OWASP ids are on the rule (tags), not repeated on every result.
+      properties: { threatId: t.id, severity: t.severity, status: row.status, ...(row.owner && { owner: row.owner }), ...(row.change && { change: row.change.kind }) },
     };
     if (decided) {
       const justification = row.entry?.justification?.trim() || `Marked ${row.status.replace(/_/g, ' ')} in the threat register without a justification.`;
@@ -175,7 +176,7 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
       ruleIndex: n,
       level: LEVEL[t.severity] === 'error' ? 'warning' : 'note',
       message: { text: `Missing control \`${control}\`${info.title !== control ? ` (${info.title})` : ''} on ${t.elementType} \`${t.element}\`; it would mitigate: ${threats.map((x) => `${x.title} (${x.severity})`).join('; ')}. ${info.advice}` },
-      locations: [location(view, row)],
+      locations: [location(uri, row)],
       partialFingerprints: { [FINGERPRINT_KEY]: `${MISSING_CONTROL_RULE}:${control}@${t.elementType}:${t.element}` },
       properties: { control, element: t.element, threats: threats.map((x) => x.id) },
     });

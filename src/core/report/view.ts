@@ -52,6 +52,8 @@ export interface ThreatRow {
   readonly threat: Threat;
   readonly status: Status;
   readonly entry?: RegisterEntry;
+  /** Who owns the threat: the register's owner, else the component's `owner` in the model. */
+  readonly owner?: string;
   readonly start: LineColumn;
   readonly end: LineColumn;
   /** `added` / `changed` by the change under review (`--base`), with what changed. */
@@ -102,13 +104,16 @@ export function buildReportView(input: ReportInput): ReportView {
   const changes = new Map<string, ThreatRow['change']>();
   for (const c of input.diff?.added ?? []) changes.set(c.id, { kind: 'added', what: c.changes });
   for (const c of input.diff?.changed ?? []) changes.set(c.id, { kind: 'changed', what: c.changes });
+  const componentOwners = new Map((analysis.model?.components ?? []).filter((c) => c.owner !== undefined).map((c) => [c.id, c.owner as string]));
   const rows: ThreatRow[] = analysis.threats.map((threat) => {
     const entry = input.register?.byId.get(threat.id);
     const change = changes.get(threat.id);
+    const owner = entry?.owner ?? (threat.elementType === 'component' ? componentOwners.get(threat.element) : undefined);
     return {
       threat,
       status: effectiveStatus(threat, input.register),
       ...(entry && { entry }),
+      ...(owner !== undefined && { owner }),
       start: index.position(threat.range.start),
       end: index.position(threat.range.end),
       ...(change && { change }),
