@@ -13,6 +13,9 @@ import { buildReportView, isOpen, statusLabel, type ElementGroup, type ReportInp
 
 const DASH = '—';
 
+/** Mermaid's default `maxTextSize`, which code hosts keep: longer diagrams do not render there. */
+export const CODE_HOST_MERMAID_LIMIT = 50_000;
+
 function cell(value: string | undefined): string {
   return value === undefined || value.trim() === '' ? DASH : mdText(value);
 }
@@ -94,8 +97,14 @@ export function renderMarkdown(input: ReportInput, view: ReportView = buildRepor
   const lines = [`# Threat model report: ${mdText(view.modelName)}`, ''];
   lines.push(...summary(view), '');
   if (input.analysis.problems.some((p) => p.severity === 'error')) lines.push('> **The model has errors**; run `mltm validate` on it. Threats below may be incomplete.', '');
-  lines.push('## Diagram', '', '```mermaid', modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }).trimEnd(), '```', '');
-  lines.push('Red components and flows have open high or critical threats; dashed boxes are trust boundaries.', '');
+  const diagram = modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) });
+  lines.push('## Diagram', '');
+  if (diagram.length > CODE_HOST_MERMAID_LIMIT) {
+    // Code hosts render Mermaid with its default text limit; a larger diagram would show as an error box.
+    lines.push(`The diagram (${diagram.length} characters of Mermaid) is over the ${CODE_HOST_MERMAID_LIMIT}-character limit code hosts render; see the HTML report (\`mltm report --format html\`) or \`--format mermaid\`.`, '');
+  } else {
+    lines.push('```mermaid', diagram.trimEnd(), '```', '', 'Red components and flows have open high or critical threats; dashed boxes are trust boundaries.', '');
+  }
   lines.push(...changes(view));
   const components = view.components.filter((g) => g.rows.length > 0);
   const flows = view.flows.filter((g) => g.rows.length > 0);

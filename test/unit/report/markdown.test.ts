@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { analyze } from '../../../src/core/analysis';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { mdText } from '../../../src/core/report/text';
 import { assertGolden } from '../../support/golden';
@@ -54,6 +55,15 @@ describe('report: Markdown', () => {
     assert.match(md, /\| Model hash \| sha256:[0-9a-f]{64} \|/);
     assert.match(md, /\| MITRE ATLAS data \| 5\.6\.0 \|/);
     assert.match(md, /2026-01-01T00:00:00Z/);
+  });
+
+  it('leaves out a diagram too large for code hosts, and says where to find it', () => {
+    const components = Array.from({ length: 800 }, (_, i) => `  component-${i}: { kind: data_store, name: Component number ${i} with a long name }`).join('\n');
+    const flows = Array.from({ length: 799 }, (_, i) => `  - { from: component-${i}, to: component-${i + 1} }`).join('\n');
+    const text = `mltm: 1\nname: big\ncomponents:\n${components}\nflows:\n${flows}\n`;
+    const md = renderMarkdown({ ...reportInput('examples/04-backdoored-model.mltm.yaml'), analysis: analyze(text), text });
+    assert.doesNotMatch(md, /```mermaid/);
+    assert.match(md, /over the 50000-character limit code hosts render; see the HTML report/);
   });
 
   it('escapes Markdown and HTML in text', () => {
