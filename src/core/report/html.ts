@@ -28,7 +28,8 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0 auto; max-width: 1400px; padding: 24px; }
 h1 { font-size: 1.6em; margin: 0 0 .4em; } h2 { font-size: 1.25em; border-bottom: 1px solid var(--line); padding-bottom: .2em; margin-top: 1.6em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; } dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+#threat-table td:nth-child(7) { white-space: nowrap; } #threat-table td:last-child { min-width: 20em; } #threat-table td:nth-child(3) { min-width: 14em; }
 th { background: #f6f8fa; } td.num, th.num { text-align: right; }
 .sev { font-weight: 600; border-radius: 4px; padding: 0 4px; white-space: nowrap; }
 .sev-critical { background: #82071e; color: #fff; } .sev-high { background: #cf222e; color: #fff; } .sev-medium { background: #bf8700; color: #fff; } .sev-low { background: #ddf4ff; } .sev-info { background: #eee; }
