@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reportDate } from '../../../src/cli/commands/report';
 import { runCli } from '../../../src/cli/main';
 
 const ROOT = process.cwd();
@@ -120,6 +121,13 @@ describe('cli: mltm report', () => {
     const html = readFileSync(out, 'utf8');
     assert.ok(html.length > 1_000_000, 'the library is inlined');
     assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+  });
+
+  it('takes the date from --date, else SOURCE_DATE_EPOCH, so reports are reproducible', () => {
+    assert.equal(reportDate('2026-03-04'), '2026-03-04T00:00:00Z');
+    assert.equal(reportDate('2026-03-04T05:06:07Z'), '2026-03-04T05:06:07Z');
+    assert.equal(reportDate('2026-02-30x'), undefined);
+    assert.equal(reportDate(undefined, { SOURCE_DATE_EPOCH: '1767225600' }), '2026-01-01T00:00:00Z');
   });
 
   it('exits 2 on a bad format, a bad date, a model with errors', async () => {

@@ -38,6 +38,10 @@ describe('report: Mermaid export', function () {
     });
   }
 
+  it('gives a diagram that parses even for a model that does not load', async () => {
+    assert.equal(await parser.parse(modelToMermaid(analyze('mltm: 1\nname: x\ncomponents: {'))), undefined);
+  });
+
   it('renders hostile names as text: no script, no handler, the names verbatim', async () => {
     const input = reportInput(HOSTILE);
     const svg = await parser.render(modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }));
