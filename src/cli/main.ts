@@ -7,15 +7,17 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command';
 import { EXIT, type CliIo } from './io';
 import { analyzeCommand } from './commands/analyze';
+import { checkCommand } from './commands/check';
 import { diffCommand } from './commands/diff';
 import { renameCommand } from './commands/rename';
+import { reportCommand } from './commands/report';
 import { syncCommand } from './commands/sync';
 import { triageCommand } from './commands/triage';
 import { validateCommand } from './commands/validate';
 import { version } from '../../package.json';
 
 /** Every subcommand, in the order `mltm --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, analyzeCommand, syncCommand, triageCommand, diffCommand, renameCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, analyzeCommand, syncCommand, triageCommand, diffCommand, renameCommand, reportCommand, checkCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,92 @@
+/**
+ * `mltm check <model…> --fail-on <severity>`: the CI gate. Exit 1 when a model has open threats
+ * (the register's decision, else the controls in place, say so) at or above the severity, or
+ * when its register has problems a reviewer must act on (an expired or unjustified decision, a
+ * decision taken before the element changed, entries for unknown rules or elements, a register
+ * of another model); exit 2 when the input is invalid (unreadable file, model errors, a register
+ * that does not load, a bad option); else 0. Prints a short summary a CI log can show as is.
+ */
+import { effectiveStatus } from '../../core/register/diff';
+import { SEVERITY_ORDER, type Severity } from '../../core/rules/types';
+import { LineIndex } from '../../core/util/lineIndex';
+import type { Command } from '../command';
+import { EXIT, plural } from '../io';
+import { loadModelContext } from '../modelContext';
+import { loadAtlasFile } from '../workspace';
+import { todayIso } from './sync';
+
+/** Register problems that fail the gate: decisions that need a person. Stale entries (history) and hand edits (sync restores them) do not. */
+export const GATING_REGISTER_CODES: ReadonlySet<string> = new Set(['MLTM301', 'MLTM302', 'MLTM303', 'MLTM305', 'MLTM306', 'MLTM307']);
+
+const FAIL_ON_VALUES = [...SEVERITY_ORDER, 'none'] as const;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'CI gate: fail on open threats at or above a severity, or on register problems',
+  usage: 'mltm check <model.mltm.yaml…> [--fail-on critical|high|medium|low|info|none] [--atlas <ATLAS.yaml>] [--max-listed <n>]',
+  options: {
+    'fail-on': { type: 'string', default: 'high', description: 'fail on open threats at or above this severity (`none`: only on register problems)' },
+    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
+    'max-listed': { type: 'string', default: '20', description: 'list at most this many failing threats per model' },
+  },
+  run({ positionals, values, io }) {
+    if (positionals.length === 0) {
+      io.stderr(`mltm check: give at least one model file.\nUsage: ${checkCommand.usage}\n`);
+      return EXIT.usage;
+    }
+    const failOn = String(values['fail-on']);
+    if (!(FAIL_ON_VALUES as readonly string[]).includes(failOn)) {
+      io.stderr(`mltm check: unknown --fail-on \`${failOn}\`; use ${FAIL_ON_VALUES.join(', ')}.\n`);
+      return EXIT.usage;
+    }
+    const maxListed = Number(values['max-listed']);
+    if (!Number.isInteger(maxListed) || maxListed < 0) {
+      io.stderr(`mltm check: --max-listed must be a whole number, not \`${String(values['max-listed'])}\`.\n`);
+      return EXIT.usage;
+    }
+    let atlas;
+    if (typeof values['atlas'] === 'string') {
+      const loaded = loadAtlasFile(values['atlas']);
+      if (!loaded.catalogue) {
+        io.stderr(`mltm check: ${loaded.problems.map((p) => p.message).join('; ')}\n`);
+        return EXIT.usage;
+      }
+      atlas = loaded.catalogue;
+    }
+    const floor = failOn === 'none' ? Infinity : SEVERITY_ORDER.indexOf(failOn as Severity);
+    let invalid = 0;
+    let failing = 0;
+    for (const path of positionals) {
+      const loaded = loadModelContext(path, { cwd: io.cwd, today: todayIso(io), ...(atlas && { atlas }) });
+      if (loaded.errors) {
+        invalid++;
+        for (const line of loaded.errors) io.stderr(line + '\n');
+        io.stderr(`${path}: invalid input, not checked.\n`);
+        continue;
+      }
+      const c = loaded.context;
+      const index = new LineIndex(c.text);
+      const open = c.analysis.threats.filter((t) => effectiveStatus(t, c.register) === 'open');
+      const over = open.filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor).sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || (a.id < b.id ? -1 : 1));
+      const registerIssues = c.registerNotes.filter((n) => GATING_REGISTER_CODES.has(n.code));
+      const bySeverity = [...SEVERITY_ORDER].reverse().map((s) => [s, over.filter((t) => t.severity === s).length] as const).filter(([, n]) => n > 0);
+      const ok = over.length === 0 && registerIssues.length === 0;
+      if (!ok) failing++;
+      const parts = [
+        failOn === 'none' ? `${plural(open.length, 'open threat')}` : `${plural(over.length, 'open threat')} at or above ${failOn}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
+        plural(registerIssues.length, 'register problem'),
+      ];
+      io.stdout(`${ok ? 'PASS' : 'FAIL'} ${c.file}: ${parts.join('; ')}.\n`);
+      for (const t of over.slice(0, maxListed)) {
+        const at = index.position(t.range.start);
+        io.stdout(`  ${t.severity.toUpperCase().padEnd(8)} ${t.id}  ${t.title}  ${c.file}:${at.line}:${at.column}${t.missingControls.length > 0 ? `  missing: ${t.missingControls.join(', ')}` : ''}\n`);
+      }
+      if (over.length > maxListed) io.stdout(`  … and ${over.length - maxListed} more (mltm report ${c.file} lists them all)\n`);
+      for (const n of registerIssues) io.stdout(`  ${n.file}:${n.line}:${n.column}: ${n.severity} ${n.code} ${n.message}\n`);
+    }
+    const checked = positionals.length - invalid;
+    io.stdout(`mltm check: ${plural(checked, 'model')} checked, ${failing} failing${invalid > 0 ? `, ${invalid} invalid` : ''} (--fail-on ${failOn}).\n`);
+    if (invalid > 0) return EXIT.usage;
+    return failing > 0 ? EXIT.findings : EXIT.ok;
+  },
+};

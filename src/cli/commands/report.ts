@@ -1,0 +1,120 @@
+/**
+ * `mltm report <model> --format md|html|sarif|json|mermaid [--output <file>] [--base <rev>]`:
+ * a report for reviewers (Markdown with a Mermaid diagram, standalone HTML), for code-scanning
+ * dashboards (SARIF 2.1.0) or for scripts (JSON), with the register's decisions and, with
+ * `--base`, what the change under review added or removed. The date is an input
+ * (`--date`, or `SOURCE_DATE_EPOCH`) so reports can be reproduced byte for byte.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
+import type { ReportInput } from '../../core/report/view';
+import type { Command } from '../command';
+import { writeFileAtomic } from '../atomicWrite';
+import { EXIT } from '../io';
+import { loadModelContext } from '../modelContext';
+import { loadAtlasFile } from '../workspace';
+import { todayIso } from './sync';
+import { version } from '../../../package.json';
+
+/** The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else now; ISO 8601 to the second. */
+export function reportDate(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (option !== undefined) {
+    const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.test(option) ? new Date(option.length === 10 ? `${option}T00:00:00Z` : option) : undefined;
+    return parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+  }
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  const when = epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
+export function readMermaidLibrary(): string | undefined {
+  const candidates: string[] = [];
+  try {
+    candidates.push(require.resolve('mermaid/dist/mermaid.min.js'));
+  } catch {
+    // Not resolvable from here (a bundle moved away from node_modules): try beside the package.
+  }
+  candidates.push(join(__dirname, '..', 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'));
+  for (const candidate of candidates) if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
+  return undefined;
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Write a threat report: Markdown, HTML, SARIF, JSON or Mermaid',
+  usage: 'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
+  options: {
+    format: { type: 'string', default: 'md', description: 'md, html, sarif, json or mermaid' },
+    output: { type: 'string', short: 'o', description: 'write the report to this file (default: standard output)' },
+    base: { type: 'string', description: 'a git revision: mark the threats the change since it added or changed, and list those it removed' },
+    date: { type: 'string', description: 'the generation date shown in the report (default: SOURCE_DATE_EPOCH, else now)' },
+    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
+  },
+  run({ positionals, values, io }) {
+    if (positionals.length !== 1) {
+      io.stderr(`mltm report: give exactly one model file.\nUsage: ${reportCommand.usage}\n`);
+      return EXIT.usage;
+    }
+    const format = String(values['format']) as ReportFormat;
+    if (!REPORT_FORMATS.includes(format)) {
+      io.stderr(`mltm report: unknown --format \`${format}\`; use ${REPORT_FORMATS.join(', ')}.\n`);
+      return EXIT.usage;
+    }
+    const generatedAt = reportDate(typeof values['date'] === 'string' ? values['date'] : undefined);
+    if (generatedAt === undefined) {
+      io.stderr(`mltm report: --date \`${String(values['date'])}\` is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.\n`);
+      return EXIT.usage;
+    }
+    let atlas;
+    if (typeof values['atlas'] === 'string') {
+      const loaded = loadAtlasFile(values['atlas']);
+      if (!loaded.catalogue) {
+        io.stderr(`mltm report: ${loaded.problems.map((p) => p.message).join('; ')}\n`);
+        return EXIT.usage;
+      }
+      atlas = loaded.catalogue;
+    }
+    const base = typeof values['base'] === 'string' ? values['base'] : undefined;
+    const loaded = loadModelContext(positionals[0] as string, { cwd: io.cwd, today: todayIso(io), ...(atlas && { atlas }), ...(base !== undefined && { base }) });
+    if (loaded.errors) {
+      for (const line of loaded.errors) io.stderr(line + '\n');
+      io.stderr('mltm report: fix the input above; no report was written.\n');
+      return EXIT.usage;
+    }
+    const c = loaded.context;
+    let mermaidScript: string | undefined;
+    if (format === 'html') {
+      mermaidScript = readMermaidLibrary();
+      if (mermaidScript === undefined) io.stderr('mltm report: the mermaid library was not found; the HTML report shows the diagram as Mermaid source.\n');
+    }
+    const input: ReportInput = {
+      analysis: c.analysis,
+      text: c.text,
+      file: c.file,
+      ...(c.register && { register: c.register, registerFile: c.registerFile }),
+      registerProblems: c.registerNotes,
+      generatedAt,
+      toolVersion: version,
+      ...(c.diff && { diff: c.diff, baseLabel: base }),
+      ...(mermaidScript !== undefined && { mermaidScript }),
+    };
+    const text = renderReport(format, input);
+    const output = typeof values['output'] === 'string' ? values['output'] : undefined;
+    if (output === undefined) {
+      io.stdout(text);
+      return EXIT.ok;
+    }
+    const target = resolve(io.cwd, output);
+    try {
+      const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      writeFileAtomic(target, text, before);
+    } catch (error) {
+      io.stderr(`mltm report: cannot write \`${output}\`: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`mltm report: wrote ${output} (${format}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KB).\n`);
+    return EXIT.ok;
+  },
+};

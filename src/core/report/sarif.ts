@@ -1,0 +1,202 @@
+/**
+ * SARIF 2.1.0 (`mltm report --format sarif`) for code-scanning dashboards (GitHub code scanning
+ * and any SARIF viewer). One result per open threat and one per control missing on an element
+ * with open threats, each located at the element's id in the YAML; threats the register marks
+ * accepted, transferred, not applicable or mitigated are emitted with a `suppressions` entry
+ * carrying the justification, so dashboards show them as dismissed with the team's reason.
+ * `partialFingerprints` come from the stable threat id, so alerts follow threats across edits.
+ * Output is deterministic (no timestamps): the same inputs give the same bytes.
+ */
+import { controlInfo } from '../kb/controls';
+import type { Threat } from '../rules/evaluate';
+import type { Severity } from '../rules/types';
+import { atlasRef, owaspRef } from './text';
+import { buildReportView, type ReportInput, type ReportView, type ThreatRow } from './view';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const INFORMATION_URI = 'https://github.com/mltm-dev/mltm';
+const MISSING_CONTROL_RULE = 'missing-control';
+/** The fingerprint key; bump the version if what is hashed ever changes. */
+export const FINGERPRINT_KEY = 'mltmThreatId/v1';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+/** GitHub's `security-severity` (CVSS-like 0–10) per severity. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+
+interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: SarifMessage;
+  helpUri?: string;
+  defaultConfiguration: { level: string };
+  properties: { tags: string[]; 'security-severity': string; precision: string };
+}
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: string;
+  message: SarifMessage;
+  locations: unknown[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
+  properties: Record<string, unknown>;
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, ch: string) => ch.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+}
+
+function ruleFor(threat: Threat, view: ReportView): SarifRule {
+  const atlas = threat.atlas.map((id) => atlasRef(id, view.input.analysis.atlas));
+  const owasp = threat.owasp.map(owaspRef);
+  const mitigations = [...threat.mitigations.allOf, ...(threat.mitigations.anyOf.length > 0 ? [`one of ${threat.mitigations.anyOf.join(' | ')}`] : [])];
+  const refs = [...atlas.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`), ...owasp.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`)];
+  const helpText = [
+    threat.description ?? threat.title,
+    mitigations.length > 0 ? `Mitigated by: ${mitigations.join(', ')}.` : '',
+    threat.detection ? `Detect: ${threat.detection}` : '',
+    threat.containment ? `Contain: ${threat.containment}` : '',
+    refs.length > 0 ? `References: ${refs.join('; ')}` : '',
+  ].filter((s) => s !== '');
+  const mdRefs = [...atlas, ...owasp].map((r) => (r.url ? `[${r.id}](${r.url})${r.name ? ` ${r.name}` : ''}` : r.id));
+  const helpMarkdown = [
+    threat.description ?? threat.title,
+    mitigations.length > 0 ? `**Mitigated by:** ${mitigations.join(', ')}` : '',
+    threat.detection ? `**Detect:** ${threat.detection}` : '',
+    threat.containment ? `**Contain:** ${threat.containment}` : '',
+    mdRefs.length > 0 ? `**References:** ${mdRefs.join(', ')}` : '',
+  ].filter((s) => s !== '');
+  const helpUri = atlas.find((r) => r.url)?.url ?? owasp.find((r) => r.url)?.url;
+  return {
+    id: threat.ruleId,
+    name: pascal(threat.ruleId),
+    shortDescription: { text: threat.title },
+    fullDescription: { text: threat.description ?? threat.title },
+    help: { text: helpText.join('\n\n'), markdown: helpMarkdown.join('\n\n') },
+    ...(helpUri && { helpUri }),
+    defaultConfiguration: { level: LEVEL[threat.baseSeverity] },
+    properties: {
+      tags: ['security', 'threat-model', ...threat.stride.map((l) => `STRIDE-${l}`), ...threat.atlas, ...threat.owasp],
+      'security-severity': SECURITY_SEVERITY[threat.baseSeverity],
+      precision: 'medium',
+    },
+  };
+}
+
+function missingControlRule(): SarifRule {
+  return {
+    id: MISSING_CONTROL_RULE,
+    name: 'MissingControl',
+    shortDescription: { text: 'A security control that would mitigate open threats is missing' },
+    fullDescription: { text: 'The element has open threats that a control of this kind mitigates, and the model does not declare or imply it on the element or where it counts.' },
+    help: {
+      text: 'Add the control to the element (or the flow / neighbour where it counts) in the model, or record a decision on the threats in the threat register.',
+      markdown: 'Add the control under `controls:` of the element (or the flow / neighbour where it counts), or record a decision on the threats in the threat register (`mltm triage`).',
+    },
+    helpUri: `${INFORMATION_URI}#reports-and-the-ci-gate`,
+    defaultConfiguration: { level: 'warning' },
+    properties: { tags: ['security', 'threat-model', 'missing-control'], 'security-severity': SECURITY_SEVERITY.medium, precision: 'medium' },
+  };
+}
+
+function location(uri: string, row: ThreatRow): unknown {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri },
+      region: { startLine: row.start.line, startColumn: row.start.column, endLine: row.end.line, endColumn: row.end.column },
+    },
+  };
+}
+
+const SEVERITY_RANK: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** The SARIF log as an object (for callers that embed it), see {@link renderSarif}. */
+export function buildSarif(input: ReportInput, view: ReportView = buildReportView(input)): Record<string, unknown> {
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const indexOf = (id: string, make: () => SarifRule) => {
+    let n = ruleIndex.get(id);
+    if (n === undefined) {
+      n = rules.length;
+      rules.push(make());
+      ruleIndex.set(id, n);
+    }
+    return n;
+  };
+  const results: SarifResult[] = [];
+  const uri = encodeURI(input.file.split('\\').join('/'));
+  // Missing controls, per element: which open threats each would mitigate, worst severity first.
+  const missing = new Map<string, { row: ThreatRow; control: string; threats: Threat[] }>();
+  for (const row of view.rows) {
+    const t = row.threat;
+    const decided = row.status !== 'open';
+    if (decided && row.status === 'mitigated' && !row.entry) continue; // mitigated by the controls in place: not a finding
+    const n = indexOf(t.ruleId, () => ruleFor(t, view));
+    const where = `${t.elementType} \`${t.element}\``;
+    const text = `${t.title} on ${where}: ${t.why}${t.missingControls.length > 0 ? ` Missing: ${t.missingControls.join(', ')}.` : ''}`;
+    const result: SarifResult = {
+      ruleId: t.ruleId,
+      ruleIndex: n,
+      level: LEVEL[t.severity],
+      message: { text },
+      locations: [location(uri, row)],
+      partialFingerprints: { [FINGERPRINT_KEY]: t.id },
+      // STRIDE, ATLAS and OWASP ids are on the rule (tags), not repeated on every result.
+      properties: { threatId: t.id, severity: t.severity, status: row.status, ...(row.owner && { owner: row.owner }), ...(row.change && { change: row.change.kind }) },
+    };
+    if (decided) {
+      const justification = row.entry?.justification?.trim() || `Marked ${row.status.replace(/_/g, ' ')} in the threat register without a justification.`;
+      result.suppressions = [{ kind: 'external', status: 'accepted', justification: `${row.status.replace(/_/g, ' ')}: ${justification}` }];
+    } else {
+      for (const control of t.missingControls) {
+        const key = `${control}@${t.elementType}:${t.element}`;
+        const entry = missing.get(key);
+        if (entry) {
+          entry.threats.push(t);
+          if (SEVERITY_RANK.indexOf(t.severity) > SEVERITY_RANK.indexOf(entry.row.threat.severity)) entry.row = row;
+        } else missing.set(key, { row, control, threats: [t] });
+      }
+    }
+    results.push(result);
+  }
+  for (const { row, control, threats } of missing.values()) {
+    const n = indexOf(MISSING_CONTROL_RULE, missingControlRule);
+    const t = row.threat;
+    const info = controlInfo(control);
+    results.push({
+      ruleId: MISSING_CONTROL_RULE,
+      ruleIndex: n,
+      level: LEVEL[t.severity] === 'error' ? 'warning' : 'note',
+      message: { text: `Missing control \`${control}\`${info.title !== control ? ` (${info.title})` : ''} on ${t.elementType} \`${t.element}\`; it would mitigate: ${threats.map((x) => `${x.title} (${x.severity})`).join('; ')}. ${info.advice}` },
+      locations: [location(uri, row)],
+      partialFingerprints: { [FINGERPRINT_KEY]: `${MISSING_CONTROL_RULE}:${control}@${t.elementType}:${t.element}` },
+      properties: { control, element: t.element, threats: threats.map((x) => x.id) },
+    });
+  }
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'mltm', version: input.toolVersion, semanticVersion: input.toolVersion, informationUri: INFORMATION_URI, rules } },
+        automationDetails: { id: `mltm/${input.file.split('\\').join('/')}/` },
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { model: view.modelName, modelHash: view.modelHash, atlasVersion: view.atlasVersion },
+      },
+    ],
+  };
+}
+
+/** The SARIF 2.1.0 log as JSON text. */
+export function renderSarif(input: ReportInput, view: ReportView = buildReportView(input)): string {
+  return JSON.stringify(buildSarif(input, view), null, 2) + '\n';
+}
