@@ -3,7 +3,7 @@
  * the register from the command line — the same library call the editor's quick fixes use.
  */
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
 import { triageThreat } from '../../core/register/triage';
 import type { ThreatStatus } from '../../core/register/register';
@@ -31,7 +31,8 @@ export const triageCommand: Command = {
       io.stderr('mltm triage: expected <model> <threat-id>.\n');
       return EXIT.usage;
     }
-    const [path, threatId] = positionals as [string, string];
+    const [given, threatId] = positionals as [string, string];
+    const path = resolve(io.cwd, given);
     const read = readUserFile(path);
     if (read.text === undefined) {
       for (const p of locate(displayPath(io.cwd, path), undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');

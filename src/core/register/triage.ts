@@ -8,7 +8,7 @@ import { isMap, parseDocument, type YAMLMap } from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import { DECISIONS, NEEDS_JUSTIFICATION, STATUSES, type ThreatStatus } from './register';
-import { syncRegister, type SyncOptions } from './sync';
+import { REGISTER_TO_STRING, stampChecksum, syncRegister, type SyncOptions } from './sync';
 
 export interface TriageChange {
   readonly status?: ThreatStatus;
@@ -50,8 +50,16 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   }
   const set = (key: string, value: string | undefined) => {
     if (value === undefined) return;
-    if (value === '') entry.delete(key);
-    else entry.set(key, value);
+    if (value === '') {
+      if (entry.has(key)) entry.delete(key);
+    } else if (entry.has(key)) entry.set(key, value);
+    else {
+      // A new human key goes before `machine`, so the entry reads: what, decision, bookkeeping.
+      const machineIndex = entry.items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
+      const pair = document.createPair(key, value);
+      if (machineIndex >= 0) entry.items.splice(machineIndex, 0, pair);
+      else entry.items.push(pair);
+    }
   };
   set('status', change.status);
   set('owner', change.owner);
@@ -59,16 +67,16 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   set('ticket', change.ticket);
   set('review_by', change.reviewBy);
   set('notes', change.notes);
-  // Keep `machine` last, where sync keeps it.
-  const items = entry.items;
-  const machineIndex = items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
-  if (machineIndex >= 0 && machineIndex !== items.length - 1) items.push(...items.splice(machineIndex, 1));
   const machine = entry.get('machine', true);
   if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
+    // The person decided (or re-confirmed) with the element as it is now.
     machine.set('decided_status', status);
     machine.set('decided_fingerprint', threat.fingerprint);
+    if (machine.has('needs_review')) machine.delete('needs_review');
+  } else if (isMap(machine) && !DECISIONS.has(status)) {
+    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review']) if (machine.has(key)) machine.delete(key);
   }
-  // Restamp the checksum through sync, the single place that computes it.
-  const restamped = syncRegister(document.toString({ lineWidth: 0, flowCollectionPadding: false, indent: 2 }), analysis, options);
-  return restamped.ok ? { ok: true, text: restamped.text } : restamped;
+  stampChecksum(document, entry);
+  const text = document.toString(REGISTER_TO_STRING);
+  return { ok: true, text };
 }
