@@ -49,7 +49,7 @@ export function readAtRevision(path: string, revision: string): { text?: string;
 export function formatDiffText(diff: ThreatDiff, beforeLabel: string, afterLabel: string): string {
   const line = (c: ThreatChange, sign: string) => {
     const state = c.after ?? c.before;
-    return `  ${sign} ${c.id}  ${state?.severity ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
+    return `  ${sign} ${c.id}  ${state?.severity ?? ''} ${state?.status ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
   };
   const lines = [`Threat diff ${beforeLabel} → ${afterLabel}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`];
   if (diff.added.length > 0) lines.push('', 'Added:', ...diff.added.map((c) => line(c, '+')));
