@@ -158,3 +158,25 @@ describe('mltm triage (CLI)', () => {
     }
   });
 });
+
+describe('mltm triage <model> (review)', () => {
+  it('prints every triage problem located in the register, with a summary and exit code', async () => {
+    const dir = tempDir();
+    try {
+      const register = setStatus(setStatus(synced(undefined, MODEL), ID, '    status: accepted\n    review_by: 2026-01-31\n'), 'flow-sniffing@registry->api', '    status: not_applicable\n    justification: public weights\n');
+      writeFiles(dir, { 'm.mltm.yaml': MODEL, 'm.threats.yaml': register });
+      const run = await mltm(['triage', 'm.mltm.yaml'], dir);
+      assert.equal(run.code, 1, run.stderr);
+      const line = (needle: string) => register.slice(0, register.indexOf(needle)).split('\n').length;
+      assert.match(run.stdout, new RegExp(`^m\\.threats\\.yaml:${line('    status: accepted\n    review_by')}:13: warning MLTM301 `, 'm'));
+      assert.match(run.stdout, new RegExp(`^m\\.threats\\.yaml:${line('2026-01-31')}:16: warning MLTM302 .*expired on 2026-01-31`, 'm'));
+      assert.match(run.stdout, /m\.threats\.yaml: 0 errors, 2 warnings, 0 notes\.\n$/);
+      writeFiles(dir, { 'm.threats.yaml': synced(undefined, MODEL) });
+      const clean = await mltm(['triage', 'm.mltm.yaml'], dir);
+      assert.equal(clean.code, 0);
+      assert.match(clean.stdout, /0 errors, 0 warnings, 0 notes/);
+    } finally {
+      removeTemp(dir);
+    }
+  });
+});
