@@ -6,6 +6,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
+import { registerFileNameFor } from '../../core/register/register';
 import { syncRegister } from '../../core/register/sync';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
@@ -14,8 +15,7 @@ import { loadAtlasFile, loadCustomPacks } from '../workspace';
 
 /** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
 export function registerPathFor(modelPath: string): string {
-  const name = basename(modelPath).replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '');
-  return join(dirname(modelPath), `${name}.threats.yaml`);
+  return join(dirname(modelPath), registerFileNameFor(basename(modelPath)));
 }
 
 export function todayIso(io: { today?: string }): string {

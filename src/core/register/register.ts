@@ -19,6 +19,14 @@ import { didYouMean } from '../util/suggest';
 
 export const REGISTER_FORMAT_VERSION = 1;
 
+/**
+ * The register's file name for a model's file name: `fraud.mltm.yaml` → `fraud.threats.yaml`
+ * (any other `name.yaml` → `name.threats.yaml`). The register lives in the model's folder.
+ */
+export function registerFileNameFor(modelFileName: string): string {
+  return `${modelFileName.replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '')}.threats.yaml`;
+}
+
 export type ThreatStatus = 'open' | 'mitigated' | 'accepted' | 'transferred' | 'not_applicable';
 export const STATUSES: readonly ThreatStatus[] = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'];
 /** Statuses that are decisions; those with a justification requirement are in {@link NEEDS_JUSTIFICATION}. */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { checkRegister, loadRegister } from '../../../src/core/register/register';
+import { checkRegister, loadRegister, registerFileNameFor } from '../../../src/core/register/register';
 import { syncRegister } from '../../../src/core/register/sync';
 import { analyzed, MODEL, OPTIONS, synced, TODAY } from './helpers';
 
@@ -23,6 +23,14 @@ function decide(text: string, id: string, fields: string): string {
   assert.match(text, pattern, `entry ${id} not found`);
   return text.replace(pattern, `$1${fields}`);
 }
+
+describe('registerFileNameFor', () => {
+  it('puts the register beside the model under a predictable name', () => {
+    assert.equal(registerFileNameFor('fraud.mltm.yaml'), 'fraud.threats.yaml');
+    assert.equal(registerFileNameFor('fraud.mltm.yml'), 'fraud.threats.yaml');
+    assert.equal(registerFileNameFor('pipeline.yaml'), 'pipeline.threats.yaml');
+  });
+});
 
 describe('syncRegister', () => {
   it('creates a register with every threat as open, in analysis order, dated today', () => {
