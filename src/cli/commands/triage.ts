@@ -64,7 +64,12 @@ export const triageCommand: Command = {
       { today: todayIso(io), modelFile: basename(path) },
     );
     if (!result.ok) {
-      for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      if (result.file === undefined) for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      else {
+        const [where, text] = result.file === 'model' ? [displayPath(io.cwd, path), read.text] : [displayPath(io.cwd, registerPath), existing.text];
+        for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+        io.stderr(`mltm triage: ${displayPath(io.cwd, registerPath)} was not written.\n`);
+      }
       return EXIT.usage;
     }
     try {

@@ -21,7 +21,14 @@ export interface TriageChange {
   readonly confirm?: boolean;
 }
 
-export type TriageResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: Problem[] };
+export type TriageResult =
+  | { readonly ok: true; readonly text: string }
+  | {
+      readonly ok: false;
+      readonly problems: Problem[];
+      /** Set when the problems are located in a file (sync refused); absent for a bad request. */
+      readonly file?: 'model' | 'register';
+    };
 
 /**
  * Applies a decision to threat `threatId`. The register is synced first (so the entry exists and
@@ -36,6 +43,8 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
     return { ok: false, problems: [problem('MLTM109', `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`, none)] };
   }
+  const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
+  if (!analysis.model || modelErrors.length > 0) return { ok: false, file: 'model', problems: modelErrors };
   const threat = analysis.threats.find((t) => t.id === threatId);
   if (!threat) return { ok: false, problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)] };
   const synced = syncRegister(registerText, analysis, options);

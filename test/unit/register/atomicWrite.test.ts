@@ -108,6 +108,25 @@ describe('mltm sync: safe writes end to end', () => {
     }
   });
 
+  it('refuses to sync against a broken model, locating the model error, register untouched', async () => {
+    const dir = tempDir();
+    try {
+      const register = synced(undefined, MODEL);
+      writeFiles(dir, { 'm.mltm.yaml': MODEL.replace('from: client', 'from: clint'), 'm.threats.yaml': register });
+      const run = await mltm(['sync', 'm.mltm.yaml'], dir);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^m\.mltm\.yaml:13:\d+: error MLTM201 /m);
+      assert.match(run.stderr, /so no entry is marked stale by mistake/);
+      assert.equal(fs.readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), register);
+      const triage = await mltm(['triage', 'm.mltm.yaml', 'process-input-tampering@api', '--status', 'mitigated'], dir);
+      assert.equal(triage.code, 2);
+      assert.match(triage.stderr, /^m\.mltm\.yaml:13:\d+: error MLTM201 /m);
+      assert.equal(fs.readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), register);
+    } finally {
+      removeTemp(dir);
+    }
+  });
+
   it('creates, then updates in place, then reports up to date', async () => {
     const dir = tempDir();
     try {
