@@ -205,7 +205,9 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     threatsMap.add(document.createPair(threat.id, entry));
     added.push(threat.id);
   }
-  const text = document.toString(REGISTER_TO_STRING);
+  let text = document.toString(REGISTER_TO_STRING);
+  // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
+  if (registerText !== undefined && registerText.includes('\r\n')) text = text.replace(/\r?\n/g, '\r\n');
   return { ok: true, text, changed: text !== registerText, summary: { added, refreshed, staled, revived, needsReview } };
 }
 

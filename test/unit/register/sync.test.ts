@@ -161,6 +161,17 @@ describe('syncRegister', () => {
     assert.equal(synced(a, MODEL, { today: '2030-01-01' }), a, 'an existing register is not re-dated');
   });
 
+  it('keeps CRLF line endings and top-level x- keys', () => {
+    const crlf = synced(undefined, MODEL).replace('model: m.mltm.yaml\n', 'model: m.mltm.yaml\nx-team: platform # owners\n').replace(/\n/g, '\r\n');
+    const result = syncRegister(crlf, analyzed(API_HARDENED), OPTIONS);
+    assert.ok(result.ok);
+    assert.doesNotMatch(result.text, /[^\r]\n/);
+    assert.ok(result.text.includes('x-team: platform # owners\r\n'));
+    const again = syncRegister(result.text, analyzed(API_HARDENED), OPTIONS);
+    assert.ok(again.ok);
+    assert.equal(again.changed, false);
+  });
+
   it('a second run changes nothing', () => {
     for (const model of [MODEL, API_HARDENED, WITHOUT_REGISTRY]) {
       const once = synced(synced(undefined, MODEL), model);
