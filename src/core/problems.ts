@@ -78,6 +78,7 @@ export const PROBLEM_CODES = {
   MLTM306: { title: 'Register entry for an unknown element', severity: 'warning' },
   MLTM307: { title: 'Register belongs to another model', severity: 'error' },
   MLTM308: { title: 'Machine field edited by hand', severity: 'warning' },
+  MLTM309: { title: 'Sync would mark most of the register stale', severity: 'error' },
   MLTM310: { title: 'Register not written', severity: 'error' },
   // Rule packs
   MLTM402: { title: 'Duplicate rule id', severity: 'error' },

@@ -4,8 +4,8 @@
  * a reviewer wants on a pull request. Text or JSON.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
 import { decodeUtf8 } from '../../core/parse/source';
 import { diffThreats, type ThreatChange, type ThreatDiff } from '../../core/register/diff';
@@ -17,7 +17,13 @@ import { registerPathFor } from './sync';
 
 /** Reads a file as it was at a git revision; undefined when it did not exist there. */
 export function readAtRevision(path: string, revision: string): { text?: string; error?: string } {
-  const absolute = resolve(path);
+  let absolute = resolve(path);
+  try {
+    // git reports the top level with symlinks resolved; the path must be resolved the same way.
+    absolute = join(realpathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return { error: `\`${path}\`: no such folder` };
+  }
   const cwd = dirname(absolute);
   let root: string;
   try {
@@ -43,7 +49,7 @@ export function readAtRevision(path: string, revision: string): { text?: string;
 export function formatDiffText(diff: ThreatDiff, beforeLabel: string, afterLabel: string): string {
   const line = (c: ThreatChange, sign: string) => {
     const state = c.after ?? c.before;
-    return `  ${sign} ${c.id}  ${state?.severity ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
+    return `  ${sign} ${c.id}  ${state?.severity ?? ''} ${state?.status ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
   };
   const lines = [`Threat diff ${beforeLabel} → ${afterLabel}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`];
   if (diff.added.length > 0) lines.push('', 'Added:', ...diff.added.map((c) => line(c, '+')));
@@ -71,7 +77,7 @@ export const diffCommand: Command = {
       io.stderr(`Usage: ${diffCommand.usage}\n`);
       return EXIT.usage;
     }
-    const afterPath = positionals[positionals.length - 1] as string;
+    const afterPath = resolve(io.cwd, positionals[positionals.length - 1] as string);
     const after = readUserFile(afterPath);
     if (after.text === undefined) {
       for (const p of locate(displayPath(io.cwd, afterPath), undefined, after.problems)) io.stderr(formatProblemLine(p) + '\n');
@@ -91,7 +97,7 @@ export const diffCommand: Command = {
       beforeRegisterText = readAtRevision(registerPathFor(afterPath), base).text;
       beforeLabel = `${displayPath(io.cwd, afterPath)}@${base}`;
     } else {
-      const beforePath = positionals[0] as string;
+      const beforePath = resolve(io.cwd, positionals[0] as string);
       const before = readUserFile(beforePath);
       if (before.text === undefined) {
         for (const p of locate(displayPath(io.cwd, beforePath), undefined, before.problems)) io.stderr(formatProblemLine(p) + '\n');
@@ -105,6 +111,17 @@ export const diffCommand: Command = {
     const packs = loadCustomPacks(afterPath).packs;
     const oldAnalysis = analyze(beforeText, { customPacks: packs });
     const newAnalysis = analyze(after.text, { customPacks: packs });
+    // A model with errors yields no threats; diffing it would report every threat as removed.
+    let broken = false;
+    for (const [label, text, analysis] of [[beforeLabel, beforeText, oldAnalysis], [displayPath(io.cwd, afterPath), after.text, newAnalysis]] as const) {
+      const errors = analysis.problems.filter((p) => p.severity === 'error');
+      for (const p of locate(label, text, errors)) io.stderr(formatProblemLine(p) + '\n');
+      broken ||= errors.length > 0;
+    }
+    if (broken) {
+      io.stderr('mltm diff: fix the model errors above first; a broken model has no threats to compare.\n');
+      return EXIT.usage;
+    }
     const afterRegisterPath = registerPathFor(afterPath);
     const afterRegisterText = existsSync(afterRegisterPath) ? readUserFile(afterRegisterPath).text : undefined;
     const register = (text: string | undefined): ThreatRegister | undefined => (text === undefined ? undefined : loadRegister(text).register);

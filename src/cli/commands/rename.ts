@@ -1,16 +1,17 @@
 /**
  * `mltm rename <model> <old-id> <new-id>`: renames a component, flow, boundary or data id in the
  * model and in its register in one step (derived flow ids and their register keys included).
- * Both files are checked first and written atomically; if either cannot be written, neither is.
+ * Both files are checked first and written atomically; a refusal writes nothing.
  */
 import { existsSync } from 'node:fs';
-import { applyEdits } from '../../core/edit/textEdit';
-import { planRename } from '../../core/edit/rename';
-import { loadModel } from '../../core/model/load';
-import { loadRegister } from '../../core/register/register';
+import { resolve } from 'node:path';
+import { analyze } from '../../core/analysis';
+import { renameRefactor } from '../../core/edit/rename';
+import { loadRegister, type ThreatRegister } from '../../core/register/register';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
+import { loadCustomPacks } from '../workspace';
 import { registerPathFor } from './sync';
 
 export const renameCommand: Command = {
@@ -23,24 +24,27 @@ export const renameCommand: Command = {
       io.stderr(`mltm rename: expected <model> <old-id> <new-id>.\n`);
       return EXIT.usage;
     }
-    const [path, oldId, newId] = positionals as [string, string, string];
+    const [given, oldId, newId] = positionals as [string, string, string];
+    const path = resolve(io.cwd, given);
     const file = displayPath(io.cwd, path);
     const read = readUserFile(path);
     if (read.text === undefined) {
       for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const loaded = loadModel(read.text);
-    const blocking = loaded.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
-    if (!loaded.model || blocking.length > 0) {
-      for (const p of locate(file, read.text, blocking.length > 0 ? blocking : loaded.problems)) io.stderr(formatProblemLine(p) + '\n');
+    const packs = loadCustomPacks(path).packs;
+    const analyzeText = (text: string) => analyze(text, { customPacks: packs });
+    const before = analyzeText(read.text);
+    const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
+    if (!before.model || blocking.length > 0) {
+      for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems)) io.stderr(formatProblemLine(p) + '\n');
       io.stderr('mltm rename: the model must parse before it can be refactored; nothing was written.\n');
       return EXIT.usage;
     }
     const registerPath = registerPathFor(path);
     const registerFile = displayPath(io.cwd, registerPath);
     let registerText: string | undefined;
-    let register;
+    let register: ThreatRegister | undefined;
     if (existsSync(registerPath)) {
       const r = readUserFile(registerPath);
       const loadedRegister = r.text === undefined ? undefined : loadRegister(r.text);
@@ -53,25 +57,37 @@ export const renameCommand: Command = {
       registerText = r.text;
       register = loadedRegister.register;
     }
-    const { plan, problems } = planRename(read.text, loaded.model, oldId, newId, register);
-    if (!plan) {
-      for (const p of problems) io.stderr(`mltm rename: ${p.message}\n`);
+    const result = renameRefactor({ modelText: read.text, ...(registerText !== undefined && { registerText }), ...(register && { register }), oldId, newId, analyze: analyzeText });
+    if (!result.ok) {
+      const [where, text] = result.file === 'model' ? [file, read.text] : [registerFile, registerText];
+      for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+      io.stderr('mltm rename: nothing was written.\n');
       return EXIT.usage;
     }
-    const newModel = applyEdits(read.text, plan.modelEdits);
-    const newRegister = registerText === undefined ? undefined : applyEdits(registerText, plan.registerEdits);
-    const summary = `${plan.kind} \`${oldId}\` → \`${newId}\`: ${plural(plan.modelEdits.length, 'edit')} in ${file}${registerText !== undefined ? `, ${plural(plan.registerEdits.length, 'edit')} in ${registerFile}` : ''}`;
+    const summary = `${result.kind} \`${oldId}\` → \`${newId}\`: ${plural(result.modelEdits.length, 'edit')} in ${file}${registerText !== undefined ? `, ${plural(result.registerEdits.length, 'edit')} in ${registerFile}` : ''}`;
     if (values['dry-run']) {
       io.stdout(`Would rename ${summary}.\n`);
       return EXIT.ok;
     }
+    const registerChanged = result.registerText !== undefined && registerText !== undefined && result.registerText !== registerText;
     try {
-      // Register first: if the model write then failed, the register would name ids the model
-      // does not have yet — reported as unknown elements, and undone by renaming back.
-      if (newRegister !== undefined && registerText !== undefined && newRegister !== registerText) writeFileAtomic(registerPath, newRegister, registerText);
-      writeFileAtomic(path, newModel, read.text);
+      if (registerChanged) writeFileAtomic(registerPath, result.registerText as string, registerText);
     } catch (error) {
-      io.stderr(`mltm rename: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr(`mltm rename: ${error instanceof Error ? error.message : String(error)} Nothing was written.\n`);
+      return EXIT.usage;
+    }
+    try {
+      writeFileAtomic(path, result.modelText, read.text);
+    } catch (error) {
+      // Put the register back, so the two files never disagree.
+      let restored = !registerChanged;
+      try {
+        if (registerChanged) writeFileAtomic(registerPath, registerText as string, result.registerText);
+        restored = true;
+      } catch {
+        // Reported below.
+      }
+      io.stderr(`mltm rename: ${error instanceof Error ? error.message : String(error)} ${restored ? 'Nothing was changed.' : `${registerFile} was renamed but ${file} was not; run \`mltm rename ${file} ${newId} ${oldId}\` on the register's side by hand.`}\n`);
       return EXIT.usage;
     }
     io.stdout(`Renamed ${summary}.\n`);

@@ -4,10 +4,10 @@
  * vanished threats marked stale — and never rewrites what people wrote. `--check` only reports
  * whether a sync would change anything (for CI).
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
+import { registerFileNameFor } from '../../core/register/register';
 import { syncRegister } from '../../core/register/sync';
-import { LineIndex } from '../../core/util/lineIndex';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
@@ -15,8 +15,7 @@ import { loadAtlasFile, loadCustomPacks } from '../workspace';
 
 /** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
 export function registerPathFor(modelPath: string): string {
-  const name = basename(modelPath).replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '');
-  return join(dirname(modelPath), `${name}.threats.yaml`);
+  return join(dirname(modelPath), registerFileNameFor(basename(modelPath)));
 }
 
 export function todayIso(io: { today?: string }): string {
@@ -26,9 +25,11 @@ export function todayIso(io: { today?: string }): string {
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Create or update the threat register beside each model',
-  usage: 'mltm sync <model.mltm.yaml…> [--check] [--atlas <ATLAS.yaml>]',
+  usage: 'mltm sync <model.mltm.yaml…> [--check] [--restore-machine-fields] [--allow-mass-stale] [--atlas <ATLAS.yaml>]',
   options: {
     check: { type: 'boolean', default: false, description: 'write nothing; exit 1 if a register is out of date' },
+    'restore-machine-fields': { type: 'boolean', default: false, description: 'overwrite hand edits of the fields mltm keeps (title, element, stride, atlas, severity, machine)' },
+    'allow-mass-stale': { type: 'boolean', default: false, description: 'allow one sync to mark most of a register stale' },
     atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
   },
   run({ positionals, values, io }) {
@@ -47,7 +48,8 @@ export const syncCommand: Command = {
     }
     let failed = false;
     let outOfDate = false;
-    for (const path of positionals) {
+    for (const given of positionals) {
+      const path = resolve(io.cwd, given);
       const file = displayPath(io.cwd, path);
       const read = readUserFile(path);
       if (read.text === undefined) {
@@ -66,13 +68,20 @@ export const syncCommand: Command = {
         failed = true;
         continue;
       }
-      const result = syncRegister(existing.text, analysis, { today: todayIso(io), modelFile: basename(path) });
+      const result = syncRegister(existing.text, analysis, {
+        today: todayIso(io),
+        modelFile: basename(path),
+        restoreMachineFields: values['restore-machine-fields'] === true,
+        allowMassStale: values['allow-mass-stale'] === true,
+      });
       if (!result.ok) {
-        const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-        for (const p of locate(file, read.text, modelErrors)) io.stderr(formatProblemLine(p) + '\n');
-        const index = new LineIndex(existing.text ?? '');
-        for (const p of locate(registerFile, existing.text, result.problems, index)) io.stderr(formatProblemLine(p) + '\n');
-        io.stderr(`mltm sync: ${registerFile} was not written.\n`);
+        if (result.file === 'model') {
+          for (const p of locate(file, read.text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+          io.stderr(`mltm sync: ${file} has errors; fix them first, so no entry is marked stale by mistake. ${registerFile} was not written.\n`);
+        } else {
+          for (const p of locate(registerFile, existing.text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+          io.stderr(`mltm sync: ${registerFile} was not written: writing over it could lose what people wrote. Fix the problems above first.\n`);
+        }
         failed = true;
         continue;
       }
@@ -83,6 +92,7 @@ export const syncCommand: Command = {
         summary.staled.length > 0 && `${summary.staled.length} newly stale`,
         summary.revived.length > 0 && `${summary.revived.length} back from stale`,
       ].filter(Boolean);
+      for (const id of summary.needsReview) io.stdout(`${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`);
       if (!result.changed) {
         io.stdout(`${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}).\n`);
         continue;

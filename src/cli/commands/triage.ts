@@ -1,22 +1,23 @@
 /**
  * `mltm triage <model> <threat-id> --status accepted --justification "…"`: records a decision in
  * the register from the command line — the same library call the editor's quick fixes use.
+ * `mltm triage <model>` alone reviews the register: every triage problem, located.
  */
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
 import { triageThreat } from '../../core/register/triage';
-import type { ThreatStatus } from '../../core/register/register';
+import { checkRegister, loadRegister, type ThreatStatus } from '../../core/register/register';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
-import { displayPath, EXIT, formatProblemLine, locate, readUserFile } from '../io';
+import { countBySeverity, displayPath, EXIT, formatProblemLine, locate, plural, readUserFile, type CliIo } from '../io';
 import { loadCustomPacks } from '../workspace';
 import { registerPathFor, todayIso } from './sync';
 
 export const triageCommand: Command = {
   name: 'triage',
   summary: 'Record a decision about one threat in the register',
-  usage: 'mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
+  usage: 'mltm triage <model.mltm.yaml> (review the register) | mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
   options: {
     status: { type: 'string', description: 'open, mitigated, accepted, transferred or not_applicable' },
     justification: { type: 'string', description: 'why (required for accepted, transferred, not_applicable)' },
@@ -27,11 +28,13 @@ export const triageCommand: Command = {
     confirm: { type: 'boolean', default: false, description: 're-confirm a decision after its element changed' },
   },
   run({ positionals, values, io }) {
+    if (positionals.length === 1) return review(resolve(io.cwd, positionals[0] as string), io);
     if (positionals.length !== 2) {
-      io.stderr('mltm triage: expected <model> <threat-id>.\n');
+      io.stderr('mltm triage: expected <model> [<threat-id>].\n');
       return EXIT.usage;
     }
-    const [path, threatId] = positionals as [string, string];
+    const [given, threatId] = positionals as [string, string];
+    const path = resolve(io.cwd, given);
     const read = readUserFile(path);
     if (read.text === undefined) {
       for (const p of locate(displayPath(io.cwd, path), undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
@@ -61,7 +64,12 @@ export const triageCommand: Command = {
       { today: todayIso(io), modelFile: basename(path) },
     );
     if (!result.ok) {
-      for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      if (result.file === undefined) for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      else {
+        const [where, text] = result.file === 'model' ? [displayPath(io.cwd, path), read.text] : [displayPath(io.cwd, registerPath), existing.text];
+        for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+        io.stderr(`mltm triage: ${displayPath(io.cwd, registerPath)} was not written.\n`);
+      }
       return EXIT.usage;
     }
     try {
@@ -74,3 +82,39 @@ export const triageCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * Reviews a register against its model: prints every problem (`file:line:col: severity CODE
+ * message`) and a summary. Exit 1 when there is an error or a warning (something to decide).
+ */
+function review(path: string, io: CliIo): number {
+  const file = displayPath(io.cwd, path);
+  const read = readUserFile(path);
+  if (read.text === undefined) {
+    for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+    return EXIT.usage;
+  }
+  const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+  const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
+  if (modelErrors.length > 0) {
+    for (const p of locate(file, read.text, modelErrors)) io.stderr(formatProblemLine(p) + '\n');
+    return EXIT.usage;
+  }
+  const registerPath = registerPathFor(path);
+  const registerFile = displayPath(io.cwd, registerPath);
+  if (!existsSync(registerPath)) {
+    io.stdout(`${registerFile} does not exist yet; run \`mltm sync ${file}\` to create it.\n`);
+    return EXIT.findings;
+  }
+  const registerRead = readUserFile(registerPath);
+  if (registerRead.text === undefined) {
+    for (const p of locate(registerFile, undefined, registerRead.problems)) io.stderr(formatProblemLine(p) + '\n');
+    return EXIT.usage;
+  }
+  const loaded = loadRegister(registerRead.text);
+  const problems = [...loaded.problems, ...(loaded.register ? checkRegister(loaded.register, analysis, { today: todayIso(io), modelFile: basename(path) }) : [])];
+  for (const p of locate(registerFile, registerRead.text, problems)) io.stdout(formatProblemLine(p) + '\n');
+  const counts = countBySeverity(problems);
+  io.stdout(`${registerFile}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}.\n`);
+  return counts.error > 0 ? EXIT.usage : counts.warning > 0 ? EXIT.findings : EXIT.ok;
+}

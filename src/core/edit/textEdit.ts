@@ -2,6 +2,7 @@
  * Text edits as plain data: what refactors (rename) and quick fixes produce, applied by the CLI
  * to strings and by the extension as a `WorkspaceEdit` (so undo works). Offsets are UTF-16.
  */
+import { parse } from 'yaml';
 import type { SourceRange } from '../problems';
 
 export interface TextEdit {
@@ -22,7 +23,16 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return result;
 }
 
-/** Whether a scalar can be written plain in YAML without quotes (ids always can: they match the id pattern). */
+/**
+ * A string as a YAML scalar that reads back as the same string, in block or flow context: plain
+ * when it is safe (ids, hashes), else double-quoted. Plain `12e5`, `0x1f`, `true`, `null`, `no`
+ * would read back as numbers, booleans or null, so they are quoted.
+ */
 export function yamlScalar(value: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9_.>-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.@>-]*$/.test(value) || /^(y|n|yes|no|on|off)$/i.test(value)) return JSON.stringify(value);
+  try {
+    return parse(value) === value ? value : JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value);
+  }
 }

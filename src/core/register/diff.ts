@@ -5,6 +5,9 @@
 import type { Analysis } from '../analysis';
 import type { Threat } from '../rules/evaluate';
 import type { ThreatRegister } from './register';
+import { effectiveStatus } from './status';
+
+export { effectiveStatus, effectiveStatusOf, isOpen } from './status';
 
 export interface ThreatChange {
   readonly id: string;
@@ -21,13 +24,6 @@ export interface ThreatDiff {
   readonly removed: readonly ThreatChange[];
   readonly changed: readonly ThreatChange[];
   readonly unchanged: number;
-}
-
-/** The status a reviewer sees: the register's decision, else mitigated when all controls are in place, else open. */
-export function effectiveStatus(threat: Threat, register?: ThreatRegister): string {
-  const entry = register?.byId.get(threat.id);
-  if (entry && entry.status !== 'open') return entry.status;
-  return threat.mitigated ? 'mitigated' : 'open';
 }
 
 function state(threat: Threat, register?: ThreatRegister) {

@@ -19,6 +19,14 @@ import { didYouMean } from '../util/suggest';
 
 export const REGISTER_FORMAT_VERSION = 1;
 
+/**
+ * The register's file name for a model's file name: `fraud.mltm.yaml` → `fraud.threats.yaml`
+ * (any other `name.yaml` → `name.threats.yaml`). The register lives in the model's folder.
+ */
+export function registerFileNameFor(modelFileName: string): string {
+  return `${modelFileName.replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '')}.threats.yaml`;
+}
+
 export type ThreatStatus = 'open' | 'mitigated' | 'accepted' | 'transferred' | 'not_applicable';
 export const STATUSES: readonly ThreatStatus[] = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'];
 /** Statuses that are decisions; those with a justification requirement are in {@link NEEDS_JUSTIFICATION}. */
@@ -32,8 +40,11 @@ export const MACHINE_FIELDS = ['title', 'element', 'stride', 'atlas', 'severity'
 
 export interface MachineState {
   readonly fingerprint?: string;
+  readonly missingControls?: readonly string[];
   readonly decidedStatus?: string;
   readonly decidedFingerprint?: string;
+  /** Set by sync when the element changed since the decision was recorded. */
+  readonly needsReview?: boolean;
   readonly firstSeen?: string;
   readonly stale: boolean;
   readonly staleSince?: string;
@@ -104,7 +115,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
 
-/** Splits a threat id into rule and element (`rule@element`; the element may contain `@`? no: ids cannot). */
+/** Splits a threat id `<rule-id>@<element-id>` (neither part may contain `@`). */
 export function splitThreatId(id: string): { ruleId: string; elementId: string } | undefined {
   const at = id.indexOf('@');
   if (at <= 0 || at === id.length - 1) return undefined;
@@ -114,13 +125,14 @@ export function splitThreatId(id: string): { ruleId: string; elementId: string }
 /** The checksum over the fields sync keeps, so a hand edit of them can be told apart. */
 export function machineChecksum(fields: { title?: string; element?: string; stride?: readonly string[]; atlas?: readonly string[]; severity?: string; machine: Omit<MachineState, 'checksum'> }): string {
   const m = fields.machine;
-  return fnv1a64(JSON.stringify([fields.title ?? null, fields.element ?? null, fields.stride ?? null, fields.atlas ?? null, fields.severity ?? null, m.fingerprint ?? null, m.decidedStatus ?? null, m.decidedFingerprint ?? null, m.firstSeen ?? null, m.stale, m.staleSince ?? null])).slice(0, 12);
+  return fnv1a64(
+    JSON.stringify([fields.title ?? null, fields.element ?? null, fields.stride ?? null, fields.atlas ?? null, fields.severity ?? null, m.fingerprint ?? null, m.missingControls ?? null, m.decidedStatus ?? null, m.decidedFingerprint ?? null, m.needsReview === true, m.firstSeen ?? null, m.stale, m.staleSince ?? null]),
+  ).slice(0, 12);
 }
 
 /** Loads a register. Never throws, never writes. */
 export function loadRegister(text: string): RegisterLoadResult {
   const read = readYaml(text, 'threat register');
-  const blocking = read.problems.some((p) => p.severity === 'error');
   if (read.value === undefined) return { problems: read.problems.sort(compareProblems), writable: false };
   const problems = [...read.problems];
   const root = read.value;
@@ -157,8 +169,10 @@ export function loadRegister(text: string): RegisterLoadResult {
     const machineRaw = isRecord(raw['machine']) ? raw['machine'] : {};
     const machine: MachineState = {
       ...(str(machineRaw['fingerprint']) !== undefined && { fingerprint: str(machineRaw['fingerprint']) }),
+      ...(strList(machineRaw['missing_controls']) !== undefined && { missingControls: strList(machineRaw['missing_controls']) }),
       ...(str(machineRaw['decided_status']) !== undefined && { decidedStatus: str(machineRaw['decided_status']) }),
       ...(str(machineRaw['decided_fingerprint']) !== undefined && { decidedFingerprint: str(machineRaw['decided_fingerprint']) }),
+      ...(machineRaw['needs_review'] === true && { needsReview: true }),
       ...(str(machineRaw['first_seen']) !== undefined && { firstSeen: str(machineRaw['first_seen']) }),
       stale: machineRaw['stale'] === true,
       ...(str(machineRaw['stale_since']) !== undefined && { staleSince: str(machineRaw['stale_since']) }),
@@ -191,6 +205,9 @@ export function loadRegister(text: string): RegisterLoadResult {
     sourceMap: read.sourceMap,
     ...(read.document && { document: read.document }),
   };
+  // Any error (syntax, duplicate key, unknown status, wrong type, unknown field) blocks writing:
+  // sync would otherwise have to guess what the person meant, and could rewrite their text.
+  const blocking = problems.some((p) => p.severity === 'error');
   return { register, problems: problems.sort(compareProblems), writable: !blocking && shapeOk };
 }
 
@@ -201,12 +218,48 @@ export interface RegisterCheckOptions {
   readonly modelFile?: string;
 }
 
+/**
+ * The problem for an entry whose id no current rule or element can produce (a typo, a removed
+ * rule, an element that is gone), with a did-you-mean fix when a close id exists; undefined when
+ * both the rule and the element exist.
+ */
+export function unknownIdProblem(entry: RegisterEntry, ruleIds: ReadonlySet<string>, elementIds: ReadonlySet<string>): Problem | undefined {
+  if (!ruleIds.has(entry.ruleId)) {
+    const suggestion = didYouMean(entry.ruleId, ruleIds);
+    const replacement = `${suggestion}@${entry.elementId}`;
+    return problem(
+      'MLTM305',
+      `No rule \`${entry.ruleId}\` exists, so \`${entry.id}\` can never be produced${suggestion ? `; did you mean \`${replacement}\`?` : ' (a typo, or a rule disabled or removed).'}`,
+      entry.keyRange,
+      suggestion ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } } : {},
+    );
+  }
+  if (!elementIds.has(entry.elementId)) {
+    const suggestion = didYouMean(entry.elementId, elementIds);
+    const replacement = `${entry.ruleId}@${suggestion}`;
+    return problem(
+      'MLTM306',
+      `The model has no component or flow \`${entry.elementId}\`${suggestion ? `; did you mean \`${replacement}\`?` : '. Run `mltm sync` to mark the entry stale, or fix the id.'}`,
+      entry.keyRange,
+      suggestion ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } } : {},
+    );
+  }
+  return undefined;
+}
+
+/** Ids of the rules and elements of an analysis, as {@link unknownIdProblem} needs them. */
+export function knownIds(analysis: Analysis): { ruleIds: Set<string>; elementIds: Set<string> } {
+  return {
+    ruleIds: new Set(analysis.ruleSet.rules.map((r) => r.id)),
+    elementIds: new Set([...(analysis.model?.components.map((c) => c.id) ?? []), ...(analysis.model?.flows.map((f) => f.id) ?? [])]),
+  };
+}
+
 /** Triage problems of a register against the current analysis of its model. */
 export function checkRegister(register: ThreatRegister, analysis: Analysis, options: RegisterCheckOptions): Problem[] {
   const problems: Problem[] = [];
   const threats = new Map(analysis.threats.map((t) => [t.id, t]));
-  const ruleIds = new Set(analysis.ruleSet.rules.map((r) => r.id));
-  const elementIds = new Set([...(analysis.model?.components.map((c) => c.id) ?? []), ...(analysis.model?.flows.map((f) => f.id) ?? [])]);
+  const { ruleIds, elementIds } = knownIds(analysis);
   const field = (entry: RegisterEntry, name: string) => register.sourceMap.get(`${entry.pointer}/${name}`)?.value ?? entry.keyRange;
 
   if (options.modelFile !== undefined && register.model !== undefined && register.model !== options.modelFile) {
@@ -215,12 +268,9 @@ export function checkRegister(register: ThreatRegister, analysis: Analysis, opti
   for (const entry of register.entries) {
     const threat = threats.get(entry.id);
     const status = entry.status as ThreatStatus;
-    if (!ruleIds.has(entry.ruleId)) {
-      const suggestion = didYouMean(entry.ruleId, ruleIds);
-      problems.push(problem('MLTM305', `No rule \`${entry.ruleId}\` exists, so \`${entry.id}\` can never be produced${suggestion ? `; did you mean \`${suggestion}@${entry.elementId}\`?` : ' (a typo, or a rule disabled or removed).'}`, entry.keyRange, suggestion ? { fix: { range: entry.keyRange, replacement: `${suggestion}@${entry.elementId}`, title: `Change to \`${suggestion}@${entry.elementId}\`` } } : {}));
-    } else if (!elementIds.has(entry.elementId) && !entry.machine.stale) {
-      const suggestion = didYouMean(entry.elementId, elementIds);
-      problems.push(problem('MLTM306', `The model has no component or flow \`${entry.elementId}\`${suggestion ? `; did you mean \`${entry.ruleId}@${suggestion}\`?` : '. Run `mltm sync` to mark the entry stale, or fix the id.'}`, entry.keyRange, suggestion ? { fix: { range: entry.keyRange, replacement: `${entry.ruleId}@${suggestion}`, title: `Change to \`${entry.ruleId}@${suggestion}\`` } } : {}));
+    const unknown = unknownIdProblem(entry, ruleIds, elementIds);
+    if (unknown && !(unknown.code === 'MLTM306' && entry.machine.stale)) {
+      problems.push(unknown);
     } else if (!threat) {
       problems.push(problem('MLTM304', `Stale: the model no longer produces \`${entry.id}\`${entry.machine.staleSince ? ` (since ${entry.machine.staleSince})` : ''}. Keep it as history or delete it.`, entry.keyRange));
     }

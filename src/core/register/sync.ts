@@ -2,38 +2,62 @@
  * Sync: brings a register up to date with an analysis, editing the YAML document in place so
  * comments, key order and every human-written field survive. New threats are added as `open`;
  * machine fields are refreshed; threats the model no longer produces are marked stale (kept,
- * with the date); decisions are stamped with the element's fingerprint so a later change of the
- * element flags them for review. Pure: the caller writes the text (atomically).
+ * with the date) and revived when they come back; decisions are stamped with the element's
+ * fingerprint so a later change of the element flags them `needs_review`. Pure: the caller
+ * writes the text (atomically).
+ *
+ * Sync refuses — returns located problems, produces no text — whenever writing could lose or
+ * misread what a person wrote: a register that does not parse or breaks the schema, one that
+ * names another model, entries no rule can produce that sync never wrote (typos), hand edits of
+ * the fields sync keeps, or a sync that would suddenly mark most of the register stale.
  *
  * Determinism: the output depends only on the register text, the analysis and `today`; a second
  * run with the same inputs returns the same bytes, and `changed` is false.
  */
-import { Document, isMap, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
-import { DECISIONS, loadRegister, machineChecksum, MACHINE_FIELDS, REGISTER_FORMAT_VERSION, type MachineState, type ThreatStatus } from './register';
+import { DECISIONS, knownIds, loadRegister, machineChecksum, MACHINE_FIELDS, REGISTER_FORMAT_VERSION, unknownIdProblem, type MachineState, type ThreatRegister, type ThreatStatus } from './register';
 
 export interface SyncOptions {
-  /** Today as YYYY-MM-DD. */
+  /** Today as YYYY-MM-DD (an input, so output is reproducible). */
   readonly today: string;
   /** The model's file name relative to the register, written as `model:` in a new register. */
   readonly modelFile: string;
+  /** Overwrite hand edits of the fields sync keeps (otherwise sync refuses with MLTM308). */
+  readonly restoreMachineFields?: boolean;
+  /** Allow one sync to mark most of a register stale (otherwise sync refuses with MLTM309). */
+  readonly allowMassStale?: boolean;
 }
 
 export interface SyncSummary {
+  /** New entries, added as `open`. */
   readonly added: readonly string[];
+  /** Existing entries whose machine fields changed. */
   readonly refreshed: readonly string[];
+  /** Entries newly marked stale. */
   readonly staled: readonly string[];
+  /** Stale entries the model produces again. */
   readonly revived: readonly string[];
+  /** Decisions whose element changed since they were recorded (all of them, not only new ones). */
+  readonly needsReview: readonly string[];
 }
 
 export type SyncResult =
   | { readonly ok: true; readonly text: string; readonly changed: boolean; readonly summary: SyncSummary }
-  | { readonly ok: false; readonly problems: Problem[] };
+  | {
+      readonly ok: false;
+      /** Which file the problems are located in: the model (it has errors) or the register. */
+      readonly file: 'model' | 'register';
+      readonly problems: Problem[];
+    };
 
 /** Serialisation options: fixed, so output is the same on every machine. */
-const TO_STRING = { lineWidth: 0, flowCollectionPadding: false, indent: 2 } as const;
+export const REGISTER_TO_STRING = { lineWidth: 0, flowCollectionPadding: false, indent: 2 } as const;
+
+/** Below this many live entries a sync may stale any share of them without `allowMassStale`. */
+const MASS_STALE_MINIMUM = 10;
 
 function header(modelFile: string): string {
   return [
@@ -46,14 +70,78 @@ function header(modelFile: string): string {
 }
 
 /**
+ * Why sync must not write over a loaded register: located problems, or an empty list when it
+ * is safe. Exported so the editor can show the same refusal before offering a sync.
+ */
+export function syncRefusals(register: ThreatRegister, analysis: Analysis, options: SyncOptions): Problem[] {
+  const problems: Problem[] = [];
+  if (register.model !== undefined && register.model !== options.modelFile) {
+    problems.push(
+      problem(
+        'MLTM307',
+        `This register belongs to \`${register.model}\`, not \`${options.modelFile}\`; syncing would mark its entries stale. Use the register beside \`${register.model}\`, or change \`model:\` if the model was renamed.`,
+        register.sourceMap.get('/model')?.value ?? { start: 0, end: 0 },
+      ),
+    );
+    return problems;
+  }
+  const produced = new Set(analysis.threats.map((t) => t.id));
+  const { ruleIds, elementIds } = knownIds(analysis);
+  let live = 0;
+  const wouldStale: typeof register.entries[number][] = [];
+  for (const entry of register.entries) {
+    if (!entry.machine.stale) live++;
+    if (produced.has(entry.id)) continue;
+    // An entry sync never wrote (no first_seen) that the model cannot produce is a person's typo
+    // or a paste from elsewhere: marking it stale would bury their decision under the wrong id.
+    if (entry.machine.firstSeen === undefined) {
+      const unknown = unknownIdProblem(entry, ruleIds, elementIds);
+      problems.push(
+        unknown
+          ? { ...unknown, severity: 'error' }
+          : problem('MLTM306', `The model does not produce \`${entry.id}\` (the rule does not apply to this element), and mltm never wrote this entry; fix the id or delete the entry.`, entry.keyRange, { severity: 'error' }),
+      );
+    } else if (!entry.machine.stale) wouldStale.push(entry);
+  }
+  for (const entry of register.entries) {
+    if (entry.machine.checksum !== undefined && !options.restoreMachineFields && entry.machine.checksum !== machineChecksum(entry)) {
+      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
+      problems.push(
+        problem(
+          'MLTM308',
+          `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
+          range,
+          { severity: 'error' },
+        ),
+      );
+    }
+  }
+  if (!options.allowMassStale && wouldStale.length >= MASS_STALE_MINIMUM && wouldStale.length * 2 > live) {
+    const first = wouldStale[0];
+    problems.push(
+      problem(
+        'MLTM309',
+        `This sync would mark ${wouldStale.length} of ${live} entries stale at once; is this the register of another model, or was the model emptied by mistake? If the model really lost these elements, run \`mltm sync --allow-mass-stale\`.`,
+        first?.keyRange ?? { start: 0, end: 0 },
+      ),
+    );
+  }
+  return problems;
+}
+
+/**
  * Syncs `registerText` (undefined when the register does not exist yet) with an analysis.
- * Refuses — returning problems, writing nothing — when the existing register cannot be safely
- * rewritten, or when the model itself could not be analysed (an empty analysis would mark every
- * entry stale).
+ * Refuses — returning problems, producing no text — when the existing register cannot be
+ * safely rewritten (see {@link syncRefusals}), or when the model itself could not be analysed
+ * (an empty analysis would mark every entry stale).
  */
 export function syncRegister(registerText: string | undefined, analysis: Analysis, options: SyncOptions): SyncResult {
   if (!analysis.model || analysis.problems.some((p) => p.severity === 'error')) {
-    return { ok: false, problems: [problem('MLTM310', 'The model has errors; fix them before syncing the register, so no entry is marked stale by mistake.', { start: 0, end: 0 })] };
+    return {
+      ok: false,
+      file: 'model',
+      problems: [...analysis.problems.filter((p) => p.severity === 'error')],
+    };
   }
   let document: Document;
   if (registerText === undefined || registerText.trim() === '') {
@@ -62,17 +150,21 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
   } else {
     const loaded = loadRegister(registerText);
     if (!loaded.writable || !loaded.register) {
-      const reasons = loaded.problems.filter((p) => p.severity === 'error');
-      return {
-        ok: false,
-        problems: [problem('MLTM310', 'The register was not written: it does not parse as a register, and writing over it could lose what people wrote. Fix the problems below first.', { start: 0, end: 0 }), ...reasons],
-      };
+      return { ok: false, file: 'register', problems: loaded.problems.filter((p) => p.severity === 'error') };
     }
+    const refusals = syncRefusals(loaded.register, analysis, options);
+    if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
     document = parseDocument(registerText, { uniqueKeys: true });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
-    threatsNode = document.createNode({}) as YAMLMap;
+    // `threats:` with no value, or absent: make it a map, keeping any comment on the old node.
+    const replacement = document.createNode({}) as YAMLMap;
+    if (threatsNode && isScalar(threatsNode)) {
+      if (threatsNode.comment) replacement.comment = threatsNode.comment;
+      if (threatsNode.commentBefore) replacement.commentBefore = threatsNode.commentBefore;
+    }
+    threatsNode = replacement;
     document.set('threats', threatsNode);
   }
   const threatsMap = threatsNode as YAMLMap;
@@ -81,6 +173,7 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
   const refreshed: string[] = [];
   const staled: string[] = [];
   const revived: string[] = [];
+  const needsReview: string[] = [];
   const current = new Map(analysis.threats.map((t) => [t.id, t]));
   const existing = new Set<string>();
 
@@ -90,17 +183,17 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     const entry = pair.value;
     if (!isMap(entry)) continue;
     const threat = current.get(id);
-    const before = snapshot(entry);
+    const before = JSON.stringify(entry.toJSON());
     if (threat) {
-      const wasStale = machineOf(entry).stale === true;
+      const wasStale = machineOf(entry)['stale'] === true;
       refreshEntry(document, entry, threat, options.today);
       if (wasStale) revived.push(id);
-    } else {
-      markStale(document, entry, options.today);
-      if (before.machineStale !== true) staled.push(id);
+      if (machineOf(entry)['needs_review'] === true) needsReview.push(id);
+    } else if (markStale(document, entry, options.today)) {
+      staled.push(id);
     }
     stampChecksum(document, entry);
-    if (!wasUnchanged(before, snapshot(entry))) refreshed.push(id);
+    if (before !== JSON.stringify(entry.toJSON())) refreshed.push(id);
   }
   for (const threat of analysis.threats) {
     if (existing.has(threat.id)) continue;
@@ -112,73 +205,91 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     threatsMap.add(document.createPair(threat.id, entry));
     added.push(threat.id);
   }
-  const text = document.toString(TO_STRING);
-  return { ok: true, text, changed: text !== registerText, summary: { added, refreshed: refreshed.filter((id) => !added.includes(id)), staled, revived } };
+  let text = document.toString(REGISTER_TO_STRING);
+  // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
+  if (registerText !== undefined && registerText.includes('\r\n')) text = text.replace(/\r?\n/g, '\r\n');
+  return { ok: true, text, changed: text !== registerText, summary: { added, refreshed, staled, revived, needsReview } };
 }
 
-interface Snapshot {
-  readonly json: string;
-  readonly machineStale: unknown;
-}
-
-function snapshot(entry: YAMLMap): Snapshot {
-  const json = JSON.stringify(entry.toJSON());
-  return { json, machineStale: machineOf(entry).stale };
-}
-
-function wasUnchanged(a: Snapshot, b: Snapshot): boolean {
-  return a.json === b.json;
-}
+const keyName = (pair: Pair): string => String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
 
 function machineOf(entry: YAMLMap): Record<string, unknown> {
   const machine = entry.get('machine', true);
   return isMap(machine) ? (machine.toJSON() as Record<string, unknown>) : {};
 }
 
-/** Sets a key only when its value differs, so untouched parts keep their exact formatting. */
-function setIfChanged(document: Document, map: YAMLMap, key: string, value: unknown, flow = false): void {
+/**
+ * Sets a key only when its value differs, so untouched parts keep their exact formatting. An
+ * existing scalar is updated in place and a replaced collection inherits the old node's
+ * comments, so a person's comment beside a machine field survives its refresh. Returns whether
+ * the key was newly added.
+ */
+function setIfChanged(document: Document, map: YAMLMap, key: string, value: unknown, flow = false): boolean {
   const currentNode = map.get(key, true) as YamlNode | undefined;
-  const currentValue = currentNode && 'toJSON' in currentNode ? (currentNode as { toJSON(): unknown }).toJSON() : (map.get(key) as unknown);
-  if (JSON.stringify(currentValue) === JSON.stringify(value)) return;
+  const currentValue = currentNode && typeof currentNode === 'object' && 'toJSON' in currentNode ? (currentNode as { toJSON(): unknown }).toJSON() : (map.get(key) as unknown);
+  if (map.has(key) && JSON.stringify(currentValue) === JSON.stringify(value)) return false;
+  if (isScalar(currentNode) && (typeof value !== 'object' || value === null)) {
+    currentNode.value = value;
+    return false;
+  }
   const node = document.createNode(value) as YamlNode;
   if (flow && (isSeq(node) || isMap(node))) node.flow = true;
-  if (map.has(key)) map.set(key, node);
-  else map.add(document.createPair(key, node));
+  if (currentNode && typeof currentNode === 'object') {
+    if (currentNode.comment) node.comment = currentNode.comment;
+    if (currentNode.commentBefore) node.commentBefore = currentNode.commentBefore;
+    if (currentNode.spaceBefore) node.spaceBefore = true;
+  }
+  if (map.has(key)) {
+    map.set(key, node);
+    return false;
+  }
+  map.add(document.createPair(key, node));
+  return true;
 }
 
 function deleteKey(map: YAMLMap, key: string): void {
   if (map.has(key)) map.delete(key);
 }
 
-/** Moves `key` to just before `before` (when both exist), for a readable order in new entries. */
+/** Moves `key` to just before `before` (when both exist and `key` is after it). */
 function moveBefore(map: YAMLMap, key: string, before: string): void {
   const items = map.items as Pair[];
-  const from = items.findIndex((p) => String((p.key as { value?: unknown }).value ?? p.key) === key);
-  const to = items.findIndex((p) => String((p.key as { value?: unknown }).value ?? p.key) === before);
+  const from = items.findIndex((p) => keyName(p) === key);
+  const to = items.findIndex((p) => keyName(p) === before);
   if (from < 0 || to < 0 || from < to) return;
   const [pair] = items.splice(from, 1);
   if (pair) items.splice(to, 0, pair);
 }
 
+/** The entry's `machine` map, created (flow style, last in the entry) when missing. */
 function machineMap(document: Document, entry: YAMLMap): YAMLMap {
-  let machine = entry.get('machine', true) as YamlNode | undefined;
-  if (!isMap(machine)) {
-    machine = document.createNode({}) as YAMLMap;
-    machine.flow = true;
-    entry.set('machine', machine);
-  }
-  return machine as YAMLMap;
+  const machine = entry.get('machine', true) as YamlNode | undefined;
+  if (isMap(machine)) return machine;
+  const created = document.createNode({}) as YAMLMap;
+  created.flow = true;
+  if (entry.has('machine')) entry.set('machine', created);
+  else entry.add(document.createPair('machine', created));
+  return created;
+}
+
+/** The first human (or unknown) key of an entry: where newly added machine fields go before. */
+function firstHumanKey(entry: YAMLMap): string | undefined {
+  const machineKeys = new Set<string>([...MACHINE_FIELDS, 'machine']);
+  for (const pair of entry.items as Pair[]) if (!machineKeys.has(keyName(pair))) return keyName(pair);
+  return undefined;
 }
 
 function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today: string): void {
-  const isNew = entry.items.length === 0;
-  setIfChanged(document, entry, 'title', threat.title);
-  setIfChanged(document, entry, 'element', threat.element);
-  setIfChanged(document, entry, 'stride', [...threat.stride], true);
-  setIfChanged(document, entry, 'atlas', [...threat.atlas], true);
-  setIfChanged(document, entry, 'severity', threat.severity);
-  // Machine fields added to an older entry go before the human ones for readability.
-  if (!isNew) for (const key of MACHINE_FIELDS) moveBefore(entry, key, 'status');
+  const anchor = firstHumanKey(entry);
+  const newKeys: string[] = [];
+  if (setIfChanged(document, entry, 'title', threat.title)) newKeys.push('title');
+  if (setIfChanged(document, entry, 'element', threat.element)) newKeys.push('element');
+  if (setIfChanged(document, entry, 'stride', [...threat.stride], true)) newKeys.push('stride');
+  if (setIfChanged(document, entry, 'atlas', [...threat.atlas], true)) newKeys.push('atlas');
+  if (setIfChanged(document, entry, 'severity', threat.severity)) newKeys.push('severity');
+  // Only keys added in this run move (before the first human field, for readability); keys a
+  // person already placed stay where they are.
+  if (anchor !== undefined) for (const key of newKeys) moveBefore(entry, key, anchor);
   const machine = machineMap(document, entry);
   const status = String(entry.get('status') ?? 'open') as ThreatStatus;
   setIfChanged(document, machine, 'fingerprint', threat.fingerprint);
@@ -188,47 +299,66 @@ function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today:
   deleteKey(machine, 'stale_since');
   if (DECISIONS.has(status)) {
     // A decision not yet recorded (or a changed decision) is stamped with today's fingerprint;
-    // an unchanged decision keeps its stamp, so an element change later shows as "needs review".
-    if (machine.get('decided_status') !== status) {
+    // an unchanged decision keeps its stamp, so an element change later shows as needs_review.
+    if (machine.get('decided_status') !== status || !machine.has('decided_fingerprint')) {
       setIfChanged(document, machine, 'decided_status', status);
       setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
     }
+    if (machine.get('decided_fingerprint') !== threat.fingerprint) setIfChanged(document, machine, 'needs_review', true);
+    else deleteKey(machine, 'needs_review');
   } else {
     deleteKey(machine, 'decided_status');
     deleteKey(machine, 'decided_fingerprint');
+    deleteKey(machine, 'needs_review');
   }
-  moveMachineLast(entry);
+  // Keep the checksum last in `machine` (it is restamped after every change).
+  moveToEnd(machine, 'checksum');
 }
 
-function markStale(document: Document, entry: YAMLMap, today: string): void {
+/** Marks an entry stale (with the date) unless it already is; returns whether it changed. */
+function markStale(document: Document, entry: YAMLMap, today: string): boolean {
   const machine = machineMap(document, entry);
-  if (machine.get('stale') !== true) {
-    setIfChanged(document, machine, 'stale', true);
-    setIfChanged(document, machine, 'stale_since', today);
-  }
+  if (machine.get('stale') === true) return false;
+  setIfChanged(document, machine, 'stale', true);
+  setIfChanged(document, machine, 'stale_since', today);
+  deleteKey(machine, 'needs_review');
+  moveToEnd(machine, 'checksum');
+  return true;
 }
 
-function moveMachineLast(entry: YAMLMap): void {
-  const items = entry.items as Pair[];
-  const index = items.findIndex((p) => String((p.key as { value?: unknown }).value ?? p.key) === 'machine');
+function moveToEnd(map: YAMLMap, key: string): void {
+  const items = map.items as Pair[];
+  const index = items.findIndex((p) => keyName(p) === key);
   if (index >= 0 && index !== items.length - 1) {
     const [pair] = items.splice(index, 1);
     if (pair) items.push(pair);
   }
 }
 
-function stampChecksum(document: Document, entry: YAMLMap): void {
-  const json = entry.toJSON() as Record<string, unknown>;
+/** The machine state of an entry node, as the checksum reads it. */
+function machineStateOf(json: Record<string, unknown>): Omit<MachineState, 'checksum'> {
   const m = (json['machine'] ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const machine: Omit<MachineState, 'checksum'> = {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  return {
     ...(str(m['fingerprint']) !== undefined && { fingerprint: str(m['fingerprint']) }),
+    ...(list(m['missing_controls']) !== undefined && { missingControls: list(m['missing_controls']) }),
     ...(str(m['decided_status']) !== undefined && { decidedStatus: str(m['decided_status']) }),
     ...(str(m['decided_fingerprint']) !== undefined && { decidedFingerprint: str(m['decided_fingerprint']) }),
+    ...(m['needs_review'] === true && { needsReview: true }),
     ...(str(m['first_seen']) !== undefined && { firstSeen: str(m['first_seen']) }),
     stale: m['stale'] === true,
     ...(str(m['stale_since']) !== undefined && { staleSince: str(m['stale_since']) }),
   };
+}
+
+/**
+ * Recomputes an entry's `machine.checksum` after mltm changed its machine fields (sync, triage,
+ * rename), so the next sync can tell a person's hand edit from mltm's own.
+ */
+export function stampChecksum(document: Document, entry: YAMLMap): void {
+  const json = entry.toJSON() as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
   const checksum = machineChecksum({
     ...(str(json['title']) !== undefined && { title: str(json['title']) }),
@@ -236,7 +366,9 @@ function stampChecksum(document: Document, entry: YAMLMap): void {
     ...(list(json['stride']) !== undefined && { stride: list(json['stride']) }),
     ...(list(json['atlas']) !== undefined && { atlas: list(json['atlas']) }),
     ...(str(json['severity']) !== undefined && { severity: str(json['severity']) }),
-    machine,
+    machine: machineStateOf(json),
   });
-  setIfChanged(document, machineMap(document, entry), 'checksum', checksum);
+  const machine = machineMap(document, entry);
+  setIfChanged(document, machine, 'checksum', checksum);
+  moveToEnd(machine, 'checksum');
 }

@@ -8,7 +8,7 @@ import { isMap, parseDocument, type YAMLMap } from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import { DECISIONS, NEEDS_JUSTIFICATION, STATUSES, type ThreatStatus } from './register';
-import { syncRegister, type SyncOptions } from './sync';
+import { REGISTER_TO_STRING, stampChecksum, syncRegister, type SyncOptions } from './sync';
 
 export interface TriageChange {
   readonly status?: ThreatStatus;
@@ -21,7 +21,14 @@ export interface TriageChange {
   readonly confirm?: boolean;
 }
 
-export type TriageResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: Problem[] };
+export type TriageResult =
+  | { readonly ok: true; readonly text: string }
+  | {
+      readonly ok: false;
+      readonly problems: Problem[];
+      /** Set when the problems are located in a file (sync refused); absent for a bad request. */
+      readonly file?: 'model' | 'register';
+    };
 
 /**
  * Applies a decision to threat `threatId`. The register is synced first (so the entry exists and
@@ -36,6 +43,8 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
     return { ok: false, problems: [problem('MLTM109', `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`, none)] };
   }
+  const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
+  if (!analysis.model || modelErrors.length > 0) return { ok: false, file: 'model', problems: modelErrors };
   const threat = analysis.threats.find((t) => t.id === threatId);
   if (!threat) return { ok: false, problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)] };
   const synced = syncRegister(registerText, analysis, options);
@@ -50,8 +59,16 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   }
   const set = (key: string, value: string | undefined) => {
     if (value === undefined) return;
-    if (value === '') entry.delete(key);
-    else entry.set(key, value);
+    if (value === '') {
+      if (entry.has(key)) entry.delete(key);
+    } else if (entry.has(key)) entry.set(key, value);
+    else {
+      // A new human key goes before `machine`, so the entry reads: what, decision, bookkeeping.
+      const machineIndex = entry.items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
+      const pair = document.createPair(key, value);
+      if (machineIndex >= 0) entry.items.splice(machineIndex, 0, pair);
+      else entry.items.push(pair);
+    }
   };
   set('status', change.status);
   set('owner', change.owner);
@@ -59,16 +76,16 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   set('ticket', change.ticket);
   set('review_by', change.reviewBy);
   set('notes', change.notes);
-  // Keep `machine` last, where sync keeps it.
-  const items = entry.items;
-  const machineIndex = items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
-  if (machineIndex >= 0 && machineIndex !== items.length - 1) items.push(...items.splice(machineIndex, 1));
   const machine = entry.get('machine', true);
   if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
+    // The person decided (or re-confirmed) with the element as it is now.
     machine.set('decided_status', status);
     machine.set('decided_fingerprint', threat.fingerprint);
+    if (machine.has('needs_review')) machine.delete('needs_review');
+  } else if (isMap(machine) && !DECISIONS.has(status)) {
+    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review']) if (machine.has(key)) machine.delete(key);
   }
-  // Restamp the checksum through sync, the single place that computes it.
-  const restamped = syncRegister(document.toString({ lineWidth: 0, flowCollectionPadding: false, indent: 2 }), analysis, options);
-  return restamped.ok ? { ok: true, text: restamped.text } : restamped;
+  stampChecksum(document, entry);
+  const text = document.toString(REGISTER_TO_STRING);
+  return { ok: true, text };
 }

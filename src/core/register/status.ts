@@ -1,0 +1,48 @@
+/**
+ * The canonical "effective status" of a threat: the one answer the CLI gate, the reports, the
+ * diff and the editor all give to "is this threat dealt with?". Kept in one place so they never
+ * disagree.
+ *
+ * Precedence:
+ * 1. A decision recorded in the register (`mitigated`, `accepted`, `transferred`,
+ *    `not_applicable`) wins — a person looked at the threat. It still counts when the element
+ *    changed since (`needsReview` says so), because the decision is not void, only due a look.
+ * 2. Otherwise (no entry, `open`, an unknown status, or a stale entry) the threat is `mitigated`
+ *    when the controls in the model — declared, implied by `tech`, or provided by a neighbour —
+ *    cover every mitigation the rule asks for (`threat.mitigated`), and `open` when they do not.
+ */
+import type { Threat } from '../rules/evaluate';
+import { DECISIONS, STATUSES, type RegisterEntry, type ThreatRegister, type ThreatStatus } from './register';
+
+/** Where an effective status comes from. */
+export type StatusSource = 'register' | 'controls' | 'none';
+
+export interface EffectiveStatus {
+  readonly status: ThreatStatus;
+  readonly source: StatusSource;
+  /** The register decision was taken before its element last changed (review it). */
+  readonly needsReview: boolean;
+  /** The register entry, when there is one. */
+  readonly entry?: RegisterEntry;
+}
+
+/** Full answer: the status, where it comes from, and whether the decision is due a review. */
+export function effectiveStatusOf(threat: Threat, register?: ThreatRegister): EffectiveStatus {
+  const entry = register?.byId.get(threat.id);
+  const written = entry && (STATUSES as readonly string[]).includes(entry.status) ? (entry.status as ThreatStatus) : undefined;
+  if (entry && written && DECISIONS.has(written)) {
+    const needsReview = entry.machine.decidedStatus === written && entry.machine.decidedFingerprint !== undefined && entry.machine.decidedFingerprint !== threat.fingerprint;
+    return { status: written, source: 'register', needsReview, entry };
+  }
+  return { status: threat.mitigated ? 'mitigated' : 'open', source: threat.mitigated ? 'controls' : 'none', needsReview: false, ...(entry && { entry }) };
+}
+
+/** The effective status alone (see the module comment for the rules). */
+export function effectiveStatus(threat: Threat, register?: ThreatRegister): ThreatStatus {
+  return effectiveStatusOf(threat, register).status;
+}
+
+/** Whether a threat still needs action: its effective status is `open`. */
+export function isOpen(threat: Threat, register?: ThreatRegister): boolean {
+  return effectiveStatus(threat, register) === 'open';
+}
