@@ -103,7 +103,7 @@ async function runOffline(base, workspace, resultsFile) {
   log(`offline: code-server ready (${setup.cached ? 'cached' : `installed in ${setup.seconds.toFixed(0)} s`}, ${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`);
   const userData = join(base, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'workbench.enableExperiments': false }));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }));
   const port = await freePort();
   const serverLog = join(resultsDir, 'vscode-server.log');
   const args = [setup.codeServerEntry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', join(base, 'code-server.yaml'), '--user-data-dir', userData, '--extensions-dir', join(base, 'extensions'), workspace];

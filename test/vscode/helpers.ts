@@ -52,3 +52,20 @@ export function mltmDiagnostics(uri: vscode.Uri, ready: (list: vscode.Diagnostic
 
 /** Whether the deliberate-failure switch is on (proves the suite's failures are real). */
 export const selfTestFail = (): boolean => process.env['MLTM_VSCODE_SELFTEST_FAIL'] === '1';
+
+/** Puts a fixture back to its original text and saves it, so the next test starts clean. */
+export async function restore(document: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  await vscode.workspace.applyEdit(edit);
+  await document.save();
+}
+
+/** Waits until mltm has analysed the model's current text (its CodeLens appear), then returns mltm's diagnostics. */
+export async function analysedDiagnostics(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+  await waitFor(`mltm to analyse ${uri.path}`, async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    return lenses.length > 0 ? true : undefined;
+  });
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
+}

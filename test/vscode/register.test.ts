@@ -1,0 +1,81 @@
+/**
+ * The register as a user drives it: "accept risk" writes the register file (through a
+ * WorkspaceEdit, justification given as the command's argument, as the quick fix's prompt
+ * would), the threat leaves the Problems panel, and the Threat Register view shows it accepted.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MltmApi } from '../../src/extension/extension';
+import { parse } from 'yaml';
+import { fixture, mltmDiagnostics, open, openExample, waitFor } from './helpers';
+
+const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+function api(): MltmApi {
+  const extension = vscode.extensions.getExtension<MltmApi>('mltm.mltm');
+  assert.ok(extension?.isActive);
+  return extension.exports;
+}
+
+describe('threat register', () => {
+  const threatId = 'ai-service-denial-of-service@scoring-api';
+
+  it('accept risk writes the register file with the status and justification', async () => {
+    const editor = await open(fixture('accept', 'shop.mltm.yaml'));
+    await mltmDiagnostics(editor.document.uri, (l) => l.some((d) => code(d) === 'ai-service-denial-of-service'));
+    const ok = await vscode.commands.executeCommand('mltm.setThreatStatus', editor.document.uri, threatId, 'accepted', 'Cloudflare rate limits the route until Q3.');
+    assert.equal(ok, true);
+    const registerUri = fixture('accept', 'shop.threats.yaml');
+    const onDisk = await waitFor('the register on disk', async () => {
+      const text = await vscode.workspace.fs.readFile(registerUri).then((b) => new TextDecoder().decode(b), () => undefined);
+      return text?.includes('accepted') ? text : undefined;
+    });
+    const register = parse(onDisk) as { 'mltm-register': number; model: string; threats: Record<string, Record<string, unknown>> };
+    assert.equal(register['mltm-register'], 1);
+    assert.equal(register.model, 'shop.mltm.yaml');
+    assert.equal(register.threats[threatId]?.['status'], 'accepted');
+    assert.equal(register.threats[threatId]?.['justification'], 'Cloudflare rate limits the route until Q3.');
+    assert.equal(Object.keys(register.threats).length, 10, 'every threat of the model has an entry');
+    await mltmDiagnostics(editor.document.uri, (l) => l.length > 0 && !l.some((d) => code(d) === 'ai-service-denial-of-service'));
+    // Published together with the model's: the register mltm wrote has no problems of its own.
+    assert.deepEqual(vscode.languages.getDiagnostics(registerUri).filter((d) => d.source === 'mltm').map((d) => `${code(d)} ${d.message}`), []);
+  });
+
+  it('refuses an unknown status and an unknown threat', async () => {
+    const uri = fixture('accept', 'shop.mltm.yaml');
+    assert.equal(await vscode.commands.executeCommand('mltm.setThreatStatus', uri, threatId, 'ignored', 'x'), false);
+    assert.equal(await vscode.commands.executeCommand('mltm.setThreatStatus', uri, 'no-rule@scoring-api', 'accepted', 'x'), false);
+  });
+
+  it('the Threat Register view shows the threats grouped by element, and by status', async () => {
+    await vscode.commands.executeCommand('mltm.register.filter', {});
+    await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
+    const items = await api().registerTreeItems();
+    const model = items.find((i) => i.label === 'Shop recommender (accept-risk fixture)');
+    assert.ok(model, 'the model is listed');
+    assert.match(model.description, /^shop\.mltm\.yaml · 9 open$/);
+    const accepted = items.find((i) => i.label === 'ML service flooded with requests' && i.description.includes('accepted'));
+    assert.ok(accepted, 'the accepted threat is shown with its status');
+    assert.equal(accepted.contextValue, 'threat-accepted');
+    assert.equal(accepted.description, 'high · accepted · missing rate_limiting');
+    await vscode.commands.executeCommand('mltm.register.groupBy', 'status');
+    await vscode.commands.executeCommand('mltm.register.filter', { statuses: ['accepted'] });
+    const all = await api().registerTreeItems();
+    const start = all.findIndex((i) => i.label === 'Shop recommender (accept-risk fixture)');
+    const end = all.findIndex((i, index) => index > start && i.depth === 0);
+    const filtered = all.slice(start + 1, end < 0 ? undefined : end);
+    const groups = filtered.filter((i) => i.contextValue === 'group').map((i) => i.label);
+    assert.deepEqual(groups, ['accepted']);
+    assert.deepEqual(filtered.filter((i) => i.contextValue.startsWith('threat')).map((i) => `${i.label} | ${i.description}`), ['ML service flooded with requests | scoring-api · high · missing rate_limiting']);
+    await vscode.commands.executeCommand('mltm.register.filter', {});
+    await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
+  });
+
+  it('leaves the Problems panel open on an example (for the screenshot)', async () => {
+    const editor = await openExample('06-unauthenticated-resnet.mltm.yaml');
+    await mltmDiagnostics(editor.document.uri);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.commands.executeCommand('mltm.register.focus');
+    await vscode.window.showTextDocument(editor.document);
+  });
+});
