@@ -10,14 +10,19 @@
  * documents first (unsaved edits count), then from disk through `workspace.fs` (virtual
  * workspaces work the same way).
  */
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { analyze, type Analysis } from '../core/analysis';
-import { atlasCatalogueFromYaml, type AtlasCatalogue } from '../core/kb/atlas';
+import { activeRuleSet, analyze, type Analysis } from '../core/analysis';
+import { atlasCatalogueFromYaml, bundledAtlasCatalogue, type AtlasCatalogue } from '../core/kb/atlas';
 import { problem, type Problem } from '../core/problems';
 import { checkRegister, loadRegister, type ThreatRegister } from '../core/register/register';
 import { loadRulePack, type FileProblems } from '../core/rules/loadPack';
 import type { RulePack } from '../core/rules/types';
+import type { WorkerRequest, WorkerResponse } from './analysisWorker';
 import { readConfig } from './config';
+
+/** Models at least this long (UTF-16 units, about 60 KB) are analysed in a worker thread. */
+export const WORKER_THRESHOLD = 60_000;
 
 /** Everything the features need about one model, for one version of its text. */
 export interface ModelState {
@@ -91,7 +96,15 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires when a model file is deleted and no longer tracked. */
   readonly onDidRemove = this.removed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  private worker: Worker | undefined;
+  private nextRequest = 1;
+  private readonly waiting = new Map<number, { resolve: (r: NonNullable<WorkerResponse['result']>) => void; reject: (e: Error) => void }>();
+
+  /** `workerPath`: the bundled analysisWorker.js; without it everything runs on this thread. */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly workerPath?: string,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.onOpen(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document)),
@@ -224,8 +237,10 @@ export class AnalysisService implements vscode.Disposable {
     // A newer version arrived while reading: its own run will publish.
     if (token?.isCancellationRequested || (document && document.version !== version)) return undefined;
     const started = performance.now();
-    const analysis = analyze(text, { customPacks: packs.packs, ...(atlas.atlas && { atlas: atlas.atlas }) });
+    const inWorker = this.workerPath !== undefined && text.length >= WORKER_THRESHOLD && !atlas.atlas;
+    const analysis = inWorker ? await this.analyseInWorker(text, packs.packs) : analyze(text, { customPacks: packs.packs, ...(atlas.atlas && { atlas: atlas.atlas }) });
     const analyseMs = performance.now() - started;
+    if (token?.isCancellationRequested || (document && document.version !== version)) return undefined;
     let register: ThreatRegister | undefined;
     const registerProblems: Problem[] = [];
     if (registerText !== undefined) {
@@ -238,10 +253,44 @@ export class AnalysisService implements vscode.Disposable {
       }
     }
     const state: ModelState = { uri, version, text, analysis, registerUri, registerText, register, registerProblems, packProblems: [...packs.problems, ...atlas.problems], analyseMs };
-    if (analyseMs > 200) this.log.info(`analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${text.length} characters)`);
+    if (analyseMs > 200 || inWorker) this.log.info(`analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${text.length} characters${inWorker ? ', worker thread' : ''})`);
     this.states.set(uri.toString(), state);
     this.changed.fire(state);
     return state;
+  }
+
+  /** Runs analyze() in the worker thread (started on first use); falls back to this thread if it fails. */
+  private async analyseInWorker(text: string, customPacks: RulePack[]): Promise<Analysis> {
+    const atlas = bundledAtlasCatalogue();
+    const ruleSet = activeRuleSet(customPacks, atlas);
+    try {
+      if (!this.worker) {
+        const worker = new Worker(this.workerPath as string);
+        worker.unref();
+        worker.on('message', (response: WorkerResponse) => {
+          const waiter = this.waiting.get(response.id);
+          this.waiting.delete(response.id);
+          if (response.result) waiter?.resolve(response.result);
+          else waiter?.reject(new Error(response.error ?? 'no result'));
+        });
+        worker.on('error', (error) => {
+          this.log.error(`analysis worker failed: ${error.message}`);
+          for (const waiter of this.waiting.values()) waiter.reject(error);
+          this.waiting.clear();
+          this.worker = undefined;
+        });
+        this.worker = worker;
+      }
+      const id = this.nextRequest++;
+      const result = await new Promise<NonNullable<WorkerResponse['result']>>((resolve, reject) => {
+        this.waiting.set(id, { resolve, reject });
+        this.worker?.postMessage({ id, text, customPacks } satisfies WorkerRequest);
+      });
+      return { ...result, ruleSet, ruleProblems: ruleSet.problems, atlas };
+    } catch (error) {
+      this.log.warn(`analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`);
+      return analyze(text, { customPacks, atlas });
+    }
   }
 
   /** `.mltm/rules/*.yaml` of the nearest enclosing folder (inside the workspace folder) that has one. */
@@ -304,5 +353,6 @@ export class AnalysisService implements vscode.Disposable {
       pending.cancel.cancel();
     }
     for (const d of this.disposables) d.dispose();
+    void this.worker?.terminate();
   }
 }

@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
   const log = vscode.window.createOutputChannel('mltm', { log: true });
   context.subscriptions.push(log);
   try {
-    const service = new AnalysisService(log);
+    const service = new AnalysisService(log, context.asAbsolutePath('dist/analysisWorker.js'));
     const tree = new RegisterTree(service, context.workspaceState);
     context.subscriptions.push(
       service,

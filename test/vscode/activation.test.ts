@@ -12,6 +12,9 @@ describe('activation', () => {
     assert.ok(extension, 'the extension under development is installed');
     await extension.activate();
     assert.equal(extension.isActive, true);
+    const exports = extension.exports as { activationMs?: number };
+    assert.equal(typeof exports.activationMs, 'number');
+    console.log(`mltm activate() took ${exports.activationMs?.toFixed(1)} ms`);
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['mltm.syncRegister', 'mltm.addControl', 'mltm.setThreatStatus', 'mltm.revealElement']) assert.ok(commands.includes(id), `${id} registered`);
   });

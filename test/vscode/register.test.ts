@@ -71,11 +71,32 @@ describe('threat register', () => {
     await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
   });
 
+  it('creates a model from a scenario template, then syncs its register', async () => {
+    const target = fixture('templates', 'resnet.mltm.yaml');
+    const created = await vscode.commands.executeCommand<vscode.Uri>('mltm.newModelFromTemplate', '06-unauthenticated-resnet.mltm.yaml', target);
+    assert.equal(created?.toString(), target.toString());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), target.toString());
+    const diagnostics = await mltmDiagnostics(target);
+    assert.ok(diagnostics.length > 10);
+    assert.equal(await vscode.commands.executeCommand('mltm.syncRegister', target), true);
+    const register = parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('templates', 'resnet.threats.yaml')))) as { model: string; threats: Record<string, { status: string }> };
+    assert.equal(register.model, 'resnet.mltm.yaml');
+    const threatCount = (await vscode.extensions.getExtension<MltmApi>('mltm.mltm')?.exports.registerTreeItems())?.filter((i) => i.contextValue === 'threat-open').length ?? 0;
+    assert.ok(Object.keys(register.threats).length > 10);
+    assert.ok(Object.values(register.threats).every((entry) => entry.status === 'open'));
+    assert.ok(threatCount >= Object.keys(register.threats).length, 'the register view lists them');
+  });
+
   it('leaves the Problems panel open on an example (for the screenshot)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openExample('06-unauthenticated-resnet.mltm.yaml');
     await mltmDiagnostics(editor.document.uri);
+    await vscode.commands.executeCommand('mltm.register.groupBy', 'severity');
+    await api().registerTreeItems();
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     await vscode.commands.executeCommand('mltm.register.focus');
     await vscode.window.showTextDocument(editor.document);
+    // Let the view render what registerTreeItems() already computed.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   });
 });
