@@ -78,7 +78,7 @@ describe('diagnostics', () => {
     assert.deepEqual(related, ['24 source of the flow: `shopper`', '28 destination of the flow: `scoring-api`']);
   });
 
-  it('reports register problems on the register: expired, unjustified, stale (tagged unnecessary); decided threats leave the model', async () => {
+  it('reports register problems on the register: expired, unjustified, needs review, stale (tagged unnecessary); decided threats leave the model', async () => {
     const modelEditor = await open(fixture('register', 'bank.mltm.yaml'));
     const registerUri = fixture('register', 'bank.threats.yaml');
     const registerText = new TextDecoder().decode(await vscode.workspace.fs.readFile(registerUri));
@@ -88,7 +88,7 @@ describe('diagnostics', () => {
     const expected = checkRegister(loaded.register, analysis, { today: new Date().toISOString().slice(0, 10), modelFile: 'bank.mltm.yaml' });
     const list = await mltmDiagnostics(registerUri, (l) => l.length === expected.length);
     const codes = list.map(code).sort();
-    assert.deepEqual(codes, ['MLTM301', 'MLTM302', 'MLTM304']);
+    assert.deepEqual(codes, ['MLTM301', 'MLTM302', 'MLTM303', 'MLTM304']);
     assert.deepEqual(codes, expected.map((p) => p.code).sort());
     const stale = list.find((d) => code(d) === 'MLTM304') as vscode.Diagnostic;
     assert.deepEqual(stale.tags, [vscode.DiagnosticTag.Unnecessary]);
@@ -98,6 +98,8 @@ describe('diagnostics', () => {
     const model = await mltmDiagnostics(modelEditor.document.uri, (l) => l.some((d) => code(d) === 'external-caller-spoofing'));
     assert.ok(!model.some((d) => code(d) === 'ai-service-denial-of-service'));
     assert.ok(!model.some((d) => code(d) === 'process-exploit-public-facing'));
+    assert.ok(!model.some((d) => code(d) === 'external-caller-repudiation'));
+    assert.equal((list.find((d) => code(d) === 'MLTM303') as vscode.Diagnostic).range.start.line + 1, 17);
     const spoofing = model.find((d) => code(d) === 'external-caller-spoofing') as vscode.Diagnostic;
     const entryLink = spoofing.relatedInformation?.find((r) => r.location.uri.toString() === registerUri.toString());
     assert.ok(entryLink, 'links to the register entry');

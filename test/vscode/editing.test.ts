@@ -114,7 +114,7 @@ describe('editing a model', () => {
     const register = await vscode.workspace.openTextDocument(fixture('register', 'bank.threats.yaml'));
     const text = register.getText();
     const keys = Object.keys((parse(text) as { threats: Record<string, unknown> }).threats);
-    assert.deepEqual(keys, ['ai-service-denial-of-service@risk-api', 'process-exploit-public-facing@risk-api', 'flow-tampering-in-transit@shopper', 'external-caller-spoofing@shopper->risk-api']);
+    assert.deepEqual(keys, ['ai-service-denial-of-service@risk-api', 'process-exploit-public-facing@risk-api', 'flow-tampering-in-transit@shopper', 'external-caller-spoofing@shopper->risk-api', 'external-caller-repudiation@shopper->risk-api']);
     assert.ok(text.includes('# Register fixture: one decision of each kind the editor must flag.'), 'comments kept');
     assert.ok(text.includes('    justification: A CDN quota absorbs floods.'), 'human fields kept');
   });
