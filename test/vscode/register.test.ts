@@ -41,6 +41,33 @@ describe('threat register', () => {
     assert.deepEqual(vscode.languages.getDiagnostics(registerUri).filter((d) => d.source === 'mltm').map((d) => `${code(d)} ${d.message}`), []);
   });
 
+  it('asks for a justification when none is given; cancelling changes nothing', async () => {
+    const uri = fixture('accept', 'shop.mltm.yaml');
+    const registerUri = fixture('accept', 'shop.threats.yaml');
+    const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(registerUri));
+    const pending = vscode.commands.executeCommand('mltm.setThreatStatus', uri, 'process-input-tampering@scoring-api', 'not_applicable');
+    // The input box is open when the command is still waiting; closing it is "cancel".
+    let settled = false;
+    void Promise.resolve(pending).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(settled, false, 'the command waits for the justification');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await pending, false);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+    assert.equal(document?.getText() ?? before, before);
+  });
+
+  it('the CodeLens command shows only the element\'s threats in the register view', async () => {
+    await vscode.commands.executeCommand('mltm.showElementThreats', fixture('accept', 'shop.mltm.yaml'), 'model-store');
+    const items = await api().registerTreeItems();
+    const threats = items.filter((i) => i.contextValue.startsWith('threat')).map((i) => i.label);
+    assert.ok(threats.length >= 2);
+    assert.ok(threats.includes('ML administration surface without authentication'));
+    assert.ok(!threats.includes('ML service flooded with requests'), 'threats of other elements are hidden');
+    assert.equal(vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection), 'model-store');
+    await vscode.commands.executeCommand('mltm.register.clearFilter');
+  });
+
   it('refuses an unknown status and an unknown threat', async () => {
     const uri = fixture('accept', 'shop.mltm.yaml');
     assert.equal(await vscode.commands.executeCommand('mltm.setThreatStatus', uri, threatId, 'ignored', 'x'), false);
