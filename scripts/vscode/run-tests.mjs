@@ -93,7 +93,7 @@ async function runOnline(workspace, resultsFile) {
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'dist', 'test', 'vscode', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_SELFTEST_FAIL: process.env.MLTM_VSCODE_SELFTEST_FAIL ?? '' },
+    extensionTestsEnv: { MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_TRACE_DIR: resultsDir, MLTM_VSCODE_SELFTEST_FAIL: process.env.MLTM_VSCODE_SELFTEST_FAIL ?? '' },
   }).catch(() => undefined); // a failing suite rejects; the results file says why
 }
 
@@ -111,7 +111,7 @@ async function runOffline(base, workspace, resultsFile) {
     cwd: base,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_OPTIONS: '--enable-smoke-test-driver', MLTM_VSCODE_RESULTS: resultsFile, XDG_CONFIG_HOME: join(base, 'config'), XDG_DATA_HOME: join(base, 'data') },
+    env: { ...process.env, VSCODE_OPTIONS: '--enable-smoke-test-driver', MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_TRACE_DIR: resultsDir, XDG_CONFIG_HOME: join(base, 'config'), XDG_DATA_HOME: join(base, 'data') },
   });
   const output = [];
   server.stdout.on('data', (d) => output.push(d));
