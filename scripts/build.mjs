@@ -32,6 +32,7 @@ const targets = [
 
 const optionalTargets = [
   ['src/extension/layoutWorker.ts', { ...nodeCommon, entryPoints: ['src/extension/layoutWorker.ts'], outfile: 'dist/layoutWorker.js' }],
+  ['src/extension/analysisWorker.ts', { ...nodeCommon, entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' }],
   ['bench/bench.ts', { ...nodeCommon, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }],
   ['webview/main.ts', {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', absWorkingDir: root,

@@ -95,6 +95,11 @@ export function problemDocsUrl(code: string): string {
   return `https://github.com/mltm-dev/mltm/blob/main/docs/problems.md#${code.toLowerCase()}`;
 }
 
+/** Documentation link for a threat rule id (the extension uses it as a threat diagnostic's `code.target`). */
+export function ruleDocsUrl(ruleId: string): string {
+  return `https://github.com/mltm-dev/mltm/blob/main/docs/rules.md#${ruleId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+}
+
 /** Builds a problem with the code's default severity unless one is given. */
 export function problem(
   code: keyof typeof PROBLEM_CODES,

@@ -1,13 +1,75 @@
 /**
  * Extension entry: wiring only. Builds the shared services once, then lets each feature
- * register itself; every disposable goes on `context.subscriptions`.
+ * register itself; every disposable goes on `context.subscriptions`. Activation does no
+ * analysis: the service analyses open models after activation returns (timers), and the
+ * workspace is only searched when the Threat Register view is shown. Activation time of this
+ * code is measured and logged.
  */
 import * as vscode from 'vscode';
+import { AnalysisService } from './analysisService';
+import { MltmCodeActions } from './codeActions';
+import { registerCommands } from './commands';
+import { registerDiagnostics } from './diagnostics';
+import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
+import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('mltm', { log: true });
-  context.subscriptions.push(output);
-  output.info('mltm activated');
+/** What `activate` returns: read-only views for the real-VS-Code tests (and other extensions). */
+export interface MltmApi {
+  /** The Threat Register tree as a person sees it: each node's label and description, depth-first. */
+  registerTreeItems(): Promise<{ label: string; description: string; depth: number; contextValue: string }[]>;
+  /** Milliseconds `activate` took. */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): MltmApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('mltm', { log: true });
+  context.subscriptions.push(log);
+  try {
+    const service = new AnalysisService(log, context.asAbsolutePath('dist/analysisWorker.js'));
+    const tree = new RegisterTree(service, context.workspaceState);
+    context.subscriptions.push(
+      service,
+      ...registerDiagnostics(service),
+      ...registerLanguageFeatures(service),
+      vscode.languages.registerCodeActionsProvider([...(MODEL_SELECTOR as vscode.DocumentFilter[]), { language: 'yaml', pattern: '**/*.threats.{yaml,yml}' }], new MltmCodeActions(service), MltmCodeActions.metadata),
+      ...registerRegisterView(service, tree),
+      ...registerCommands({ extension: context, service, tree, log }),
+      registerAutoSync(service),
+    );
+    const activationMs = performance.now() - started;
+    log.info(`mltm activated in ${activationMs.toFixed(1)} ms`);
+    return { activationMs, registerTreeItems: () => treeItems(tree) };
+  } catch (error) {
+    // Surfaced, not swallowed: a half-activated extension would look like missing features.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log.error(`activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`mltm failed to start: ${error instanceof Error ? error.message : message}`);
+    throw error;
+  }
+}
+
+/** `mltm.register.autoSync`: sync the register after each save of a model. */
+function registerAutoSync(service: AnalysisService): vscode.Disposable {
+  return vscode.workspace.onDidSaveTextDocument(async (document) => {
+    if (!/\.mltm\.ya?ml$/.test(document.uri.path) || !vscode.workspace.getConfiguration('mltm', document.uri).get<boolean>('register.autoSync', false)) return;
+    const state = await service.ensure(document.uri);
+    if (state?.analysis.model) await vscode.commands.executeCommand('mltm.syncRegister', document.uri);
+  });
+}
+
+async function treeItems(tree: RegisterTree): Promise<{ label: string; description: string; depth: number; contextValue: string }[]> {
+  const out: { label: string; description: string; depth: number; contextValue: string }[] = [];
+  const walk = async (node: RegisterNode | undefined, depth: number) => {
+    for (const child of await tree.getChildren(node)) {
+      const item = tree.getTreeItem(child);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      out.push({ label, description: typeof item.description === 'string' ? item.description : '', depth, contextValue: item.contextValue ?? '' });
+      await walk(child, depth + 1);
+    }
+  };
+  await walk(undefined, 0);
+  return out;
 }
 
 export function deactivate(): void {

@@ -1,0 +1,46 @@
+/**
+ * Settings: the one place that reads `mltm.*` configuration, typed, with defaults matching
+ * package.json. Features ask for a fresh snapshot when they need one; nothing caches settings
+ * past a change event.
+ */
+import * as vscode from 'vscode';
+import type { Severity } from '../core/rules/types';
+
+export type SchemaProblemsMode = 'auto' | 'always' | 'never';
+
+export interface MltmConfig {
+  /** Delay after the last keystroke before a document is analysed again. */
+  readonly debounceMs: number;
+  /** Threats below this severity get no diagnostic. */
+  readonly minimumSeverity: Severity;
+  /** Whether schema problems (MLTM001–MLTM109) are reported by mltm, the YAML extension, or both. */
+  readonly schemaProblems: SchemaProblemsMode;
+  /** An official ATLAS.yaml replacing the bundled catalogue; empty for the bundled one. */
+  readonly atlasPath: string;
+  /** Keep the register in sync after each save of the model. */
+  readonly registerAutoSync: boolean;
+  /** Show "N threats · M open" above components and flows. */
+  readonly codeLensEnabled: boolean;
+}
+
+const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** Reads the settings that apply to `scope` (a model file, or the workspace). */
+export function readConfig(scope?: vscode.Uri): MltmConfig {
+  const c = vscode.workspace.getConfiguration('mltm', scope);
+  const severity = c.get<string>('diagnostics.minimumSeverity', 'low');
+  const schema = c.get<string>('diagnostics.schemaProblems', 'auto');
+  return {
+    debounceMs: Math.max(0, Math.min(5000, c.get<number>('diagnostics.debounceMs', 300))),
+    minimumSeverity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'low',
+    schemaProblems: schema === 'always' || schema === 'never' ? schema : 'auto',
+    atlasPath: c.get<string>('atlas.path', '').trim(),
+    registerAutoSync: c.get<boolean>('register.autoSync', false),
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+  };
+}
+
+/** Whether a configuration change touches mltm's settings. */
+export function affectsMltm(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration('mltm');
+}

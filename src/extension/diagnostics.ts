@@ -1,0 +1,162 @@
+/**
+ * Diagnostics: turns each model state into what the Problems panel shows — model problems,
+ * one diagnostic per open threat with missing controls, register problems on the register
+ * file, rule-pack problems on the pack files — in ONE collection named `mltm`. Every diagnostic
+ * has `source: "mltm"` and a `code` linking to its documentation (`MLTMnnn` problems, or the
+ * threat's rule id).
+ *
+ * No schema problem twice: mltm contributes its schemas to the Red Hat YAML extension
+ * (`yamlValidation`), which then reports syntax and schema errors itself. With the setting
+ * `mltm.diagnostics.schemaProblems` on `auto` (default), mltm leaves those codes to that
+ * extension whenever it is installed and `yaml.validate` is on, and reports them otherwise.
+ */
+import * as vscode from 'vscode';
+import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
+import type { Threat } from '../core/rules/evaluate';
+import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
+import { STRIDE_BY_LETTER } from '../core/kb/stride';
+import { LineIndex } from '../core/util/lineIndex';
+import type { AnalysisService, ModelState } from './analysisService';
+import { readConfig, type SchemaProblemsMode } from './config';
+
+/** Codes the YAML extension reports too when it validates with our schema. */
+export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set(['MLTM001', 'MLTM002', 'MLTM101', 'MLTM102', 'MLTM103', 'MLTM104', 'MLTM105', 'MLTM106', 'MLTM107', 'MLTM108', 'MLTM109']);
+
+/** Whether the Red Hat YAML extension is present and validating. */
+export function yamlExtensionValidates(): boolean {
+  return vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined && vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false;
+}
+
+export function reportsSchemaProblems(mode: SchemaProblemsMode): boolean {
+  return mode === 'always' || (mode === 'auto' && !yamlExtensionValidates());
+}
+
+/** The status of a threat in the register (`open` when it has no entry). */
+export function threatStatus(state: ModelState, threat: Threat): string {
+  return state.register?.byId.get(threat.id)?.status ?? 'open';
+}
+
+/** Whether a threat still asks for action: controls missing and no decision recorded. */
+export function isOpenThreat(state: ModelState, threat: Threat): boolean {
+  return !threat.mitigated && threatStatus(state, threat) === 'open';
+}
+
+const THREAT_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  critical: vscode.DiagnosticSeverity.Error,
+  high: vscode.DiagnosticSeverity.Warning,
+  medium: vscode.DiagnosticSeverity.Warning,
+  low: vscode.DiagnosticSeverity.Information,
+  info: vscode.DiagnosticSeverity.Hint,
+};
+
+const PROBLEM_SEVERITY: Record<Problem['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+function toRange(index: LineIndex, range: { start: number; end: number }): vscode.Range {
+  const start = index.position(range.start);
+  const end = index.position(range.end);
+  return new vscode.Range(start.line - 1, start.column - 1, end.line - 1, end.column - 1);
+}
+
+/** One problem as a diagnostic of the file whose text `index` indexes. */
+export function problemDiagnostic(problem: Problem, index: LineIndex, uri: vscode.Uri): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(index, problem.range), problem.message, PROBLEM_SEVERITY[problem.severity]);
+  diagnostic.source = 'mltm';
+  diagnostic.code = { value: problem.code, target: vscode.Uri.parse(problemDocsUrl(problem.code)) };
+  if (problem.related && problem.related.length > 0) {
+    diagnostic.relatedInformation = problem.related.filter((r) => r.file === undefined).map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(index, r.range)), r.message));
+  }
+  if (problem.code === 'MLTM304') diagnostic.tags = [vscode.DiagnosticTag.Unnecessary];
+  return diagnostic;
+}
+
+/** The diagnostic message of a threat: what, why it is open, what to add. */
+export function threatMessage(threat: Threat): string {
+  const stride = threat.stride.map((l) => STRIDE_BY_LETTER.get(l)?.name ?? l).join(', ');
+  const tags = [stride, ...threat.atlas].filter(Boolean).join(' · ');
+  const anyOf = threat.mitigations.anyOf.filter((c) => threat.missingControls.includes(c));
+  const allOf = threat.missingControls.filter((c) => !anyOf.includes(c));
+  const missing = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)].join(', ');
+  return `${threat.title} (${threat.severity}) on \`${threat.element}\`: missing ${missing}. [${tags}]`;
+}
+
+/** Diagnostics of one model state, by file. */
+export function diagnosticsFor(state: ModelState): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
+  const config = readConfig(state.uri);
+  const byFile = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+  const add = (uri: vscode.Uri, diagnostic: vscode.Diagnostic) => {
+    const key = uri.toString();
+    let entry = byFile.get(key);
+    if (!entry) byFile.set(key, (entry = { uri, diagnostics: [] }));
+    entry.diagnostics.push(diagnostic);
+  };
+  byFile.set(state.uri.toString(), { uri: state.uri, diagnostics: [] });
+  byFile.set(state.registerUri.toString(), { uri: state.registerUri, diagnostics: [] });
+
+  const modelIndex = new LineIndex(state.text);
+  const schema = reportsSchemaProblems(config.schemaProblems);
+  for (const problem of state.analysis.problems) {
+    if (!schema && SCHEMA_PROBLEM_CODES.has(problem.code)) continue;
+    add(state.uri, problemDiagnostic(problem, modelIndex, state.uri));
+  }
+
+  const floor = SEVERITY_ORDER.indexOf(config.minimumSeverity);
+  const model = state.analysis.model;
+  const registerIndex = state.registerText === undefined ? undefined : new LineIndex(state.registerText);
+  for (const threat of state.analysis.threats) {
+    if (!isOpenThreat(state, threat) || SEVERITY_ORDER.indexOf(threat.severity) < floor) continue;
+    const diagnostic = new vscode.Diagnostic(toRange(modelIndex, threat.range), threatMessage(threat), THREAT_SEVERITY[threat.severity]);
+    diagnostic.source = 'mltm';
+    diagnostic.code = { value: threat.ruleId, target: vscode.Uri.parse(ruleDocsUrl(threat.ruleId)) };
+    const related: vscode.DiagnosticRelatedInformation[] = [];
+    const flow = threat.elementType === 'flow' ? model?.flows.find((f) => f.id === threat.element) : undefined;
+    if (flow && model) {
+      const from = model.components.find((c) => c.id === flow.from);
+      const to = model.components.find((c) => c.id === flow.to);
+      if (from) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.uri, toRange(modelIndex, from.idRange)), `source of the flow: \`${from.id}\``));
+      if (to) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.uri, toRange(modelIndex, to.idRange)), `destination of the flow: \`${to.id}\``));
+    }
+    const entry = state.register?.byId.get(threat.id);
+    if (entry && registerIndex) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.registerUri, toRange(registerIndex, entry.keyRange)), `register entry \`${threat.id}\` (status: ${entry.status})`));
+    if (related.length > 0) diagnostic.relatedInformation = related;
+    add(state.uri, diagnostic);
+  }
+
+  if (registerIndex) for (const problem of state.registerProblems) add(state.registerUri, problemDiagnostic(problem, registerIndex, state.registerUri));
+  for (const pack of state.packProblems) {
+    const index = new LineIndex(pack.text);
+    for (const problem of pack.problems) add(pack.uri, problemDiagnostic(problem, index, pack.uri));
+  }
+  return byFile;
+}
+
+/** Keeps the `mltm` diagnostic collection in step with the analysis service. */
+export function registerDiagnostics(service: AnalysisService): vscode.Disposable[] {
+  const collection = vscode.languages.createDiagnosticCollection('mltm');
+  // Files each model last published to, so a pack or register that became clean is cleared.
+  const published = new Map<string, Set<string>>();
+  const publish = (state: ModelState) => {
+    const files = diagnosticsFor(state);
+    const previous = published.get(state.uri.toString()) ?? new Set();
+    for (const key of previous) if (!files.has(key)) collection.delete(vscode.Uri.parse(key));
+    for (const { uri, diagnostics } of files.values()) collection.set(uri, diagnostics);
+    published.set(state.uri.toString(), new Set(files.keys()));
+  };
+  return [
+    collection,
+    service.onDidChange(publish),
+    service.onDidRemove((uri) => {
+      for (const key of published.get(uri.toString()) ?? []) collection.delete(vscode.Uri.parse(key));
+      published.delete(uri.toString());
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mltm') || e.affectsConfiguration('yaml.validate')) for (const state of service.all()) publish(state);
+    }),
+    vscode.extensions.onDidChange(() => {
+      for (const state of service.all()) publish(state);
+    }),
+  ];
+}

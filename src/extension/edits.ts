@@ -1,0 +1,156 @@
+/**
+ * Edits to the model and the register, always through `WorkspaceEdit`: undo works, unsaved
+ * changes in an open register are the base of the edit (never overwritten from disk), and the
+ * register is saved afterwards only when it had no unsaved changes before. The decisions
+ * themselves come from the core (`planAddControl`, `triageThreat`, `syncRegister`).
+ */
+import * as vscode from 'vscode';
+import { planAddControl } from '../core/edit/addControl';
+import type { TextEdit } from '../core/edit/textEdit';
+import type { Problem } from '../core/problems';
+import { NEEDS_JUSTIFICATION, type ThreatStatus } from '../core/register/register';
+import { syncRegister } from '../core/register/sync';
+import { triageThreat } from '../core/register/triage';
+import { todayIso, type AnalysisService, type ModelState } from './analysisService';
+
+/** Core text edits (offsets) as a WorkspaceEdit on a document. */
+export function toWorkspaceEdit(document: vscode.TextDocument, edits: readonly TextEdit[], into = new vscode.WorkspaceEdit()): vscode.WorkspaceEdit {
+  for (const edit of edits) into.replace(document.uri, new vscode.Range(document.positionAt(edit.range.start), document.positionAt(edit.range.end)), edit.newText);
+  return into;
+}
+
+/** The smallest single edit turning `before` into `after` (keeps cursors and undo steps tidy). */
+export function minimalEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  return { range: { start, end: endBefore }, newText: after.slice(start, endAfter) };
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+}
+
+const fileName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
+
+/** The register's current text: the open document (with unsaved edits) or the file; undefined when absent. */
+async function registerDocument(registerUri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+  if (open) return open;
+  return (await exists(registerUri)) ? vscode.workspace.openTextDocument(registerUri) : undefined;
+}
+
+/** Replaces the register's text with `text` (creating the file if needed) through a WorkspaceEdit. */
+export async function writeRegister(registerUri: vscode.Uri, text: string): Promise<boolean> {
+  const document = await registerDocument(registerUri);
+  const edit = new vscode.WorkspaceEdit();
+  const wasDirty = document?.isDirty ?? false;
+  if (document) {
+    if (document.getText() === text) return true;
+    toWorkspaceEdit(document, [minimalEdit(document.getText(), text)], edit);
+  } else {
+    edit.createFile(registerUri, { ignoreIfExists: true });
+    edit.insert(registerUri, new vscode.Position(0, 0), text);
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) return false;
+  // Saved only when the person had nothing unsaved there: their pending edits stay theirs to save.
+  if (!wasDirty) {
+    const saved = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+    await saved?.save();
+  }
+  return true;
+}
+
+function problemText(problems: readonly Problem[]): string {
+  return problems.map((p) => p.message).join(' ');
+}
+
+/** `mltm.addControl`: adds a control kind to a component or flow. */
+export async function addControl(service: AnalysisService, modelUri: vscode.Uri, elementId: string, control: string): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(modelUri);
+  const state = await service.ensure(modelUri);
+  const model = state?.analysis.model;
+  if (!state || !model || state.text !== document.getText()) {
+    void vscode.window.showWarningMessage('mltm: the model does not load right now; fix its errors first, then add the control.');
+    return false;
+  }
+  const plan = planAddControl(document.getText(), model, elementId, control);
+  if (plan.problems.length > 0) {
+    void vscode.window.showWarningMessage(`mltm: ${problemText(plan.problems)}`);
+    return false;
+  }
+  if (!plan.edit) return true;
+  return vscode.workspace.applyEdit(toWorkspaceEdit(document, [plan.edit]));
+}
+
+/**
+ * `mltm.setThreatStatus`: records a decision in the register. Asks for a justification when the
+ * status needs one and none was given; false when the person cancels or the core refuses.
+ */
+export async function setThreatStatus(service: AnalysisService, modelUri: vscode.Uri, threatId: string, status: ThreatStatus, justification?: string): Promise<boolean> {
+  const state = await service.ensure(modelUri);
+  if (!state?.analysis.model) {
+    void vscode.window.showWarningMessage('mltm: the model does not load right now; fix its errors first.');
+    return false;
+  }
+  let reason = justification;
+  if (NEEDS_JUSTIFICATION.has(status) && !(reason ?? '').trim()) {
+    const existing = state.register?.byId.get(threatId)?.justification;
+    reason = await vscode.window.showInputBox({
+      title: `${status === 'accepted' ? 'Accept the risk of' : status === 'transferred' ? 'Transfer' : 'Mark not applicable:'} ${threatId}`,
+      prompt: 'Why? Reviewers and auditors read this in the threat register.',
+      value: existing ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'A justification is required for this decision.'),
+    });
+    if (reason === undefined) return false;
+  }
+  const registerDoc = await registerDocument(state.registerUri);
+  const result = triageThreat(registerDoc?.getText(), state.analysis, threatId, { status, ...(reason !== undefined && { justification: reason }) }, { today: todayIso(), modelFile: fileName(modelUri) });
+  if (!result.ok) {
+    void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
+    return false;
+  }
+  return writeRegister(state.registerUri, result.text);
+}
+
+/** `mltm.syncRegister`: creates or updates the register beside a model. */
+export async function syncModelRegister(state: ModelState): Promise<{ ok: boolean; message: string }> {
+  const registerDoc = await registerDocument(state.registerUri);
+  const result = syncRegister(registerDoc?.getText(), state.analysis, { today: todayIso(), modelFile: fileName(state.uri) });
+  if (!result.ok) return { ok: false, message: problemText(result.problems) };
+  if (!result.changed && registerDoc) return { ok: true, message: `${fileName(state.registerUri)} is up to date.` };
+  const written = await writeRegister(state.registerUri, result.text);
+  const s = result.summary;
+  return { ok: written, message: `${fileName(state.registerUri)}: ${s.added.length} added, ${s.refreshed.length} refreshed, ${s.staled.length} marked stale, ${s.revived.length} revived.` };
+}
+
+/** The range of an element's id in the model (component, flow, boundary or data item). */
+export function elementIdRange(state: ModelState, elementId: string): { start: number; end: number } | undefined {
+  const model = state.analysis.model;
+  if (!model) return undefined;
+  const element = [...model.components, ...model.flows, ...model.boundaries, ...model.data].find((e) => e.id === elementId);
+  return element?.idRange;
+}
+
+/** `mltm.revealElement`: opens the model and selects the element's id. */
+export async function revealElement(service: AnalysisService, modelUri: vscode.Uri, elementId: string): Promise<void> {
+  const editor = await vscode.window.showTextDocument(modelUri, { preview: false });
+  const state = await service.ensure(modelUri);
+  const range = state && elementIdRange(state, elementId);
+  if (!range) {
+    void vscode.window.showWarningMessage(`mltm: no element \`${elementId}\` in ${fileName(modelUri)}.`);
+    return;
+  }
+  const selection = new vscode.Selection(editor.document.positionAt(range.start), editor.document.positionAt(range.end));
+  editor.selection = selection;
+  editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -1,0 +1,239 @@
+/**
+ * Language features on model files: hover (an element's threats with STRIDE, ATLAS names and
+ * links, severity, status and why), completion (ids in from/to/boundary/parent/data, control,
+ * component and data kinds — our own provider, so it works without the YAML extension),
+ * CodeLens ("N threats · M open" on each component and flow) and rename (F2) of an id in the
+ * model and its register together. All read the analysis service; none analyses by itself.
+ */
+import * as vscode from 'vscode';
+import { planRename } from '../core/edit/rename';
+import { STRIDE_BY_LETTER } from '../core/kb/stride';
+import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../core/model/vocabulary';
+import type { PipelineModel } from '../core/model/types';
+import type { Threat } from '../core/rules/evaluate';
+import { SEVERITY_ORDER } from '../core/rules/types';
+import type { AnalysisService, ModelState } from './analysisService';
+import { readConfig } from './config';
+import { isOpenThreat, threatStatus } from './diagnostics';
+import { toWorkspaceEdit } from './edits';
+
+export const MODEL_SELECTOR: vscode.DocumentSelector = [
+  { language: 'yaml', pattern: '**/*.mltm.{yaml,yml}' },
+  { scheme: 'untitled', language: 'yaml', pattern: '**/*.mltm.{yaml,yml}' },
+];
+
+type Element = PipelineModel['components'][number] | PipelineModel['flows'][number];
+
+/** The component or flow whose id (or, for flows, whose item) is at an offset. */
+export function elementAt(model: PipelineModel, offset: number): Element | undefined {
+  const inside = (r: { start: number; end: number }) => offset >= r.start && offset <= r.end;
+  return model.components.find((c) => inside(c.idRange)) ?? model.flows.find((f) => inside(f.idRange)) ?? model.flows.find((f) => inside(f.range) && !model.components.some((c) => inside(c.range)));
+}
+
+/** Threats of an element, most severe first. */
+export function threatsOf(state: ModelState, elementId: string): Threat[] {
+  return state.analysis.threats.filter((t) => t.element === elementId).sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** The hover's Markdown for an element (exported for tests of the wording). */
+export function elementHoverMarkdown(state: ModelState, element: Element): vscode.MarkdownString {
+  const threats = threatsOf(state, element.id);
+  const open = threats.filter((t) => isOpenThreat(state, t)).length;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  const kind = 'kind' in element ? element.kind : 'flow';
+  md.appendMarkdown(`**${element.id}** (${kind}) — ${threats.length} threat${threats.length === 1 ? '' : 's'}, ${open} open\n\n`);
+  for (const t of threats) {
+    const stride = t.stride.map((l) => STRIDE_BY_LETTER.get(l)?.name ?? l).join(', ');
+    const atlas = t.atlas.map((id) => {
+      const url = state.analysis.atlas.url(id);
+      const name = state.analysis.atlas.nameOf(id);
+      return url ? `[${id}${name ? ` ${name}` : ''}](${url})` : id;
+    });
+    md.appendMarkdown(`---\n\n$(${t.mitigated ? 'pass' : 'warning'}) **${escape(t.title)}** · ${t.severity} · status: ${threatStatus(state, t)}\n\n`);
+    md.appendMarkdown(`STRIDE: ${stride || '—'}${atlas.length > 0 ? ` · ATLAS: ${atlas.join(', ')}` : ''} · rule \`${t.ruleId}\`\n\n`);
+    md.appendMarkdown(`Why: ${escape(t.why)}\n\n`);
+    if (t.severityReasons.length > 0) md.appendMarkdown(`Severity: ${escape(t.severityReasons.join('; '))}\n\n`);
+    if (t.missingControls.length > 0) md.appendMarkdown(`Missing: ${t.missingControls.map((c) => `\`${c}\``).join(', ')}\n\n`);
+    else if (t.mitigatedBy.length > 0) md.appendMarkdown(`Mitigated by: ${t.mitigatedBy.map((e) => `\`${e.control}\``).join(', ')}\n\n`);
+  }
+  return md;
+}
+
+const escape = (text: string) => text.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`);
+
+class Hover implements vscode.HoverProvider {
+  constructor(private readonly service: AnalysisService) {}
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const state = this.service.get(document.uri);
+    if (!state?.analysis.model || state.text !== document.getText()) return undefined;
+    const element = elementAt(state.analysis.model, document.offsetAt(position));
+    if (!element) return undefined;
+    return new vscode.Hover(elementHoverMarkdown(state, element), new vscode.Range(document.positionAt(element.idRange.start), document.positionAt(element.idRange.end)));
+  }
+}
+
+/** The key whose value is being typed at the cursor, with the top-level section it is in. */
+export function completionContext(lines: readonly string[], line: number, character: number): { key: string; section: string } | undefined {
+  const prefix = (lines[line] ?? '').slice(0, character);
+  let key: string | undefined;
+  const inline = /([A-Za-z_]+):\s*(?:\[[^\]]*)?[^,:[\]{}]*$/.exec(prefix);
+  if (inline) key = inline[1];
+  else {
+    const dash = /^(\s*)-\s*[^:]*$/.exec(prefix);
+    if (dash) {
+      const indent = dash[1]?.length ?? 0;
+      for (let i = line - 1; i >= 0; i--) {
+        const match = /^(\s*)([A-Za-z_]+):\s*(#.*)?$/.exec(lines[i] ?? '');
+        if (match && (match[1]?.length ?? 0) <= indent) {
+          key = match[2];
+          break;
+        }
+        if (/^\S/.test(lines[i] ?? '')) break;
+      }
+    }
+  }
+  if (!key) return undefined;
+  let section = '';
+  for (let i = line; i >= 0; i--) {
+    const top = /^([A-Za-z_]+):/.exec(lines[i] ?? '');
+    if (top?.[1]) {
+      section = top[1];
+      break;
+    }
+  }
+  return { key, section };
+}
+
+class Completion implements vscode.CompletionItemProvider {
+  /** The last model that loaded, per file: completion must work while the text is half-typed. */
+  private readonly lastModel = new Map<string, PipelineModel>();
+  constructor(private readonly service: AnalysisService) {}
+
+  remember(state: ModelState): void {
+    if (state.analysis.model) this.lastModel.set(state.uri.toString(), state.analysis.model);
+  }
+
+  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] | undefined {
+    const context = completionContext(document.getText().split(/\r?\n/), position.line, position.character);
+    if (!context) return undefined;
+    const model = this.service.get(document.uri)?.analysis.model ?? this.lastModel.get(document.uri.toString());
+    const item = (label: string, kind: vscode.CompletionItemKind, detail?: string, doc?: string) => {
+      const completion = new vscode.CompletionItem(label, kind);
+      if (detail) completion.detail = detail;
+      if (doc) completion.documentation = new vscode.MarkdownString(doc);
+      return completion;
+    };
+    switch (context.key) {
+      case 'from':
+      case 'to':
+        return model?.components.map((c) => item(c.id, vscode.CompletionItemKind.Reference, `${c.kind} — ${c.name}`, c.description));
+      case 'boundary':
+      case 'parent':
+        return model?.boundaries.map((b) => item(b.id, vscode.CompletionItemKind.Module, `boundary (${b.trust}) — ${b.name}`));
+      case 'data':
+        return model?.data.map((d) => item(d.id, vscode.CompletionItemKind.Value, `${d.kind ?? 'data'} (${d.classification}) — ${d.name}`));
+      case 'controls':
+        return CONTROL_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'control', CONTROL_KINDS.descriptions.get(v)));
+      case 'kind':
+        if (context.section === 'components') return COMPONENT_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.Class, 'component kind', COMPONENT_KINDS.descriptions.get(v)));
+        if (context.section === 'data') return DATA_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'data kind', DATA_KINDS.descriptions.get(v)));
+        return undefined;
+      case 'trust':
+        return TRUST_LEVELS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'trust level', TRUST_LEVELS.descriptions.get(v)));
+      default:
+        return undefined;
+    }
+  }
+}
+
+class Lenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  constructor(private readonly service: AnalysisService) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const state = this.service.get(document.uri);
+    const model = state?.analysis.model;
+    if (!state || !model || state.text !== document.getText() || !readConfig(document.uri).codeLensEnabled) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const element of [...model.components, ...model.flows]) {
+      const threats = threatsOf(state, element.id);
+      const open = threats.filter((t) => isOpenThreat(state, t)).length;
+      const range = new vscode.Range(document.positionAt(element.idRange.start), document.positionAt(element.idRange.start));
+      lenses.push(new vscode.CodeLens(range, { title: `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open`, command: 'mltm.showElementThreats', arguments: [document.uri, element.id], tooltip: `Show the threats of ${element.id}` }));
+    }
+    return lenses;
+  }
+}
+
+/** The id under the cursor: an element's own id, or a reference to one (from/to/boundary/data). */
+export function idAt(model: PipelineModel, text: string, offset: number): { id: string; start: number; end: number } | undefined {
+  let start = offset;
+  let end = offset;
+  const idChar = /[A-Za-z0-9_.-]/;
+  while (start > 0 && idChar.test(text[start - 1] ?? '')) start--;
+  while (end < text.length && idChar.test(text[end] ?? '')) end++;
+  // A derived flow id `a->b` is not a word; only ids that are written can be renamed in place.
+  const id = text.slice(start, end);
+  if (!id) return undefined;
+  const known = [...model.components, ...model.flows, ...model.boundaries, ...model.data].some((e) => e.id === id);
+  return known ? { id, start, end } : undefined;
+}
+
+class Rename implements vscode.RenameProvider {
+  constructor(private readonly service: AnalysisService) {}
+
+  prepareRename(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
+    const state = this.service.get(document.uri);
+    const model = state?.analysis.model;
+    if (!state || !model || state.text !== document.getText()) throw new Error('The model is being analysed or has errors; try again in a moment.');
+    const found = idAt(model, state.text, document.offsetAt(position));
+    if (!found) throw new Error('Put the cursor on a component, flow, boundary or data id to rename it.');
+    return new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
+  }
+
+  async provideRenameEdits(document: vscode.TextDocument, position: vscode.Position, newName: string): Promise<vscode.WorkspaceEdit> {
+    const state = this.service.get(document.uri);
+    const model = state?.analysis.model;
+    if (!state || !model) throw new Error('The model has errors; fix them before renaming.');
+    const found = idAt(model, state.text, document.offsetAt(position));
+    if (!found) throw new Error('No id at the cursor.');
+    return renameEdit(state, document, found.id, newName);
+  }
+}
+
+/** The WorkspaceEdit renaming an id in a model and its register. Throws with the core's message when impossible. */
+export async function renameEdit(state: ModelState, document: vscode.TextDocument, oldId: string, newId: string): Promise<vscode.WorkspaceEdit> {
+  const model = state.analysis.model;
+  if (!model) throw new Error('The model has errors; fix them before renaming.');
+  const result = planRename(state.text, model, oldId, newId, state.register);
+  if (!result.plan) throw new Error(result.problems.map((p) => p.message).join(' '));
+  const edit = toWorkspaceEdit(document, result.plan.modelEdits);
+  if (result.plan.registerEdits.length > 0) {
+    const register = await vscode.workspace.openTextDocument(state.registerUri);
+    if (register.getText() !== state.registerText) throw new Error('The register changed since the last analysis; try again in a moment.');
+    toWorkspaceEdit(register, result.plan.registerEdits, edit);
+  }
+  return edit;
+}
+
+/** Registers hover, completion, CodeLens and rename for model files. */
+export function registerLanguageFeatures(service: AnalysisService): vscode.Disposable[] {
+  const completion = new Completion(service);
+  const lenses = new Lenses(service);
+  return [
+    vscode.languages.registerHoverProvider(MODEL_SELECTOR, new Hover(service)),
+    vscode.languages.registerCompletionItemProvider(MODEL_SELECTOR, completion, ':', ' ', '[', ',', '-'),
+    vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, lenses),
+    vscode.languages.registerRenameProvider(MODEL_SELECTOR, new Rename(service)),
+    service.onDidChange((state) => {
+      completion.remember(state);
+      lenses.refresh();
+    }),
+  ];
+}

@@ -1,0 +1,71 @@
+/**
+ * Helpers shared by the real-VS-Code tests: the fixture workspace (a fresh copy per run, made by
+ * scripts/vscode/run-tests.mjs), opening files, and waiting for what a user would see.
+ */
+import * as vscode from 'vscode';
+
+/** The fixture workspace folder. */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the suite needs the fixture workspace open');
+  return folder.uri;
+}
+
+/** A file of the fixture workspace. */
+export function fixture(...segments: string[]): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...segments);
+}
+
+/** Opens one of the examples (copied into the fixture workspace) in an editor. */
+export async function openExample(name: string): Promise<vscode.TextEditor> {
+  return open(fixture('examples', name));
+}
+
+export async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails with `what`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** mltm's diagnostics of a file once they match `ready` (so a test never reads a stale set). */
+export function mltmDiagnostics(uri: vscode.Uri, ready: (list: vscode.Diagnostic[]) => boolean = (l) => l.length > 0, timeoutMs?: number): Promise<vscode.Diagnostic[]> {
+  return waitFor(
+    `mltm diagnostics on ${uri.path}`,
+    () => {
+      const list = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
+      return ready(list) ? list : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Whether the deliberate-failure switch is on (proves the suite's failures are real). */
+export const selfTestFail = (): boolean => process.env['MLTM_VSCODE_SELFTEST_FAIL'] === '1';
+
+/** Puts a fixture back to its original text and saves it, so the next test starts clean. */
+export async function restore(document: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  await vscode.workspace.applyEdit(edit);
+  await document.save();
+}
+
+/** Waits until mltm has analysed the model's current text (its CodeLens appear), then returns mltm's diagnostics. */
+export async function analysedDiagnostics(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+  await waitFor(`mltm to analyse ${uri.path}`, async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    return lenses.length > 0 ? true : undefined;
+  });
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
+}
