@@ -18,6 +18,11 @@ export interface AnalysisOptions extends LoadOptions {
   readonly customPacks?: readonly RulePack[];
   /** An ATLAS catalogue replacing the bundled one (`--atlas`, the `mltm.atlasPath` setting). */
   readonly atlas?: AtlasCatalogue;
+  /**
+   * A rule set already assembled for these packs and catalogue (e.g. `previous.ruleSet`), so
+   * re-analysing an edited text uses exactly the rules of an earlier analysis.
+   */
+  readonly ruleSet?: RuleSet;
 }
 
 export interface Analysis {
@@ -71,7 +76,7 @@ export function activeRuleSet(customPacks: readonly RulePack[] = NO_PACKS, atlas
 /** Analyses model text. Never throws on any input. */
 export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
   const atlas = options.atlas ?? bundledAtlasCatalogue();
-  const ruleSet = activeRuleSet(options.customPacks ?? NO_PACKS, atlas);
+  const ruleSet = options.ruleSet ?? activeRuleSet(options.customPacks ?? NO_PACKS, atlas);
   const loaded = loadModel(text, options);
   if (!loaded.model) return { threats: [], problems: loaded.problems, ruleProblems: ruleSet.problems, ruleSet, atlas };
   const graph = buildGraph(loaded.model);

@@ -12,6 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
+import { effectiveStatus, isOpen } from '../core/register/status';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
@@ -31,14 +32,14 @@ export function reportsSchemaProblems(mode: SchemaProblemsMode): boolean {
   return mode === 'always' || (mode === 'auto' && !yamlExtensionValidates());
 }
 
-/** The status of a threat in the register (`open` when it has no entry). */
+/** The effective status of a threat (register decision, else controls; see core/register/status). */
 export function threatStatus(state: ModelState, threat: Threat): string {
-  return state.register?.byId.get(threat.id)?.status ?? 'open';
+  return effectiveStatus(threat, state.register);
 }
 
 /** Whether a threat still asks for action: controls missing and no decision recorded. */
 export function isOpenThreat(state: ModelState, threat: Threat): boolean {
-  return !threat.mitigated && threatStatus(state, threat) === 'open';
+  return isOpen(threat, state.register);
 }
 
 const THREAT_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {

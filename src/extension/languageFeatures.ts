@@ -6,7 +6,8 @@
  * model and its register together. All read the analysis service; none analyses by itself.
  */
 import * as vscode from 'vscode';
-import { planRename } from '../core/edit/rename';
+import { analyze } from '../core/analysis';
+import { renameRefactor } from '../core/edit/rename';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../core/model/vocabulary';
 import type { PipelineModel } from '../core/model/types';
@@ -211,13 +212,20 @@ class Rename implements vscode.RenameProvider {
 export async function renameEdit(state: ModelState, document: vscode.TextDocument, oldId: string, newId: string): Promise<vscode.WorkspaceEdit> {
   const model = state.analysis.model;
   if (!model) throw new Error('The model has errors; fix them before renaming.');
-  const result = planRename(state.text, model, oldId, newId, state.register);
-  if (!result.plan) throw new Error(result.problems.map((p) => p.message).join(' '));
-  const edit = toWorkspaceEdit(document, result.plan.modelEdits);
-  if (result.plan.registerEdits.length > 0) {
+  const { atlas, ruleSet } = state.analysis;
+  const result = renameRefactor({
+    modelText: state.text,
+    ...(state.registerText !== undefined && state.register && { registerText: state.registerText, register: state.register }),
+    oldId,
+    newId,
+    analyze: (text) => analyze(text, { atlas, ruleSet }),
+  });
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join(' '));
+  const edit = toWorkspaceEdit(document, result.modelEdits);
+  if (result.registerEdits.length > 0) {
     const register = await vscode.workspace.openTextDocument(state.registerUri);
     if (register.getText() !== state.registerText) throw new Error('The register changed since the last analysis; try again in a moment.');
-    toWorkspaceEdit(register, result.plan.registerEdits, edit);
+    toWorkspaceEdit(register, result.registerEdits, edit);
   }
   return edit;
 }
