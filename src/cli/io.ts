@@ -30,6 +30,8 @@ export interface CliIo {
 
 export interface ReadFileResult {
   readonly text?: string;
+  /** When `text` is absent because the bytes are not UTF-8: a lossy text to locate the problem in. */
+  readonly locatingText?: string;
   readonly problems: Problem[];
 }
 
@@ -51,7 +53,8 @@ export function readUserFile(path: string): ReadFileResult {
   try {
     const bytes = readFileSync(path);
     const decoded = decodeUtf8(bytes);
-    return decoded.text === undefined ? { problems: decoded.problems } : { text: decoded.text, problems: [] };
+    if (decoded.text !== undefined) return { text: decoded.text, problems: [] };
+    return { problems: decoded.problems, ...(decoded.locatingText !== undefined && { locatingText: decoded.locatingText }) };
   } catch (error) {
     return { problems: [problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, { start: 0, end: 0 })] };
   }

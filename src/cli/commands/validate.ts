@@ -29,7 +29,7 @@ export const validateCommand: Command = {
       const display = displayPath(io.cwd, path);
       const read = readUserFile(path);
       const problems = read.text === undefined ? read.problems : loadModel(read.text).problems;
-      files.push({ file: display, problems: locate(display, read.text, problems) });
+      files.push({ file: display, problems: locate(display, read.text ?? read.locatingText, problems) });
     }
     const all = files.flatMap((f) => f.problems);
     const counts = countBySeverity(all);

@@ -16,14 +16,19 @@ export interface ReadLimits {
   readonly maxLength: number;
   /** Deepest nesting of collections accepted. */
   readonly maxDepth: number;
-  /** Most value nodes produced by expanding aliases, relative to the text (billion-laughs guard). */
+  /**
+   * Most value nodes reached through aliases (billion-laughs guard). Nodes written in the text
+   * do not count: a large file without aliases is bounded by `maxLength` instead.
+   */
   readonly maxExpandedNodes: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxLength: 5 * 1024 * 1024,
   maxDepth: 64,
-  maxExpandedNodes: 2_000_000,
+  // A real model repeats a few small anchors; 100,000 expanded values is far beyond that, and
+  // refusing there keeps a billion-laughs file to well under a second.
+  maxExpandedNodes: 100_000,
 };
 
 /** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
@@ -49,9 +54,10 @@ const EMPTY_MAP: SourceMap = new Map();
 
 /**
  * Decodes bytes as UTF-8, refusing anything else with a located problem. A leading BOM is
- * dropped. NUL bytes mark a binary file even when they are valid UTF-8.
+ * dropped. NUL bytes mark a binary file even when they are valid UTF-8. When the bytes are not
+ * UTF-8, `locatingText` is a lossy decoding to turn the problem's offset into line:column.
  */
-export function decodeUtf8(bytes: Uint8Array): { text?: string; problems: Problem[] } {
+export function decodeUtf8(bytes: Uint8Array): { text?: string; locatingText?: string; problems: Problem[] } {
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     return { problems: [problem('MLTM005', `This looks like a binary file (a NUL byte at offset ${nul}); a model must be UTF-8 YAML text.`, { start: 0, end: 0 })] };
@@ -64,6 +70,9 @@ export function decodeUtf8(bytes: Uint8Array): { text?: string; problems: Proble
     // Offsets are in characters of the valid prefix, so the location is right in an editor.
     const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
     return {
+      // The lossy decoding (invalid bytes as U+FFFD) is only for turning the offset into a
+      // line and column; it is never parsed.
+      locatingText: new TextDecoder('utf-8').decode(bytes),
       problems: [problem('MLTM005', `The file is not valid UTF-8 (first invalid byte at offset ${bad}); save it as UTF-8.`, { start: prefix.length, end: prefix.length })],
     };
   }
@@ -159,9 +168,14 @@ class DepthLimitError extends Error {
   }
 }
 
-function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange): SourceRange {
+function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange, text?: string): SourceRange {
   const range = node?.range;
-  return range ? { start: range[0], end: range[1] } : fallback;
+  if (!range) return fallback;
+  // Block scalars (`|`, `>`) end after their final line break; a problem on one should not
+  // spill onto the next line.
+  let end = range[1];
+  while (text !== undefined && end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return { start: range[0], end };
 }
 
 /**
@@ -217,13 +231,13 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
 
   const sourceMap = new Map<string, SourceEntry>();
   let budget = limits.maxExpandedNodes;
-  const walk = (node: unknown, path: string, depth: number, here: SourceRange): unknown => {
-    if (--budget < 0) throw new ExpansionLimitError(here);
+  const walk = (node: unknown, path: string, depth: number, here: SourceRange, viaAlias = false): unknown => {
+    if (viaAlias && --budget < 0) throw new ExpansionLimitError(here);
     if (depth > limits.maxDepth) throw new DepthLimitError(here);
     if (isAlias(node)) {
       const target = node.resolve(document);
       if (!target) return null;
-      return walk(target, path, depth + 1, here);
+      return walk(target, path, depth + 1, here, true);
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
@@ -231,7 +245,7 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlNode | null;
         const key = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : keyNode;
-        const keyRange = nodeRange(keyNode as never, here);
+        const keyRange = nodeRange(keyNode as never, here, text);
         if (key === null || typeof key === 'object') {
           problems.push(problem('MLTM109', 'Keys must be plain names, not empty, lists or mappings.', keyRange));
           continue;
@@ -239,19 +253,19 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         const name = String(key);
         const childPath = path + '/' + pointerSegment(name);
         const valueNode = item.value as YamlNode | null;
-        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange) : { start: keyRange.end, end: keyRange.end };
+        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange, text) : { start: keyRange.end, end: keyRange.end };
         sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
         // defineProperty: a key named `__proto__` becomes a plain own property, never a prototype.
-        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange, viaAlias), enumerable: true, writable: true, configurable: true });
       }
       return object;
     }
     if (isSeq(node)) {
       return node.items.map((item, index) => {
         const childPath = path + '/' + index;
-        const range = nodeRange(item as never, here);
+        const range = nodeRange(item as never, here, text);
         sourceMap.set(childPath, { value: range });
-        return walk(item, childPath, depth + 1, range);
+        return walk(item, childPath, depth + 1, range, viaAlias);
       });
     }
     if (isScalar(node)) {
