@@ -140,6 +140,8 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
           break;
         }
         case 'pattern': {
+          // A key that is not a valid id (`propertyNames`) is reported with the key below.
+          if (error.propertyName !== undefined) break;
           if (enumError || list.some((e) => e.keyword === 'anyOf')) break;
           const actual = valueAt(value, path);
           problems.push(problem('MLTM107', `${capitalise(what)} \`${String(actual)}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`, rangeAt(sourceMap, path)));
