@@ -120,4 +120,13 @@ describe('mltm validate', () => {
     assert.equal(result.status, 1);
     assert.match(result.stdout, /^mixed\.mltm\.yaml:7:14: error MLTM104 Unknown component kind `trainng_job`/m);
   });
+
+  it('the binary stops quietly when its reader closes the pipe (`| head`)', function () {
+    if (!existsSync('dist/cli.js')) this.skip();
+    // Regression: an unhandled EPIPE printed a Node stack trace. The JSON analysis of this example
+    // is ~200 KB, more than a pipe buffers, so the writer is still writing when `head` exits.
+    const result = spawnSync('sh', ['-c', 'node bin/mltm.js analyze --format json examples/01-fintech-posture.mltm.yaml | head -c 10'], { encoding: 'utf8' });
+    assert.equal(result.stdout, '{\n  "forma');
+    assert.doesNotMatch(result.stderr, /EPIPE|Unhandled|at /);
+  });
 });
