@@ -90,7 +90,8 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-const CONFLICT_MARKER = /^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))/gm;
+// `\r?` so files with Windows line endings are caught too (`$` only matches before `\n`).
+const CONFLICT_MARKER = /^(<{7}(?: |\r?$)|={7}\r?$|>{7}(?: |\r?$)|\|{7}(?: |\r?$))/gm;
 
 /** Finds git merge-conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`) at line starts. */
 export function findConflictMarkers(text: string): SourceRange[] {
@@ -117,13 +118,23 @@ export function findExcessiveNesting(text: string, maxDepth: number): number {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     let i = lineStart;
-    while (i < lineEnd && (text[i] === ' ' || text[i] === '-' && text[i + 1] === ' ')) i += text[i] === '-' ? 2 : 1;
-    const indent = i - lineStart;
+    // Each `- ` before the content opens one more level: `- - - x` is three nested lists.
+    const levels: number[] = [];
+    while (i < lineEnd && (text[i] === ' ' || (text[i] === '-' && text[i + 1] === ' '))) {
+      if (text[i] === '-') {
+        levels.push(i - lineStart);
+        i += 2;
+      } else i++;
+    }
+    levels.push(i - lineStart);
     const content = text[i];
     if (flowDepth === 0 && content !== undefined && content !== '#' && content !== '\r' && i < lineEnd) {
-      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
-      indents.push(indent);
-      if (indents.length > maxDepth) return i;
+      const first = levels[0] ?? 0;
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= first) indents.pop();
+      for (const level of levels) {
+        indents.push(level);
+        if (indents.length > maxDepth) return lineStart + level;
+      }
     }
     let quote: string | undefined;
     for (let k = i; k < lineEnd; k++) {
@@ -214,12 +225,19 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   }
 
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+  let document: Document.Parsed;
+  try {
+    // `uniqueKeys: false`: the library's duplicate check compares every key with every earlier
+    // one (a 50,000-key mapping took over a minute); the walk below finds duplicates in one pass.
+    document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+  } catch (error) {
+    // Defence in depth: nesting the pre-scan above did not catch can still exhaust the stack.
+    if (error instanceof RangeError) return fail(problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 }));
+    throw error;
+  }
   for (const error of document.errors) {
     const range = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
-    if (error.code === 'DUPLICATE_KEY') {
-      problems.push(problem('MLTM002', `Duplicate key: a key may appear only once in a mapping; the later one would silently win.`, range));
-    } else if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
+    if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
       problems.push(problem('MLTM010', `The ${what} holds more than one YAML document (\`---\`); keep one per file.`, range));
     } else {
       problems.push(problem('MLTM001', yamlMessage(error.message), range));
@@ -241,6 +259,7 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
+      const seen = new Map<string, SourceRange>();
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlNode | null;
@@ -251,6 +270,15 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
           continue;
         }
         const name = String(key);
+        const first = seen.get(name);
+        if (first) {
+          // Reported once, where it is written (not again for each alias that repeats the map).
+          if (!viaAlias) {
+            problems.push(problem('MLTM002', `Duplicate key \`${name}\`: a key may appear only once in a mapping; the later one would silently replace the first.`, keyRange, { related: [{ message: 'First written here', range: first }] }));
+          }
+          continue;
+        }
+        seen.set(name, keyRange);
         const childPath = path + '/' + pointerSegment(name);
         const valueNode = item.value as YamlNode | null;
         const valueRange = valueNode ? nodeRange(valueNode as never, keyRange, text) : { start: keyRange.end, end: keyRange.end };
@@ -283,6 +311,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     const value = walk(root, '', 0, rootRange);
     return { text, value, sourceMap, document, problems };
   } catch (error) {
+    if (error instanceof RangeError) {
+      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 })] };
+    }
     if (error instanceof ExpansionLimitError) {
       return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? error.range)] };
     }

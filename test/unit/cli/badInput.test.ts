@@ -20,7 +20,8 @@ const MAX_HEAP_GROWTH_MB = 200;
 const CASES: [string, string, string, RegExp][] = [
   ['syntax-error.mltm.yaml', 'MLTM001', '5:3', /YAML syntax error: flow map .* end with a \}/],
   ['tab-indent.mltm.yaml', 'MLTM001', '4:1', /must use spaces, not tabs/],
-  ['duplicate-keys.mltm.yaml', 'MLTM002', '6:3', /Duplicate key/],
+  ['duplicate-keys.mltm.yaml', 'MLTM002', '6:3', /Duplicate key `scorer`/],
+  ['deep-lists.mltm.yaml', 'MLTM009', '4:129', /Nesting deeper than 64 levels/],
   ['alias-bomb.mltm.yaml', 'MLTM003', '4:10', /alias bomb/],
   ['merge-conflict.mltm.yaml', 'MLTM004', '5:1', /unresolved merge-conflict markers/],
   ['binary.mltm.yaml', 'MLTM005', '1:1', /binary file \(a NUL byte at offset 8\)/],
@@ -80,6 +81,24 @@ describe('mltm validate: bad input', () => {
       const run = await validateBounded(file);
       assert.equal(run.code, 1);
       assert.match(run.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: error MLTM007 The model is 10\\.0 MB; mltm reads files up to 5\\.0 MB\\.`));
+    });
+
+    it('a 2 MB mapping of 60,000 keys with a duplicate at the end → MLTM002 at its line, quickly', async () => {
+      // Regression: the YAML library's duplicate-key check is quadratic (over a minute here).
+      const file = join(folder, 'wide.mltm.yaml');
+      const keys = Array.from({ length: 60_000 }, (_, i) => `  k${i}: ${i}\n`).join('');
+      writeFileSync(file, `mltm: 1\nname: wide\nx-wide:\n${keys}  k7: again\ncomponents:\n  a: { kind: user }\n`);
+      const run = await validateBounded(file);
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /:60004:3: error MLTM002 Duplicate key `k7`: /);
+    });
+
+    it('5,000 nested lists on one line → MLTM009, not a stack overflow', async () => {
+      const file = join(folder, 'deep-lists.mltm.yaml');
+      writeFileSync(file, 'mltm: 1\nname: deep\nx-deep:\n  ' + '- '.repeat(5000) + '1\ncomponents:\n  a: { kind: user }\n');
+      const run = await validateBounded(file);
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /:4:129: error MLTM009 Nesting deeper than 64 levels/);
     });
 
     it('a missing file → MLTM007, exit 1, no crash', async () => {

@@ -156,6 +156,36 @@ describe('parser: guards', () => {
     assert.equal(slice(text, markers[0] ?? { start: 0, end: 0 }), '<<<<<<< HEAD');
   });
 
+  it('finds bare conflict markers in a file with Windows line endings', () => {
+    // Regression: `$` does not match before `\r`, so `=======\r\n` was missed.
+    const text = 'a: 1\r\n<<<<<<<\r\nb: 2\r\n=======\r\nb: 3\r\n>>>>>>>\r\n';
+    const markers = findConflictMarkers(text);
+    assert.deepEqual(markers.map((m) => startOf(text, m)), ['2:1', '4:1', '6:1']);
+    assert.deepEqual(markers.map((m) => slice(text, m)), ['<<<<<<<', '=======', '>>>>>>>']);
+  });
+
+  it('counts `- - -` on one line as nested lists', () => {
+    // Regression: only the indentation counted, so 5,000 nested lists on one line reached the
+    // YAML library and overflowed the stack (an exception instead of a problem).
+    // root mapping, then a list per `- `: the third dash is the fourth level.
+    assert.equal(findExcessiveNesting('a:\n  - - - x\n', 3), 9);
+    assert.equal(findExcessiveNesting('a:\n  - x\n', 3), -1);
+    const flows = 'flows:\n  - from: a\n    to: b\n';
+    assert.equal(findExcessiveNesting(flows, 3), -1);
+    assert.equal(findExcessiveNesting(flows, 2), lineColOffset(flows, 2, 5));
+    const text = 'x-deep:\n  ' + '- '.repeat(5000) + '1\n';
+    assert.deepEqual(codes(readYaml(text, 'model').problems), ['MLTM009']);
+  });
+
+  it('reports a duplicate key once, with the first one related, even when an alias repeats the map', () => {
+    const text = 'x-a: &a\n  k: 1\n  k: 2\nx-b: *a\nx-c: *a\n';
+    const problems = readYaml(text, 'model').problems;
+    assert.deepEqual(codes(problems), ['MLTM002']);
+    assert.equal(startOf(text, problems[0]?.range ?? { start: 0, end: 0 }), '3:3');
+    assert.match(problems[0]?.message ?? '', /^Duplicate key `k`: /);
+    assert.equal(startOf(text, problems[0]?.related?.[0]?.range ?? { start: 0, end: 0 }), '2:3');
+  });
+
   it('measures nesting across block indentation and flow brackets, ignoring quotes and comments', () => {
     assert.equal(findExcessiveNesting('a: "[[[[[[[[[["\n# [[[[[[[[[[[\nb: [1]\n', 3), -1);
     assert.equal(findExcessiveNesting('a: [[[[1]]]]\n', 3), 5);
@@ -183,6 +213,10 @@ describe('parser: guards', () => {
     assert.equal(lineColOf(decoded.locatingText ?? '', 8), '2:1');
   });
 });
+
+function lineColOffset(text: string, line: number, column: number): number {
+  return new LineIndex(text).lineStart(line) + column - 1;
+}
 
 function lineColOf(text: string, offset: number): string {
   const { line, column } = new LineIndex(text).position(offset);
