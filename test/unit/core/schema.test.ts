@@ -65,6 +65,16 @@ describe('pipeline schema', () => {
     });
   }
 
+  it('explains that YAML merge keys (`<<: *anchor`) are not supported, and anchors on whole values work', () => {
+    const text = 'mltm: 1\nname: m\nx-ctl: &ctl [authn, authz]\nx-base: &base { tech: kserve }\ncomponents:\n  a:\n    kind: serving_endpoint\n    <<: *base\n    controls: *ctl\n';
+    const { problems, model } = loadModel(text);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.equal(problems[0]?.code, 'MLTM102');
+    assert.equal(startOf(text, problems[0]?.range ?? { start: 0, end: 0 }), '8:5');
+    assert.match(problems[0]?.message ?? '', /^`<<` \(a YAML merge key\) is not supported: mltm reads YAML 1\.2/);
+    assert.deepEqual(model?.components[0]?.controls, ['authn', 'authz']);
+  });
+
   it('accepts custom `x-` kinds, controls and annotations', () => {
     const value = parse('mltm: 1\nname: x\nx-team: ml\ncomponents:\n  a: { kind: x-quantum, controls: [x-hsm], x-note: hi }\n');
     assert.ok(validate(value), JSON.stringify(validate.errors));
