@@ -46,7 +46,8 @@ export const MODEL_WORDING: SchemaWording = {
         case 'data':
           return key === undefined ? 'the `data` section' : `data \`${key}\``;
         case 'flows':
-          return key === undefined ? 'the `flows` list' : `flow #${Number(key) + 1}`;
+          // Not "the `flows` list": the problem may be that it is not a list.
+          return key === undefined ? 'the `flows` section' : `flow #${Number(key) + 1}`;
         default:
           return `\`${section}\``;
       }

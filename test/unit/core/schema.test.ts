@@ -33,6 +33,21 @@ const CASES: [string, [string, string], [string, string]][] = [
   ['duplicate-control.mltm.yaml', ['uniqueItems', '/components/scorer/controls'], ['MLTM108', '4:62']],
 ];
 
+/** The exact message each invalid fixture gets: what users read. */
+const MESSAGES: Record<string, string> = {
+  'unknown-kind.mltm.yaml': 'Unknown component kind `serving_endpiont` for component `scorer`; did you mean `serving_endpoint`? Custom names start with `x-`.',
+  'unknown-control.mltm.yaml': 'Unknown control kind `rate_limit` for component `scorer`; did you mean `rate_limiting`? Custom names start with `x-`.',
+  'unknown-property.mltm.yaml': 'Unknown property `contrls` on component `scorer`; did you mean `controls`?',
+  'wrong-type.mltm.yaml': '`bidirectional` of flow #1 must be true or false, not the text "yes".',
+  'flows-not-a-list.mltm.yaml': 'The `flows` section must be a list, not a mapping.',
+  'missing-name.mltm.yaml': 'The model is missing `name`.',
+  'missing-trust.mltm.yaml': 'Boundary `vpc` is missing `trust`.',
+  'flow-missing-to.mltm.yaml': 'Flow #1 is missing `to`.',
+  'bad-id.mltm.yaml': '`-scorer` is not a valid id: use letters, digits, `-`, `_` and `.`, starting with a letter or digit.',
+  'bad-trust.mltm.yaml': 'Unknown trust level `mostly` for boundary `vpc`. Known values: untrusted, semi_trusted, trusted.',
+  'duplicate-control.mltm.yaml': '`authz` is listed twice in `controls` of component `scorer`.',
+};
+
 describe('pipeline schema', () => {
   const examples = readdirSync('examples').filter((name) => name.endsWith('.mltm.yaml'));
 
@@ -60,6 +75,7 @@ describe('pipeline schema', () => {
 
       const problems = loadModel(text).problems;
       assert.equal(problems.length, 1, JSON.stringify(problems, null, 1));
+      assert.equal(problems[0]?.message, MESSAGES[name]);
       assert.equal(problems[0]?.code, code);
       assert.equal(startOf(text, problems[0]?.range ?? { start: -1, end: -1 }), at);
     });
