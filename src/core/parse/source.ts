@@ -236,7 +236,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     throw error;
   }
   for (const error of document.errors) {
-    const range = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+    // The library may place an error just past the end (an unterminated string at EOF).
+    const start = Math.min(error.pos[0], text.length);
+    const range = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
     if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
       problems.push(problem('MLTM010', `The ${what} holds more than one YAML document (\`---\`); keep one per file.`, range));
     } else {
