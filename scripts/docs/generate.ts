@@ -125,8 +125,8 @@ function vocabulary(title: string, schema: JsonSchema, lines: string[], extra?: 
   if (!source?.enum) return;
   const descriptions = source.markdownEnumDescriptions ?? source.enumDescriptions ?? [];
   lines.push(`### ${title}`, '');
-  if (schema.anyOf) lines.push('Your own values are allowed with an `x-` prefix (e.g. `x-feature-flag-service`).', '');
-  lines.push(`| Value | Meaning |${extra ? ' Notes |' : ''}`, `| --- | --- |${extra ? ' --- |' : ''}`);
+  if (schema.anyOf) lines.push('Your own values are allowed with an `x-` prefix (e.g. `x-my-value`); mltm keeps them and applies only the rules that do not depend on the value.', '');
+  lines.push(`| Value | Meaning |${extra ? ' Counts when declared |' : ''}`, `| --- | --- |${extra ? ' --- |' : ''}`);
   source.enum.forEach((value, index) => {
     lines.push(`| \`${String(value)}\` | ${cell(descriptions[index] ?? '')} |${extra ? ` ${cell(extra(String(value)))} |` : ''}`);
   });
@@ -160,7 +160,7 @@ function modelFormat(): string {
   vocabulary('Component kinds', component['kind'] ?? {}, lines);
   vocabulary('Control kinds', component['controls']?.items ?? {}, lines, (value) => {
     const info = controlInfo(value);
-    return `acts ${placementWords[info.placement] ?? info.placement}`;
+    return placementWords[info.placement] ?? info.placement;
   });
   vocabulary('Trust levels', definitions['boundary']?.properties?.['trust'] ?? {}, lines);
   vocabulary('Data classifications', definitions['data']?.properties?.['classification'] ?? {}, lines);
@@ -171,12 +171,12 @@ function modelFormat(): string {
 
 /** How each control placement reads in the docs (see src/core/kb/controls.ts). */
 const placementWords: Record<string, string> = {
-  transport: 'on the flow (transport)',
-  ingress: 'where data comes in: the flow or its target',
-  egress: 'where data goes out: the flow or its source',
+  transport: 'on the flow, or on both its ends (transport)',
+  ingress: 'where data comes in: on the flow or the component receiving it',
+  egress: 'where data goes out: on the flow or the component sending it',
   either: 'on the flow or either end',
-  component: 'on the component',
-  observed: 'on the component that observes (monitoring)',
+  component: 'on the component itself',
+  observed: 'on the component, or on a monitoring component it sends data to',
 };
 
 function registerFormat(): string {
