@@ -22,4 +22,33 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts', 'test/vscode/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // Layering (ARCHITECTURE.md): src/core is pure TypeScript that the CLI, the extension host, a
+    // worker, the webview and the tests all run, so it does no I/O and never reaches up a layer.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
+          patterns: [
+            { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads'], message: 'src/core does no I/O and must run in a browser worker: callers read files and pass text.' },
+            { group: ['**/cli', '**/cli/**', '**/extension', '**/extension/**', '**/webview', '**/webview/**'], message: 'Data flows one way: src/core never imports the CLI, the extension or the webview.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
+          patterns: [{ group: ['**/extension', '**/extension/**', '**/webview', '**/webview/**'], message: 'The CLI uses src/core only; it never imports the extension or the webview.' }],
+        },
+      ],
+    },
+  },
 );

@@ -4,7 +4,7 @@
  * exit codes every command shares.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { decodeUtf8, DEFAULT_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
 import { LineIndex } from '../core/util/lineIndex';
@@ -30,6 +30,8 @@ export interface CliIo {
 
 export interface ReadFileResult {
   readonly text?: string;
+  /** When `text` is absent because the bytes are not UTF-8: a lossy text to locate the problem in. */
+  readonly locatingText?: string;
   readonly problems: Problem[];
 }
 
@@ -51,7 +53,8 @@ export function readUserFile(path: string): ReadFileResult {
   try {
     const bytes = readFileSync(path);
     const decoded = decodeUtf8(bytes);
-    return decoded.text === undefined ? { problems: decoded.problems } : { text: decoded.text, problems: [] };
+    if (decoded.text !== undefined) return { text: decoded.text, problems: [] };
+    return { problems: decoded.problems, ...(decoded.locatingText !== undefined && { locatingText: decoded.locatingText }) };
   } catch (error) {
     return { problems: [problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, { start: 0, end: 0 })] };
   }
@@ -103,6 +106,8 @@ export function plural(count: number, word: string): string {
 
 /** A path as the user will recognise it: relative to the working folder when inside it. */
 export function displayPath(cwd: string, path: string): string {
-  const inside = relative(cwd, path);
+  // A relative `path` is relative to `cwd` (not to the process's folder, which tests and the
+  // extension do not change).
+  const inside = relative(cwd, resolve(cwd, path));
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }

@@ -90,6 +90,14 @@ type CommandContextValues = Record<string, string | boolean | string[] | undefin
 
 /** Entry of the `mltm` binary (`bin/mltm.js`): runs with the process's arguments and streams. */
 export function main(): void {
+  // A reader that closes the pipe early (`mltm analyze … | head`) has read enough: stop quietly
+  // instead of dying on an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -2,6 +2,7 @@
  * `mltm validate <file…>`: reports every problem of each model as `file:line:col: severity CODE
  * message` (or JSON), and exits 1 when any file has an error.
  */
+import { resolve } from 'node:path';
 import { loadModel } from '../../core/model/load';
 import { countBySeverity, displayPath, EXIT, formatProblemLine, locate, plural, readUserFile, type LocatedProblem } from '../io';
 import type { Command } from '../command';
@@ -27,9 +28,9 @@ export const validateCommand: Command = {
     const files: { file: string; problems: LocatedProblem[] }[] = [];
     for (const path of positionals) {
       const display = displayPath(io.cwd, path);
-      const read = readUserFile(path);
+      const read = readUserFile(resolve(io.cwd, path));
       const problems = read.text === undefined ? read.problems : loadModel(read.text).problems;
-      files.push({ file: display, problems: locate(display, read.text, problems) });
+      files.push({ file: display, problems: locate(display, read.text ?? read.locatingText, problems) });
     }
     const all = files.flatMap((f) => f.problems);
     const counts = countBySeverity(all);

@@ -46,7 +46,8 @@ export const MODEL_WORDING: SchemaWording = {
         case 'data':
           return key === undefined ? 'the `data` section' : `data \`${key}\``;
         case 'flows':
-          return key === undefined ? 'the `flows` list' : `flow #${Number(key) + 1}`;
+          // Not "the `flows` list": the problem may be that it is not a list.
+          return key === undefined ? 'the `flows` section' : `flow #${Number(key) + 1}`;
         default:
           return `\`${section}\``;
       }
@@ -150,12 +151,13 @@ function buildModel(root: Record<string, unknown>, sourceMap: SourceMap): Pipeli
     });
   }
   const components: Component[] = [];
-  for (const [id, raw] of Object.entries(isRecord(root['components']) ? root['components'] : {})) {
-    if (!isRecord(raw)) continue;
-    const kind = str(raw['kind']);
-    // An unknown kind was reported; the component stays so references to it still resolve, and
-    // it is analysed with the generic rules only.
-    if (kind === undefined) continue;
+  for (const [id, value] of Object.entries(isRecord(root['components']) ? root['components'] : {})) {
+    // A component that is not a mapping yet (`scorer:` while typing) or has no `kind` was
+    // reported by the schema; it stays, with an empty kind, so flows that name it still resolve
+    // instead of also being reported as going to an unknown component.
+    const raw = isRecord(value) ? value : {};
+    // An unknown kind was reported too; it is analysed with the generic rules only.
+    const kind = str(raw['kind']) ?? '';
     const exposure = str(raw['exposure']);
     components.push({
       ...location(sourceMap, pointer('components', id)),

@@ -103,6 +103,11 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
         }
         case 'additionalProperties': {
           const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+          if (extra === '<<') {
+            // YAML 1.1 merge keys are a common habit; say why the merged fields seem to vanish.
+            problems.push(problem('MLTM102', `\`<<\` (a YAML merge key) is not supported: mltm reads YAML 1.2, where \`<<\` is an ordinary key, so the fields it would merge into ${what} are not applied. Write them out, or anchor whole values (e.g. \`controls: *platform-controls\`).`, rangeAt(sourceMap, `${path}/<<`, 'key')));
+            break;
+          }
           const allowed = Object.keys(propertiesAt(schema, path));
           const suggestion = didYouMean(extra, allowed);
           const keyRange = rangeAt(sourceMap, `${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'key');
@@ -140,6 +145,8 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
           break;
         }
         case 'pattern': {
+          // A key that is not a valid id (`propertyNames`) is reported with the key below.
+          if (error.propertyName !== undefined) break;
           if (enumError || list.some((e) => e.keyword === 'anyOf')) break;
           const actual = valueAt(value, path);
           problems.push(problem('MLTM107', `${capitalise(what)} \`${String(actual)}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`, rangeAt(sourceMap, path)));

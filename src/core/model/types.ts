@@ -35,6 +35,7 @@ export interface DataItem extends ElementLocation {
 
 export interface Component extends ElementLocation {
   readonly id: string;
+  /** The component kind; empty when the file does not state one (a problem is reported). */
   readonly kind: string;
   readonly name: string;
   readonly description?: string;

@@ -16,14 +16,19 @@ export interface ReadLimits {
   readonly maxLength: number;
   /** Deepest nesting of collections accepted. */
   readonly maxDepth: number;
-  /** Most value nodes produced by expanding aliases, relative to the text (billion-laughs guard). */
+  /**
+   * Most value nodes reached through aliases (billion-laughs guard). Nodes written in the text
+   * do not count: a large file without aliases is bounded by `maxLength` instead.
+   */
   readonly maxExpandedNodes: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxLength: 5 * 1024 * 1024,
   maxDepth: 64,
-  maxExpandedNodes: 2_000_000,
+  // A real model repeats a few small anchors; 100,000 expanded values is far beyond that, and
+  // refusing there keeps a billion-laughs file to well under a second.
+  maxExpandedNodes: 100_000,
 };
 
 /** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
@@ -49,9 +54,10 @@ const EMPTY_MAP: SourceMap = new Map();
 
 /**
  * Decodes bytes as UTF-8, refusing anything else with a located problem. A leading BOM is
- * dropped. NUL bytes mark a binary file even when they are valid UTF-8.
+ * dropped. NUL bytes mark a binary file even when they are valid UTF-8. When the bytes are not
+ * UTF-8, `locatingText` is a lossy decoding to turn the problem's offset into line:column.
  */
-export function decodeUtf8(bytes: Uint8Array): { text?: string; problems: Problem[] } {
+export function decodeUtf8(bytes: Uint8Array): { text?: string; locatingText?: string; problems: Problem[] } {
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     return { problems: [problem('MLTM005', `This looks like a binary file (a NUL byte at offset ${nul}); a model must be UTF-8 YAML text.`, { start: 0, end: 0 })] };
@@ -64,6 +70,9 @@ export function decodeUtf8(bytes: Uint8Array): { text?: string; problems: Proble
     // Offsets are in characters of the valid prefix, so the location is right in an editor.
     const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
     return {
+      // The lossy decoding (invalid bytes as U+FFFD) is only for turning the offset into a
+      // line and column; it is never parsed.
+      locatingText: new TextDecoder('utf-8').decode(bytes),
       problems: [problem('MLTM005', `The file is not valid UTF-8 (first invalid byte at offset ${bad}); save it as UTF-8.`, { start: prefix.length, end: prefix.length })],
     };
   }
@@ -81,7 +90,8 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-const CONFLICT_MARKER = /^(<{7}(?: |$)|={7}$|>{7}(?: |$)|\|{7}(?: |$))/gm;
+// `\r?` so files with Windows line endings are caught too (`$` only matches before `\n`).
+const CONFLICT_MARKER = /^(<{7}(?: |\r?$)|={7}\r?$|>{7}(?: |\r?$)|\|{7}(?: |\r?$))/gm;
 
 /** Finds git merge-conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `|||||||`) at line starts. */
 export function findConflictMarkers(text: string): SourceRange[] {
@@ -108,13 +118,23 @@ export function findExcessiveNesting(text: string, maxDepth: number): number {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     let i = lineStart;
-    while (i < lineEnd && (text[i] === ' ' || text[i] === '-' && text[i + 1] === ' ')) i += text[i] === '-' ? 2 : 1;
-    const indent = i - lineStart;
+    // Each `- ` before the content opens one more level: `- - - x` is three nested lists.
+    const levels: number[] = [];
+    while (i < lineEnd && (text[i] === ' ' || (text[i] === '-' && text[i + 1] === ' '))) {
+      if (text[i] === '-') {
+        levels.push(i - lineStart);
+        i += 2;
+      } else i++;
+    }
+    levels.push(i - lineStart);
     const content = text[i];
     if (flowDepth === 0 && content !== undefined && content !== '#' && content !== '\r' && i < lineEnd) {
-      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
-      indents.push(indent);
-      if (indents.length > maxDepth) return i;
+      const first = levels[0] ?? 0;
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= first) indents.pop();
+      for (const level of levels) {
+        indents.push(level);
+        if (indents.length > maxDepth) return lineStart + level;
+      }
     }
     let quote: string | undefined;
     for (let k = i; k < lineEnd; k++) {
@@ -159,9 +179,14 @@ class DepthLimitError extends Error {
   }
 }
 
-function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange): SourceRange {
+function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange, text?: string): SourceRange {
   const range = node?.range;
-  return range ? { start: range[0], end: range[1] } : fallback;
+  if (!range) return fallback;
+  // Block scalars (`|`, `>`) end after their final line break; a problem on one should not
+  // spill onto the next line.
+  let end = range[1];
+  while (text !== undefined && end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return { start: range[0], end };
 }
 
 /**
@@ -200,12 +225,21 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   }
 
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+  let document: Document.Parsed;
+  try {
+    // `uniqueKeys: false`: the library's duplicate check compares every key with every earlier
+    // one (a 50,000-key mapping took over a minute); the walk below finds duplicates in one pass.
+    document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+  } catch (error) {
+    // Defence in depth: nesting the pre-scan above did not catch can still exhaust the stack.
+    if (error instanceof RangeError) return fail(problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 }));
+    throw error;
+  }
   for (const error of document.errors) {
-    const range = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
-    if (error.code === 'DUPLICATE_KEY') {
-      problems.push(problem('MLTM002', `Duplicate key: a key may appear only once in a mapping; the later one would silently win.`, range));
-    } else if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
+    // The library may place an error just past the end (an unterminated string at EOF).
+    const start = Math.min(error.pos[0], text.length);
+    const range = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
+    if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
       problems.push(problem('MLTM010', `The ${what} holds more than one YAML document (\`---\`); keep one per file.`, range));
     } else {
       problems.push(problem('MLTM001', yamlMessage(error.message), range));
@@ -217,41 +251,51 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
 
   const sourceMap = new Map<string, SourceEntry>();
   let budget = limits.maxExpandedNodes;
-  const walk = (node: unknown, path: string, depth: number, here: SourceRange): unknown => {
-    if (--budget < 0) throw new ExpansionLimitError(here);
+  const walk = (node: unknown, path: string, depth: number, here: SourceRange, viaAlias = false): unknown => {
+    if (viaAlias && --budget < 0) throw new ExpansionLimitError(here);
     if (depth > limits.maxDepth) throw new DepthLimitError(here);
     if (isAlias(node)) {
       const target = node.resolve(document);
       if (!target) return null;
-      return walk(target, path, depth + 1, here);
+      return walk(target, path, depth + 1, here, true);
     }
     if (isMap(node)) {
       const object: Record<string, unknown> = {};
+      const seen = new Map<string, SourceRange>();
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlNode | null;
         const key = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : keyNode;
-        const keyRange = nodeRange(keyNode as never, here);
+        const keyRange = nodeRange(keyNode as never, here, text);
         if (key === null || typeof key === 'object') {
           problems.push(problem('MLTM109', 'Keys must be plain names, not empty, lists or mappings.', keyRange));
           continue;
         }
         const name = String(key);
+        const first = seen.get(name);
+        if (first) {
+          // Reported once, where it is written (not again for each alias that repeats the map).
+          if (!viaAlias) {
+            problems.push(problem('MLTM002', `Duplicate key \`${name}\`: a key may appear only once in a mapping; the later one would silently replace the first.`, keyRange, { related: [{ message: 'First written here', range: first }] }));
+          }
+          continue;
+        }
+        seen.set(name, keyRange);
         const childPath = path + '/' + pointerSegment(name);
         const valueNode = item.value as YamlNode | null;
-        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange) : { start: keyRange.end, end: keyRange.end };
+        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange, text) : { start: keyRange.end, end: keyRange.end };
         sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
         // defineProperty: a key named `__proto__` becomes a plain own property, never a prototype.
-        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange, viaAlias), enumerable: true, writable: true, configurable: true });
       }
       return object;
     }
     if (isSeq(node)) {
       return node.items.map((item, index) => {
         const childPath = path + '/' + index;
-        const range = nodeRange(item as never, here);
+        const range = nodeRange(item as never, here, text);
         sourceMap.set(childPath, { value: range });
-        return walk(item, childPath, depth + 1, range);
+        return walk(item, childPath, depth + 1, range, viaAlias);
       });
     }
     if (isScalar(node)) {
@@ -269,6 +313,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     const value = walk(root, '', 0, rootRange);
     return { text, value, sourceMap, document, problems };
   } catch (error) {
+    if (error instanceof RangeError) {
+      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 })] };
+    }
     if (error instanceof ExpansionLimitError) {
       return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? error.range)] };
     }

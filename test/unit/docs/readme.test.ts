@@ -1,0 +1,38 @@
+/**
+ * The README stays true: its complete model example is a valid model, and its command-line
+ * section documents every command of the CLI table with every option the command accepts.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { COMMANDS } from '../../../src/cli/main';
+import { loadModel } from '../../../src/core/model/load';
+
+const README = readFileSync('README.md', 'utf8');
+
+function section(name: string): string {
+  const start = README.indexOf(`<!-- section: ${name} -->`);
+  const end = README.indexOf(`<!-- /section: ${name} -->`);
+  assert.ok(start >= 0 && end > start, `README section ${name} is missing`);
+  return README.slice(start, end);
+}
+
+describe('README', () => {
+  it('the model section\'s complete example is a valid model with no problems', () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(section('model'))?.[1];
+    assert.ok(example, 'no yaml example in the model section');
+    const { model, problems } = loadModel(example);
+    assert.deepEqual(problems, []);
+    assert.ok(model && model.components.length >= 5 && model.flows.length >= 5 && model.boundaries.length >= 3);
+  });
+
+  for (const command of COMMANDS) {
+    it(`the cli section documents \`mltm ${command.name}\` and its options`, () => {
+      const cli = section('cli');
+      const start = cli.indexOf(`### \`mltm ${command.name}\``);
+      assert.ok(start >= 0, `no subsection for mltm ${command.name}`);
+      const next = cli.indexOf('\n### ', start + 1);
+      const subsection = cli.slice(start, next < 0 ? undefined : next);
+      for (const option of Object.keys(command.options)) assert.ok(subsection.includes(`--${option}`), `--${option} is not documented`);
+    });
+  }
+});
