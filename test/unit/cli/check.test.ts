@@ -23,23 +23,23 @@ describe('cli: mltm check (the CI gate)', () => {
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
   it('exits 0 when no open threat reaches the severity', async () => {
-    const r = await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--fail-on', 'critical']);
+    const r = await run(['check', 'examples/07-zero-trust-fraud.mltm.yaml', '--fail-on', 'critical']);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^PASS examples\/04-backdoored-model\.mltm\.yaml: 0 open threats at or above critical; 0 register problems\.$/m);
+    assert.match(r.out, /^PASS examples\/07-zero-trust-fraud\.mltm\.yaml: 0 open threats at or above critical; 0 register problems\.$/m);
     assert.match(r.out, /mltm check: 1 model checked, 0 failing \(--fail-on critical\)\.\n$/);
   });
 
   it('exits 1 on open threats at or above the severity, listing them with their location', async () => {
     const r = await run(['check', 'examples/02-model-extraction.mltm.yaml', '--fail-on', 'high']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /^FAIL examples\/02-model-extraction\.mltm\.yaml: 17 open threats at or above high \(5 critical, 12 high\); 0 register problems\.$/m);
+    assert.match(r.out, /^FAIL examples\/02-model-extraction\.mltm\.yaml: 27 open threats at or above high \(9 critical, 18 high\); 0 register problems\.$/m);
     assert.match(r.out, /^ {2}CRITICAL external-caller-spoofing@public-recs-call {2}External caller impersonated {2}examples\/02-model-extraction\.mltm\.yaml:189:9 {2}missing: authn, mtls$/m);
   });
 
   it('exits 1 on an expired acceptance even when no threat reaches the severity', async () => {
     const r = await run(['check', 'test/fixtures/reports/hostile.mltm.yaml', '--fail-on', 'none']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /^FAIL test\/fixtures\/reports\/hostile\.mltm\.yaml: 15 open threats; 1 register problem\.$/m);
+    assert.match(r.out, /^FAIL test\/fixtures\/reports\/hostile\.mltm\.yaml: 20 open threats; 1 register problem\.$/m);
     assert.match(r.out, /hostile\.threats\.yaml:18:16: warning MLTM302 The accepted decision on `process-repudiation@click` expired on 2020-01-01/);
   });
 

@@ -133,7 +133,7 @@ describe('mltm sync: safe writes end to end', () => {
       writeFiles(dir, { 'm.mltm.yaml': MODEL });
       const created = await mltm(['sync', 'm.mltm.yaml'], dir);
       assert.equal(created.code, 0, created.stderr);
-      assert.match(created.stdout, /m\.threats\.yaml: created \(16 added\)/);
+      assert.match(created.stdout, /m\.threats\.yaml: created \(19 added\)/);
       writeFiles(dir, { 'm.mltm.yaml': MODEL.replace('controls: [authn] }', 'controls: [authn, waf] }') });
       const check = await mltm(['sync', '--check', 'm.mltm.yaml'], dir);
       assert.equal(check.code, 1);

@@ -90,8 +90,8 @@ describe('report: HTML in real Chromium', function () {
     const { page, log } = await open(browser, renderHtml(reportInput(HOSTILE, { mermaidScript: MERMAID })), folder);
     const visible = () => inPage<string[]>(page, `[...document.querySelectorAll('tr.threat')].filter((r) => !r.hidden).map((r) => r.getAttribute('data-severity') + '|' + r.getAttribute('data-stride') + '|' + r.getAttribute('data-status'))`);
     const all = await visible();
-    assert.equal(all.length, 18);
-    assert.equal(await page.textContent('#shown-count'), '18 of 18 threats shown');
+    assert.equal(all.length, 23);
+    assert.equal(await page.textContent('#shown-count'), '23 of 23 threats shown');
     await page.click('input[data-filter="severity"][value="low"]');
     const noLow = await visible();
     assert.equal(noLow.length, all.filter((r) => !r.startsWith('low|')).length);
@@ -104,7 +104,7 @@ describe('report: HTML in real Chromium', function () {
     for (const letter of ['S', 'T', 'R', 'I', 'D']) await page.click(`input[data-filter="stride"][value="${letter}"]`);
     const onlyE = await visible();
     assert.ok(onlyE.length > 0 && onlyE.every((r) => r.split('|')[1]!.split(' ').includes('E')));
-    assert.equal(await page.textContent('#shown-count'), `${onlyE.length} of 18 threats shown`);
+    assert.equal(await page.textContent('#shown-count'), `${onlyE.length} of 23 threats shown`);
     await page.emulateMedia({ media: 'print' });
     assert.equal(await inPage<string>(page, `getComputedStyle(document.getElementById('filters')).display`), 'none', 'filters are not printed');
     assert.deepEqual([...log.dialogs, ...log.errors, ...log.console], []);
