@@ -64,7 +64,7 @@ toolbar.setAttribute('role', 'toolbar');
 const filterBar = document.createElement('div');
 filterBar.className = 'filters';
 const status = document.createElement('div');
-status.className = 'status';
+status.className = 'status-bar';
 status.setAttribute('role', 'status');
 const main = document.createElement('div');
 main.className = 'main';

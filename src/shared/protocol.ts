@@ -113,6 +113,9 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   }
 }
 
+/** A control name: a built-in kind (`rate_limiting`) or a custom one (`x-canary-tokens`). */
+const CONTROL_NAME = /^(x-)?[a-z][a-z0-9_-]*$/i;
+
 /** Largest exported image accepted from the webview (base64 PNG of a big diagram stays far below). */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
@@ -125,7 +128,7 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'revealElement':
       return hasOnly(v, ['type', 'elementId']) && isBoundedString(v.elementId, 1000) && v.elementId !== '';
     case 'addControl':
-      return hasOnly(v, ['type', 'requestId', 'elementId', 'control']) && isRequestId(v.requestId) && isBoundedString(v.elementId, 1000) && v.elementId !== '' && isBoundedString(v.control, 200) && /^[a-z][a-z0-9_]*$/.test(v.control);
+      return hasOnly(v, ['type', 'requestId', 'elementId', 'control']) && isRequestId(v.requestId) && isBoundedString(v.elementId, 1000) && v.elementId !== '' && isBoundedString(v.control, 200) && CONTROL_NAME.test(v.control);
     case 'setThreatStatus':
       return (
         hasOnly(v, ['type', 'requestId', 'threatId', 'status', 'justification']) &&

@@ -47,6 +47,8 @@ export interface ElkGraphOptions {
 export const BOUNDARY_PREFIX = 'b:';
 export const COMPONENT_PREFIX = 'c:';
 export const FLOW_PREFIX = 'f:';
+/** Layout-only edges between boxes (separate mode); never drawn. */
+export const PROXY_PREFIX = 'p:';
 
 /** Width of a component box for its label (clamped; longer labels are elided when drawn). */
 export function componentWidth(label: string): number {
@@ -119,6 +121,7 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     container.children?.push({ id: COMPONENT_PREFIX + c.id, width: componentWidth(c.label), height: g.height });
     componentPath.set(c.id, c.boundary !== undefined && containers.has(c.boundary) ? boundaryPath(c.boundary, parents) : []);
   }
+  const proxies = new Set<string>();
   for (const f of graph.flows) {
     const from = componentPath.get(f.source);
     const to = componentPath.get(f.target);
@@ -126,9 +129,23 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     let common = 0;
     while (common < from.length && common < to.length && from[common] === to[common]) common++;
     const containerKey = common === 0 ? '' : (from[common - 1] as string);
+    const container = containers.get(containerKey) ?? root;
+    const crossing = from.length > common || to.length > common;
+    if (!global && crossing) {
+      // Separate mode routes no edge across a boundary's border. Tell ELK how the boxes relate
+      // instead (an edge between the two children of the common container that hold the ends),
+      // so layers still run with the flows; `fromElkGraph` draws the flow itself.
+      const sourceProxy = from.length > common ? BOUNDARY_PREFIX + from[common] : COMPONENT_PREFIX + f.source;
+      const targetProxy = to.length > common ? BOUNDARY_PREFIX + to[common] : COMPONENT_PREFIX + f.target;
+      const key = `${sourceProxy}\u0000${targetProxy}`;
+      if (sourceProxy === targetProxy || proxies.has(key)) continue;
+      proxies.add(key);
+      container.edges?.push({ id: `${PROXY_PREFIX}${proxies.size}`, sources: [sourceProxy], targets: [targetProxy] });
+      continue;
+    }
     const edge: ElkExtendedEdge = { id: FLOW_PREFIX + f.id, sources: [COMPONENT_PREFIX + f.source], targets: [COMPONENT_PREFIX + f.target] };
     if (f.label !== '') edge.labels = [{ id: `l:${f.id}`, text: f.label, width: flowLabelWidth(f.label), height: g.labelHeight }];
-    (containers.get(containerKey) ?? root).edges?.push(edge);
+    container.edges?.push(edge);
   }
   return root;
 }
@@ -173,6 +190,28 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
     }
   };
   visit(laidOut, 0);
+  // Flows ELK did not route (across boundaries in separate mode): a three-segment orthogonal
+  // connector from the side of the source facing the target to the opposite side of the target.
+  const routed = new Set(edges.map((e) => e.id));
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  for (const flow of graph.flows) {
+    const source = nodeById.get(flow.source);
+    const target = nodeById.get(flow.target);
+    if (routed.has(flow.id) || !source || !target) continue;
+    const rightward = target.x + target.width / 2 >= source.x + source.width / 2;
+    const start = { x: rightward ? source.x + source.width : source.x, y: source.y + source.height / 2 };
+    const end = { x: rightward ? target.x : target.x + target.width, y: target.y + target.height / 2 };
+    const midX = (start.x + end.x) / 2;
+    const bendPoints = start.y === end.y ? [] : [{ x: midX, y: start.y }, { x: midX, y: end.y }];
+    const width = flowLabelWidth(flow.label);
+    edges.push({
+      id: flow.id,
+      source: flow.source,
+      target: flow.target,
+      sections: [{ start, end, bendPoints }],
+      ...(flow.label !== '' && { label: { text: flow.label, x: midX - width / 2, y: (start.y + end.y) / 2 - NODE_GEOMETRY.labelHeight / 2, width, height: NODE_GEOMETRY.labelHeight } }),
+    });
+  }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return { width: laidOut.width ?? 0, height: laidOut.height ?? 0, nodes: nodes.sort(byId), boundaries: boundaries.sort(byId), edges: edges.sort(byId) };
 }

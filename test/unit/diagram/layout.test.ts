@@ -42,9 +42,12 @@ describe('diagram layout', () => {
     }
   });
 
-  it('lays out every example: each component, boundary and flow positioned, nodes inside their boundaries', () => {
+  it('lays out every example: each component, boundary and flow positioned, nodes inside their boundaries', async () => {
     assert.equal(layouts.size, 11);
-        for (const [file, { graph, layout }] of layouts) {
+        // The large-model mode (each boundary laid out on its own) must keep the same invariants.
+    const separate = new Map<string, { graph: DiagramGraph; layout: PositionedLayout }>();
+    for (const [file, { graph }] of layouts) separate.set(`${file} (separate)`, { graph, layout: await computeLayout(graph, { hierarchy: 'separate' }) });
+    for (const [file, { graph, layout }] of [...layouts, ...separate]) {
       assert.deepEqual(layout.nodes.map((n) => n.id), graph.components.map((c) => c.id), file);
       assert.deepEqual(layout.boundaries.map((b) => b.id), graph.boundaries.map((b) => b.id), file);
       assert.deepEqual(layout.edges.map((e) => e.id), graph.flows.map((f) => f.id), file);

@@ -12,6 +12,7 @@ describe('diagram protocol guards', () => {
       { type: 'ready' },
       { type: 'revealElement', elementId: 'scorer' },
       { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'rate_limiting' },
+      { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'x-canary-tokens' },
       { type: 'setThreatStatus', requestId: 2, threatId: 'STRIDE-S@scorer', status: 'accepted', justification: 'internal only' },
       { type: 'setThreatStatus', requestId: 3, threatId: 'x@y', status: 'not_applicable' },
       { type: 'exportImage', requestId: 4, format: 'svg', data: '<svg/>' },
