@@ -16,7 +16,9 @@ export function standaloneSvg(source: SVGSVGElement, content: SVGGElement, box: 
   originals.forEach((original, index) => {
     const copy = copies[index] as Element;
     const style = getComputedStyle(original);
-    if (style.display === 'none' || style.visibility === 'hidden') {
+    // Kind icons are codicon glyphs: outside the webview the font is missing and they would show
+    // as empty boxes, so the export leaves them out (the kind is written under each label).
+    if (style.display === 'none' || style.visibility === 'hidden' || original.classList.contains('node-icon')) {
       removed.push(copy);
       return;
     }

@@ -438,6 +438,7 @@ async function main(): Promise<void> {
       const firstLabel = rag.graph.components[0]?.label.slice(0, 8) as string;
       assert.ok(svgMessage.data.includes(firstLabel), 'labels in the SVG');
       assert.ok(!svgMessage.data.includes('var(--vscode'), 'colours resolved, not theme variables');
+      assert.ok(!svgMessage.data.includes('codicon'), 'no dependency on the codicon font');
       writeFileSync(join(artefacts, 'export.svg'), svgMessage.data);
       await page.locator('vscode-button[data-action="export-png"]').click();
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.some((m) => m.type === 'exportImage' && m.format === 'png'), undefined, { timeout: 15000 });
