@@ -89,7 +89,7 @@ const viewport = new Viewport(stage, content, minimap, () => saveState());
 // ---- toolbar ----
 const search = textField('Search components and flows', (value) => {
   filters.search = value;
-  applyFilters();
+  applyFilters(false); // badges do not depend on the search
 });
 search.classList.add('search');
 toolbar.append(

@@ -35,14 +35,6 @@ export function elementAtOffset(analysis: Analysis, offset: number): string | un
   return hit[0]?.id;
 }
 
-let layoutClient: LayoutClient | undefined;
-
-/** One shared layout worker for all panels, started by the first diagram. */
-function sharedLayoutClient(extensionUri: vscode.Uri): LayoutClient {
-  layoutClient ??= new LayoutClient(vscode.Uri.joinPath(extensionUri, 'dist', 'layoutWorker.js').fsPath);
-  return layoutClient;
-}
-
 /** Controller of one diagram panel. */
 export class DiagramPanel {
   static readonly viewType = 'mltm.diagram';
@@ -54,7 +46,10 @@ export class DiagramPanel {
   private analysis: Analysis | undefined;
   private pendingFocus: string | undefined;
   private renderGeneration = 0;
-  /** The layout client lays out one graph at a time; each panel supersedes only its own work. */
+  /**
+   * This panel's layout worker (started by its first render). One per panel, because a newer
+   * request supersedes the running one: panels must not cancel each other's layouts.
+   */
   private readonly layouts: LayoutClient;
 
   /** Opens (or reveals) the diagram of a model document, optionally focused on an element. */
@@ -94,7 +89,7 @@ export class DiagramPanel {
     private document: vscode.TextDocument,
     focusElementId?: string,
   ) {
-    this.layouts = sharedLayoutClient(extensionUri);
+    this.layouts = new LayoutClient(vscode.Uri.joinPath(extensionUri, 'dist', 'layoutWorker.js').fsPath);
     this.pendingFocus = focusElementId;
     DiagramPanel.panels.set(document.uri.toString(), this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'diagram.svg');
@@ -152,10 +147,7 @@ export class DiagramPanel {
     this.renderGeneration++;
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
-    if (DiagramPanel.panels.size === 0) {
-      layoutClient?.dispose();
-      layoutClient = undefined;
-    }
+    this.layouts.dispose();
   }
 
   private html(): string {
@@ -189,6 +181,8 @@ export class DiagramPanel {
 
   /** Analyses the document, lays it out in the worker, and sends the scene (unless superseded). */
   private async render(): Promise<void> {
+    // A hidden panel has no page to draw on; it says `ready` again when shown, and renders then.
+    if (!this.ready) return;
     const generation = ++this.renderGeneration;
     const analysis = analyze(this.document.getText());
     if (!analysis.graph) {
