@@ -14,6 +14,7 @@ import { diagramGraphFromPipeline } from '../../core/layout/diagramGraph';
 import { buildScene } from '../../core/layout/scene';
 import { loadRegister, type ThreatRegister } from '../../core/register/register';
 import { assertNever, isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../shared/protocol';
+import { elementAtOffset } from './elementAt';
 import { diagramHtml } from './html';
 import { LayoutClient } from './layoutClient';
 
@@ -25,14 +26,6 @@ function registerUriFor(modelUri: vscode.Uri): vscode.Uri {
   const base = modelUri.path.slice(modelUri.path.lastIndexOf('/') + 1);
   const name = base.replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '');
   return vscode.Uri.joinPath(modelUri, '..', `${name}.threats.yaml`);
-}
-
-/** The model element (component or flow) whose YAML contains an offset, innermost first. */
-export function elementAtOffset(analysis: Analysis, offset: number): string | undefined {
-  const model = analysis.model;
-  if (!model) return undefined;
-  const hit = [...model.flows, ...model.components].filter((e) => e.range.start <= offset && offset <= e.range.end).sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
-  return hit[0]?.id;
 }
 
 /** Controller of one diagram panel. */
