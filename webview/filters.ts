@@ -1,7 +1,8 @@
 /**
  * What the user chose to see: STRIDE letters, severities, statuses, an ATLAS tactic, a search
  * string and a focus element; and the pure functions deciding, for a scene, which threats match
- * and which elements stay visible. Positions never change when filtering: the layout is stable,
+ * and which elements stay visible, and the badge of each element. DOM-free, so node tests use it
+ * as the oracle for what the page must show. Positions never change when filtering: the layout is stable,
  * elements are hidden in place.
  */
 import type { DiagramScene, SceneThreat } from '../src/core/layout/scene';
@@ -90,4 +91,22 @@ export function searchMatches(scene: DiagramScene, search: string): ReadonlySet<
   if (needle === '') return undefined;
   const hit = (id: string, label: string) => id.toLowerCase().includes(needle) || label.toLowerCase().includes(needle);
   return new Set([...scene.graph.components.filter((c) => hit(c.id, c.label)).map((c) => c.id), ...scene.graph.flows.filter((fl) => hit(fl.id, fl.label)).map((fl) => fl.id)]);
+}
+
+export interface Badge {
+  readonly count: number;
+  /** Highest severity among the counted threats. */
+  readonly severity: string;
+}
+
+/** Open threats matching the filters, per element: count and highest severity. */
+export function computeBadges(threats: readonly SceneThreat[], filters: FilterState): Map<string, Badge> {
+  const badges = new Map<string, Badge>();
+  for (const t of threats) {
+    if (t.status !== 'open' || !threatMatches(t, filters)) continue;
+    const current = badges.get(t.element);
+    const severity = current === undefined || severityRank(t.severity) > severityRank(current.severity) ? t.severity : current.severity;
+    badges.set(t.element, { count: (current?.count ?? 0) + 1, severity });
+  }
+  return badges;
 }

@@ -4,10 +4,10 @@
  * the characters it is. Elements carry `data-id` / `data-kind` for selection, filtering and
  * tests; colours come from CSS classes bound to `--vscode-*` variables (style.css).
  */
-import type { DiagramScene, SceneThreat } from '../src/core/layout/scene';
+import type { DiagramScene } from '../src/core/layout/scene';
 import { NODE_GEOMETRY } from '../src/core/layout/elkGraph';
 import type { EdgeSection } from '../src/core/layout/types';
-import { threatMatches, severityRank, type FilterState } from './filters';
+import { computeBadges, type Badge, type FilterState } from './filters';
 import { iconGlyph, iconName } from './icons';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -29,24 +29,6 @@ function text(content: string, attributes: Record<string, string | number>): SVG
 export function elide(label: string, maxChars: number): string {
   const chars = [...label];
   return chars.length <= maxChars ? label : `${chars.slice(0, Math.max(1, maxChars - 1)).join('')}…`;
-}
-
-export interface Badge {
-  readonly count: number;
-  /** Highest severity among the counted threats. */
-  readonly severity: string;
-}
-
-/** Open threats matching the filters, per element: count and highest severity. */
-export function computeBadges(threats: readonly SceneThreat[], filters: FilterState): Map<string, Badge> {
-  const badges = new Map<string, Badge>();
-  for (const t of threats) {
-    if (t.status !== 'open' || !threatMatches(t, filters)) continue;
-    const current = badges.get(t.element);
-    const severity = current === undefined || severityRank(t.severity) > severityRank(current.severity) ? t.severity : current.severity;
-    badges.set(t.element, { count: (current?.count ?? 0) + 1, severity });
-  }
-  return badges;
 }
 
 function badgeGroup(badge: Badge, cx: number, cy: number): SVGGElement {

@@ -20,8 +20,7 @@ import { analyze } from '../../src/core/analysis';
 import { buildScene, computeLayout, diagramGraphFromPipeline, type DiagramScene } from '../../src/core/layout';
 import { diagramHtml } from '../../src/extension/diagram/html';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
-import { computeBadges } from '../../webview/render';
-import { defaultFilters, visibleElements } from '../../webview/filters';
+import { computeBadges, defaultFilters, visibleElements } from '../../webview/filters';
 import { THEMES, type TestTheme } from './themes';
 
 const root = process.env.MLTM_ROOT ?? process.cwd();
