@@ -342,7 +342,8 @@ function handle(message: HostToWebview): void {
       if (firstScene) {
         firstScene = false;
         if (saved.view && saved.modelUri === scene.modelUri) viewport.setView(saved.view);
-        else viewport.fit();
+        // After the status line has its text, so the stage has its final height.
+        else requestAnimationFrame(() => viewport.fit());
       }
       saveState();
       break;

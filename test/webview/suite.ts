@@ -425,6 +425,53 @@ async function main(): Promise<void> {
       });
     }
 
+    await test('pan, zoom, fit and the minimap move the view', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      const transform = () => page.locator('svg.stage > g.content').getAttribute('transform');
+      assert.equal(await page.locator('.minimap .minimap-node').count(), rag.graph.components.length);
+      await page.locator('vscode-button[data-action="fit"]').click();
+      const fitted = await transform();
+      await page.locator('vscode-button[data-action="zoom-in"]').click();
+      const zoomed = await transform();
+      assert.notEqual(zoomed, fitted);
+      const scale = (t: string | null) => Number(/scale\(([\d.]+)\)/.exec(t ?? '')?.[1]);
+      assert.ok(scale(zoomed) > scale(fitted), 'zoom in scales up');
+      const box = await page.locator('svg.stage').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + 40, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 140, box.y + 90, { steps: 5 });
+      await page.mouse.up();
+      assert.notEqual(await transform(), zoomed, 'drag pans');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 300);
+      assert.ok(scale(await transform()) < scale(zoomed), 'wheel down zooms out');
+      const mini = await page.locator('.minimap').boundingBox();
+      assert.ok(mini);
+      const beforeJump = await transform();
+      await page.mouse.click(mini.x + 5, mini.y + mini.height / 2);
+      assert.notEqual(await transform(), beforeJump, 'a click in the minimap moves the view');
+      await page.locator('vscode-button[data-action="fit"]').click();
+      assert.equal(await transform(), fitted);
+      await page.close();
+    });
+
+    await test('a 500-component model renders completely, with the minimap', async () => {
+      const boundaries = Array.from({ length: 20 }, (_, i) => ({ id: `zone-${String(i).padStart(2, '0')}`, label: `Zone ${i}`, trust: i % 3 === 0 ? 'untrusted' : 'trusted' }));
+      const components = Array.from({ length: 500 }, (_, i) => ({ id: `c-${String(i).padStart(3, '0')}`, label: `Component ${i}`, kind: 'tool', boundary: (boundaries[i % 20] as { id: string }).id }));
+      const flows = Array.from({ length: 499 }, (_, i) => ({ id: `f-${String(i + 1).padStart(3, '0')}`, source: (components[Math.floor(i / 2)] as { id: string }).id, target: (components[i + 1] as { id: string }).id, label: i % 5 === 0 ? 'grpc' : '', bidirectional: false }));
+      const graph = { boundaries, components, flows };
+      const scene: DiagramScene = { modelUri: 'file:///large.mltm.yaml', modelName: 'large', graph, layout: await computeLayout(graph), threats: [], problemCount: 0 };
+      const { page, errors } = await openPage(browser);
+      await showScene(page, scene);
+      assert.equal(await page.locator('.edge').count(), 499);
+      assert.equal(await page.locator('.boundary').count(), 20);
+      assert.equal(await page.locator('.minimap .minimap-node').count(), 500);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
     await test('export posts an SVG with the labels and a real PNG', async () => {
       const { page } = await openPage(browser);
       await showScene(page, rag);
