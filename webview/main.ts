@@ -357,6 +357,9 @@ function handle(message: HostToWebview): void {
     case 'focus':
       setFocus(message.elementId);
       break;
+    case 'export':
+      void exportImage(message.format);
+      break;
     case 'result':
       if (!message.ok && message.message !== undefined) status.textContent = message.message;
       break;

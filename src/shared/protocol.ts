@@ -26,6 +26,8 @@ export type HostToWebview =
   | { readonly type: 'highlight'; readonly elementId: string | null }
   /** Show only this component's neighbourhood (focus mode), e.g. from "Open Diagram" on an element. */
   | { readonly type: 'focus'; readonly elementId: string }
+  /** Export the current view (a command asked); the webview answers with `exportImage`. */
+  | { readonly type: 'export'; readonly format: ExportFormat }
   /** The outcome of a request the webview made (`requestId` echoed). */
   | { readonly type: 'result'; readonly requestId: number; readonly ok: boolean; readonly message?: string };
 
@@ -106,6 +108,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return hasOnly(v, ['type', 'elementId']) && (v.elementId === null || isBoundedString(v.elementId, 1000));
     case 'focus':
       return hasOnly(v, ['type', 'elementId']) && isBoundedString(v.elementId, 1000);
+    case 'export':
+      return hasOnly(v, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format);
     case 'result':
       return hasOnly(v, ['type', 'requestId', 'ok', 'message']) && isRequestId(v.requestId) && typeof v.ok === 'boolean' && (v.message === undefined || isBoundedString(v.message));
     default:

@@ -492,6 +492,9 @@ async function main(): Promise<void> {
       const bytes = Buffer.from(png.data, 'base64');
       assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       writeFileSync(join(artefacts, 'export.png'), bytes);
+      // The same export asked by the host (an export command).
+      await send(page, { type: 'export', format: 'svg' });
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.filter((m) => m.type === 'exportImage' && m.format === 'svg').length === 2);
       await page.close();
     });
   } finally {

@@ -134,6 +134,16 @@ export class DiagramPanel {
     else this.pendingFocus = elementId;
   }
 
+  /**
+   * Exports the current view as an image (for an export command): the webview renders it and
+   * posts it back; the save dialog follows. False if the diagram is not showing yet.
+   */
+  exportImage(format: 'svg' | 'png'): boolean {
+    if (!this.ready) return false;
+    this.post({ type: 'export', format });
+    return true;
+  }
+
   dispose(): void {
     DiagramPanel.panels.delete(this.document.uri.toString());
     if (this.debounce) clearTimeout(this.debounce);

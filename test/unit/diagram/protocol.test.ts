@@ -52,6 +52,8 @@ describe('diagram protocol guards', () => {
     assert.ok(scene.threats.length > 0);
     assert.ok(isHostToWebview({ type: 'scene', scene }));
     assert.ok(isHostToWebview({ type: 'highlight', elementId: null }));
+    assert.ok(isHostToWebview({ type: 'export', format: 'png' }));
+    assert.equal(isHostToWebview({ type: 'export', format: 'pdf' }), false);
     assert.ok(isHostToWebview({ type: 'result', requestId: 3, ok: false, message: 'no' }));
     for (const message of [
       { type: 'scene' },
