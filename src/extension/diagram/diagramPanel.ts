@@ -39,6 +39,7 @@ export class DiagramPanel {
   private analysis: Analysis | undefined;
   private pendingFocus: string | undefined;
   private renderGeneration = 0;
+  private disposed = false;
   /**
    * This panel's layout worker (started by its first render). One per panel, because a newer
    * request supersedes the running one: panels must not cancel each other's layouts.
@@ -50,7 +51,7 @@ export class DiagramPanel {
     const key = document.uri.toString();
     const existing = DiagramPanel.panels.get(key);
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.panel.reveal(); // in whatever column the user put it
       if (focusElementId !== undefined) existing.focus(focusElementId);
       return existing;
     }
@@ -145,6 +146,9 @@ export class DiagramPanel {
   }
 
   dispose(): void {
+    // Called by us and, through onDidDispose, by VS Code: run once.
+    if (this.disposed) return;
+    this.disposed = true;
     DiagramPanel.panels.delete(this.document.uri.toString());
     if (this.debounce) clearTimeout(this.debounce);
     this.renderGeneration++;
