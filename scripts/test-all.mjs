@@ -57,6 +57,7 @@ function suite(name, command, args, countsFile) {
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (existsSync(join(root, 'webview/main.ts'))) check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+if (existsSync(join(root, 'test/webview/tsconfig.json'))) check('typecheck-webview-tests', npx, ['tsc', '-p', 'test/webview/tsconfig.json', '--noEmit']);
 check('lint', npx, ['eslint', '.', '--max-warnings', '0']);
 const built = check('build', process.execPath, ['scripts/build.mjs']);
 if (built) {

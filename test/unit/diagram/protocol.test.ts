@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../../src/core/analysis';
+import { buildScene, computeLayout, diagramGraphFromPipeline } from '../../../src/core/layout';
+import { isHostToWebview, isWebviewToHost } from '../../../src/shared/protocol';
+import { diagramCsp, diagramHtml } from '../../../src/extension/diagram/html';
+
+describe('diagram protocol guards', () => {
+  it('accepts every well-formed webview message', () => {
+    for (const message of [
+      { type: 'ready' },
+      { type: 'revealElement', elementId: 'scorer' },
+      { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'rate_limiting' },
+      { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'x-canary-tokens' },
+      { type: 'setThreatStatus', requestId: 2, threatId: 'STRIDE-S@scorer', status: 'accepted', justification: 'internal only' },
+      { type: 'setThreatStatus', requestId: 3, threatId: 'x@y', status: 'not_applicable' },
+      { type: 'exportImage', requestId: 4, format: 'svg', data: '<svg/>' },
+    ])
+      assert.ok(isWebviewToHost(message), JSON.stringify(message));
+  });
+
+  it('rejects malformed webview messages', () => {
+    for (const message of [
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'nope' },
+      { type: 'ready', extra: 1 },
+      { type: 'revealElement' },
+      { type: 'revealElement', elementId: '' },
+      { type: 'revealElement', elementId: 42 },
+      { type: 'revealElement', elementId: 'x'.repeat(5000) },
+      { type: 'addControl', requestId: -1, elementId: 'a', control: 'authn' },
+      { type: 'addControl', requestId: 1.5, elementId: 'a', control: 'authn' },
+      { type: 'addControl', requestId: 1, elementId: 'a', control: 'authn; rm -rf /' },
+      { type: 'setThreatStatus', requestId: 1, threatId: 't', status: 'mitigated' },
+      { type: 'setThreatStatus', requestId: 1, threatId: 't', status: 'accepted', justification: 7 },
+      { type: 'exportImage', requestId: 1, format: 'gif', data: 'x' },
+      { type: 'exportImage', requestId: 1, format: 'png', data: '' },
+      { type: '__proto__' },
+    ])
+      assert.equal(isWebviewToHost(message), false, JSON.stringify(message));
+  });
+
+  it('accepts a real scene and rejects broken host messages', async () => {
+    const analysis = analyze(readFileSync(join(__dirname, '../../../examples/06-unauthenticated-resnet.mltm.yaml'), 'utf8'));
+    assert.ok(analysis.graph);
+    const graph = diagramGraphFromPipeline(analysis.graph);
+    const scene = buildScene({ modelUri: 'file:///m.mltm.yaml', analysis, graph, layout: await computeLayout(graph) });
+    assert.ok(scene.threats.length > 0);
+    assert.ok(isHostToWebview({ type: 'scene', scene }));
+    assert.ok(isHostToWebview({ type: 'highlight', elementId: null }));
+    assert.ok(isHostToWebview({ type: 'export', format: 'png' }));
+    assert.equal(isHostToWebview({ type: 'export', format: 'pdf' }), false);
+    assert.ok(isHostToWebview({ type: 'result', requestId: 3, ok: false, message: 'no' }));
+    for (const message of [
+      { type: 'scene' },
+      { type: 'scene', scene: { ...scene, threats: [{ id: 1 }] } },
+      { type: 'scene', scene: { ...scene, layout: { ...scene.layout, nodes: [{ id: 'a', x: 'NaN' }] } } },
+      { type: 'highlight' },
+      { type: 'focus', elementId: null },
+      { type: 'result', requestId: 'x', ok: true },
+      { type: 'eval', code: 'alert(1)' },
+    ])
+      assert.equal(isHostToWebview(message), false, JSON.stringify(message).slice(0, 80));
+  });
+
+  it('builds a page with a strict nonce CSP and no inline script', () => {
+    const html = diagramHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css' });
+    assert.equal(diagramCsp('https://x.vscode-cdn.net', 'abc123'), "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:");
+    assert.ok(!html.includes('unsafe'));
+    assert.match(html, /<script nonce="abc123" src="https:\/\/x\/main.js"><\/script>/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+  });
+});

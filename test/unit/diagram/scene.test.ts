@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../../src/core/analysis';
+import { sceneThreats } from '../../../src/core/layout';
+import { loadRegister } from '../../../src/core/register/register';
+import { triageThreat } from '../../../src/core/register/triage';
+import { computeBadges, defaultFilters } from '../../../webview/filters';
+
+describe('diagram scene: threats as the diagram shows them', () => {
+  const analysis = analyze(readFileSync(join(__dirname, '../../../examples/02-model-extraction.mltm.yaml'), 'utf8'));
+
+  it('carries STRIDE letters, ATLAS names, tactics and links from the bundled catalogue', () => {
+    const threats = sceneThreats(analysis);
+    const withAtlas = threats.find((t) => t.atlas.some((a) => a.tactics.length > 0));
+    assert.ok(withAtlas);
+    const ref = withAtlas.atlas.find((a) => a.tactics.length > 0);
+    assert.ok(ref);
+    assert.equal(ref.name, analysis.atlas.nameOf(ref.id));
+    assert.equal(ref.url, `https://atlas.mitre.org/techniques/${ref.id}`);
+    assert.deepEqual(ref.tactics.map((t) => t.id), analysis.atlas.tacticsOf(ref.id));
+  });
+
+  it('takes statuses from the register: an accepted threat leaves its badge', () => {
+    const open = sceneThreats(analysis).filter((t) => t.status === 'open');
+    const target = open[0];
+    assert.ok(target);
+    const before = computeBadges(sceneThreats(analysis), defaultFilters()).get(target.element);
+    const triaged = triageThreat(undefined, analysis, target.id, { status: 'accepted', justification: 'Behind the VPN', owner: 'ml-platform' }, { today: '2026-01-01', modelFile: 'm.mltm.yaml' });
+    assert.ok(triaged.ok);
+    const register = loadRegister(triaged.text).register;
+    assert.ok(register);
+    const threats = sceneThreats(analysis, register);
+    assert.equal(threats.find((t) => t.id === target.id)?.status, 'accepted');
+    const after = computeBadges(threats, defaultFilters()).get(target.element);
+    assert.equal(after?.count ?? 0, (before?.count ?? 0) - 1);
+  });
+});

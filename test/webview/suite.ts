@@ -1,0 +1,516 @@
+/**
+ * Webview tests in real Chromium (playwright-core driving /usr/bin/chromium). Each example is
+ * analysed and laid out in node by the real core, sent to the built webview bundle
+ * (dist/webview/main.js) served with the real page and CSP (`diagramHtml`), and the DOM is
+ * checked: nodes, edges, boundary groups, badges and their colours, the side panel after a
+ * click, the messages action buttons post, filters and focus hiding elements, one screenshot per
+ * theme, exports, and a hostile model that must render as text and run nothing.
+ *
+ * Runs as a plain node program (bundled by scripts/webview/run-tests.mjs); writes
+ * `{passed, failed, failures}` to $MLTM_COUNTS_FILE.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { analyze } from '../../src/core/analysis';
+import { buildScene, computeLayout, diagramGraphFromPipeline, type DiagramScene } from '../../src/core/layout';
+import { diagramHtml } from '../../src/extension/diagram/html';
+import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { computeBadges, defaultFilters, visibleElements } from '../../webview/filters';
+import { THEMES, type TestTheme } from './themes';
+
+const root = process.env.MLTM_ROOT ?? process.cwd();
+const distWebview = join(root, 'dist/webview');
+const artefacts = join(root, 'test-results/webview');
+mkdirSync(artefacts, { recursive: true });
+
+interface Failure {
+  title: string;
+  message: string;
+}
+const results = { passed: 0, failed: 0, failures: [] as Failure[] };
+const only = process.env.MLTM_WEBVIEW_GREP;
+
+async function test(title: string, body: () => Promise<void>): Promise<void> {
+  if (only && !title.includes(only)) return;
+  try {
+    await body();
+    results.passed++;
+    console.log(`  ✓ ${title}`);
+  } catch (error) {
+    results.failed++;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    results.failures.push({ title, message });
+    console.log(`  ✗ ${title}\n    ${message.split('\n').slice(0, 6).join('\n    ')}`);
+  }
+}
+
+// ---- a local origin standing in for VS Code's webview resource origin ----
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
+let server: Server;
+let origin = '';
+let pageHtml = '';
+
+async function startServer(): Promise<void> {
+  server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end(); // Chromium asks; a VS Code webview never does.
+      return;
+    }
+    if (path === '/index.html') {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml);
+      return;
+    }
+    const file = normalize(join(distWebview, path));
+    if (!file.startsWith(distWebview)) {
+      response.writeHead(403).end();
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = readFileSync(file);
+    } catch {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pageHtml = diagramHtml({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css` });
+}
+
+// ---- scenes, computed in node by the real core ----
+async function sceneOf(text: string, modelUri: string): Promise<DiagramScene> {
+  const analysis = analyze(text);
+  assert.ok(analysis.graph, `${modelUri} has a graph`);
+  const graph = diagramGraphFromPipeline(analysis.graph);
+  return buildScene({ modelUri, analysis, graph, layout: await computeLayout(graph) });
+}
+
+// ---- the page under test ----
+interface Watched {
+  page: Page;
+  errors: string[];
+  dialogs: string[];
+  cspViolations: string[];
+}
+
+/** A fake `acquireVsCodeApi` (as VS Code injects it) recording posts and state, plus a CSP violation log. */
+const INIT_SCRIPT = `
+  window.__posted = [];
+  window.__state = undefined;
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
+  });
+`;
+
+async function openPage(browser: Browser, theme: TestTheme = THEMES[1] as TestTheme): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const watched: Watched = { page, errors: [], dialogs: [], cspViolations: [] };
+  page.on('pageerror', (e) => watched.errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') watched.errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    watched.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.addInitScript(INIT_SCRIPT);
+  await page.addInitScript(
+    ({ variables, bodyClass, name }) => {
+      // As VS Code does: variables on <html style>, the theme kind class on <body>.
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const [k, v] of Object.entries(variables)) document.documentElement.style.setProperty(k, v);
+        document.body.classList.add(bodyClass);
+        document.body.dataset.vscodeThemeKind = bodyClass;
+        document.body.dataset.vscodeThemeName = name;
+      });
+    },
+    { variables: theme.variables, bodyClass: theme.bodyClass, name: theme.name },
+  );
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  return watched;
+}
+
+async function send(page: Page, message: HostToWebview | Record<string, unknown>): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+async function posted(page: Page): Promise<WebviewToHost[]> {
+  return page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
+}
+
+async function showScene(page: Page, scene: DiagramScene): Promise<void> {
+  await send(page, { type: 'scene', scene });
+  await page.waitForFunction((n) => document.querySelectorAll('.node').length === n, scene.graph.components.length);
+}
+
+const visibleCount = (page: Page, selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+
+async function main(): Promise<void> {
+  await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const examplesDir = join(root, 'examples');
+    const files = readdirSync(examplesDir).filter((f) => f.endsWith('.mltm.yaml')).sort();
+    const scenes = new Map<string, DiagramScene>();
+    for (const file of files) scenes.set(file, await sceneOf(readFileSync(join(examplesDir, file), 'utf8'), `file:///examples/${file}`));
+
+    await test('the webview says ready first, before any state', async () => {
+      const { page, errors, cspViolations } = await openPage(browser);
+      const messages = await posted(page);
+      assert.deepEqual(messages[0], { type: 'ready' });
+      assert.equal(await page.locator('.node').count(), 0);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+      assert.deepEqual(cspViolations, []);
+      await page.close();
+    });
+
+    for (const [file, scene] of scenes) {
+      await test(`${file}: renders nodes, edges, boundary groups and threat badges`, async () => {
+        const { page, errors } = await openPage(browser);
+        await showScene(page, scene);
+        assert.equal(await page.locator('.node').count(), scene.graph.components.length, 'nodes');
+        assert.equal(await page.locator('.edge').count(), scene.graph.flows.length, 'edges');
+        assert.equal(await page.locator('.boundary').count(), scene.graph.boundaries.length, 'boundaries');
+        for (const b of scene.graph.boundaries) {
+          const group = page.locator(`.boundary[data-id="${b.id}"]`);
+          assert.equal(await group.getAttribute('data-trust'), b.trust);
+          assert.equal(await group.locator('.boundary-label').textContent().then((t) => t?.startsWith(b.label.slice(0, 10))), true, `boundary label ${b.id}`);
+        }
+        for (const c of scene.graph.components) {
+          const node = page.locator(`.node[data-id="${c.id}"]`);
+          assert.equal(await node.getAttribute('data-component-kind'), c.kind);
+        }
+        // Badges: count and colour by highest open severity, as computed in node.
+        const expected = computeBadges(scene.threats, defaultFilters());
+        const drawn = await page.$$eval('.badge', (els) =>
+          els.map((e) => ({
+            id: e.closest('[data-id]')?.getAttribute('data-id') ?? e.closest('[data-for]')?.getAttribute('data-for'),
+            count: Number(e.getAttribute('data-count')),
+            severity: e.getAttribute('data-severity'),
+            fill: getComputedStyle(e.querySelector('.badge-bg') as Element).fill,
+          })),
+        );
+        assert.equal(drawn.length, expected.size, 'one badge per element with open threats');
+        const dark = THEMES[1] as TestTheme;
+        const colour: Record<string, string> = { critical: '--vscode-charts-red', high: '--vscode-charts-orange', medium: '--vscode-charts-yellow', low: '--vscode-charts-blue', info: '--vscode-charts-purple' };
+        const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+        for (const badge of drawn) {
+          const want = expected.get(badge.id ?? '');
+          assert.ok(want, `unexpected badge on ${badge.id}`);
+          assert.equal(badge.count, want.count, `${badge.id} count`);
+          assert.equal(badge.severity, want.severity, `${badge.id} severity`);
+          assert.equal(badge.fill, rgb(dark.variables[colour[want.severity] as string] as string), `${badge.id} colour`);
+        }
+        assert.equal(drawn.length > 0, scene.threats.some((t) => t.status === 'open'), 'a model with open threats shows badges, one without shows none');
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+
+    const rag = scenes.get('11-rag-llm-app.mltm.yaml') as DiagramScene;
+    const target = [...computeBadges(rag.threats, defaultFilters())].sort((a, b) => b[1].count - a[1].count).map(([id]) => id).find((id) => rag.graph.components.some((c) => c.id === id)) as string;
+
+    await test('clicking a component opens its threats in the side panel and reveals its YAML', async () => {
+      const { page, errors } = await openPage(browser);
+      await showScene(page, rag);
+      await page.locator(`.node[data-id="${target}"] .node-box`).click();
+      const panel = page.locator('.side-panel');
+      await panel.waitFor({ state: 'visible' });
+      const threats = rag.threats.filter((t) => t.element === target && t.elementType === 'component');
+      assert.equal(await panel.locator('li.threat').count(), threats.length);
+      const first = threats[0];
+      assert.ok(first);
+      const item = panel.locator(`li.threat[data-threat-id="${first.id}"]`);
+      assert.equal(await item.locator('.threat-title').textContent(), first.title);
+      assert.deepEqual(await item.locator('.stride-letter').allTextContents(), first.stride);
+      assert.equal(await item.getAttribute('data-severity'), first.severity);
+      assert.equal(await item.getAttribute('data-status'), first.status);
+      const withAtlas = threats.find((t) => t.atlas.length > 0);
+      assert.ok(withAtlas, 'some threat has ATLAS techniques');
+      const ref = withAtlas.atlas[0] as DiagramScene['threats'][number]['atlas'][number];
+      const link = panel.locator(`li.threat[data-threat-id="${withAtlas.id}"] a.atlas-id`).first();
+      assert.equal(await link.textContent(), ref.id);
+      assert.equal(await link.getAttribute('href'), `https://atlas.mitre.org/techniques/${ref.id}`);
+      assert.equal(await panel.locator(`li.threat[data-threat-id="${withAtlas.id}"] .atlas-name`).first().textContent(), ` ${ref.name}`);
+      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
+      assert.ok((await page.locator(`.node[data-id="${target}"]`).getAttribute('class'))?.includes('selected'));
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    await test('side-panel actions post typed messages: add control, accept, not applicable, reveal', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      await page.locator(`.node[data-id="${target}"] .node-box`).click();
+      const open = rag.threats.find((t) => t.element === target && t.status === 'open' && t.missingControls.length > 0);
+      assert.ok(open, 'an open threat with missing controls');
+      const item = page.locator(`li.threat[data-threat-id="${open.id}"]`);
+      await item.locator(`.control[data-control="${open.missingControls[0]}"] vscode-button`).click();
+      const add = (await posted(page)).at(-1);
+      assert.equal(add?.type, 'addControl');
+      assert.deepEqual({ ...add, requestId: 0 }, { type: 'addControl', requestId: 0, elementId: target, control: open.missingControls[0] });
+      await item.locator('vscode-button[data-action="accept"]').click();
+      const accept = (await posted(page)).at(-1);
+      assert.deepEqual({ ...accept, requestId: 0 }, { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'accepted' });
+      await item.locator('vscode-textfield.justification').locator('input').fill('Only reachable from the corporate VPN');
+      await item.locator('vscode-button[data-action="not-applicable"]').click();
+      const na = (await posted(page)).at(-1) as Extract<WebviewToHost, { type: 'setThreatStatus' }>;
+      assert.deepEqual({ ...na, requestId: 0 }, { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'not_applicable', justification: 'Only reachable from the corporate VPN' });
+      assert.ok(na.requestId > (accept as { requestId: number }).requestId, 'request ids increase');
+      await page.locator('.side-panel vscode-button[data-action="reveal"]').click();
+      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
+      await page.close();
+    });
+
+    await test('clicking a flow opens its threats', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      const flow = rag.threats.find((t) => t.elementType === 'flow')?.element as string;
+      await page.locator(`.edge[data-id="${flow}"] .edge-hit`).dispatchEvent('click');
+      await page.locator('.side-panel').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'flow');
+      assert.equal(await page.locator('.side-panel li.threat').count(), rag.threats.filter((t) => t.element === flow).length);
+      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: flow });
+      await page.close();
+    });
+
+    await test('filters hide elements: severity, STRIDE, status; reset shows all again', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      // Keep only "critical": uncheck the other severities.
+      for (const severity of ['high', 'medium', 'low', 'info']) await page.locator(`.filter-severities vscode-checkbox[data-value="${severity}"]`).click();
+      const filters = { ...defaultFilters(), severities: ['critical'] };
+      const visible = visibleElements(rag, filters);
+      assert.ok(visible.components.size < rag.graph.components.length, 'the filter is narrower than everything');
+      assert.equal(await visibleCount(page, '.node'), visible.components.size);
+      assert.equal(await visibleCount(page, '.edge'), visible.flows.size);
+      const criticalBadges = computeBadges(rag.threats, filters);
+      assert.equal(await page.locator('.badge').count(), criticalBadges.size);
+      for (const s of await page.$$eval('.badge', (els) => els.map((e) => e.getAttribute('data-severity')))) assert.equal(s, 'critical');
+      await page.locator('vscode-button[data-action="reset-filters"]').click();
+      assert.equal(await visibleCount(page, '.node'), rag.graph.components.length);
+      // STRIDE: only Repudiation.
+      for (const letter of ['S', 'T', 'I', 'D', 'E']) await page.locator(`.filter-stride vscode-checkbox[data-value="${letter}"]`).click();
+      const r = visibleElements(rag, { ...defaultFilters(), stride: ['R'] });
+      assert.equal(await visibleCount(page, '.node'), r.components.size);
+      await page.locator('vscode-button[data-action="reset-filters"]').click();
+      // Status: hide open threats.
+      await page.locator('.filter-statuses vscode-checkbox[data-value="open"]').click();
+      assert.equal(await page.locator('.badge').count(), 0, 'badges count open threats only');
+      await page.close();
+    });
+
+    await test('ATLAS tactic filter and search', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      const tactic = rag.threats.flatMap((t) => t.atlas.flatMap((a) => a.tactics))[0];
+      assert.ok(tactic);
+      await page.evaluate((id) => {
+        const select = document.querySelector('.filter-tactic vscode-single-select') as HTMLElement & { value: string };
+        select.value = id;
+        select.dispatchEvent(new Event('change'));
+      }, tactic.id);
+      const visible = visibleElements(rag, { ...defaultFilters(), tactic: tactic.id });
+      assert.equal(await visibleCount(page, '.node'), visible.components.size);
+      await page.locator('vscode-button[data-action="reset-filters"]').click();
+      const c = rag.graph.components[0] as DiagramScene['graph']['components'][number];
+      await page.locator('.toolbar vscode-textfield.search input').fill(c.label);
+      assert.ok(await page.locator(`.node[data-id="${c.id}"]`).evaluate((e) => e.classList.contains('search-hit')));
+      assert.ok((await page.locator('.node.search-miss').count()) > 0);
+      await page.close();
+    });
+
+    await test('focus mode shows one component and its neighbours; highlight follows the editor cursor', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      await send(page, { type: 'focus', elementId: target });
+      const near = visibleElements(rag, { ...defaultFilters(), focus: target });
+      assert.equal(await visibleCount(page, '.node'), near.components.size);
+      assert.equal(await visibleCount(page, '.edge'), near.flows.size);
+      assert.ok(near.components.size < rag.graph.components.length);
+      await page.keyboard.press('Escape');
+      assert.equal(await visibleCount(page, '.node'), rag.graph.components.length);
+      await send(page, { type: 'highlight', elementId: target });
+      assert.equal(await page.locator('.highlighted').getAttribute('data-id'), target);
+      await send(page, { type: 'highlight', elementId: null });
+      assert.equal(await page.locator('.highlighted').count(), 0);
+      await page.close();
+    });
+
+    await test('view state is saved for the serializer (model URI, transform, filters)', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      await page.locator('vscode-button[data-action="zoom-in"]').click();
+      const state = (await page.evaluate(() => (window as unknown as { __state: Record<string, unknown> }).__state)) as { modelUri: string; view: { k: number }; filters: unknown };
+      assert.equal(state.modelUri, rag.modelUri);
+      assert.ok(state.view.k > 0);
+      assert.ok(state.filters);
+      await page.close();
+    });
+
+    await test('malformed host messages are ignored: no error, nothing drawn', async () => {
+      const { page, errors } = await openPage(browser);
+      for (const bad of [{ type: 'scene' }, { type: 'scene', scene: { modelUri: 1 } }, { type: 'eval', code: 'alert(1)' }, { type: 'highlight', elementId: 5 }, null, 'scene', { type: 'scene', scene: { ...rag, layout: { ...rag.layout, nodes: 'x' } } }])
+        await send(page, bad as Record<string, unknown>);
+      await showScene(page, rag);
+      assert.equal(await page.locator('.node').count(), rag.graph.components.length);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    await test('a hostile model renders its labels as text and runs nothing', async () => {
+      const evil = '<img src=x onerror="window.__pwned=1;alert(1)">';
+      const text = [
+        'mltm: 1',
+        `name: '${evil} </script><script>alert(2)</script>'`,
+        'boundaries:',
+        `  b1: {name: '</script><script>window.__pwned=2</script>', trust: untrusted}`,
+        'components:',
+        `  a: {kind: user, name: '${evil}', boundary: b1}`,
+        `  b: {kind: serving_endpoint, name: "\\"quoted\\" 'single' &amp; <b>bold</b>"}`,
+        'flows:',
+        `  - {from: a, to: b, name: '</script><svg onload=alert(3)>'}`,
+      ].join('\n');
+      const scene = await sceneOf(text, 'file:///hostile.mltm.yaml');
+      const { page, errors, dialogs } = await openPage(browser);
+      await showScene(page, scene);
+      await page.locator('.node[data-id="a"] .node-box').click();
+      await page.waitForTimeout(300);
+      assert.deepEqual(dialogs, []);
+      assert.deepEqual(errors, []);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.equal(await page.locator('img, script:not([src]), svg svg[onload], b').count(), 0, 'no element created from a label');
+      const fullLabel = await page.locator('.node[data-id="a"] > title').textContent();
+      assert.equal(fullLabel, `${evil} (a, user)`);
+      assert.equal(await page.locator('.side-panel .panel-title').textContent(), evil);
+      assert.equal(await page.locator('.node[data-id="b"] > title').textContent(), `"quoted" 'single' &amp; <b>bold</b> (b, serving_endpoint)`);
+      assert.ok((await page.locator('.boundary[data-id="b1"] .boundary-label').textContent())?.startsWith('</script>'));
+      assert.ok((await page.locator('.edge[data-id="a->b"] > title').textContent())?.startsWith('</script><svg onload=alert(3)>'));
+      await page.close();
+    });
+
+    for (const theme of THEMES) {
+      await test(`theme ${theme.name}: colours follow the --vscode-* variables; screenshot saved`, async () => {
+        const { page, errors } = await openPage(browser, theme);
+        await showScene(page, rag);
+        await page.locator(`.node[data-id="${target}"] .node-box`).click();
+        await page.locator('vscode-button[data-action="fit"]').click();
+        const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+        assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), rgb(theme.variables['--vscode-editor-background'] as string));
+        assert.equal(await page.locator('.node-label').first().evaluate((e) => getComputedStyle(e).fill), rgb(theme.variables['--vscode-foreground'] as string));
+        assert.equal(await page.locator('.badge[data-severity="critical"] .badge-bg, .badge[data-severity="high"] .badge-bg').first().evaluate((e) => getComputedStyle(e).fill) !== '', true);
+        if (theme.name === 'high-contrast') assert.equal(await page.locator('.badge-bg').first().evaluate((e) => getComputedStyle(e).stroke), rgb(theme.variables['--vscode-contrastBorder'] as string));
+        // The kind icon is drawn with the codicon font, which must have loaded under the CSP.
+        assert.ok(await page.evaluate(() => document.fonts.check('16px codicon')));
+        await page.screenshot({ path: join(artefacts, `diagram-${theme.name}.png`) });
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+
+    await test('pan, zoom, fit and the minimap move the view', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      const transform = () => page.locator('svg.stage > g.content').getAttribute('transform');
+      assert.equal(await page.locator('.minimap .minimap-node').count(), rag.graph.components.length);
+      await page.locator('vscode-button[data-action="fit"]').click();
+      const fitted = await transform();
+      await page.locator('vscode-button[data-action="zoom-in"]').click();
+      const zoomed = await transform();
+      assert.notEqual(zoomed, fitted);
+      const scale = (t: string | null) => Number(/scale\(([\d.]+)\)/.exec(t ?? '')?.[1]);
+      assert.ok(scale(zoomed) > scale(fitted), 'zoom in scales up');
+      const box = await page.locator('svg.stage').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + 40, box.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 140, box.y + 90, { steps: 5 });
+      await page.mouse.up();
+      assert.notEqual(await transform(), zoomed, 'drag pans');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 300);
+      assert.ok(scale(await transform()) < scale(zoomed), 'wheel down zooms out');
+      const mini = await page.locator('.minimap').boundingBox();
+      assert.ok(mini);
+      const beforeJump = await transform();
+      await page.mouse.click(mini.x + 5, mini.y + mini.height / 2);
+      assert.notEqual(await transform(), beforeJump, 'a click in the minimap moves the view');
+      await page.locator('vscode-button[data-action="fit"]').click();
+      assert.equal(await transform(), fitted);
+      await page.close();
+    });
+
+    await test('a 500-component model renders completely, with the minimap', async () => {
+      const boundaries = Array.from({ length: 20 }, (_, i) => ({ id: `zone-${String(i).padStart(2, '0')}`, label: `Zone ${i}`, trust: i % 3 === 0 ? 'untrusted' : 'trusted' }));
+      const components = Array.from({ length: 500 }, (_, i) => ({ id: `c-${String(i).padStart(3, '0')}`, label: `Component ${i}`, kind: 'tool', boundary: (boundaries[i % 20] as { id: string }).id }));
+      const flows = Array.from({ length: 499 }, (_, i) => ({ id: `f-${String(i + 1).padStart(3, '0')}`, source: (components[Math.floor(i / 2)] as { id: string }).id, target: (components[i + 1] as { id: string }).id, label: i % 5 === 0 ? 'grpc' : '', bidirectional: false }));
+      const graph = { boundaries, components, flows };
+      const scene: DiagramScene = { modelUri: 'file:///large.mltm.yaml', modelName: 'large', graph, layout: await computeLayout(graph), threats: [], problemCount: 0 };
+      const { page, errors } = await openPage(browser);
+      await showScene(page, scene);
+      assert.equal(await page.locator('.edge').count(), 499);
+      assert.equal(await page.locator('.boundary').count(), 20);
+      assert.equal(await page.locator('.minimap .minimap-node').count(), 500);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    await test('export posts an SVG with the labels and a real PNG', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      await page.locator('vscode-button[data-action="fit"]').click();
+      await page.locator('vscode-button[data-action="export-svg"]').click();
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'exportImage'));
+      const svgMessage = (await posted(page)).find((m) => m.type === 'exportImage') as Extract<WebviewToHost, { type: 'exportImage' }>;
+      assert.equal(svgMessage.format, 'svg');
+      assert.match(svgMessage.data, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      const firstLabel = rag.graph.components[0]?.label.slice(0, 8) as string;
+      assert.ok(svgMessage.data.includes(firstLabel), 'labels in the SVG');
+      assert.ok(!svgMessage.data.includes('var(--vscode'), 'colours resolved, not theme variables');
+      assert.ok(!svgMessage.data.includes('codicon'), 'no dependency on the codicon font');
+      writeFileSync(join(artefacts, 'export.svg'), svgMessage.data);
+      await page.locator('vscode-button[data-action="export-png"]').click();
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.some((m) => m.type === 'exportImage' && m.format === 'png'), undefined, { timeout: 15000 });
+      const png = (await posted(page)).find((m) => m.type === 'exportImage' && m.format === 'png') as Extract<WebviewToHost, { type: 'exportImage' }>;
+      const bytes = Buffer.from(png.data, 'base64');
+      assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      writeFileSync(join(artefacts, 'export.png'), bytes);
+      // The same export asked by the host (an export command).
+      await send(page, { type: 'export', format: 'svg' });
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.filter((m) => m.type === 'exportImage' && m.format === 'svg').length === 2);
+      await page.close();
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    results.failed++;
+    results.failures.push({ title: 'webview suite', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  })
+  .finally(() => {
+    console.log(`\n${results.passed} passed, ${results.failed} failed`);
+    const countsFile = process.env.MLTM_COUNTS_FILE;
+    if (countsFile) writeFileSync(countsFile, JSON.stringify(results, null, 2));
+    process.exitCode = results.failed > 0 ? 1 : 0;
+  });
