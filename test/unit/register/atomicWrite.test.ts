@@ -139,9 +139,9 @@ describe('mltm sync: safe writes end to end', () => {
       assert.equal(check.code, 1);
       assert.match(check.stdout, /out of date/);
       const updated = await mltm(['sync', 'm.mltm.yaml'], dir);
-      assert.match(updated.stdout, /updated \(4 refreshed\)/);
+      assert.match(updated.stdout, /updated \(5 refreshed\)/);
       const again = await mltm(['sync', 'm.mltm.yaml'], dir);
-      assert.match(again.stdout, /up to date \(16 threats\)/);
+      assert.match(again.stdout, /up to date \(19 threats\)/);
       assert.deepEqual(listDir(dir), ['m.mltm.yaml', 'm.threats.yaml']);
     } finally {
       removeTemp(dir);

@@ -45,7 +45,7 @@ describe('report: Markdown', () => {
     assert.ok(row);
     assert.match(row, /\| accepted \| &lt;script&gt;alert\('owner'\)&lt;\/script&gt; \| WAF \\\| sandbox &lt;img src=x onerror=alert\(3\)&gt; \\`code\\` end line two 😀 \|/);
     assert.match(md, /MLTM302/);
-    assert.match(md, /\| High \| 2 \| 0 \| 0 \| 1 \| 0 \| 1 \|/);
+    assert.match(md, /\| High \| 5 \| 3 \| 0 \| 1 \| 0 \| 1 \|/);
   });
 
   it('links ATLAS ids to atlas.mitre.org with their names, and says how to detect and contain', () => {
