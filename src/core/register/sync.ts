@@ -154,7 +154,9 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     }
     const refusals = syncRefusals(loaded.register, analysis, options);
     if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
-    document = parseDocument(registerText, { uniqueKeys: true });
+    // loadRegister already refused duplicate keys in one pass; the library's own check is
+    // quadratic in the number of keys, which large registers cannot afford.
+    document = parseDocument(registerText, { uniqueKeys: false });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {

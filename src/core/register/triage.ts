@@ -49,7 +49,8 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
   if (!threat) return { ok: false, problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)] };
   const synced = syncRegister(registerText, analysis, options);
   if (!synced.ok) return synced;
-  const document = parseDocument(synced.text, { uniqueKeys: true });
+  // Sync's own output: loaded and checked already, so skip the library's quadratic key check.
+  const document = parseDocument(synced.text, { uniqueKeys: false });
   const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
   if (!isMap(entry)) return { ok: false, problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, none)] };
   const status = (change.status ?? String(entry.get('status') ?? 'open')) as ThreatStatus;
