@@ -56,8 +56,10 @@ function synced(text: string | undefined, analysis: Analysis): string {
 export const BENCH_STAGES: BenchStage[] = [
   { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
   { id: 'analyze', label: 'analyze', run: (c) => analyze(c.pipeline.text) },
-  { id: 'sync-new', label: 'sync (new)', run: (c) => synced(undefined, c.analysis()) },
-  { id: 'sync-again', label: 're-sync', run: (c) => synced(c.registerText(), c.analysis()) },
+  // Sync stops at 1,000 components: the register of a 5,000-component model (~17 MB, one entry
+  // per threat) is over the 5 MB read limit, so its re-sync is refused by design (MLTM007).
+  { id: 'sync-new', label: 'sync (new)', maxSize: 1000, run: (c) => synced(undefined, c.analysis()) },
+  { id: 'sync-again', label: 're-sync', maxSize: 1000, run: (c) => synced(c.registerText(), c.analysis()) },
 ];
 
 /** Medians by stage id and size, as the budgets read them. */
@@ -211,19 +213,26 @@ function measureSize(size: number, options: Options, log: (line: string) => void
     peakRss = Math.max(peakRss, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   };
-  const stages: Record<string, StageResult> = {};
-  for (const stage of BENCH_STAGES) {
-    if (stage.maxSize !== undefined && size > stage.maxSize) continue;
+  // Stages run interleaved (one run of each, then again), so load from other processes on a
+  // shared machine weighs on every stage alike and ratios between stages stay meaningful.
+  const active = BENCH_STAGES.filter((stage) => stage.maxSize === undefined || size <= stage.maxSize);
+  const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
+  for (const stage of active) {
     sink = stage.run(context); // warm-up: JIT, caches (the built-in rule set), lazy imports
     sample();
-    const times: number[] = [];
-    for (let r = 0; r < runs; r++) {
+  }
+  for (let r = 0; r < runs; r++) {
+    for (const stage of active) {
       const start = performance.now();
       sink = stage.run(context);
-      times.push(performance.now() - start);
+      times.get(stage.id)?.push(performance.now() - start);
       sample();
     }
-    stages[stage.id] = { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs };
+  }
+  const stages: Record<string, StageResult> = {};
+  for (const stage of active) {
+    const measured = times.get(stage.id) ?? [];
+    stages[stage.id] = { medianMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), runs };
     log(`  ${String(size).padStart(5)} ${stage.label.padEnd(12)} ${formatMs(stages[stage.id]!.medianMs)}`);
   }
   const parse = stages['parse']?.medianMs;
