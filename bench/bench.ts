@@ -12,7 +12,7 @@
  * size) `--json-only` (print only the JSON) `--out <file>` (default bench/results.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { analyze, type Analysis } from '../src/core/analysis';
@@ -106,6 +106,8 @@ export interface StageResult {
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
+  /** Median process CPU time (user + system, all threads incl. GC): less sensitive to a busy machine. */
+  readonly cpuMedianMs: number;
   readonly runs: number;
 }
 
@@ -134,7 +136,7 @@ export interface BudgetResult {
 
 export interface BenchResults {
   readonly date: string;
-  readonly machine: { readonly node: string; readonly platform: string; readonly cpu: string; readonly cpus: number; readonly memoryGb: number };
+  readonly machine: { readonly node: string; readonly platform: string; readonly cpu: string; readonly cpus: number; readonly memoryGb: number; readonly loadAverage: readonly number[] };
   readonly seed: number;
   readonly sizes: SizeResult[];
   readonly budgets: BudgetResult[];
@@ -217,22 +219,26 @@ function measureSize(size: number, options: Options, log: (line: string) => void
   // shared machine weighs on every stage alike and ratios between stages stay meaningful.
   const active = BENCH_STAGES.filter((stage) => stage.maxSize === undefined || size <= stage.maxSize);
   const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
+  const cpuTimes = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   for (const stage of active) {
     sink = stage.run(context); // warm-up: JIT, caches (the built-in rule set), lazy imports
     sample();
   }
   for (let r = 0; r < runs; r++) {
     for (const stage of active) {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       sink = stage.run(context);
       times.get(stage.id)?.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuTimes.get(stage.id)?.push((cpu.user + cpu.system) / 1000);
       sample();
     }
   }
   const stages: Record<string, StageResult> = {};
   for (const stage of active) {
     const measured = times.get(stage.id) ?? [];
-    stages[stage.id] = { medianMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), runs };
+    stages[stage.id] = { medianMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), cpuMedianMs: median(cpuTimes.get(stage.id) ?? []), runs };
     log(`  ${String(size).padStart(5)} ${stage.label.padEnd(12)} ${formatMs(stages[stage.id]!.medianMs)}`);
   }
   const parse = stages['parse']?.medianMs;
@@ -285,7 +291,7 @@ export function renderResults(results: BenchResults): string {
   ]);
   const m = results.machine;
   return [
-    `mltm bench — ${results.date}, Node ${m.node}, ${m.cpus} × ${m.cpu}, medians after a warm-up`,
+    `mltm bench — ${results.date}, Node ${m.node}, ${m.cpus} × ${m.cpu}, load average ${m.loadAverage.join(' ')}; wall-clock medians after a warm-up`,
     '',
     table([header, ...rows]),
     '',
@@ -310,7 +316,7 @@ export function runBench(argv: readonly string[]): BenchResults {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const results: BenchResults = {
     date: new Date().toISOString(),
-    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpu, cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
+    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpu, cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
     seed: options.seed,
     sizes,
     budgets,

@@ -241,8 +241,11 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         const valueNode = item.value as YamlNode | null;
         const valueRange = valueNode ? nodeRange(valueNode as never, keyRange) : { start: keyRange.end, end: keyRange.end };
         sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
-        // defineProperty: a key named `__proto__` becomes a plain own property, never a prototype.
-        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange), enumerable: true, writable: true, configurable: true });
+        const child = walk(valueNode, childPath, depth + 1, valueRange);
+        // A key named `__proto__` becomes a plain own property, never a prototype. Every other key
+        // is assigned plainly: defineProperty on each key made objects slow (dictionary mode).
+        if (name === '__proto__') Object.defineProperty(object, name, { value: child, enumerable: true, writable: true, configurable: true });
+        else object[name] = child;
       }
       return object;
     }
