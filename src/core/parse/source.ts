@@ -7,7 +7,7 @@
  * Shared by the pipeline model, the threat register and rule packs, so every file mltm reads
  * meets the same standard: a clear, located problem, never a crash or a hang.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
 
 /** Limits that keep parsing bounded in time and memory whatever the input. */
@@ -202,7 +202,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
   for (const error of document.errors) {
-    const range = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+    // The parser reports an unterminated scalar one past the end of the text; clamp into the file.
+    const start = Math.min(error.pos[0], text.length);
+    const range = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
     if (error.code === 'DUPLICATE_KEY') {
       problems.push(problem('MLTM002', `Duplicate key: a key may appear only once in a mapping; the later one would silently win.`, range));
     } else if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
@@ -215,13 +217,19 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     return { text, sourceMap: EMPTY_MAP, document, problems };
   }
 
+  const aliasTargets = resolveAliases(document);
+  // Count what the aliases would expand to before expanding anything, so a bomb is refused in
+  // time linear in the text instead of after building millions of values.
+  if (aliasTargets.size > 0 && expandedSize(document.contents, aliasTargets, limits) > limits.maxExpandedNodes) {
+    return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? whole)] };
+  }
   const sourceMap = new Map<string, SourceEntry>();
   let budget = limits.maxExpandedNodes;
   const walk = (node: unknown, path: string, depth: number, here: SourceRange): unknown => {
     if (--budget < 0) throw new ExpansionLimitError(here);
     if (depth > limits.maxDepth) throw new DepthLimitError(here);
     if (isAlias(node)) {
-      const target = node.resolve(document);
+      const target = aliasTargets.get(node);
       if (!target) return null;
       return walk(target, path, depth + 1, here);
     }
@@ -280,6 +288,54 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     }
     throw error;
   }
+}
+
+/**
+ * Every alias's target, found in one pass: the last node before the alias (in document order)
+ * that carries its anchor — the rule `Alias.resolve` applies. `Alias.resolve(doc)` walks the whole
+ * document on each call, so a file with many aliases took quadratic time (a 7×7 alias bomb under
+ * the expansion limit took minutes); this pass is linear.
+ */
+function resolveAliases(document: Document.Parsed): Map<Alias, YamlNode> {
+  const targets = new Map<Alias, YamlNode>();
+  const anchors = new Map<string, YamlNode>();
+  visit(document, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * How many values the walk would produce, aliases expanded, memoised per node (linear). Stops
+ * counting below `maxDepth` levels (the walk reports that depth as MLTM009) and on an alias
+ * cycle (likewise), so it never recurses without bound.
+ */
+function expandedSize(root: unknown, aliasTargets: ReadonlyMap<Alias, YamlNode>, limits: ReadLimits): number {
+  const memo = new Map<unknown, number>();
+  const size = (node: unknown, depth: number): number => {
+    if (depth > limits.maxDepth) return 0;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, 0); // an alias cycle counts as nothing here; the walk reports its depth
+    let total = 1;
+    if (isAlias(node)) {
+      const target = aliasTargets.get(node);
+      total = target ? size(target, depth + 1) : 1;
+    } else if (isMap(node)) {
+      for (const item of node.items) if (isPair(item)) total += size(item.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const item of node.items) total += size(item, depth + 1);
+    }
+    total = Math.min(total, Number.MAX_SAFE_INTEGER);
+    memo.set(node, total);
+    return total;
+  };
+  return size(root, 0);
 }
 
 function firstAliasRange(text: string): SourceRange | undefined {
