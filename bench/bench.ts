@@ -180,7 +180,7 @@ function parseOptions(argv: readonly string[]): Options {
 function runsFor(size: number, requested: number | undefined): number {
   if (requested !== undefined) return requested;
   if (size <= 100) return 21;
-  if (size <= 1000) return 7;
+  if (size <= 1000) return 5;
   return 3;
 }
 
