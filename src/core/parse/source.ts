@@ -217,7 +217,8 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     return { text, sourceMap: EMPTY_MAP, document, problems };
   }
 
-  const aliasTargets = resolveAliases(document);
+  // An alias needs a `*`; most files have none, and skip the extra pass over the document.
+  const aliasTargets = text.includes('*') ? resolveAliases(document) : new Map<Alias, YamlNode>();
   // Count what the aliases would expand to before expanding anything, so a bomb is refused in
   // time linear in the text instead of after building millions of values.
   if (aliasTargets.size > 0 && expandedSize(document.contents, aliasTargets, limits) > limits.maxExpandedNodes) {
