@@ -8,8 +8,9 @@
  * {@link BENCH_BUDGETS} naming a stage and a size. Speed is measured here, never asserted by
  * unit tests (the machine is shared; a timed test would be flaky, not informative).
  *
- * Options: `--sizes 10,50,1000` `--runs 7` (runs per stage and size; default adapts to the
- * size) `--json-only` (print only the JSON) `--out <file>` (default bench/results.json).
+ * Options: `--sizes 10,50,1000` `--stages parse,analyze` `--runs 7` (runs per stage and size;
+ * default adapts to the size) `--json-only` (print only the JSON) `--out <file>` (default
+ * bench/results.json) `--seed <n>`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -145,6 +146,8 @@ export interface BenchResults {
 
 interface Options {
   sizes: number[];
+  /** Stage ids to run (all when absent). */
+  stages?: string[];
   runs?: number;
   jsonOnly: boolean;
   out: string;
@@ -168,10 +171,14 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (arg === '--runs') {
       options.runs = Number(value());
       if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes an integer ≥ 1');
+    } else if (arg === '--stages') {
+      options.stages = value().split(',').map((s) => s.trim());
+      const unknown = options.stages.filter((id) => !BENCH_STAGES.some((stage) => stage.id === id));
+      if (unknown.length > 0) throw new Error(`unknown stage ${unknown.join(', ')} (stages: ${BENCH_STAGES.map((stage) => stage.id).join(', ')})`);
     } else if (arg === '--json-only') options.jsonOnly = true;
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--seed') options.seed = Number(value());
-    else throw new Error(`unknown option ${arg} (options: --sizes 10,100 --runs N --json-only --out file --seed N)`);
+    else throw new Error(`unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N)`);
   }
   return options;
 }
@@ -217,7 +224,7 @@ function measureSize(size: number, options: Options, log: (line: string) => void
   };
   // Stages run interleaved (one run of each, then again), so load from other processes on a
   // shared machine weighs on every stage alike and ratios between stages stay meaningful.
-  const active = BENCH_STAGES.filter((stage) => stage.maxSize === undefined || size <= stage.maxSize);
+  const active = BENCH_STAGES.filter((stage) => (stage.maxSize === undefined || size <= stage.maxSize) && (!options.stages || options.stages.includes(stage.id)));
   const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   const cpuTimes = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   for (const stage of active) {
