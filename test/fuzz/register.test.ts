@@ -54,4 +54,20 @@ describe('fuzz: registers', function () {
       fuzzParameters(),
     );
   });
+
+  it('arbitrary text as a register never crashes and is never overwritten unless it loads', () => {
+    const registerish = fc
+      .array(fc.constantFrom('mltm-register: 1\n', 'model: fuzz.mltm.yaml\n', 'threats:\n', '  x@a:\n', '    status: accepted\n', '    justification: ok\n', '    machine: {fingerprint: 0, stale: true}\n', '- ', ': ', '&a ', '*a ', '[', ']', '{', '}', '"', '#', '\n', '  ', '\t', '---\n', 'x'), { maxLength: 40 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), registerish), (text) => {
+        const { analysis } = baseFor(3, 0);
+        const loaded = bounded('loadRegister', () => loadRegister(text));
+        assertRangesInside(loaded.problems, text, 'register');
+        const result = bounded('sync', () => syncRegister(text, analysis, SYNC));
+        if (result.ok && text.trim() !== '') assert.ok(loaded.writable, 'sync wrote over a register that does not load');
+      }),
+      fuzzParameters(),
+    );
+  });
 });
