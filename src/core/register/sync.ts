@@ -56,6 +56,7 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     return { ok: false, problems: [problem('MLTM310', 'The model has errors; fix them before syncing the register, so no entry is marked stale by mistake.', { start: 0, end: 0 })] };
   }
   let document: Document;
+  let crlf = false;
   if (registerText === undefined || registerText.trim() === '') {
     document = new Document({ 'mltm-register': REGISTER_FORMAT_VERSION, model: options.modelFile, threats: {} });
     document.commentBefore = header(options.modelFile);
@@ -68,7 +69,11 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
         problems: [problem('MLTM310', 'The register was not written: it does not parse as a register, and writing over it could lose what people wrote. Fix the problems below first.', { start: 0, end: 0 }), ...reasons],
       };
     }
-    document = parseDocument(registerText, { uniqueKeys: true });
+    // Edited as LF and written back in the file's own line endings: parsed as CRLF, comments kept
+    // their `\r` while new lines got `\n`, so a register saved on Windows came out mixed and
+    // changed again on the next sync (found by the fuzz suite).
+    crlf = registerText.includes('\r\n');
+    document = parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, { uniqueKeys: true });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -112,7 +117,8 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     threatsMap.add(document.createPair(threat.id, entry));
     added.push(threat.id);
   }
-  const text = document.toString(TO_STRING);
+  const lf = document.toString(TO_STRING);
+  const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
   return { ok: true, text, changed: text !== registerText, summary: { added, refreshed: refreshed.filter((id) => !added.includes(id)), staled, revived } };
 }
 

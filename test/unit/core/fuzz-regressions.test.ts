@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { analyze } from '../../../src/core/analysis';
 import { loadRegister } from '../../../src/core/register/register';
 import { readYaml } from '../../../src/core/parse/source';
+import { syncRegister } from '../../../src/core/register/sync';
+import { generatePipeline } from '../../../bench/generate';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/fuzz', name), 'utf8');
 
@@ -40,5 +42,19 @@ describe('fuzz regressions', () => {
   it('aliases resolve to the latest anchor of that name before them, as YAML says', () => {
     const read = readYaml('a: &x 1\nb: *x\nc: &x 2\nd: *x\n', 'model');
     assert.deepEqual(read.value, { a: 1, b: 1, c: 2, d: 2 });
+  });
+
+  it('crlf-register-resync: a CRLF register keeps CRLF line endings and a second sync changes nothing', () => {
+    const text = fixture('crlf-register-resync.threats.yaml');
+    assert.ok(text.includes('\r\n'), 'the fixture must keep its CRLF line endings');
+    const analysis = analyze(generatePipeline({ components: 8, seed: 2 }).text);
+    const options = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
+    const first = syncRegister(text, analysis, options);
+    assert.ok(first.ok);
+    assert.equal(/(^|[^\r])\n/.test(first.text), false, 'every line ends with CRLF, as in the file');
+    const second = syncRegister(first.text, analysis, options);
+    assert.ok(second.ok);
+    assert.equal(second.changed, false);
+    assert.equal(second.text, first.text);
   });
 });
