@@ -326,7 +326,8 @@ function expandedSize(root: unknown, aliasTargets: ReadonlyMap<Alias, YamlNode>,
     let total = 1;
     if (isAlias(node)) {
       const target = aliasTargets.get(node);
-      total = target ? size(target, depth + 1) : 1;
+      // The alias itself and then its target, as the walk counts them.
+      total = target ? 1 + size(target, depth + 1) : 1;
     } else if (isMap(node)) {
       for (const item of node.items) if (isPair(item)) total += size(item.value, depth + 1);
     } else if (isSeq(node)) {
