@@ -64,6 +64,8 @@ if (built) {
   suite('unit', npx, ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')], join(resultsDir, 'unit.json'));
   if (existsSync(join(root, 'scripts/webview/run-tests.mjs'))) suite('webview', process.execPath, ['scripts/webview/run-tests.mjs'], join(resultsDir, 'webview.json'));
   if (existsSync(join(root, 'scripts/vscode/run-tests.mjs'))) suite('vscode', process.execPath, ['scripts/vscode/run-tests.mjs'], join(resultsDir, 'vscode.json'));
+  // Last: it builds the production VSIX (replacing dist/) and restores the development build.
+  if (existsSync(join(root, 'scripts/package/run-tests.mjs'))) suite('package', process.execPath, ['scripts/package/run-tests.mjs'], join(resultsDir, 'package.json'));
 } else {
   failures.push('build failed: the test suites did not run');
 }

@@ -7,7 +7,7 @@
  * Shared by the pipeline model, the threat register and rule packs, so every file mltm reads
  * meets the same standard: a clear, located problem, never a crash or a hang.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
 
 /** Limits that keep parsing bounded in time and memory whatever the input. */
@@ -249,13 +249,20 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     return { text, sourceMap: EMPTY_MAP, document, problems };
   }
 
+  // An alias needs a `*`; most files have none, and skip the extra pass over the document.
+  const aliasTargets = text.includes('*') ? resolveAliases(document) : new Map<Alias, YamlNode>();
+  // Count what the aliases would expand to before expanding anything, so a bomb is refused in
+  // time linear in the text instead of after building millions of values.
+  if (aliasTargets.size > 0 && expandedSize(document.contents, aliasTargets, limits) > limits.maxExpandedNodes) {
+    return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? whole)] };
+  }
   const sourceMap = new Map<string, SourceEntry>();
   let budget = limits.maxExpandedNodes;
   const walk = (node: unknown, path: string, depth: number, here: SourceRange, viaAlias = false): unknown => {
     if (viaAlias && --budget < 0) throw new ExpansionLimitError(here);
     if (depth > limits.maxDepth) throw new DepthLimitError(here);
     if (isAlias(node)) {
-      const target = node.resolve(document);
+      const target = aliasTargets.get(node);
       if (!target) return null;
       return walk(target, path, depth + 1, here, true);
     }
@@ -285,8 +292,11 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         const valueNode = item.value as YamlNode | null;
         const valueRange = valueNode ? nodeRange(valueNode as never, keyRange, text) : { start: keyRange.end, end: keyRange.end };
         sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
-        // defineProperty: a key named `__proto__` becomes a plain own property, never a prototype.
-        Object.defineProperty(object, name, { value: walk(valueNode, childPath, depth + 1, valueRange, viaAlias), enumerable: true, writable: true, configurable: true });
+        const child = walk(valueNode, childPath, depth + 1, valueRange, viaAlias);
+        // A key named `__proto__` becomes a plain own property, never a prototype. Every other key
+        // is assigned plainly: defineProperty on each key made objects slow (dictionary mode).
+        if (name === '__proto__') Object.defineProperty(object, name, { value: child, enumerable: true, writable: true, configurable: true });
+        else object[name] = child;
       }
       return object;
     }
@@ -324,6 +334,74 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     }
     throw error;
   }
+}
+
+/**
+ * Every alias's target, found in one pass: the last node before the alias (in document order)
+ * that carries its anchor — the rule `Alias.resolve` applies. `Alias.resolve(doc)` walks the whole
+ * document on each call, so a file with many aliases took quadratic time (a 7×7 alias bomb under
+ * the expansion limit took minutes); this pass is linear.
+ */
+function resolveAliases(document: Document.Parsed): Map<Alias, YamlNode> {
+  const targets = new Map<Alias, YamlNode>();
+  const anchors = new Map<string, YamlNode>();
+  visit(document, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
+ * How many values the walk would produce, aliases expanded, memoised per node (linear). Stops
+ * counting below `maxDepth` levels (the walk reports that depth as MLTM009) and on an alias
+ * cycle (likewise), so it never recurses without bound.
+ */
+/**
+ * How many values the aliases of a document would add when expanded, counted before anything
+ * is expanded (memoised per node, so linear in the document). Only what is reached through an
+ * alias counts, as in the walk's budget: a large file with a few aliases is not a bomb.
+ */
+function expandedSize(root: unknown, aliasTargets: ReadonlyMap<Alias, YamlNode>, limits: ReadLimits): number {
+  const memo = new Map<unknown, number>();
+  /** Every value in `node` once expanded, nested aliases included. */
+  const size = (node: unknown, depth: number): number => {
+    if (depth > limits.maxDepth) return 0;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, 0); // an alias cycle counts as nothing here; the walk reports its depth
+    let total = 1;
+    if (isAlias(node)) {
+      const target = aliasTargets.get(node);
+      total = target ? 1 + size(target, depth + 1) : 1;
+    } else if (isMap(node)) {
+      for (const item of node.items) if (isPair(item)) total += size(item.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const item of node.items) total += size(item, depth + 1);
+    }
+    total = Math.min(total, Number.MAX_SAFE_INTEGER);
+    memo.set(node, total);
+    return total;
+  };
+  let expanded = 0;
+  /** Walks the document as written, adding the expansion of each alias met there. */
+  const direct = (node: unknown, depth: number): void => {
+    if (depth > limits.maxDepth || expanded > limits.maxExpandedNodes) return;
+    if (isAlias(node)) {
+      const target = aliasTargets.get(node);
+      if (target) expanded = Math.min(expanded + size(target, depth + 1), Number.MAX_SAFE_INTEGER);
+    } else if (isMap(node)) {
+      for (const item of node.items) if (isPair(item)) direct(item.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const item of node.items) direct(item, depth + 1);
+    }
+  };
+  direct(root, 0);
+  return expanded;
 }
 
 function firstAliasRange(text: string): SourceRange | undefined {

@@ -144,6 +144,7 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     };
   }
   let document: Document;
+  let crlf = false;
   if (registerText === undefined || registerText.trim() === '') {
     document = new Document({ 'mltm-register': REGISTER_FORMAT_VERSION, model: options.modelFile, threats: {} });
     document.commentBefore = header(options.modelFile);
@@ -154,9 +155,17 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     }
     const refusals = syncRefusals(loaded.register, analysis, options);
     if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
+    // Edited as LF and written back in the file's own line endings: parsed as CRLF, comments kept
+    // their `` while new lines got `
+`, so a register saved on Windows came out mixed and
+    // changed again on the next sync (found by the fuzz suite).
+    crlf = registerText.includes('
+');
     // loadRegister already refused duplicate keys in one pass; the library's own check is
     // quadratic in the number of keys, which large registers cannot afford.
-    document = parseDocument(registerText, { uniqueKeys: false });
+    document = parseDocument(crlf ? registerText.replace(/
+/g, '
+') : registerText, { uniqueKeys: false });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -207,9 +216,11 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     threatsMap.add(document.createPair(threat.id, entry));
     added.push(threat.id);
   }
-  let text = document.toString(REGISTER_TO_STRING);
+  const lf = document.toString(REGISTER_TO_STRING);
   // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
-  if (registerText !== undefined && registerText.includes('\r\n')) text = text.replace(/\r?\n/g, '\r\n');
+  const text = crlf ? lf.replace(/
+/g, '
+') : lf;
   return { ok: true, text, changed: text !== registerText, summary: { added, refreshed, staled, revived, needsReview } };
 }
 

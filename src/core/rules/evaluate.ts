@@ -312,7 +312,7 @@ const SEVERITY_INDEX = new Map(SEVERITY_ORDER.map((s, i) => [s, i]));
  * - flow crossing a trust boundary toward more trust: +1;
  * - restricted or personal data involved: +1; only public data involved: −1.
  */
-export function adjustSeverity(rule: Rule, subject: { exposure?: ComponentFacts['exposure']; direction?: string; classification?: Classification; pii: boolean }): { severity: Severity; reasons: string[] } {
+export function adjustSeverity(rule: Rule, subject: { exposure?: ComponentFacts['exposure']; direction?: string; classification?: Classification | undefined; pii: boolean }): { severity: Severity; reasons: string[] } {
   const base = SEVERITY_INDEX.get(rule.severity) ?? 2;
   if (!rule.adjustSeverity) return { severity: rule.severity, reasons: [] };
   let delta = 0;
@@ -340,9 +340,33 @@ export function adjustSeverity(rule: Rule, subject: { exposure?: ComponentFacts[
   return { severity: SEVERITY_ORDER[index] ?? rule.severity, reasons };
 }
 
+/** A `why` template split once into literal text and `{key}` slots (templates repeat per threat). */
+type TemplatePart = { readonly text: string } | { readonly key: string; readonly whole: string };
+const compiledTemplates = new Map<string, readonly TemplatePart[]>();
+
+function compileTemplate(template: string): readonly TemplatePart[] {
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    const list: TemplatePart[] = [];
+    let last = 0;
+    for (const match of template.matchAll(/\{([a-z_]+)\}/g)) {
+      const index = match.index ?? 0;
+      if (index > last) list.push({ text: template.slice(last, index) });
+      list.push({ key: match[1] ?? '', whole: match[0] });
+      last = index + match[0].length;
+    }
+    if (last < template.length) list.push({ text: template.slice(last) });
+    compiledTemplates.set(template, (parts = list));
+  }
+  return parts;
+}
+
+/** Fills `{key}` slots from `values`; an unknown key stays as written. */
 function fill(template: string | undefined, values: Record<string, string>): string {
   if (!template) return '';
-  return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => values[key] ?? whole);
+  let out = '';
+  for (const part of compileTemplate(template)) out += 'text' in part ? part.text : (values[part.key] ?? part.whole);
+  return out;
 }
 
 function componentFingerprint(f: ComponentFacts): string {
@@ -378,92 +402,115 @@ function resolveMitigations(rule: Rule, find: (control: string) => ControlEviden
   return { allOf, anyOf, mitigatedBy, missing, mitigated: hasMitigations && missing.length === 0 };
 }
 
+/**
+ * Per-element values every threat of that element shares (fingerprint, the `why` template
+ * values), computed once per element rather than once per threat: a 1,000-component model has
+ * about ten threats per element, and hashing dominated the evaluation before this cache.
+ */
+interface ElementShared {
+  readonly fingerprint: string;
+  readonly whyValues: Record<string, string>;
+}
+
+function componentShared(component: ComponentFacts): ElementShared {
+  const c = component.node.component;
+  return {
+    fingerprint: componentFingerprint(component),
+    whyValues: {
+      element: c.name === c.id ? `\`${c.id}\`` : `${c.name} (\`${c.id}\`)`,
+      kind: c.kind,
+      zone: component.node.zone.name,
+      tech: c.tech ?? 'unspecified tech',
+      data: [...component.dataKinds].join(', ') || 'unclassified data',
+      classification: component.classification ?? 'unclassified',
+    },
+  };
+}
+
+function flowShared(flow: FlowFacts): ElementShared {
+  const f = flow.edge.flow;
+  return {
+    fingerprint: flowFingerprint(flow),
+    whyValues: {
+      element: `\`${f.id}\``,
+      from: `\`${f.from}\``,
+      to: `\`${f.to}\``,
+      from_zone: flow.edge.source.zone.name,
+      to_zone: flow.edge.target.zone.name,
+      data: flow.edge.data.map((d) => d.name).join(', ') || 'unclassified data',
+      classification: flow.edge.classification ?? 'unclassified',
+      kind: 'flow',
+    },
+  };
+}
+
+/**
+ * Builds one threat. Properties are assigned in a fixed order (optional ones only when present),
+ * so serialised threats always list their fields in the same order.
+ */
+function makeThreat(
+  rule: Rule,
+  element: { id: string; type: 'component' | 'flow'; kind: string; range: SourceRange },
+  shared: ElementShared,
+  resolution: ReturnType<typeof resolveMitigations>,
+  severity: { severity: Severity; reasons: string[] },
+): Threat {
+  const threat: { -readonly [K in keyof Threat]?: Threat[K] } = {
+    id: `${rule.id}@${element.id}`,
+    ruleId: rule.id,
+    element: element.id,
+    elementType: element.type,
+    elementKind: element.kind,
+    title: rule.title,
+  };
+  if (rule.description !== undefined) threat.description = rule.description;
+  threat.category = rule.category;
+  threat.stride = rule.stride;
+  threat.atlas = rule.atlas;
+  threat.owasp = rule.owasp;
+  threat.severity = severity.severity;
+  threat.baseSeverity = rule.severity;
+  threat.severityReasons = severity.reasons;
+  threat.why = fill(rule.why, shared.whyValues);
+  if (rule.detection !== undefined) threat.detection = rule.detection;
+  if (rule.containment !== undefined) threat.containment = rule.containment;
+  threat.mitigations = { allOf: resolution.allOf, anyOf: resolution.anyOf };
+  threat.mitigatedBy = resolution.mitigatedBy;
+  threat.missingControls = resolution.missing;
+  threat.mitigated = resolution.mitigated;
+  threat.range = element.range;
+  threat.fingerprint = shared.fingerprint;
+  return threat as Threat;
+}
+
 /** Runs rules over facts. Threats come out in file order of their element, then by rule id. */
 export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat[] {
   const threats: Threat[] = [];
   const componentList = [...facts.components.values()];
+  const sharedByComponent = new Map<ComponentFacts, ElementShared>();
+  const sharedByFlow = new Map<FlowFacts, ElementShared>();
   for (const rule of rules) {
     if (rule.element === 'component') {
       const test = compileComponent(rule.when, facts);
       for (const component of componentList) {
         if (!test(component)) continue;
         const c = component.node.component;
+        let shared = sharedByComponent.get(component);
+        if (!shared) sharedByComponent.set(component, (shared = componentShared(component)));
         const resolution = resolveMitigations(rule, (control) => componentControl(component, control, facts));
-        const severity = adjustSeverity(rule, { exposure: component.exposure, ...(component.classification && { classification: component.classification }), pii: component.pii });
-        threats.push({
-          id: `${rule.id}@${c.id}`,
-          ruleId: rule.id,
-          element: c.id,
-          elementType: 'component',
-          elementKind: c.kind,
-          title: rule.title,
-          ...(rule.description !== undefined && { description: rule.description }),
-          category: rule.category,
-          stride: rule.stride,
-          atlas: rule.atlas,
-          owasp: rule.owasp,
-          severity: severity.severity,
-          baseSeverity: rule.severity,
-          severityReasons: severity.reasons,
-          why: fill(rule.why, {
-            element: c.name === c.id ? `\`${c.id}\`` : `${c.name} (\`${c.id}\`)`,
-            kind: c.kind,
-            zone: component.node.zone.name,
-            tech: c.tech ?? 'unspecified tech',
-            data: [...component.dataKinds].join(', ') || 'unclassified data',
-            classification: component.classification ?? 'unclassified',
-          }),
-          ...(rule.detection !== undefined && { detection: rule.detection }),
-          ...(rule.containment !== undefined && { containment: rule.containment }),
-          mitigations: { allOf: resolution.allOf, anyOf: resolution.anyOf },
-          mitigatedBy: resolution.mitigatedBy,
-          missingControls: resolution.missing,
-          mitigated: resolution.mitigated,
-          range: c.idRange,
-          fingerprint: componentFingerprint(component),
-        });
+        const severity = adjustSeverity(rule, { exposure: component.exposure, classification: component.classification, pii: component.pii });
+        threats.push(makeThreat(rule, { id: c.id, type: 'component', kind: c.kind, range: c.idRange }, shared, resolution, severity));
       }
     } else {
       const test = compileFlow(rule.when);
       for (const flow of facts.flows) {
         if (!test(flow)) continue;
         const f = flow.edge.flow;
+        let shared = sharedByFlow.get(flow);
+        if (!shared) sharedByFlow.set(flow, (shared = flowShared(flow)));
         const resolution = resolveMitigations(rule, (control) => flowControl(flow, control));
-        const severity = adjustSeverity(rule, { direction: flow.edge.direction, ...(flow.edge.classification && { classification: flow.edge.classification }), pii: flow.edge.carriesPii });
-        threats.push({
-          id: `${rule.id}@${f.id}`,
-          ruleId: rule.id,
-          element: f.id,
-          elementType: 'flow',
-          elementKind: 'flow',
-          title: rule.title,
-          ...(rule.description !== undefined && { description: rule.description }),
-          category: rule.category,
-          stride: rule.stride,
-          atlas: rule.atlas,
-          owasp: rule.owasp,
-          severity: severity.severity,
-          baseSeverity: rule.severity,
-          severityReasons: severity.reasons,
-          why: fill(rule.why, {
-            element: `\`${f.id}\``,
-            from: `\`${f.from}\``,
-            to: `\`${f.to}\``,
-            from_zone: flow.edge.source.zone.name,
-            to_zone: flow.edge.target.zone.name,
-            data: flow.edge.data.map((d) => d.name).join(', ') || 'unclassified data',
-            classification: flow.edge.classification ?? 'unclassified',
-            kind: 'flow',
-          }),
-          ...(rule.detection !== undefined && { detection: rule.detection }),
-          ...(rule.containment !== undefined && { containment: rule.containment }),
-          mitigations: { allOf: resolution.allOf, anyOf: resolution.anyOf },
-          mitigatedBy: resolution.mitigatedBy,
-          missingControls: resolution.missing,
-          mitigated: resolution.mitigated,
-          range: f.idRange,
-          fingerprint: flowFingerprint(flow),
-        });
+        const severity = adjustSeverity(rule, { direction: flow.edge.direction, classification: flow.edge.classification, pii: flow.edge.carriesPii });
+        threats.push(makeThreat(rule, { id: f.id, type: 'flow', kind: 'flow', range: f.idRange }, shared, resolution, severity));
       }
     }
   }

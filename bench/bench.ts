@@ -1,0 +1,346 @@
+/**
+ * `npm run bench`: measures every stage of mltm on synthetic pipelines of growing size
+ * (bench/generate.ts) and prints, per size, the median of several runs after a warm-up, the
+ * analysis/bare-parse ratio and peak memory; then every budget of DESIGN.md §4 with its measured
+ * value and whether it is met. Writes the same numbers to `bench/results.json` for comparison.
+ *
+ * Extending: a new stage is one entry in {@link BENCH_STAGES}; a new budget is one entry in
+ * {@link BENCH_BUDGETS} naming a stage and a size. Speed is measured here, never asserted by
+ * unit tests (the machine is shared; a timed test would be flaky, not informative).
+ *
+ * Options: `--sizes 10,50,1000` `--stages parse,analyze` `--runs 7` (runs per stage and size;
+ * default adapts to the size) `--json-only` (print only the JSON) `--out <file>` (default
+ * bench/results.json) `--seed <n>`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { analyze, type Analysis } from '../src/core/analysis';
+import { syncRegister } from '../src/core/register/sync';
+import { generatePipeline, type GeneratedPipeline } from './generate';
+
+/** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
+export interface BenchContext {
+  readonly size: number;
+  readonly pipeline: GeneratedPipeline;
+  /** The model's analysis, computed once per size outside any timing. */
+  analysis(): Analysis;
+  /** A register synced from empty for this model, computed once per size outside any timing. */
+  registerText(): string;
+}
+
+/** One measured stage: `run` is timed; its result is kept alive so the work cannot be skipped. */
+export interface BenchStage {
+  /** Stable id, used in budgets and in results.json. */
+  readonly id: string;
+  /** Column heading in the table. */
+  readonly label: string;
+  /** Largest size the stage runs on (e.g. a slow layout); unlimited when absent. */
+  readonly maxSize?: number;
+  readonly run: (context: BenchContext) => unknown;
+}
+
+const TODAY = '2026-01-01';
+const SYNC_OPTIONS = { today: TODAY, modelFile: 'synthetic.mltm.yaml' };
+
+function synced(text: string | undefined, analysis: Analysis): string {
+  const result = syncRegister(text, analysis, SYNC_OPTIONS);
+  if (!result.ok) throw new Error(`sync refused the synthetic model: ${result.problems.map((p) => p.message).join('; ')}`);
+  return result.text;
+}
+
+/**
+ * The measured stages, in table order. Add reports and layout here when their modules exist,
+ * e.g. `{ id: 'report-html', label: 'HTML report', run: (c) => renderHtml(c.analysis()) }`.
+ */
+export const BENCH_STAGES: BenchStage[] = [
+  { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
+  { id: 'analyze', label: 'analyze', run: (c) => analyze(c.pipeline.text) },
+  // Sync stops at 1,000 components: the register of a 5,000-component model (~17 MB, one entry
+  // per threat) is over the 5 MB read limit, so its re-sync is refused by design (MLTM007).
+  { id: 'sync-new', label: 'sync (new)', maxSize: 1000, run: (c) => synced(undefined, c.analysis()) },
+  { id: 'sync-again', label: 're-sync', maxSize: 1000, run: (c) => synced(c.registerText(), c.analysis()) },
+];
+
+/** Medians by stage id and size, as the budgets read them. */
+export interface BenchLookup {
+  median(stage: string, size: number): number | undefined;
+}
+
+/** A budget of DESIGN.md §4: a stage at a size must finish within a limit (ms). */
+export interface BenchBudget {
+  readonly id: string;
+  readonly description: string;
+  readonly stage: string;
+  readonly size: number;
+  /** The limit in ms, possibly relative to another measurement; undefined when that is missing. */
+  readonly limitMs: (lookup: BenchLookup) => number | undefined;
+  /** How the limit reads in the table (e.g. "≤ 2× parse"). */
+  readonly limitText: string;
+}
+
+/** Budgets; add `{ id: 'reports-1000', stage: 'report-html', size: 1000, limitMs: () => 2000, ... }`. */
+export const BENCH_BUDGETS: BenchBudget[] = [
+  {
+    id: 'analysis-vs-parse-1000',
+    description: 'Full analysis of 1,000 components / 3,000 flows within 2× a bare yaml parse',
+    stage: 'analyze',
+    size: 1000,
+    limitMs: (lookup) => {
+      const parse = lookup.median('parse', 1000);
+      return parse === undefined ? undefined : 2 * parse;
+    },
+    limitText: '≤ 2× parse',
+  },
+  {
+    id: 'analysis-50',
+    description: 'A 50-component model analysed in under 10 ms',
+    stage: 'analyze',
+    size: 50,
+    limitMs: () => 10,
+    limitText: '< 10 ms',
+  },
+];
+
+export interface StageResult {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Median process CPU time (user + system, all threads incl. GC): less sensitive to a busy machine. */
+  readonly cpuMedianMs: number;
+  readonly runs: number;
+}
+
+export interface SizeResult {
+  readonly size: number;
+  readonly components: number;
+  readonly flows: number;
+  readonly bytes: number;
+  readonly threats: number;
+  readonly stages: Record<string, StageResult>;
+  /** analyze median / parse median. */
+  readonly analysisToParse?: number;
+  readonly peakRssMb: number;
+  readonly peakHeapMb: number;
+}
+
+export interface BudgetResult {
+  readonly id: string;
+  readonly description: string;
+  readonly measuredMs?: number;
+  readonly limitMs?: number;
+  readonly limitText: string;
+  /** undefined when not measured (the size or stage was not run). */
+  readonly met?: boolean;
+}
+
+export interface BenchResults {
+  readonly date: string;
+  readonly machine: { readonly node: string; readonly platform: string; readonly cpu: string; readonly cpus: number; readonly memoryGb: number; readonly loadAverage: readonly number[] };
+  readonly seed: number;
+  readonly sizes: SizeResult[];
+  readonly budgets: BudgetResult[];
+  readonly processPeakRssMb: number;
+}
+
+interface Options {
+  sizes: number[];
+  /** Stage ids to run (all when absent). */
+  stages?: string[];
+  runs?: number;
+  jsonOnly: boolean;
+  out: string;
+  seed: number;
+}
+
+const DEFAULT_SIZES = [10, 50, 100, 1000, 5000];
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { sizes: DEFAULT_SIZES, jsonOnly: false, out: resolve('bench/results.json'), seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--sizes') {
+      options.sizes = value().split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+      if (options.sizes.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('--sizes takes integers ≥ 2, e.g. --sizes 10,100,1000');
+    } else if (arg === '--runs') {
+      options.runs = Number(value());
+      if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes an integer ≥ 1');
+    } else if (arg === '--stages') {
+      options.stages = value().split(',').map((s) => s.trim());
+      const unknown = options.stages.filter((id) => !BENCH_STAGES.some((stage) => stage.id === id));
+      if (unknown.length > 0) throw new Error(`unknown stage ${unknown.join(', ')} (stages: ${BENCH_STAGES.map((stage) => stage.id).join(', ')})`);
+    } else if (arg === '--json-only') options.jsonOnly = true;
+    else if (arg === '--out') options.out = resolve(value());
+    else if (arg === '--seed') options.seed = Number(value());
+    else throw new Error(`unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N)`);
+  }
+  return options;
+}
+
+/** Runs per stage: many for small models (noise dominates), few for big ones (each is long). */
+function runsFor(size: number, requested: number | undefined): number {
+  if (requested !== undefined) return requested;
+  if (size <= 100) return 21;
+  if (size <= 1000) return 5;
+  return 3;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+
+/** Keeps each stage's result reachable (exported), so the optimiser cannot drop the work. */
+export let sink: unknown;
+
+function measureSize(size: number, options: Options, log: (line: string) => void): SizeResult {
+  const pipeline = generatePipeline({ components: size, seed: options.seed });
+  let analysis: Analysis | undefined;
+  let registerText: string | undefined;
+  const context: BenchContext = {
+    size,
+    pipeline,
+    analysis: () => (analysis ??= analyze(pipeline.text)),
+    registerText: () => (registerText ??= synced(undefined, context.analysis())),
+  };
+  const errors = context.analysis().problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new Error(`the generator produced an invalid model at size ${size}: ${errors[0]?.message}`);
+  const runs = runsFor(size, options.runs);
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  };
+  // Stages run interleaved (one run of each, then again), so load from other processes on a
+  // shared machine weighs on every stage alike and ratios between stages stay meaningful.
+  const active = BENCH_STAGES.filter((stage) => (stage.maxSize === undefined || size <= stage.maxSize) && (!options.stages || options.stages.includes(stage.id)));
+  const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
+  const cpuTimes = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
+  for (const stage of active) {
+    sink = stage.run(context); // warm-up: JIT, caches (the built-in rule set), lazy imports
+    sample();
+  }
+  for (let r = 0; r < runs; r++) {
+    for (const stage of active) {
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      sink = stage.run(context);
+      times.get(stage.id)?.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuTimes.get(stage.id)?.push((cpu.user + cpu.system) / 1000);
+      sample();
+    }
+  }
+  const stages: Record<string, StageResult> = {};
+  for (const stage of active) {
+    const measured = times.get(stage.id) ?? [];
+    stages[stage.id] = { medianMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), cpuMedianMs: median(cpuTimes.get(stage.id) ?? []), runs };
+    log(`  ${String(size).padStart(5)} ${stage.label.padEnd(12)} ${formatMs(stages[stage.id]!.medianMs)}`);
+  }
+  const parse = stages['parse']?.medianMs;
+  const analyzed = stages['analyze']?.medianMs;
+  return {
+    size,
+    components: pipeline.components,
+    flows: pipeline.flows,
+    bytes: pipeline.text.length,
+    threats: context.analysis().threats.length,
+    stages,
+    ...(parse && analyzed !== undefined ? { analysisToParse: analyzed / parse } : {}),
+    peakRssMb: mb(peakRss),
+    peakHeapMb: mb(peakHeap),
+  };
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms)} ms`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) => '| ' + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ') + ' |';
+  return [line(rows[0]!), '|' + widths.map((w, column) => (column === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+}
+
+/** Renders results as Markdown tables (the README pastes this). */
+export function renderResults(results: BenchResults): string {
+  const stageIds = BENCH_STAGES.filter((stage) => results.sizes.some((size) => size.stages[stage.id])).map((stage) => stage);
+  const header = ['components', 'flows', 'KB', 'threats', ...stageIds.map((s) => s.label), 'analyze/parse', 'peak RSS', 'peak heap'];
+  const rows = results.sizes.map((size) => [
+    size.components.toLocaleString('en-US'),
+    size.flows.toLocaleString('en-US'),
+    String(Math.round(size.bytes / 1024)),
+    size.threats.toLocaleString('en-US'),
+    ...stageIds.map((stage) => formatMs(size.stages[stage.id]?.medianMs)),
+    size.analysisToParse === undefined ? '—' : `${size.analysisToParse.toFixed(2)}×`,
+    `${size.peakRssMb} MB`,
+    `${size.peakHeapMb} MB`,
+  ]);
+  const budgetRows = results.budgets.map((budget) => [
+    budget.description,
+    formatMs(budget.measuredMs),
+    budget.limitMs === undefined ? budget.limitText : `${budget.limitText} (${formatMs(budget.limitMs)})`,
+    budget.met === undefined ? 'not measured' : budget.met ? 'met' : 'NOT MET',
+  ]);
+  const m = results.machine;
+  return [
+    `mltm bench — ${results.date}, Node ${m.node}, ${m.cpus} × ${m.cpu}, load average ${m.loadAverage.join(' ')}; wall-clock medians after a warm-up`,
+    '',
+    table([header, ...rows]),
+    '',
+    table([['budget (DESIGN.md §4)', 'measured', 'limit', 'status'], ...budgetRows]),
+  ].join('\n');
+}
+
+/** Runs the benchmark; returns the results (also written to `options.out`). */
+export function runBench(argv: readonly string[]): BenchResults {
+  const options = parseOptions(argv);
+  const log = options.jsonOnly ? () => undefined : (line: string) => console.error(line);
+  const sizes: SizeResult[] = [];
+  for (const size of [...options.sizes].sort((a, b) => a - b)) sizes.push(measureSize(size, options, log));
+  const lookup: BenchLookup = { median: (stage, size) => sizes.find((s) => s.size === size)?.stages[stage]?.medianMs };
+  const budgets: BudgetResult[] = BENCH_BUDGETS.map((budget) => {
+    const measuredMs = lookup.median(budget.stage, budget.size);
+    const limitMs = budget.limitMs(lookup);
+    const base = { id: budget.id, description: budget.description, limitText: budget.limitText };
+    if (measuredMs === undefined || limitMs === undefined) return base;
+    return { ...base, measuredMs, limitMs, met: measuredMs <= limitMs };
+  });
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpu, cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
+    seed: options.seed,
+    sizes,
+    budgets,
+    processPeakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
+  if (options.jsonOnly) console.log(JSON.stringify(results, null, 2));
+  else console.log('\n' + renderResults(results) + `\n\nWritten to ${options.out}`);
+  return results;
+}
+
+if (require.main === module) {
+  try {
+    runBench(process.argv.slice(2));
+  } catch (error) {
+    console.error(`mltm bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  }
+}
