@@ -156,16 +156,12 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     const refusals = syncRefusals(loaded.register, analysis, options);
     if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
     // Edited as LF and written back in the file's own line endings: parsed as CRLF, comments kept
-    // their `` while new lines got `
-`, so a register saved on Windows came out mixed and
+    // their `\r` while new lines got `\n`, so a register saved on Windows came out mixed and
     // changed again on the next sync (found by the fuzz suite).
-    crlf = registerText.includes('
-');
+    crlf = registerText.includes('\r\n');
     // loadRegister already refused duplicate keys in one pass; the library's own check is
     // quadratic in the number of keys, which large registers cannot afford.
-    document = parseDocument(crlf ? registerText.replace(/
-/g, '
-') : registerText, { uniqueKeys: false });
+    document = parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, { uniqueKeys: false });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -218,9 +214,7 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
   }
   const lf = document.toString(REGISTER_TO_STRING);
   // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
-  const text = crlf ? lf.replace(/
-/g, '
-') : lf;
+  const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
   return { ok: true, text, changed: text !== registerText, summary: { added, refreshed, staled, revived, needsReview } };
 }
 
