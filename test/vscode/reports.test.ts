@@ -98,13 +98,14 @@ describe('generate report', () => {
     const uri = fixture('report', 'bank.mltm.yaml');
     const editor = await open(uri);
     const onDisk = await read(uri);
-    const before = engineCounts(editor.document.getText());
+    const registerText = await read(fixture('report', 'bank.threats.yaml'));
+    const before = engineCounts(editor.document.getText(), registerText);
     // Unsaved: a new name and a control on the public endpoint (which mitigates some of its threats).
     const edited = editor.document.getText().replace('name: Bank scoring (report fixture)', 'name: Bank scoring (unsaved edit)').replace('    controls: []', '    controls: [rate_limiting, waf, input_validation]');
     await editor.edit((b) => b.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), edited));
     assert.equal(editor.document.isDirty, true);
     try {
-      const after = engineCounts(editor.document.getText());
+      const after = engineCounts(editor.document.getText(), registerText);
       assert.notEqual(after.open, before.open, 'the edit changes the engine\'s open count (else this test proves nothing)');
       const target = fixture('out', 'bank-unsaved.md');
       await vscode.commands.executeCommand('mltm.generateReport', uri, 'md', target);
@@ -112,7 +113,9 @@ describe('generate report', () => {
       assert.ok(text);
       assert.equal(text.split('\n')[0], '# Threat model report: Bank scoring (unsaved edit)');
       assert.ok(text.includes(`**${after.total} threats, ${after.open} open.**`), `counts ${after.total}/${after.open} of the edited text`);
-      assert.equal(await read(uri), onDisk, 'the model file was not saved');
+      const nowOnDisk = await read(uri);
+      assert.ok(nowOnDisk?.includes('name: Bank scoring (report fixture)') && !nowOnDisk.includes('name: Bank scoring (unsaved edit)'), `the model file was not saved; on disk now:\n${nowOnDisk ?? '(missing)'}`);
+      assert.equal(nowOnDisk, onDisk, `the model file is unchanged; before:\n${JSON.stringify(onDisk)}\nnow:\n${JSON.stringify(nowOnDisk)}`);
       assert.equal(editor.document.isDirty, true);
     } finally {
       await vscode.window.showTextDocument(editor.document);
