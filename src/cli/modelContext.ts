@@ -11,6 +11,7 @@ import type { AtlasCatalogue } from '../core/kb/atlas';
 import type { Problem } from '../core/problems';
 import { diffThreats, type ThreatDiff } from '../core/register/diff';
 import { checkRegister, loadRegister, type ThreatRegister } from '../core/register/register';
+import { locateRegisterNotes } from '../core/report/input';
 import type { RegisterNote } from '../core/report/view';
 import { readAtRevision } from './commands/diff';
 import { registerPathFor } from './commands/sync';
@@ -67,7 +68,7 @@ export function loadModelContext(path: string, options: { cwd: string; today: st
       else {
         register = loaded.register;
         const problems: Problem[] = [...loaded.problems, ...(analysis.model ? checkRegister(loaded.register, analysis, { today: options.today, modelFile: registerModelName(path) }) : [])];
-        for (const p of locate(registerFile, registerRead.text, problems)) registerNotes.push({ file: p.file, line: p.line, column: p.column, severity: p.severity, code: p.code, message: p.message });
+        registerNotes.push(...locateRegisterNotes(registerFile, registerRead.text, problems));
       }
     }
   }

@@ -15,6 +15,7 @@ import { isModelUri, isRegisterUri, modelUriForRegister, type AnalysisService } 
 import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
 import { renameEdit } from './languageFeatures';
 import { threatNode, type GroupBy, type RegisterTree } from './registerView';
+import { generateReport } from './reports';
 import { newModelFromTemplate } from './templates';
 
 /** What command factories may use. */
@@ -103,6 +104,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       return vscode.workspace.applyEdit(await renameEdit(state, document, oldId, newId));
     },
     onError: false,
+  },
+  'mltm.generateReport': {
+    title: 'Generate Threat Report',
+    // (model?, format?, target?): each argument skips its picker; returns the report's URI.
+    run: ({ service, extension }, arg, format, target) => generateReport(service, extension, { model: targetModel(arg) ?? asUri(arg), format: typeof format === 'string' ? format : undefined, target: asUri(target) }),
   },
   'mltm.newModelFromTemplate': {
     title: 'New Threat Model from Template',

@@ -21,6 +21,10 @@ export interface MltmConfig {
   readonly registerAutoSync: boolean;
   /** Show "N threats · M open" above components and flows. */
   readonly codeLensEnabled: boolean;
+  /** Folder for generated reports (relative to the model's workspace folder, or absolute); empty: beside the model. */
+  readonly reportsOutputFolder: string;
+  /** Ask where to save each generated report instead of using the default place. */
+  readonly reportsAskWhereToSave: boolean;
 }
 
 const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -37,6 +41,8 @@ export function readConfig(scope?: vscode.Uri): MltmConfig {
     atlasPath: c.get<string>('atlas.path', '').trim(),
     registerAutoSync: c.get<boolean>('register.autoSync', false),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    reportsOutputFolder: c.get<string>('reports.outputFolder', '').trim(),
+    reportsAskWhereToSave: c.get<boolean>('reports.askWhereToSave', false),
   };
 }
 

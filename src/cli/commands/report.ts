@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
-import type { ReportInput } from '../../core/report/view';
+import { assembleReportInput, reportTimestamp } from '../../core/report/input';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { EXIT } from '../io';
@@ -21,11 +21,11 @@ import { version } from '../../../package.json';
 export function reportDate(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (option !== undefined) {
     const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.test(option) ? new Date(option.length === 10 ? `${option}T00:00:00Z` : option) : undefined;
-    return parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+    return parsed && !Number.isNaN(parsed.getTime()) ? reportTimestamp(parsed) : undefined;
   }
   const epoch = env['SOURCE_DATE_EPOCH'];
   const when = epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-  return when.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return reportTimestamp(when);
 }
 
 /** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
@@ -89,17 +89,17 @@ export const reportCommand: Command = {
       mermaidScript = readMermaidLibrary();
       if (mermaidScript === undefined) io.stderr('mltm report: the mermaid library was not found; the HTML report shows the diagram as Mermaid source.\n');
     }
-    const input: ReportInput = {
+    const input = assembleReportInput({
       analysis: c.analysis,
       text: c.text,
       file: c.file,
-      ...(c.register && { register: c.register, registerFile: c.registerFile }),
-      registerProblems: c.registerNotes,
+      ...(c.register && c.registerFile !== undefined && { register: { register: c.register, file: c.registerFile } }),
+      registerNotes: c.registerNotes,
       generatedAt,
       toolVersion: version,
-      ...(c.diff && { diff: c.diff, baseLabel: base }),
+      ...(c.diff && { diff: { diff: c.diff, ...(base !== undefined && { baseLabel: base }) } }),
       ...(mermaidScript !== undefined && { mermaidScript }),
-    };
+    });
     const text = renderReport(format, input);
     const output = typeof values['output'] === 'string' ? values['output'] : undefined;
     if (output === undefined) {
