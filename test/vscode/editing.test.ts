@@ -66,7 +66,7 @@ describe('editing a model', () => {
     await mltmDiagnostics(editor.document.uri);
     const position = editor.document.positionAt(editor.document.getText().indexOf('scoring-api:') + 2);
     const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
-    assert.match(text, /\*\*scoring-api\*\* \(serving_endpoint\) — 3 threats, 3 open/);
+    assert.match(text, /\*\*scoring-api\*\* \(serving_endpoint\) — 4 threats, 4 open/);
     assert.match(text, /ML service flooded with requests\*\* · high · status: open/);
     assert.match(text, /STRIDE: Denial of service · ATLAS: \[AML\.T0029 Denial of AI Service\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\)/);
     assert.match(text, /Why: /);
@@ -99,7 +99,7 @@ describe('editing a model', () => {
     });
     const counts = lenses.filter((l) => l.command?.command === 'mltm.showElementThreats');
     const shown = counts.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
-    assert.deepEqual(shown, ['24 0 threats · 0 open', '28 3 threats · 3 open', '34 2 threats · 2 open', '40 4 threats · 4 open', '43 1 threat · 1 open']);
+    assert.deepEqual(shown, ['24 0 threats · 0 open', '28 4 threats · 4 open', '34 2 threats · 2 open', '40 6 threats · 6 open', '43 1 threat · 1 open']);
     // Each element also gets a lens opening the diagram focused on it, on the same line.
     const diagram = lenses.filter((l) => l.command?.command === 'mltm.openDiagram');
     assert.deepEqual(
