@@ -117,6 +117,9 @@ async function serveDiagramRequest(page, driverDir) {
     response.nodes = await frame.locator('.node').count();
     response.edges = await frame.locator('.edge').count();
     response.labels = await frame.locator('.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    // The element the editor cursor is in, as the webview highlights it (null: none).
+    await frame.locator('.highlighted').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    response.highlighted = await frame.locator('.highlighted').first().getAttribute('data-id', { timeout: 1000 }).catch(() => null);
     if (request.screenshot) {
       // A wider window for the picture, with the diagram fitted to its new size.
       await page.setViewportSize({ width: 1920, height: 1080 });

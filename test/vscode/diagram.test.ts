@@ -103,14 +103,26 @@ describe('diagram', () => {
   it('the real webview draws the scene (driver: DOM count, screenshot, a click reveals the YAML)', async function () {
     const expected = panelOf(uri)?.lastScene;
     assert.ok(expected);
-    const before = editorOf(uri)?.selection.active.line;
-    // Room for the diagram in the screenshot: no side bar.
+    // The cursor on a component's id highlights it in the diagram (seen in the screenshot).
+    const column = editorOf(uri)?.viewColumn;
+    const yaml = await vscode.window.showTextDocument(uri, { preview: false, ...(column !== undefined && { viewColumn: column }) });
+    const highlights = panelOf(uri)?.sent['highlight'] ?? 0;
+    const gateway = original.indexOf('  api-gateway:\n') + 2;
+    yaml.selection = new vscode.Selection(yaml.document.positionAt(gateway), yaml.document.positionAt(gateway + 'api-gateway'.length));
+    yaml.revealRange(yaml.selection, vscode.TextEditorRevealType.AtTop);
+    // As a user moving the cursor on that line.
+    await vscode.commands.executeCommand('cursorEnd');
+    await waitFor('the highlight to reach the webview', () => ((panelOf(uri)?.sent['highlight'] ?? 0) > highlights ? true : undefined));
+    const before = yaml.selection.active.line;
+    // Room for the diagram in the screenshot: no side bar, and most of the width for the diagram.
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.32 }, { size: 0.68 }] });
     const response = await askDriver({ nodes: expected.graph.components.length, click: 'recs-trainer', screenshot: 'vscode-diagram.png' });
     if (!response) this.skip(); // Online runs have no driver on the workbench page.
     assert.equal(response['error'], undefined, String(response['error']));
     assert.equal(response['nodes'], expected.graph.components.length, 'nodes in the webview DOM');
     assert.equal(response['edges'], expected.graph.flows.length, 'edges in the webview DOM');
+    assert.equal(response['highlighted'], 'api-gateway', 'the element under the editor cursor is highlighted');
     assert.equal(response['clicked'], 'recs-trainer');
     const line = original.split('\n').findIndex((l) => l === '  recs-trainer:');
     await waitFor('the click to select recs-trainer in the YAML', () => (editorOf(uri)?.selection.active.line === line ? true : undefined));
@@ -193,8 +205,26 @@ describe('diagram', () => {
     await vscode.workspace.fs.delete(target);
   });
 
-  it('opening again (a CodeLens, focused on an element) reveals the same panel; the commands are registered', async () => {
-    await vscode.commands.executeCommand('mltm.openDiagram', uri, 'recs-endpoint');
+  it('export commands: the webview renders the image for the host (PNG), which then asks where to save', async () => {
+    const before = panelOf(uri)?.received['exportImage'] ?? 0;
+    assert.equal(await vscode.commands.executeCommand('mltm.exportDiagramPng', uri), true);
+    await waitFor('the webview to post the PNG', () => ((panelOf(uri)?.received['exportImage'] ?? 0) > before ? true : undefined), 30_000);
+    // The save dialog (VS Code's simple file dialog here) is open now: cancel it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  });
+
+  it('the "Diagram" CodeLens of an element reveals the same panel, focused on it; the commands are registered', async () => {
+    const lenses = await waitFor('the Diagram lenses', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+      const diagram = list.filter((l) => l.command?.command === 'mltm.openDiagram');
+      return diagram.length > 0 ? diagram : undefined;
+    });
+    const lens = lenses.find((l) => l.command?.arguments?.[1] === 'recs-endpoint');
+    assert.ok(lens?.command, 'a Diagram lens on recs-endpoint');
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.lineAt(lens.range.start.line).text, '  recs-endpoint:');
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
     assert.equal(api().diagramPanels().filter((p) => p.modelUri === uri.toString()).length, 1);
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['mltm.openDiagram', 'mltm.exportDiagramSvg', 'mltm.exportDiagramPng', 'mltm.exportMermaid', 'mltm.register.revealInDiagram']) assert.ok(commands.includes(id), `${id} registered`);

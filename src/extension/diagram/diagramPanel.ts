@@ -35,6 +35,8 @@ export interface DiagramPanelStats {
   readonly lastScene: DiagramScene | undefined;
   /** Messages received from the webview that passed the guard, by type. */
   readonly received: Readonly<Record<string, number>>;
+  /** Messages the webview accepted, by type. */
+  readonly sent: Readonly<Record<string, number>>;
 }
 
 /** Controller of one diagram panel. */
@@ -49,6 +51,7 @@ export class DiagramPanel {
   private scenesDelivered = 0;
   private lastScene: DiagramScene | undefined;
   private readonly received: Record<string, number> = {};
+  private readonly sent: Record<string, number> = {};
   private pendingFocus: string | undefined;
   private renderGeneration = 0;
   private disposed = false;
@@ -133,7 +136,7 @@ export class DiagramPanel {
 
   /** What this panel has sent and received so far (for tests and diagnostics). */
   stats(): DiagramPanelStats {
-    return { modelUri: this.document.uri.toString(), ready: this.ready, scenesDelivered: this.scenesDelivered, lastScene: this.lastScene, received: { ...this.received } };
+    return { modelUri: this.document.uri.toString(), ready: this.ready, scenesDelivered: this.scenesDelivered, lastScene: this.lastScene, received: { ...this.received }, sent: { ...this.sent } };
   }
 
   /** Resolves once the webview has said `ready` (false after `timeoutMs` or when the panel closes first). */
@@ -194,8 +197,11 @@ export class DiagramPanel {
     });
   }
 
-  private post(message: HostToWebview): Thenable<boolean> {
-    return this.ready ? this.panel.webview.postMessage(message) : Promise.resolve(false);
+  private async post(message: HostToWebview): Promise<boolean> {
+    if (!this.ready) return false;
+    const delivered = await this.panel.webview.postMessage(message);
+    if (delivered) this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
+    return delivered;
   }
 
   /**
