@@ -144,7 +144,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.openDiagram': { title: 'Open Diagram', run: async ({ extension, service }, modelUri, focusElementId) => void (await openDiagramCommand(extension, service, modelUri, focusElementId)) },
   'mltm.exportDiagramSvg': { title: 'Export Diagram as SVG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'svg', modelUri), onError: false },
   'mltm.exportDiagramPng': { title: 'Export Diagram as PNG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'png', modelUri), onError: false },
-  'mltm.exportMermaid': { title: 'Export Mermaid', run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri) },
+  'mltm.exportMermaid': { title: 'Export Mermaid', run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri), onError: false },
   'mltm.register.revealInDiagram': {
     title: 'Reveal in Diagram',
     run: async ({ extension, service }, node) => {
