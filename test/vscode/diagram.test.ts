@@ -224,8 +224,13 @@ describe('diagram', () => {
     assert.ok(lens?.command, 'a Diagram lens on recs-endpoint');
     const document = await vscode.workspace.openTextDocument(uri);
     assert.equal(document.lineAt(lens.range.start.line).text, '  recs-endpoint:');
+    const focused = panelOf(uri)?.sent['focus'] ?? 0;
     await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
     assert.equal(api().diagramPanels().filter((p) => p.modelUri === uri.toString()).length, 1);
+    await waitFor('the focus to reach the webview', () => ((panelOf(uri)?.sent['focus'] ?? 0) > focused ? true : undefined));
+    // The register view's "Reveal in Diagram" on a threat (the tree passes its threat node).
+    await vscode.commands.executeCommand('mltm.register.revealInDiagram', { type: 'threat', state: { uri }, threat: { element: 'feature-store' } });
+    await waitFor('the second focus to reach the webview', () => ((panelOf(uri)?.sent['focus'] ?? 0) > focused + 1 ? true : undefined));
     const commands = await vscode.commands.getCommands(true);
     for (const id of ['mltm.openDiagram', 'mltm.exportDiagramSvg', 'mltm.exportDiagramPng', 'mltm.exportMermaid', 'mltm.register.revealInDiagram']) assert.ok(commands.includes(id), `${id} registered`);
   });

@@ -2,8 +2,9 @@
  * The diagram panel: one controller per model document, showing the live, threat-annotated
  * ELK diagram in a webview. Owns the panel lifecycle (create, reveal, revive after reload via a
  * `WebviewPanelSerializer`), the strict-CSP page, the typed message loop (every inbound message
- * checked by `isWebviewToHost`), and the live sync both ways: document edits re-render after a
- * debounce, clicks reveal YAML through `mltm.revealElement`, the editor cursor highlights the
+ * checked by `isWebviewToHost`), and the live sync both ways: document edits re-render once the
+ * analysis service has analysed them (its debounce), clicks reveal YAML through
+ * `mltm.revealElement`, the editor cursor highlights the
  * element under it. Triage and control actions go through the commands the quick fixes use
  * (`mltm.addControl`, `mltm.setThreatStatus`), so there is one code path for each decision.
  *
