@@ -102,6 +102,7 @@ toolbar.append(
   button('Reset filters', () => resetFilters(), { secondary: true, testId: 'reset-filters' }),
   button('Export SVG', () => void exportImage('svg'), { secondary: true, testId: 'export-svg' }),
   button('Export PNG', () => void exportImage('png'), { secondary: true, testId: 'export-png' }),
+  button('Export Mermaid', () => post({ type: 'exportMermaid', requestId: nextRequestId++ }), { secondary: true, title: 'Save the model as a Mermaid flowchart (the reports\' exporter)', testId: 'export-mermaid' }),
 );
 
 // ---- filters ----
@@ -263,12 +264,35 @@ function setFocus(id: string | null): void {
   applyFilters();
   if (id !== null) {
     const nodes = scene?.layout.nodes.filter((n) => visibleElements(scene as DiagramScene, filters).components.has(n.id)) ?? [];
-    if (nodes.length > 0) {
-      const x = Math.min(...nodes.map((n) => n.x));
-      const y = Math.min(...nodes.map((n) => n.y));
-      viewport.fit({ x, y, width: Math.max(...nodes.map((n) => n.x + n.width)) - x, height: Math.max(...nodes.map((n) => n.y + n.height)) - y });
-    }
+    // Next frame: after a first scene's own fit-to-all, which is queued the same way.
+    if (nodes.length > 0) requestAnimationFrame(() => viewport.fit(boundsOf(nodes)));
   }
+}
+
+/**
+ * "Open Diagram" on an element (CodeLens, register view): a component gets focus mode and its
+ * side panel; a flow gets its side panel and the view fitted to its two ends.
+ */
+function focusElement(id: string): void {
+  if (!scene) return;
+  const flow = scene.graph.flows.find((f) => f.id === id);
+  if (flow) {
+    if (filters.focus !== null) setFocus(null);
+    selectElement({ id, kind: 'flow' });
+    const ends = scene.layout.nodes.filter((n) => n.id === flow.source || n.id === flow.target);
+    // After the first scene's own fit (also queued for the next frame), so this one wins.
+    if (ends.length > 0) requestAnimationFrame(() => viewport.fit(boundsOf(ends)));
+    return;
+  }
+  if (!scene.graph.components.some((c) => c.id === id)) return;
+  selectElement({ id, kind: 'component' });
+  setFocus(id);
+}
+
+function boundsOf(boxes: readonly { x: number; y: number; width: number; height: number }[]): { x: number; y: number; width: number; height: number } {
+  const x = Math.min(...boxes.map((n) => n.x));
+  const y = Math.min(...boxes.map((n) => n.y));
+  return { x, y, width: Math.max(...boxes.map((n) => n.x + n.width)) - x, height: Math.max(...boxes.map((n) => n.y + n.height)) - y };
 }
 
 function setHighlight(id: string | null): void {
@@ -355,7 +379,7 @@ function handle(message: HostToWebview): void {
       setHighlight(message.elementId);
       break;
     case 'focus':
-      setFocus(message.elementId);
+      focusElement(message.elementId);
       break;
     case 'export':
       void exportImage(message.format);

@@ -7,11 +7,13 @@
 //   makes the extension host load this extension and call the suite's run() — the same contract.
 // Either way run() writes {passed, failed, failures} to MLTM_VSCODE_RESULTS; this script copies
 // it to MLTM_COUNTS_FILE (read by scripts/test-all.mjs) and exits non-zero on any failure. The
-// offline path also saves a screenshot of the workbench to test-results/vscode-workbench.png.
+// offline path also saves a screenshot of the workbench to test-results/vscode-workbench.png, and
+// serves the diagram test's requests (see serveDiagramRequest): it counts the nodes in the real
+// diagram webview's DOM, clicks one there, and screenshots the workbench with the diagram open.
 // Env: MLTM_VSCODE_MODE=online|offline forces a path; MLTM_VSCODE_TIMEOUT_MS bounds the suite;
 // MLTM_VSCODE_SELFTEST_FAIL=1 makes one test assert a wrong value (proves failures are real).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,6 +88,59 @@ async function waitFor(what, predicate, deadline) {
   throw new Error(`timed out after ${((Date.now() - started) / 1000).toFixed(0)} s waiting for ${what}`);
 }
 
+/** The frame (nested in VS Code's webview iframes) that holds the mltm diagram, if one is drawn. */
+async function diagramFrame(page) {
+  for (const frame of page.frames()) {
+    const drawn = await frame.evaluate(() => document.querySelector('svg.stage') !== null && document.querySelectorAll('.node').length > 0).catch(() => false);
+    if (drawn) return frame;
+  }
+  return undefined;
+}
+
+/**
+ * The diagram test (test/vscode/diagram.test.ts) writes diagram-request.json into the driver
+ * folder and waits for diagram-response.json: the node and edge counts in the real webview DOM,
+ * a screenshot of the workbench, and the result of clicking a node there (the test then checks
+ * that the YAML selection moved to it). Errors are reported to the test, which fails on them.
+ */
+async function serveDiagramRequest(page, driverDir) {
+  const request = JSON.parse(readFileSync(join(driverDir, 'diagram-request.json'), 'utf8'));
+  const response = {};
+  try {
+    const deadline = Date.now() + 30_000;
+    let frame;
+    while (!frame || (await frame.locator('.node').count()) !== request.nodes) {
+      if (Date.now() > deadline) throw new Error(`no diagram webview with ${request.nodes} nodes (found ${frame ? await frame.locator('.node').count() : 'no diagram frame'})`);
+      await sleep(250);
+      frame = await diagramFrame(page);
+    }
+    response.nodes = await frame.locator('.node').count();
+    response.edges = await frame.locator('.edge').count();
+    response.labels = await frame.locator('.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    // The element the editor cursor is in, as the webview highlights it (null: none).
+    await frame.locator('.highlighted').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+    response.highlighted = await frame.locator('.highlighted').first().getAttribute('data-id', { timeout: 1000 }).catch(() => null);
+    if (request.screenshot) {
+      // A wider window for the picture, with the diagram fitted to its new size.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await sleep(1000);
+      await frame.locator('vscode-button[data-action="fit"]').click({ timeout: 5000 });
+      await sleep(500);
+      await page.screenshot({ path: join(resultsDir, request.screenshot) });
+      response.screenshot = join('test-results', request.screenshot);
+      log(`diagram screenshot saved to test-results/${request.screenshot}`);
+    }
+    if (request.click) {
+      await frame.locator(`.node[data-id="${request.click}"] .node-box`).click({ timeout: 10_000 });
+      response.clicked = request.click;
+    }
+  } catch (error) {
+    response.error = error instanceof Error ? error.message : String(error);
+  }
+  writeFileSync(join(driverDir, 'diagram-response.json.tmp'), JSON.stringify(response));
+  renameSync(join(driverDir, 'diagram-response.json.tmp'), join(driverDir, 'diagram-response.json'));
+}
+
 async function runOnline(workspace, resultsFile) {
   const { runTests } = await import('@vscode/test-electron');
   log('VS Code download reachable: running with @vscode/test-electron');
@@ -111,7 +166,7 @@ async function runOffline(base, workspace, resultsFile) {
     cwd: base,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_OPTIONS: '--enable-smoke-test-driver', MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_TRACE_DIR: resultsDir, XDG_CONFIG_HOME: join(base, 'config'), XDG_DATA_HOME: join(base, 'data') },
+    env: { ...process.env, VSCODE_OPTIONS: '--enable-smoke-test-driver', MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_DRIVER_DIR: base, MLTM_VSCODE_TRACE_DIR: resultsDir, XDG_CONFIG_HOME: join(base, 'config'), XDG_DATA_HOME: join(base, 'data') },
   });
   const output = [];
   server.stdout.on('data', (d) => output.push(d));
@@ -147,7 +202,14 @@ async function runOffline(base, workspace, resultsFile) {
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
     log('workbench opened; the extension host runs the suite');
-    await waitFor('the suite to write its results (see test-results/vscode-server.log)', () => existsSync(resultsFile), deadline);
+    const diagramRequest = join(base, 'diagram-request.json');
+    await waitFor('the suite to write its results (see test-results/vscode-server.log)', async () => {
+      if (existsSync(diagramRequest)) {
+        await serveDiagramRequest(page, base);
+        rmSync(diagramRequest, { force: true });
+      }
+      return existsSync(resultsFile);
+    }, deadline);
     await page.screenshot({ path: join(resultsDir, 'vscode-workbench.png') }).catch((error) => log(`screenshot failed: ${error.message}`));
     log('screenshot saved to test-results/vscode-workbench.png');
   } finally {

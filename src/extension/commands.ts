@@ -7,11 +7,17 @@
  * - `mltm.setThreatStatus(modelUri, threatId, status, justification?): Promise<boolean>`
  * - `mltm.revealElement(modelUri, elementId): Promise<void>`
  * - `mltm.showElementThreats(modelUri, elementId)` (CodeLens target)
+ *
+ * Diagram commands (bodies in ./diagram/diagramCommands.ts):
+ * - `mltm.openDiagram(modelUri?, focusElementId?)`, `mltm.exportDiagramSvg(modelUri?)`,
+ *   `mltm.exportDiagramPng(modelUri?)`, `mltm.exportMermaid(modelUri?, targetUri?)`
+ * - `mltm.register.revealInDiagram(threatNode)` (register view)
  */
 import * as vscode from 'vscode';
 import { STATUSES, type ThreatStatus } from '../core/register/register';
 import { SEVERITY_ORDER } from '../core/rules/types';
 import { isModelUri, isRegisterUri, modelUriForRegister, type AnalysisService } from './analysisService';
+import { exportDiagramImage, exportMermaid, openDiagramCommand } from './diagram/diagramCommands';
 import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
 import { renameEdit } from './languageFeatures';
 import { threatNode, type GroupBy, type RegisterTree } from './registerView';
@@ -139,6 +145,17 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       await tree.setFilter({ element: id });
       await vscode.commands.executeCommand('mltm.register.focus');
       await revealElement(service, uri, id);
+    },
+  },
+  'mltm.openDiagram': { title: 'Open Diagram', run: async ({ extension, service }, modelUri, focusElementId) => void (await openDiagramCommand(extension, service, modelUri, focusElementId)) },
+  'mltm.exportDiagramSvg': { title: 'Export Diagram as SVG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'svg', modelUri), onError: false },
+  'mltm.exportDiagramPng': { title: 'Export Diagram as PNG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'png', modelUri), onError: false },
+  'mltm.exportMermaid': { title: 'Export Mermaid', run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri), onError: false },
+  'mltm.register.revealInDiagram': {
+    title: 'Reveal in Diagram',
+    run: async ({ extension, service }, node) => {
+      const target = threatNode(node);
+      if (target) await openDiagramCommand(extension, service, target.state.uri, target.threat.element);
     },
   },
   'mltm.register.groupBy': {

@@ -143,7 +143,9 @@ export function elementIdRange(state: ModelState, elementId: string): { start: n
 
 /** `mltm.revealElement`: opens the model and selects the element's id. */
 export async function revealElement(service: AnalysisService, modelUri: vscode.Uri, elementId: string): Promise<void> {
-  const editor = await vscode.window.showTextDocument(modelUri, { preview: false });
+  // Where the model already shows (e.g. beside the diagram that asked), not over the diagram.
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === modelUri.toString());
+  const editor = await vscode.window.showTextDocument(modelUri, { preview: false, ...(visible?.viewColumn !== undefined && { viewColumn: visible.viewColumn }) });
   const state = await service.ensure(modelUri);
   const range = state && elementIdRange(state, elementId);
   if (!range) {

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { AnalysisService } from './analysisService';
 import { MltmCodeActions } from './codeActions';
 import { registerCommands } from './commands';
+import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram/diagramPanel';
 import { registerDiagnostics } from './diagnostics';
 import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
 import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
@@ -19,6 +20,13 @@ export interface MltmApi {
   registerTreeItems(): Promise<{ label: string; description: string; depth: number; contextValue: string }[]>;
   /** Milliseconds `activate` took. */
   readonly activationMs: number;
+  /** The open diagram panels: what each sent its webview and received from it. */
+  diagramPanels(): DiagramPanelStats[];
+  /**
+   * Delivers a message to the diagram panel of a model as if its webview had posted it (through
+   * the panel's guard and handler), e.g. the `revealElement` a click on a node posts.
+   */
+  postFromDiagram(modelUri: vscode.Uri, message: unknown): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): MltmApi {
@@ -35,11 +43,21 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       vscode.languages.registerCodeActionsProvider([...(MODEL_SELECTOR as vscode.DocumentFilter[]), { language: 'yaml', pattern: '**/*.threats.{yaml,yml}' }], new MltmCodeActions(service), MltmCodeActions.metadata),
       ...registerRegisterView(service, tree),
       ...registerCommands({ extension: context, service, tree, log }),
+      ...registerDiagram(context, service),
       registerAutoSync(service),
     );
     const activationMs = performance.now() - started;
     log.info(`mltm activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registerTreeItems: () => treeItems(tree) };
+    return {
+      activationMs,
+      registerTreeItems: () => treeItems(tree),
+      diagramPanels: () => DiagramPanel.all().map((panel) => panel.stats()),
+      postFromDiagram: async (modelUri, message) => {
+        const panel = DiagramPanel.forDocument(modelUri);
+        if (!panel) throw new Error(`no diagram open for ${modelUri.toString()}`);
+        await panel.receiveMessage(message);
+      },
+    };
   } catch (error) {
     // Surfaced, not swallowed: a half-activated extension would look like missing features.
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

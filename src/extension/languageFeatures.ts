@@ -2,7 +2,7 @@
  * Language features on model files: hover (an element's threats with STRIDE, ATLAS names and
  * links, severity, status and why), completion (ids in from/to/boundary/parent/data, control,
  * component and data kinds — our own provider, so it works without the YAML extension),
- * CodeLens ("N threats · M open" on each component and flow) and rename (F2) of an id in the
+ * CodeLens ("N threats · M open" and "Diagram" on each component and flow) and rename (F2) of an id in the
  * model and its register together. All read the analysis service; none analyses by itself.
  */
 import * as vscode from 'vscode';
@@ -167,6 +167,7 @@ class Lenses implements vscode.CodeLensProvider {
       const open = threats.filter((t) => isOpenThreat(state, t)).length;
       const range = new vscode.Range(document.positionAt(element.idRange.start), document.positionAt(element.idRange.start));
       lenses.push(new vscode.CodeLens(range, { title: `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open`, command: 'mltm.showElementThreats', arguments: [document.uri, element.id], tooltip: `Show the threats of ${element.id}` }));
+      lenses.push(new vscode.CodeLens(range, { title: '$(type-hierarchy) Diagram', command: 'mltm.openDiagram', arguments: [document.uri, element.id], tooltip: `Open the diagram focused on ${element.id}` }));
     }
     return lenses;
   }

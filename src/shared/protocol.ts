@@ -41,7 +41,12 @@ export type WebviewToHost =
   /** Record a triage decision, through `mltm.setThreatStatus` (the quick fixes' code path). */
   | { readonly type: 'setThreatStatus'; readonly requestId: number; readonly threatId: string; readonly status: TriageStatus; readonly justification?: string }
   /** Save the current view as an image: SVG markup, or PNG as base64 (no data: prefix). */
-  | { readonly type: 'exportImage'; readonly requestId: number; readonly format: ExportFormat; readonly data: string };
+  | { readonly type: 'exportImage'; readonly requestId: number; readonly format: ExportFormat; readonly data: string }
+  /**
+   * Export the model as Mermaid text (the toolbar's "Export Mermaid"). The host writes it with the
+   * exporter the reports use (`modelToMermaid`), so the webview needs no Mermaid code.
+   */
+  | { readonly type: 'exportMermaid'; readonly requestId: number };
 
 /** Compile-time exhaustiveness for `switch (message.type)`; throws if reached at run time. */
 export function assertNever(value: never): never {
@@ -144,6 +149,8 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       );
     case 'exportImage':
       return hasOnly(v, ['type', 'requestId', 'format', 'data']) && isRequestId(v.requestId) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format) && isBoundedString(v.data, MAX_EXPORT_CHARS) && v.data !== '';
+    case 'exportMermaid':
+      return hasOnly(v, ['type', 'requestId']) && isRequestId(v.requestId);
     default:
       return false;
   }

@@ -90,16 +90,23 @@ describe('editing a model', () => {
     await revert(editor, original);
   });
 
-  it('shows "N threats · M open" above components and flows', async () => {
+  it('shows "N threats · M open" and "Diagram" above components and flows', async () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     await mltmDiagnostics(editor.document.uri);
     const lenses = await waitFor('code lenses', async () => {
       const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
       return list.length > 0 ? list : undefined;
     });
-    const shown = lenses.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
+    const counts = lenses.filter((l) => l.command?.command === 'mltm.showElementThreats');
+    const shown = counts.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
     assert.deepEqual(shown, ['24 0 threats · 0 open', '28 4 threats · 4 open', '34 2 threats · 2 open', '40 6 threats · 6 open', '43 1 threat · 1 open']);
-    assert.equal(lenses[1]?.command?.command, 'mltm.showElementThreats');
+    // Each element also gets a lens opening the diagram focused on it, on the same line.
+    const diagram = lenses.filter((l) => l.command?.command === 'mltm.openDiagram');
+    assert.deepEqual(
+      diagram.map((l) => l.range.start.line + 1),
+      counts.map((l) => l.range.start.line + 1),
+    );
+    assert.equal(diagram[1]?.command?.arguments?.[1], counts[1]?.command?.arguments?.[1], 'focused on the same element');
   });
 
   it('renames an id (F2) in the model and its register together', async () => {

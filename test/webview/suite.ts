@@ -19,7 +19,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { analyze } from '../../src/core/analysis';
 import { buildScene, computeLayout, diagramGraphFromPipeline, type DiagramScene } from '../../src/core/layout';
 import { diagramHtml } from '../../src/extension/diagram/html';
-import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../src/shared/protocol';
 import { computeBadges, defaultFilters, visibleElements } from '../../webview/filters';
 import { THEMES, type TestTheme } from './themes';
 
@@ -495,6 +495,41 @@ async function main(): Promise<void> {
       // The same export asked by the host (an export command).
       await send(page, { type: 'export', format: 'svg' });
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.filter((m) => m.type === 'exportImage' && m.format === 'svg').length === 2);
+      await page.close();
+    });
+
+    await test('the toolbar\'s Export Mermaid posts a typed exportMermaid request the host guard accepts', async () => {
+      const { page, errors } = await openPage(browser);
+      await showScene(page, rag);
+      await page.locator('vscode-button[data-action="export-mermaid"]').click();
+      const first = (await posted(page)).at(-1);
+      assert.equal(first?.type, 'exportMermaid');
+      assert.deepEqual(Object.keys(first ?? {}).sort(), ['requestId', 'type']);
+      assert.ok(isWebviewToHost(first), 'the host accepts it');
+      await page.locator('vscode-button[data-action="export-mermaid"]').click();
+      const second = (await posted(page)).at(-1) as Extract<WebviewToHost, { type: 'exportMermaid' }>;
+      assert.ok(second.requestId > (first as Extract<WebviewToHost, { type: 'exportMermaid' }>).requestId, 'a fresh request id per click');
+      assert.equal(isWebviewToHost({ type: 'exportMermaid', requestId: 1, text: 'flowchart LR' }), false, 'no extra keys');
+      assert.equal(isWebviewToHost({ type: 'exportMermaid', requestId: -1 }), false, 'request ids are non-negative integers');
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+
+    await test('focus from the host on a component or a flow selects it (CodeLens "Diagram")', async () => {
+      const { page, errors } = await openPage(browser);
+      await showScene(page, rag);
+      const flow = rag.graph.flows.find((f) => f.source !== f.target) as DiagramScene['graph']['flows'][number];
+      await send(page, { type: 'focus', elementId: flow.id });
+      await page.locator('.side-panel').waitFor({ state: 'visible' });
+      assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'flow');
+      assert.ok((await page.locator(`.edge[data-id="${flow.id}"]`).getAttribute('class'))?.includes('selected'));
+      assert.equal(await visibleCount(page, '.node'), rag.graph.components.length, 'a flow does not hide the rest');
+      await send(page, { type: 'focus', elementId: target });
+      assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'component');
+      assert.equal(await visibleCount(page, '.node'), visibleElements(rag, { ...defaultFilters(), focus: target }).components.size);
+      await send(page, { type: 'focus', elementId: 'no-such-element' });
+      assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'component', 'an unknown id changes nothing');
+      assert.deepEqual(errors, []);
       await page.close();
     });
   } finally {

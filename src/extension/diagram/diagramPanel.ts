@@ -2,30 +2,42 @@
  * The diagram panel: one controller per model document, showing the live, threat-annotated
  * ELK diagram in a webview. Owns the panel lifecycle (create, reveal, revive after reload via a
  * `WebviewPanelSerializer`), the strict-CSP page, the typed message loop (every inbound message
- * checked by `isWebviewToHost`), and the live sync both ways: document edits re-render after a
- * debounce, clicks reveal YAML through `mltm.revealElement`, the editor cursor highlights the
+ * checked by `isWebviewToHost`), and the live sync both ways: document edits re-render once the
+ * analysis service has analysed them (its debounce), clicks reveal YAML through
+ * `mltm.revealElement`, the editor cursor highlights the
  * element under it. Triage and control actions go through the commands the quick fixes use
  * (`mltm.addControl`, `mltm.setThreatStatus`), so there is one code path for each decision.
+ *
+ * The panel draws the extension's shared {@link AnalysisService} state: the same analysis (same
+ * version, custom packs, ATLAS setting) and register state the diagnostics show, never a second
+ * analysis of its own. It redraws when the service publishes a new state for its model.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { analyze, type Analysis } from '../../core/analysis';
+import type { Analysis } from '../../core/analysis';
+import { buildGraph } from '../../core/graph/graph';
 import { diagramGraphFromPipeline } from '../../core/layout/diagramGraph';
-import { buildScene } from '../../core/layout/scene';
-import { loadRegister, type ThreatRegister } from '../../core/register/register';
+import { buildScene, type DiagramScene } from '../../core/layout/scene';
 import { assertNever, isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../shared/protocol';
+import { isModelUri, type AnalysisService, type ModelState } from '../analysisService';
 import { elementAtOffset } from './elementAt';
 import { diagramHtml } from './html';
 import { LayoutClient } from './layoutClient';
 
-/** Re-render this long after the last keystroke: fast enough to feel live, slow enough to skip mid-word states. */
-const RENDER_DEBOUNCE_MS = 300;
-
-/** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml`, as the CLI names it. */
-function registerUriFor(modelUri: vscode.Uri): vscode.Uri {
-  const base = modelUri.path.slice(modelUri.path.lastIndexOf('/') + 1);
-  const name = base.replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '');
-  return vscode.Uri.joinPath(modelUri, '..', `${name}.threats.yaml`);
+/** What a panel has sent its webview: read by the real-VS-Code tests through the extension API. */
+export interface DiagramPanelStats {
+  /** The model this panel draws. */
+  readonly modelUri: string;
+  /** Whether the webview has said `ready` (and is showing). */
+  readonly ready: boolean;
+  /** Scenes the webview accepted (`postMessage` resolved true). */
+  readonly scenesDelivered: number;
+  /** The last scene sent. */
+  readonly lastScene: DiagramScene | undefined;
+  /** Messages received from the webview that passed the guard, by type. */
+  readonly received: Readonly<Record<string, number>>;
+  /** Messages the webview accepted, by type. */
+  readonly sent: Readonly<Record<string, number>>;
 }
 
 /** Controller of one diagram panel. */
@@ -35,8 +47,12 @@ export class DiagramPanel {
 
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  private debounce: ReturnType<typeof setTimeout> | undefined;
+  private readyWaiters: (() => void)[] = [];
   private analysis: Analysis | undefined;
+  private scenesDelivered = 0;
+  private lastScene: DiagramScene | undefined;
+  private readonly received: Record<string, number> = {};
+  private readonly sent: Record<string, number> = {};
   private pendingFocus: string | undefined;
   private renderGeneration = 0;
   private disposed = false;
@@ -47,7 +63,7 @@ export class DiagramPanel {
   private readonly layouts: LayoutClient;
 
   /** Opens (or reveals) the diagram of a model document, optionally focused on an element. */
-  static createOrShow(extensionUri: vscode.Uri, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
+  static createOrShow(extensionUri: vscode.Uri, service: AnalysisService, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
     const key = document.uri.toString();
     const existing = DiagramPanel.panels.get(key);
     if (existing) {
@@ -56,13 +72,13 @@ export class DiagramPanel {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(DiagramPanel.viewType, DiagramPanel.title(document), vscode.ViewColumn.Beside, DiagramPanel.webviewOptions(extensionUri));
-    return new DiagramPanel(panel, extensionUri, document, focusElementId);
+    return new DiagramPanel(panel, extensionUri, service, document, focusElementId);
   }
 
   /** Restores a panel VS Code kept across a reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, document: vscode.TextDocument): DiagramPanel {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: AnalysisService, document: vscode.TextDocument): DiagramPanel {
     panel.webview.options = DiagramPanel.webviewOptions(extensionUri);
-    return new DiagramPanel(panel, extensionUri, document);
+    return new DiagramPanel(panel, extensionUri, service, document);
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -80,6 +96,7 @@ export class DiagramPanel {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
+    private readonly service: AnalysisService,
     private document: vscode.TextDocument,
     focusElementId?: string,
   ) {
@@ -90,7 +107,12 @@ export class DiagramPanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receiveMessage(message)),
+      // The service debounces edits and publishes one analysis per settled version (and after
+      // register, rule-pack or setting changes): draw exactly that.
+      service.onDidChange((state) => {
+        if (state.uri.toString() === this.document.uri.toString()) void this.render(state);
+      }),
       panel.onDidChangeViewState(() => {
         // A hidden webview is torn down (retainContextWhenHidden is off to save memory); it says `ready` again when shown.
         if (!panel.visible) this.ready = false;
@@ -113,25 +135,33 @@ export class DiagramPanel {
     return [...DiagramPanel.panels.values()];
   }
 
-  /** Schedules a re-render (debounced), e.g. after an edit. */
-  scheduleRender(document?: vscode.TextDocument): void {
-    if (document) this.document = document;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => {
-      this.debounce = undefined;
-      void this.render();
-    }, RENDER_DEBOUNCE_MS);
+  /** What this panel has sent and received so far (for tests and diagnostics). */
+  stats(): DiagramPanelStats {
+    return { modelUri: this.document.uri.toString(), ready: this.ready, scenesDelivered: this.scenesDelivered, lastScene: this.lastScene, received: { ...this.received }, sent: { ...this.sent } };
+  }
+
+  /** Resolves once the webview has said `ready` (false after `timeoutMs` or when the panel closes first). */
+  whenReady(timeoutMs = 15_000): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    if (this.disposed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(this.ready);
+      });
+    });
   }
 
   /** Highlights the element under an editor offset. */
   highlightAt(offset: number): void {
     if (!this.analysis) return;
-    this.post({ type: 'highlight', elementId: elementAtOffset(this.analysis, offset) ?? null });
+    void this.post({ type: 'highlight', elementId: elementAtOffset(this.analysis, offset) ?? null });
   }
 
   /** Shows only an element's neighbourhood. */
   focus(elementId: string): void {
-    if (this.ready) this.post({ type: 'focus', elementId });
+    if (this.ready) void this.post({ type: 'focus', elementId });
     else this.pendingFocus = elementId;
   }
 
@@ -141,7 +171,7 @@ export class DiagramPanel {
    */
   exportImage(format: 'svg' | 'png'): boolean {
     if (!this.ready) return false;
-    this.post({ type: 'export', format });
+    void this.post({ type: 'export', format });
     return true;
   }
 
@@ -150,8 +180,8 @@ export class DiagramPanel {
     if (this.disposed) return;
     this.disposed = true;
     DiagramPanel.panels.delete(this.document.uri.toString());
-    if (this.debounce) clearTimeout(this.debounce);
     this.renderGeneration++;
+    for (const wake of this.readyWaiters.splice(0)) wake();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.layouts.dispose();
@@ -168,55 +198,59 @@ export class DiagramPanel {
     });
   }
 
-  private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
+  private async post(message: HostToWebview): Promise<boolean> {
+    if (!this.ready) return false;
+    const delivered = await this.panel.webview.postMessage(message);
+    if (delivered) this.sent[message.type] = (this.sent[message.type] ?? 0) + 1;
+    return delivered;
   }
 
-  private async readRegister(): Promise<ThreatRegister | undefined> {
-    const uri = registerUriFor(this.document.uri);
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    let text: string | undefined = open?.getText();
-    if (text === undefined) {
-      try {
-        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      } catch {
-        return undefined; // No register yet: every threat shows its computed status.
-      }
-    }
-    return loadRegister(text).register;
-  }
-
-  /** Analyses the document, lays it out in the worker, and sends the scene (unless superseded). */
-  private async render(): Promise<void> {
+  /**
+   * Lays out the service's state for this model in the worker and sends the scene (unless
+   * superseded). Without a state, takes the service's latest one, analysing only if the model
+   * was never analysed (e.g. a panel revived before its document was opened).
+   */
+  private async render(state?: ModelState): Promise<void> {
     // A hidden panel has no page to draw on; it says `ready` again when shown, and renders then.
     if (!this.ready) return;
     const generation = ++this.renderGeneration;
-    const analysis = analyze(this.document.getText());
-    if (!analysis.graph) {
-      this.post({ type: 'problem', message: `The model has ${analysis.problems.length} problem(s) and cannot be drawn; showing the last good diagram.` });
+    const current = state ?? this.service.get(this.document.uri) ?? (await this.service.ensure(this.document.uri));
+    if (!current || generation !== this.renderGeneration) return;
+    const analysis = current.analysis;
+    // Models analysed in the service's worker thread come back without the graph; rebuilding it is cheap.
+    const pipeline = analysis.graph ?? (analysis.model && buildGraph(analysis.model));
+    if (!pipeline) {
+      void this.post({ type: 'problem', message: `The model has ${analysis.problems.length} problem(s) and cannot be drawn; showing the last good diagram.` });
       return;
     }
     this.analysis = analysis;
-    const graph = diagramGraphFromPipeline(analysis.graph);
+    const graph = diagramGraphFromPipeline(pipeline);
     try {
-      const [layout, register] = await Promise.all([this.layouts.layout(graph), this.readRegister()]);
+      const layout = await this.layouts.layout(graph);
       if (!layout || generation !== this.renderGeneration) return; // superseded by a newer edit
-      this.post({ type: 'scene', scene: buildScene({ modelUri: this.document.uri.toString(), analysis, graph, layout, ...(register && { register }) }) });
+      const scene = buildScene({ modelUri: this.document.uri.toString(), analysis, graph, layout, ...(current.register && { register: current.register }) });
+      this.lastScene = scene;
+      if (await this.post({ type: 'scene', scene })) this.scenesDelivered++;
       if (this.pendingFocus !== undefined) {
-        this.post({ type: 'focus', elementId: this.pendingFocus });
+        void this.post({ type: 'focus', elementId: this.pendingFocus });
         this.pendingFocus = undefined;
       }
     } catch (error) {
-      this.post({ type: 'problem', message: `Layout failed: ${error instanceof Error ? error.message : String(error)}` });
+      void this.post({ type: 'problem', message: `Layout failed: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
 
-  private receive(message: unknown): void {
+  /**
+   * Handles one message from the webview (the panel's `onDidReceiveMessage` handler): checked by
+   * the guard, then acted on. Public so tests can post what a click in the webview posts.
+   */
+  receiveMessage(message: unknown): Promise<void> {
     if (!isWebviewToHost(message)) {
       console.warn('mltm diagram: ignored a malformed message from the webview');
-      return;
+      return Promise.resolve();
     }
-    void this.handle(message);
+    this.received[message.type] = (this.received[message.type] ?? 0) + 1;
+    return this.handle(message);
   }
 
   private async handle(message: WebviewToHost): Promise<void> {
@@ -224,6 +258,7 @@ export class DiagramPanel {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        for (const wake of this.readyWaiters.splice(0)) wake();
         await this.render();
         return;
       case 'revealElement':
@@ -238,6 +273,9 @@ export class DiagramPanel {
       case 'exportImage':
         await this.saveImage(message.requestId, message.format, message.data);
         return;
+      case 'exportMermaid':
+        await this.run(message.requestId, 'mltm.exportMermaid', modelUri);
+        return;
       default:
         assertNever(message);
     }
@@ -246,14 +284,14 @@ export class DiagramPanel {
   /** Runs an mltm command and reports the outcome to the webview; errors are shown, not swallowed. */
   private async run(requestId: number | undefined, command: string, ...args: unknown[]): Promise<void> {
     try {
-      await vscode.commands.executeCommand(command, ...args);
-      if (requestId !== undefined) this.post({ type: 'result', requestId, ok: true });
-      // The command edited the YAML or the register; redraw so badges and statuses follow.
-      this.scheduleRender();
+      // The command edited the YAML or the register: the service re-analyses and the panel redraws.
+      const outcome: unknown = await vscode.commands.executeCommand(command, ...args);
+      // The command table's wrapper shows errors itself and returns false for the internal commands.
+      if (requestId !== undefined) void this.post(outcome === false ? { type: 'result', requestId, ok: false, message: `${command} made no change.` } : { type: 'result', requestId, ok: true });
     } catch (error) {
       const text = `${command} failed: ${error instanceof Error ? error.message : String(error)}`;
       void vscode.window.showErrorMessage(text);
-      if (requestId !== undefined) this.post({ type: 'result', requestId, ok: false, message: text });
+      if (requestId !== undefined) void this.post({ type: 'result', requestId, ok: false, message: text });
     }
   }
 
@@ -264,25 +302,21 @@ export class DiagramPanel {
       filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
     });
     if (!target) {
-      this.post({ type: 'result', requestId, ok: false, message: 'Export cancelled.' });
+      void this.post({ type: 'result', requestId, ok: false, message: 'Export cancelled.' });
       return;
     }
     const bytes = format === 'svg' ? new TextEncoder().encode(data) : Buffer.from(data, 'base64');
     await vscode.workspace.fs.writeFile(target, bytes);
-    this.post({ type: 'result', requestId, ok: true });
+    void this.post({ type: 'result', requestId, ok: true });
   }
 }
 
-/** Whether a document is an mltm model. */
-function isModelDocument(document: vscode.TextDocument): boolean {
-  return /\.mltm\.ya?ml$/.test(document.uri.path);
-}
-
 /**
- * Registers the panel serializer (revival after reload) and the live-sync listeners. The
- * lead wires `mltm.openDiagram` to {@link openDiagram} in the command table.
+ * Registers the panel serializer (revival after reload) and the editor-to-diagram listeners
+ * (cursor highlight). Redraws after edits come from the shared analysis service. Command entry
+ * points (`mltm.openDiagram`, the exports) live in the command table and call {@link openDiagram}.
  */
-export function registerDiagram(context: vscode.ExtensionContext): vscode.Disposable[] {
+export function registerDiagram(context: vscode.ExtensionContext, service: AnalysisService): vscode.Disposable[] {
   return [
     vscode.window.registerWebviewPanelSerializer(DiagramPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -293,20 +327,15 @@ export function registerDiagram(context: vscode.ExtensionContext): vscode.Dispos
         }
         try {
           const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(modelUri));
-          DiagramPanel.revive(panel, context.extensionUri, document);
+          DiagramPanel.revive(panel, context.extensionUri, service, document);
         } catch {
           panel.dispose(); // The model was deleted or moved while VS Code was closed.
         }
       },
     }),
-    vscode.workspace.onDidChangeTextDocument((event) => {
-      const panel = DiagramPanel.forDocument(event.document.uri);
-      if (panel) panel.scheduleRender(event.document);
-      else if (event.document.uri.path.endsWith('.threats.yaml')) for (const p of DiagramPanel.all()) if (registerUriFor(p.documentUri).toString() === event.document.uri.toString()) p.scheduleRender();
-    }),
     vscode.window.onDidChangeTextEditorSelection((event) => {
       const document = event.textEditor.document;
-      const panel = isModelDocument(document) ? DiagramPanel.forDocument(document.uri) : undefined;
+      const panel = isModelUri(document.uri) ? DiagramPanel.forDocument(document.uri) : undefined;
       const selection = event.selections[0];
       if (panel && selection) panel.highlightAt(document.offsetAt(selection.active));
     }),
@@ -314,7 +343,7 @@ export function registerDiagram(context: vscode.ExtensionContext): vscode.Dispos
   ];
 }
 
-/** Opens the diagram of a model document (the `mltm.openDiagram` command's body). */
-export function openDiagram(context: vscode.ExtensionContext, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
-  return DiagramPanel.createOrShow(context.extensionUri, document, focusElementId);
+/** Opens (or reveals) the diagram of a model document, optionally focused on an element. */
+export function openDiagram(context: vscode.ExtensionContext, service: AnalysisService, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
+  return DiagramPanel.createOrShow(context.extensionUri, service, document, focusElementId);
 }

@@ -25,6 +25,13 @@ describe('diagram: element under the editor cursor', () => {
     assert.equal(elementAtOffset(analysis, text.indexOf('external_client')), 'client');
   });
 
+  it('finds the component when the cursor is on its id key (integration: the cursor on `scorer:`)', () => {
+    assert.equal(elementAtOffset(analysis, text.indexOf('  scorer:') + 2), 'scorer');
+    assert.equal(elementAtOffset(analysis, text.indexOf('  scorer:') + '  scorer:'.length), 'scorer');
+    assert.equal(elementAtOffset(analysis, text.indexOf('  client:') + 4), 'client');
+    assert.equal(elementAtOffset(analysis, text.indexOf('id: score') + 5), 'score');
+  });
+
   it('finds the flow, not the components it names', () => {
     assert.equal(elementAtOffset(analysis, text.indexOf('from: client')), 'score');
     assert.equal(elementAtOffset(analysis, text.indexOf('to: scorer') + 5), 'score');

@@ -16,6 +16,7 @@ describe('diagram protocol guards', () => {
       { type: 'setThreatStatus', requestId: 2, threatId: 'STRIDE-S@scorer', status: 'accepted', justification: 'internal only' },
       { type: 'setThreatStatus', requestId: 3, threatId: 'x@y', status: 'not_applicable' },
       { type: 'exportImage', requestId: 4, format: 'svg', data: '<svg/>' },
+      { type: 'exportMermaid', requestId: 5 },
     ])
       assert.ok(isWebviewToHost(message), JSON.stringify(message));
   });
@@ -39,6 +40,9 @@ describe('diagram protocol guards', () => {
       { type: 'setThreatStatus', requestId: 1, threatId: 't', status: 'accepted', justification: 7 },
       { type: 'exportImage', requestId: 1, format: 'gif', data: 'x' },
       { type: 'exportImage', requestId: 1, format: 'png', data: '' },
+      { type: 'exportMermaid' },
+      { type: 'exportMermaid', requestId: '1' },
+      { type: 'exportMermaid', requestId: 1, text: 'flowchart LR' },
       { type: '__proto__' },
     ])
       assert.equal(isWebviewToHost(message), false, JSON.stringify(message));
