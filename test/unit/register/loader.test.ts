@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_READ_LIMITS, REGISTER_READ_LIMITS } from '../../../src/core/parse/source';
+import { readUserFile } from '../../../src/cli/io';
 import { loadRegister } from '../../../src/core/register/register';
 import { listDir, MODEL, mltm, removeTemp, synced, tempDir, writeFiles } from './helpers';
 
@@ -146,6 +147,22 @@ describe('register loader: bad input is located and never overwritten', () => {
     const deep = loadRegister(`mltm-register: 1\nthreats:\n  r@e:\n    notes: ${'['.repeat(200)}${']'.repeat(200)}\n`);
     assert.equal(deep.writable, false);
     assert.ok(deep.problems.some((p) => p.code === 'MLTM009'), JSON.stringify(deep.problems));
+  });
+
+  it('the CLI reads a register file past the model limit (a model file that size is refused)', () => {
+    const dir = tempDir();
+    try {
+      // 21 MB: over 4× the model limit in bytes (refused before reading), under the register limit.
+      const text = HEADER.replace('threats:\n', '') + '# padding\n'.repeat(2_100_000);
+      writeFiles(dir, { 'big.threats.yaml': text });
+      const path = join(dir, 'big.threats.yaml');
+      assert.deepEqual(readUserFile(path).problems.map((p) => p.code), ['MLTM007']);
+      const read = readUserFile(path, REGISTER_READ_LIMITS.maxLength);
+      assert.deepEqual(read.problems, []);
+      assert.equal(read.text?.length, text.length);
+    } finally {
+      removeTemp(dir);
+    }
   });
 
   it('loads a good register with entries in file order and located keys', () => {
