@@ -10,14 +10,21 @@
  *
  * Options: `--sizes 10,50,1000` `--stages parse,analyze` `--runs 7` (runs per stage and size;
  * default adapts to the size) `--json-only` (print only the JSON) `--out <file>` (default
- * bench/results.json) `--seed <n>`.
+ * bench/results.json) `--seed <n>`. Without `--sizes`, each stage runs at its own default sizes
+ * (layout at 50, 500, 2,000; the rest at 10 … 5,000); with it, every chosen stage runs at every
+ * chosen size up to its `maxSize`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { readMermaidLibrary } from '../src/cli/commands/report';
 import { analyze, type Analysis } from '../src/core/analysis';
+import { computeLayout, diagramGraphFromPipeline } from '../src/core/layout/index';
+import { loadRegister, type ThreatRegister } from '../src/core/register/register';
 import { syncRegister } from '../src/core/register/sync';
+import { renderReport, type ReportFormat } from '../src/core/report/index';
+import { assembleReportInput } from '../src/core/report/input';
 import { generatePipeline, type GeneratedPipeline } from './generate';
 
 /** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
@@ -28,9 +35,14 @@ export interface BenchContext {
   analysis(): Analysis;
   /** A register synced from empty for this model, computed once per size outside any timing. */
   registerText(): string;
+  /** That register, loaded; computed once per size outside any timing. */
+  register(): ThreatRegister;
 }
 
-/** One measured stage: `run` is timed; its result is kept alive so the work cannot be skipped. */
+/**
+ * One measured stage: `run` is timed (a promise is awaited inside the timing); its result is
+ * kept alive so the work cannot be skipped.
+ */
 export interface BenchStage {
   /** Stable id, used in budgets and in results.json. */
   readonly id: string;
@@ -38,8 +50,13 @@ export interface BenchStage {
   readonly label: string;
   /** Largest size the stage runs on (e.g. a slow layout); unlimited when absent. */
   readonly maxSize?: number;
+  /** Sizes the stage runs at when `--sizes` is not given; {@link DEFAULT_SIZES} when absent. */
+  readonly defaultSizes?: readonly number[];
   readonly run: (context: BenchContext) => unknown;
 }
+
+/** Sizes of a plain `npm run bench` for stages without their own {@link BenchStage.defaultSizes}. */
+export const DEFAULT_SIZES: readonly number[] = [10, 50, 100, 1000, 5000];
 
 const TODAY = '2026-01-01';
 const SYNC_OPTIONS = { today: TODAY, modelFile: 'synthetic.mltm.yaml' };
@@ -51,16 +68,54 @@ function synced(text: string | undefined, analysis: Analysis): string {
 }
 
 /**
- * The measured stages, in table order. Add reports and layout here when their modules exist,
- * e.g. `{ id: 'report-html', label: 'HTML report', run: (c) => renderHtml(c.analysis()) }`.
+ * One report, as `mltm report` renders it: the input assembled from the analysis and the loaded
+ * register (both computed once per size, outside the timing), then the format rendered. The
+ * HTML report reads and inlines `mermaid.min.js` (~3 MB) on every run, as the command does.
  */
+function report(format: ReportFormat, c: BenchContext): string {
+  const mermaidScript = format === 'html' ? readMermaidLibrary() : undefined;
+  if (format === 'html' && mermaidScript === undefined) throw new Error('mermaid.min.js not found: the HTML report would not be measured honestly');
+  const input = assembleReportInput({
+    analysis: c.analysis(),
+    text: c.pipeline.text,
+    file: 'synthetic.mltm.yaml',
+    register: { register: c.register(), file: 'synthetic.threats.yaml' },
+    registerNotes: [],
+    generatedAt: `${TODAY}T00:00:00Z`,
+    toolVersion: '0.0.0-bench',
+    ...(mermaidScript !== undefined && { mermaidScript }),
+  });
+  return renderReport(format, input);
+}
+
+const REPORT_STAGES: BenchStage[] = (
+  [
+    ['md', 'Markdown'],
+    ['html', 'HTML'],
+    ['sarif', 'SARIF'],
+    ['json', 'JSON'],
+    ['mermaid', 'Mermaid'],
+  ] as const
+).map(([format, label]) => ({ id: `report-${format}`, label: `${label} report`, maxSize: 1000, run: (c: BenchContext) => report(format, c) }));
+
+/** The measured stages, in table order. */
 export const BENCH_STAGES: BenchStage[] = [
   { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
   { id: 'analyze', label: 'analyze', run: (c) => analyze(c.pipeline.text) },
-  // Sync stops at 1,000 components: the register of a 5,000-component model (~17 MB, one entry
-  // per threat) is over the 5 MB read limit, so its re-sync is refused by design (MLTM007).
-  { id: 'sync-new', label: 'sync (new)', maxSize: 1000, run: (c) => synced(undefined, c.analysis()) },
-  { id: 'sync-again', label: 're-sync', maxSize: 1000, run: (c) => synced(c.registerText(), c.analysis()) },
+  { id: 'sync-new', label: 'sync (new)', run: (c) => synced(undefined, c.analysis()) },
+  { id: 'sync-again', label: 're-sync', run: (c) => synced(c.registerText(), c.analysis()) },
+  ...REPORT_STAGES,
+  {
+    id: 'layout',
+    label: 'ELK layout',
+    maxSize: 2000,
+    defaultSizes: [50, 500, 2000],
+    run: async (c) => {
+      const graph = c.analysis().graph;
+      if (!graph) throw new Error('the synthetic model has no graph');
+      return computeLayout(diagramGraphFromPipeline(graph));
+    },
+  },
 ];
 
 /** Medians by stage id and size, as the budgets read them. */
@@ -80,7 +135,7 @@ export interface BenchBudget {
   readonly limitText: string;
 }
 
-/** Budgets; add `{ id: 'reports-1000', stage: 'report-html', size: 1000, limitMs: () => 2000, ... }`. */
+/** Budgets of DESIGN.md §4 and the issues, in table order. */
 export const BENCH_BUDGETS: BenchBudget[] = [
   {
     id: 'analysis-vs-parse-1000',
@@ -100,6 +155,24 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     size: 50,
     limitMs: () => 10,
     limitText: '< 10 ms',
+  },
+  ...REPORT_STAGES.map(
+    (stage): BenchBudget => ({
+      id: `${stage.id}-1000`,
+      description: `${stage.label} of a 1,000-component model in under 2 s`,
+      stage: stage.id,
+      size: 1000,
+      limitMs: () => 2000,
+      limitText: '< 2 s',
+    }),
+  ),
+  {
+    id: 'layout-500',
+    description: 'ELK layout of 500 components in under 2 s',
+    stage: 'layout',
+    size: 500,
+    limitMs: () => 2000,
+    limitText: '< 2 s',
   },
 ];
 
@@ -145,7 +218,8 @@ export interface BenchResults {
 }
 
 interface Options {
-  sizes: number[];
+  /** Sizes chosen with `--sizes`; each stage's default sizes when absent. */
+  sizes?: number[];
   /** Stage ids to run (all when absent). */
   stages?: string[];
   runs?: number;
@@ -154,10 +228,8 @@ interface Options {
   seed: number;
 }
 
-const DEFAULT_SIZES = [10, 50, 100, 1000, 5000];
-
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { sizes: DEFAULT_SIZES, jsonOnly: false, out: resolve('bench/results.json'), seed: 1 };
+  const options: Options = { jsonOnly: false, out: resolve('bench/results.json'), seed: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -202,15 +274,29 @@ const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
 /** Keeps each stage's result reachable (exported), so the optimiser cannot drop the work. */
 export let sink: unknown;
 
-function measureSize(size: number, options: Options, log: (line: string) => void): SizeResult {
+/** Whether a stage runs at a size: chosen (or by default), and within its `maxSize`. */
+function stageRunsAt(stage: BenchStage, size: number, options: Options): boolean {
+  if (stage.maxSize !== undefined && size > stage.maxSize) return false;
+  if (options.stages && !options.stages.includes(stage.id)) return false;
+  return options.sizes ? options.sizes.includes(size) : (stage.defaultSizes ?? DEFAULT_SIZES).includes(size);
+}
+
+async function measureSize(size: number, options: Options, log: (line: string) => void): Promise<SizeResult> {
   const pipeline = generatePipeline({ components: size, seed: options.seed });
   let analysis: Analysis | undefined;
   let registerText: string | undefined;
+  let register: ThreatRegister | undefined;
   const context: BenchContext = {
     size,
     pipeline,
     analysis: () => (analysis ??= analyze(pipeline.text)),
     registerText: () => (registerText ??= synced(undefined, context.analysis())),
+    register: () => {
+      if (register) return register;
+      const loaded = loadRegister(context.registerText());
+      if (!loaded.register || !loaded.writable) throw new Error(`the synced register does not load: ${loaded.problems.map((p) => p.message).join('; ')}`);
+      return (register = loaded.register);
+    },
   };
   const errors = context.analysis().problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new Error(`the generator produced an invalid model at size ${size}: ${errors[0]?.message}`);
@@ -224,18 +310,18 @@ function measureSize(size: number, options: Options, log: (line: string) => void
   };
   // Stages run interleaved (one run of each, then again), so load from other processes on a
   // shared machine weighs on every stage alike and ratios between stages stay meaningful.
-  const active = BENCH_STAGES.filter((stage) => (stage.maxSize === undefined || size <= stage.maxSize) && (!options.stages || options.stages.includes(stage.id)));
+  const active = BENCH_STAGES.filter((stage) => stageRunsAt(stage, size, options));
   const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   const cpuTimes = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   for (const stage of active) {
-    sink = stage.run(context); // warm-up: JIT, caches (the built-in rule set), lazy imports
+    sink = await stage.run(context); // warm-up: JIT, caches (the built-in rule set), lazy imports
     sample();
   }
   for (let r = 0; r < runs; r++) {
     for (const stage of active) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      sink = stage.run(context);
+      sink = await stage.run(context);
       times.get(stage.id)?.push(performance.now() - start);
       const cpu = process.cpuUsage(cpuStart);
       cpuTimes.get(stage.id)?.push((cpu.user + cpu.system) / 1000);
@@ -307,11 +393,15 @@ export function renderResults(results: BenchResults): string {
 }
 
 /** Runs the benchmark; returns the results (also written to `options.out`). */
-export function runBench(argv: readonly string[]): BenchResults {
+export async function runBench(argv: readonly string[]): Promise<BenchResults> {
   const options = parseOptions(argv);
   const log = options.jsonOnly ? () => undefined : (line: string) => console.error(line);
   const sizes: SizeResult[] = [];
-  for (const size of [...options.sizes].sort((a, b) => a - b)) sizes.push(measureSize(size, options, log));
+  const chosen = options.sizes ?? [...new Set(BENCH_STAGES.flatMap((stage) => stage.defaultSizes ?? DEFAULT_SIZES))];
+  for (const size of [...chosen].sort((a, b) => a - b)) {
+    if (!BENCH_STAGES.some((stage) => stageRunsAt(stage, size, options))) continue;
+    sizes.push(await measureSize(size, options, log));
+  }
   const lookup: BenchLookup = { median: (stage, size) => sizes.find((s) => s.size === size)?.stages[stage]?.medianMs };
   const budgets: BudgetResult[] = BENCH_BUDGETS.map((budget) => {
     const measuredMs = lookup.median(budget.stage, budget.size);
@@ -337,10 +427,8 @@ export function runBench(argv: readonly string[]): BenchResults {
 }
 
 if (require.main === module) {
-  try {
-    runBench(process.argv.slice(2));
-  } catch (error) {
+  runBench(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`mltm bench: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 2;
-  }
+  });
 }

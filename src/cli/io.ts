@@ -35,8 +35,12 @@ export interface ReadFileResult {
   readonly problems: Problem[];
 }
 
-/** Reads a user file with the same guarantees as the parser: no crash, a located problem. */
-export function readUserFile(path: string): ReadFileResult {
+/**
+ * Reads a user file with the same guarantees as the parser: no crash, a located problem.
+ * `maxLength` is the parser's limit for this kind of file (registers read up to
+ * `REGISTER_READ_LIMITS.maxLength`, every other file up to the default).
+ */
+export function readUserFile(path: string, maxLength: number = DEFAULT_READ_LIMITS.maxLength): ReadFileResult {
   let size: number;
   try {
     const stats = statSync(path);
@@ -47,8 +51,8 @@ export function readUserFile(path: string): ReadFileResult {
   }
   // Refuse before reading: a multi-gigabyte file must not be loaded to be rejected. UTF-8 takes at
   // least one byte per UTF-16 unit, so a file over 4× the limit in bytes is over it in text too.
-  if (size > DEFAULT_READ_LIMITS.maxLength * 4) {
-    return { problems: [problem('MLTM007', `\`${path}\` is ${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(DEFAULT_READ_LIMITS.maxLength / 1048576).toFixed(1)} MB.`, { start: 0, end: 0 })] };
+  if (size > maxLength * 4) {
+    return { problems: [problem('MLTM007', `\`${path}\` is ${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(maxLength / 1048576).toFixed(1)} MB.`, { start: 0, end: 0 })] };
   }
   try {
     const bytes = readFileSync(path);

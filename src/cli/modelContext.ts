@@ -6,6 +6,7 @@
  * print, never thrown.
  */
 import { existsSync } from 'node:fs';
+import { REGISTER_READ_LIMITS } from '../core/parse/source';
 import { analyze, type Analysis } from '../core/analysis';
 import type { AtlasCatalogue } from '../core/kb/atlas';
 import type { Problem } from '../core/problems';
@@ -59,7 +60,7 @@ export function loadModelContext(path: string, options: { cwd: string; today: st
   let register: ThreatRegister | undefined;
   const registerNotes: RegisterNote[] = [];
   if (existsSync(registerPath)) {
-    const registerRead = readUserFile(registerPath);
+    const registerRead = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
     if (registerRead.text === undefined) errors.push(...locate(registerFile, undefined, registerRead.problems).map(formatProblemLine));
     else {
       const loaded = loadRegister(registerRead.text);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { analyze } from '../../core/analysis';
-import { decodeUtf8 } from '../../core/parse/source';
+import { decodeUtf8, REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { diffThreats, type ThreatChange, type ThreatDiff } from '../../core/register/diff';
 import { loadRegister, type ThreatRegister } from '../../core/register/register';
 import type { Command } from '../command';
@@ -105,7 +105,7 @@ export const diffCommand: Command = {
       }
       beforeText = before.text;
       const registerPath = registerPathFor(beforePath);
-      beforeRegisterText = existsSync(registerPath) ? readUserFile(registerPath).text : undefined;
+      beforeRegisterText = existsSync(registerPath) ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength).text : undefined;
       beforeLabel = displayPath(io.cwd, beforePath);
     }
     const packs = loadCustomPacks(afterPath).packs;
@@ -123,7 +123,7 @@ export const diffCommand: Command = {
       return EXIT.usage;
     }
     const afterRegisterPath = registerPathFor(afterPath);
-    const afterRegisterText = existsSync(afterRegisterPath) ? readUserFile(afterRegisterPath).text : undefined;
+    const afterRegisterText = existsSync(afterRegisterPath) ? readUserFile(afterRegisterPath, REGISTER_READ_LIMITS.maxLength).text : undefined;
     const register = (text: string | undefined): ThreatRegister | undefined => (text === undefined ? undefined : loadRegister(text).register);
     const diff = diffThreats(oldAnalysis, newAnalysis, register(beforeRegisterText), register(afterRegisterText));
     const afterLabel = displayPath(io.cwd, afterPath);

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { analyze } from '../../core/analysis';
 import { renameRefactor } from '../../core/edit/rename';
 import { loadRegister, type ThreatRegister } from '../../core/register/register';
@@ -46,7 +47,7 @@ export const renameCommand: Command = {
     let registerText: string | undefined;
     let register: ThreatRegister | undefined;
     if (existsSync(registerPath)) {
-      const r = readUserFile(registerPath);
+      const r = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
       const loadedRegister = r.text === undefined ? undefined : loadRegister(r.text);
       if (r.text === undefined || !loadedRegister?.writable || !loadedRegister.register) {
         const problems = r.text === undefined ? r.problems : (loadedRegister?.problems ?? []).filter((p) => p.severity === 'error');

@@ -5,6 +5,7 @@
  * whether a sync would change anything (for CI).
  */
 import { basename, dirname, join, resolve } from 'node:path';
+import { REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { analyze } from '../../core/analysis';
 import { registerFileNameFor } from '../../core/register/register';
 import { syncRegister } from '../../core/register/sync';
@@ -60,7 +61,7 @@ export const syncCommand: Command = {
       const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs, ...(atlas && { atlas }) });
       const registerPath = registerPathFor(path);
       const registerFile = displayPath(io.cwd, registerPath);
-      const existing = readUserFile(registerPath);
+      const existing = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
       const exists = existing.text !== undefined || !existing.problems.some((p) => /no such file/.test(p.message));
       if (exists && existing.text === undefined) {
         for (const p of locate(registerFile, undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');

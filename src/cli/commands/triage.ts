@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { analyze } from '../../core/analysis';
 import { triageThreat } from '../../core/register/triage';
 import { checkRegister, loadRegister, type ThreatStatus } from '../../core/register/register';
@@ -42,7 +43,7 @@ export const triageCommand: Command = {
     }
     const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
     const registerPath = registerPathFor(path);
-    const existing = existsSync(registerPath) ? readUserFile(registerPath) : { text: undefined, problems: [] };
+    const existing = existsSync(registerPath) ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength) : { text: undefined, problems: [] };
     if (existsSync(registerPath) && existing.text === undefined) {
       for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
@@ -106,7 +107,7 @@ function review(path: string, io: CliIo): number {
     io.stdout(`${registerFile} does not exist yet; run \`mltm sync ${file}\` to create it.\n`);
     return EXIT.findings;
   }
-  const registerRead = readUserFile(registerPath);
+  const registerRead = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
   if (registerRead.text === undefined) {
     for (const p of locate(registerFile, undefined, registerRead.problems)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;

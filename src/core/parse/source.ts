@@ -31,6 +31,14 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxExpandedNodes: 100_000,
 };
 
+/**
+ * Limits for threat registers: ten times the model's length limit, because a register grows
+ * with the threats (one entry each, about 3.5 KB per component) — a 5,000-component model's
+ * register is about 17 MB. Depth and alias limits stay those of every other file, so a hostile
+ * register is still refused in bounded time and memory; only plain text may be longer.
+ */
+export const REGISTER_READ_LIMITS: ReadLimits = { ...DEFAULT_READ_LIMITS, maxLength: 10 * DEFAULT_READ_LIMITS.maxLength };
+
 /** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
 export interface SourceEntry {
   readonly key?: SourceRange;

@@ -12,7 +12,7 @@ import type { Document } from 'yaml';
 import registerSchema from '../../../schemas/register.schema.json';
 import type { Analysis } from '../analysis';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
-import { pointer, readYaml, type SourceMap } from '../parse/source';
+import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
 import { fnv1a64 } from '../util/hash';
 import { didYouMean } from '../util/suggest';
@@ -132,7 +132,7 @@ export function machineChecksum(fields: { title?: string; element?: string; stri
 
 /** Loads a register. Never throws, never writes. */
 export function loadRegister(text: string): RegisterLoadResult {
-  const read = readYaml(text, 'threat register');
+  const read = readYaml(text, 'threat register', REGISTER_READ_LIMITS);
   if (read.value === undefined) return { problems: read.problems.sort(compareProblems), writable: false };
   const problems = [...read.problems];
   const root = read.value;

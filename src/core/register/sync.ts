@@ -160,8 +160,10 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     // changed again on the next sync (found by the fuzz suite).
     crlf = registerText.includes('\r\n');
     // loadRegister already refused duplicate keys in one pass; the library's own check is
-    // quadratic in the number of keys, which large registers cannot afford.
-    document = parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, { uniqueKeys: false });
+    // quadratic in the number of keys, which large registers cannot afford. An LF file reuses
+    // the document loadRegister parsed (it is ours to edit: `loaded` goes no further), saving a
+    // second parse of the whole register; a CRLF file is parsed again as LF.
+    document = !crlf && loaded.register.document ? loaded.register.document : parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, { uniqueKeys: false });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -209,7 +211,9 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     entry.set('status', 'open');
     moveBefore(entry, 'status', 'machine');
     stampChecksum(document, entry);
-    threatsMap.add(document.createPair(threat.id, entry));
+    // Pushed, not `add`ed: `add` looks for an existing key first, a linear scan per entry that
+    // made a new register of 10,000 threats quadratic; `existing` already says the id is new.
+    threatsMap.items.push(document.createPair(threat.id, entry));
     added.push(threat.id);
   }
   const lf = document.toString(REGISTER_TO_STRING);

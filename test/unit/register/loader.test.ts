@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_READ_LIMITS, REGISTER_READ_LIMITS } from '../../../src/core/parse/source';
+import { readUserFile } from '../../../src/cli/io';
 import { loadRegister } from '../../../src/core/register/register';
 import { listDir, MODEL, mltm, removeTemp, synced, tempDir, writeFiles } from './helpers';
 
@@ -116,6 +118,51 @@ describe('register loader: bad input is located and never overwritten', () => {
   it('unparseable YAML', async () => {
     const text = `${HEADER}  process-input-tampering@api:\n    status: [open\n`;
     await expectRefusal(text, 'MLTM001', '6:1');
+  });
+
+  it('reads registers up to their own limit (10× the model limit), with the same alias and depth guards', () => {
+    // A register grows with the threats: a 5,000-component model's is about 17 MB.
+    const notes = 'x'.repeat(2000);
+    const count = 3200;
+    const body = Array.from({ length: count }, (_, i) => `  process-input-tampering@svc${i}:\n    status: open\n    notes: ${notes}\n`).join('');
+    const large = HEADER + body;
+    assert.ok(large.length > DEFAULT_READ_LIMITS.maxLength, `${large.length} characters`);
+    const loaded = loadRegister(large);
+    assert.ok(!loaded.problems.some((p) => p.code === 'MLTM007'), JSON.stringify(loaded.problems.slice(0, 2)));
+    assert.equal(loaded.register?.entries.length, count);
+    assert.equal(loaded.register?.entries[count - 1]?.notes, notes);
+
+    const tooLarge = HEADER + '#'.repeat(REGISTER_READ_LIMITS.maxLength);
+    const refused = loadRegister(tooLarge);
+    assert.equal(refused.writable, false);
+    assert.deepEqual(refused.problems.map((p) => p.code), ['MLTM007']);
+    assert.match(refused.problems[0]?.message ?? '', /mltm reads files up to 50\.0 MB/);
+
+    const laughs = ['  a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) laughs.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const bomb = loadRegister(`mltm-register: 1\nx-bomb:\n${laughs.join('\n')}\nthreats: {}\n`);
+    assert.equal(bomb.writable, false);
+    assert.ok(bomb.problems.some((p) => p.code === 'MLTM003'), JSON.stringify(bomb.problems));
+
+    const deep = loadRegister(`mltm-register: 1\nthreats:\n  r@e:\n    notes: ${'['.repeat(200)}${']'.repeat(200)}\n`);
+    assert.equal(deep.writable, false);
+    assert.ok(deep.problems.some((p) => p.code === 'MLTM009'), JSON.stringify(deep.problems));
+  });
+
+  it('the CLI reads a register file past the model limit (a model file that size is refused)', () => {
+    const dir = tempDir();
+    try {
+      // 21 MB: over 4× the model limit in bytes (refused before reading), under the register limit.
+      const text = HEADER.replace('threats:\n', '') + '# padding\n'.repeat(2_100_000);
+      writeFiles(dir, { 'big.threats.yaml': text });
+      const path = join(dir, 'big.threats.yaml');
+      assert.deepEqual(readUserFile(path).problems.map((p) => p.code), ['MLTM007']);
+      const read = readUserFile(path, REGISTER_READ_LIMITS.maxLength);
+      assert.deepEqual(read.problems, []);
+      assert.equal(read.text?.length, text.length);
+    } finally {
+      removeTemp(dir);
+    }
   });
 
   it('loads a good register with entries in file order and located keys', () => {
