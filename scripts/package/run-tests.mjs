@@ -76,6 +76,7 @@ function readZip(buffer) {
 const ALLOWED = [
   /^dist\/(?!test\/)(?!cli\.js$)(?!bench\.js$)[^]*$/,
   /^schemas\/[^/]+\.json$/,
+  /^examples\/[^/]+\.mltm\.yaml$/,
   /^media\/.+$/,
   /^package\.json$/,
   /^readme\.md$/i,
@@ -83,7 +84,7 @@ const ALLOWED = [
   /^LICENSE(\.txt)?$/,
   /^THIRD-PARTY-NOTICES\.md$/,
 ];
-const REQUIRED = ['dist/extension.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.md', 'media/icon.png', 'schemas/pipeline.schema.json', 'schemas/register.schema.json', 'schemas/rules.schema.json'];
+const REQUIRED = ['dist/extension.js', 'dist/layoutWorker.js', 'dist/analysisWorker.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/vendor/mermaid.min.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.md', 'media/icon.png', 'schemas/pipeline.schema.json', 'schemas/register.schema.json', 'schemas/rules.schema.json'];
 
 console.log('\npackage: npm run package');
 rmSync(vsixPath, { force: true });
@@ -124,6 +125,31 @@ test('the packaged manifest names the icon, publisher, licence and repository', 
   assert(icon, `the icon ${packaged.icon} is not in the VSIX`);
   const png = icon.read();
   assert(png.subarray(1, 4).toString('ascii') === 'PNG' && png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, 'the icon is not a PNG of at least 128×128');
+});
+test('main, activation events and browser fields point at shipped files', () => {
+  const packaged = JSON.parse(inside.find((e) => e.path === 'package.json')?.read().toString('utf8') ?? '{}');
+  const names = new Set(inside.map((e) => e.path));
+  assert(packaged.main === './dist/extension.js' && names.has('dist/extension.js'), `main is ${packaged.main}`);
+  // No web extension build: a browser field would make VS Code for the Web load a missing file.
+  assert(packaged.browser === undefined || names.has(String(packaged.browser).replace(/^\.\//, '')), `browser ${packaged.browser} is not in the VSIX`);
+  const events = packaged.activationEvents ?? [];
+  for (const wanted of ['workspaceContains:**/*.mltm.yaml', 'onLanguage:yaml']) assert(events.includes(wanted), `activationEvents lack ${wanted}`);
+  assert(!events.includes('*'), 'activates on every start-up ("*")');
+  for (const v of packaged.contributes?.yamlValidation ?? []) assert(names.has(v.url.replace(/^\.\//, '')), `yamlValidation ${v.url} is not in the VSIX`);
+});
+test('the installed extension finds the mermaid bundle the HTML report inlines', () => {
+  // src/extension/reports.ts reads <extension>/dist/vendor/mermaid.min.js (MERMAID_BUNDLE_SEGMENTS
+  // in src/core/report/vendorPaths.ts); node_modules is not in the VSIX, so that copy must be.
+  const segments = /MERMAID_BUNDLE_SEGMENTS\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(root, 'src/core/report/vendorPaths.ts'), 'utf8'));
+  assert(segments, 'MERMAID_BUNDLE_SEGMENTS not found in src/core/report/vendorPaths.ts');
+  const path = [...segments[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).join('/');
+  const bundle = inside.find((e) => e.path === path);
+  assert(bundle, `${path} is not in the VSIX`);
+  const shipped = bundle.read();
+  const pinned = readFileSync(join(root, 'node_modules/mermaid/dist/mermaid.min.js'));
+  assert(shipped.equals(pinned), `${path} differs from node_modules/mermaid/dist/mermaid.min.js`);
+  const extension = inside.find((e) => e.path === 'dist/extension.js')?.read().toString('utf8') ?? '';
+  assert(extension.includes('"vendor","mermaid.min.js"') || extension.includes("'vendor', 'mermaid.min.js'"), 'dist/extension.js does not name dist/vendor/mermaid.min.js');
 });
 test('the packaged bundle links no source map', () => {
   const bundle = inside.find((e) => e.path === 'dist/extension.js')?.read().toString('utf8') ?? '';
