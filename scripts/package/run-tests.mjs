@@ -6,7 +6,8 @@
 // development build afterwards (the production build replaced dist/). Writes
 // {passed, failed, failures} to $MLTM_COUNTS_FILE for scripts/test-all.mjs.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
@@ -140,7 +141,7 @@ test('main, activation events and browser fields point at shipped files', () => 
 test('the installed extension finds the mermaid bundle the HTML report inlines', () => {
   // src/extension/reports.ts reads <extension>/dist/vendor/mermaid.min.js (MERMAID_BUNDLE_SEGMENTS
   // in src/core/report/vendorPaths.ts); node_modules is not in the VSIX, so that copy must be.
-  const segments = /MERMAID_BUNDLE_SEGMENTS\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(root, 'src/core/report/vendorPaths.ts'), 'utf8'));
+  const segments = /MERMAID_BUNDLE_SEGMENTS[^=]*=\s*\[([^\]]*)\]/.exec(readFileSync(join(root, 'src/core/report/vendorPaths.ts'), 'utf8'));
   assert(segments, 'MERMAID_BUNDLE_SEGMENTS not found in src/core/report/vendorPaths.ts');
   const path = [...segments[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).join('/');
   const bundle = inside.find((e) => e.path === path);
@@ -165,6 +166,23 @@ test('THIRD-PARTY-NOTICES.md lists every bundled package', () => {
 // The production build replaced dist/; put the development build back for the other suites.
 const restored = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 test('the development build is restored', () => assert(restored.status === 0, 'node scripts/build.mjs failed'));
+test('the built CLI inlines mermaid from dist/vendor when no node_modules is around', () => {
+  // A copy of bin/ and dist/ in a temporary folder: require.resolve('mermaid') finds nothing there.
+  const away = mkdtempSync(join(tmpdir(), 'mltm-cli-'));
+  try {
+    mkdirSync(join(away, 'bin'));
+    cpSync(join(root, 'bin', 'mltm.js'), join(away, 'bin', 'mltm.js'));
+    cpSync(join(root, 'dist', 'cli.js'), join(away, 'dist', 'cli.js'));
+    cpSync(join(root, 'dist', 'vendor'), join(away, 'dist', 'vendor'), { recursive: true });
+    const report = join(away, 'report.html');
+    const run = spawnSync(process.execPath, [join(away, 'bin', 'mltm.js'), 'report', join(root, 'examples', '07-zero-trust-fraud.mltm.yaml'), '--format', 'html', '--output', report], { cwd: away, encoding: 'utf8' });
+    assert(run.status === 0, `mltm report failed: ${run.stderr}`);
+    const pinned = readFileSync(join(root, 'node_modules/mermaid/dist/mermaid.min.js'), 'utf8');
+    assert(readFileSync(report, 'utf8').includes(pinned.slice(-2000)), `the report does not inline mermaid (${run.stderr.trim()})`);
+  } finally {
+    rmSync(away, { recursive: true, force: true });
+  }
+});
 
 console.log(`\npackage: ${passed} passed, ${failed} failed`);
 if (process.env.MLTM_COUNTS_FILE) writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify({ passed, failed, failures }));
