@@ -2,7 +2,7 @@
 // the CLI (node), the webview (browser, iife), the real-VS-Code test entry and the benchmark.
 // Type-checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,6 +53,11 @@ if (!production && existsSync(join(root, 'test/vscode/index.ts'))) {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'), { recursive: true });
+// Browser bundles the HTML report inlines, copied as published (pinned in package.json): an
+// installed extension has no node_modules, so the VSIX ships them in dist/vendor (see
+// src/core/report/vendorPaths.ts).
+mkdirSync(join(root, 'dist', 'vendor'), { recursive: true });
+copyFileSync(join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'), join(root, 'dist', 'vendor', 'mermaid.min.js'));
 if (watch) {
   for (const options of targets) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching');

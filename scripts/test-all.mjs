@@ -66,6 +66,8 @@ if (built) {
   if (existsSync(join(root, 'scripts/vscode/run-tests.mjs'))) suite('vscode', process.execPath, ['scripts/vscode/run-tests.mjs'], join(resultsDir, 'vscode.json'));
   // Last: it builds the production VSIX (replacing dist/) and restores the development build.
   if (existsSync(join(root, 'scripts/package/run-tests.mjs'))) suite('package', process.execPath, ['scripts/package/run-tests.mjs'], join(resultsDir, 'package.json'));
+  // After package: installs the VSIX it built into the real VS Code and checks it activates.
+  if (existsSync(join(root, 'scripts/vscode/vsix-smoke.mjs'))) suite('vsix-smoke', process.execPath, ['scripts/vscode/vsix-smoke.mjs'], join(resultsDir, 'vsix-smoke.json'));
 } else {
   failures.push('build failed: the test suites did not run');
 }

@@ -19,12 +19,14 @@ const NOTES = {
     'Dual-licensed `EPL-2.0 OR GPL-3.0-or-later`; mltm uses it under the **Eclipse Public License 2.0**. ' +
     'It is distributed unmodified, in compiled form; its source code is available at https://github.com/kieler/elkjs ' +
     '(and in the `elkjs` package on the npm registry), as EPL-2.0 §3 requires.',
+  mermaid: 'Shipped unmodified as `dist/vendor/mermaid.min.js` (copied from the npm package by the build) and inlined into HTML reports so their diagrams draw offline.',
   '@vscode/codicons': 'The icon font and images are licensed **CC-BY-4.0**; the code in the package is **MIT** (LICENSE-CODE). Both texts follow.',
 };
 
 const entryPoints = [
   ['src/extension/extension.ts', 'node'],
   ['src/extension/layoutWorker.ts', 'node'],
+  ['src/extension/analysisWorker.ts', 'node'],
   ['webview/main.ts', 'browser'],
 ].filter(([entry]) => existsSync(join(root, entry)));
 
@@ -47,6 +49,28 @@ async function bundledPackages() {
 function packageDir(name) {
   return join(root, 'node_modules', name);
 }
+
+/**
+ * The runtime dependencies compiled into an asset bundle shipped as published (mermaid.min.js in
+ * dist/vendor): name, version and licence from their installed package.json (nested copy first).
+ * Their licence texts are in the bundle's own package; listing them names what the file contains.
+ */
+function assetDependencies(name) {
+  const pkg = JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8'));
+  return Object.keys(pkg.dependencies ?? {})
+    .filter((dep) => !dep.startsWith('@types/'))
+    .sort()
+    .map((dep) => {
+      const nested = join(packageDir(name), 'node_modules', dep, 'package.json');
+      const file = existsSync(nested) ? nested : join(root, 'node_modules', dep, 'package.json');
+      if (!existsSync(file)) return `| ${dep} | ${pkg.dependencies[dep]} | not installed |`;
+      const meta = JSON.parse(readFileSync(file, 'utf8'));
+      const licence = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? 'see its package');
+      return `| ${dep} | ${meta.version} | ${licence} |`;
+    });
+}
+/** Asset bundles whose contents are listed (the HTML report inlines dist/vendor/mermaid.min.js). */
+const ASSET_BUNDLES = ['mermaid'];
 
 function licenceFiles(dir) {
   return readdirSync(dir)
@@ -105,6 +129,9 @@ for (const name of names) {
       `- Source: ${repositoryOf(pkg)}`,
       ...copyrights.map((line) => `- ${line}`),
       ...(NOTES[name] ? ['', NOTES[name]] : []),
+      ...(ASSET_BUNDLES.includes(name)
+        ? ['', `\`${name}\` ships as its published browser bundle, which compiles in these packages (from its package.json dependencies):`, '', '| Package | Version | Licence |', '|---|---|---|', ...assetDependencies(name)]
+        : []),
       ...files.flatMap((file, index) => ['', `<details><summary>${file}</summary>`, '', '```text', texts[index], '```', '', '</details>']),
     ].join('\n'),
   );

@@ -6,7 +6,8 @@
 // development build afterwards (the production build replaced dist/). Writes
 // {passed, failed, failures} to $MLTM_COUNTS_FILE for scripts/test-all.mjs.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
@@ -76,6 +77,7 @@ function readZip(buffer) {
 const ALLOWED = [
   /^dist\/(?!test\/)(?!cli\.js$)(?!bench\.js$)[^]*$/,
   /^schemas\/[^/]+\.json$/,
+  /^examples\/[^/]+\.mltm\.yaml$/,
   /^media\/.+$/,
   /^package\.json$/,
   /^readme\.md$/i,
@@ -83,7 +85,7 @@ const ALLOWED = [
   /^LICENSE(\.txt)?$/,
   /^THIRD-PARTY-NOTICES\.md$/,
 ];
-const REQUIRED = ['dist/extension.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.md', 'media/icon.png', 'schemas/pipeline.schema.json', 'schemas/register.schema.json', 'schemas/rules.schema.json'];
+const REQUIRED = ['dist/extension.js', 'dist/layoutWorker.js', 'dist/analysisWorker.js', 'dist/webview/main.js', 'dist/webview/main.css', 'dist/vendor/mermaid.min.js', 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.md', 'media/icon.png', 'schemas/pipeline.schema.json', 'schemas/register.schema.json', 'schemas/rules.schema.json'];
 
 console.log('\npackage: npm run package');
 rmSync(vsixPath, { force: true });
@@ -125,6 +127,31 @@ test('the packaged manifest names the icon, publisher, licence and repository', 
   const png = icon.read();
   assert(png.subarray(1, 4).toString('ascii') === 'PNG' && png.readUInt32BE(16) >= 128 && png.readUInt32BE(20) >= 128, 'the icon is not a PNG of at least 128×128');
 });
+test('main, activation events and browser fields point at shipped files', () => {
+  const packaged = JSON.parse(inside.find((e) => e.path === 'package.json')?.read().toString('utf8') ?? '{}');
+  const names = new Set(inside.map((e) => e.path));
+  assert(packaged.main === './dist/extension.js' && names.has('dist/extension.js'), `main is ${packaged.main}`);
+  // No web extension build: a browser field would make VS Code for the Web load a missing file.
+  assert(packaged.browser === undefined || names.has(String(packaged.browser).replace(/^\.\//, '')), `browser ${packaged.browser} is not in the VSIX`);
+  const events = packaged.activationEvents ?? [];
+  for (const wanted of ['workspaceContains:**/*.mltm.yaml', 'onLanguage:yaml']) assert(events.includes(wanted), `activationEvents lack ${wanted}`);
+  assert(!events.includes('*'), 'activates on every start-up ("*")');
+  for (const v of packaged.contributes?.yamlValidation ?? []) assert(names.has(v.url.replace(/^\.\//, '')), `yamlValidation ${v.url} is not in the VSIX`);
+});
+test('the installed extension finds the mermaid bundle the HTML report inlines', () => {
+  // src/extension/reports.ts reads <extension>/dist/vendor/mermaid.min.js (MERMAID_BUNDLE_SEGMENTS
+  // in src/core/report/vendorPaths.ts); node_modules is not in the VSIX, so that copy must be.
+  const segments = /MERMAID_BUNDLE_SEGMENTS[^=]*=\s*\[([^\]]*)\]/.exec(readFileSync(join(root, 'src/core/report/vendorPaths.ts'), 'utf8'));
+  assert(segments, 'MERMAID_BUNDLE_SEGMENTS not found in src/core/report/vendorPaths.ts');
+  const path = [...segments[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).join('/');
+  const bundle = inside.find((e) => e.path === path);
+  assert(bundle, `${path} is not in the VSIX`);
+  const shipped = bundle.read();
+  const pinned = readFileSync(join(root, 'node_modules/mermaid/dist/mermaid.min.js'));
+  assert(shipped.equals(pinned), `${path} differs from node_modules/mermaid/dist/mermaid.min.js`);
+  const extension = inside.find((e) => e.path === 'dist/extension.js')?.read().toString('utf8') ?? '';
+  assert(extension.includes('"vendor","mermaid.min.js"') || extension.includes("'vendor', 'mermaid.min.js'"), 'dist/extension.js does not name dist/vendor/mermaid.min.js');
+});
 test('the packaged bundle links no source map', () => {
   const bundle = inside.find((e) => e.path === 'dist/extension.js')?.read().toString('utf8') ?? '';
   assert(!/sourceMappingURL/.test(bundle), 'dist/extension.js links a source map');
@@ -139,6 +166,23 @@ test('THIRD-PARTY-NOTICES.md lists every bundled package', () => {
 // The production build replaced dist/; put the development build back for the other suites.
 const restored = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 test('the development build is restored', () => assert(restored.status === 0, 'node scripts/build.mjs failed'));
+test('the built CLI inlines mermaid from dist/vendor when no node_modules is around', () => {
+  // A copy of bin/ and dist/ in a temporary folder: require.resolve('mermaid') finds nothing there.
+  const away = mkdtempSync(join(tmpdir(), 'mltm-cli-'));
+  try {
+    mkdirSync(join(away, 'bin'));
+    cpSync(join(root, 'bin', 'mltm.js'), join(away, 'bin', 'mltm.js'));
+    cpSync(join(root, 'dist', 'cli.js'), join(away, 'dist', 'cli.js'));
+    cpSync(join(root, 'dist', 'vendor'), join(away, 'dist', 'vendor'), { recursive: true });
+    const report = join(away, 'report.html');
+    const run = spawnSync(process.execPath, [join(away, 'bin', 'mltm.js'), 'report', join(root, 'examples', '07-zero-trust-fraud.mltm.yaml'), '--format', 'html', '--output', report], { cwd: away, encoding: 'utf8' });
+    assert(run.status === 0, `mltm report failed: ${run.stderr}`);
+    const pinned = readFileSync(join(root, 'node_modules/mermaid/dist/mermaid.min.js'), 'utf8');
+    assert(readFileSync(report, 'utf8').includes(pinned.slice(-2000)), `the report does not inline mermaid (${run.stderr.trim()})`);
+  } finally {
+    rmSync(away, { recursive: true, force: true });
+  }
+});
 
 console.log(`\npackage: ${passed} passed, ${failed} failed`);
 if (process.env.MLTM_COUNTS_FILE) writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify({ passed, failed, failures }));

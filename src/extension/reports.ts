@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { renderReport, type ReportFormat } from '../core/report';
 import { assembleReportInput, locateRegisterNotes, reportFileName, reportTimestamp } from '../core/report/input';
+import { MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS } from '../core/report/vendorPaths';
 import { isModelUri, type AnalysisService, type ModelState } from './analysisService';
 import { readConfig } from './config';
 
@@ -99,13 +100,19 @@ export function defaultReportUri(model: vscode.Uri, format: ReportFormat): vscod
   return vscode.Uri.joinPath(base, ...folder.split(/[\\/]+/).filter((s) => s !== ''), name);
 }
 
-/** The bundled `mermaid.min.js` when this build ships it (development builds); the HTML report shows Mermaid source otherwise. */
-async function mermaidLibrary(extensionUri: vscode.Uri): Promise<string | undefined> {
-  const uri = vscode.Uri.joinPath(extensionUri, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
-  return vscode.workspace.fs.readFile(uri).then(
-    (bytes) => new TextDecoder('utf-8').decode(bytes),
-    () => undefined,
-  );
+/**
+ * The pinned `mermaid.min.js` the build copies to dist/vendor (shipped in the VSIX), else the
+ * development checkout's node_modules copy; the HTML report shows Mermaid source when neither exists.
+ */
+export async function mermaidLibrary(extensionUri: vscode.Uri): Promise<string | undefined> {
+  for (const segments of [MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS]) {
+    const text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, ...segments)).then(
+      (bytes) => new TextDecoder('utf-8').decode(bytes),
+      () => undefined,
+    );
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 /** Opens a written report the way its format reads best. */

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
 import { assembleReportInput, reportTimestamp } from '../../core/report/input';
+import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { EXIT } from '../io';
@@ -30,7 +31,8 @@ export function reportDate(option: string | undefined, env: NodeJS.ProcessEnv = 
 
 /** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
 export function readMermaidLibrary(): string | undefined {
-  const candidates: string[] = [];
+  // The bundled CLI runs from dist/: the build's copy in dist/vendor comes first.
+  const candidates: string[] = [join(__dirname, ...MERMAID_BUNDLE_SEGMENTS.slice(1)), join(__dirname, '..', ...MERMAID_BUNDLE_SEGMENTS)];
   try {
     candidates.push(require.resolve('mermaid/dist/mermaid.min.js'));
   } catch {
