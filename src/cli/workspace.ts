@@ -9,7 +9,7 @@ import { atlasCatalogueFromYaml, type AtlasCatalogue } from '../core/kb/atlas';
 import { problem, type Problem } from '../core/problems';
 import { loadRulePack, type FileProblems } from '../core/rules/loadPack';
 import type { RulePack } from '../core/rules/types';
-import { readUserFile } from './io';
+import { formatProblemLine, locate, readUserFile, type CliIo } from './io';
 
 /** The folder whose `.mltm/rules` applies to a model: nearest ancestor with `.mltm`, not past a `.git` root. */
 export function findConfigRoot(modelPath: string): string | undefined {
@@ -57,4 +57,16 @@ export function loadAtlasFile(path: string): { catalogue?: AtlasCatalogue; probl
   const result = atlasCatalogueFromYaml(read.text);
   const problems = result.problems.map((p) => problem('MLTM406', `ATLAS data in \`${path}\`: ${p.message}`, { start: p.offset ?? 0, end: p.offset ?? 0 }));
   return result.catalogue ? { catalogue: result.catalogue, problems } : { problems: problems.length > 0 ? problems : [problem('MLTM406', `\`${path}\` is not an ATLAS data file.`, { start: 0, end: 0 })] };
+}
+
+/**
+ * The `--atlas` option shared by the commands that analyse: the catalogue to use (undefined
+ * for the bundled one), or `false` after printing the located problems of an unusable file.
+ */
+export function atlasOption(value: string | boolean | string[] | undefined, io: CliIo): AtlasCatalogue | undefined | false {
+  if (typeof value !== 'string') return undefined;
+  const loaded = loadAtlasFile(value);
+  if (loaded.catalogue) return loaded.catalogue;
+  for (const p of locate(value, undefined, loaded.problems)) io.stderr(formatProblemLine(p) + '\n');
+  return false;
 }

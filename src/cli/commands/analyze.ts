@@ -9,7 +9,7 @@ import type { Threat } from '../../core/rules/evaluate';
 import { LineIndex } from '../../core/util/lineIndex';
 import type { Command } from '../command';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
-import { loadAtlasFile, loadCustomPacks } from '../workspace';
+import { atlasOption, loadCustomPacks } from '../workspace';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -43,15 +43,8 @@ export const analyzeCommand: Command = {
       for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    let atlas;
-    if (typeof values['atlas'] === 'string') {
-      const loaded = loadAtlasFile(values['atlas']);
-      if (!loaded.catalogue) {
-        for (const p of locate(values['atlas'], undefined, loaded.problems)) io.stderr(formatProblemLine(p) + '\n');
-        return EXIT.usage;
-      }
-      atlas = loaded.catalogue;
-    }
+    const atlas = atlasOption(values['atlas'], io);
+    if (atlas === false) return EXIT.usage;
     const custom = loadCustomPacks(path);
     const analysis = analyze(read.text, { customPacks: custom.packs, ...(atlas && { atlas }) });
     const packTexts = new Map(custom.files.map((f) => [f, readUserFile(f).text ?? '']));

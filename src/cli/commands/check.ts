@@ -12,7 +12,7 @@ import { LineIndex } from '../../core/util/lineIndex';
 import type { Command } from '../command';
 import { EXIT, plural } from '../io';
 import { loadModelContext } from '../modelContext';
-import { loadAtlasFile } from '../workspace';
+import { atlasOption } from '../workspace';
 import { todayIso } from './sync';
 
 /** Register problems that fail the gate: decisions that need a person. Stale entries (history) and hand edits (sync restores them) do not. */
@@ -44,15 +44,8 @@ export const checkCommand: Command = {
       io.stderr(`mltm check: --max-listed must be a whole number, not \`${String(values['max-listed'])}\`.\n`);
       return EXIT.usage;
     }
-    let atlas;
-    if (typeof values['atlas'] === 'string') {
-      const loaded = loadAtlasFile(values['atlas']);
-      if (!loaded.catalogue) {
-        io.stderr(`mltm check: ${loaded.problems.map((p) => p.message).join('; ')}\n`);
-        return EXIT.usage;
-      }
-      atlas = loaded.catalogue;
-    }
+    const atlas = atlasOption(values['atlas'], io);
+    if (atlas === false) return EXIT.usage;
     const floor = failOn === 'none' ? Infinity : SEVERITY_ORDER.indexOf(failOn as Severity);
     let invalid = 0;
     let failing = 0;

@@ -14,7 +14,7 @@ import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { EXIT } from '../io';
 import { loadModelContext } from '../modelContext';
-import { loadAtlasFile } from '../workspace';
+import { atlasOption } from '../workspace';
 import { todayIso } from './sync';
 import { version } from '../../../package.json';
 
@@ -69,15 +69,8 @@ export const reportCommand: Command = {
       io.stderr(`mltm report: --date \`${String(values['date'])}\` is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.\n`);
       return EXIT.usage;
     }
-    let atlas;
-    if (typeof values['atlas'] === 'string') {
-      const loaded = loadAtlasFile(values['atlas']);
-      if (!loaded.catalogue) {
-        io.stderr(`mltm report: ${loaded.problems.map((p) => p.message).join('; ')}\n`);
-        return EXIT.usage;
-      }
-      atlas = loaded.catalogue;
-    }
+    const atlas = atlasOption(values['atlas'], io);
+    if (atlas === false) return EXIT.usage;
     const base = typeof values['base'] === 'string' ? values['base'] : undefined;
     const loaded = loadModelContext(positionals[0] as string, { cwd: io.cwd, today: todayIso(io), ...(atlas && { atlas }), ...(base !== undefined && { base }) });
     if (loaded.errors) {

@@ -12,7 +12,7 @@ import { syncRegister } from '../../core/register/sync';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
-import { loadAtlasFile, loadCustomPacks } from '../workspace';
+import { atlasOption, loadCustomPacks } from '../workspace';
 
 /** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
 export function registerPathFor(modelPath: string): string {
@@ -38,15 +38,8 @@ export const syncCommand: Command = {
       io.stderr('mltm sync: give at least one model file.\n');
       return EXIT.usage;
     }
-    let atlas;
-    if (typeof values['atlas'] === 'string') {
-      const loaded = loadAtlasFile(values['atlas']);
-      if (!loaded.catalogue) {
-        for (const p of locate(values['atlas'], undefined, loaded.problems)) io.stderr(formatProblemLine(p) + '\n');
-        return EXIT.usage;
-      }
-      atlas = loaded.catalogue;
-    }
+    const atlas = atlasOption(values['atlas'], io);
+    if (atlas === false) return EXIT.usage;
     let failed = false;
     let outOfDate = false;
     for (const given of positionals) {
