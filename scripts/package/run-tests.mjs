@@ -6,35 +6,19 @@
 // development build afterwards (the production build replaced dist/). Writes
 // {passed, failed, failures} to $MLTM_COUNTS_FILE for scripts/test-all.mjs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
+import { assert, createSuite } from '../lib/harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const vsixPath = join(root, `${manifest.name}-${manifest.version}.vsix`);
 const MAX_BYTES = 5 * 1024 * 1024;
 
-let passed = 0;
-let failed = 0;
-const failures = [];
-function test(title, fn) {
-  try {
-    fn();
-    passed++;
-    console.log(`  ✔ ${title}`);
-  } catch (error) {
-    failed++;
-    const message = error instanceof Error ? error.message : String(error);
-    failures.push({ title, message });
-    console.log(`  ✖ ${title}\n      ${message.split('\n').join('\n      ')}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const { test, finish } = createSuite('package');
 
 /** Entries of a zip archive (central directory), with a reader for each one's content. */
 function readZip(buffer) {
@@ -184,6 +168,4 @@ test('the built CLI inlines mermaid from dist/vendor when no node_modules is aro
   }
 });
 
-console.log(`\npackage: ${passed} passed, ${failed} failed`);
-if (process.env.MLTM_COUNTS_FILE) writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify({ passed, failed, failures }));
-process.exitCode = failed > 0 ? 1 : 0;
+finish();

@@ -15,10 +15,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep, waitFor } from '../lib/harness.mjs';
 import { setupOffline } from './setup-offline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -64,28 +64,6 @@ function probeOnline() {
     req.on('error', () => resolve(false));
     req.end();
   });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, predicate, deadline) {
-  while (Date.now() < deadline) {
-    if (await predicate()) return true;
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${((Date.now() - started) / 1000).toFixed(0)} s waiting for ${what}`);
 }
 
 /** The frame (nested in VS Code's webview iframes) that holds the mltm diagram, if one is drawn. */
@@ -186,7 +164,7 @@ async function runOffline(base, workspace, resultsFile) {
     await waitFor('code-server to listen', async () => {
       if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${Buffer.concat(output).toString().slice(-2000)}`);
       return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    }, deadline);
+    }, deadline, started);
     log(`code-server listening on 127.0.0.1:${port}`);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -209,7 +187,7 @@ async function runOffline(base, workspace, resultsFile) {
         rmSync(diagramRequest, { force: true });
       }
       return existsSync(resultsFile);
-    }, deadline);
+    }, deadline, started);
     await page.screenshot({ path: join(resultsDir, 'vscode-workbench.png') }).catch((error) => log(`screenshot failed: ${error.message}`));
     log('screenshot saved to test-results/vscode-workbench.png');
   } finally {

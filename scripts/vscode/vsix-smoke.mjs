@@ -10,10 +10,10 @@
 // Writes {passed, failed, failures} to $MLTM_COUNTS_FILE. Env: MLTM_VSIX_SMOKE_TIMEOUT_MS.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, createSuite, freePort, waitFor } from '../lib/harness.mjs';
 import { setupOffline } from './setup-offline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,46 +24,9 @@ const timeoutMs = Number(process.env.MLTM_VSIX_SMOKE_TIMEOUT_MS ?? 240_000);
 const EXAMPLE = '07-zero-trust-fraud.mltm.yaml';
 const started = Date.now();
 const log = (message) => console.log(`[vsix-smoke +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let passed = 0;
-let failed = 0;
-const failures = [];
-async function test(title, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✔ ${title}`);
-  } catch (error) {
-    failed++;
-    const message = error instanceof Error ? error.message : String(error);
-    failures.push({ title, message });
-    console.log(`  ✖ ${title}\n      ${message.split('\n').join('\n      ')}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, predicate, deadline) {
-  while (Date.now() < deadline) {
-    if (await predicate()) return;
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${((Date.now() - started) / 1000).toFixed(0)} s waiting for ${what}`);
-}
+const suite = createSuite('vsix smoke');
+const { test } = suite;
 
 /** Every file under dir whose name matches, recursively. */
 function findFiles(dir, pattern) {
@@ -101,7 +64,7 @@ async function main() {
       assert(existsSync(join(extensionsDir, folder, 'dist', 'extension.js')), 'the installed copy has no dist/extension.js');
       assert(!existsSync(join(extensionsDir, folder, 'node_modules')), 'the installed copy has node_modules');
     });
-    if (failed > 0) return;
+    if (suite.counts.failed > 0) return;
 
     const userData = join(base, 'user-data');
     mkdirSync(join(userData, 'User'), { recursive: true });
@@ -114,7 +77,7 @@ async function main() {
     await waitFor('code-server to listen', async () => {
       if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
       return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    }, deadline);
+    }, deadline, started);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -145,7 +108,7 @@ async function main() {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'HTML' }).first().waitFor({ timeout: 30_000 });
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'HTML' }).first().click();
       const report = join(workspace, 'examples', EXAMPLE.replace('.mltm.yaml', '.report.html'));
-      await waitFor(`${report} to be written`, () => existsSync(report), Math.min(deadline, Date.now() + 60_000));
+      await waitFor(`${report} to be written`, () => existsSync(report), Math.min(deadline, Date.now() + 60_000), started);
       const html = readFileSync(report, 'utf8');
       const pinned = readFileSync(join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'), 'utf8');
       log(`report: ${(html.length / 1024).toFixed(0)} KB`);
@@ -175,10 +138,6 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  failed++;
-  failures.push({ title: 'VSIX install smoke', message: error instanceof Error ? error.message : String(error) });
-  console.log(`  ✖ ${error instanceof Error ? error.message : String(error)}`);
+  suite.fail('VSIX install smoke', error);
 }
-console.log(`\nvsix smoke: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-if (process.env.MLTM_COUNTS_FILE) writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify({ passed, failed, failures }));
-process.exitCode = failed > 0 ? 1 : 0;
+suite.finish(` (${((Date.now() - started) / 1000).toFixed(1)} s)`);
