@@ -61,7 +61,11 @@ export type Mutation =
   | { readonly kind: 'crlf' }
   | { readonly kind: 'bom' };
 
-const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+/**
+ * A position in [0, 1) spread over the whole range: fast-check's doubles cluster at 0 and 1 (in a
+ * sample of 20, 17 were 0), so mutations placed by them nearly always hit a file's first line.
+ */
+export const fraction: fc.Arbitrary<number> = fc.integer({ min: 0, max: 0xfffff }).map((n) => n / 0x100000);
 const ODD_VALUES = ['[]', '{}', '42', '-1.5e9', 'null', '~', 'true', '"x"', "''", '[a, [b, {c: d}]]', '!!binary aGVsbG8=', '&anchor x', '*anchor', '!tag v', '2026-01-01', '0x1F', '.nan', '|\n  block', '>-', '? complex', 'x: y: z', '{a: 1, a: 2}', '"\\u0000"', '__proto__', 'constructor'];
 
 /** Any one mutation. */

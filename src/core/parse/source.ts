@@ -9,6 +9,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
+import { readSimpleYaml } from './simpleYaml';
 
 /** Limits that keep parsing bounded in time and memory whatever the input. */
 export interface ReadLimits {
@@ -197,11 +198,49 @@ function nodeRange(node: { range?: [number, number, number] | null } | null | un
   return { start: range[0], end };
 }
 
+export interface ReadOptions {
+  /**
+   * Build the `yaml` library's document even when the fast reader could read the text: for
+   * writers that edit it, and for tests that compare the two paths. Off by default.
+   */
+  readonly document?: boolean;
+}
+
+/**
+ * A value's range as mltm reports it. A block collection ends where its last entry's value ends:
+ * the library's own range runs on over the line break, trailing spaces and comment after it, and
+ * over following comment lines depending on their indentation, so a diagnostic on a component
+ * would underline the comment that introduces the next section. The fast reader uses the same rule.
+ */
+function valueRange(node: unknown, fallback: SourceRange, text: string): SourceRange {
+  const range = nodeRange(node as never, fallback, text);
+  if (!isBlockCollection(node)) return range;
+  let current: unknown = node;
+  // Follows last entries down to a scalar, a flow collection or an alias; bounded by nesting.
+  while (isBlockCollection(current)) {
+    const last: unknown = current.items[current.items.length - 1];
+    if (last === undefined) return range;
+    if (isPair(last)) {
+      if (last.value === null || last.value === undefined) return { start: range.start, end: nodeRange(last.key as never, range, text).end };
+      current = last.value;
+    } else current = last;
+  }
+  return { start: range.start, end: nodeRange(current as never, range, text).end };
+}
+
+function isBlockCollection(node: unknown): node is { items: unknown[] } {
+  return (isMap(node) || isSeq(node)) && !node.flow;
+}
+
 /**
  * Reads YAML text into a plain value plus a source map. `what` names the file kind in messages
  * ("model", "threat register", "rule pack").
+ *
+ * Plain block-style files (nearly all of them) are read by the fast reader in `simpleYaml.ts`,
+ * which gives the same value and source map as the `yaml` library's document at a fraction of the
+ * cost; anything else, and every file with a problem, goes through the library.
  */
-export function readYaml(text: string, what: string, limits: ReadLimits = DEFAULT_READ_LIMITS): ReadResult {
+export function readYaml(text: string, what: string, limits: ReadLimits = DEFAULT_READ_LIMITS, options: ReadOptions = {}): ReadResult {
   const problems: Problem[] = [];
   const fail = (p: Problem): ReadResult => ({ text, sourceMap: EMPTY_MAP, problems: [...problems, p] });
   const whole: SourceRange = { start: 0, end: Math.min(text.length, 1) };
@@ -224,12 +263,17 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
       }),
     );
   }
-  if (/^\s*$/.test(stripComments(text.slice(body)))) {
+  if (!hasContent(text, body)) {
     return fail(problem('MLTM006', `The ${what} is empty.`, { start: 0, end: 0 }));
   }
   const tooDeep = findExcessiveNesting(text, limits.maxDepth);
   if (tooDeep >= 0) {
     return fail(problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels; a ${what} never needs this much.`, { start: tooDeep, end: tooDeep + 1 }));
+  }
+
+  if (!options.document) {
+    const simple = readSimpleYaml(text, limits.maxDepth);
+    if (simple) return { text, value: simple.value, sourceMap: simple.sourceMap, problems };
   }
 
   const lineCounter = new LineCounter();
@@ -298,9 +342,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         seen.set(name, keyRange);
         const childPath = path + '/' + pointerSegment(name);
         const valueNode = item.value as YamlNode | null;
-        const valueRange = valueNode ? nodeRange(valueNode as never, keyRange, text) : { start: keyRange.end, end: keyRange.end };
-        sourceMap.set(childPath, { key: keyRange, value: isAlias(valueNode) ? valueRange : valueRange });
-        const child = walk(valueNode, childPath, depth + 1, valueRange, viaAlias);
+        const childRange = valueNode ? valueRange(valueNode, keyRange, text) : { start: keyRange.end, end: keyRange.end };
+        sourceMap.set(childPath, { key: keyRange, value: childRange });
+        const child = walk(valueNode, childPath, depth + 1, childRange, viaAlias);
         // A key named `__proto__` becomes a plain own property, never a prototype. Every other key
         // is assigned plainly: defineProperty on each key made objects slow (dictionary mode).
         if (name === '__proto__') Object.defineProperty(object, name, { value: child, enumerable: true, writable: true, configurable: true });
@@ -311,7 +355,7 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     if (isSeq(node)) {
       return node.items.map((item, index) => {
         const childPath = path + '/' + index;
-        const range = nodeRange(item as never, here, text);
+        const range = valueRange(item, here, text);
         sourceMap.set(childPath, { value: range });
         return walk(item, childPath, depth + 1, range, viaAlias);
       });
@@ -326,7 +370,8 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   };
   try {
     const root = document.contents;
-    const rootRange = nodeRange(root as never, whole);
+    // A root collection ends with its last entry; a root scalar keeps the library's range.
+    const rootRange = isBlockCollection(root) ? valueRange(root, whole, text) : nodeRange(root as never, whole);
     sourceMap.set('', { value: rootRange });
     const value = walk(root, '', 0, rootRange);
     return { text, value, sourceMap, document, problems };
@@ -419,8 +464,17 @@ function firstAliasRange(text: string): SourceRange | undefined {
   return { start, end: start + match[0].length - (match[1]?.length ?? 0) };
 }
 
-function stripComments(text: string): string {
-  return text.replace(/^\s*#.*$/gm, '').replace(/^---\s*$/gm, '').replace(/^\.\.\.\s*$/gm, '');
+/** Whether any line holds something other than spaces, a comment or a document marker. */
+function hasContent(text: string, from: number): boolean {
+  // Line by line, stopping at the first content (nearly always on the first lines): no copy of the text.
+  for (let lineStart = from; lineStart < text.length; ) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd).trim();
+    if (line !== '' && !line.startsWith('#') && line !== '---' && line !== '...') return true;
+    lineStart = lineEnd + 1;
+  }
+  return false;
 }
 
 /** The `yaml` library's messages, shortened: the location is reported separately. */

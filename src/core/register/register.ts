@@ -79,6 +79,7 @@ export interface ThreatRegister {
   readonly entries: readonly RegisterEntry[];
   readonly byId: ReadonlyMap<string, RegisterEntry>;
   readonly sourceMap: SourceMap;
+  /** The parsed document, when loaded with `{ document: true }` (for writers that edit it). */
   readonly document?: Document.Parsed;
 }
 
@@ -130,9 +131,12 @@ export function machineChecksum(fields: { title?: string; element?: string; stri
   ).slice(0, 12);
 }
 
-/** Loads a register. Never throws, never writes. */
-export function loadRegister(text: string): RegisterLoadResult {
-  const read = readYaml(text, 'threat register', REGISTER_READ_LIMITS);
+/**
+ * Loads a register. Never throws, never writes. `document: true` keeps the `yaml` library's
+ * document for a writer (sync edits it in place); readers skip building it.
+ */
+export function loadRegister(text: string, options: { readonly document?: boolean } = {}): RegisterLoadResult {
+  const read = readYaml(text, 'threat register', REGISTER_READ_LIMITS, { document: options.document === true });
   if (read.value === undefined) return { problems: read.problems.sort(compareProblems), writable: false };
   const problems = [...read.problems];
   const root = read.value;

@@ -149,7 +149,7 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     document = new Document({ 'mltm-register': REGISTER_FORMAT_VERSION, model: options.modelFile, threats: {} });
     document.commentBefore = header(options.modelFile);
   } else {
-    const loaded = loadRegister(registerText);
+    const loaded = loadRegister(registerText, { document: true });
     if (!loaded.writable || !loaded.register) {
       return { ok: false, file: 'register', problems: loaded.problems.filter((p) => p.severity === 'error') };
     }
