@@ -398,10 +398,12 @@ class SimpleReader {
     let i = this.pos + 1;
     let out = '';
     if (quote === "'") {
+      // The line end once, not per `''`: a long line of escaped quotes stays linear.
+      let lineEnd = t.indexOf('\n', i);
+      if (lineEnd < 0) lineEnd = t.length;
       for (;;) {
         const close = t.indexOf("'", i);
-        const newline = t.indexOf('\n', i);
-        if (close < 0 || (newline >= 0 && newline < close)) decline();
+        if (close < 0 || close > lineEnd) decline();
         out += t.slice(i, close);
         if (t.charCodeAt(close + 1) === 39) {
           out += "'";
