@@ -50,31 +50,91 @@ function packageDir(name) {
   return join(root, 'node_modules', name);
 }
 
-/**
- * The runtime dependencies compiled into an asset bundle shipped as published (mermaid.min.js in
- * dist/vendor): name, version and licence from their installed package.json (nested copy first).
- * Their licence texts are in the bundle's own package; listing them names what the file contains.
- */
-function assetDependencies(name) {
-  const pkg = JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8'));
-  return Object.keys(pkg.dependencies ?? {})
-    .filter((dep) => !dep.startsWith('@types/'))
-    .sort()
-    .map((dep) => {
-      const nested = join(packageDir(name), 'node_modules', dep, 'package.json');
-      const file = existsSync(nested) ? nested : join(root, 'node_modules', dep, 'package.json');
-      if (!existsSync(file)) return `| ${dep} | ${pkg.dependencies[dep]} | not installed |`;
-      const meta = JSON.parse(readFileSync(file, 'utf8'));
-      const licence = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? 'see its package');
-      return `| ${dep} | ${meta.version} | ${licence} |`;
-    });
+/** A package's directory as Node would resolve it from `fromDir` (nested copies first). */
+function resolvePackage(name, fromDir) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
+
+/**
+ * Notices for what an asset bundle shipped as published (mermaid.min.js in dist/vendor) compiles
+ * in: the bundle's runtime dependencies, transitively, each with its version, licence and
+ * copyright lines, then every distinct licence text once with the packages it covers (dozens of
+ * d3 modules share one ISC text). The walk lists every runtime dependency; the browser bundle
+ * compiles in those it uses, so this errs on the side of listing too many.
+ */
+function assetDependencyNotices(name) {
+  const rows = [];
+  const texts = new Map(); // normalised text → { text, packages }
+  const seen = new Set();
+  const queue = [packageDir(name)];
+  while (queue.length > 0) {
+    const dir = queue.shift();
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    for (const dep of Object.keys(pkg.dependencies ?? {}).sort()) {
+      if (dep.startsWith('@types/')) continue;
+      const depDir = resolvePackage(dep, dir);
+      if (!depDir) {
+        rows.push({ name: dep, version: pkg.dependencies[dep], licence: 'not installed', copyright: '' });
+        continue;
+      }
+      const meta = JSON.parse(readFileSync(join(depDir, 'package.json'), 'utf8'));
+      const id = `${meta.name}@${meta.version}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      queue.push(depDir);
+      const files = licenceFiles(depDir);
+      const fileTexts = files.map((file) => readFileSync(join(depDir, file), 'utf8').trim());
+      const licence = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? (fileTexts.length > 0 ? 'see its licence text' : 'see its package'));
+      rows.push({ name: meta.name, version: meta.version, licence, copyright: copyrightLines(meta.name, fileTexts, authorOf(meta)).join('; ') });
+      for (const text of fileTexts) {
+        // Grouped by the text without its copyright lines, which the table above lists per
+        // package; a text shared by several packages is shown without them.
+        const body = text
+          .split(/\r?\n/)
+          .filter((line) => !/^\s*[Cc]opyright\s*(\([cC]\)|©|\d|[A-Z])/.test(line))
+          .join('\n')
+          .replace(/\n{3,}/g, '\n\n')
+          .trim();
+        const key = body.replace(/\s+/g, ' ');
+        const group = texts.get(key) ?? { text, body, packages: [] };
+        group.packages.push(id);
+        texts.set(key, group);
+      }
+    }
+  }
+  rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
+  const escape = (cell) => String(cell).replace(/\|/g, '\\|');
+  return [
+    `\`${name}\` ships as its published browser bundle, which compiles in code from its runtime dependencies. They are listed here transitively (${rows.length} packages; the bundle uses a subset), then each distinct licence text once, naming the packages it covers.`,
+    '',
+    '| Package | Version | Licence | Copyright |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${escape(row.name)} | ${escape(row.version)} | ${escape(row.licence)} | ${escape(row.copyright)} |`),
+    ...[...texts.values()].flatMap((group) => [
+      '',
+      `<details><summary>Licence text of ${group.packages.join(', ')}</summary>`,
+      '',
+      ...(group.packages.length > 1 ? ['Each package\'s copyright line is in the table above.', ''] : []),
+      '```text',
+      group.packages.length > 1 ? group.body : group.text,
+      '```',
+      '',
+      '</details>',
+    ]),
+  ];
+}
+
 /** Asset bundles whose contents are listed (the HTML report inlines dist/vendor/mermaid.min.js). */
 const ASSET_BUNDLES = ['mermaid'];
 
 function licenceFiles(dir) {
   return readdirSync(dir)
-    .filter((file) => /^(licen[cs]e|copying|notice)/i.test(file))
+    // Licence texts, not scripts that happen to be named like one (cytoscape ships license-update.mjs).
+    .filter((file) => /^(licen[cs]e|copying|notice)/i.test(file) && !/\.(m?js|cjs|ts)$/i.test(file))
     .sort();
 }
 
@@ -130,7 +190,7 @@ for (const name of names) {
       ...copyrights.map((line) => `- ${line}`),
       ...(NOTES[name] ? ['', NOTES[name]] : []),
       ...(ASSET_BUNDLES.includes(name)
-        ? ['', `\`${name}\` ships as its published browser bundle, which compiles in these packages (from its package.json dependencies):`, '', '| Package | Version | Licence |', '|---|---|---|', ...assetDependencies(name)]
+        ? ['', ...assetDependencyNotices(name)]
         : []),
       ...files.flatMap((file, index) => ['', `<details><summary>${file}</summary>`, '', '```text', texts[index], '```', '', '</details>']),
     ].join('\n'),
