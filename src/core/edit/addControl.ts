@@ -16,6 +16,8 @@ export function planAddControl(text: string, model: PipelineModel, elementId: st
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(control)) return { problems: [problem('MLTM105', `\`${control}\` is not a control kind.`, none)] };
   if (element.controls.includes(control)) return { problems: [] };
   const scalar = yamlScalar(control);
+  // New lines take the file's own line ending, so a Windows file does not come out mixed.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const list = model.sourceMap.get(`${element.pointer}/controls`)?.value;
   if (list) {
     if (text[list.start] === '[') {
@@ -29,7 +31,11 @@ export function planAddControl(text: string, model: PipelineModel, elementId: st
     if (last) {
       const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
       const prefix = text.slice(lineStart, last.start);
-      if (/^\s*-\s+$/.test(prefix)) return { edit: { range: { start: last.end, end: last.end }, newText: `\n${prefix}${scalar}` }, problems: [] };
+      if (/^\s*-\s+$/.test(prefix)) {
+        // After the item's line, so a comment on that line stays with the item it describes.
+        const at = endOfLine(text, last.end);
+        return { edit: { range: { start: at, end: at }, newText: `${eol}${prefix}${scalar}` }, problems: [] };
+      }
     }
     // An empty value (`controls:`) or a shape we do not recognise: write the whole list.
     return { edit: { range: list, newText: `[${[...element.controls.map(yamlScalar), scalar].join(', ')}]` }, problems: [] };
@@ -42,8 +48,19 @@ export function planAddControl(text: string, model: PipelineModel, elementId: st
   }
   const lineStart = text.lastIndexOf('\n', range.start - 1) + 1;
   const indent = ' '.repeat(range.start - lineStart);
-  const at = trimEndOffset(text, range.end);
-  return { edit: { range: { start: at, end: at }, newText: `\n${indent}controls: [${scalar}]` }, problems: [] };
+  // The element's range ends at its last value; a comment after it on that line stays there.
+  const at = endOfLine(text, range.end);
+  return { edit: { range: { start: at, end: at }, newText: `${eol}${indent}controls: [${scalar}]` }, problems: [] };
+}
+
+/**
+ * The end of the line holding `offset` (before its `\r\n` or `\n`), less trailing spaces: where a
+ * new line goes after a value and any comment beside it.
+ */
+function endOfLine(text: string, offset: number): number {
+  let end = text.indexOf('\n', offset);
+  if (end < 0) end = text.length;
+  return Math.max(offset, trimEndOffset(text, end));
 }
 
 /** The offset just after the last non-whitespace character before `offset`. */

@@ -51,4 +51,13 @@ describe('planAddControl', () => {
     const text = `${head}  b:\n    kind: serving_endpoint\n    # why no controls\n    controls: [] # none yet\n`;
     assert.ok(add(text, 'b', 'authn').includes('    # why no controls\n    controls: [authn] # none yet\n'));
   });
+
+  it('leaves a comment on the last line of an element on that line', () => {
+    const noList = `${head}  b:\n    kind: serving_endpoint\n    tech: x   # vendor image\n  # next component\n  c:\n    kind: user\n`;
+    assert.ok(add(noList, 'b', 'waf').includes('    tech: x   # vendor image\n    controls: [waf]\n  # next component\n'));
+    const blockList = `${head}  b:\n    kind: serving_endpoint\n    controls:\n      - authn # via the gateway\n`;
+    assert.ok(add(blockList, 'b', 'waf').includes('      - authn # via the gateway\n      - waf\n'));
+    const crlf = noList.replace(/\n/g, '\r\n');
+    assert.ok(add(crlf, 'b', 'waf').includes('    tech: x   # vendor image\r\n    controls: [waf]\r\n  # next component\r\n'));
+  });
 });
