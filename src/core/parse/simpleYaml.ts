@@ -342,7 +342,7 @@ class SimpleReader {
     try {
       this.pos = offset;
       this.quoted();
-      return this.text.charCodeAt(this.pos) === COLON && this.isSpaceOrEnd(this.pos + 1);
+      return this.text.charCodeAt(this.pos) === COLON && this.isSpaceOrEnd(this.pos + 1) && this.pos - offset <= 1024;
     } catch (error) {
       if (error === DECLINED) return false;
       throw error;
@@ -378,7 +378,8 @@ class SimpleReader {
     if (code === 34 || code === 39) {
       name = this.quoted();
       end = this.pos;
-      if (t.charCodeAt(end) !== COLON || !this.isSpaceOrEnd(end + 1)) decline();
+      // The library refuses an implicit key whose `:` is more than 1024 characters on.
+      if (t.charCodeAt(end) !== COLON || !this.isSpaceOrEnd(end + 1) || end - start > 1024) decline();
     } else {
       end = this.plainKeyEnd(start);
       if (end < 0) decline();
@@ -398,12 +399,12 @@ class SimpleReader {
     let i = this.pos + 1;
     let out = '';
     if (quote === "'") {
-      // The line end once, not per `''`: a long line of escaped quotes stays linear.
-      let lineEnd = t.indexOf('\n', i);
-      if (lineEnd < 0) lineEnd = t.length;
       for (;;) {
         const close = t.indexOf("'", i);
-        if (close < 0 || close > lineEnd) decline();
+        if (close < 0) decline();
+        // Only the characters up to the quote are checked for a line break (a search to the line
+        // end on every scalar made a long line of quoted scalars quadratic).
+        for (let k = i; k < close; k++) if (t.charCodeAt(k) === NEWLINE) decline();
         out += t.slice(i, close);
         if (t.charCodeAt(close + 1) === 39) {
           out += "'";
@@ -530,6 +531,8 @@ class SimpleReader {
 
   /** One value inside a flow collection; sets `valueEnd`, leaves `pos` after it. */
   private flowItem(indent: number, path: string, depth: number, asValue: boolean): unknown {
+    // Scalars count as a level too: the full path refuses a scalar past the depth limit.
+    if (depth > this.maxDepth) decline();
     const t = this.text;
     const code = t.charCodeAt(this.pos);
     if (code === 91 || code === 123) {

@@ -116,6 +116,9 @@ describe('fast YAML reader', () => {
       ['text after a quoted scalar', 'a: "x" y\n'],
       ['an unknown escape', 'a: "\\q"\n'],
       ['a reserved indicator', 'a: @x\n'],
+      // Found by review: the library refuses a quoted implicit key whose `:` is over 1024 characters on.
+      ['a quoted key over 1024 characters', '"' + 'k'.repeat(1023) + '": v\n'],
+      ['a quoted key over 1024 characters in a list item', "- '" + 'k'.repeat(1023) + "': v\n"],
     ];
     for (const [what, text] of declined) {
       it(what, () => assert.equal(readSimpleYaml(text, 64), undefined));
@@ -124,6 +127,16 @@ describe('fast YAML reader', () => {
     it('declines nesting deeper than the limit', () => {
       assert.equal(readSimpleYaml('a:\n  b:\n    c: 1\n', 1), undefined);
       assert.ok(readSimpleYaml('a:\n  b:\n    c: 1\n', 3));
+    });
+
+    it('counts a scalar inside flow collections as a level, as the full path does (found by review)', () => {
+      const text = 'a:\n- c: ' + '['.repeat(62) + 'x' + ']'.repeat(62) + '\n';
+      assert.equal(readSimpleYaml(text, 64), undefined);
+      assert.deepEqual(readYaml(text, 'model').problems.map((p) => p.code), ['MLTM009']);
+    });
+
+    it('still reads a quoted key of 1024 characters', () => {
+      assertSameAsFullPath('"' + 'k'.repeat(1022) + '": v\n', 'long key');
     });
 
     it('leaves problems to the full path: readYaml still reports a duplicate key with both places', () => {
