@@ -183,7 +183,11 @@ class ExpansionLimitError extends Error {
 }
 
 class DepthLimitError extends Error {
-  constructor(readonly range: SourceRange) {
+  constructor(
+    readonly range: SourceRange,
+    /** Whether the depth was reached by expanding an alias (the text itself is shallower). */
+    readonly viaAlias: boolean,
+  ) {
     super('depth limit');
   }
 }
@@ -312,7 +316,7 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   let budget = limits.maxExpandedNodes;
   const walk = (node: unknown, path: string, depth: number, here: SourceRange, viaAlias = false): unknown => {
     if (viaAlias && --budget < 0) throw new ExpansionLimitError(here);
-    if (depth > limits.maxDepth) throw new DepthLimitError(here);
+    if (depth > limits.maxDepth) throw new DepthLimitError(here, viaAlias);
     if (isAlias(node)) {
       const target = aliasTargets.get(node);
       if (!target) return null;
@@ -383,7 +387,7 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
       return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? error.range)] };
     }
     if (error instanceof DepthLimitError) {
-      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels (through aliases); a ${what} never needs this much.`, error.range)] };
+      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels${error.viaAlias ? ' (through aliases)' : ''}; a ${what} never needs this much.`, error.range)] };
     }
     throw error;
   }

@@ -132,7 +132,12 @@ describe('fast YAML reader', () => {
     it('counts a scalar inside flow collections as a level, as the full path does (found by review)', () => {
       const text = 'a:\n- c: ' + '['.repeat(62) + 'x' + ']'.repeat(62) + '\n';
       assert.equal(readSimpleYaml(text, 64), undefined);
-      assert.deepEqual(readYaml(text, 'model').problems.map((p) => p.code), ['MLTM009']);
+      const problems = readYaml(text, 'model').problems;
+      assert.deepEqual(problems.map((p) => p.code), ['MLTM009']);
+      // Written nesting, not alias expansion: the message must not blame aliases.
+      assert.doesNotMatch(problems[0]?.message ?? '', /alias/);
+      const viaAliases = readYaml(`base: &l0 [x]\n${Array.from({ length: 70 }, (_, i) => `l${i + 1}: &l${i + 1} [*l${i}]`).join('\n')}\n`, 'model').problems;
+      assert.match(viaAliases.find((p) => p.code === 'MLTM009')?.message ?? '', /through aliases/);
     });
 
     it('still reads a quoted key of 1024 characters', () => {
