@@ -14,7 +14,8 @@
  * A differential property test holds the two paths equal on real and mutated files.
  */
 import type { SourceRange } from '../problems';
-import { pointerSegment, type SourceEntry } from './source';
+import { pointerSegment } from './pointer';
+import type { SourceEntry } from './source';
 
 export interface SimpleRead {
   readonly value: unknown;

@@ -9,7 +9,11 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
+import { pointerSegment } from './pointer';
 import { readSimpleYaml } from './simpleYaml';
+
+// The pointer helpers stay importable from here, where every reader of a source map looks.
+export { pointer, pointerSegment } from './pointer';
 
 /** Limits that keep parsing bounded in time and memory whatever the input. */
 export interface ReadLimits {
@@ -164,16 +168,6 @@ export function findExcessiveNesting(text: string, maxDepth: number): number {
     lineStart = lineEnd + 1;
   }
   return -1;
-}
-
-/** Escapes one JSON-pointer segment. */
-export function pointerSegment(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Builds a JSON pointer from segments. */
-export function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => '/' + pointerSegment(segment)).join('');
 }
 
 class ExpansionLimitError extends Error {
