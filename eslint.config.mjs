@@ -4,18 +4,46 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'coverage/**', 'out/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'coverage/**',
+      'out/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode (the core must run in the CLI, tests and workers).' }] }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message:
+                'Only src/extension may import vscode (the core must run in the CLI, tests and workers).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -32,8 +60,23 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
           patterns: [
-            { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads'], message: 'src/core does no I/O and must run in a browser worker: callers read files and pass text.' },
-            { group: ['**/cli', '**/cli/**', '**/extension', '**/extension/**', '**/webview', '**/webview/**'], message: 'Data flows one way: src/core never imports the CLI, the extension or the webview.' },
+            {
+              group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads'],
+              message:
+                'src/core does no I/O and must run in a browser worker: callers read files and pass text.',
+            },
+            {
+              group: [
+                '**/cli',
+                '**/cli/**',
+                '**/extension',
+                '**/extension/**',
+                '**/webview',
+                '**/webview/**',
+              ],
+              message:
+                'Data flows one way: src/core never imports the CLI, the extension or the webview.',
+            },
           ],
         },
       ],
@@ -46,7 +89,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
-          patterns: [{ group: ['**/extension', '**/extension/**', '**/webview', '**/webview/**'], message: 'The CLI uses src/core only; it never imports the extension or the webview.' }],
+          patterns: [
+            {
+              group: ['**/extension', '**/extension/**', '**/webview', '**/webview/**'],
+              message: 'The CLI uses src/core only; it never imports the extension or the webview.',
+            },
+          ],
         },
       ],
     },

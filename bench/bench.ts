@@ -63,7 +63,10 @@ const SYNC_OPTIONS = { today: TODAY, modelFile: 'synthetic.mltm.yaml' };
 
 function synced(text: string | undefined, analysis: Analysis): string {
   const result = syncRegister(text, analysis, SYNC_OPTIONS);
-  if (!result.ok) throw new Error(`sync refused the synthetic model: ${result.problems.map((p) => p.message).join('; ')}`);
+  if (!result.ok)
+    throw new Error(
+      `sync refused the synthetic model: ${result.problems.map((p) => p.message).join('; ')}`,
+    );
   return result.text;
 }
 
@@ -74,7 +77,8 @@ function synced(text: string | undefined, analysis: Analysis): string {
  */
 function report(format: ReportFormat, c: BenchContext): string {
   const mermaidScript = format === 'html' ? readMermaidLibrary() : undefined;
-  if (format === 'html' && mermaidScript === undefined) throw new Error('mermaid.min.js not found: the HTML report would not be measured honestly');
+  if (format === 'html' && mermaidScript === undefined)
+    throw new Error('mermaid.min.js not found: the HTML report would not be measured honestly');
   const input = assembleReportInput({
     analysis: c.analysis(),
     text: c.pipeline.text,
@@ -96,7 +100,12 @@ const REPORT_STAGES: BenchStage[] = (
     ['json', 'JSON'],
     ['mermaid', 'Mermaid'],
   ] as const
-).map(([format, label]) => ({ id: `report-${format}`, label: `${label} report`, maxSize: 1000, run: (c: BenchContext) => report(format, c) }));
+).map(([format, label]) => ({
+  id: `report-${format}`,
+  label: `${label} report`,
+  maxSize: 1000,
+  run: (c: BenchContext) => report(format, c),
+}));
 
 /** The measured stages, in table order. */
 export const BENCH_STAGES: BenchStage[] = [
@@ -156,16 +165,14 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     limitMs: () => 10,
     limitText: '< 10 ms',
   },
-  ...REPORT_STAGES.map(
-    (stage): BenchBudget => ({
-      id: `${stage.id}-1000`,
-      description: `${stage.label} of a 1,000-component model in under 2 s`,
-      stage: stage.id,
-      size: 1000,
-      limitMs: () => 2000,
-      limitText: '< 2 s',
-    }),
-  ),
+  ...REPORT_STAGES.map((stage): BenchBudget => ({
+    id: `${stage.id}-1000`,
+    description: `${stage.label} of a 1,000-component model in under 2 s`,
+    stage: stage.id,
+    size: 1000,
+    limitMs: () => 2000,
+    limitText: '< 2 s',
+  })),
   {
     id: 'layout-500',
     description: 'ELK layout of 500 components in under 2 s',
@@ -210,7 +217,14 @@ export interface BudgetResult {
 
 export interface BenchResults {
   readonly date: string;
-  readonly machine: { readonly node: string; readonly platform: string; readonly cpu: string; readonly cpus: number; readonly memoryGb: number; readonly loadAverage: readonly number[] };
+  readonly machine: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpu: string;
+    readonly cpus: number;
+    readonly memoryGb: number;
+    readonly loadAverage: readonly number[];
+  };
   readonly seed: number;
   readonly sizes: SizeResult[];
   readonly budgets: BudgetResult[];
@@ -238,19 +252,31 @@ function parseOptions(argv: readonly string[]): Options {
       return next;
     };
     if (arg === '--sizes') {
-      options.sizes = value().split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-      if (options.sizes.some((n) => !Number.isInteger(n) || n < 2)) throw new Error('--sizes takes integers ≥ 2, e.g. --sizes 10,100,1000');
+      options.sizes = value()
+        .split(',')
+        .map((s) => Number(s.trim().replace(/_/g, '')));
+      if (options.sizes.some((n) => !Number.isInteger(n) || n < 2))
+        throw new Error('--sizes takes integers ≥ 2, e.g. --sizes 10,100,1000');
     } else if (arg === '--runs') {
       options.runs = Number(value());
-      if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs takes an integer ≥ 1');
+      if (!Number.isInteger(options.runs) || options.runs < 1)
+        throw new Error('--runs takes an integer ≥ 1');
     } else if (arg === '--stages') {
-      options.stages = value().split(',').map((s) => s.trim());
+      options.stages = value()
+        .split(',')
+        .map((s) => s.trim());
       const unknown = options.stages.filter((id) => !BENCH_STAGES.some((stage) => stage.id === id));
-      if (unknown.length > 0) throw new Error(`unknown stage ${unknown.join(', ')} (stages: ${BENCH_STAGES.map((stage) => stage.id).join(', ')})`);
+      if (unknown.length > 0)
+        throw new Error(
+          `unknown stage ${unknown.join(', ')} (stages: ${BENCH_STAGES.map((stage) => stage.id).join(', ')})`,
+        );
     } else if (arg === '--json-only') options.jsonOnly = true;
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--seed') options.seed = Number(value());
-    else throw new Error(`unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N)`);
+    else
+      throw new Error(
+        `unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N)`,
+      );
   }
   return options;
 }
@@ -266,7 +292,9 @@ function runsFor(size: number, requested: number | undefined): number {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
@@ -278,10 +306,16 @@ export let sink: unknown;
 function stageRunsAt(stage: BenchStage, size: number, options: Options): boolean {
   if (stage.maxSize !== undefined && size > stage.maxSize) return false;
   if (options.stages && !options.stages.includes(stage.id)) return false;
-  return options.sizes ? options.sizes.includes(size) : (stage.defaultSizes ?? DEFAULT_SIZES).includes(size);
+  return options.sizes
+    ? options.sizes.includes(size)
+    : (stage.defaultSizes ?? DEFAULT_SIZES).includes(size);
 }
 
-async function measureSize(size: number, options: Options, log: (line: string) => void): Promise<SizeResult> {
+async function measureSize(
+  size: number,
+  options: Options,
+  log: (line: string) => void,
+): Promise<SizeResult> {
   const pipeline = generatePipeline({ components: size, seed: options.seed });
   let analysis: Analysis | undefined;
   let registerText: string | undefined;
@@ -294,12 +328,18 @@ async function measureSize(size: number, options: Options, log: (line: string) =
     register: () => {
       if (register) return register;
       const loaded = loadRegister(context.registerText());
-      if (!loaded.register || !loaded.writable) throw new Error(`the synced register does not load: ${loaded.problems.map((p) => p.message).join('; ')}`);
+      if (!loaded.register || !loaded.writable)
+        throw new Error(
+          `the synced register does not load: ${loaded.problems.map((p) => p.message).join('; ')}`,
+        );
       return (register = loaded.register);
     },
   };
   const errors = context.analysis().problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new Error(`the generator produced an invalid model at size ${size}: ${errors[0]?.message}`);
+  if (errors.length > 0)
+    throw new Error(
+      `the generator produced an invalid model at size ${size}: ${errors[0]?.message}`,
+    );
   const runs = runsFor(size, options.runs);
   let peakRss = 0;
   let peakHeap = 0;
@@ -331,8 +371,16 @@ async function measureSize(size: number, options: Options, log: (line: string) =
   const stages: Record<string, StageResult> = {};
   for (const stage of active) {
     const measured = times.get(stage.id) ?? [];
-    stages[stage.id] = { medianMs: median(measured), minMs: Math.min(...measured), maxMs: Math.max(...measured), cpuMedianMs: median(cpuTimes.get(stage.id) ?? []), runs };
-    log(`  ${String(size).padStart(5)} ${stage.label.padEnd(12)} ${formatMs(stages[stage.id]!.medianMs)}`);
+    stages[stage.id] = {
+      medianMs: median(measured),
+      minMs: Math.min(...measured),
+      maxMs: Math.max(...measured),
+      cpuMedianMs: median(cpuTimes.get(stage.id) ?? []),
+      runs,
+    };
+    log(
+      `  ${String(size).padStart(5)} ${stage.label.padEnd(12)} ${formatMs(stages[stage.id]!.medianMs)}`,
+    );
   }
   const parse = stages['parse']?.medianMs;
   const analyzed = stages['analyze']?.medianMs;
@@ -357,15 +405,43 @@ function formatMs(ms: number | undefined): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) => '| ' + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ') + ' |';
-  return [line(rows[0]!), '|' + widths.map((w, column) => (column === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (row: string[]) =>
+    '| ' +
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
+      )
+      .join(' | ') +
+    ' |';
+  return [
+    line(rows[0]!),
+    '|' +
+      widths
+        .map((w, column) => (column === 0 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':'))
+        .join('|') +
+      '|',
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** Renders results as Markdown tables (the README pastes this). */
 export function renderResults(results: BenchResults): string {
-  const stageIds = BENCH_STAGES.filter((stage) => results.sizes.some((size) => size.stages[stage.id])).map((stage) => stage);
-  const header = ['components', 'flows', 'KB', 'threats', ...stageIds.map((s) => s.label), 'analyze/parse', 'peak RSS', 'peak heap'];
+  const stageIds = BENCH_STAGES.filter((stage) =>
+    results.sizes.some((size) => size.stages[stage.id]),
+  ).map((stage) => stage);
+  const header = [
+    'components',
+    'flows',
+    'KB',
+    'threats',
+    ...stageIds.map((s) => s.label),
+    'analyze/parse',
+    'peak RSS',
+    'peak heap',
+  ];
   const rows = results.sizes.map((size) => [
     size.components.toLocaleString('en-US'),
     size.flows.toLocaleString('en-US'),
@@ -379,7 +455,9 @@ export function renderResults(results: BenchResults): string {
   const budgetRows = results.budgets.map((budget) => [
     budget.description,
     formatMs(budget.measuredMs),
-    budget.limitMs === undefined ? budget.limitText : `${budget.limitText} (${formatMs(budget.limitMs)})`,
+    budget.limitMs === undefined
+      ? budget.limitText
+      : `${budget.limitText} (${formatMs(budget.limitMs)})`,
     budget.met === undefined ? 'not measured' : budget.met ? 'met' : 'NOT MET',
   ]);
   const m = results.machine;
@@ -397,12 +475,16 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
   const options = parseOptions(argv);
   const log = options.jsonOnly ? () => undefined : (line: string) => console.error(line);
   const sizes: SizeResult[] = [];
-  const chosen = options.sizes ?? [...new Set(BENCH_STAGES.flatMap((stage) => stage.defaultSizes ?? DEFAULT_SIZES))];
+  const chosen = options.sizes ?? [
+    ...new Set(BENCH_STAGES.flatMap((stage) => stage.defaultSizes ?? DEFAULT_SIZES)),
+  ];
   for (const size of [...chosen].sort((a, b) => a - b)) {
     if (!BENCH_STAGES.some((stage) => stageRunsAt(stage, size, options))) continue;
     sizes.push(await measureSize(size, options, log));
   }
-  const lookup: BenchLookup = { median: (stage, size) => sizes.find((s) => s.size === size)?.stages[stage]?.medianMs };
+  const lookup: BenchLookup = {
+    median: (stage, size) => sizes.find((s) => s.size === size)?.stages[stage]?.medianMs,
+  };
   const budgets: BudgetResult[] = BENCH_BUDGETS.map((budget) => {
     const measuredMs = lookup.median(budget.stage, budget.size);
     const limitMs = budget.limitMs(lookup);
@@ -413,7 +495,14 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const results: BenchResults = {
     date: new Date().toISOString(),
-    machine: { node: process.versions.node, platform: `${process.platform}-${process.arch}`, cpu, cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
+    machine: {
+      node: process.versions.node,
+      platform: `${process.platform}-${process.arch}`,
+      cpu,
+      cpus: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+    },
     seed: options.seed,
     sizes,
     budgets,

@@ -113,30 +113,180 @@ interface KindProfile {
 /** Kinds by pipeline stage, with the technologies and controls a real team would use for them. */
 const KINDS: readonly KindProfile[] = [
   { kind: 'user', zone: 'external', short: 'user', tech: [], controls: [] },
-  { kind: 'external_client', zone: 'external', short: 'client', tech: ['ios app', 'partner backend'], controls: [] },
-  { kind: 'external_data_source', zone: 'external', short: 'feed', tech: ['s3 partner bucket', 'kafka'], controls: [] },
-  { kind: 'third_party_model_hub', zone: 'external', short: 'hub', tech: ['hugging face'], controls: [] },
-  { kind: 'external_llm_provider', zone: 'external', short: 'llm', tech: ['openai', 'bedrock'], controls: [] },
-  { kind: 'api_gateway', zone: 'edge', short: 'gw', tech: ['kong', 'envoy', 'apigee'], controls: ['authn', 'rate_limiting', 'waf', 'input_validation', 'audit_logging'] },
-  { kind: 'data_ingestion', zone: 'platform', short: 'ingest', tech: ['spark', 'airflow', 'flink'], controls: ['data_validation', 'data_provenance', 'authn'] },
-  { kind: 'data_store', zone: 'platform', short: 'lake', tech: ['s3', 'postgres', 'bigquery'], controls: ['encryption_at_rest', 'authz', 'access_review', 'audit_logging'], holds: ['raw_data', 'training_data'] },
-  { kind: 'labeling', zone: 'platform', short: 'label', tech: ['label studio'], controls: ['authn', 'human_review'] },
-  { kind: 'feature_store', zone: 'platform', short: 'features', tech: ['feast', 'tecton'], controls: ['encryption_at_rest', 'authz'], holds: ['features'] },
-  { kind: 'training_job', zone: 'platform', short: 'train', tech: ['kubeflow', 'sagemaker', 'pytorch'], controls: ['data_validation', 'differential_privacy', 'secrets_management'] },
-  { kind: 'evaluation', zone: 'platform', short: 'eval', tech: ['mlflow evaluate', 'giskard'], controls: ['model_scanning', 'human_review'] },
-  { kind: 'experiment_tracker', zone: 'platform', short: 'tracker', tech: ['mlflow', 'wandb'], controls: ['authn', 'authz'] },
-  { kind: 'model_registry', zone: 'platform', short: 'registry', tech: ['mlflow', 'sagemaker', 'vertex'], controls: ['authz', 'audit_logging', 'model_signing', 'artifact_checksums'], holds: ['model'] },
-  { kind: 'artifact_store', zone: 'platform', short: 'artifacts', tech: ['s3', 'artifactory'], controls: ['encryption_at_rest', 'artifact_checksums', 'aibom'], holds: ['model', 'code'] },
-  { kind: 'ci_cd', zone: 'platform', short: 'ci', tech: ['github actions', 'argo'], controls: ['secrets_management', 'model_signing', 'authn'] },
-  { kind: 'serving_endpoint', zone: 'platform', short: 'serve', tech: ['kserve + istio', 'seldon', 'fastapi'], controls: ['authz', 'output_obfuscation', 'adversarial_input_detection', 'rate_limiting'] },
-  { kind: 'llm_app', zone: 'platform', short: 'chat', tech: ['langchain', 'fastapi'], controls: ['llm_guardrails', 'output_filtering', 'input_validation'] },
-  { kind: 'prompt_template', zone: 'platform', short: 'prompts', tech: ['git'], controls: ['authz'], holds: ['prompt'] },
-  { kind: 'vector_db', zone: 'platform', short: 'vectors', tech: ['pgvector', 'weaviate'], controls: ['authz', 'encryption_at_rest'], holds: ['embeddings'] },
-  { kind: 'rag_indexer', zone: 'platform', short: 'indexer', tech: ['llamaindex'], controls: ['data_validation', 'data_provenance'] },
-  { kind: 'agent', zone: 'platform', short: 'agent', tech: ['langgraph'], controls: ['tool_permissions', 'tool_allowlist', 'human_review'] },
-  { kind: 'tool', zone: 'platform', short: 'tool', tech: ['mcp server'], controls: ['sandboxing', 'authz'] },
-  { kind: 'memory_store', zone: 'platform', short: 'memory', tech: ['redis'], controls: ['memory_isolation', 'encryption_at_rest'] },
-  { kind: 'monitoring', zone: 'platform', short: 'monitor', tech: ['prometheus', 'evidently', 'grafana'], controls: ['drift_monitoring', 'audit_logging'] },
+  {
+    kind: 'external_client',
+    zone: 'external',
+    short: 'client',
+    tech: ['ios app', 'partner backend'],
+    controls: [],
+  },
+  {
+    kind: 'external_data_source',
+    zone: 'external',
+    short: 'feed',
+    tech: ['s3 partner bucket', 'kafka'],
+    controls: [],
+  },
+  {
+    kind: 'third_party_model_hub',
+    zone: 'external',
+    short: 'hub',
+    tech: ['hugging face'],
+    controls: [],
+  },
+  {
+    kind: 'external_llm_provider',
+    zone: 'external',
+    short: 'llm',
+    tech: ['openai', 'bedrock'],
+    controls: [],
+  },
+  {
+    kind: 'api_gateway',
+    zone: 'edge',
+    short: 'gw',
+    tech: ['kong', 'envoy', 'apigee'],
+    controls: ['authn', 'rate_limiting', 'waf', 'input_validation', 'audit_logging'],
+  },
+  {
+    kind: 'data_ingestion',
+    zone: 'platform',
+    short: 'ingest',
+    tech: ['spark', 'airflow', 'flink'],
+    controls: ['data_validation', 'data_provenance', 'authn'],
+  },
+  {
+    kind: 'data_store',
+    zone: 'platform',
+    short: 'lake',
+    tech: ['s3', 'postgres', 'bigquery'],
+    controls: ['encryption_at_rest', 'authz', 'access_review', 'audit_logging'],
+    holds: ['raw_data', 'training_data'],
+  },
+  {
+    kind: 'labeling',
+    zone: 'platform',
+    short: 'label',
+    tech: ['label studio'],
+    controls: ['authn', 'human_review'],
+  },
+  {
+    kind: 'feature_store',
+    zone: 'platform',
+    short: 'features',
+    tech: ['feast', 'tecton'],
+    controls: ['encryption_at_rest', 'authz'],
+    holds: ['features'],
+  },
+  {
+    kind: 'training_job',
+    zone: 'platform',
+    short: 'train',
+    tech: ['kubeflow', 'sagemaker', 'pytorch'],
+    controls: ['data_validation', 'differential_privacy', 'secrets_management'],
+  },
+  {
+    kind: 'evaluation',
+    zone: 'platform',
+    short: 'eval',
+    tech: ['mlflow evaluate', 'giskard'],
+    controls: ['model_scanning', 'human_review'],
+  },
+  {
+    kind: 'experiment_tracker',
+    zone: 'platform',
+    short: 'tracker',
+    tech: ['mlflow', 'wandb'],
+    controls: ['authn', 'authz'],
+  },
+  {
+    kind: 'model_registry',
+    zone: 'platform',
+    short: 'registry',
+    tech: ['mlflow', 'sagemaker', 'vertex'],
+    controls: ['authz', 'audit_logging', 'model_signing', 'artifact_checksums'],
+    holds: ['model'],
+  },
+  {
+    kind: 'artifact_store',
+    zone: 'platform',
+    short: 'artifacts',
+    tech: ['s3', 'artifactory'],
+    controls: ['encryption_at_rest', 'artifact_checksums', 'aibom'],
+    holds: ['model', 'code'],
+  },
+  {
+    kind: 'ci_cd',
+    zone: 'platform',
+    short: 'ci',
+    tech: ['github actions', 'argo'],
+    controls: ['secrets_management', 'model_signing', 'authn'],
+  },
+  {
+    kind: 'serving_endpoint',
+    zone: 'platform',
+    short: 'serve',
+    tech: ['kserve + istio', 'seldon', 'fastapi'],
+    controls: ['authz', 'output_obfuscation', 'adversarial_input_detection', 'rate_limiting'],
+  },
+  {
+    kind: 'llm_app',
+    zone: 'platform',
+    short: 'chat',
+    tech: ['langchain', 'fastapi'],
+    controls: ['llm_guardrails', 'output_filtering', 'input_validation'],
+  },
+  {
+    kind: 'prompt_template',
+    zone: 'platform',
+    short: 'prompts',
+    tech: ['git'],
+    controls: ['authz'],
+    holds: ['prompt'],
+  },
+  {
+    kind: 'vector_db',
+    zone: 'platform',
+    short: 'vectors',
+    tech: ['pgvector', 'weaviate'],
+    controls: ['authz', 'encryption_at_rest'],
+    holds: ['embeddings'],
+  },
+  {
+    kind: 'rag_indexer',
+    zone: 'platform',
+    short: 'indexer',
+    tech: ['llamaindex'],
+    controls: ['data_validation', 'data_provenance'],
+  },
+  {
+    kind: 'agent',
+    zone: 'platform',
+    short: 'agent',
+    tech: ['langgraph'],
+    controls: ['tool_permissions', 'tool_allowlist', 'human_review'],
+  },
+  {
+    kind: 'tool',
+    zone: 'platform',
+    short: 'tool',
+    tech: ['mcp server'],
+    controls: ['sandboxing', 'authz'],
+  },
+  {
+    kind: 'memory_store',
+    zone: 'platform',
+    short: 'memory',
+    tech: ['redis'],
+    controls: ['memory_isolation', 'encryption_at_rest'],
+  },
+  {
+    kind: 'monitoring',
+    zone: 'platform',
+    short: 'monitor',
+    tech: ['prometheus', 'evidently', 'grafana'],
+    controls: ['drift_monitoring', 'audit_logging'],
+  },
 ];
 
 const DATA_KINDS: readonly { kind: string; classification: string; pii?: boolean }[] = [
@@ -157,7 +307,13 @@ const DATA_KINDS: readonly { kind: string; classification: string; pii?: boolean
 ];
 
 const PROTOCOLS = ['https', 'grpc', 'kafka', 's3', 'jdbc', 'sftp'];
-const TRANSPORT_CONTROLS = ['encryption_in_transit', 'mtls', 'authn', 'input_validation', 'rate_limiting'];
+const TRANSPORT_CONTROLS = [
+  'encryption_in_transit',
+  'mtls',
+  'authn',
+  'input_validation',
+  'rate_limiting',
+];
 const TEAMS = ['ml-platform', 'data-eng', 'fraud-ml', 'search', 'sre', 'security'];
 
 /**
@@ -185,9 +341,14 @@ export function generatePipeline(options: GenerateOptions): GeneratedPipeline {
   zoneBoundaries.edge.push('edge');
   const vpcs = Math.max(1, Math.floor(count / 250));
   const namespaces = Math.max(1, Math.floor(count / 25));
-  for (let v = 1; v <= vpcs; v++) boundaries[`vpc-${v}`] = { name: `Production VPC ${v}`, trust: 'trusted' };
+  for (let v = 1; v <= vpcs; v++)
+    boundaries[`vpc-${v}`] = { name: `Production VPC ${v}`, trust: 'trusted' };
   for (let n = 1; n <= namespaces; n++) {
-    boundaries[`ns-${n}`] = { name: `Namespace ${n}`, trust: rng.chance(0.15) ? 'semi_trusted' : 'trusted', parent: `vpc-${1 + ((n - 1) % vpcs)}` };
+    boundaries[`ns-${n}`] = {
+      name: `Namespace ${n}`,
+      trust: rng.chance(0.15) ? 'semi_trusted' : 'trusted',
+      parent: `vpc-${1 + ((n - 1) % vpcs)}`,
+    };
     zoneBoundaries.platform.push(`ns-${n}`);
   }
 
@@ -199,7 +360,12 @@ export function generatePipeline(options: GenerateOptions): GeneratedPipeline {
   for (let d = 0; d < dataCount; d++) {
     const profile = DATA_KINDS[d % DATA_KINDS.length]!;
     const id = `${profile.kind.replace(/_/g, '-')}-${d + 1}`;
-    data[id] = { name: `${profile.kind.replace(/_/g, ' ')} ${d + 1}`, kind: profile.kind, classification: profile.classification, ...(profile.pii ? { pii: true } : {}) };
+    data[id] = {
+      name: `${profile.kind.replace(/_/g, ' ')} ${d + 1}`,
+      kind: profile.kind,
+      classification: profile.classification,
+      ...(profile.pii ? { pii: true } : {}),
+    };
     dataIds.push(id);
   }
   const dataByKind = new Map<string, string[]>();
@@ -219,15 +385,25 @@ export function generatePipeline(options: GenerateOptions): GeneratedPipeline {
   const heldData = new Set<string>();
   for (let i = 0; i < count; i++) {
     const roll = rng.next();
-    const profile = i === 0 || roll < 0.15 ? rng.pick(externalKinds) : roll < 0.2 ? gateway : rng.pick(platformKinds);
+    const profile =
+      i === 0 || roll < 0.15
+        ? rng.pick(externalKinds)
+        : roll < 0.2
+          ? gateway
+          : rng.pick(platformKinds);
     const id = `${profile.short}-${i + 1}`;
     const zoneList = zoneBoundaries[profile.zone];
     const boundary = zoneList[i % zoneList.length]!;
     usedBoundaries.add(boundary);
-    const component: SyntheticComponent = { kind: profile.kind, name: `${profile.kind.replace(/_/g, ' ')} ${i + 1}`, boundary };
+    const component: SyntheticComponent = {
+      kind: profile.kind,
+      name: `${profile.kind.replace(/_/g, ' ')} ${i + 1}`,
+      boundary,
+    };
     if (profile.tech.length > 0 && rng.chance(0.8)) component.tech = rng.pick(profile.tech);
     if (profile.zone !== 'external') {
-      component.exposure = profile.zone === 'edge' ? 'public' : rng.chance(0.8) ? 'internal' : 'private';
+      component.exposure =
+        profile.zone === 'edge' ? 'public' : rng.chance(0.8) ? 'internal' : 'private';
       component.owner = rng.pick(TEAMS);
       const controls = rng.some(profile.controls, 3);
       if (controls.length > 0) component.controls = controls;
@@ -287,7 +463,9 @@ export function generatePipeline(options: GenerateOptions): GeneratedPipeline {
   while (flows.length < target && attempts < target * 20) {
     attempts++;
     const from = rng.int(count);
-    const to = rng.chance(0.7) ? (from + 1 + rng.int(Math.min(12, count - 1))) % count : rng.int(count);
+    const to = rng.chance(0.7)
+      ? (from + 1 + rng.int(Math.min(12, count - 1))) % count
+      : rng.int(count);
     addFlow(from, to);
   }
 
@@ -307,6 +485,8 @@ export function generatePipeline(options: GenerateOptions): GeneratedPipeline {
 export function toYaml(model: SyntheticModel): string {
   const { flows, ...rest } = model;
   const head = stringify(rest, { lineWidth: 0 });
-  const flowLines = flows.map((flow) => `  - ${stringify(flow, { lineWidth: 0, collectionStyle: 'flow' }).trimEnd()}`);
+  const flowLines = flows.map(
+    (flow) => `  - ${stringify(flow, { lineWidth: 0, collectionStyle: 'flow' }).trimEnd()}`,
+  );
   return `${head}flows:\n${flowLines.join('\n')}\n`;
 }

@@ -6,7 +6,9 @@ try {
   var cli = require('../dist/cli.js');
 } catch (error) {
   if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
-    process.stderr.write('mltm: the CLI is not built yet. Run `npm run build` in the mltm folder.\n');
+    process.stderr.write(
+      'mltm: the CLI is not built yet. Run `npm run build` in the mltm folder.\n',
+    );
     process.exit(2);
   }
   throw error;

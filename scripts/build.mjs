@@ -31,24 +31,55 @@ const targets = [
 ];
 
 const optionalTargets = [
-  ['src/extension/layoutWorker.ts', { ...nodeCommon, entryPoints: ['src/extension/layoutWorker.ts'], outfile: 'dist/layoutWorker.js' }],
-  ['src/extension/analysisWorker.ts', { ...nodeCommon, entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' }],
+  [
+    'src/extension/layoutWorker.ts',
+    {
+      ...nodeCommon,
+      entryPoints: ['src/extension/layoutWorker.ts'],
+      outfile: 'dist/layoutWorker.js',
+    },
+  ],
+  [
+    'src/extension/analysisWorker.ts',
+    {
+      ...nodeCommon,
+      entryPoints: ['src/extension/analysisWorker.ts'],
+      outfile: 'dist/analysisWorker.js',
+    },
+  ],
   ['bench/bench.ts', { ...nodeCommon, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' }],
-  ['webview/main.ts', {
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', absWorkingDir: root,
-    sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
-    entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js',
-    loader: { '.ttf': 'file', '.yaml': 'text' },
-  }],
+  [
+    'webview/main.ts',
+    {
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      absWorkingDir: root,
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      logLevel: 'warning',
+      entryPoints: ['webview/main.ts'],
+      outfile: 'dist/webview/main.js',
+      loader: { '.ttf': 'file', '.yaml': 'text' },
+    },
+  ],
 ];
-for (const [entry, options] of optionalTargets) if (existsSync(join(root, entry))) targets.push(options);
+for (const [entry, options] of optionalTargets)
+  if (existsSync(join(root, entry))) targets.push(options);
 
 // Real-VS-Code tests: the run() entry plus every *.test.ts, one file each, so mocha can load them.
 if (!production && existsSync(join(root, 'test/vscode/index.ts'))) {
   const entries = readdirSync(join(root, 'test/vscode'), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts'))
     .map((file) => `test/vscode/${file}`);
-  targets.push({ ...nodeCommon, entryPoints: entries, outdir: 'dist/test/vscode', outbase: 'test/vscode', external: ['vscode', 'mocha'] });
+  targets.push({
+    ...nodeCommon,
+    entryPoints: entries,
+    outdir: 'dist/test/vscode',
+    outbase: 'test/vscode',
+    external: ['vscode', 'mocha'],
+  });
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -57,7 +88,10 @@ mkdirSync(join(root, 'dist'), { recursive: true });
 // installed extension has no node_modules, so the VSIX ships them in dist/vendor (see
 // src/core/report/vendorPaths.ts).
 mkdirSync(join(root, 'dist', 'vendor'), { recursive: true });
-copyFileSync(join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'), join(root, 'dist', 'vendor', 'mermaid.min.js'));
+copyFileSync(
+  join(root, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'),
+  join(root, 'dist', 'vendor', 'mermaid.min.js'),
+);
 if (watch) {
   for (const options of targets) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching');

@@ -30,7 +30,11 @@ const shield = (x, y) => {
   return Math.abs(x - 64) <= half;
 };
 const segment = (x, y, ax, ay, bx, by, width) => {
-  const t = clamp(((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2), 0, 1);
+  const t = clamp(
+    ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2),
+    0,
+    1,
+  );
   return Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) <= width / 2;
 };
 const nodes = [
@@ -42,7 +46,12 @@ function colourAt(x, y) {
   if (!roundedSquare(x, y)) return undefined;
   let colour = BACKGROUND;
   if (shield(x, y)) colour = SHIELD;
-  if (segment(x, y, ...nodes[0], ...nodes[1], 5) || segment(x, y, ...nodes[1], ...nodes[2], 5) || segment(x, y, ...nodes[0], ...nodes[2], 5)) colour = LINE;
+  if (
+    segment(x, y, ...nodes[0], ...nodes[1], 5) ||
+    segment(x, y, ...nodes[1], ...nodes[2], 5) ||
+    segment(x, y, ...nodes[0], ...nodes[2], 5)
+  )
+    colour = LINE;
   for (const [cx, cy] of nodes) if (Math.hypot(x - cx, y - cy) <= 10) colour = NODE;
   if (Math.hypot(x - nodes[2][0], y - nodes[2][1]) <= 6) colour = ALERT;
   return colour;
@@ -52,12 +61,18 @@ const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1));
 for (let py = 0; py < SIZE; py++) {
   raw[py * (SIZE * 4 + 1)] = 0; // filter: none
   for (let px = 0; px < SIZE; px++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < SAMPLES; sy++) {
       for (let sx = 0; sx < SAMPLES; sx++) {
         const c = colourAt(px + (sx + 0.5) / SAMPLES, py + (sy + 0.5) / SAMPLES);
         if (!c) continue;
-        r += c[0]; g += c[1]; b += c[2]; a++;
+        r += c[0];
+        g += c[1];
+        b += c[2];
+        a++;
       }
     }
     const o = py * (SIZE * 4 + 1) + 1 + px * 4;
@@ -91,7 +106,12 @@ header.writeUInt32BE(SIZE, 0);
 header.writeUInt32BE(SIZE, 4);
 header[8] = 8; // bit depth
 header[9] = 6; // RGBA
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  chunk('IHDR', header),
+  chunk('IDAT', deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 mkdirSync(join(root, 'media'), { recursive: true });
 writeFileSync(join(root, 'media/icon.png'), png);
 console.log(`media/icon.png: ${png.length} bytes`);

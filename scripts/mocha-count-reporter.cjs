@@ -11,7 +11,9 @@ class CountReporter extends Mocha.reporters.Spec {
     const failures = [];
     let passed = 0;
     runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, () => passed++);
-    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test, error) => failures.push({ title: test.fullTitle(), message: String(error && error.message) }));
+    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test, error) =>
+      failures.push({ title: test.fullTitle(), message: String(error && error.message) }),
+    );
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const file = process.env.MLTM_COUNTS_FILE;
       if (file) writeFileSync(file, JSON.stringify({ passed, failed: failures.length, failures }));

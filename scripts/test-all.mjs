@@ -18,7 +18,11 @@ let failed = 0;
 const failures = [];
 
 function run(command, args, env = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   return result.status === 0;
 }
 
@@ -47,7 +51,8 @@ function suite(name, command, args, countsFile) {
   const counts = JSON.parse(readFileSync(countsFile, 'utf8'));
   passed += counts.passed;
   failed += counts.failed;
-  for (const f of counts.failures ?? []) failures.push(`${name}: ${f.title}: ${f.message.split('\n')[0]}`);
+  for (const f of counts.failures ?? [])
+    failures.push(`${name}: ${f.title}: ${f.message.split('\n')[0]}`);
   if (!ok && counts.failed === 0) {
     failed++;
     failures.push(`${name}: exited with an error`);
@@ -56,18 +61,49 @@ function suite(name, command, args, countsFile) {
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-if (existsSync(join(root, 'webview/main.ts'))) check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
-if (existsSync(join(root, 'test/webview/tsconfig.json'))) check('typecheck-webview-tests', npx, ['tsc', '-p', 'test/webview/tsconfig.json', '--noEmit']);
-check('lint', npx, ['eslint', '.', '--max-warnings', '0']);
+if (existsSync(join(root, 'webview/main.ts')))
+  check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+if (existsSync(join(root, 'test/webview/tsconfig.json')))
+  check('typecheck-webview-tests', npx, ['tsc', '-p', 'test/webview/tsconfig.json', '--noEmit']);
+check('lint', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'lint']);
 const built = check('build', process.execPath, ['scripts/build.mjs']);
 if (built) {
-  suite('unit', npx, ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')], join(resultsDir, 'unit.json'));
-  if (existsSync(join(root, 'scripts/webview/run-tests.mjs'))) suite('webview', process.execPath, ['scripts/webview/run-tests.mjs'], join(resultsDir, 'webview.json'));
-  if (existsSync(join(root, 'scripts/vscode/run-tests.mjs'))) suite('vscode', process.execPath, ['scripts/vscode/run-tests.mjs'], join(resultsDir, 'vscode.json'));
+  suite(
+    'unit',
+    npx,
+    ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
+    join(resultsDir, 'unit.json'),
+  );
+  if (existsSync(join(root, 'scripts/webview/run-tests.mjs')))
+    suite(
+      'webview',
+      process.execPath,
+      ['scripts/webview/run-tests.mjs'],
+      join(resultsDir, 'webview.json'),
+    );
+  if (existsSync(join(root, 'scripts/vscode/run-tests.mjs')))
+    suite(
+      'vscode',
+      process.execPath,
+      ['scripts/vscode/run-tests.mjs'],
+      join(resultsDir, 'vscode.json'),
+    );
   // Last: it builds the production VSIX (replacing dist/) and restores the development build.
-  if (existsSync(join(root, 'scripts/package/run-tests.mjs'))) suite('package', process.execPath, ['scripts/package/run-tests.mjs'], join(resultsDir, 'package.json'));
+  if (existsSync(join(root, 'scripts/package/run-tests.mjs')))
+    suite(
+      'package',
+      process.execPath,
+      ['scripts/package/run-tests.mjs'],
+      join(resultsDir, 'package.json'),
+    );
   // After package: installs the VSIX it built into the real VS Code and checks it activates.
-  if (existsSync(join(root, 'scripts/vscode/vsix-smoke.mjs'))) suite('vsix-smoke', process.execPath, ['scripts/vscode/vsix-smoke.mjs'], join(resultsDir, 'vsix-smoke.json'));
+  if (existsSync(join(root, 'scripts/vscode/vsix-smoke.mjs')))
+    suite(
+      'vsix-smoke',
+      process.execPath,
+      ['scripts/vscode/vsix-smoke.mjs'],
+      join(resultsDir, 'vsix-smoke.json'),
+    );
 } else {
   failures.push('build failed: the test suites did not run');
 }

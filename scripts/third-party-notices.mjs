@@ -19,8 +19,10 @@ const NOTES = {
     'Dual-licensed `EPL-2.0 OR GPL-3.0-or-later`; mltm uses it under the **Eclipse Public License 2.0**. ' +
     'It is distributed unmodified, in compiled form; its source code is available at https://github.com/kieler/elkjs ' +
     '(and in the `elkjs` package on the npm registry), as EPL-2.0 §3 requires.',
-  mermaid: 'Shipped unmodified as `dist/vendor/mermaid.min.js` (copied from the npm package by the build) and inlined into HTML reports so their diagrams draw offline.',
-  '@vscode/codicons': 'The icon font and images are licensed **CC-BY-4.0**; the code in the package is **MIT** (LICENSE-CODE). Both texts follow.',
+  mermaid:
+    'Shipped unmodified as `dist/vendor/mermaid.min.js` (copied from the npm package by the build) and inlined into HTML reports so their diagrams draw offline.',
+  '@vscode/codicons':
+    'The icon font and images are licensed **CC-BY-4.0**; the code in the package is **MIT** (LICENSE-CODE). Both texts follow.',
 };
 
 const entryPoints = [
@@ -34,8 +36,17 @@ async function bundledPackages() {
   const names = new Set();
   for (const [entry, platform] of entryPoints) {
     const result = await esbuild.build({
-      entryPoints: [entry], bundle: true, write: false, metafile: true, platform, format: platform === 'node' ? 'cjs' : 'iife',
-      absWorkingDir: root, external: ['vscode'], loader: { '.yaml': 'text', '.ttf': 'file' }, outdir: 'out-notices', logLevel: 'silent',
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform,
+      format: platform === 'node' ? 'cjs' : 'iife',
+      absWorkingDir: root,
+      external: ['vscode'],
+      loader: { '.yaml': 'text', '.ttf': 'file' },
+      outdir: 'out-notices',
+      logLevel: 'silent',
     });
     for (const input of Object.keys(result.metafile.inputs)) {
       const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
@@ -78,7 +89,12 @@ function assetDependencyNotices(name) {
       if (dep.startsWith('@types/')) continue;
       const depDir = resolvePackage(dep, dir);
       if (!depDir) {
-        rows.push({ name: dep, version: pkg.dependencies[dep], licence: 'not installed', copyright: '' });
+        rows.push({
+          name: dep,
+          version: pkg.dependencies[dep],
+          licence: 'not installed',
+          copyright: '',
+        });
         continue;
       }
       const meta = JSON.parse(readFileSync(join(depDir, 'package.json'), 'utf8'));
@@ -88,8 +104,17 @@ function assetDependencyNotices(name) {
       queue.push(depDir);
       const files = licenceFiles(depDir);
       const fileTexts = files.map((file) => readFileSync(join(depDir, file), 'utf8').trim());
-      const licence = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? (fileTexts.length > 0 ? 'see its licence text' : 'see its package'));
-      rows.push({ name: meta.name, version: meta.version, licence, copyright: copyrightLines(meta.name, fileTexts, authorOf(meta)).join('; ') });
+      const licence =
+        typeof meta.license === 'string'
+          ? meta.license
+          : (meta.license?.type ??
+            (fileTexts.length > 0 ? 'see its licence text' : 'see its package'));
+      rows.push({
+        name: meta.name,
+        version: meta.version,
+        licence,
+        copyright: copyrightLines(meta.name, fileTexts, authorOf(meta)).join('; '),
+      });
       for (const text of fileTexts) {
         // Grouped by the text without its copyright lines, which the table above lists per
         // package; a text shared by several packages is shown without them.
@@ -106,19 +131,26 @@ function assetDependencyNotices(name) {
       }
     }
   }
-  rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
+  rows.sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1,
+  );
   const escape = (cell) => String(cell).replace(/\|/g, '\\|');
   return [
     `\`${name}\` ships as its published browser bundle, which compiles in code from its runtime dependencies. They are listed here transitively (${rows.length} packages; the bundle uses a subset), then each distinct licence text once, naming the packages it covers.`,
     '',
     '| Package | Version | Licence | Copyright |',
     '|---|---|---|---|',
-    ...rows.map((row) => `| ${escape(row.name)} | ${escape(row.version)} | ${escape(row.licence)} | ${escape(row.copyright)} |`),
+    ...rows.map(
+      (row) =>
+        `| ${escape(row.name)} | ${escape(row.version)} | ${escape(row.licence)} | ${escape(row.copyright)} |`,
+    ),
     ...[...texts.values()].flatMap((group) => [
       '',
       `<details><summary>Licence text of ${group.packages.join(', ')}</summary>`,
       '',
-      ...(group.packages.length > 1 ? ['Each package\'s copyright line is in the table above.', ''] : []),
+      ...(group.packages.length > 1
+        ? ["Each package's copyright line is in the table above.", '']
+        : []),
       '```text',
       group.packages.length > 1 ? group.body : group.text,
       '```',
@@ -132,10 +164,14 @@ function assetDependencyNotices(name) {
 const ASSET_BUNDLES = ['mermaid'];
 
 function licenceFiles(dir) {
-  return readdirSync(dir)
-    // Licence texts, not scripts that happen to be named like one (cytoscape ships license-update.mjs).
-    .filter((file) => /^(licen[cs]e|copying|notice)/i.test(file) && !/\.(m?js|cjs|ts)$/i.test(file))
-    .sort();
+  return (
+    readdirSync(dir)
+      // Licence texts, not scripts that happen to be named like one (cytoscape ships license-update.mjs).
+      .filter(
+        (file) => /^(licen[cs]e|copying|notice)/i.test(file) && !/\.(m?js|cjs|ts)$/i.test(file),
+      )
+      .sort()
+  );
 }
 
 /** Copyright lines stated in the package's sources where its licence file has none. */
@@ -147,7 +183,11 @@ function copyrightLines(name, texts, author) {
     for (const line of text.split(/\r?\n/)) {
       const clean = line.trim();
       // "Copyright (c) …", "Copyright 2020 …", "Copyright Name": not licence prose ("copyright rights").
-      if (/^[Cc]opyright\s*(\([cC]\)|©|\d|[A-Z])/.test(clean) && !/notice|holder|owner/i.test(clean)) lines.add(clean);
+      if (
+        /^[Cc]opyright\s*(\([cC]\)|©|\d|[A-Z])/.test(clean) &&
+        !/notice|holder|owner/i.test(clean)
+      )
+        lines.add(clean);
     }
   }
   if (lines.size === 0 && author) lines.add(`Copyright (c) ${author}`);
@@ -156,7 +196,10 @@ function copyrightLines(name, texts, author) {
 
 function authorOf(pkg) {
   const author = typeof pkg.author === 'string' ? pkg.author : pkg.author?.name;
-  return author?.replace(/\s*<[^>]*>/, '').replace(/\s*\([^)]*\)/, '').trim();
+  return author
+    ?.replace(/\s*<[^>]*>/, '')
+    .replace(/\s*\([^)]*\)/, '')
+    .trim();
 }
 
 function repositoryOf(pkg) {
@@ -178,7 +221,8 @@ for (const name of names) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const files = licenceFiles(dir);
   const texts = files.map((file) => readFileSync(join(dir, file), 'utf8').trim());
-  const licence = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'see licence text');
+  const licence =
+    typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'see licence text');
   const copyrights = copyrightLines(name, texts, authorOf(pkg));
   summary.push(`| ${name} | ${pkg.version} | ${licence} | ${copyrights[0] ?? ''} |`);
   sections.push(
@@ -189,10 +233,17 @@ for (const name of names) {
       `- Source: ${repositoryOf(pkg)}`,
       ...copyrights.map((line) => `- ${line}`),
       ...(NOTES[name] ? ['', NOTES[name]] : []),
-      ...(ASSET_BUNDLES.includes(name)
-        ? ['', ...assetDependencyNotices(name)]
-        : []),
-      ...files.flatMap((file, index) => ['', `<details><summary>${file}</summary>`, '', '```text', texts[index], '```', '', '</details>']),
+      ...(ASSET_BUNDLES.includes(name) ? ['', ...assetDependencyNotices(name)] : []),
+      ...files.flatMap((file, index) => [
+        '',
+        `<details><summary>${file}</summary>`,
+        '',
+        '```text',
+        texts[index],
+        '```',
+        '',
+        '</details>',
+      ]),
     ].join('\n'),
   );
 }
@@ -226,7 +277,9 @@ const text = [
 if (process.argv.includes('--check')) {
   const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
   if (current !== text) {
-    console.error('THIRD-PARTY-NOTICES.md is out of date: run `node scripts/third-party-notices.mjs` and commit it.');
+    console.error(
+      'THIRD-PARTY-NOTICES.md is out of date: run `node scripts/third-party-notices.mjs` and commit it.',
+    );
     process.exit(1);
   }
   console.log(`THIRD-PARTY-NOTICES.md is up to date (${names.length} packages).`);

@@ -11,7 +11,11 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 
 /** A push button; `label` is set as text. */
-export function button(label: string, onClick: () => void, options: { secondary?: boolean; title?: string; testId?: string } = {}): HTMLElement {
+export function button(
+  label: string,
+  onClick: () => void,
+  options: { secondary?: boolean; title?: string; testId?: string } = {},
+): HTMLElement {
   const element = document.createElement('vscode-button');
   element.textContent = label;
   if (options.secondary) element.setAttribute('secondary', '');
@@ -22,8 +26,16 @@ export function button(label: string, onClick: () => void, options: { secondary?
 }
 
 /** A labelled checkbox reporting its state on change. */
-export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, value = label): HTMLElement {
-  const element = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean; label: string };
+export function checkbox(
+  label: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+  value = label,
+): HTMLElement {
+  const element = document.createElement('vscode-checkbox') as HTMLElement & {
+    checked: boolean;
+    label: string;
+  };
   element.label = label;
   element.checked = checked;
   element.dataset.value = value;
@@ -37,7 +49,11 @@ export function setChecked(element: HTMLElement, checked: boolean): void {
 }
 
 /** A drop-down of options; reports the chosen value. */
-export function select(options: readonly { value: string; label: string }[], value: string, onChange: (value: string) => void): HTMLElement & { value: string } {
+export function select(
+  options: readonly { value: string; label: string }[],
+  value: string,
+  onChange: (value: string) => void,
+): HTMLElement & { value: string } {
   const element = document.createElement('vscode-single-select') as HTMLElement & { value: string };
   for (const option of options) {
     const item = document.createElement('vscode-option') as HTMLElement & { value: string };
@@ -51,8 +67,14 @@ export function select(options: readonly { value: string; label: string }[], val
 }
 
 /** A single-line text field; reports its value on every input. */
-export function textField(placeholder: string, onInput: (value: string) => void): HTMLElement & { value: string } {
-  const element = document.createElement('vscode-textfield') as HTMLElement & { value: string; placeholder: string };
+export function textField(
+  placeholder: string,
+  onInput: (value: string) => void,
+): HTMLElement & { value: string } {
+  const element = document.createElement('vscode-textfield') as HTMLElement & {
+    value: string;
+    placeholder: string;
+  };
   element.placeholder = placeholder;
   element.addEventListener('input', () => onInput(element.value));
   return element;

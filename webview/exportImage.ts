@@ -4,10 +4,26 @@
  * element's computed paint and font onto the clone, drops hidden elements, and frames the
  * visible rectangle. PNG: that SVG drawn on a canvas at twice the pixel density.
  */
-const STYLE_PROPERTIES = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style'] as const;
+const STYLE_PROPERTIES = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-opacity',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+] as const;
 
 /** Serialises the diagram as it looks now, cropped to `box` (diagram coordinates). */
-export function standaloneSvg(source: SVGSVGElement, content: SVGGElement, box: { x: number; y: number; width: number; height: number }): string {
+export function standaloneSvg(
+  source: SVGSVGElement,
+  content: SVGGElement,
+  box: { x: number; y: number; width: number; height: number },
+): string {
   const clone = content.cloneNode(true) as SVGGElement;
   clone.removeAttribute('transform');
   const originals = [content, ...content.querySelectorAll('*')];
@@ -18,7 +34,11 @@ export function standaloneSvg(source: SVGSVGElement, content: SVGGElement, box: 
     const style = getComputedStyle(original);
     // Kind icons are codicon glyphs: outside the webview the font is missing and they would show
     // as empty boxes, so the export leaves them out (the kind is written under each label).
-    if (style.display === 'none' || style.visibility === 'hidden' || original.classList.contains('node-icon')) {
+    if (
+      style.display === 'none' ||
+      style.visibility === 'hidden' ||
+      original.classList.contains('node-icon')
+    ) {
       removed.push(copy);
       return;
     }
@@ -35,7 +55,8 @@ export function standaloneSvg(source: SVGSVGElement, content: SVGGElement, box: 
   out.setAttribute('height', String(Math.round(box.height)));
   const background = getComputedStyle(document.body).backgroundColor;
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  for (const [k, v] of Object.entries({ x: box.x, y: box.y, width: box.width, height: box.height })) bg.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({ x: box.x, y: box.y, width: box.width, height: box.height }))
+    bg.setAttribute(k, String(v));
   bg.setAttribute('fill', background);
   const defs = source.querySelector('defs');
   if (defs) out.append(defs.cloneNode(true));
@@ -44,7 +65,12 @@ export function standaloneSvg(source: SVGSVGElement, content: SVGGElement, box: 
 }
 
 /** Renders SVG markup to a PNG, returned as base64 without the data: prefix. */
-export async function svgToPngBase64(markup: string, width: number, height: number, density = 2): Promise<string> {
+export async function svgToPngBase64(
+  markup: string,
+  width: number,
+  height: number,
+  density = 2,
+): Promise<string> {
   const image = new Image();
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
   await image.decode();

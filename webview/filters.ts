@@ -24,19 +24,33 @@ export interface FilterState {
 }
 
 export function defaultFilters(): FilterState {
-  return { stride: [...STRIDE_LETTERS], severities: [...SEVERITIES], statuses: [...STATUSES], tactic: '', search: '', focus: null };
+  return {
+    stride: [...STRIDE_LETTERS],
+    severities: [...SEVERITIES],
+    statuses: [...STATUSES],
+    tactic: '',
+    search: '',
+    focus: null,
+  };
 }
 
 /** Whether any threat filter is narrower than "everything". */
 export function threatFilterActive(f: FilterState): boolean {
-  return f.stride.length < STRIDE_LETTERS.length || f.severities.length < SEVERITIES.length || f.statuses.length < STATUSES.length || f.tactic !== '';
+  return (
+    f.stride.length < STRIDE_LETTERS.length ||
+    f.severities.length < SEVERITIES.length ||
+    f.statuses.length < STATUSES.length ||
+    f.tactic !== ''
+  );
 }
 
 export function threatMatches(t: SceneThreat, f: FilterState): boolean {
-  if (f.stride.length < STRIDE_LETTERS.length && !t.stride.some((s) => f.stride.includes(s))) return false;
+  if (f.stride.length < STRIDE_LETTERS.length && !t.stride.some((s) => f.stride.includes(s)))
+    return false;
   if (!f.severities.includes(t.severity)) return false;
   if (!f.statuses.includes(t.status)) return false;
-  if (f.tactic !== '' && !t.atlas.some((a) => a.tactics.some((tactic) => tactic.id === f.tactic))) return false;
+  if (f.tactic !== '' && !t.atlas.some((a) => a.tactics.some((tactic) => tactic.id === f.tactic)))
+    return false;
   return true;
 }
 
@@ -67,9 +81,13 @@ export function visibleElements(scene: DiagramScene, f: FilterState): Visibility
     flows = new Set(near.map((fl) => fl.id));
   }
   if (threatFilterActive(f)) {
-    const withThreat = new Set(scene.threats.filter((t) => threatMatches(t, f)).map((t) => t.element));
+    const withThreat = new Set(
+      scene.threats.filter((t) => threatMatches(t, f)).map((t) => t.element),
+    );
     flows = new Set([...flows].filter((id) => withThreat.has(id)));
-    const ends = new Set(scene.graph.flows.filter((fl) => flows.has(fl.id)).flatMap((fl) => [fl.source, fl.target]));
+    const ends = new Set(
+      scene.graph.flows.filter((fl) => flows.has(fl.id)).flatMap((fl) => [fl.source, fl.target]),
+    );
     components = new Set([...components].filter((id) => withThreat.has(id) || ends.has(id)));
   }
   const parents = new Map(scene.graph.boundaries.map((b) => [b.id, b.parent]));
@@ -86,11 +104,18 @@ export function visibleElements(scene: DiagramScene, f: FilterState): Visibility
 }
 
 /** Elements whose id or label contains the search text (case-insensitive); all when empty. */
-export function searchMatches(scene: DiagramScene, search: string): ReadonlySet<string> | undefined {
+export function searchMatches(
+  scene: DiagramScene,
+  search: string,
+): ReadonlySet<string> | undefined {
   const needle = search.trim().toLowerCase();
   if (needle === '') return undefined;
-  const hit = (id: string, label: string) => id.toLowerCase().includes(needle) || label.toLowerCase().includes(needle);
-  return new Set([...scene.graph.components.filter((c) => hit(c.id, c.label)).map((c) => c.id), ...scene.graph.flows.filter((fl) => hit(fl.id, fl.label)).map((fl) => fl.id)]);
+  const hit = (id: string, label: string) =>
+    id.toLowerCase().includes(needle) || label.toLowerCase().includes(needle);
+  return new Set([
+    ...scene.graph.components.filter((c) => hit(c.id, c.label)).map((c) => c.id),
+    ...scene.graph.flows.filter((fl) => hit(fl.id, fl.label)).map((fl) => fl.id),
+  ]);
 }
 
 export interface Badge {
@@ -100,12 +125,18 @@ export interface Badge {
 }
 
 /** Open threats matching the filters, per element: count and highest severity. */
-export function computeBadges(threats: readonly SceneThreat[], filters: FilterState): Map<string, Badge> {
+export function computeBadges(
+  threats: readonly SceneThreat[],
+  filters: FilterState,
+): Map<string, Badge> {
   const badges = new Map<string, Badge>();
   for (const t of threats) {
     if (t.status !== 'open' || !threatMatches(t, filters)) continue;
     const current = badges.get(t.element);
-    const severity = current === undefined || severityRank(t.severity) > severityRank(current.severity) ? t.severity : current.severity;
+    const severity =
+      current === undefined || severityRank(t.severity) > severityRank(current.severity)
+        ? t.severity
+        : current.severity;
     badges.set(t.element, { count: (current?.count ?? 0) + 1, severity });
   }
   return badges;

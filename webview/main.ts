@@ -8,9 +8,22 @@
 import '@vscode/codicons/dist/codicon.css';
 import './style.css';
 import type { DiagramScene } from '../src/core/layout/scene';
-import { assertNever, isHostToWebview, type HostToWebview, type WebviewToHost } from '../src/shared/protocol';
+import {
+  assertNever,
+  isHostToWebview,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../src/shared/protocol';
 import { button, checkbox, select as selectControl, setChecked, textField } from './controls';
-import { defaultFilters, searchMatches, SEVERITIES, STATUSES, STRIDE_LETTERS, visibleElements, type FilterState } from './filters';
+import {
+  defaultFilters,
+  searchMatches,
+  SEVERITIES,
+  STATUSES,
+  STRIDE_LETTERS,
+  visibleElements,
+  type FilterState,
+} from './filters';
 import { markerDefs, renderScene, svg } from './render';
 import { renderSidePanel } from './sidePanel';
 import { standaloneSvg, svgToPngBase64 } from './exportImage';
@@ -44,7 +57,15 @@ let firstScene = true;
 
 function isFilterState(v: unknown): v is FilterState {
   const f = v as FilterState | undefined;
-  return typeof f === 'object' && f !== null && Array.isArray(f.stride) && Array.isArray(f.severities) && Array.isArray(f.statuses) && typeof f.tactic === 'string' && typeof f.search === 'string';
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    Array.isArray(f.stride) &&
+    Array.isArray(f.severities) &&
+    Array.isArray(f.statuses) &&
+    typeof f.tactic === 'string' &&
+    typeof f.search === 'string'
+  );
 }
 
 function post(message: WebviewToHost): void {
@@ -52,7 +73,12 @@ function post(message: WebviewToHost): void {
 }
 
 function saveState(): void {
-  const state: SavedState = { ...(scene && { modelUri: scene.modelUri }), view: viewport.view, filters, selected };
+  const state: SavedState = {
+    ...(scene && { modelUri: scene.modelUri }),
+    view: viewport.view,
+    filters,
+    selected,
+  };
   vscode.setState(state);
 }
 
@@ -71,7 +97,11 @@ main.className = 'main';
 const stage = svg('svg', { class: 'stage', role: 'img', 'aria-label': 'Pipeline diagram' });
 const content = svg('g', { class: 'content' });
 stage.append(markerDefs(), content);
-const minimap = svg('svg', { class: 'minimap', preserveAspectRatio: 'xMidYMid meet', 'aria-label': 'Overview' });
+const minimap = svg('svg', {
+  class: 'minimap',
+  preserveAspectRatio: 'xMidYMid meet',
+  'aria-label': 'Overview',
+});
 const panel = document.createElement('aside');
 panel.className = 'side-panel';
 panel.hidden = true;
@@ -95,19 +125,44 @@ search.classList.add('search');
 toolbar.append(
   search,
   button('Fit', () => viewport.fit(), { title: 'Fit to view', testId: 'fit' }),
-  button('+', () => viewport.zoomBy(1.25), { secondary: true, title: 'Zoom in', testId: 'zoom-in' }),
-  button('−', () => viewport.zoomBy(0.8), { secondary: true, title: 'Zoom out', testId: 'zoom-out' }),
-  button('Minimap', () => minimap.classList.toggle('hidden'), { secondary: true, title: 'Show or hide the overview', testId: 'minimap' }),
+  button('+', () => viewport.zoomBy(1.25), {
+    secondary: true,
+    title: 'Zoom in',
+    testId: 'zoom-in',
+  }),
+  button('−', () => viewport.zoomBy(0.8), {
+    secondary: true,
+    title: 'Zoom out',
+    testId: 'zoom-out',
+  }),
+  button('Minimap', () => minimap.classList.toggle('hidden'), {
+    secondary: true,
+    title: 'Show or hide the overview',
+    testId: 'minimap',
+  }),
   button('Legend', () => (legend.hidden = !legend.hidden), { secondary: true, testId: 'legend' }),
   button('Reset filters', () => resetFilters(), { secondary: true, testId: 'reset-filters' }),
   button('Export SVG', () => void exportImage('svg'), { secondary: true, testId: 'export-svg' }),
   button('Export PNG', () => void exportImage('png'), { secondary: true, testId: 'export-png' }),
-  button('Export Mermaid', () => post({ type: 'exportMermaid', requestId: nextRequestId++ }), { secondary: true, title: 'Save the model as a Mermaid flowchart (the reports\' exporter)', testId: 'export-mermaid' }),
+  button('Export Mermaid', () => post({ type: 'exportMermaid', requestId: nextRequestId++ }), {
+    secondary: true,
+    title: "Save the model as a Mermaid flowchart (the reports' exporter)",
+    testId: 'export-mermaid',
+  }),
 );
 
 // ---- filters ----
-const filterControls: { group: 'stride' | 'severities' | 'statuses'; value: string; element: HTMLElement }[] = [];
-function filterGroup(title: string, group: 'stride' | 'severities' | 'statuses', values: readonly string[], label: (v: string) => string): HTMLElement {
+const filterControls: {
+  group: 'stride' | 'severities' | 'statuses';
+  value: string;
+  element: HTMLElement;
+}[] = [];
+function filterGroup(
+  title: string,
+  group: 'stride' | 'severities' | 'statuses',
+  values: readonly string[],
+  label: (v: string) => string,
+): HTMLElement {
   const box = document.createElement('div');
   box.className = `filter-group filter-${group}`;
   const heading = document.createElement('span');
@@ -119,7 +174,9 @@ function filterGroup(title: string, group: 'stride' | 'severities' | 'statuses',
       label(value),
       filters[group].includes(value),
       (checked) => {
-        filters[group] = checked ? [...new Set([...filters[group], value])] : filters[group].filter((v) => v !== value);
+        filters[group] = checked
+          ? [...new Set([...filters[group], value])]
+          : filters[group].filter((v) => v !== value);
         applyFilters();
       },
       value,
@@ -141,8 +198,14 @@ let tacticKey = '';
 function renderTacticFilter(): void {
   if (!scene) return;
   const tactics = new Map<string, string>();
-  for (const t of scene.threats) for (const a of t.atlas) for (const tactic of a.tactics) tactics.set(tactic.id, tactic.name);
-  const options = [{ value: '', label: 'Any ATLAS tactic' }, ...[...tactics].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, name]) => ({ value: id, label: `${id} ${name}` }))];
+  for (const t of scene.threats)
+    for (const a of t.atlas) for (const tactic of a.tactics) tactics.set(tactic.id, tactic.name);
+  const options = [
+    { value: '', label: 'Any ATLAS tactic' },
+    ...[...tactics]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([id, name]) => ({ value: id, label: `${id} ${name}` })),
+  ];
   const key = options.map((o) => o.value).join('|');
   if (key === tacticKey) return;
   tacticKey = key;
@@ -218,10 +281,21 @@ function applyFilters(redrawBadges = true): void {
   for (const [key, element] of elements) {
     const [kind, ...rest] = key.split(':');
     const id = rest.join(':');
-    const shown = kind === 'component' ? visible.components.has(id) : kind === 'flow' ? visible.flows.has(id) : visible.boundaries.has(id);
+    const shown =
+      kind === 'component'
+        ? visible.components.has(id)
+        : kind === 'flow'
+          ? visible.flows.has(id)
+          : visible.boundaries.has(id);
     element.classList.toggle('filtered-out', !shown);
-    if (kind === 'flow') content.querySelector(`.edge-label-group[data-for="${CSS.escape(id)}"]`)?.classList.toggle('filtered-out', !shown);
-    element.classList.toggle('search-miss', matches !== undefined && kind !== 'boundary' && !matches.has(id));
+    if (kind === 'flow')
+      content
+        .querySelector(`.edge-label-group[data-for="${CSS.escape(id)}"]`)
+        ?.classList.toggle('filtered-out', !shown);
+    element.classList.toggle(
+      'search-miss',
+      matches !== undefined && kind !== 'boundary' && !matches.has(id),
+    );
     element.classList.toggle('search-hit', matches !== undefined && matches.has(id));
   }
   stage.classList.toggle('focus-mode', filters.focus !== null);
@@ -231,9 +305,14 @@ function applyFilters(redrawBadges = true): void {
 
 function statusText(components: number, flows: number): string {
   if (!scene) return '';
-  const parts = [`${scene.modelName}`, `${components}/${scene.graph.components.length} components`, `${flows}/${scene.graph.flows.length} flows`];
+  const parts = [
+    `${scene.modelName}`,
+    `${components}/${scene.graph.components.length} components`,
+    `${flows}/${scene.graph.flows.length} flows`,
+  ];
   if (filters.focus !== null) parts.push(`focus: ${filters.focus}`);
-  if (scene.problemCount > 0) parts.push(`${scene.problemCount} problem${scene.problemCount === 1 ? '' : 's'} in the model`);
+  if (scene.problemCount > 0)
+    parts.push(`${scene.problemCount} problem${scene.problemCount === 1 ? '' : 's'} in the model`);
   return parts.join(' · ');
 }
 
@@ -246,8 +325,16 @@ function showSelection(): void {
   elements.get(`${selected.kind}:${selected.id}`)?.classList.add('selected');
   renderSidePanel(panel, scene, selected.id, selected.kind, filters, {
     reveal: (id) => post({ type: 'revealElement', elementId: id }),
-    addControl: (elementId, control) => post({ type: 'addControl', requestId: nextRequestId++, elementId, control }),
-    setStatus: (threatId, statusValue, justification) => post({ type: 'setThreatStatus', requestId: nextRequestId++, threatId, status: statusValue, ...(justification !== undefined && { justification }) }),
+    addControl: (elementId, control) =>
+      post({ type: 'addControl', requestId: nextRequestId++, elementId, control }),
+    setStatus: (threatId, statusValue, justification) =>
+      post({
+        type: 'setThreatStatus',
+        requestId: nextRequestId++,
+        threatId,
+        status: statusValue,
+        ...(justification !== undefined && { justification }),
+      }),
     focus: (id) => setFocus(id),
     close: () => selectElement(null),
   });
@@ -263,7 +350,10 @@ function setFocus(id: string | null): void {
   filters.focus = id;
   applyFilters();
   if (id !== null) {
-    const nodes = scene?.layout.nodes.filter((n) => visibleElements(scene as DiagramScene, filters).components.has(n.id)) ?? [];
+    const nodes =
+      scene?.layout.nodes.filter((n) =>
+        visibleElements(scene as DiagramScene, filters).components.has(n.id),
+      ) ?? [];
     // Next frame: after a first scene's own fit-to-all, which is queued the same way.
     if (nodes.length > 0) requestAnimationFrame(() => viewport.fit(boundsOf(nodes)));
   }
@@ -289,21 +379,34 @@ function focusElement(id: string): void {
   setFocus(id);
 }
 
-function boundsOf(boxes: readonly { x: number; y: number; width: number; height: number }[]): { x: number; y: number; width: number; height: number } {
+function boundsOf(boxes: readonly { x: number; y: number; width: number; height: number }[]): {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+} {
   const x = Math.min(...boxes.map((n) => n.x));
   const y = Math.min(...boxes.map((n) => n.y));
-  return { x, y, width: Math.max(...boxes.map((n) => n.x + n.width)) - x, height: Math.max(...boxes.map((n) => n.y + n.height)) - y };
+  return {
+    x,
+    y,
+    width: Math.max(...boxes.map((n) => n.x + n.width)) - x,
+    height: Math.max(...boxes.map((n) => n.y + n.height)) - y,
+  };
 }
 
 function setHighlight(id: string | null): void {
   highlighted = id;
-  for (const element of content.querySelectorAll('.highlighted')) element.classList.remove('highlighted');
+  for (const element of content.querySelectorAll('.highlighted'))
+    element.classList.remove('highlighted');
   if (id === null) return;
   const element = elements.get(`component:${id}`) ?? elements.get(`flow:${id}`);
   element?.classList.add('highlighted');
 }
 
-function elementOf(target: EventTarget | null): { id: string; kind: 'component' | 'flow' } | undefined {
+function elementOf(
+  target: EventTarget | null,
+): { id: string; kind: 'component' | 'flow' } | undefined {
   const group = (target as Element | null)?.closest?.('.node, .edge');
   const id = group?.getAttribute('data-id');
   if (!group || id === null || id === undefined) return undefined;

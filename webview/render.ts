@@ -13,7 +13,10 @@ import { iconGlyph, iconName } from './icons';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Creates an SVG element with attributes (values are set as attributes, never parsed). */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number> = {},
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
   return element;
@@ -28,14 +31,23 @@ function text(content: string, attributes: Record<string, string | number>): SVG
 /** Shortens a label to a number of characters, with an ellipsis; the full text goes in a tooltip. */
 export function elide(label: string, maxChars: number): string {
   const chars = [...label];
-  return chars.length <= maxChars ? label : `${chars.slice(0, Math.max(1, maxChars - 1)).join('')}…`;
+  return chars.length <= maxChars
+    ? label
+    : `${chars.slice(0, Math.max(1, maxChars - 1)).join('')}…`;
 }
 
 function badgeGroup(badge: Badge, cx: number, cy: number): SVGGElement {
   const label = String(badge.count);
   const width = Math.max(18, 8 + label.length * 7);
-  const group = svg('g', { class: 'badge', 'data-severity': badge.severity, 'data-count': badge.count });
-  group.append(svg('rect', { x: cx - width / 2, y: cy - 9, width, height: 18, rx: 9, class: 'badge-bg' }), text(label, { x: cx, y: cy + 4, 'text-anchor': 'middle', class: 'badge-text' }));
+  const group = svg('g', {
+    class: 'badge',
+    'data-severity': badge.severity,
+    'data-count': badge.count,
+  });
+  group.append(
+    svg('rect', { x: cx - width / 2, y: cy - 9, width, height: 18, rx: 9, class: 'badge-bg' }),
+    text(label, { x: cx, y: cy + 4, 'text-anchor': 'middle', class: 'badge-text' }),
+  );
   const title = svg('title');
   title.textContent = `${badge.count} open threat${badge.count === 1 ? '' : 's'}, highest ${badge.severity}`;
   group.append(title);
@@ -44,14 +56,20 @@ function badgeGroup(badge: Badge, cx: number, cy: number): SVGGElement {
 
 function sectionPath(s: EdgeSection): string {
   const points = [s.start, ...s.bendPoints, s.end];
-  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  return points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`)
+    .join(' ');
 }
 
 /** Midpoint along a polyline, for a flow's badge when it has no label. */
 function midpoint(sections: readonly EdgeSection[]): { x: number; y: number } {
   const points = sections.flatMap((s) => [s.start, ...s.bendPoints, s.end]);
   let total = 0;
-  for (let i = 1; i < points.length; i++) total += Math.hypot((points[i] as { x: number }).x - (points[i - 1] as { x: number }).x, (points[i] as { y: number }).y - (points[i - 1] as { y: number }).y);
+  for (let i = 1; i < points.length; i++)
+    total += Math.hypot(
+      (points[i] as { x: number }).x - (points[i - 1] as { x: number }).x,
+      (points[i] as { y: number }).y - (points[i - 1] as { y: number }).y,
+    );
   let walked = 0;
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1] as { x: number; y: number };
@@ -73,7 +91,16 @@ export function markerDefs(): SVGDefsElement {
     ['arrow-end', 'M0,0 L10,5 L0,10 z'],
     ['arrow-start', 'M10,0 L0,5 L10,10 z'],
   ] as const) {
-    const marker = svg('marker', { id, viewBox: '0 0 10 10', refX: id === 'arrow-end' ? 9 : 1, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto', markerUnits: 'strokeWidth' });
+    const marker = svg('marker', {
+      id,
+      viewBox: '0 0 10 10',
+      refX: id === 'arrow-end' ? 9 : 1,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto',
+      markerUnits: 'strokeWidth',
+    });
     marker.append(svg('path', { d: path, class: 'arrowhead' }));
     defs.append(marker);
   }
@@ -84,7 +111,11 @@ export function markerDefs(): SVGDefsElement {
  * Draws the scene into `root` (a `<g>` inside the panned and zoomed viewport), replacing its
  * content. Returns the element groups by id, for selection and filtering.
  */
-export function renderScene(root: SVGGElement, scene: DiagramScene, filters: FilterState): Map<string, SVGGElement> {
+export function renderScene(
+  root: SVGGElement,
+  scene: DiagramScene,
+  filters: FilterState,
+): Map<string, SVGGElement> {
   root.replaceChildren();
   const elements = new Map<string, SVGGElement>();
   const badges = computeBadges(scene.threats, filters);
@@ -94,10 +125,31 @@ export function renderScene(root: SVGGElement, scene: DiagramScene, filters: Fil
   const boundaryLayer = svg('g', { class: 'layer-boundaries' });
   for (const box of [...scene.layout.boundaries].sort((a, b) => a.depth - b.depth)) {
     const info = boundaryInfo.get(box.id);
-    const group = svg('g', { class: 'boundary', 'data-id': box.id, 'data-kind': 'boundary', 'data-trust': info?.trust ?? '', 'data-depth': box.depth });
-    group.append(svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 6, class: 'boundary-box' }));
+    const group = svg('g', {
+      class: 'boundary',
+      'data-id': box.id,
+      'data-kind': 'boundary',
+      'data-trust': info?.trust ?? '',
+      'data-depth': box.depth,
+    });
+    group.append(
+      svg('rect', {
+        x: box.x,
+        y: box.y,
+        width: box.width,
+        height: box.height,
+        rx: 6,
+        class: 'boundary-box',
+      }),
+    );
     const title = `${info?.label ?? box.id}${info ? ` · ${info.trust.replace('_', '-')}` : ''}`;
-    group.append(text(elide(title, Math.floor((box.width - 16) / 6.5)), { x: box.x + 10, y: box.y + 18, class: 'boundary-label' }));
+    group.append(
+      text(elide(title, Math.floor((box.width - 16) / 6.5)), {
+        x: box.x + 10,
+        y: box.y + 18,
+        class: 'boundary-label',
+      }),
+    );
     boundaryLayer.append(group);
     elements.set(`boundary:${box.id}`, group);
   }
@@ -107,7 +159,15 @@ export function renderScene(root: SVGGElement, scene: DiagramScene, filters: Fil
   const edgeLabelLayer = svg('g', { class: 'layer-edge-labels' });
   for (const edge of scene.layout.edges) {
     const info = flowInfo.get(edge.id);
-    const group = svg('g', { class: 'edge', 'data-id': edge.id, 'data-kind': 'flow', 'data-source': edge.source, 'data-target': edge.target, tabindex: 0, role: 'button' });
+    const group = svg('g', {
+      class: 'edge',
+      'data-id': edge.id,
+      'data-kind': 'flow',
+      'data-source': edge.source,
+      'data-target': edge.target,
+      tabindex: 0,
+      role: 'button',
+    });
     const d = edge.sections.map(sectionPath).join(' ');
     // A wide transparent twin makes a 1.5px line easy to click.
     group.append(svg('path', { d, class: 'edge-hit' }));
@@ -124,8 +184,24 @@ export function renderScene(root: SVGGElement, scene: DiagramScene, filters: Fil
     let badgeAt = midpoint(edge.sections);
     if (edge.label) {
       const l = edge.label;
-      labelGroup.append(svg('rect', { x: l.x - 2, y: l.y, width: l.width + 4, height: l.height, rx: 3, class: 'edge-label-bg' }));
-      labelGroup.append(text(elide(l.text, Math.floor(l.width / 6.2) + 1), { x: l.x + l.width / 2, y: l.y + l.height - 4, 'text-anchor': 'middle', class: 'edge-label' }));
+      labelGroup.append(
+        svg('rect', {
+          x: l.x - 2,
+          y: l.y,
+          width: l.width + 4,
+          height: l.height,
+          rx: 3,
+          class: 'edge-label-bg',
+        }),
+      );
+      labelGroup.append(
+        text(elide(l.text, Math.floor(l.width / 6.2) + 1), {
+          x: l.x + l.width / 2,
+          y: l.y + l.height - 4,
+          'text-anchor': 'middle',
+          class: 'edge-label',
+        }),
+      );
       badgeAt = { x: l.x + l.width + 10, y: l.y + l.height / 2 };
     }
     const badge = badges.get(edge.id);
@@ -140,12 +216,43 @@ export function renderScene(root: SVGGElement, scene: DiagramScene, filters: Fil
   for (const box of scene.layout.nodes) {
     const info = componentInfo.get(box.id);
     const kind = info?.kind ?? '';
-    const group = svg('g', { class: 'node', 'data-id': box.id, 'data-kind': 'component', 'data-component-kind': kind, 'data-icon': iconName(kind), tabindex: 0, role: 'button' });
-    group.append(svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 4, class: 'node-box' }));
-    group.append(text(iconGlyph(kind), { x: box.x + 10, y: box.y + box.height / 2 + 8, class: 'node-icon' }));
+    const group = svg('g', {
+      class: 'node',
+      'data-id': box.id,
+      'data-kind': 'component',
+      'data-component-kind': kind,
+      'data-icon': iconName(kind),
+      tabindex: 0,
+      role: 'button',
+    });
+    group.append(
+      svg('rect', {
+        x: box.x,
+        y: box.y,
+        width: box.width,
+        height: box.height,
+        rx: 4,
+        class: 'node-box',
+      }),
+    );
+    group.append(
+      text(iconGlyph(kind), { x: box.x + 10, y: box.y + box.height / 2 + 8, class: 'node-icon' }),
+    );
     const maxChars = Math.floor((box.width - g.labelLeft - 8) / g.charWidth);
-    group.append(text(elide(info?.label ?? box.id, maxChars), { x: box.x + g.labelLeft, y: box.y + box.height / 2 - 2, class: 'node-label' }));
-    group.append(text(elide(kind.replaceAll('_', ' '), maxChars + 2), { x: box.x + g.labelLeft, y: box.y + box.height / 2 + 12, class: 'node-kind' }));
+    group.append(
+      text(elide(info?.label ?? box.id, maxChars), {
+        x: box.x + g.labelLeft,
+        y: box.y + box.height / 2 - 2,
+        class: 'node-label',
+      }),
+    );
+    group.append(
+      text(elide(kind.replaceAll('_', ' '), maxChars + 2), {
+        x: box.x + g.labelLeft,
+        y: box.y + box.height / 2 + 12,
+        class: 'node-kind',
+      }),
+    );
     const tooltip = svg('title');
     tooltip.textContent = `${info?.label ?? box.id} (${box.id}, ${kind})`;
     group.append(tooltip);

@@ -18,7 +18,11 @@ export interface PanelActions {
   close(): void;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, content?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  content?: string,
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   element.className = className;
   if (content !== undefined) element.textContent = content;
@@ -31,7 +35,10 @@ function threatItem(threat: SceneThreat, actions: PanelActions): HTMLElement {
   item.dataset.severity = threat.severity;
   item.dataset.status = threat.status;
   const head = el('div', 'threat-head');
-  head.append(el('span', `severity sev-${threat.severity}`, threat.severity), el('span', 'threat-title', threat.title));
+  head.append(
+    el('span', `severity sev-${threat.severity}`, threat.severity),
+    el('span', 'threat-title', threat.title),
+  );
   item.append(head);
   const stride = el('div', 'stride');
   for (const letter of threat.stride) stride.append(el('span', 'stride-letter', letter));
@@ -47,7 +54,8 @@ function threatItem(threat: SceneThreat, actions: PanelActions): HTMLElement {
         li.append(link);
       } else li.append(el('span', 'atlas-id', ref.id));
       if (ref.name !== undefined) li.append(el('span', 'atlas-name', ` ${ref.name}`));
-      if (ref.tactics.length > 0) li.append(el('span', 'atlas-tactics', ` (${ref.tactics.map((t) => t.name).join(', ')})`));
+      if (ref.tactics.length > 0)
+        li.append(el('span', 'atlas-tactics', ` (${ref.tactics.map((t) => t.name).join(', ')})`));
       atlas.append(li);
     }
     item.append(atlas);
@@ -58,7 +66,14 @@ function threatItem(threat: SceneThreat, actions: PanelActions): HTMLElement {
     for (const control of threat.missingControls) {
       const chip = el('span', 'control');
       chip.dataset.control = control;
-      chip.append(el('code', 'control-name', control), button('Add', () => actions.addControl(threat.element, control), { secondary: true, title: `Add ${control} to ${threat.element}`, testId: 'add-control' }));
+      chip.append(
+        el('code', 'control-name', control),
+        button('Add', () => actions.addControl(threat.element, control), {
+          secondary: true,
+          title: `Add ${control} to ${threat.element}`,
+          testId: 'add-control',
+        }),
+      );
       missing.append(chip);
     }
     item.append(missing);
@@ -67,11 +82,18 @@ function threatItem(threat: SceneThreat, actions: PanelActions): HTMLElement {
     const triage = el('div', 'triage');
     const justification = textField('Justification (optional)', () => undefined);
     justification.classList.add('justification');
-    const value = () => (justification.value.trim() === '' ? undefined : justification.value.trim());
+    const value = () =>
+      justification.value.trim() === '' ? undefined : justification.value.trim();
     triage.append(
       justification,
-      button('Accept', () => actions.setStatus(threat.id, 'accepted', value()), { secondary: true, testId: 'accept' }),
-      button('Not applicable', () => actions.setStatus(threat.id, 'not_applicable', value()), { secondary: true, testId: 'not-applicable' }),
+      button('Accept', () => actions.setStatus(threat.id, 'accepted', value()), {
+        secondary: true,
+        testId: 'accept',
+      }),
+      button('Not applicable', () => actions.setStatus(threat.id, 'not_applicable', value()), {
+        secondary: true,
+        testId: 'not-applicable',
+      }),
     );
     item.append(triage);
   }
@@ -82,27 +104,60 @@ function threatItem(threat: SceneThreat, actions: PanelActions): HTMLElement {
  * Fills the panel for an element. Threats hidden by the filters are listed after the others
  * under a note, so a filter never hides a decision the reviewer is about to make blind.
  */
-export function renderSidePanel(panel: HTMLElement, scene: DiagramScene, elementId: string, kind: 'component' | 'flow', filters: FilterState, actions: PanelActions): void {
+export function renderSidePanel(
+  panel: HTMLElement,
+  scene: DiagramScene,
+  elementId: string,
+  kind: 'component' | 'flow',
+  filters: FilterState,
+  actions: PanelActions,
+): void {
   panel.replaceChildren();
   panel.hidden = false;
   panel.dataset.elementId = elementId;
   panel.dataset.kind = kind;
-  const component = kind === 'component' ? scene.graph.components.find((c) => c.id === elementId) : undefined;
+  const component =
+    kind === 'component' ? scene.graph.components.find((c) => c.id === elementId) : undefined;
   const flow = kind === 'flow' ? scene.graph.flows.find((f) => f.id === elementId) : undefined;
   const header = el('header', 'panel-header');
-  header.append(el('h2', 'panel-title', component?.label ?? (flow ? (flow.label || flow.id) : elementId)));
-  header.append(el('div', 'panel-subtitle', component ? `${component.kind} · ${component.id}` : flow ? `${flow.source} ${flow.bidirectional ? '↔' : '→'} ${flow.target} · ${flow.id}` : elementId));
+  header.append(
+    el('h2', 'panel-title', component?.label ?? (flow ? flow.label || flow.id : elementId)),
+  );
+  header.append(
+    el(
+      'div',
+      'panel-subtitle',
+      component
+        ? `${component.kind} · ${component.id}`
+        : flow
+          ? `${flow.source} ${flow.bidirectional ? '↔' : '→'} ${flow.target} · ${flow.id}`
+          : elementId,
+    ),
+  );
   const buttons = el('div', 'panel-actions');
   buttons.append(button('Reveal in YAML', () => actions.reveal(elementId), { testId: 'reveal' }));
-  if (component) buttons.append(button('Focus', () => actions.focus(elementId), { secondary: true, testId: 'focus' }));
+  if (component)
+    buttons.append(
+      button('Focus', () => actions.focus(elementId), { secondary: true, testId: 'focus' }),
+    );
   buttons.append(button('Close', () => actions.close(), { secondary: true, testId: 'close' }));
   header.append(buttons);
   panel.append(header);
-  const threats = scene.threats.filter((t) => t.element === elementId && t.elementType === kind).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1));
+  const threats = scene.threats
+    .filter((t) => t.element === elementId && t.elementType === kind)
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1));
   const shown = threats.filter((t) => threatMatches(t, filters));
   const hidden = threats.filter((t) => !threatMatches(t, filters));
   const open = threats.filter((t) => t.status === 'open').length;
-  panel.append(el('p', 'panel-summary', threats.length === 0 ? 'No threats found for this element.' : `${threats.length} threat${threats.length === 1 ? '' : 's'}, ${open} open`));
+  panel.append(
+    el(
+      'p',
+      'panel-summary',
+      threats.length === 0
+        ? 'No threats found for this element.'
+        : `${threats.length} threat${threats.length === 1 ? '' : 's'}, ${open} open`,
+    ),
+  );
   const list = el('ul', 'threats');
   for (const t of shown) list.append(threatItem(t, actions));
   panel.append(list);

@@ -59,8 +59,25 @@ export class Viewport {
     this.content = { width: Math.max(1, layout.width), height: Math.max(1, layout.height) };
     this.minimap.setAttribute('viewBox', `0 0 ${this.content.width} ${this.content.height}`);
     this.minimapContent.replaceChildren(
-      ...layout.boundaries.map((b) => svg('rect', { x: b.x, y: b.y, width: b.width, height: b.height, class: 'minimap-boundary' })),
-      ...layout.nodes.map((n) => svg('rect', { x: n.x, y: n.y, width: n.width, height: n.height, class: 'minimap-node', 'data-id': n.id })),
+      ...layout.boundaries.map((b) =>
+        svg('rect', {
+          x: b.x,
+          y: b.y,
+          width: b.width,
+          height: b.height,
+          class: 'minimap-boundary',
+        }),
+      ),
+      ...layout.nodes.map((n) =>
+        svg('rect', {
+          x: n.x,
+          y: n.y,
+          width: n.width,
+          height: n.height,
+          class: 'minimap-node',
+          'data-id': n.id,
+        }),
+      ),
     );
     this.apply();
   }
@@ -72,11 +89,26 @@ export class Viewport {
   }
 
   /** Scales and centres so a box (diagram coordinates; the whole diagram by default) fills the view. */
-  fit(box = { x: 0, y: 0, width: this.content.width, height: this.content.height }, maxScale = 1.5): void {
+  fit(
+    box = { x: 0, y: 0, width: this.content.width, height: this.content.height },
+    maxScale = 1.5,
+  ): void {
     const { width, height } = this.size();
     const margin = 24;
-    const k = clamp(Math.min((width - 2 * margin) / Math.max(1, box.width), (height - 2 * margin) / Math.max(1, box.height), maxScale), MIN_SCALE, MAX_SCALE);
-    this.transform = { k, x: (width - box.width * k) / 2 - box.x * k, y: (height - box.height * k) / 2 - box.y * k };
+    const k = clamp(
+      Math.min(
+        (width - 2 * margin) / Math.max(1, box.width),
+        (height - 2 * margin) / Math.max(1, box.height),
+        maxScale,
+      ),
+      MIN_SCALE,
+      MAX_SCALE,
+    );
+    this.transform = {
+      k,
+      x: (width - box.width * k) / 2 - box.x * k,
+      y: (height - box.height * k) / 2 - box.y * k,
+    };
     this.apply();
   }
 
@@ -86,14 +118,22 @@ export class Viewport {
     const p = at ?? { x: width / 2, y: height / 2 };
     const k = clamp(this.transform.k * factor, MIN_SCALE, MAX_SCALE);
     const ratio = k / this.transform.k;
-    this.transform = { k, x: p.x - (p.x - this.transform.x) * ratio, y: p.y - (p.y - this.transform.y) * ratio };
+    this.transform = {
+      k,
+      x: p.x - (p.x - this.transform.x) * ratio,
+      y: p.y - (p.y - this.transform.y) * ratio,
+    };
     this.apply();
   }
 
   /** Moves the view so a diagram point is in the middle. */
   centerOn(x: number, y: number): void {
     const { width, height } = this.size();
-    this.transform = { ...this.transform, x: width / 2 - x * this.transform.k, y: height / 2 - y * this.transform.k };
+    this.transform = {
+      ...this.transform,
+      x: width / 2 - x * this.transform.k,
+      y: height / 2 - y * this.transform.k,
+    };
     this.apply();
   }
 
@@ -111,9 +151,13 @@ export class Viewport {
 
   private apply(): void {
     const { x, y, k } = this.transform;
-    this.target.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`);
+    this.target.setAttribute(
+      'transform',
+      `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`,
+    );
     const v = this.visibleBox();
-    for (const [name, value] of Object.entries(v)) this.minimapView.setAttribute(name, String(value));
+    for (const [name, value] of Object.entries(v))
+      this.minimapView.setAttribute(name, String(value));
     this.onChange(this.view);
   }
 
@@ -123,13 +167,19 @@ export class Viewport {
     const scale = Math.min(rect.width / this.content.width, rect.height / this.content.height);
     const offsetX = (rect.width - this.content.width * scale) / 2;
     const offsetY = (rect.height - this.content.height * scale) / 2;
-    return { x: (e.clientX - rect.left - offsetX) / scale, y: (e.clientY - rect.top - offsetY) / scale };
+    return {
+      x: (e.clientX - rect.left - offsetX) / scale,
+      y: (e.clientY - rect.top - offsetY) / scale,
+    };
   }
 
   private onWheel(e: WheelEvent): void {
     e.preventDefault();
     const rect = this.host.getBoundingClientRect();
-    this.zoomBy(Math.exp(-e.deltaY * 0.0015), { x: e.clientX - rect.left, y: e.clientY - rect.top });
+    this.zoomBy(Math.exp(-e.deltaY * 0.0015), {
+      x: e.clientX - rect.left,
+      y: e.clientY - rect.top,
+    });
   }
 
   private onPointerDown(e: PointerEvent): void {

@@ -31,7 +31,11 @@ export function createSuite(name) {
     test(title, fn) {
       try {
         const result = fn();
-        if (result && typeof result.then === 'function') return result.then(() => pass(title), (error) => fail(title, error));
+        if (result && typeof result.then === 'function')
+          return result.then(
+            () => pass(title),
+            (error) => fail(title, error),
+          );
         pass(title);
       } catch (error) {
         fail(title, error);
@@ -41,7 +45,8 @@ export function createSuite(name) {
     /** Prints the summary (with `suffix`), writes the counts file and sets the exit code. */
     finish(suffix = '') {
       console.log(`\n${name}: ${counts.passed} passed, ${counts.failed} failed${suffix}`);
-      if (process.env.MLTM_COUNTS_FILE) writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify(counts));
+      if (process.env.MLTM_COUNTS_FILE)
+        writeFileSync(process.env.MLTM_COUNTS_FILE, JSON.stringify(counts));
       process.exitCode = counts.failed > 0 ? 1 : 0;
     },
   };
@@ -68,5 +73,7 @@ export async function waitFor(what, predicate, deadline, since = Date.now()) {
     if (await predicate()) return true;
     await sleep(500);
   }
-  throw new Error(`timed out after ${((Date.now() - since) / 1000).toFixed(0)} s waiting for ${what}`);
+  throw new Error(
+    `timed out after ${((Date.now() - since) / 1000).toFixed(0)} s waiting for ${what}`,
+  );
 }

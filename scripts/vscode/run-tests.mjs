@@ -13,7 +13,17 @@
 // Env: MLTM_VSCODE_MODE=online|offline forces a path; MLTM_VSCODE_TIMEOUT_MS bounds the suite;
 // MLTM_VSCODE_SELFTEST_FAIL=1 makes one test assert a wrong value (proves failures are real).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,14 +35,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = join(root, 'test-results');
 const timeoutMs = Number(process.env.MLTM_VSCODE_TIMEOUT_MS ?? 300_000);
 const started = Date.now();
-const log = (message) => console.log(`[vscode-tests +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+const log = (message) =>
+  console.log(`[vscode-tests +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** Writes the counts for test-all and sets the exit code. */
 function finish(counts) {
   const countsFile = process.env.MLTM_COUNTS_FILE;
   if (countsFile) writeFileSync(countsFile, JSON.stringify(counts, null, 2));
-  for (const f of counts.failures) console.log(`  ✗ ${f.title}\n    ${f.message.split('\n').slice(0, 6).join('\n    ')}`);
-  console.log(`real VS Code: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  for (const f of counts.failures)
+    console.log(`  ✗ ${f.title}\n    ${f.message.split('\n').slice(0, 6).join('\n    ')}`);
+  console.log(
+    `real VS Code: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   process.exitCode = counts.failed > 0 ? 1 : 0;
 }
 
@@ -56,10 +70,14 @@ function probeOnline() {
   if (process.env.MLTM_VSCODE_MODE === 'offline') return Promise.resolve(false);
   if (process.env.MLTM_VSCODE_MODE === 'online') return Promise.resolve(true);
   return new Promise((resolve) => {
-    const req = request('https://update.code.visualstudio.com/api/releases/stable', { method: 'HEAD', timeout: 3000 }, (res) => {
-      res.resume();
-      resolve((res.statusCode ?? 500) < 500);
-    });
+    const req = request(
+      'https://update.code.visualstudio.com/api/releases/stable',
+      { method: 'HEAD', timeout: 3000 },
+      (res) => {
+        res.resume();
+        resolve((res.statusCode ?? 500) < 500);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve(false));
     req.end();
@@ -69,7 +87,13 @@ function probeOnline() {
 /** The frame (nested in VS Code's webview iframes) that holds the mltm diagram, if one is drawn. */
 async function diagramFrame(page) {
   for (const frame of page.frames()) {
-    const drawn = await frame.evaluate(() => document.querySelector('svg.stage') !== null && document.querySelectorAll('.node').length > 0).catch(() => false);
+    const drawn = await frame
+      .evaluate(
+        () =>
+          document.querySelector('svg.stage') !== null &&
+          document.querySelectorAll('.node').length > 0,
+      )
+      .catch(() => false);
     if (drawn) return frame;
   }
   return undefined;
@@ -88,16 +112,29 @@ async function serveDiagramRequest(page, driverDir) {
     const deadline = Date.now() + 30_000;
     let frame;
     while (!frame || (await frame.locator('.node').count()) !== request.nodes) {
-      if (Date.now() > deadline) throw new Error(`no diagram webview with ${request.nodes} nodes (found ${frame ? await frame.locator('.node').count() : 'no diagram frame'})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no diagram webview with ${request.nodes} nodes (found ${frame ? await frame.locator('.node').count() : 'no diagram frame'})`,
+        );
       await sleep(250);
       frame = await diagramFrame(page);
     }
     response.nodes = await frame.locator('.node').count();
     response.edges = await frame.locator('.edge').count();
-    response.labels = await frame.locator('.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    response.labels = await frame
+      .locator('.node')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
     // The element the editor cursor is in, as the webview highlights it (null: none).
-    await frame.locator('.highlighted').first().waitFor({ timeout: 5000 }).catch(() => undefined);
-    response.highlighted = await frame.locator('.highlighted').first().getAttribute('data-id', { timeout: 1000 }).catch(() => null);
+    await frame
+      .locator('.highlighted')
+      .first()
+      .waitFor({ timeout: 5000 })
+      .catch(() => undefined);
+    response.highlighted = await frame
+      .locator('.highlighted')
+      .first()
+      .getAttribute('data-id', { timeout: 1000 })
+      .catch(() => null);
     if (request.screenshot) {
       // A wider window for the picture, with the diagram fitted to its new size.
       await page.setViewportSize({ width: 1920, height: 1080 });
@@ -116,7 +153,10 @@ async function serveDiagramRequest(page, driverDir) {
     response.error = error instanceof Error ? error.message : String(error);
   }
   writeFileSync(join(driverDir, 'diagram-response.json.tmp'), JSON.stringify(response));
-  renameSync(join(driverDir, 'diagram-response.json.tmp'), join(driverDir, 'diagram-response.json'));
+  renameSync(
+    join(driverDir, 'diagram-response.json.tmp'),
+    join(driverDir, 'diagram-response.json'),
+  );
 }
 
 async function runOnline(workspace, resultsFile) {
@@ -126,25 +166,66 @@ async function runOnline(workspace, resultsFile) {
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'dist', 'test', 'vscode', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-    extensionTestsEnv: { MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_TRACE_DIR: resultsDir, MLTM_VSCODE_SELFTEST_FAIL: process.env.MLTM_VSCODE_SELFTEST_FAIL ?? '' },
+    extensionTestsEnv: {
+      MLTM_VSCODE_RESULTS: resultsFile,
+      MLTM_VSCODE_TRACE_DIR: resultsDir,
+      MLTM_VSCODE_SELFTEST_FAIL: process.env.MLTM_VSCODE_SELFTEST_FAIL ?? '',
+    },
   }).catch(() => undefined); // a failing suite rejects; the results file says why
 }
 
 async function runOffline(base, workspace, resultsFile) {
   const setupStarted = Date.now();
   const setup = setupOffline();
-  log(`offline: code-server ready (${setup.cached ? 'cached' : `installed in ${setup.seconds.toFixed(0)} s`}, ${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`);
+  log(
+    `offline: code-server ready (${setup.cached ? 'cached' : `installed in ${setup.seconds.toFixed(0)} s`}, ${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`,
+  );
   const userData = join(base, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }));
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'workbench.enableExperiments': false,
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    }),
+  );
   const port = await freePort();
   const serverLog = join(resultsDir, 'vscode-server.log');
-  const args = [setup.codeServerEntry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', join(base, 'code-server.yaml'), '--user-data-dir', userData, '--extensions-dir', join(base, 'extensions'), workspace];
+  const args = [
+    setup.codeServerEntry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--config',
+    join(base, 'code-server.yaml'),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    join(base, 'extensions'),
+    workspace,
+  ];
   const server = spawn(setup.nodeBinary, args, {
     cwd: base,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_OPTIONS: '--enable-smoke-test-driver', MLTM_VSCODE_RESULTS: resultsFile, MLTM_VSCODE_DRIVER_DIR: base, MLTM_VSCODE_TRACE_DIR: resultsDir, XDG_CONFIG_HOME: join(base, 'config'), XDG_DATA_HOME: join(base, 'data') },
+    env: {
+      ...process.env,
+      VSCODE_OPTIONS: '--enable-smoke-test-driver',
+      MLTM_VSCODE_RESULTS: resultsFile,
+      MLTM_VSCODE_DRIVER_DIR: base,
+      MLTM_VSCODE_TRACE_DIR: resultsDir,
+      XDG_CONFIG_HOME: join(base, 'config'),
+      XDG_DATA_HOME: join(base, 'data'),
+    },
   });
   const output = [];
   server.stdout.on('data', (d) => output.push(d));
@@ -161,15 +242,34 @@ async function runOffline(base, workspace, resultsFile) {
   let browser;
   try {
     const deadline = Date.now() + timeoutMs;
-    await waitFor('code-server to listen', async () => {
-      if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${Buffer.concat(output).toString().slice(-2000)}`);
-      return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    }, deadline, started);
+    await waitFor(
+      'code-server to listen',
+      async () => {
+        if (server.exitCode !== null)
+          throw new Error(
+            `code-server exited with ${server.exitCode}:\n${Buffer.concat(output).toString().slice(-2000)}`,
+          );
+        return fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      deadline,
+      started,
+    );
     log(`code-server listening on 127.0.0.1:${port}`);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
@@ -181,14 +281,21 @@ async function runOffline(base, workspace, resultsFile) {
     await page.goto(url);
     log('workbench opened; the extension host runs the suite');
     const diagramRequest = join(base, 'diagram-request.json');
-    await waitFor('the suite to write its results (see test-results/vscode-server.log)', async () => {
-      if (existsSync(diagramRequest)) {
-        await serveDiagramRequest(page, base);
-        rmSync(diagramRequest, { force: true });
-      }
-      return existsSync(resultsFile);
-    }, deadline, started);
-    await page.screenshot({ path: join(resultsDir, 'vscode-workbench.png') }).catch((error) => log(`screenshot failed: ${error.message}`));
+    await waitFor(
+      'the suite to write its results (see test-results/vscode-server.log)',
+      async () => {
+        if (existsSync(diagramRequest)) {
+          await serveDiagramRequest(page, base);
+          rmSync(diagramRequest, { force: true });
+        }
+        return existsSync(resultsFile);
+      },
+      deadline,
+      started,
+    );
+    await page
+      .screenshot({ path: join(resultsDir, 'vscode-workbench.png') })
+      .catch((error) => log(`screenshot failed: ${error.message}`));
     log('screenshot saved to test-results/vscode-workbench.png');
   } finally {
     await browser?.close().catch(() => undefined);
@@ -198,8 +305,13 @@ async function runOffline(base, workspace, resultsFile) {
 
 async function main() {
   mkdirSync(resultsDir, { recursive: true });
-  if (!existsSync(join(root, 'dist', 'test', 'vscode', 'index.js')) || !existsSync(join(root, 'dist', 'extension.js'))) {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (
+    !existsSync(join(root, 'dist', 'test', 'vscode', 'index.js')) ||
+    !existsSync(join(root, 'dist', 'extension.js'))
+  ) {
+    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
+      stdio: 'inherit',
+    });
     if (built.status !== 0) return fail('the build failed');
   }
   const base = mkdtempSync(join(tmpdir(), 'mltm-vscode-'));
@@ -208,7 +320,8 @@ async function main() {
   try {
     if (await probeOnline()) await runOnline(workspace, resultsFile);
     else await runOffline(base, workspace, resultsFile);
-    if (!existsSync(resultsFile)) return fail('the suite did not report results (the extension host did not run it).');
+    if (!existsSync(resultsFile))
+      return fail('the suite did not report results (the extension host did not run it).');
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     finish({ passed: results.passed, failed: results.failed, failures: results.failures });
   } catch (error) {

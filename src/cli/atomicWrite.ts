@@ -9,7 +9,9 @@ import { basename, dirname, join } from 'node:path';
 
 export class ConcurrentEditError extends Error {
   constructor(readonly path: string) {
-    super(`${path} changed while mltm was working on it; nothing was written. Run the command again.`);
+    super(
+      `${path} changed while mltm was working on it; nothing was written. Run the command again.`,
+    );
   }
 }
 
@@ -44,7 +46,12 @@ export function isAtomicTemporary(name: string, target: string): boolean {
  * from (undefined when the file did not exist); a mismatch aborts with {@link ConcurrentEditError}.
  * Any failure is rethrown after the temporary file is removed; the original stays as it was.
  */
-export function writeFileAtomic(path: string, text: string, expected: string | undefined, io: AtomicWriteFs = NODE_FS): void {
+export function writeFileAtomic(
+  path: string,
+  text: string,
+  expected: string | undefined,
+  io: AtomicWriteFs = NODE_FS,
+): void {
   let now: string | undefined;
   try {
     now = io.readFileSync(path, 'utf8');

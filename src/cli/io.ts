@@ -40,27 +40,60 @@ export interface ReadFileResult {
  * `maxLength` is the parser's limit for this kind of file (registers read up to
  * `REGISTER_READ_LIMITS.maxLength`, every other file up to the default).
  */
-export function readUserFile(path: string, maxLength: number = DEFAULT_READ_LIMITS.maxLength): ReadFileResult {
+export function readUserFile(
+  path: string,
+  maxLength: number = DEFAULT_READ_LIMITS.maxLength,
+): ReadFileResult {
   let size: number;
   try {
     const stats = statSync(path);
-    if (stats.isDirectory()) return { problems: [problem('MLTM007', `\`${path}\` is a folder, not a file.`, { start: 0, end: 0 })] };
+    if (stats.isDirectory())
+      return {
+        problems: [
+          problem('MLTM007', `\`${path}\` is a folder, not a file.`, { start: 0, end: 0 }),
+        ],
+      };
     size = stats.size;
   } catch (error) {
-    return { problems: [problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, { start: 0, end: 0 })] };
+    return {
+      problems: [
+        problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, {
+          start: 0,
+          end: 0,
+        }),
+      ],
+    };
   }
   // Refuse before reading: a multi-gigabyte file must not be loaded to be rejected. UTF-8 takes at
   // least one byte per UTF-16 unit, so a file over 4× the limit in bytes is over it in text too.
   if (size > maxLength * 4) {
-    return { problems: [problem('MLTM007', `\`${path}\` is ${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(maxLength / 1048576).toFixed(1)} MB.`, { start: 0, end: 0 })] };
+    return {
+      problems: [
+        problem(
+          'MLTM007',
+          `\`${path}\` is ${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(maxLength / 1048576).toFixed(1)} MB.`,
+          { start: 0, end: 0 },
+        ),
+      ],
+    };
   }
   try {
     const bytes = readFileSync(path);
     const decoded = decodeUtf8(bytes);
     if (decoded.text !== undefined) return { text: decoded.text, problems: [] };
-    return { problems: decoded.problems, ...(decoded.locatingText !== undefined && { locatingText: decoded.locatingText }) };
+    return {
+      problems: decoded.problems,
+      ...(decoded.locatingText !== undefined && { locatingText: decoded.locatingText }),
+    };
   } catch (error) {
-    return { problems: [problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, { start: 0, end: 0 })] };
+    return {
+      problems: [
+        problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, {
+          start: 0,
+          end: 0,
+        }),
+      ],
+    };
   }
 }
 
@@ -84,11 +117,25 @@ export interface LocatedProblem {
   readonly message: string;
 }
 
-export function locate(file: string, text: string | undefined, problems: readonly Problem[], index = new LineIndex(text ?? '')): LocatedProblem[] {
+export function locate(
+  file: string,
+  text: string | undefined,
+  problems: readonly Problem[],
+  index = new LineIndex(text ?? ''),
+): LocatedProblem[] {
   return problems.map((p) => {
     const start = index.position(p.range.start);
     const end = index.position(p.range.end);
-    return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: p.severity, code: p.code, message: p.message };
+    return {
+      file,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+    };
   });
 }
 
@@ -98,7 +145,9 @@ export function formatProblemLine(p: LocatedProblem): string {
 }
 
 /** Counts of problems by severity, for summaries. */
-export function countBySeverity(problems: readonly { severity: Problem['severity'] }[]): Record<Problem['severity'], number> {
+export function countBySeverity(
+  problems: readonly { severity: Problem['severity'] }[],
+): Record<Problem['severity'], number> {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const p of problems) counts[p.severity]++;
   return counts;

@@ -17,7 +17,16 @@ import { validateCommand } from './commands/validate';
 import { version } from '../../package.json';
 
 /** Every subcommand, in the order `mltm --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, analyzeCommand, syncCommand, triageCommand, diffCommand, renameCommand, reportCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  analyzeCommand,
+  syncCommand,
+  triageCommand,
+  diffCommand,
+  renameCommand,
+  reportCommand,
+  checkCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -29,7 +38,7 @@ function help(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `mltm <command> --help` for a command\'s options.',
+    "Run `mltm <command> --help` for a command's options.",
     '',
   ].join('\n');
 }
@@ -38,7 +47,9 @@ function commandHelp(command: Command): string {
   const lines = [`${command.summary}.`, '', `Usage: ${command.usage}`, '', 'Options:'];
   for (const [name, spec] of Object.entries(command.options)) {
     const flag = `--${name}${spec.type === 'string' ? ' <value>' : ''}`;
-    lines.push(`  ${flag.padEnd(24)} ${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${String(spec.default)})` : ''}`);
+    lines.push(
+      `  ${flag.padEnd(24)} ${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${String(spec.default)})` : ''}`,
+    );
   }
   lines.push(`  ${'--help'.padEnd(24)} show this help`, '');
   return lines.join('\n');
@@ -71,17 +82,37 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        Object.entries(command.options).map(([key, spec]) => [key, { type: spec.type, ...(spec.short && { short: spec.short }), ...(spec.multiple && { multiple: true }), ...(spec.default !== undefined && { default: spec.default }) }]),
-      ) as Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never,
+        Object.entries(command.options).map(([key, spec]) => [
+          key,
+          {
+            type: spec.type,
+            ...(spec.short && { short: spec.short }),
+            ...(spec.multiple && { multiple: true }),
+            ...(spec.default !== undefined && { default: spec.default }),
+          },
+        ]),
+      ) as Parameters<typeof parseArgs>[0] extends infer P
+        ? P extends { options?: infer O }
+          ? O
+          : never
+        : never,
     });
   } catch (error) {
-    io.stderr(`mltm ${command.name}: ${error instanceof Error ? error.message : String(error)}\nUsage: ${command.usage}\n`);
+    io.stderr(
+      `mltm ${command.name}: ${error instanceof Error ? error.message : String(error)}\nUsage: ${command.usage}\n`,
+    );
     return EXIT.usage;
   }
   try {
-    return await command.run({ positionals: parsed.positionals, values: parsed.values as CommandContextValues, io });
+    return await command.run({
+      positionals: parsed.positionals,
+      values: parsed.values as CommandContextValues,
+      io,
+    });
   } catch (error) {
-    io.stderr(`mltm ${command.name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this with the input that caused it.\n`);
+    io.stderr(
+      `mltm ${command.name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this with the input that caused it.\n`,
+    );
     return EXIT.usage;
   }
 }

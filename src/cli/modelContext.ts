@@ -31,7 +31,9 @@ export interface ModelContext {
   readonly diff?: ThreatDiff;
 }
 
-export type ModelContextResult = { readonly context: ModelContext; readonly errors?: undefined } | { readonly context?: undefined; readonly errors: string[] };
+export type ModelContextResult =
+  | { readonly context: ModelContext; readonly errors?: undefined }
+  | { readonly context?: undefined; readonly errors: string[] };
 
 /** Slash-separated, so SARIF and reports read the same on Windows. */
 function slashes(path: string): string {
@@ -42,18 +44,37 @@ function slashes(path: string): string {
  * Loads a model with its register. Errors (unreadable file, model errors, a register that does
  * not load, an unknown base revision) make the input invalid: callers exit 2.
  */
-export function loadModelContext(path: string, options: { cwd: string; today: string; atlas?: AtlasCatalogue; base?: string }): ModelContextResult {
+export function loadModelContext(
+  path: string,
+  options: { cwd: string; today: string; atlas?: AtlasCatalogue; base?: string },
+): ModelContextResult {
   const file = slashes(displayPath(options.cwd, path));
   const read = readUserFile(path);
-  if (read.text === undefined) return { errors: locate(file, undefined, read.problems).map(formatProblemLine) };
+  if (read.text === undefined)
+    return { errors: locate(file, undefined, read.problems).map(formatProblemLine) };
   const packs = loadCustomPacks(path);
-  const analysis = analyze(read.text, { customPacks: packs.packs, ...(options.atlas && { atlas: options.atlas }) });
+  const analysis = analyze(read.text, {
+    customPacks: packs.packs,
+    ...(options.atlas && { atlas: options.atlas }),
+  });
   const errors: string[] = [];
   const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-  if (!analysis.model || modelErrors.length > 0) errors.push(...locate(file, read.text, modelErrors.length > 0 ? modelErrors : analysis.problems).map(formatProblemLine));
+  if (!analysis.model || modelErrors.length > 0)
+    errors.push(
+      ...locate(file, read.text, modelErrors.length > 0 ? modelErrors : analysis.problems).map(
+        formatProblemLine,
+      ),
+    );
   for (const group of packs.problems) {
     const packErrors = group.problems.filter((p) => p.severity === 'error');
-    if (packErrors.length > 0) errors.push(...locate(slashes(displayPath(options.cwd, group.file)), readUserFile(group.file).text, packErrors).map(formatProblemLine));
+    if (packErrors.length > 0)
+      errors.push(
+        ...locate(
+          slashes(displayPath(options.cwd, group.file)),
+          readUserFile(group.file).text,
+          packErrors,
+        ).map(formatProblemLine),
+      );
   }
   const registerPath = registerPathFor(path);
   const registerFile = slashes(displayPath(options.cwd, registerPath));
@@ -61,14 +82,26 @@ export function loadModelContext(path: string, options: { cwd: string; today: st
   const registerNotes: RegisterNote[] = [];
   if (existsSync(registerPath)) {
     const registerRead = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
-    if (registerRead.text === undefined) errors.push(...locate(registerFile, undefined, registerRead.problems).map(formatProblemLine));
+    if (registerRead.text === undefined)
+      errors.push(...locate(registerFile, undefined, registerRead.problems).map(formatProblemLine));
     else {
       const loaded = loadRegister(registerRead.text);
       const blocking = loaded.problems.filter((p) => p.severity === 'error' && !loaded.register);
-      if (!loaded.register || blocking.length > 0) errors.push(...locate(registerFile, registerRead.text, loaded.problems).map(formatProblemLine));
+      if (!loaded.register || blocking.length > 0)
+        errors.push(
+          ...locate(registerFile, registerRead.text, loaded.problems).map(formatProblemLine),
+        );
       else {
         register = loaded.register;
-        const problems: Problem[] = [...loaded.problems, ...(analysis.model ? checkRegister(loaded.register, analysis, { today: options.today, modelFile: registerModelName(path) }) : [])];
+        const problems: Problem[] = [
+          ...loaded.problems,
+          ...(analysis.model
+            ? checkRegister(loaded.register, analysis, {
+                today: options.today,
+                modelFile: registerModelName(path),
+              })
+            : []),
+        ];
         registerNotes.push(...locateRegisterNotes(registerFile, registerRead.text, problems));
       }
     }
@@ -79,14 +112,28 @@ export function loadModelContext(path: string, options: { cwd: string; today: st
     if (old.error) errors.push(`${file}: cannot read it at \`${options.base}\`: ${old.error}.`);
     else {
       // A model that did not exist at the base revision: every threat is new.
-      const before = analyze(old.text ?? 'mltm: 1\nname: (none)\ncomponents: {}\n', { customPacks: packs.packs, ...(options.atlas && { atlas: options.atlas }) });
+      const before = analyze(old.text ?? 'mltm: 1\nname: (none)\ncomponents: {}\n', {
+        customPacks: packs.packs,
+        ...(options.atlas && { atlas: options.atlas }),
+      });
       const oldRegisterText = readAtRevision(registerPath, options.base).text;
-      const oldRegister = oldRegisterText === undefined ? undefined : loadRegister(oldRegisterText).register;
+      const oldRegister =
+        oldRegisterText === undefined ? undefined : loadRegister(oldRegisterText).register;
       diff = diffThreats(before, analysis, oldRegister, register);
     }
   }
   if (errors.length > 0) return { errors };
-  return { context: { path, file, text: read.text, analysis, ...(register && { register, registerFile }), registerNotes, ...(diff && { diff }) } };
+  return {
+    context: {
+      path,
+      file,
+      text: read.text,
+      analysis,
+      ...(register && { register, registerFile }),
+      registerNotes,
+      ...(diff && { diff }),
+    },
+  };
 }
 
 /** The name a register's `model:` field uses for its model (the file name). */

@@ -34,7 +34,8 @@ export function loadCustomPacks(modelPath: string): CustomPacks {
   const root = findConfigRoot(modelPath);
   if (!root) return { packs: [], problems: [], files: [] };
   const folder = join(root, '.mltm', 'rules');
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return { packs: [], problems: [], files: [] };
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    return { packs: [], problems: [], files: [] };
   const files = readdirSync(folder)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
@@ -43,7 +44,8 @@ export function loadCustomPacks(modelPath: string): CustomPacks {
   const problems: FileProblems[] = [];
   for (const file of files) {
     const read = readUserFile(file);
-    const result = read.text === undefined ? { problems: read.problems } : loadRulePack(read.text, file);
+    const result =
+      read.text === undefined ? { problems: read.problems } : loadRulePack(read.text, file);
     if ('pack' in result && result.pack) packs.push(result.pack);
     if (result.problems.length > 0) problems.push({ file, problems: result.problems });
   }
@@ -55,15 +57,30 @@ export function loadAtlasFile(path: string): { catalogue?: AtlasCatalogue; probl
   const read = readUserFile(path);
   if (read.text === undefined) return { problems: read.problems };
   const result = atlasCatalogueFromYaml(read.text);
-  const problems = result.problems.map((p) => problem('MLTM406', `ATLAS data in \`${path}\`: ${p.message}`, { start: p.offset ?? 0, end: p.offset ?? 0 }));
-  return result.catalogue ? { catalogue: result.catalogue, problems } : { problems: problems.length > 0 ? problems : [problem('MLTM406', `\`${path}\` is not an ATLAS data file.`, { start: 0, end: 0 })] };
+  const problems = result.problems.map((p) =>
+    problem('MLTM406', `ATLAS data in \`${path}\`: ${p.message}`, {
+      start: p.offset ?? 0,
+      end: p.offset ?? 0,
+    }),
+  );
+  return result.catalogue
+    ? { catalogue: result.catalogue, problems }
+    : {
+        problems:
+          problems.length > 0
+            ? problems
+            : [problem('MLTM406', `\`${path}\` is not an ATLAS data file.`, { start: 0, end: 0 })],
+      };
 }
 
 /**
  * The `--atlas` option shared by the commands that analyse: the catalogue to use (undefined
  * for the bundled one), or `false` after printing the located problems of an unusable file.
  */
-export function atlasOption(value: string | boolean | string[] | undefined, io: CliIo): AtlasCatalogue | undefined | false {
+export function atlasOption(
+  value: string | boolean | string[] | undefined,
+  io: CliIo,
+): AtlasCatalogue | undefined | false {
   if (typeof value !== 'string') return undefined;
   const loaded = loadAtlasFile(value);
   if (loaded.catalogue) return loaded.catalogue;

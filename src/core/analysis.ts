@@ -49,7 +49,8 @@ export function builtinRulePacks(): { packs: RulePack[]; problems: FileProblems[
     for (const source of BUILTIN_PACK_SOURCES) {
       const result = loadRulePack(source.text, source.file);
       if (result.pack) packs.push(result.pack);
-      if (result.problems.length > 0) problems.push({ file: source.file, problems: result.problems });
+      if (result.problems.length > 0)
+        problems.push({ file: source.file, problems: result.problems });
     }
     builtinPacks = { packs, problems };
   }
@@ -60,7 +61,10 @@ const ruleSetCache = new WeakMap<AtlasCatalogue, WeakMap<readonly RulePack[], Ru
 const NO_PACKS: readonly RulePack[] = [];
 
 /** The active rule set for some custom packs and a catalogue (cached per pair). */
-export function activeRuleSet(customPacks: readonly RulePack[] = NO_PACKS, atlas: AtlasCatalogue = bundledAtlasCatalogue()): RuleSet {
+export function activeRuleSet(
+  customPacks: readonly RulePack[] = NO_PACKS,
+  atlas: AtlasCatalogue = bundledAtlasCatalogue(),
+): RuleSet {
   let byPacks = ruleSetCache.get(atlas);
   if (!byPacks) ruleSetCache.set(atlas, (byPacks = new WeakMap()));
   let ruleSet = byPacks.get(customPacks);
@@ -78,9 +82,25 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
   const atlas = options.atlas ?? bundledAtlasCatalogue();
   const ruleSet = options.ruleSet ?? activeRuleSet(options.customPacks ?? NO_PACKS, atlas);
   const loaded = loadModel(text, options);
-  if (!loaded.model) return { threats: [], problems: loaded.problems, ruleProblems: ruleSet.problems, ruleSet, atlas };
+  if (!loaded.model)
+    return {
+      threats: [],
+      problems: loaded.problems,
+      ruleProblems: ruleSet.problems,
+      ruleSet,
+      atlas,
+    };
   const graph = buildGraph(loaded.model);
   const facts = deriveFacts(graph);
   const threats = evaluateRules(ruleSet.rules, facts);
-  return { model: loaded.model, graph, facts, threats, problems: loaded.problems, ruleProblems: ruleSet.problems, ruleSet, atlas };
+  return {
+    model: loaded.model,
+    graph,
+    facts,
+    threats,
+    problems: loaded.problems,
+    ruleProblems: ruleSet.problems,
+    ruleSet,
+    atlas,
+  };
 }

@@ -52,7 +52,12 @@ export interface JsonProblem {
 
 export interface AnalysisJson {
   readonly format: typeof ANALYSIS_JSON_FORMAT;
-  readonly model: { readonly file: string; readonly name: string | null; readonly components: number; readonly flows: number };
+  readonly model: {
+    readonly file: string;
+    readonly name: string | null;
+    readonly components: number;
+    readonly flows: number;
+  };
   readonly atlasVersion: string;
   readonly threats: readonly JsonThreat[];
   readonly problems: readonly JsonProblem[];
@@ -61,7 +66,14 @@ export interface AnalysisJson {
 export function jsonRange(range: SourceRange, index: LineIndex): JsonRange {
   const start = index.position(range.start);
   const end = index.position(range.end);
-  return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startOffset: range.start, endOffset: range.end };
+  return {
+    startLine: start.line,
+    startColumn: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    startOffset: range.start,
+    endOffset: range.end,
+  };
 }
 
 export function jsonThreat(threat: Threat, index: LineIndex): JsonThreat {
@@ -93,9 +105,20 @@ export function jsonThreat(threat: Threat, index: LineIndex): JsonThreat {
  * Builds the contract. `texts` gives the text of other files with problems (rule packs) so
  * their positions can be computed too; a file without text gets line 1, column 1.
  */
-export function analysisToJson(analysis: Analysis, file: string, text: string, texts: ReadonlyMap<string, string> = new Map()): AnalysisJson {
+export function analysisToJson(
+  analysis: Analysis,
+  file: string,
+  text: string,
+  texts: ReadonlyMap<string, string> = new Map(),
+): AnalysisJson {
   const index = new LineIndex(text);
-  const problem = (p: Problem, f: string, i: LineIndex): JsonProblem => ({ file: f, code: p.code, severity: p.severity, message: p.message, range: jsonRange(p.range, i) });
+  const problem = (p: Problem, f: string, i: LineIndex): JsonProblem => ({
+    file: f,
+    code: p.code,
+    severity: p.severity,
+    message: p.message,
+    range: jsonRange(p.range, i),
+  });
   const problems: JsonProblem[] = analysis.problems.map((p) => problem(p, file, index));
   for (const group of analysis.ruleProblems) {
     const other = new LineIndex(texts.get(group.file) ?? '');
@@ -103,7 +126,12 @@ export function analysisToJson(analysis: Analysis, file: string, text: string, t
   }
   return {
     format: ANALYSIS_JSON_FORMAT,
-    model: { file, name: analysis.model?.name ?? null, components: analysis.model?.components.length ?? 0, flows: analysis.model?.flows.length ?? 0 },
+    model: {
+      file,
+      name: analysis.model?.name ?? null,
+      components: analysis.model?.components.length ?? 0,
+      flows: analysis.model?.flows.length ?? 0,
+    },
     atlasVersion: analysis.atlas.version,
     threats: analysis.threats.map((t) => jsonThreat(t, index)),
     problems,

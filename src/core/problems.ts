@@ -29,7 +29,11 @@ export interface Problem {
   readonly message: string;
   readonly range: SourceRange;
   /** A replacement that fixes the problem, when there is an obvious one (did-you-mean). */
-  readonly fix?: { readonly range: SourceRange; readonly replacement: string; readonly title: string };
+  readonly fix?: {
+    readonly range: SourceRange;
+    readonly replacement: string;
+    readonly title: string;
+  };
   readonly related?: readonly RelatedLocation[];
 }
 
@@ -107,10 +111,21 @@ export function problem(
   range: SourceRange,
   extra: Partial<Pick<Problem, 'severity' | 'fix' | 'related'>> = {},
 ): Problem {
-  return { code, severity: extra.severity ?? PROBLEM_CODES[code].severity, message, range, ...extra };
+  return {
+    code,
+    severity: extra.severity ?? PROBLEM_CODES[code].severity,
+    message,
+    range,
+    ...extra,
+  };
 }
 
 /** Orders problems by position, then code, so every output is deterministic. */
 export function compareProblems(a: Problem, b: Problem): number {
-  return a.range.start - b.range.start || a.range.end - b.range.end || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
+  return (
+    a.range.start - b.range.start ||
+    a.range.end - b.range.end ||
+    a.code.localeCompare(b.code) ||
+    a.message.localeCompare(b.message)
+  );
 }

@@ -13,7 +13,11 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { activeRuleSet, analyze, type Analysis } from '../core/analysis';
-import { atlasCatalogueFromYaml, bundledAtlasCatalogue, type AtlasCatalogue } from '../core/kb/atlas';
+import {
+  atlasCatalogueFromYaml,
+  bundledAtlasCatalogue,
+  type AtlasCatalogue,
+} from '../core/kb/atlas';
 import { problem, type Problem } from '../core/problems';
 import { checkRegister, loadRegister, type ThreatRegister } from '../core/register/register';
 import { loadRulePack, type FileProblems } from '../core/rules/loadPack';
@@ -38,7 +42,10 @@ export interface ModelState {
   /** Problems reading the register, and triage problems against this analysis. */
   readonly registerProblems: readonly Problem[];
   /** Problems of custom rule packs and of the ATLAS file from the settings, by file. */
-  readonly packProblems: readonly (FileProblems & { readonly uri: vscode.Uri; readonly text: string })[];
+  readonly packProblems: readonly (FileProblems & {
+    readonly uri: vscode.Uri;
+    readonly text: string;
+  })[];
   /** Time spent in `analyze()` for this version, in milliseconds. */
   readonly analyseMs: number;
 }
@@ -59,7 +66,9 @@ export function registerUriFor(modelUri: vscode.Uri): vscode.Uri {
 
 /** The model a register belongs to, by the same naming rule. */
 export function modelUriForRegister(registerUri: vscode.Uri): vscode.Uri {
-  const name = registerUri.path.slice(registerUri.path.lastIndexOf('/') + 1).replace(REGISTER_PATTERN, '');
+  const name = registerUri.path
+    .slice(registerUri.path.lastIndexOf('/') + 1)
+    .replace(REGISTER_PATTERN, '');
   return vscode.Uri.joinPath(registerUri, '..', `${name}.mltm.yaml`);
 }
 
@@ -88,8 +97,16 @@ export class AnalysisService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelState>();
   private readonly removed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.removed];
-  private packCache = new Map<string, Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }>>();
-  private atlasCache: { path: string; result: Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }> } | undefined;
+  private packCache = new Map<
+    string,
+    Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }>
+  >();
+  private atlasCache:
+    | {
+        path: string;
+        result: Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }>;
+      }
+    | undefined;
 
   /** Fires after a model's analysis changed (a new version, its register, packs or settings). */
   readonly onDidChange = this.changed.event;
@@ -98,7 +115,10 @@ export class AnalysisService implements vscode.Disposable {
 
   private worker: Worker | undefined;
   private nextRequest = 1;
-  private readonly waiting = new Map<number, { resolve: (r: NonNullable<WorkerResponse['result']>) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: NonNullable<WorkerResponse['result']>) => void; reject: (e: Error) => void }
+  >();
 
   /** `workerPath`: the bundled analysisWorker.js; without it everything runs on this thread. */
   constructor(
@@ -116,18 +136,37 @@ export class AnalysisService implements vscode.Disposable {
     );
     const packs = vscode.workspace.createFileSystemWatcher('**/.mltm/rules/*.{yaml,yml}');
     const registers = vscode.workspace.createFileSystemWatcher('**/*.threats.{yaml,yml}');
-    const models = vscode.workspace.createFileSystemWatcher('**/*.mltm.{yaml,yml}', true, true, false);
-    this.disposables.push(models, models.onDidDelete((uri) => this.forget(uri)));
+    const models = vscode.workspace.createFileSystemWatcher(
+      '**/*.mltm.{yaml,yml}',
+      true,
+      true,
+      false,
+    );
+    this.disposables.push(
+      models,
+      models.onDidDelete((uri) => this.forget(uri)),
+    );
     const packChanged = () => {
       this.packCache = new Map();
       this.refreshAll();
     };
     const registerChanged = (uri: vscode.Uri) => {
       // An open register is followed through its document events instead.
-      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.refresh(modelUriForRegister(uri));
+      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+        this.refresh(modelUriForRegister(uri));
     };
-    this.disposables.push(packs, packs.onDidChange(packChanged), packs.onDidCreate(packChanged), packs.onDidDelete(packChanged));
-    this.disposables.push(registers, registers.onDidChange(registerChanged), registers.onDidCreate(registerChanged), registers.onDidDelete(registerChanged));
+    this.disposables.push(
+      packs,
+      packs.onDidChange(packChanged),
+      packs.onDidCreate(packChanged),
+      packs.onDidDelete(packChanged),
+    );
+    this.disposables.push(
+      registers,
+      registers.onDidChange(registerChanged),
+      registers.onDidCreate(registerChanged),
+      registers.onDidDelete(registerChanged),
+    );
     for (const document of vscode.workspace.textDocuments) this.onOpen(document);
   }
 
@@ -138,20 +177,34 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Every model analysed so far. */
   all(): ModelState[] {
-    return [...this.states.values()].sort((a, b) => a.uri.toString().localeCompare(b.uri.toString()));
+    return [...this.states.values()].sort((a, b) =>
+      a.uri.toString().localeCompare(b.uri.toString()),
+    );
   }
 
   /** The state for the model's current text, analysing now if needed (no debounce). */
   async ensure(uri: vscode.Uri): Promise<ModelState | undefined> {
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const document = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === uri.toString(),
+    );
     const current = this.get(uri);
-    if (current && (document === undefined ? current.version === undefined : current.version === document.version)) return current;
+    if (
+      current &&
+      (document === undefined
+        ? current.version === undefined
+        : current.version === document.version)
+    )
+      return current;
     return this.run(uri);
   }
 
   /** Finds every model in the workspace and analyses those not yet known (for the tree and status bar). */
   async discoverWorkspace(): Promise<void> {
-    const found = await vscode.workspace.findFiles('**/*.mltm.{yaml,yml}', '**/{node_modules,.git,.vscode-test}/**', 500);
+    const found = await vscode.workspace.findFiles(
+      '**/*.mltm.{yaml,yml}',
+      '**/{node_modules,.git,.vscode-test}/**',
+      500,
+    );
     await Promise.all(found.filter((uri) => !this.get(uri)).map((uri) => this.run(uri)));
   }
 
@@ -213,10 +266,14 @@ export class AnalysisService implements vscode.Disposable {
     const key = uri.toString();
     // One run at a time per model: a later request waits for the current one, then re-reads.
     const previous = this.running.get(key) ?? Promise.resolve(undefined);
-    const next = previous.then(() => this.analyseNow(uri, token)).catch((error: unknown) => {
-      this.log.error(`analysis of ${uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return undefined;
-    });
+    const next = previous
+      .then(() => this.analyseNow(uri, token))
+      .catch((error: unknown) => {
+        this.log.error(
+          `analysis of ${uri.toString()} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        return undefined;
+      });
     this.running.set(key, next);
     void next.finally(() => {
       if (this.running.get(key) === next) this.running.delete(key);
@@ -224,9 +281,14 @@ export class AnalysisService implements vscode.Disposable {
     return next;
   }
 
-  private async analyseNow(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ModelState | undefined> {
+  private async analyseNow(
+    uri: vscode.Uri,
+    token?: vscode.CancellationToken,
+  ): Promise<ModelState | undefined> {
     if (token?.isCancellationRequested) return undefined;
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const document = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === uri.toString(),
+    );
     const version = document?.version;
     const text = document ? document.getText() : await readText(uri);
     if (text === undefined) return undefined;
@@ -235,12 +297,17 @@ export class AnalysisService implements vscode.Disposable {
     const registerUri = registerUriFor(uri);
     const registerText = await readText(registerUri);
     // A newer version arrived while reading: its own run will publish.
-    if (token?.isCancellationRequested || (document && document.version !== version)) return undefined;
+    if (token?.isCancellationRequested || (document && document.version !== version))
+      return undefined;
     const started = performance.now();
-    const inWorker = this.workerPath !== undefined && text.length >= WORKER_THRESHOLD && !atlas.atlas;
-    const analysis = inWorker ? await this.analyseInWorker(text, packs.packs) : analyze(text, { customPacks: packs.packs, ...(atlas.atlas && { atlas: atlas.atlas }) });
+    const inWorker =
+      this.workerPath !== undefined && text.length >= WORKER_THRESHOLD && !atlas.atlas;
+    const analysis = inWorker
+      ? await this.analyseInWorker(text, packs.packs)
+      : analyze(text, { customPacks: packs.packs, ...(atlas.atlas && { atlas: atlas.atlas }) });
     const analyseMs = performance.now() - started;
-    if (token?.isCancellationRequested || (document && document.version !== version)) return undefined;
+    if (token?.isCancellationRequested || (document && document.version !== version))
+      return undefined;
     let register: ThreatRegister | undefined;
     const registerProblems: Problem[] = [];
     if (registerText !== undefined) {
@@ -249,11 +316,27 @@ export class AnalysisService implements vscode.Disposable {
       registerProblems.push(...loaded.problems);
       if (register && analysis.model) {
         const modelFile = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-        registerProblems.push(...checkRegister(register, analysis, { today: todayIso(), modelFile }));
+        registerProblems.push(
+          ...checkRegister(register, analysis, { today: todayIso(), modelFile }),
+        );
       }
     }
-    const state: ModelState = { uri, version, text, analysis, registerUri, registerText, register, registerProblems, packProblems: [...packs.problems, ...atlas.problems], analyseMs };
-    if (analyseMs > 200 || inWorker) this.log.info(`analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${text.length} characters${inWorker ? ', worker thread' : ''})`);
+    const state: ModelState = {
+      uri,
+      version,
+      text,
+      analysis,
+      registerUri,
+      registerText,
+      register,
+      registerProblems,
+      packProblems: [...packs.problems, ...atlas.problems],
+      analyseMs,
+    };
+    if (analyseMs > 200 || inWorker)
+      this.log.info(
+        `analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${text.length} characters${inWorker ? ', worker thread' : ''})`,
+      );
     this.states.set(uri.toString(), state);
     this.changed.fire(state);
     return state;
@@ -288,13 +371,17 @@ export class AnalysisService implements vscode.Disposable {
       });
       return { ...result, ruleSet, ruleProblems: ruleSet.problems, atlas };
     } catch (error) {
-      this.log.warn(`analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(
+        `analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return analyze(text, { customPacks, atlas });
     }
   }
 
   /** `.mltm/rules/*.yaml` of the nearest enclosing folder (inside the workspace folder) that has one. */
-  private customPacks(modelUri: vscode.Uri): Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }> {
+  private customPacks(
+    modelUri: vscode.Uri,
+  ): Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(modelUri);
     const key = vscode.Uri.joinPath(modelUri, '..').toString();
     let cached = this.packCache.get(key);
@@ -309,18 +396,27 @@ export class AnalysisService implements vscode.Disposable {
           );
           if (entries) {
             const packs: RulePack[] = [];
-            const problems: { file: string; problems: Problem[]; uri: vscode.Uri; text: string }[] = [];
-            for (const [name] of entries.filter(([n, type]) => type === vscode.FileType.File && /\.ya?ml$/.test(n)).sort(([a], [b]) => a.localeCompare(b))) {
+            const problems: { file: string; problems: Problem[]; uri: vscode.Uri; text: string }[] =
+              [];
+            for (const [name] of entries
+              .filter(([n, type]) => type === vscode.FileType.File && /\.ya?ml$/.test(n))
+              .sort(([a], [b]) => a.localeCompare(b))) {
               const uri = vscode.Uri.joinPath(rules, name);
               const text = (await readText(uri)) ?? '';
               const result = loadRulePack(text, uri.fsPath);
               if (result.pack) packs.push(result.pack);
-              if (result.problems.length > 0) problems.push({ file: uri.fsPath, problems: result.problems, uri, text });
+              if (result.problems.length > 0)
+                problems.push({ file: uri.fsPath, problems: result.problems, uri, text });
             }
             return { packs, problems };
           }
           const parent = vscode.Uri.joinPath(folder, '..');
-          if (!workspaceFolder || folder.toString() === workspaceFolder.uri.toString() || parent.toString() === folder.toString()) return { packs: [], problems: [] };
+          if (
+            !workspaceFolder ||
+            folder.toString() === workspaceFolder.uri.toString() ||
+            parent.toString() === folder.toString()
+          )
+            return { packs: [], problems: [] };
           folder = parent;
         }
       })();
@@ -330,17 +426,44 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   /** The ATLAS catalogue from the `mltm.atlas.path` setting (bundled when empty or unusable). */
-  private atlas(path: string): Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }> {
+  private atlas(
+    path: string,
+  ): Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }> {
     if (!path) return Promise.resolve({ problems: [] });
     if (this.atlasCache?.path !== path) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const uri = path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
+      const uri =
+        path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
       const result = (async () => {
         const text = await readText(uri);
-        if (text === undefined) return { problems: [{ file: uri.fsPath, uri, text: '', problems: [problem('MLTM406', `The ATLAS file \`${path}\` from the setting mltm.atlas.path could not be read; using the bundled catalogue.`, { start: 0, end: 0 })] }] };
+        if (text === undefined)
+          return {
+            problems: [
+              {
+                file: uri.fsPath,
+                uri,
+                text: '',
+                problems: [
+                  problem(
+                    'MLTM406',
+                    `The ATLAS file \`${path}\` from the setting mltm.atlas.path could not be read; using the bundled catalogue.`,
+                    { start: 0, end: 0 },
+                  ),
+                ],
+              },
+            ],
+          };
         const loaded = atlasCatalogueFromYaml(text);
-        const problems = loaded.problems.map((p) => problem('MLTM406', `ATLAS data: ${p.message}`, { start: p.offset ?? 0, end: p.offset ?? 0 }));
-        return { ...(loaded.catalogue && { atlas: loaded.catalogue }), problems: problems.length > 0 ? [{ file: uri.fsPath, uri, text, problems }] : [] };
+        const problems = loaded.problems.map((p) =>
+          problem('MLTM406', `ATLAS data: ${p.message}`, {
+            start: p.offset ?? 0,
+            end: p.offset ?? 0,
+          }),
+        );
+        return {
+          ...(loaded.catalogue && { atlas: loaded.catalogue }),
+          problems: problems.length > 0 ? [{ file: uri.fsPath, uri, text, problems }] : [],
+        };
       })();
       this.atlasCache = { path, result };
     }

@@ -35,9 +35,15 @@ parentPort?.on('message', (request: WorkerRequest) => {
       lastPacks = request.customPacks;
     }
     const analysis = analyze(request.text, { customPacks: lastPacks });
-    const response: WorkerResponse = { id: request.id, result: { model: analysis.model, threats: analysis.threats, problems: analysis.problems } };
+    const response: WorkerResponse = {
+      id: request.id,
+      result: { model: analysis.model, threats: analysis.threats, problems: analysis.problems },
+    };
     parentPort?.postMessage(response);
   } catch (error) {
-    parentPort?.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerResponse);
+    parentPort?.postMessage({
+      id: request.id,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    } satisfies WorkerResponse);
   }
 });

@@ -9,29 +9,52 @@ import { controlInfo } from '../core/kb/controls';
 import { planAddControl } from '../core/edit/addControl';
 import { problemDocsUrl, ruleDocsUrl } from '../core/problems';
 import type { Threat } from '../core/rules/evaluate';
-import { isModelUri, isRegisterUri, modelUriForRegister, type AnalysisService, type ModelState } from './analysisService';
+import {
+  isModelUri,
+  isRegisterUri,
+  modelUriForRegister,
+  type AnalysisService,
+  type ModelState,
+} from './analysisService';
 import { toWorkspaceEdit } from './edits';
 
-const codeValue = (d: vscode.Diagnostic): string | undefined => (typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code));
+const codeValue = (d: vscode.Diagnostic): string | undefined =>
+  typeof d.code === 'object'
+    ? String(d.code.value)
+    : d.code === undefined
+      ? undefined
+      : String(d.code);
 
 /** The threat a diagnostic was made for: same rule, same element id position. */
-export function threatOfDiagnostic(state: ModelState, document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Threat | undefined {
+export function threatOfDiagnostic(
+  state: ModelState,
+  document: vscode.TextDocument,
+  diagnostic: vscode.Diagnostic,
+): Threat | undefined {
   const start = document.offsetAt(diagnostic.range.start);
   const rule = codeValue(diagnostic);
   return state.analysis.threats.find((t) => t.ruleId === rule && t.range.start === start);
 }
 
 export class MltmCodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
 
   constructor(private readonly service: AnalysisService) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const modelUri = isRegisterUri(document.uri) ? modelUriForRegister(document.uri) : document.uri;
     const state = this.service.get(modelUri);
     if (!state) return [];
     // Positions are only trusted for the text they were computed from.
-    const current = isModelUri(document.uri) ? state.text === document.getText() : state.registerText === document.getText();
+    const current = isModelUri(document.uri)
+      ? state.text === document.getText()
+      : state.registerText === document.getText();
     if (!current) return [];
     const fixes: vscode.CodeAction[] = [];
     const decisions: vscode.CodeAction[] = [];
@@ -40,12 +63,19 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
       const code = codeValue(diagnostic);
       if (code === undefined) continue;
       if (/^MLTM\d+$/.test(code)) {
-        const problems = isModelUri(document.uri) ? state.analysis.problems : state.registerProblems;
+        const problems = isModelUri(document.uri)
+          ? state.analysis.problems
+          : state.registerProblems;
         const start = document.offsetAt(diagnostic.range.start);
         const problem = problems.find((p) => p.code === code && p.range.start === start && p.fix);
         if (problem?.fix) {
-          const action = new vscode.CodeAction(problem.fix.title.replace(/`/g, ''), vscode.CodeActionKind.QuickFix);
-          action.edit = toWorkspaceEdit(document, [{ range: problem.fix.range, newText: problem.fix.replacement }]);
+          const action = new vscode.CodeAction(
+            problem.fix.title.replace(/`/g, ''),
+            vscode.CodeActionKind.QuickFix,
+          );
+          action.edit = toWorkspaceEdit(document, [
+            { range: problem.fix.range, newText: problem.fix.replacement },
+          ]);
           action.diagnostics = [diagnostic];
           action.isPreferred = true;
           fixes.push(action);
@@ -60,7 +90,10 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
       for (const control of threat.missingControls) {
         const plan = planAddControl(state.text, state.analysis.model, threat.element, control);
         if (!plan.edit) continue;
-        const action = new vscode.CodeAction(`Add control \`${control}\` (${controlInfo(control).title}) to \`${threat.element}\``, vscode.CodeActionKind.QuickFix);
+        const action = new vscode.CodeAction(
+          `Add control \`${control}\` (${controlInfo(control).title}) to \`${threat.element}\``,
+          vscode.CodeActionKind.QuickFix,
+        );
         action.edit = toWorkspaceEdit(document, [plan.edit]);
         action.diagnostics = [diagnostic];
         // One preferred fix per diagnostic: the first control the rule asks for.
@@ -73,11 +106,21 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
         ['not_applicable', `Mark \`${threat.id}\` not applicable in the register…`],
       ] as const) {
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = { command: 'mltm.setThreatStatus', title, arguments: [document.uri, threat.id, status] };
+        action.command = {
+          command: 'mltm.setThreatStatus',
+          title,
+          arguments: [document.uri, threat.id, status],
+        };
         action.diagnostics = [diagnostic];
         decisions.push(action);
       }
-      docs.push(this.docs(`Show documentation for rule ${threat.ruleId}`, ruleDocsUrl(threat.ruleId), diagnostic));
+      docs.push(
+        this.docs(
+          `Show documentation for rule ${threat.ruleId}`,
+          ruleDocsUrl(threat.ruleId),
+          diagnostic,
+        ),
+      );
     }
     return [...fixes, ...decisions, ...docs];
   }

@@ -16,7 +16,12 @@
 import * as vscode from 'vscode';
 import { STATUSES, type ThreatStatus } from '../core/register/register';
 import { SEVERITY_ORDER } from '../core/rules/types';
-import { isModelUri, isRegisterUri, modelUriForRegister, type AnalysisService } from './analysisService';
+import {
+  isModelUri,
+  isRegisterUri,
+  modelUriForRegister,
+  type AnalysisService,
+} from './analysisService';
 import { exportDiagramImage, exportMermaid, openDiagramCommand } from './diagram/diagramCommands';
 import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
 import { renameEdit } from './languageFeatures';
@@ -40,7 +45,12 @@ interface CommandSpec {
   readonly onError?: unknown;
 }
 
-const asUri = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : typeof value === 'string' ? vscode.Uri.parse(value) : undefined);
+const asUri = (value: unknown): vscode.Uri | undefined =>
+  value instanceof vscode.Uri
+    ? value
+    : typeof value === 'string'
+      ? vscode.Uri.parse(value)
+      : undefined;
 
 /** The model a command is about: its argument, else the active editor's model (or register's model). */
 function targetModel(arg: unknown): vscode.Uri | undefined {
@@ -100,12 +110,28 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
           ? oldIdArg
           : (
               await vscode.window.showQuickPick(
-                [...m.components.map((c) => ({ label: c.id, description: `component · ${c.kind}` })), ...m.flows.filter((f) => f.idExplicit).map((f) => ({ label: f.id, description: 'flow' })), ...m.boundaries.map((b) => ({ label: b.id, description: 'boundary' })), ...m.data.map((d) => ({ label: d.id, description: 'data' }))],
+                [
+                  ...m.components.map((c) => ({
+                    label: c.id,
+                    description: `component · ${c.kind}`,
+                  })),
+                  ...m.flows
+                    .filter((f) => f.idExplicit)
+                    .map((f) => ({ label: f.id, description: 'flow' })),
+                  ...m.boundaries.map((b) => ({ label: b.id, description: 'boundary' })),
+                  ...m.data.map((d) => ({ label: d.id, description: 'data' })),
+                ],
                 { title: 'Rename which id?' },
               )
             )?.label;
       if (!oldId) return false;
-      const newId = typeof newIdArg === 'string' ? newIdArg : await vscode.window.showInputBox({ title: `Rename \`${oldId}\` in the model and its register`, value: oldId });
+      const newId =
+        typeof newIdArg === 'string'
+          ? newIdArg
+          : await vscode.window.showInputBox({
+              title: `Rename \`${oldId}\` in the model and its register`,
+              value: oldId,
+            });
       if (!newId) return false;
       return vscode.workspace.applyEdit(await renameEdit(state, document, oldId, newId));
     },
@@ -114,28 +140,52 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.generateReport': {
     title: 'Generate Threat Report',
     // (model?, format?, target?): each argument skips its picker; returns the report's URI.
-    run: ({ service, extension }, arg, format, target) => generateReport(service, extension, { model: targetModel(arg) ?? asUri(arg), format: typeof format === 'string' ? format : undefined, target: asUri(target) }),
+    run: ({ service, extension }, arg, format, target) =>
+      generateReport(service, extension, {
+        model: targetModel(arg) ?? asUri(arg),
+        format: typeof format === 'string' ? format : undefined,
+        target: asUri(target),
+      }),
   },
   'mltm.newModelFromTemplate': {
     title: 'New Threat Model from Template',
-    run: ({ extension }, template, target) => newModelFromTemplate(extension.extensionUri, typeof template === 'string' ? template : undefined, asUri(target)),
+    run: ({ extension }, template, target) =>
+      newModelFromTemplate(
+        extension.extensionUri,
+        typeof template === 'string' ? template : undefined,
+        asUri(target),
+      ),
   },
   'mltm.addControl': {
     title: 'Add Control',
-    run: ({ service }, modelUri, elementId, control) => addControl(service, requireModel(modelUri), requireString(elementId, 'elementId'), requireString(control, 'control')),
+    run: ({ service }, modelUri, elementId, control) =>
+      addControl(
+        service,
+        requireModel(modelUri),
+        requireString(elementId, 'elementId'),
+        requireString(control, 'control'),
+      ),
     onError: false,
   },
   'mltm.setThreatStatus': {
     title: 'Set Threat Status',
     run: ({ service }, modelUri, threatId, status, justification) => {
-      if (!STATUSES.includes(status as ThreatStatus)) throw new Error(`unknown status \`${String(status)}\`; use ${STATUSES.join(', ')}`);
-      return setThreatStatus(service, requireModel(modelUri), requireString(threatId, 'threatId'), status as ThreatStatus, typeof justification === 'string' ? justification : undefined);
+      if (!STATUSES.includes(status as ThreatStatus))
+        throw new Error(`unknown status \`${String(status)}\`; use ${STATUSES.join(', ')}`);
+      return setThreatStatus(
+        service,
+        requireModel(modelUri),
+        requireString(threatId, 'threatId'),
+        status as ThreatStatus,
+        typeof justification === 'string' ? justification : undefined,
+      );
     },
     onError: false,
   },
   'mltm.revealElement': {
     title: 'Reveal Element',
-    run: ({ service }, modelUri, elementId) => revealElement(service, requireModel(modelUri), requireString(elementId, 'elementId')),
+    run: ({ service }, modelUri, elementId) =>
+      revealElement(service, requireModel(modelUri), requireString(elementId, 'elementId')),
   },
   'mltm.showElementThreats': {
     title: 'Show Threats of Element',
@@ -147,22 +197,47 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       await revealElement(service, uri, id);
     },
   },
-  'mltm.openDiagram': { title: 'Open Diagram', run: async ({ extension, service }, modelUri, focusElementId) => void (await openDiagramCommand(extension, service, modelUri, focusElementId)) },
-  'mltm.exportDiagramSvg': { title: 'Export Diagram as SVG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'svg', modelUri), onError: false },
-  'mltm.exportDiagramPng': { title: 'Export Diagram as PNG', run: ({ extension, service }, modelUri) => exportDiagramImage(extension, service, 'png', modelUri), onError: false },
-  'mltm.exportMermaid': { title: 'Export Mermaid', run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri), onError: false },
+  'mltm.openDiagram': {
+    title: 'Open Diagram',
+    run: async ({ extension, service }, modelUri, focusElementId) =>
+      void (await openDiagramCommand(extension, service, modelUri, focusElementId)),
+  },
+  'mltm.exportDiagramSvg': {
+    title: 'Export Diagram as SVG',
+    run: ({ extension, service }, modelUri) =>
+      exportDiagramImage(extension, service, 'svg', modelUri),
+    onError: false,
+  },
+  'mltm.exportDiagramPng': {
+    title: 'Export Diagram as PNG',
+    run: ({ extension, service }, modelUri) =>
+      exportDiagramImage(extension, service, 'png', modelUri),
+    onError: false,
+  },
+  'mltm.exportMermaid': {
+    title: 'Export Mermaid',
+    run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri),
+    onError: false,
+  },
   'mltm.register.revealInDiagram': {
     title: 'Reveal in Diagram',
     run: async ({ extension, service }, node) => {
       const target = threatNode(node);
-      if (target) await openDiagramCommand(extension, service, target.state.uri, target.threat.element);
+      if (target)
+        await openDiagramCommand(extension, service, target.state.uri, target.threat.element);
     },
   },
   'mltm.register.groupBy': {
     title: 'Group By',
     run: async ({ tree }, choice) => {
-      const picked = typeof choice === 'string' ? choice : (await vscode.window.showQuickPick(['element', 'severity', 'status'], { title: 'Group threats by' }));
-      if (picked === 'element' || picked === 'severity' || picked === 'status') await tree.setGroupBy(picked as GroupBy);
+      const picked =
+        typeof choice === 'string'
+          ? choice
+          : await vscode.window.showQuickPick(['element', 'severity', 'status'], {
+              title: 'Group threats by',
+            });
+      if (picked === 'element' || picked === 'severity' || picked === 'status')
+        await tree.setGroupBy(picked as GroupBy);
     },
   },
   'mltm.register.filter': {
@@ -181,14 +256,21 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       if (!kind) return;
       if (kind.value === 'open') return tree.setFilter({ ...tree.filter, statuses: ['open'] });
       if (kind.value === 'status') {
-        const statuses = await vscode.window.showQuickPick([...STATUSES], { canPickMany: true, title: 'Show threats with status' });
+        const statuses = await vscode.window.showQuickPick([...STATUSES], {
+          canPickMany: true,
+          title: 'Show threats with status',
+        });
         return statuses && tree.setFilter({ ...tree.filter, statuses });
       }
       if (kind.value === 'severity') {
-        const severity = await vscode.window.showQuickPick([...SEVERITY_ORDER].reverse(), { title: 'Show threats at least this severe' });
+        const severity = await vscode.window.showQuickPick([...SEVERITY_ORDER].reverse(), {
+          title: 'Show threats at least this severe',
+        });
         return severity && tree.setFilter({ ...tree.filter, minimumSeverity: severity });
       }
-      const text = await vscode.window.showInputBox({ title: 'Show threats whose title, id or ATLAS ids contain' });
+      const text = await vscode.window.showInputBox({
+        title: 'Show threats whose title, id or ATLAS ids contain',
+      });
       return text !== undefined && tree.setFilter({ ...tree.filter, text });
     },
   },
@@ -214,7 +296,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return await spec.run(ctx, ...args);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        ctx.log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+        ctx.log.error(
+          `${id} failed: ${error instanceof Error ? (error.stack ?? message) : message}`,
+        );
         void vscode.window.showErrorMessage(`mltm: ${spec.title} failed: ${message}`);
         return spec.onError;
       }

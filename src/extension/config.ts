@@ -36,7 +36,9 @@ export function readConfig(scope?: vscode.Uri): MltmConfig {
   const schema = c.get<string>('diagnostics.schemaProblems', 'auto');
   return {
     debounceMs: Math.max(0, Math.min(5000, c.get<number>('diagnostics.debounceMs', 300))),
-    minimumSeverity: (SEVERITIES as readonly string[]).includes(severity) ? (severity as Severity) : 'low',
+    minimumSeverity: (SEVERITIES as readonly string[]).includes(severity)
+      ? (severity as Severity)
+      : 'low',
     schemaProblems: schema === 'always' || schema === 'never' ? schema : 'auto',
     atlasPath: c.get<string>('atlas.path', '').trim(),
     registerAutoSync: c.get<boolean>('register.autoSync', false),

@@ -21,11 +21,26 @@ import type { AnalysisService, ModelState } from './analysisService';
 import { readConfig, type SchemaProblemsMode } from './config';
 
 /** Codes the YAML extension reports too when it validates with our schema. */
-export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set(['MLTM001', 'MLTM002', 'MLTM101', 'MLTM102', 'MLTM103', 'MLTM104', 'MLTM105', 'MLTM106', 'MLTM107', 'MLTM108', 'MLTM109']);
+export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set([
+  'MLTM001',
+  'MLTM002',
+  'MLTM101',
+  'MLTM102',
+  'MLTM103',
+  'MLTM104',
+  'MLTM105',
+  'MLTM106',
+  'MLTM107',
+  'MLTM108',
+  'MLTM109',
+]);
 
 /** Whether the Red Hat YAML extension is present and validating. */
 export function yamlExtensionValidates(): boolean {
-  return vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined && vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false;
+  return (
+    vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined &&
+    vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false
+  );
 }
 
 export function reportsSchemaProblems(mode: SchemaProblemsMode): boolean {
@@ -63,12 +78,28 @@ function toRange(index: LineIndex, range: { start: number; end: number }): vscod
 }
 
 /** One problem as a diagnostic of the file whose text `index` indexes. */
-export function problemDiagnostic(problem: Problem, index: LineIndex, uri: vscode.Uri): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(toRange(index, problem.range), problem.message, PROBLEM_SEVERITY[problem.severity]);
+export function problemDiagnostic(
+  problem: Problem,
+  index: LineIndex,
+  uri: vscode.Uri,
+): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(
+    toRange(index, problem.range),
+    problem.message,
+    PROBLEM_SEVERITY[problem.severity],
+  );
   diagnostic.source = 'mltm';
   diagnostic.code = { value: problem.code, target: vscode.Uri.parse(problemDocsUrl(problem.code)) };
   if (problem.related && problem.related.length > 0) {
-    diagnostic.relatedInformation = problem.related.filter((r) => r.file === undefined).map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(index, r.range)), r.message));
+    diagnostic.relatedInformation = problem.related
+      .filter((r) => r.file === undefined)
+      .map(
+        (r) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(uri, toRange(index, r.range)),
+            r.message,
+          ),
+      );
   }
   if (problem.code === 'MLTM304') diagnostic.tags = [vscode.DiagnosticTag.Unnecessary];
   return diagnostic;
@@ -80,12 +111,16 @@ export function threatMessage(threat: Threat): string {
   const tags = [stride, ...threat.atlas].filter(Boolean).join(' · ');
   const anyOf = threat.mitigations.anyOf.filter((c) => threat.missingControls.includes(c));
   const allOf = threat.missingControls.filter((c) => !anyOf.includes(c));
-  const missing = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)].join(', ');
+  const missing = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)].join(
+    ', ',
+  );
   return `${threat.title} (${threat.severity}) on \`${threat.element}\`: missing ${missing}. [${tags}]`;
 }
 
 /** Diagnostics of one model state, by file. */
-export function diagnosticsFor(state: ModelState): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
+export function diagnosticsFor(
+  state: ModelState,
+): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
   const config = readConfig(state.uri);
   const byFile = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
   const add = (uri: vscode.Uri, diagnostic: vscode.Diagnostic) => {
@@ -106,27 +141,56 @@ export function diagnosticsFor(state: ModelState): Map<string, { uri: vscode.Uri
 
   const floor = SEVERITY_ORDER.indexOf(config.minimumSeverity);
   const model = state.analysis.model;
-  const registerIndex = state.registerText === undefined ? undefined : new LineIndex(state.registerText);
+  const registerIndex =
+    state.registerText === undefined ? undefined : new LineIndex(state.registerText);
   for (const threat of state.analysis.threats) {
     if (!isOpenThreat(state, threat) || SEVERITY_ORDER.indexOf(threat.severity) < floor) continue;
-    const diagnostic = new vscode.Diagnostic(toRange(modelIndex, threat.range), threatMessage(threat), THREAT_SEVERITY[threat.severity]);
+    const diagnostic = new vscode.Diagnostic(
+      toRange(modelIndex, threat.range),
+      threatMessage(threat),
+      THREAT_SEVERITY[threat.severity],
+    );
     diagnostic.source = 'mltm';
-    diagnostic.code = { value: threat.ruleId, target: vscode.Uri.parse(ruleDocsUrl(threat.ruleId)) };
+    diagnostic.code = {
+      value: threat.ruleId,
+      target: vscode.Uri.parse(ruleDocsUrl(threat.ruleId)),
+    };
     const related: vscode.DiagnosticRelatedInformation[] = [];
-    const flow = threat.elementType === 'flow' ? model?.flows.find((f) => f.id === threat.element) : undefined;
+    const flow =
+      threat.elementType === 'flow' ? model?.flows.find((f) => f.id === threat.element) : undefined;
     if (flow && model) {
       const from = model.components.find((c) => c.id === flow.from);
       const to = model.components.find((c) => c.id === flow.to);
-      if (from) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.uri, toRange(modelIndex, from.idRange)), `source of the flow: \`${from.id}\``));
-      if (to) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.uri, toRange(modelIndex, to.idRange)), `destination of the flow: \`${to.id}\``));
+      if (from)
+        related.push(
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(state.uri, toRange(modelIndex, from.idRange)),
+            `source of the flow: \`${from.id}\``,
+          ),
+        );
+      if (to)
+        related.push(
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(state.uri, toRange(modelIndex, to.idRange)),
+            `destination of the flow: \`${to.id}\``,
+          ),
+        );
     }
     const entry = state.register?.byId.get(threat.id);
-    if (entry && registerIndex) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(state.registerUri, toRange(registerIndex, entry.keyRange)), `register entry \`${threat.id}\` (status: ${entry.status})`));
+    if (entry && registerIndex)
+      related.push(
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(state.registerUri, toRange(registerIndex, entry.keyRange)),
+          `register entry \`${threat.id}\` (status: ${entry.status})`,
+        ),
+      );
     if (related.length > 0) diagnostic.relatedInformation = related;
     add(state.uri, diagnostic);
   }
 
-  if (registerIndex) for (const problem of state.registerProblems) add(state.registerUri, problemDiagnostic(problem, registerIndex, state.registerUri));
+  if (registerIndex)
+    for (const problem of state.registerProblems)
+      add(state.registerUri, problemDiagnostic(problem, registerIndex, state.registerUri));
   for (const pack of state.packProblems) {
     const index = new LineIndex(pack.text);
     for (const problem of pack.problems) add(pack.uri, problemDiagnostic(problem, index, pack.uri));
@@ -150,11 +214,13 @@ export function registerDiagnostics(service: AnalysisService): vscode.Disposable
     collection,
     service.onDidChange(publish),
     service.onDidRemove((uri) => {
-      for (const key of published.get(uri.toString()) ?? []) collection.delete(vscode.Uri.parse(key));
+      for (const key of published.get(uri.toString()) ?? [])
+        collection.delete(vscode.Uri.parse(key));
       published.delete(uri.toString());
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('mltm') || e.affectsConfiguration('yaml.validate')) for (const state of service.all()) publish(state);
+      if (e.affectsConfiguration('mltm') || e.affectsConfiguration('yaml.validate'))
+        for (const state of service.all()) publish(state);
     }),
     vscode.extensions.onDidChange(() => {
       for (const state of service.all()) publish(state);

@@ -14,8 +14,17 @@ import { triageThreat } from '../core/register/triage';
 import { todayIso, type AnalysisService, type ModelState } from './analysisService';
 
 /** Core text edits (offsets) as a WorkspaceEdit on a document. */
-export function toWorkspaceEdit(document: vscode.TextDocument, edits: readonly TextEdit[], into = new vscode.WorkspaceEdit()): vscode.WorkspaceEdit {
-  for (const edit of edits) into.replace(document.uri, new vscode.Range(document.positionAt(edit.range.start), document.positionAt(edit.range.end)), edit.newText);
+export function toWorkspaceEdit(
+  document: vscode.TextDocument,
+  edits: readonly TextEdit[],
+  into = new vscode.WorkspaceEdit(),
+): vscode.WorkspaceEdit {
+  for (const edit of edits)
+    into.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(edit.range.start), document.positionAt(edit.range.end)),
+      edit.newText,
+    );
   return into;
 }
 
@@ -43,7 +52,9 @@ const fileName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') +
 
 /** The register's current text: the open document (with unsaved edits) or the file; undefined when absent. */
 async function registerDocument(registerUri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+  const open = vscode.workspace.textDocuments.find(
+    (d) => d.uri.toString() === registerUri.toString(),
+  );
   if (open) return open;
   return (await exists(registerUri)) ? vscode.workspace.openTextDocument(registerUri) : undefined;
 }
@@ -63,7 +74,9 @@ export async function writeRegister(registerUri: vscode.Uri, text: string): Prom
   if (!(await vscode.workspace.applyEdit(edit))) return false;
   // Saved only when the person had nothing unsaved there: their pending edits stay theirs to save.
   if (!wasDirty) {
-    const saved = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+    const saved = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === registerUri.toString(),
+    );
     await saved?.save();
   }
   return true;
@@ -74,12 +87,19 @@ function problemText(problems: readonly Problem[]): string {
 }
 
 /** `mltm.addControl`: adds a control kind to a component or flow. */
-export async function addControl(service: AnalysisService, modelUri: vscode.Uri, elementId: string, control: string): Promise<boolean> {
+export async function addControl(
+  service: AnalysisService,
+  modelUri: vscode.Uri,
+  elementId: string,
+  control: string,
+): Promise<boolean> {
   const document = await vscode.workspace.openTextDocument(modelUri);
   const state = await service.ensure(modelUri);
   const model = state?.analysis.model;
   if (!state || !model || state.text !== document.getText()) {
-    void vscode.window.showWarningMessage('mltm: the model does not load right now; fix its errors first, then add the control.');
+    void vscode.window.showWarningMessage(
+      'mltm: the model does not load right now; fix its errors first, then add the control.',
+    );
     return false;
   }
   const plan = planAddControl(document.getText(), model, elementId, control);
@@ -95,10 +115,18 @@ export async function addControl(service: AnalysisService, modelUri: vscode.Uri,
  * `mltm.setThreatStatus`: records a decision in the register. Asks for a justification when the
  * status needs one and none was given; false when the person cancels or the core refuses.
  */
-export async function setThreatStatus(service: AnalysisService, modelUri: vscode.Uri, threatId: string, status: ThreatStatus, justification?: string): Promise<boolean> {
+export async function setThreatStatus(
+  service: AnalysisService,
+  modelUri: vscode.Uri,
+  threatId: string,
+  status: ThreatStatus,
+  justification?: string,
+): Promise<boolean> {
   const state = await service.ensure(modelUri);
   if (!state?.analysis.model) {
-    void vscode.window.showWarningMessage('mltm: the model does not load right now; fix its errors first.');
+    void vscode.window.showWarningMessage(
+      'mltm: the model does not load right now; fix its errors first.',
+    );
     return false;
   }
   let reason = justification;
@@ -109,12 +137,19 @@ export async function setThreatStatus(service: AnalysisService, modelUri: vscode
       prompt: 'Why? Reviewers and auditors read this in the threat register.',
       value: existing ?? '',
       ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : 'A justification is required for this decision.'),
+      validateInput: (value) =>
+        value.trim() ? undefined : 'A justification is required for this decision.',
     });
     if (reason === undefined) return false;
   }
   const registerDoc = await registerDocument(state.registerUri);
-  const result = triageThreat(registerDoc?.getText(), state.analysis, threatId, { status, ...(reason !== undefined && { justification: reason }) }, { today: todayIso(), modelFile: fileName(modelUri) });
+  const result = triageThreat(
+    registerDoc?.getText(),
+    state.analysis,
+    threatId,
+    { status, ...(reason !== undefined && { justification: reason }) },
+    { today: todayIso(), modelFile: fileName(modelUri) },
+  );
   if (!result.ok) {
     void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
     return false;
@@ -123,36 +158,64 @@ export async function setThreatStatus(service: AnalysisService, modelUri: vscode
 }
 
 /** `mltm.syncRegister`: creates or updates the register beside a model. */
-export async function syncModelRegister(state: ModelState): Promise<{ ok: boolean; message: string }> {
+export async function syncModelRegister(
+  state: ModelState,
+): Promise<{ ok: boolean; message: string }> {
   const registerDoc = await registerDocument(state.registerUri);
-  const result = syncRegister(registerDoc?.getText(), state.analysis, { today: todayIso(), modelFile: fileName(state.uri) });
+  const result = syncRegister(registerDoc?.getText(), state.analysis, {
+    today: todayIso(),
+    modelFile: fileName(state.uri),
+  });
   if (!result.ok) return { ok: false, message: problemText(result.problems) };
-  if (!result.changed && registerDoc) return { ok: true, message: `${fileName(state.registerUri)} is up to date.` };
+  if (!result.changed && registerDoc)
+    return { ok: true, message: `${fileName(state.registerUri)} is up to date.` };
   const written = await writeRegister(state.registerUri, result.text);
   const s = result.summary;
-  return { ok: written, message: `${fileName(state.registerUri)}: ${s.added.length} added, ${s.refreshed.length} refreshed, ${s.staled.length} marked stale, ${s.revived.length} revived.` };
+  return {
+    ok: written,
+    message: `${fileName(state.registerUri)}: ${s.added.length} added, ${s.refreshed.length} refreshed, ${s.staled.length} marked stale, ${s.revived.length} revived.`,
+  };
 }
 
 /** The range of an element's id in the model (component, flow, boundary or data item). */
-export function elementIdRange(state: ModelState, elementId: string): { start: number; end: number } | undefined {
+export function elementIdRange(
+  state: ModelState,
+  elementId: string,
+): { start: number; end: number } | undefined {
   const model = state.analysis.model;
   if (!model) return undefined;
-  const element = [...model.components, ...model.flows, ...model.boundaries, ...model.data].find((e) => e.id === elementId);
+  const element = [...model.components, ...model.flows, ...model.boundaries, ...model.data].find(
+    (e) => e.id === elementId,
+  );
   return element?.idRange;
 }
 
 /** `mltm.revealElement`: opens the model and selects the element's id. */
-export async function revealElement(service: AnalysisService, modelUri: vscode.Uri, elementId: string): Promise<void> {
+export async function revealElement(
+  service: AnalysisService,
+  modelUri: vscode.Uri,
+  elementId: string,
+): Promise<void> {
   // Where the model already shows (e.g. beside the diagram that asked), not over the diagram.
-  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === modelUri.toString());
-  const editor = await vscode.window.showTextDocument(modelUri, { preview: false, ...(visible?.viewColumn !== undefined && { viewColumn: visible.viewColumn }) });
+  const visible = vscode.window.visibleTextEditors.find(
+    (e) => e.document.uri.toString() === modelUri.toString(),
+  );
+  const editor = await vscode.window.showTextDocument(modelUri, {
+    preview: false,
+    ...(visible?.viewColumn !== undefined && { viewColumn: visible.viewColumn }),
+  });
   const state = await service.ensure(modelUri);
   const range = state && elementIdRange(state, elementId);
   if (!range) {
-    void vscode.window.showWarningMessage(`mltm: no element \`${elementId}\` in ${fileName(modelUri)}.`);
+    void vscode.window.showWarningMessage(
+      `mltm: no element \`${elementId}\` in ${fileName(modelUri)}.`,
+    );
     return;
   }
-  const selection = new vscode.Selection(editor.document.positionAt(range.start), editor.document.positionAt(range.end));
+  const selection = new vscode.Selection(
+    editor.document.positionAt(range.start),
+    editor.document.positionAt(range.end),
+  );
   editor.selection = selection;
   editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -17,7 +17,9 @@ import { RegisterTree, registerRegisterView, type RegisterNode } from './registe
 /** What `activate` returns: read-only views for the real-VS-Code tests (and other extensions). */
 export interface MltmApi {
   /** The Threat Register tree as a person sees it: each node's label and description, depth-first. */
-  registerTreeItems(): Promise<{ label: string; description: string; depth: number; contextValue: string }[]>;
+  registerTreeItems(): Promise<
+    { label: string; description: string; depth: number; contextValue: string }[]
+  >;
   /** Milliseconds `activate` took. */
   readonly activationMs: number;
   /** The open diagram panels: what each sent its webview and received from it. */
@@ -40,7 +42,14 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       service,
       ...registerDiagnostics(service),
       ...registerLanguageFeatures(service),
-      vscode.languages.registerCodeActionsProvider([...(MODEL_SELECTOR as vscode.DocumentFilter[]), { language: 'yaml', pattern: '**/*.threats.{yaml,yml}' }], new MltmCodeActions(service), MltmCodeActions.metadata),
+      vscode.languages.registerCodeActionsProvider(
+        [
+          ...(MODEL_SELECTOR as vscode.DocumentFilter[]),
+          { language: 'yaml', pattern: '**/*.threats.{yaml,yml}' },
+        ],
+        new MltmCodeActions(service),
+        MltmCodeActions.metadata,
+      ),
       ...registerRegisterView(service, tree),
       ...registerCommands({ extension: context, service, tree, log }),
       ...registerDiagram(context, service),
@@ -62,7 +71,9 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
     // Surfaced, not swallowed: a half-activated extension would look like missing features.
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log.error(`activation failed: ${message}`);
-    void vscode.window.showErrorMessage(`mltm failed to start: ${error instanceof Error ? error.message : message}`);
+    void vscode.window.showErrorMessage(
+      `mltm failed to start: ${error instanceof Error ? error.message : message}`,
+    );
     throw error;
   }
 }
@@ -70,19 +81,33 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
 /** `mltm.register.autoSync`: sync the register after each save of a model. */
 function registerAutoSync(service: AnalysisService): vscode.Disposable {
   return vscode.workspace.onDidSaveTextDocument(async (document) => {
-    if (!/\.mltm\.ya?ml$/.test(document.uri.path) || !vscode.workspace.getConfiguration('mltm', document.uri).get<boolean>('register.autoSync', false)) return;
+    if (
+      !/\.mltm\.ya?ml$/.test(document.uri.path) ||
+      !vscode.workspace
+        .getConfiguration('mltm', document.uri)
+        .get<boolean>('register.autoSync', false)
+    )
+      return;
     const state = await service.ensure(document.uri);
-    if (state?.analysis.model) await vscode.commands.executeCommand('mltm.syncRegister', document.uri);
+    if (state?.analysis.model)
+      await vscode.commands.executeCommand('mltm.syncRegister', document.uri);
   });
 }
 
-async function treeItems(tree: RegisterTree): Promise<{ label: string; description: string; depth: number; contextValue: string }[]> {
+async function treeItems(
+  tree: RegisterTree,
+): Promise<{ label: string; description: string; depth: number; contextValue: string }[]> {
   const out: { label: string; description: string; depth: number; contextValue: string }[] = [];
   const walk = async (node: RegisterNode | undefined, depth: number) => {
     for (const child of await tree.getChildren(node)) {
       const item = tree.getTreeItem(child);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      out.push({ label, description: typeof item.description === 'string' ? item.description : '', depth, contextValue: item.contextValue ?? '' });
+      out.push({
+        label,
+        description: typeof item.description === 'string' ? item.description : '',
+        depth,
+        contextValue: item.contextValue ?? '',
+      });
       await walk(child, depth + 1);
     }
   };

@@ -28,12 +28,22 @@ type Element = PipelineModel['components'][number] | PipelineModel['flows'][numb
 /** The component or flow whose id (or, for flows, whose item) is at an offset. */
 export function elementAt(model: PipelineModel, offset: number): Element | undefined {
   const inside = (r: { start: number; end: number }) => offset >= r.start && offset <= r.end;
-  return model.components.find((c) => inside(c.idRange)) ?? model.flows.find((f) => inside(f.idRange)) ?? model.flows.find((f) => inside(f.range) && !model.components.some((c) => inside(c.range)));
+  return (
+    model.components.find((c) => inside(c.idRange)) ??
+    model.flows.find((f) => inside(f.idRange)) ??
+    model.flows.find((f) => inside(f.range) && !model.components.some((c) => inside(c.range)))
+  );
 }
 
 /** Threats of an element, most severe first. */
 export function threatsOf(state: ModelState, elementId: string): Threat[] {
-  return state.analysis.threats.filter((t) => t.element === elementId).sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || a.ruleId.localeCompare(b.ruleId));
+  return state.analysis.threats
+    .filter((t) => t.element === elementId)
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
 }
 
 /** The hover's Markdown for an element (exported for tests of the wording). */
@@ -43,7 +53,9 @@ export function elementHoverMarkdown(state: ModelState, element: Element): vscod
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   const kind = 'kind' in element ? element.kind : 'flow';
-  md.appendMarkdown(`**${element.id}** (${kind}) — ${threats.length} threat${threats.length === 1 ? '' : 's'}, ${open} open\n\n`);
+  md.appendMarkdown(
+    `**${element.id}** (${kind}) — ${threats.length} threat${threats.length === 1 ? '' : 's'}, ${open} open\n\n`,
+  );
   for (const t of threats) {
     const stride = t.stride.map((l) => STRIDE_BY_LETTER.get(l)?.name ?? l).join(', ');
     const atlas = t.atlas.map((id) => {
@@ -51,12 +63,21 @@ export function elementHoverMarkdown(state: ModelState, element: Element): vscod
       const name = state.analysis.atlas.nameOf(id);
       return url ? `[${id}${name ? ` ${name}` : ''}](${url})` : id;
     });
-    md.appendMarkdown(`---\n\n$(${t.mitigated ? 'pass' : 'warning'}) **${escape(t.title)}** · ${t.severity} · status: ${threatStatus(state, t)}\n\n`);
-    md.appendMarkdown(`STRIDE: ${stride || '—'}${atlas.length > 0 ? ` · ATLAS: ${atlas.join(', ')}` : ''} · rule \`${t.ruleId}\`\n\n`);
+    md.appendMarkdown(
+      `---\n\n$(${t.mitigated ? 'pass' : 'warning'}) **${escape(t.title)}** · ${t.severity} · status: ${threatStatus(state, t)}\n\n`,
+    );
+    md.appendMarkdown(
+      `STRIDE: ${stride || '—'}${atlas.length > 0 ? ` · ATLAS: ${atlas.join(', ')}` : ''} · rule \`${t.ruleId}\`\n\n`,
+    );
     md.appendMarkdown(`Why: ${escape(t.why)}\n\n`);
-    if (t.severityReasons.length > 0) md.appendMarkdown(`Severity: ${escape(t.severityReasons.join('; '))}\n\n`);
-    if (t.missingControls.length > 0) md.appendMarkdown(`Missing: ${t.missingControls.map((c) => `\`${c}\``).join(', ')}\n\n`);
-    else if (t.mitigatedBy.length > 0) md.appendMarkdown(`Mitigated by: ${t.mitigatedBy.map((e) => `\`${e.control}\``).join(', ')}\n\n`);
+    if (t.severityReasons.length > 0)
+      md.appendMarkdown(`Severity: ${escape(t.severityReasons.join('; '))}\n\n`);
+    if (t.missingControls.length > 0)
+      md.appendMarkdown(`Missing: ${t.missingControls.map((c) => `\`${c}\``).join(', ')}\n\n`);
+    else if (t.mitigatedBy.length > 0)
+      md.appendMarkdown(
+        `Mitigated by: ${t.mitigatedBy.map((e) => `\`${e.control}\``).join(', ')}\n\n`,
+      );
   }
   return md;
 }
@@ -70,12 +91,22 @@ class Hover implements vscode.HoverProvider {
     if (!state?.analysis.model || state.text !== document.getText()) return undefined;
     const element = elementAt(state.analysis.model, document.offsetAt(position));
     if (!element) return undefined;
-    return new vscode.Hover(elementHoverMarkdown(state, element), new vscode.Range(document.positionAt(element.idRange.start), document.positionAt(element.idRange.end)));
+    return new vscode.Hover(
+      elementHoverMarkdown(state, element),
+      new vscode.Range(
+        document.positionAt(element.idRange.start),
+        document.positionAt(element.idRange.end),
+      ),
+    );
   }
 }
 
 /** The key whose value is being typed at the cursor, with the top-level section it is in. */
-export function completionContext(lines: readonly string[], line: number, character: number): { key: string; section: string } | undefined {
+export function completionContext(
+  lines: readonly string[],
+  line: number,
+  character: number,
+): { key: string; section: string } | undefined {
   const prefix = (lines[line] ?? '').slice(0, character);
   let key: string | undefined;
   const inline = /([A-Za-z_]+):\s*(?:\[[^\]]*)?[^,:[\]{}]*$/.exec(prefix);
@@ -115,11 +146,24 @@ class Completion implements vscode.CompletionItemProvider {
     if (state.analysis.model) this.lastModel.set(state.uri.toString(), state.analysis.model);
   }
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] | undefined {
-    const context = completionContext(document.getText().split(/\r?\n/), position.line, position.character);
+  provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): vscode.CompletionItem[] | undefined {
+    const context = completionContext(
+      document.getText().split(/\r?\n/),
+      position.line,
+      position.character,
+    );
     if (!context) return undefined;
-    const model = this.service.get(document.uri)?.analysis.model ?? this.lastModel.get(document.uri.toString());
-    const item = (label: string, kind: vscode.CompletionItemKind, detail?: string, doc?: string) => {
+    const model =
+      this.service.get(document.uri)?.analysis.model ?? this.lastModel.get(document.uri.toString());
+    const item = (
+      label: string,
+      kind: vscode.CompletionItemKind,
+      detail?: string,
+      doc?: string,
+    ) => {
       const completion = new vscode.CompletionItem(label, kind);
       if (detail) completion.detail = detail;
       if (doc) completion.documentation = new vscode.MarkdownString(doc);
@@ -128,20 +172,60 @@ class Completion implements vscode.CompletionItemProvider {
     switch (context.key) {
       case 'from':
       case 'to':
-        return model?.components.map((c) => item(c.id, vscode.CompletionItemKind.Reference, `${c.kind} — ${c.name}`, c.description));
+        return model?.components.map((c) =>
+          item(c.id, vscode.CompletionItemKind.Reference, `${c.kind} — ${c.name}`, c.description),
+        );
       case 'boundary':
       case 'parent':
-        return model?.boundaries.map((b) => item(b.id, vscode.CompletionItemKind.Module, `boundary (${b.trust}) — ${b.name}`));
+        return model?.boundaries.map((b) =>
+          item(b.id, vscode.CompletionItemKind.Module, `boundary (${b.trust}) — ${b.name}`),
+        );
       case 'data':
-        return model?.data.map((d) => item(d.id, vscode.CompletionItemKind.Value, `${d.kind ?? 'data'} (${d.classification}) — ${d.name}`));
+        return model?.data.map((d) =>
+          item(
+            d.id,
+            vscode.CompletionItemKind.Value,
+            `${d.kind ?? 'data'} (${d.classification}) — ${d.name}`,
+          ),
+        );
       case 'controls':
-        return CONTROL_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'control', CONTROL_KINDS.descriptions.get(v)));
+        return CONTROL_KINDS.values.map((v) =>
+          item(
+            v,
+            vscode.CompletionItemKind.EnumMember,
+            'control',
+            CONTROL_KINDS.descriptions.get(v),
+          ),
+        );
       case 'kind':
-        if (context.section === 'components') return COMPONENT_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.Class, 'component kind', COMPONENT_KINDS.descriptions.get(v)));
-        if (context.section === 'data') return DATA_KINDS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'data kind', DATA_KINDS.descriptions.get(v)));
+        if (context.section === 'components')
+          return COMPONENT_KINDS.values.map((v) =>
+            item(
+              v,
+              vscode.CompletionItemKind.Class,
+              'component kind',
+              COMPONENT_KINDS.descriptions.get(v),
+            ),
+          );
+        if (context.section === 'data')
+          return DATA_KINDS.values.map((v) =>
+            item(
+              v,
+              vscode.CompletionItemKind.EnumMember,
+              'data kind',
+              DATA_KINDS.descriptions.get(v),
+            ),
+          );
         return undefined;
       case 'trust':
-        return TRUST_LEVELS.values.map((v) => item(v, vscode.CompletionItemKind.EnumMember, 'trust level', TRUST_LEVELS.descriptions.get(v)));
+        return TRUST_LEVELS.values.map((v) =>
+          item(
+            v,
+            vscode.CompletionItemKind.EnumMember,
+            'trust level',
+            TRUST_LEVELS.descriptions.get(v),
+          ),
+        );
       default:
         return undefined;
     }
@@ -160,21 +244,48 @@ class Lenses implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const state = this.service.get(document.uri);
     const model = state?.analysis.model;
-    if (!state || !model || state.text !== document.getText() || !readConfig(document.uri).codeLensEnabled) return [];
+    if (
+      !state ||
+      !model ||
+      state.text !== document.getText() ||
+      !readConfig(document.uri).codeLensEnabled
+    )
+      return [];
     const lenses: vscode.CodeLens[] = [];
     for (const element of [...model.components, ...model.flows]) {
       const threats = threatsOf(state, element.id);
       const open = threats.filter((t) => isOpenThreat(state, t)).length;
-      const range = new vscode.Range(document.positionAt(element.idRange.start), document.positionAt(element.idRange.start));
-      lenses.push(new vscode.CodeLens(range, { title: `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open`, command: 'mltm.showElementThreats', arguments: [document.uri, element.id], tooltip: `Show the threats of ${element.id}` }));
-      lenses.push(new vscode.CodeLens(range, { title: '$(type-hierarchy) Diagram', command: 'mltm.openDiagram', arguments: [document.uri, element.id], tooltip: `Open the diagram focused on ${element.id}` }));
+      const range = new vscode.Range(
+        document.positionAt(element.idRange.start),
+        document.positionAt(element.idRange.start),
+      );
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open`,
+          command: 'mltm.showElementThreats',
+          arguments: [document.uri, element.id],
+          tooltip: `Show the threats of ${element.id}`,
+        }),
+      );
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '$(type-hierarchy) Diagram',
+          command: 'mltm.openDiagram',
+          arguments: [document.uri, element.id],
+          tooltip: `Open the diagram focused on ${element.id}`,
+        }),
+      );
     }
     return lenses;
   }
 }
 
 /** The id under the cursor: an element's own id, or a reference to one (from/to/boundary/data). */
-export function idAt(model: PipelineModel, text: string, offset: number): { id: string; start: number; end: number } | undefined {
+export function idAt(
+  model: PipelineModel,
+  text: string,
+  offset: number,
+): { id: string; start: number; end: number } | undefined {
   let start = offset;
   let end = offset;
   const idChar = /[A-Za-z0-9_.-]/;
@@ -183,7 +294,9 @@ export function idAt(model: PipelineModel, text: string, offset: number): { id: 
   // A derived flow id `a->b` is not a word; only ids that are written can be renamed in place.
   const id = text.slice(start, end);
   if (!id) return undefined;
-  const known = [...model.components, ...model.flows, ...model.boundaries, ...model.data].some((e) => e.id === id);
+  const known = [...model.components, ...model.flows, ...model.boundaries, ...model.data].some(
+    (e) => e.id === id,
+  );
   return known ? { id, start, end } : undefined;
 }
 
@@ -193,13 +306,19 @@ class Rename implements vscode.RenameProvider {
   prepareRename(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
     const state = this.service.get(document.uri);
     const model = state?.analysis.model;
-    if (!state || !model || state.text !== document.getText()) throw new Error('The model is being analysed or has errors; try again in a moment.');
+    if (!state || !model || state.text !== document.getText())
+      throw new Error('The model is being analysed or has errors; try again in a moment.');
     const found = idAt(model, state.text, document.offsetAt(position));
-    if (!found) throw new Error('Put the cursor on a component, flow, boundary or data id to rename it.');
+    if (!found)
+      throw new Error('Put the cursor on a component, flow, boundary or data id to rename it.');
     return new vscode.Range(document.positionAt(found.start), document.positionAt(found.end));
   }
 
-  async provideRenameEdits(document: vscode.TextDocument, position: vscode.Position, newName: string): Promise<vscode.WorkspaceEdit> {
+  async provideRenameEdits(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    newName: string,
+  ): Promise<vscode.WorkspaceEdit> {
     const state = this.service.get(document.uri);
     const model = state?.analysis.model;
     if (!state || !model) throw new Error('The model has errors; fix them before renaming.');
@@ -210,13 +329,19 @@ class Rename implements vscode.RenameProvider {
 }
 
 /** The WorkspaceEdit renaming an id in a model and its register. Throws with the core's message when impossible. */
-export async function renameEdit(state: ModelState, document: vscode.TextDocument, oldId: string, newId: string): Promise<vscode.WorkspaceEdit> {
+export async function renameEdit(
+  state: ModelState,
+  document: vscode.TextDocument,
+  oldId: string,
+  newId: string,
+): Promise<vscode.WorkspaceEdit> {
   const model = state.analysis.model;
   if (!model) throw new Error('The model has errors; fix them before renaming.');
   const { atlas, ruleSet } = state.analysis;
   const result = renameRefactor({
     modelText: state.text,
-    ...(state.registerText !== undefined && state.register && { registerText: state.registerText, register: state.register }),
+    ...(state.registerText !== undefined &&
+      state.register && { registerText: state.registerText, register: state.register }),
     oldId,
     newId,
     analyze: (text) => analyze(text, { atlas, ruleSet }),
@@ -225,7 +350,8 @@ export async function renameEdit(state: ModelState, document: vscode.TextDocumen
   const edit = toWorkspaceEdit(document, result.modelEdits);
   if (result.registerEdits.length > 0) {
     const register = await vscode.workspace.openTextDocument(state.registerUri);
-    if (register.getText() !== state.registerText) throw new Error('The register changed since the last analysis; try again in a moment.');
+    if (register.getText() !== state.registerText)
+      throw new Error('The register changed since the last analysis; try again in a moment.');
     toWorkspaceEdit(register, result.registerEdits, edit);
   }
   return edit;
@@ -237,7 +363,15 @@ export function registerLanguageFeatures(service: AnalysisService): vscode.Dispo
   const lenses = new Lenses(service);
   return [
     vscode.languages.registerHoverProvider(MODEL_SELECTOR, new Hover(service)),
-    vscode.languages.registerCompletionItemProvider(MODEL_SELECTOR, completion, ':', ' ', '[', ',', '-'),
+    vscode.languages.registerCompletionItemProvider(
+      MODEL_SELECTOR,
+      completion,
+      ':',
+      ' ',
+      '[',
+      ',',
+      '-',
+    ),
     vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, lenses),
     vscode.languages.registerRenameProvider(MODEL_SELECTOR, new Rename(service)),
     service.onDidChange((state) => {

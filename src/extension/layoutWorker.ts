@@ -15,7 +15,12 @@ if (port) {
     const respond = (response: LayoutWorkerResponse) => port.postMessage(response);
     computeLayout(request.graph as DiagramGraph, request.options as LayoutOptions).then(
       (layout) => respond({ id: request.id, ok: true, layout }),
-      (error: unknown) => respond({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        respond({
+          id: request.id,
+          ok: false,
+          message: error instanceof Error ? error.message : String(error),
+        }),
     );
   });
 }

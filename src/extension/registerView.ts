@@ -22,7 +22,12 @@ export interface RegisterFilter {
 
 export type RegisterNode =
   | { readonly type: 'model'; readonly state: ModelState }
-  | { readonly type: 'group'; readonly state: ModelState; readonly label: string; readonly threats: readonly Threat[] }
+  | {
+      readonly type: 'group';
+      readonly state: ModelState;
+      readonly label: string;
+      readonly threats: readonly Threat[];
+    }
   | { readonly type: 'threat'; readonly state: ModelState; readonly threat: Threat };
 
 const SEVERITY_ICON: Record<string, vscode.ThemeIcon> = {
@@ -62,7 +67,11 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
 
   async setFilter(filter: RegisterFilter): Promise<void> {
     this.filter = filter;
-    await vscode.commands.executeCommand('setContext', 'mltm.register.filtered', Object.values(filter).some((v) => v !== undefined));
+    await vscode.commands.executeCommand(
+      'setContext',
+      'mltm.register.filtered',
+      Object.values(filter).some((v) => v !== undefined),
+    );
     this.refresh();
   }
 
@@ -75,7 +84,8 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
         (f.element === undefined || t.element === f.element) &&
         (f.statuses === undefined || f.statuses.includes(threatStatus(state, t))) &&
         SEVERITY_ORDER.indexOf(t.severity) >= floor &&
-        (text === undefined || `${t.title} ${t.id} ${t.atlas.join(' ')}`.toLowerCase().includes(text)),
+        (text === undefined ||
+          `${t.title} ${t.id} ${t.atlas.join(' ')}`.toLowerCase().includes(text)),
     );
   }
 
@@ -90,22 +100,47 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
       return states.map((state) => ({ type: 'model', state }));
     }
     if (node.type === 'model') return this.groups(node.state);
-    if (node.type === 'group') return node.threats.map((threat) => ({ type: 'threat', state: node.state, threat }));
+    if (node.type === 'group')
+      return node.threats.map((threat) => ({ type: 'threat', state: node.state, threat }));
     return [];
   }
 
   private groups(state: ModelState): RegisterNode[] {
     const threats = this.visible(state);
-    const keyOf = (t: Threat) => (this.groupBy === 'element' ? t.element : this.groupBy === 'severity' ? t.severity : threatStatus(state, t));
-    const order = this.groupBy === 'severity' ? [...SEVERITY_ORDER].reverse() : this.groupBy === 'status' ? [...STATUSES] : [...new Set(threats.map((t) => t.element))];
+    const keyOf = (t: Threat) =>
+      this.groupBy === 'element'
+        ? t.element
+        : this.groupBy === 'severity'
+          ? t.severity
+          : threatStatus(state, t);
+    const order =
+      this.groupBy === 'severity'
+        ? [...SEVERITY_ORDER].reverse()
+        : this.groupBy === 'status'
+          ? [...STATUSES]
+          : [...new Set(threats.map((t) => t.element))];
     const groups = new Map<string, Threat[]>(order.map((k) => [k, []]));
     for (const t of threats) groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
-    return [...groups].filter(([, list]) => list.length > 0).map(([label, list]) => ({ type: 'group', state, label, threats: list.sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || a.id.localeCompare(b.id)) }));
+    return [...groups]
+      .filter(([, list]) => list.length > 0)
+      .map(([label, list]) => ({
+        type: 'group',
+        state,
+        label,
+        threats: list.sort(
+          (a, b) =>
+            SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
+            a.id.localeCompare(b.id),
+        ),
+      }));
   }
 
   getTreeItem(node: RegisterNode): vscode.TreeItem {
     if (node.type === 'model') {
-      const item = new vscode.TreeItem(node.state.analysis.model?.name ?? fileName(node.state.uri), vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(
+        node.state.analysis.model?.name ?? fileName(node.state.uri),
+        vscode.TreeItemCollapsibleState.Expanded,
+      );
       const open = node.state.analysis.threats.filter((t) => isOpenThreat(node.state, t)).length;
       item.description = `${fileName(node.state.uri)} · ${open} open`;
       item.resourceUri = node.state.uri;
@@ -117,32 +152,63 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
       const open = node.threats.filter((t) => isOpenThreat(node.state, t)).length;
       item.description = `${node.threats.length} · ${open} open`;
       item.contextValue = 'group';
-      item.iconPath = this.groupBy === 'severity' ? SEVERITY_ICON[node.label] : this.groupBy === 'element' ? new vscode.ThemeIcon('symbol-class') : new vscode.ThemeIcon('tag');
+      item.iconPath =
+        this.groupBy === 'severity'
+          ? SEVERITY_ICON[node.label]
+          : this.groupBy === 'element'
+            ? new vscode.ThemeIcon('symbol-class')
+            : new vscode.ThemeIcon('tag');
       return item;
     }
     const { threat, state } = node;
     const status = threatStatus(state, threat);
     const item = new vscode.TreeItem(threat.title, vscode.TreeItemCollapsibleState.None);
     item.id = `${state.uri.toString()}#${threat.id}`;
-    const parts = [this.groupBy === 'element' ? undefined : threat.element, this.groupBy === 'severity' ? undefined : threat.severity, this.groupBy === 'status' ? undefined : status, threat.mitigated ? 'controls in place' : `missing ${threat.missingControls.join(', ')}`];
+    const parts = [
+      this.groupBy === 'element' ? undefined : threat.element,
+      this.groupBy === 'severity' ? undefined : threat.severity,
+      this.groupBy === 'status' ? undefined : status,
+      threat.mitigated ? 'controls in place' : `missing ${threat.missingControls.join(', ')}`,
+    ];
     item.description = parts.filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`**${threat.title}** (\`${threat.id}\`)\n\n${threat.why}`);
-    item.iconPath = threat.mitigated || status !== 'open' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) : SEVERITY_ICON[threat.severity];
+    item.tooltip = new vscode.MarkdownString(
+      `**${threat.title}** (\`${threat.id}\`)\n\n${threat.why}`,
+    );
+    item.iconPath =
+      threat.mitigated || status !== 'open'
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : SEVERITY_ICON[threat.severity];
     item.contextValue = `threat-${status}`;
-    item.command = { command: 'mltm.revealElement', title: 'Reveal in Model', arguments: [state.uri, threat.element] };
+    item.command = {
+      command: 'mltm.revealElement',
+      title: 'Reveal in Model',
+      arguments: [state.uri, threat.element],
+    };
     return item;
   }
 }
 
 /** The threat a tree command was invoked on (inline action or context menu). */
 export function threatNode(node: unknown): Extract<RegisterNode, { type: 'threat' }> | undefined {
-  return typeof node === 'object' && node !== null && (node as RegisterNode).type === 'threat' ? (node as Extract<RegisterNode, { type: 'threat' }>) : undefined;
+  return typeof node === 'object' && node !== null && (node as RegisterNode).type === 'threat'
+    ? (node as Extract<RegisterNode, { type: 'threat' }>)
+    : undefined;
 }
 
 /** Registers the tree view and the status bar item. */
-export function registerRegisterView(service: AnalysisService, tree: RegisterTree): vscode.Disposable[] {
-  const view = vscode.window.createTreeView('mltm.register', { treeDataProvider: tree, showCollapseAll: true });
-  const status = vscode.window.createStatusBarItem('mltm.openThreats', vscode.StatusBarAlignment.Left, 50);
+export function registerRegisterView(
+  service: AnalysisService,
+  tree: RegisterTree,
+): vscode.Disposable[] {
+  const view = vscode.window.createTreeView('mltm.register', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+  const status = vscode.window.createStatusBarItem(
+    'mltm.openThreats',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   status.name = 'mltm open threats';
   status.command = 'mltm.register.focus';
   const update = () => {
@@ -154,7 +220,10 @@ export function registerRegisterView(service: AnalysisService, tree: RegisterTre
       return;
     }
     const open = shown.flatMap((s) => s.analysis.threats.filter((t) => isOpenThreat(s, t)));
-    const bySeverity = [...SEVERITY_ORDER].reverse().map((sev) => [sev, open.filter((t) => t.severity === sev).length] as const).filter(([, n]) => n > 0);
+    const bySeverity = [...SEVERITY_ORDER]
+      .reverse()
+      .map((sev) => [sev, open.filter((t) => t.severity === sev).length] as const)
+      .filter(([, n]) => n > 0);
     status.text = `$(shield) ${open.length} open`;
     status.tooltip = `mltm: ${open.length} open threat${open.length === 1 ? '' : 's'}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''} in ${shown.length === 1 ? fileName((shown[0] as ModelState).uri) : `${shown.length} models`}. Click for the Threat Register.`;
     status.show();

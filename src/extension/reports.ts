@@ -9,7 +9,12 @@
  */
 import * as vscode from 'vscode';
 import { renderReport, type ReportFormat } from '../core/report';
-import { assembleReportInput, locateRegisterNotes, reportFileName, reportTimestamp } from '../core/report/input';
+import {
+  assembleReportInput,
+  locateRegisterNotes,
+  reportFileName,
+  reportTimestamp,
+} from '../core/report/input';
 import { MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS } from '../core/report/vendorPaths';
 import { isModelUri, type AnalysisService, type ModelState } from './analysisService';
 import { readConfig } from './config';
@@ -18,19 +23,51 @@ import { readConfig } from './config';
 export type EditorReportFormat = Extract<ReportFormat, 'md' | 'html' | 'sarif' | 'json'>;
 
 /** The picker's entries, in the order shown. */
-export const REPORT_CHOICES: readonly { readonly format: EditorReportFormat; readonly label: string; readonly description: string; readonly detail: string }[] = [
-  { format: 'md', label: 'Markdown', description: '.md', detail: 'For pull requests and code hosts: summary, Mermaid diagram, threats per component and flow' },
-  { format: 'html', label: 'HTML', description: '.html', detail: 'One self-contained page, readable offline and printable, with filters' },
-  { format: 'sarif', label: 'SARIF 2.1.0', description: '.sarif', detail: 'For code-scanning dashboards: open threats and missing controls at their lines' },
-  { format: 'json', label: 'JSON', description: '.json', detail: 'For scripts: the analysis with the register state' },
+export const REPORT_CHOICES: readonly {
+  readonly format: EditorReportFormat;
+  readonly label: string;
+  readonly description: string;
+  readonly detail: string;
+}[] = [
+  {
+    format: 'md',
+    label: 'Markdown',
+    description: '.md',
+    detail:
+      'For pull requests and code hosts: summary, Mermaid diagram, threats per component and flow',
+  },
+  {
+    format: 'html',
+    label: 'HTML',
+    description: '.html',
+    detail: 'One self-contained page, readable offline and printable, with filters',
+  },
+  {
+    format: 'sarif',
+    label: 'SARIF 2.1.0',
+    description: '.sarif',
+    detail: 'For code-scanning dashboards: open threats and missing controls at their lines',
+  },
+  {
+    format: 'json',
+    label: 'JSON',
+    description: '.json',
+    detail: 'For scripts: the analysis with the register state',
+  },
 ];
 
-const isEditorFormat = (value: unknown): value is EditorReportFormat => REPORT_CHOICES.some((c) => c.format === value);
+const isEditorFormat = (value: unknown): value is EditorReportFormat =>
+  REPORT_CHOICES.some((c) => c.format === value);
 
 /** Asks for a format; undefined when the person cancels. */
 export async function pickReportFormat(): Promise<EditorReportFormat | undefined> {
   const picked = await vscode.window.showQuickPick(
-    REPORT_CHOICES.map((c) => ({ label: c.label, description: c.description, detail: c.detail, format: c.format })),
+    REPORT_CHOICES.map((c) => ({
+      label: c.label,
+      description: c.description,
+      detail: c.detail,
+      format: c.format,
+    })),
     { title: 'Generate threat report', placeHolder: 'Report format' },
   );
   return picked?.format;
@@ -39,10 +76,19 @@ export async function pickReportFormat(): Promise<EditorReportFormat | undefined
 /** Asks which model to report on, among the workspace's `*.mltm.yaml`; undefined when cancelled or none. */
 async function pickModel(): Promise<vscode.Uri | undefined> {
   const found = await vscode.workspace.findFiles('**/*.mltm.{yaml,yml}', '**/node_modules/**', 500);
-  if (found.length === 0) throw new Error('no threat model (*.mltm.yaml) in this workspace; create one with "New Threat Model from Template"');
+  if (found.length === 0)
+    throw new Error(
+      'no threat model (*.mltm.yaml) in this workspace; create one with "New Threat Model from Template"',
+    );
   if (found.length === 1) return found[0];
   const picked = await vscode.window.showQuickPick(
-    found.sort((a, b) => a.path.localeCompare(b.path)).map((uri) => ({ label: uri.path.slice(uri.path.lastIndexOf('/') + 1), description: vscode.workspace.asRelativePath(uri, true), uri })),
+    found
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((uri) => ({
+        label: uri.path.slice(uri.path.lastIndexOf('/') + 1),
+        description: vscode.workspace.asRelativePath(uri, true),
+        uri,
+      })),
     { title: 'Generate a threat report for which model?' },
   );
   return picked?.uri;
@@ -51,15 +97,24 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
 /** Why a state cannot be reported on (the CLI refuses the same inputs); undefined when it can. */
 export function reportBlocker(state: ModelState): string | undefined {
   const modelErrors = state.analysis.problems.filter((p) => p.severity === 'error');
-  if (!state.analysis.model || modelErrors.length > 0) return `the model has ${modelErrors.length === 1 ? 'an error' : `${modelErrors.length || 'some'} errors`}; fix ${modelErrors.length === 1 ? 'it' : 'them'} first (see the Problems panel)`;
-  if (state.registerText !== undefined && !state.register) return 'its threat register does not load; fix it first (see the Problems panel)';
-  const packErrors = state.packProblems.filter((group) => group.problems.some((p) => p.severity === 'error'));
-  if (packErrors.length > 0) return `a rule pack or ATLAS file has errors (${packErrors.map((g) => vscode.workspace.asRelativePath(g.uri, false)).join(', ')}); fix them first`;
+  if (!state.analysis.model || modelErrors.length > 0)
+    return `the model has ${modelErrors.length === 1 ? 'an error' : `${modelErrors.length || 'some'} errors`}; fix ${modelErrors.length === 1 ? 'it' : 'them'} first (see the Problems panel)`;
+  if (state.registerText !== undefined && !state.register)
+    return 'its threat register does not load; fix it first (see the Problems panel)';
+  const packErrors = state.packProblems.filter((group) =>
+    group.problems.some((p) => p.severity === 'error'),
+  );
+  if (packErrors.length > 0)
+    return `a rule pack or ATLAS file has errors (${packErrors.map((g) => vscode.workspace.asRelativePath(g.uri, false)).join(', ')}); fix them first`;
   return undefined;
 }
 
 /** The report text for a model's current state; throws with the reason when the input is invalid. */
-export function reportText(state: ModelState, format: ReportFormat, options: { toolVersion: string; now?: Date; mermaidScript?: string }): string {
+export function reportText(
+  state: ModelState,
+  format: ReportFormat,
+  options: { toolVersion: string; now?: Date; mermaidScript?: string },
+): string {
   const blocker = reportBlocker(state);
   if (blocker) throw new Error(blocker);
   const registerFile = vscode.workspace.asRelativePath(state.registerUri, false);
@@ -68,7 +123,10 @@ export function reportText(state: ModelState, format: ReportFormat, options: { t
     text: state.text,
     file: vscode.workspace.asRelativePath(state.uri, false),
     ...(state.register && { register: { register: state.register, file: registerFile } }),
-    registerNotes: state.registerText === undefined ? [] : locateRegisterNotes(registerFile, state.registerText, state.registerProblems),
+    registerNotes:
+      state.registerText === undefined
+        ? []
+        : locateRegisterNotes(registerFile, state.registerText, state.registerProblems),
     generatedAt: reportTimestamp(options.now ?? new Date()),
     toolVersion: options.toolVersion,
     ...(options.mermaidScript !== undefined && { mermaidScript: options.mermaidScript }),
@@ -79,7 +137,11 @@ export function reportText(state: ModelState, format: ReportFormat, options: { t
 /** Writes `text` to `target` so readers see the old file or the new one, never half of it. */
 export async function writeFileAtomically(target: vscode.Uri, text: string): Promise<void> {
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
-  const temporary = vscode.Uri.joinPath(target, '..', `.${name}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}.tmp`);
+  const temporary = vscode.Uri.joinPath(
+    target,
+    '..',
+    `.${name}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}.tmp`,
+  );
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
   await vscode.workspace.fs.writeFile(temporary, new TextEncoder().encode(text));
   try {
@@ -95,7 +157,8 @@ export function defaultReportUri(model: vscode.Uri, format: ReportFormat): vscod
   const name = reportFileName(model.path.slice(model.path.lastIndexOf('/') + 1), format);
   const folder = readConfig(model).reportsOutputFolder;
   if (folder === '') return vscode.Uri.joinPath(model, '..', name);
-  if (/^([a-zA-Z]:[\\/]|\/)/.test(folder)) return vscode.Uri.joinPath(vscode.Uri.file(folder), name);
+  if (/^([a-zA-Z]:[\\/]|\/)/.test(folder))
+    return vscode.Uri.joinPath(vscode.Uri.file(folder), name);
   const base = vscode.workspace.getWorkspaceFolder(model)?.uri ?? vscode.Uri.joinPath(model, '..');
   return vscode.Uri.joinPath(base, ...folder.split(/[\\/]+/).filter((s) => s !== ''), name);
 }
@@ -106,10 +169,12 @@ export function defaultReportUri(model: vscode.Uri, format: ReportFormat): vscod
  */
 export async function mermaidLibrary(extensionUri: vscode.Uri): Promise<string | undefined> {
   for (const segments of [MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS]) {
-    const text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, ...segments)).then(
-      (bytes) => new TextDecoder('utf-8').decode(bytes),
-      () => undefined,
-    );
+    const text = await vscode.workspace.fs
+      .readFile(vscode.Uri.joinPath(extensionUri, ...segments))
+      .then(
+        (bytes) => new TextDecoder('utf-8').decode(bytes),
+        () => undefined,
+      );
     if (text !== undefined) return text;
   }
   return undefined;
@@ -124,10 +189,17 @@ async function openReport(uri: vscode.Uri, format: EditorReportFormat): Promise<
   await vscode.window.showTextDocument(uri, { preview: false });
   if (format === 'html') {
     // Not awaited: the command finishes when the report is written; the offer stays in the corner.
-    void vscode.window.showInformationMessage(`mltm: wrote ${vscode.workspace.asRelativePath(uri, false)}.`, 'Open in Browser', 'Reveal in File Explorer').then(async (choice) => {
-      if (choice === 'Open in Browser') await vscode.env.openExternal(uri);
-      else if (choice === 'Reveal in File Explorer') await vscode.commands.executeCommand('revealFileInOS', uri);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `mltm: wrote ${vscode.workspace.asRelativePath(uri, false)}.`,
+        'Open in Browser',
+        'Reveal in File Explorer',
+      )
+      .then(async (choice) => {
+        if (choice === 'Open in Browser') await vscode.env.openExternal(uri);
+        else if (choice === 'Reveal in File Explorer')
+          await vscode.commands.executeCommand('revealFileInOS', uri);
+      });
   }
 }
 
@@ -140,10 +212,16 @@ export async function generateReport(
   extension: vscode.ExtensionContext,
   args: { model?: vscode.Uri | undefined; format?: unknown; target?: vscode.Uri | undefined },
 ): Promise<vscode.Uri | undefined> {
-  if (args.format !== undefined && !isEditorFormat(args.format)) throw new Error(`unknown report format \`${String(args.format)}\`; use ${REPORT_CHOICES.map((c) => c.format).join(', ')}`);
+  if (args.format !== undefined && !isEditorFormat(args.format))
+    throw new Error(
+      `unknown report format \`${String(args.format)}\`; use ${REPORT_CHOICES.map((c) => c.format).join(', ')}`,
+    );
   const model = args.model ?? (await pickModel());
   if (!model) return undefined;
-  if (!isModelUri(model)) throw new Error(`${vscode.workspace.asRelativePath(model, false)} is not a threat model (*.mltm.yaml)`);
+  if (!isModelUri(model))
+    throw new Error(
+      `${vscode.workspace.asRelativePath(model, false)} is not a threat model (*.mltm.yaml)`,
+    );
   const format = args.format ?? (await pickReportFormat());
   if (!format) return undefined;
   const state = await service.ensure(model);
@@ -152,12 +230,23 @@ export async function generateReport(
   if (!target) {
     const proposed = defaultReportUri(model, format);
     const choice = REPORT_CHOICES.find((c) => c.format === format);
-    target = readConfig(model).reportsAskWhereToSave ? await vscode.window.showSaveDialog({ title: 'Save the threat report', defaultUri: proposed, filters: { [choice?.label ?? format]: [proposed.path.slice(proposed.path.lastIndexOf('.') + 1)] } }) : proposed;
+    target = readConfig(model).reportsAskWhereToSave
+      ? await vscode.window.showSaveDialog({
+          title: 'Save the threat report',
+          defaultUri: proposed,
+          filters: {
+            [choice?.label ?? format]: [proposed.path.slice(proposed.path.lastIndexOf('.') + 1)],
+          },
+        })
+      : proposed;
     if (!target) return undefined;
   }
-  const mermaidScript = format === 'html' ? await mermaidLibrary(extension.extensionUri) : undefined;
+  const mermaidScript =
+    format === 'html' ? await mermaidLibrary(extension.extensionUri) : undefined;
   const text = reportText(state, format, {
-    toolVersion: String((extension.extension.packageJSON as { version?: unknown }).version ?? '0.0.0'),
+    toolVersion: String(
+      (extension.extension.packageJSON as { version?: unknown }).version ?? '0.0.0',
+    ),
     ...(mermaidScript !== undefined && { mermaidScript }),
   });
   await writeFileAtomically(target, text);

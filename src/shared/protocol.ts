@@ -29,7 +29,12 @@ export type HostToWebview =
   /** Export the current view (a command asked); the webview answers with `exportImage`. */
   | { readonly type: 'export'; readonly format: ExportFormat }
   /** The outcome of a request the webview made (`requestId` echoed). */
-  | { readonly type: 'result'; readonly requestId: number; readonly ok: boolean; readonly message?: string };
+  | {
+      readonly type: 'result';
+      readonly requestId: number;
+      readonly ok: boolean;
+      readonly message?: string;
+    };
 
 export type WebviewToHost =
   /** The webview is listening; the host may now send state. */
@@ -37,11 +42,27 @@ export type WebviewToHost =
   /** Show this element's YAML in the editor (a click on a node or edge, or "Reveal in YAML"). */
   | { readonly type: 'revealElement'; readonly elementId: string }
   /** Add a control to an element, through `mltm.addControl`. */
-  | { readonly type: 'addControl'; readonly requestId: number; readonly elementId: string; readonly control: string }
+  | {
+      readonly type: 'addControl';
+      readonly requestId: number;
+      readonly elementId: string;
+      readonly control: string;
+    }
   /** Record a triage decision, through `mltm.setThreatStatus` (the quick fixes' code path). */
-  | { readonly type: 'setThreatStatus'; readonly requestId: number; readonly threatId: string; readonly status: TriageStatus; readonly justification?: string }
+  | {
+      readonly type: 'setThreatStatus';
+      readonly requestId: number;
+      readonly threatId: string;
+      readonly status: TriageStatus;
+      readonly justification?: string;
+    }
   /** Save the current view as an image: SVG markup, or PNG as base64 (no data: prefix). */
-  | { readonly type: 'exportImage'; readonly requestId: number; readonly format: ExportFormat; readonly data: string }
+  | {
+      readonly type: 'exportImage';
+      readonly requestId: number;
+      readonly format: ExportFormat;
+      readonly data: string;
+    }
   /**
    * Export the model as Mermaid text (the toolbar's "Export Mermaid"). The host writes it with the
    * exporter the reports use (`modelToMermaid`), so the webview needs no Mermaid code.
@@ -55,34 +76,76 @@ export function assertNever(value: never): never {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 /** Ids and labels are bounded so a hostile message cannot make the receiver allocate without limit. */
-const isBoundedString = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
+const isBoundedString = (v: unknown, max = 10_000): v is string =>
+  typeof v === 'string' && v.length <= max;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isRequestId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isArrayOf = <T>(v: unknown, item: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(item);
+const isArrayOf = <T>(v: unknown, item: (x: unknown) => x is T): v is T[] =>
+  Array.isArray(v) && v.every(item);
 const hasOnly = (o: Json, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k));
-const isBox = (v: unknown): boolean => isObject(v) && isNumber(v.x) && isNumber(v.y) && isNumber(v.width) && isNumber(v.height);
+const isBox = (v: unknown): boolean =>
+  isObject(v) && isNumber(v.x) && isNumber(v.y) && isNumber(v.width) && isNumber(v.height);
 const isPoint = (v: unknown): boolean => isObject(v) && isNumber(v.x) && isNumber(v.y);
 
 function isScene(v: unknown): v is DiagramScene {
-  if (!isObject(v) || !isString(v.modelUri) || !isString(v.modelName) || !isNumber(v.problemCount)) return false;
+  if (!isObject(v) || !isString(v.modelUri) || !isString(v.modelName) || !isNumber(v.problemCount))
+    return false;
   const graph = v.graph;
   const layout = v.layout;
-  if (!isObject(graph) || !isObject(layout) || !isNumber(layout.width) || !isNumber(layout.height)) return false;
+  if (!isObject(graph) || !isObject(layout) || !isNumber(layout.width) || !isNumber(layout.height))
+    return false;
   const idAndLabel = (x: unknown): x is Json => isObject(x) && isString(x.id) && isString(x.label);
   const okGraph =
-    isArrayOf(graph.boundaries, (b): b is Json => idAndLabel(b) && isString(b.trust) && (b.parent === undefined || isString(b.parent))) &&
-    isArrayOf(graph.components, (c): c is Json => idAndLabel(c) && isString(c.kind) && (c.boundary === undefined || isString(c.boundary))) &&
-    isArrayOf(graph.flows, (f): f is Json => idAndLabel(f) && isString(f.source) && isString(f.target) && typeof f.bidirectional === 'boolean');
-  const section = (s: unknown): s is Json => isObject(s) && isPoint(s.start) && isPoint(s.end) && Array.isArray(s.bendPoints) && s.bendPoints.every(isPoint);
+    isArrayOf(
+      graph.boundaries,
+      (b): b is Json =>
+        idAndLabel(b) && isString(b.trust) && (b.parent === undefined || isString(b.parent)),
+    ) &&
+    isArrayOf(
+      graph.components,
+      (c): c is Json =>
+        idAndLabel(c) && isString(c.kind) && (c.boundary === undefined || isString(c.boundary)),
+    ) &&
+    isArrayOf(
+      graph.flows,
+      (f): f is Json =>
+        idAndLabel(f) &&
+        isString(f.source) &&
+        isString(f.target) &&
+        typeof f.bidirectional === 'boolean',
+    );
+  const section = (s: unknown): s is Json =>
+    isObject(s) &&
+    isPoint(s.start) &&
+    isPoint(s.end) &&
+    Array.isArray(s.bendPoints) &&
+    s.bendPoints.every(isPoint);
   const okLayout =
     isArrayOf(layout.nodes, (n): n is Json => isObject(n) && isString(n.id) && isBox(n)) &&
-    isArrayOf(layout.boundaries, (b): b is Json => isObject(b) && isString(b.id) && isNumber(b.depth) && isBox(b)) &&
-    isArrayOf(layout.edges, (e): e is Json => isObject(e) && isString(e.id) && isString(e.source) && isString(e.target) && isArrayOf(e.sections, section) && (e.label === undefined || (isBox(e.label) && isString((e.label as Json).text))));
+    isArrayOf(
+      layout.boundaries,
+      (b): b is Json => isObject(b) && isString(b.id) && isNumber(b.depth) && isBox(b),
+    ) &&
+    isArrayOf(
+      layout.edges,
+      (e): e is Json =>
+        isObject(e) &&
+        isString(e.id) &&
+        isString(e.source) &&
+        isString(e.target) &&
+        isArrayOf(e.sections, section) &&
+        (e.label === undefined || (isBox(e.label) && isString((e.label as Json).text))),
+    );
   const atlasRef = (a: unknown): a is Json =>
-    isObject(a) && isString(a.id) && (a.name === undefined || isString(a.name)) && (a.url === undefined || isString(a.url)) && isArrayOf(a.tactics, (t): t is Json => isObject(t) && isString(t.id) && isString(t.name));
+    isObject(a) &&
+    isString(a.id) &&
+    (a.name === undefined || isString(a.name)) &&
+    (a.url === undefined || isString(a.url)) &&
+    isArrayOf(a.tactics, (t): t is Json => isObject(t) && isString(t.id) && isString(t.name));
   const okThreats = isArrayOf(
     v.threats,
     (t): t is Json =>
@@ -110,13 +173,23 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
     case 'problem':
       return hasOnly(v, ['type', 'message']) && isBoundedString(v.message);
     case 'highlight':
-      return hasOnly(v, ['type', 'elementId']) && (v.elementId === null || isBoundedString(v.elementId, 1000));
+      return (
+        hasOnly(v, ['type', 'elementId']) &&
+        (v.elementId === null || isBoundedString(v.elementId, 1000))
+      );
     case 'focus':
       return hasOnly(v, ['type', 'elementId']) && isBoundedString(v.elementId, 1000);
     case 'export':
-      return hasOnly(v, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format);
+      return (
+        hasOnly(v, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format)
+      );
     case 'result':
-      return hasOnly(v, ['type', 'requestId', 'ok', 'message']) && isRequestId(v.requestId) && typeof v.ok === 'boolean' && (v.message === undefined || isBoundedString(v.message));
+      return (
+        hasOnly(v, ['type', 'requestId', 'ok', 'message']) &&
+        isRequestId(v.requestId) &&
+        typeof v.ok === 'boolean' &&
+        (v.message === undefined || isBoundedString(v.message))
+      );
     default:
       return false;
   }
@@ -135,9 +208,20 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'ready':
       return hasOnly(v, ['type']);
     case 'revealElement':
-      return hasOnly(v, ['type', 'elementId']) && isBoundedString(v.elementId, 1000) && v.elementId !== '';
+      return (
+        hasOnly(v, ['type', 'elementId']) &&
+        isBoundedString(v.elementId, 1000) &&
+        v.elementId !== ''
+      );
     case 'addControl':
-      return hasOnly(v, ['type', 'requestId', 'elementId', 'control']) && isRequestId(v.requestId) && isBoundedString(v.elementId, 1000) && v.elementId !== '' && isBoundedString(v.control, 200) && CONTROL_NAME.test(v.control);
+      return (
+        hasOnly(v, ['type', 'requestId', 'elementId', 'control']) &&
+        isRequestId(v.requestId) &&
+        isBoundedString(v.elementId, 1000) &&
+        v.elementId !== '' &&
+        isBoundedString(v.control, 200) &&
+        CONTROL_NAME.test(v.control)
+      );
     case 'setThreatStatus':
       return (
         hasOnly(v, ['type', 'requestId', 'threatId', 'status', 'justification']) &&
@@ -148,7 +232,13 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
         (v.justification === undefined || isBoundedString(v.justification, 5000))
       );
     case 'exportImage':
-      return hasOnly(v, ['type', 'requestId', 'format', 'data']) && isRequestId(v.requestId) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format) && isBoundedString(v.data, MAX_EXPORT_CHARS) && v.data !== '';
+      return (
+        hasOnly(v, ['type', 'requestId', 'format', 'data']) &&
+        isRequestId(v.requestId) &&
+        (EXPORT_FORMATS as readonly unknown[]).includes(v.format) &&
+        isBoundedString(v.data, MAX_EXPORT_CHARS) &&
+        v.data !== ''
+      );
     case 'exportMermaid':
       return hasOnly(v, ['type', 'requestId']) && isRequestId(v.requestId);
     default:

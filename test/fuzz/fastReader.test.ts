@@ -21,13 +21,18 @@ import { fraction, fuzzParameters, FUZZ_RUNS, mutate, mutationArbitrary } from '
 function agreeIfRead(text: string): boolean {
   const usual = readYaml(text, 'file', REGISTER_READ_LIMITS);
   const full = readYaml(text, 'file', REGISTER_READ_LIMITS, { document: true });
-  const context = () => `for ${JSON.stringify(text.length > 600 ? text.slice(0, 600) + '…' : text)}`;
-  const problems = (read: typeof usual) => read.problems.map((p) => `${p.code} ${JSON.stringify(p.range)} ${p.message}`);
-  if (!isDeepStrictEqual(problems(usual), problems(full))) assert.deepEqual(problems(usual), problems(full), `problems differ ${context()}`);
-  if (!isDeepStrictEqual(usual.value, full.value)) assert.deepEqual(usual.value, full.value, `values differ ${context()}`);
+  const context = () =>
+    `for ${JSON.stringify(text.length > 600 ? text.slice(0, 600) + '…' : text)}`;
+  const problems = (read: typeof usual) =>
+    read.problems.map((p) => `${p.code} ${JSON.stringify(p.range)} ${p.message}`);
+  if (!isDeepStrictEqual(problems(usual), problems(full)))
+    assert.deepEqual(problems(usual), problems(full), `problems differ ${context()}`);
+  if (!isDeepStrictEqual(usual.value, full.value))
+    assert.deepEqual(usual.value, full.value, `values differ ${context()}`);
   const usualMap = [...usual.sourceMap];
   const fullMap = [...full.sourceMap];
-  if (!isDeepStrictEqual(usualMap, fullMap)) assert.deepEqual(usualMap, fullMap, `source maps differ ${context()}`);
+  if (!isDeepStrictEqual(usualMap, fullMap))
+    assert.deepEqual(usualMap, fullMap, `source maps differ ${context()}`);
   // The full path always keeps the document; the fast reader builds none.
   return usual.document === undefined && usual.value !== undefined;
 }
@@ -69,8 +74,62 @@ const SEED_TEXTS: readonly string[] = [
 ];
 
 /** Edits that move text in and out of the subset: indicators, indentation, quotes, breaks. */
-const TOKENS = [' ', '  ', '\n', '\n  ', '- ', '-', ':', ': ', '#', ' #', '[', ']', '{', '}', ',', '"', "'", '|', '>', '|-', '>-', '|+', '\\', '&a ', '*a', '!', '?', '? ', '%', '@', '`', '~', 'null', 'true', '0x1F', '1.5', '.inf', '0o7', '-1', 'é', '\\n', '\\u0041', '---', '...', 'k: v', '\n- ', 'x', '__proto__', ''];
-const yamlEdit = fc.record({ at: fraction, length: fc.integer({ min: 0, max: 6 }), token: fc.constantFrom(...TOKENS) });
+const TOKENS = [
+  ' ',
+  '  ',
+  '\n',
+  '\n  ',
+  '- ',
+  '-',
+  ':',
+  ': ',
+  '#',
+  ' #',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '|',
+  '>',
+  '|-',
+  '>-',
+  '|+',
+  '\\',
+  '&a ',
+  '*a',
+  '!',
+  '?',
+  '? ',
+  '%',
+  '@',
+  '`',
+  '~',
+  'null',
+  'true',
+  '0x1F',
+  '1.5',
+  '.inf',
+  '0o7',
+  '-1',
+  'é',
+  '\\n',
+  '\\u0041',
+  '---',
+  '...',
+  'k: v',
+  '\n- ',
+  'x',
+  '__proto__',
+  '',
+];
+const yamlEdit = fc.record({
+  at: fraction,
+  length: fc.integer({ min: 0, max: 6 }),
+  token: fc.constantFrom(...TOKENS),
+});
 
 function applyEdit(text: string, edit: { at: number; length: number; token: string }): string {
   const at = Math.floor(edit.at * (text.length + 1));
@@ -78,24 +137,76 @@ function applyEdit(text: string, edit: { at: number; length: number; token: stri
 }
 
 /** A few consecutive lines of a seed text, so each edit matters. */
-const window = fc.record({ seed: fc.constantFrom(...SEED_TEXTS), from: fraction, lines: fc.integer({ min: 2, max: 40 }), whole: fc.boolean() }).map(({ seed, from, lines, whole }) => {
-  if (whole) return seed;
-  const all = seed.split('\n');
-  const start = Math.floor(from * all.length);
-  return all.slice(start, start + lines).join('\n');
-});
+const window = fc
+  .record({
+    seed: fc.constantFrom(...SEED_TEXTS),
+    from: fraction,
+    lines: fc.integer({ min: 2, max: 40 }),
+    whole: fc.boolean(),
+  })
+  .map(({ seed, from, lines, whole }) => {
+    if (whole) return seed;
+    const all = seed.split('\n');
+    const start = Math.floor(from * all.length);
+    return all.slice(start, start + lines).join('\n');
+  });
 
-const WORDS = ['a', 'b c', 'x-1', 'true', '1', '', '#h', 'k: v', "it's", 'q"x', 'é', '- d', 'null', ' sp ', 'multi\nline', 'tail\n', '\nlead', '[x]', '0o7', '.5', 'a#b', 'a:b', 'tab\there', '__proto__'];
+const WORDS = [
+  'a',
+  'b c',
+  'x-1',
+  'true',
+  '1',
+  '',
+  '#h',
+  'k: v',
+  "it's",
+  'q"x',
+  'é',
+  '- d',
+  'null',
+  ' sp ',
+  'multi\nline',
+  'tail\n',
+  '\nlead',
+  '[x]',
+  '0o7',
+  '.5',
+  'a#b',
+  'a:b',
+  'tab\there',
+  '__proto__',
+];
 const { tree } = fc.letrec<{ tree: unknown; leaf: unknown }>((tie) => ({
-  leaf: fc.oneof(fc.constantFrom(...WORDS), fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true }), fc.string({ maxLength: 8 })),
-  tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('leaf'), fc.array(tie('tree'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 6 })), tie('tree'), { maxKeys: 4 })),
+  leaf: fc.oneof(
+    fc.constantFrom(...WORDS),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.double({ noNaN: true }),
+    fc.string({ maxLength: 8 }),
+  ),
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('leaf'),
+    fc.array(tie('tree'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 6 })), tie('tree'), {
+      maxKeys: 4,
+    }),
+  ),
 }));
 const stringifyOptions = fc.record({
   flowLevel: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
   indentSeq: fc.boolean(),
   indent: fc.integer({ min: 1, max: 4 }),
   lineWidth: fc.constantFrom(0, 20, 80),
-  defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'),
+  defaultStringType: fc.constantFrom(
+    'PLAIN',
+    'QUOTE_DOUBLE',
+    'QUOTE_SINGLE',
+    'BLOCK_LITERAL',
+    'BLOCK_FOLDED',
+  ),
   defaultKeyType: fc.constantFrom(null, 'PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'),
 });
 
@@ -113,14 +224,21 @@ describe('fuzz: the fast YAML reader agrees with the full path', function () {
       fuzzParameters(runs),
     );
     // The property means little if nearly everything is declined.
-    assert.ok(read > runs / 10, `only ${read} of ${runs} edited texts were read by the fast reader`);
+    assert.ok(
+      read > runs / 10,
+      `only ${read} of ${runs} edited texts were read by the fast reader`,
+    );
   });
 
   it('on the mutations the pipeline fuzz applies', () => {
     fc.assert(
-      fc.property(window, fc.array(mutationArbitrary, { minLength: 1, maxLength: 2 }), (text, mutations) => {
-        agreeIfRead(mutations.reduce(mutate, text));
-      }),
+      fc.property(
+        window,
+        fc.array(mutationArbitrary, { minLength: 1, maxLength: 2 }),
+        (text, mutations) => {
+          agreeIfRead(mutations.reduce(mutate, text));
+        },
+      ),
       fuzzParameters(runs),
     );
   });
@@ -134,6 +252,9 @@ describe('fuzz: the fast YAML reader agrees with the full path', function () {
       }),
       fuzzParameters(runs),
     );
-    assert.ok(read > runs / 4, `only ${read} of ${runs} written texts were read by the fast reader`);
+    assert.ok(
+      read > runs / 4,
+      `only ${read} of ${runs} written texts were read by the fast reader`,
+    );
   });
 });

@@ -18,13 +18,23 @@ describe('fuzz: hostile input', function () {
   it('refuses alias bombs with MLTM003', () => {
     // Only bombs that expand past the limit; smaller ones are legitimate (if odd) YAML. A bomb of
     // `depth` levels expands to width^(depth-1) leaves.
-    const bombs = fc.tuple(fc.integer({ min: 2, max: 16 }), fc.integer({ min: 2, max: 40 })).filter(([width, depth]) => (depth - 1) * Math.log(width) > Math.log(DEFAULT_READ_LIMITS.maxExpandedNodes) + 1);
+    const bombs = fc
+      .tuple(fc.integer({ min: 2, max: 16 }), fc.integer({ min: 2, max: 40 }))
+      .filter(
+        ([width, depth]) =>
+          (depth - 1) * Math.log(width) > Math.log(DEFAULT_READ_LIMITS.maxExpandedNodes) + 1,
+      );
     fc.assert(
       fc.property(bombs, fc.boolean(), ([width, depth], inRegister) => {
         const text = (inRegister ? REGISTER : MODEL) + aliasBomb(width, depth);
-        const problems = inRegister ? bounded('loadRegister', () => loadRegister(text)).problems : bounded('analyze', () => analyze(text)).problems;
+        const problems = inRegister
+          ? bounded('loadRegister', () => loadRegister(text)).problems
+          : bounded('analyze', () => analyze(text)).problems;
         assertRangesInside(problems, text, 'bomb');
-        assert.ok(problems.some((p) => p.code === 'MLTM003'), `no MLTM003 for a ${width}^${depth} bomb: ${problems.map((p) => p.code).join(', ')}`);
+        assert.ok(
+          problems.some((p) => p.code === 'MLTM003'),
+          `no MLTM003 for a ${width}^${depth} bomb: ${problems.map((p) => p.code).join(', ')}`,
+        );
       }),
       fuzzParameters(Math.min(30, Number(process.env.MLTM_FUZZ_RUNS ?? 30))),
     );
@@ -32,12 +42,22 @@ describe('fuzz: hostile input', function () {
 
   it('refuses nesting deeper than the limit with MLTM009', () => {
     fc.assert(
-      fc.property(fc.integer({ min: DEFAULT_READ_LIMITS.maxDepth + 1, max: 1_000 }), fc.boolean(), fc.boolean(), (depth, flow, inRegister) => {
-        const text = (inRegister ? REGISTER : MODEL) + deepNesting(depth, flow);
-        const problems = inRegister ? bounded('loadRegister', () => loadRegister(text)).problems : bounded('analyze', () => analyze(text)).problems;
-        assertRangesInside(problems, text, 'nesting');
-        assert.ok(problems.some((p) => p.code === 'MLTM009'), `no MLTM009 for depth ${depth} (${flow ? 'flow' : 'block'}): ${problems.map((p) => p.code).join(', ')}`);
-      }),
+      fc.property(
+        fc.integer({ min: DEFAULT_READ_LIMITS.maxDepth + 1, max: 1_000 }),
+        fc.boolean(),
+        fc.boolean(),
+        (depth, flow, inRegister) => {
+          const text = (inRegister ? REGISTER : MODEL) + deepNesting(depth, flow);
+          const problems = inRegister
+            ? bounded('loadRegister', () => loadRegister(text)).problems
+            : bounded('analyze', () => analyze(text)).problems;
+          assertRangesInside(problems, text, 'nesting');
+          assert.ok(
+            problems.some((p) => p.code === 'MLTM009'),
+            `no MLTM009 for depth ${depth} (${flow ? 'flow' : 'block'}): ${problems.map((p) => p.code).join(', ')}`,
+          );
+        },
+      ),
       fuzzParameters(),
     );
   });
@@ -52,11 +72,22 @@ describe('fuzz: hostile input', function () {
 
   it('refuses nesting built from aliases with MLTM009', () => {
     // Each level nests the previous one: shallow in the text, deep once expanded.
-    const lines = ['mltm: 1', 'name: n', 'components:', '  a: {kind: user}', 'x-deep:', '  l0: &l0 [1]'];
-    for (let level = 1; level < 200; level++) lines.push(`  l${level}: &l${level} [*l${level - 1}]`);
+    const lines = [
+      'mltm: 1',
+      'name: n',
+      'components:',
+      '  a: {kind: user}',
+      'x-deep:',
+      '  l0: &l0 [1]',
+    ];
+    for (let level = 1; level < 200; level++)
+      lines.push(`  l${level}: &l${level} [*l${level - 1}]`);
     const text = lines.join('\n') + '\n';
     const problems = bounded('analyze', () => analyze(text)).problems;
     assertRangesInside(problems, text, 'alias nesting');
-    assert.ok(problems.some((p) => p.code === 'MLTM009'), problems.map((p) => p.code).join(', '));
+    assert.ok(
+      problems.some((p) => p.code === 'MLTM009'),
+      problems.map((p) => p.code).join(', '),
+    );
   });
 });

@@ -9,7 +9,13 @@ import fc from 'fast-check';
 import { generatePipeline } from '../../bench/generate';
 import { analyze } from '../../src/core/analysis';
 import { syncRegister } from '../../src/core/register/sync';
-import { assertRangesInside, bounded, fuzzParameters, mutateAll, mutationArbitrary } from './support';
+import {
+  assertRangesInside,
+  bounded,
+  fuzzParameters,
+  mutateAll,
+  mutationArbitrary,
+} from './support';
 
 const SYNC = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
 
@@ -18,11 +24,18 @@ function checkModelText(text: string): void {
   const analysis = bounded('analyze', () => analyze(text));
   assertRangesInside(analysis.problems, text, 'model');
   for (const threat of analysis.threats) {
-    assert.ok(threat.range.start >= 0 && threat.range.end <= text.length, `threat ${threat.id} range outside the file`);
+    assert.ok(
+      threat.range.start >= 0 && threat.range.end <= text.length,
+      `threat ${threat.id} range outside the file`,
+    );
   }
   const result = bounded('sync from empty', () => syncRegister(undefined, analysis, SYNC));
   const hasErrors = analysis.problems.some((p) => p.severity === 'error');
-  assert.equal(result.ok, !hasErrors && analysis.model !== undefined, 'sync must refuse exactly when the model has errors');
+  assert.equal(
+    result.ok,
+    !hasErrors && analysis.model !== undefined,
+    'sync must refuse exactly when the model has errors',
+  );
   if (!result.ok) return;
   const again = bounded('re-sync', () => syncRegister(result.text, analysis, SYNC));
   assert.ok(again.ok, 'a register just written by sync must sync again');
@@ -46,19 +59,67 @@ describe('fuzz: models', function () {
 
   it('mutated models never crash and every problem is inside the file', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 25 }), fc.integer(), fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }), (components, seed, mutations) => {
-        checkModelText(mutateAll(generatePipeline({ components, seed }).text, mutations));
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 25 }),
+        fc.integer(),
+        fc.array(mutationArbitrary, { minLength: 1, maxLength: 4 }),
+        (components, seed, mutations) => {
+          checkModelText(mutateAll(generatePipeline({ components, seed }).text, mutations));
+        },
+      ),
       fuzzParameters(),
     );
   });
 
   it('arbitrary text never crashes', () => {
     const yamlish = fc
-      .array(fc.constantFrom('mltm: 1\n', 'name: x\n', 'components:\n', '  a: {kind: user}\n', '  b: {kind: serving_endpoint, controls: [authz]}\n', 'flows:\n', '  - {from: a, to: b}\n', '- ', ': ', '? ', '&x ', '*x ', '!!str ', '[', ']', '{', '}', ',', '"', "'", '#', '|', '>', '\n', '  ', '\t', '---\n', '%YAML 1.2\n', 'x', '1', '\u00e9', '\uD83D\uDE00'), { maxLength: 60 })
+      .array(
+        fc.constantFrom(
+          'mltm: 1\n',
+          'name: x\n',
+          'components:\n',
+          '  a: {kind: user}\n',
+          '  b: {kind: serving_endpoint, controls: [authz]}\n',
+          'flows:\n',
+          '  - {from: a, to: b}\n',
+          '- ',
+          ': ',
+          '? ',
+          '&x ',
+          '*x ',
+          '!!str ',
+          '[',
+          ']',
+          '{',
+          '}',
+          ',',
+          '"',
+          "'",
+          '#',
+          '|',
+          '>',
+          '\n',
+          '  ',
+          '\t',
+          '---\n',
+          '%YAML 1.2\n',
+          'x',
+          '1',
+          '\u00e9',
+          '\uD83D\uDE00',
+        ),
+        { maxLength: 60 },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), yamlish), (text) => checkModelText(text)),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          yamlish,
+        ),
+        (text) => checkModelText(text),
+      ),
       fuzzParameters(),
     );
   });

@@ -26,7 +26,10 @@ export function bounded<T>(what: string, fn: () => T): T {
   const start = performance.now();
   const result = fn();
   const elapsed = performance.now() - start;
-  assert.ok(elapsed < CALL_LIMIT_MS, `${what} took ${Math.round(elapsed)} ms (bound ${CALL_LIMIT_MS} ms)`);
+  assert.ok(
+    elapsed < CALL_LIMIT_MS,
+    `${what} took ${Math.round(elapsed)} ms (bound ${CALL_LIMIT_MS} ms)`,
+  );
   return result;
 }
 
@@ -34,14 +37,19 @@ export function bounded<T>(what: string, fn: () => T): T {
 export function assertRangesInside(problems: readonly Problem[], text: string, what: string): void {
   const inside = (range: { start: number; end: number }, label: string, p: Problem) => {
     assert.ok(
-      Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end <= text.length,
+      Number.isInteger(range.start) &&
+        Number.isInteger(range.end) &&
+        range.start >= 0 &&
+        range.start <= range.end &&
+        range.end <= text.length,
       `${what}: ${label} of ${p.code} (${p.message}) is [${range.start}, ${range.end}) in a text of ${text.length}`,
     );
   };
   for (const p of problems) {
     inside(p.range, 'range', p);
     if (p.fix) inside(p.fix.range, 'fix range', p);
-    for (const related of p.related ?? []) if (related.file === undefined) inside(related.range, 'related range', p);
+    for (const related of p.related ?? [])
+      if (related.file === undefined) inside(related.range, 'related range', p);
     assert.ok(p.message.length > 0, `${what}: ${p.code} has no message`);
   }
 }
@@ -54,7 +62,12 @@ export type Mutation =
   | { readonly kind: 'rename-token'; readonly at: number; readonly name: string }
   | { readonly kind: 'insert'; readonly at: number; readonly text: string }
   | { readonly kind: 'truncate'; readonly at: number }
-  | { readonly kind: 'deep-nesting'; readonly at: number; readonly depth: number; readonly flow: boolean }
+  | {
+      readonly kind: 'deep-nesting';
+      readonly at: number;
+      readonly depth: number;
+      readonly flow: boolean;
+    }
   | { readonly kind: 'alias-bomb'; readonly width: number; readonly depth: number }
   | { readonly kind: 'conflict'; readonly at: number }
   | { readonly kind: 'tabs'; readonly at: number }
@@ -65,19 +78,92 @@ export type Mutation =
  * A position in [0, 1) spread over the whole range: fast-check's doubles cluster at 0 and 1 (in a
  * sample of 20, 17 were 0), so mutations placed by them nearly always hit a file's first line.
  */
-export const fraction: fc.Arbitrary<number> = fc.integer({ min: 0, max: 0xfffff }).map((n) => n / 0x100000);
-const ODD_VALUES = ['[]', '{}', '42', '-1.5e9', 'null', '~', 'true', '"x"', "''", '[a, [b, {c: d}]]', '!!binary aGVsbG8=', '&anchor x', '*anchor', '!tag v', '2026-01-01', '0x1F', '.nan', '|\n  block', '>-', '? complex', 'x: y: z', '{a: 1, a: 2}', '"\\u0000"', '__proto__', 'constructor'];
+export const fraction: fc.Arbitrary<number> = fc
+  .integer({ min: 0, max: 0xfffff })
+  .map((n) => n / 0x100000);
+const ODD_VALUES = [
+  '[]',
+  '{}',
+  '42',
+  '-1.5e9',
+  'null',
+  '~',
+  'true',
+  '"x"',
+  "''",
+  '[a, [b, {c: d}]]',
+  '!!binary aGVsbG8=',
+  '&anchor x',
+  '*anchor',
+  '!tag v',
+  '2026-01-01',
+  '0x1F',
+  '.nan',
+  '|\n  block',
+  '>-',
+  '? complex',
+  'x: y: z',
+  '{a: 1, a: 2}',
+  '"\\u0000"',
+  '__proto__',
+  'constructor',
+];
 
 /** Any one mutation. */
 export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete-line' as const), at: fraction }),
   fc.record({ kind: fc.constant('duplicate-line' as const), at: fraction }),
-  fc.record({ kind: fc.constant('retype' as const), at: fraction, value: fc.oneof(fc.constantFrom(...ODD_VALUES), fc.string({ maxLength: 12 })) }),
-  fc.record({ kind: fc.constant('rename-token' as const), at: fraction, name: fc.oneof(fc.constantFrom('ghost', '__proto__', 'x-', 'a/b', 'a~b', '->', ''), fc.string({ maxLength: 8 })) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fraction, text: fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(':', '- ', '{', '[', '"', "'", '#', '&a', '*a', '---\n', '...\n', '\t', '\r', '\u2028', '\uFEFF', '\uD800')) }),
+  fc.record({
+    kind: fc.constant('retype' as const),
+    at: fraction,
+    value: fc.oneof(fc.constantFrom(...ODD_VALUES), fc.string({ maxLength: 12 })),
+  }),
+  fc.record({
+    kind: fc.constant('rename-token' as const),
+    at: fraction,
+    name: fc.oneof(
+      fc.constantFrom('ghost', '__proto__', 'x-', 'a/b', 'a~b', '->', ''),
+      fc.string({ maxLength: 8 }),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fraction,
+    text: fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.constantFrom(
+        ':',
+        '- ',
+        '{',
+        '[',
+        '"',
+        "'",
+        '#',
+        '&a',
+        '*a',
+        '---\n',
+        '...\n',
+        '\t',
+        '\r',
+        '\u2028',
+        '\uFEFF',
+        '\uD800',
+      ),
+    ),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fraction }),
-  fc.record({ kind: fc.constant('deep-nesting' as const), at: fraction, depth: fc.integer({ min: 1, max: 400 }), flow: fc.boolean() }),
-  fc.record({ kind: fc.constant('alias-bomb' as const), width: fc.integer({ min: 2, max: 12 }), depth: fc.integer({ min: 2, max: 12 }) }),
+  fc.record({
+    kind: fc.constant('deep-nesting' as const),
+    at: fraction,
+    depth: fc.integer({ min: 1, max: 400 }),
+    flow: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('alias-bomb' as const),
+    width: fc.integer({ min: 2, max: 12 }),
+    depth: fc.integer({ min: 2, max: 12 }),
+  }),
   fc.record({ kind: fc.constant('conflict' as const), at: fraction }),
   fc.record({ kind: fc.constant('tabs' as const), at: fraction }),
   fc.constant({ kind: 'crlf' as const }),
@@ -87,7 +173,10 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
 /** An alias bomb: `width` references per level, `depth` levels (width^depth values when expanded). */
 export function aliasBomb(width: number, depth: number, key = 'x-bomb'): string {
   const lines = [`${key}:`, `  l0: &l0 [lol]`];
-  for (let level = 1; level < depth; level++) lines.push(`  l${level}: &l${level} [${Array.from({ length: width }, () => `*l${level - 1}`).join(', ')}]`);
+  for (let level = 1; level < depth; level++)
+    lines.push(
+      `  l${level}: &l${level} [${Array.from({ length: width }, () => `*l${level - 1}`).join(', ')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -120,7 +209,8 @@ export function mutate(text: string, mutation: Mutation): string {
       const i = lineIndex(lines, mutation.at);
       const line = lines[i] ?? '';
       const colon = line.indexOf(': ');
-      lines[i] = colon >= 0 ? `${line.slice(0, colon + 2)}${mutation.value}` : `${line}${mutation.value}`;
+      lines[i] =
+        colon >= 0 ? `${line.slice(0, colon + 2)}${mutation.value}` : `${line}${mutation.value}`;
       return lines.join('\n');
     }
     case 'rename-token': {

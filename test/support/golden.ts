@@ -25,7 +25,14 @@ export function assertGolden(name: string, actual: string): void {
     writeFileSync(file, actual, 'utf8');
     return;
   }
-  assert.ok(existsSync(file), `golden file test/golden/${name} is missing; run with UPDATE_GOLDEN=1 to create it, then review it`);
+  assert.ok(
+    existsSync(file),
+    `golden file test/golden/${name} is missing; run with UPDATE_GOLDEN=1 to create it, then review it`,
+  );
   const expected = readFileSync(file, 'utf8');
-  assert.equal(actual, expected, `output differs from test/golden/${name} (run with UPDATE_GOLDEN=1 to accept an intended change)`);
+  assert.equal(
+    actual,
+    expected,
+    `output differs from test/golden/${name} (run with UPDATE_GOLDEN=1 to accept an intended change)`,
+  );
 }

@@ -14,8 +14,20 @@ export class MermaidParser {
   static async open(browser: Browser): Promise<MermaidParser> {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ content: readFileSync(join(process.cwd(), 'node_modules/mermaid/dist/mermaid.min.js'), 'utf8') });
-    await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', maxTextSize: 10_000_000, maxEdges: 100_000 }));
+    await page.addScriptTag({
+      content: readFileSync(
+        join(process.cwd(), 'node_modules/mermaid/dist/mermaid.min.js'),
+        'utf8',
+      ),
+    });
+    await page.evaluate(() =>
+      (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: 'strict',
+        maxTextSize: 10_000_000,
+        maxEdges: 100_000,
+      }),
+    );
     return new MermaidParser(page);
   }
 
@@ -23,7 +35,9 @@ export class MermaidParser {
   async parse(text: string): Promise<string | undefined> {
     return this.page.evaluate(async (source) => {
       try {
-        await (globalThis as unknown as { mermaid: { parse(t: string): Promise<unknown> } }).mermaid.parse(source);
+        await (
+          globalThis as unknown as { mermaid: { parse(t: string): Promise<unknown> } }
+        ).mermaid.parse(source);
         return undefined;
       } catch (error) {
         return error instanceof Error ? error.message : String(error);
@@ -34,7 +48,11 @@ export class MermaidParser {
   /** Renders a diagram to SVG markup (or throws), for checks on what the labels became. */
   async render(text: string): Promise<string> {
     return this.page.evaluate(async (source) => {
-      const result = await (globalThis as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid.render('d' + Math.floor(performance.now()), source);
+      const result = await (
+        globalThis as unknown as {
+          mermaid: { render(id: string, t: string): Promise<{ svg: string }> };
+        }
+      ).mermaid.render('d' + Math.floor(performance.now()), source);
       return result.svg;
     }, text);
   }

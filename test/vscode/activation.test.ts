@@ -18,8 +18,18 @@ describe('activation', () => {
     assert.equal(typeof exports.activationMs, 'number');
     // Recorded, not asserted: speed is measured, never gated by a timed test.
     const dir = process.env['MLTM_VSCODE_TRACE_DIR'];
-    if (dir) writeFileSync(join(dir, 'vscode-activation.json'), JSON.stringify({ activationMs: exports.activationMs }, null, 2));
+    if (dir)
+      writeFileSync(
+        join(dir, 'vscode-activation.json'),
+        JSON.stringify({ activationMs: exports.activationMs }, null, 2),
+      );
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['mltm.syncRegister', 'mltm.addControl', 'mltm.setThreatStatus', 'mltm.revealElement']) assert.ok(commands.includes(id), `${id} registered`);
+    for (const id of [
+      'mltm.syncRegister',
+      'mltm.addControl',
+      'mltm.setThreatStatus',
+      'mltm.revealElement',
+    ])
+      assert.ok(commands.includes(id), `${id} registered`);
   });
 });

@@ -34,18 +34,31 @@ function panelOf(uri: vscode.Uri): DiagramPanelStats | undefined {
 }
 
 /** Waits until the panel has delivered a scene satisfying `ready`. */
-function scene(uri: vscode.Uri, ready: (p: DiagramPanelStats) => boolean, what: string): Promise<DiagramPanelStats> {
-  return waitFor(what, () => {
-    const panel = panelOf(uri);
-    return panel?.ready && panel.lastScene && panel.scenesDelivered > 0 && ready(panel) ? panel : undefined;
-  }, 30_000);
+function scene(
+  uri: vscode.Uri,
+  ready: (p: DiagramPanelStats) => boolean,
+  what: string,
+): Promise<DiagramPanelStats> {
+  return waitFor(
+    what,
+    () => {
+      const panel = panelOf(uri);
+      return panel?.ready && panel.lastScene && panel.scenesDelivered > 0 && ready(panel)
+        ? panel
+        : undefined;
+    },
+    30_000,
+  );
 }
 
 /** The editor showing a document (the reveal may use any column). */
-const editorOf = (uri: vscode.Uri) => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+const editorOf = (uri: vscode.Uri) =>
+  vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
 
 /** Asks the offline driver (scripts/vscode/run-tests.mjs) to inspect the webview DOM; undefined without one. */
-async function askDriver(request: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+async function askDriver(
+  request: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
   const dir = process.env['MLTM_VSCODE_DRIVER_DIR'];
   if (!dir) return undefined;
   const response = join(dir, 'diagram-response.json');
@@ -53,7 +66,14 @@ async function askDriver(request: Record<string, unknown>): Promise<Record<strin
   writeFileSync(join(dir, 'diagram-request.json.tmp'), JSON.stringify(request));
   // Renamed into place so the driver never reads half a file.
   renameSync(join(dir, 'diagram-request.json.tmp'), join(dir, 'diagram-request.json'));
-  return waitFor('the driver to inspect the diagram webview', () => (existsSync(response) ? (JSON.parse(readFileSync(response, 'utf8')) as Record<string, unknown>) : undefined), 60_000);
+  return waitFor(
+    'the driver to inspect the diagram webview',
+    () =>
+      existsSync(response)
+        ? (JSON.parse(readFileSync(response, 'utf8')) as Record<string, unknown>)
+        : undefined,
+    60_000,
+  );
 }
 
 describe('diagram', () => {
@@ -90,7 +110,11 @@ describe('diagram', () => {
       shown.graph.components.map((c) => c.id).sort(),
       expected.model.components.map((c) => c.id).sort(),
     );
-    assert.equal(shown.layout.nodes.length, expected.model.components.length, 'every component laid out');
+    assert.equal(
+      shown.layout.nodes.length,
+      expected.model.components.length,
+      'every component laid out',
+    );
     assert.equal(shown.graph.flows.length, expected.model.flows.length);
     // The shared analysis: the same threats the diagnostics are made from.
     assert.deepEqual(
@@ -105,27 +129,48 @@ describe('diagram', () => {
     assert.ok(expected);
     // The cursor on a component's id highlights it in the diagram (seen in the screenshot).
     const column = editorOf(uri)?.viewColumn;
-    const yaml = await vscode.window.showTextDocument(uri, { preview: false, ...(column !== undefined && { viewColumn: column }) });
+    const yaml = await vscode.window.showTextDocument(uri, {
+      preview: false,
+      ...(column !== undefined && { viewColumn: column }),
+    });
     const highlights = panelOf(uri)?.sent['highlight'] ?? 0;
     const gateway = original.indexOf('  api-gateway:\n') + 2;
-    yaml.selection = new vscode.Selection(yaml.document.positionAt(gateway), yaml.document.positionAt(gateway + 'api-gateway'.length));
+    yaml.selection = new vscode.Selection(
+      yaml.document.positionAt(gateway),
+      yaml.document.positionAt(gateway + 'api-gateway'.length),
+    );
     yaml.revealRange(yaml.selection, vscode.TextEditorRevealType.AtTop);
     // As a user moving the cursor on that line.
     await vscode.commands.executeCommand('cursorEnd');
-    await waitFor('the highlight to reach the webview', () => ((panelOf(uri)?.sent['highlight'] ?? 0) > highlights ? true : undefined));
+    await waitFor('the highlight to reach the webview', () =>
+      (panelOf(uri)?.sent['highlight'] ?? 0) > highlights ? true : undefined,
+    );
     const before = yaml.selection.active.line;
     // Room for the diagram in the screenshot: no side bar, and most of the width for the diagram.
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 0.32 }, { size: 0.68 }] });
-    const response = await askDriver({ nodes: expected.graph.components.length, click: 'recs-trainer', screenshot: 'vscode-diagram.png' });
+    await vscode.commands.executeCommand('vscode.setEditorLayout', {
+      orientation: 0,
+      groups: [{ size: 0.32 }, { size: 0.68 }],
+    });
+    const response = await askDriver({
+      nodes: expected.graph.components.length,
+      click: 'recs-trainer',
+      screenshot: 'vscode-diagram.png',
+    });
     if (!response) this.skip(); // Online runs have no driver on the workbench page.
     assert.equal(response['error'], undefined, String(response['error']));
     assert.equal(response['nodes'], expected.graph.components.length, 'nodes in the webview DOM');
     assert.equal(response['edges'], expected.graph.flows.length, 'edges in the webview DOM');
-    assert.equal(response['highlighted'], 'api-gateway', 'the element under the editor cursor is highlighted');
+    assert.equal(
+      response['highlighted'],
+      'api-gateway',
+      'the element under the editor cursor is highlighted',
+    );
     assert.equal(response['clicked'], 'recs-trainer');
     const line = original.split('\n').findIndex((l) => l === '  recs-trainer:');
-    await waitFor('the click to select recs-trainer in the YAML', () => (editorOf(uri)?.selection.active.line === line ? true : undefined));
+    await waitFor('the click to select recs-trainer in the YAML', () =>
+      editorOf(uri)?.selection.active.line === line ? true : undefined,
+    );
     const editor = editorOf(uri);
     assert.ok(editor);
     assert.notEqual(before, line);
@@ -139,16 +184,38 @@ describe('diagram', () => {
     const delivered = before.scenesDelivered;
     const document = await vscode.workspace.openTextDocument(uri);
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(uri, document.positionAt(original.indexOf('\nflows:\n') + 1), '  abuse-detector:\n    name: Query-pattern abuse detector\n    kind: monitoring\n    boundary: ml-platform\n\n');
-    edit.insert(uri, document.positionAt(original.length), `${original.endsWith('\n') ? '' : '\n'}  - id: gateway-to-detector\n    from: api-gateway\n    to: abuse-detector\n    protocol: https\n    data: [gateway-logs]\n`);
+    edit.insert(
+      uri,
+      document.positionAt(original.indexOf('\nflows:\n') + 1),
+      '  abuse-detector:\n    name: Query-pattern abuse detector\n    kind: monitoring\n    boundary: ml-platform\n\n',
+    );
+    edit.insert(
+      uri,
+      document.positionAt(original.length),
+      `${original.endsWith('\n') ? '' : '\n'}  - id: gateway-to-detector\n    from: api-gateway\n    to: abuse-detector\n    protocol: https\n    data: [gateway-logs]\n`,
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const after = await scene(uri, (p) => p.scenesDelivered > delivered && (p.lastScene?.graph.components.length ?? 0) !== nodes, 'the diagram to follow the edit');
+    const after = await scene(
+      uri,
+      (p) => p.scenesDelivered > delivered && (p.lastScene?.graph.components.length ?? 0) !== nodes,
+      'the diagram to follow the edit',
+    );
     const shown = after.lastScene;
     assert.ok(shown);
     assert.equal(shown.graph.components.length, nodes + (selfTestFail() ? 2 : 1), 'one node more');
     assert.equal(shown.graph.flows.length, edges + 1, 'one edge more');
-    assert.ok(shown.layout.nodes.some((n) => n.id === 'abuse-detector'), 'the new component is laid out');
-    assert.ok(shown.graph.flows.some((f) => f.id === 'gateway-to-detector' && f.source === 'api-gateway' && f.target === 'abuse-detector'));
+    assert.ok(
+      shown.layout.nodes.some((n) => n.id === 'abuse-detector'),
+      'the new component is laid out',
+    );
+    assert.ok(
+      shown.graph.flows.some(
+        (f) =>
+          f.id === 'gateway-to-detector' &&
+          f.source === 'api-gateway' &&
+          f.target === 'abuse-detector',
+      ),
+    );
   });
 
   it('a click on a node or a flow (revealElement from the webview) selects its id in the YAML', async () => {
@@ -173,29 +240,55 @@ describe('diagram', () => {
     // What fails the guard is ignored (and not counted).
     const received = panelOf(uri)?.received['revealElement'];
     await api().postFromDiagram(uri, { type: 'revealElement', elementId: 42 });
-    await api().postFromDiagram(uri, { type: 'revealElement', elementId: 'feature-store', extra: true });
+    await api().postFromDiagram(uri, {
+      type: 'revealElement',
+      elementId: 'feature-store',
+      extra: true,
+    });
     assert.equal(panelOf(uri)?.received['revealElement'], received);
   });
 
   it('a triage decision from the diagram reaches the register and comes back as the status', async () => {
     const current = panelOf(uri)?.lastScene;
-    const threat = current?.threats.find((t) => t.status === 'open' && t.element === 'recs-endpoint');
+    const threat = current?.threats.find(
+      (t) => t.status === 'open' && t.element === 'recs-endpoint',
+    );
     assert.ok(threat, 'an open threat on recs-endpoint');
-    await api().postFromDiagram(uri, { type: 'setThreatStatus', requestId: 7, threatId: threat.id, status: 'accepted', justification: 'Quota per partner key ships in the next release.' });
-    const after = await scene(uri, (p) => p.lastScene?.threats.find((t) => t.id === threat.id)?.status === 'accepted', 'the accepted status in the scene');
+    await api().postFromDiagram(uri, {
+      type: 'setThreatStatus',
+      requestId: 7,
+      threatId: threat.id,
+      status: 'accepted',
+      justification: 'Quota per partner key ships in the next release.',
+    });
+    const after = await scene(
+      uri,
+      (p) => p.lastScene?.threats.find((t) => t.id === threat.id)?.status === 'accepted',
+      'the accepted status in the scene',
+    );
     assert.ok(after.received['setThreatStatus']);
-    const register = await vscode.workspace.openTextDocument(fixture('examples', EXAMPLE.replace('.mltm.yaml', '.threats.yaml')));
+    const register = await vscode.workspace.openTextDocument(
+      fixture('examples', EXAMPLE.replace('.mltm.yaml', '.threats.yaml')),
+    );
     assert.ok(register.getText().includes('Quota per partner key ships in the next release.'));
   });
 
-  it('mltm.exportMermaid writes the reports\' Mermaid flowchart of the current text', async () => {
+  it("mltm.exportMermaid writes the reports' Mermaid flowchart of the current text", async () => {
     const target = fixture('examples', 'exported.mmd');
-    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('mltm.exportMermaid', uri, target);
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'mltm.exportMermaid',
+      uri,
+      target,
+    );
     assert.equal(written?.toString(), target.toString());
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     const document = await vscode.workspace.openTextDocument(uri);
     const analysis = analyze(document.getText());
-    const registerText = (await vscode.workspace.openTextDocument(fixture('examples', EXAMPLE.replace('.mltm.yaml', '.threats.yaml')))).getText();
+    const registerText = (
+      await vscode.workspace.openTextDocument(
+        fixture('examples', EXAMPLE.replace('.mltm.yaml', '.threats.yaml')),
+      )
+    ).getText();
     const register = loadRegister(registerText).register;
     assert.ok(register);
     assert.ok(text.startsWith('flowchart LR\n'));
@@ -208,7 +301,11 @@ describe('diagram', () => {
   it('export commands: the webview renders the image for the host (PNG), which then asks where to save', async () => {
     const before = panelOf(uri)?.received['exportImage'] ?? 0;
     assert.equal(await vscode.commands.executeCommand('mltm.exportDiagramPng', uri), true);
-    await waitFor('the webview to post the PNG', () => ((panelOf(uri)?.received['exportImage'] ?? 0) > before ? true : undefined), 30_000);
+    await waitFor(
+      'the webview to post the PNG',
+      () => ((panelOf(uri)?.received['exportImage'] ?? 0) > before ? true : undefined),
+      30_000,
+    );
     // The save dialog (VS Code's simple file dialog here) is open now: cancel it.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
@@ -216,7 +313,11 @@ describe('diagram', () => {
 
   it('the "Diagram" CodeLens of an element reveals the same panel, focused on it; the commands are registered', async () => {
     const lenses = await waitFor('the Diagram lenses', async () => {
-      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        uri,
+        100,
+      );
       const diagram = list.filter((l) => l.command?.command === 'mltm.openDiagram');
       return diagram.length > 0 ? diagram : undefined;
     });
@@ -226,12 +327,32 @@ describe('diagram', () => {
     assert.equal(document.lineAt(lens.range.start.line).text, '  recs-endpoint:');
     const focused = panelOf(uri)?.sent['focus'] ?? 0;
     await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
-    assert.equal(api().diagramPanels().filter((p) => p.modelUri === uri.toString()).length, 1);
-    await waitFor('the focus to reach the webview', () => ((panelOf(uri)?.sent['focus'] ?? 0) > focused ? true : undefined));
+    assert.equal(
+      api()
+        .diagramPanels()
+        .filter((p) => p.modelUri === uri.toString()).length,
+      1,
+    );
+    await waitFor('the focus to reach the webview', () =>
+      (panelOf(uri)?.sent['focus'] ?? 0) > focused ? true : undefined,
+    );
     // The register view's "Reveal in Diagram" on a threat (the tree passes its threat node).
-    await vscode.commands.executeCommand('mltm.register.revealInDiagram', { type: 'threat', state: { uri }, threat: { element: 'feature-store' } });
-    await waitFor('the second focus to reach the webview', () => ((panelOf(uri)?.sent['focus'] ?? 0) > focused + 1 ? true : undefined));
+    await vscode.commands.executeCommand('mltm.register.revealInDiagram', {
+      type: 'threat',
+      state: { uri },
+      threat: { element: 'feature-store' },
+    });
+    await waitFor('the second focus to reach the webview', () =>
+      (panelOf(uri)?.sent['focus'] ?? 0) > focused + 1 ? true : undefined,
+    );
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['mltm.openDiagram', 'mltm.exportDiagramSvg', 'mltm.exportDiagramPng', 'mltm.exportMermaid', 'mltm.register.revealInDiagram']) assert.ok(commands.includes(id), `${id} registered`);
+    for (const id of [
+      'mltm.openDiagram',
+      'mltm.exportDiagramSvg',
+      'mltm.exportDiagramPng',
+      'mltm.exportMermaid',
+      'mltm.register.revealInDiagram',
+    ])
+      assert.ok(commands.includes(id), `${id} registered`);
   });
 });

@@ -7,8 +7,14 @@ import * as vscode from 'vscode';
 import { parse } from 'yaml';
 import { analysedDiagnostics, fixture, mltmDiagnostics, open, restore, waitFor } from './helpers';
 
-const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
-const hoverText = (hovers: vscode.Hover[]) => hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+const code = (d: vscode.Diagnostic) =>
+  typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+const hoverText = (hovers: vscode.Hover[]) =>
+  hovers
+    .flatMap((h) =>
+      h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')),
+    )
+    .join('\n');
 
 const revert = (editor: vscode.TextEditor, text: string) => restore(editor.document, text);
 
@@ -16,7 +22,9 @@ describe('editing a model', () => {
   // Every test starts from the fixture as written, even after a failed one.
   let shopText = '';
   before(async () => {
-    shopText = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('edit', 'shop.mltm.yaml')));
+    shopText = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(fixture('edit', 'shop.mltm.yaml')),
+    );
   });
   afterEach(async () => {
     const document = await vscode.workspace.openTextDocument(fixture('edit', 'shop.mltm.yaml'));
@@ -27,10 +35,19 @@ describe('editing a model', () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     const original = editor.document.getText();
     const list = await analysedDiagnostics(editor.document.uri);
-    const diagnostic = list.find((d) => code(d) === 'ai-service-denial-of-service') as vscode.Diagnostic;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const diagnostic = list.find(
+      (d) => code(d) === 'ai-service-denial-of-service',
+    ) as vscode.Diagnostic;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     // Actions come back through the API converter without their `diagnostics`; they are told apart by title.
-    const mine = actions.filter((a) => a.title.includes('ai-service-denial-of-service') || a.title.includes('rate_limiting'));
+    const mine = actions.filter(
+      (a) => a.title.includes('ai-service-denial-of-service') || a.title.includes('rate_limiting'),
+    );
     assert.ok(actions.length > 0, 'quick fixes offered');
     assert.deepEqual(
       mine.map((a) => a.title),
@@ -43,32 +60,74 @@ describe('editing a model', () => {
     );
     assert.equal(mine[0]?.isPreferred, true);
     assert.equal(mine.filter((a) => a.isPreferred).length, 1);
-    assert.deepEqual(mine[1]?.command?.arguments?.slice(1), ['ai-service-denial-of-service@scoring-api', 'accepted']);
+    assert.deepEqual(mine[1]?.command?.arguments?.slice(1), [
+      'ai-service-denial-of-service@scoring-api',
+      'accepted',
+    ]);
     const edit = mine[0]?.edit;
     assert.ok(edit);
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.match(editor.document.getText(), /\n {2}scoring-api:\n(?: {4}.*\n)*? {4}controls: \[rate_limiting\]\n/);
-    await mltmDiagnostics(editor.document.uri, (l) => l.length > 0 && !l.some((d) => code(d) === 'ai-service-denial-of-service'));
+    assert.match(
+      editor.document.getText(),
+      /\n {2}scoring-api:\n(?: {4}.*\n)*? {4}controls: \[rate_limiting\]\n/,
+    );
+    await mltmDiagnostics(
+      editor.document.uri,
+      (l) => l.length > 0 && !l.some((d) => code(d) === 'ai-service-denial-of-service'),
+    );
     await revert(editor, original);
   });
 
   it('the internal addControl command adds to a flow (for the diagram)', async () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     const original = editor.document.getText();
-    assert.equal(await vscode.commands.executeCommand('mltm.addControl', editor.document.uri, 'shopper->scoring-api', 'mtls'), true);
-    assert.ok(editor.document.getText().includes('  - from: shopper\n    to: scoring-api\n    data: [request]\n    controls: [mtls]\n'));
-    assert.equal(await vscode.commands.executeCommand('mltm.addControl', editor.document.uri, 'no-such-element', 'mtls'), false);
+    assert.equal(
+      await vscode.commands.executeCommand(
+        'mltm.addControl',
+        editor.document.uri,
+        'shopper->scoring-api',
+        'mtls',
+      ),
+      true,
+    );
+    assert.ok(
+      editor.document
+        .getText()
+        .includes(
+          '  - from: shopper\n    to: scoring-api\n    data: [request]\n    controls: [mtls]\n',
+        ),
+    );
+    assert.equal(
+      await vscode.commands.executeCommand(
+        'mltm.addControl',
+        editor.document.uri,
+        'no-such-element',
+        'mtls',
+      ),
+      false,
+    );
     await revert(editor, original);
   });
 
   it('hover on a component lists its threats with STRIDE, ATLAS names and links, severity, status and why', async () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     await mltmDiagnostics(editor.document.uri);
-    const position = editor.document.positionAt(editor.document.getText().indexOf('scoring-api:') + 2);
-    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+    const position = editor.document.positionAt(
+      editor.document.getText().indexOf('scoring-api:') + 2,
+    );
+    const text = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.document.uri,
+        position,
+      ),
+    );
     assert.match(text, /\*\*scoring-api\*\* \(serving_endpoint\) — 4 threats, 4 open/);
     assert.match(text, /ML service flooded with requests\*\* · high · status: open/);
-    assert.match(text, /STRIDE: Denial of service · ATLAS: \[AML\.T0029 Denial of AI Service\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\)/);
+    assert.match(
+      text,
+      /STRIDE: Denial of service · ATLAS: \[AML\.T0029 Denial of AI Service\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\)/,
+    );
     assert.match(text, /Why: /);
     assert.match(text, /Missing: `rate_limiting`/);
   });
@@ -80,13 +139,27 @@ describe('editing a model', () => {
     const end = editor.document.positionAt(original.length);
     await editor.edit((b) => b.insert(end, '  - from: shopper\n    to: '));
     const position = editor.document.positionAt(editor.document.getText().length);
-    const ids = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position);
+    const ids = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      position,
+    );
     const labels = ids.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const id of ['shopper', 'scoring-api', 'model-store']) assert.ok(labels.includes(id), `${id} offered`);
-    const controlsAt = editor.document.positionAt(original.indexOf('controls: []') + 'controls: ['.length);
-    const controls = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, controlsAt);
-    const controlLabels = controls.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const control of ['rate_limiting', 'authn', 'llm_guardrails']) assert.ok(controlLabels.includes(control), `${control} offered`);
+    for (const id of ['shopper', 'scoring-api', 'model-store'])
+      assert.ok(labels.includes(id), `${id} offered`);
+    const controlsAt = editor.document.positionAt(
+      original.indexOf('controls: []') + 'controls: ['.length,
+    );
+    const controls = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      controlsAt,
+    );
+    const controlLabels = controls.items.map((i) =>
+      typeof i.label === 'string' ? i.label : i.label.label,
+    );
+    for (const control of ['rate_limiting', 'authn', 'llm_guardrails'])
+      assert.ok(controlLabels.includes(control), `${control} offered`);
     await revert(editor, original);
   });
 
@@ -94,35 +167,67 @@ describe('editing a model', () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     await mltmDiagnostics(editor.document.uri);
     const lenses = await waitFor('code lenses', async () => {
-      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
+      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        editor.document.uri,
+        100,
+      );
       return list.length > 0 ? list : undefined;
     });
     const counts = lenses.filter((l) => l.command?.command === 'mltm.showElementThreats');
     const shown = counts.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
-    assert.deepEqual(shown, ['24 0 threats · 0 open', '28 4 threats · 4 open', '34 2 threats · 2 open', '40 6 threats · 6 open', '43 1 threat · 1 open']);
+    assert.deepEqual(shown, [
+      '24 0 threats · 0 open',
+      '28 4 threats · 4 open',
+      '34 2 threats · 2 open',
+      '40 6 threats · 6 open',
+      '43 1 threat · 1 open',
+    ]);
     // Each element also gets a lens opening the diagram focused on it, on the same line.
     const diagram = lenses.filter((l) => l.command?.command === 'mltm.openDiagram');
     assert.deepEqual(
       diagram.map((l) => l.range.start.line + 1),
       counts.map((l) => l.range.start.line + 1),
     );
-    assert.equal(diagram[1]?.command?.arguments?.[1], counts[1]?.command?.arguments?.[1], 'focused on the same element');
+    assert.equal(
+      diagram[1]?.command?.arguments?.[1],
+      counts[1]?.command?.arguments?.[1],
+      'focused on the same element',
+    );
   });
 
   it('renames an id (F2) in the model and its register together', async () => {
     const editor = await open(fixture('register', 'bank.mltm.yaml'));
     await mltmDiagnostics(editor.document.uri);
-    const position = editor.document.positionAt(editor.document.getText().indexOf('scoring-api:') + 1);
-    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', editor.document.uri, position, 'risk-api');
+    const position = editor.document.positionAt(
+      editor.document.getText().indexOf('scoring-api:') + 1,
+    );
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+      'vscode.executeDocumentRenameProvider',
+      editor.document.uri,
+      position,
+      'risk-api',
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     const model = editor.document.getText();
     assert.ok(model.includes('  risk-api:\n') && !model.includes('scoring-api'));
     assert.ok(model.includes('    to: risk-api\n'));
-    const register = await vscode.workspace.openTextDocument(fixture('register', 'bank.threats.yaml'));
+    const register = await vscode.workspace.openTextDocument(
+      fixture('register', 'bank.threats.yaml'),
+    );
     const text = register.getText();
     const keys = Object.keys((parse(text) as { threats: Record<string, unknown> }).threats);
-    assert.deepEqual(keys, ['ai-service-denial-of-service@risk-api', 'process-exploit-public-facing@risk-api', 'flow-tampering-in-transit@shopper', 'external-caller-spoofing@shopper->risk-api', 'external-caller-repudiation@shopper->risk-api']);
-    assert.ok(text.includes('# Register fixture: one decision of each kind the editor must flag.'), 'comments kept');
+    assert.deepEqual(keys, [
+      'ai-service-denial-of-service@risk-api',
+      'process-exploit-public-facing@risk-api',
+      'flow-tampering-in-transit@shopper',
+      'external-caller-spoofing@shopper->risk-api',
+      'external-caller-repudiation@shopper->risk-api',
+    ]);
+    assert.ok(
+      text.includes('# Register fixture: one decision of each kind the editor must flag.'),
+      'comments kept',
+    );
     assert.ok(text.includes('    justification: A CDN quota absorbs floods.'), 'human fields kept');
   });
 });

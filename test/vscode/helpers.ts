@@ -27,7 +27,11 @@ export async function open(uri: vscode.Uri): Promise<vscode.TextEditor> {
 }
 
 /** Polls until `probe` returns a value that is not undefined, or fails with `what`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -39,7 +43,11 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 }
 
 /** mltm's diagnostics of a file once they match `ready` (so a test never reads a stale set). */
-export function mltmDiagnostics(uri: vscode.Uri, ready: (list: vscode.Diagnostic[]) => boolean = (l) => l.length > 0, timeoutMs?: number): Promise<vscode.Diagnostic[]> {
+export function mltmDiagnostics(
+  uri: vscode.Uri,
+  ready: (list: vscode.Diagnostic[]) => boolean = (l) => l.length > 0,
+  timeoutMs?: number,
+): Promise<vscode.Diagnostic[]> {
   return waitFor(
     `mltm diagnostics on ${uri.path}`,
     () => {
@@ -56,7 +64,11 @@ export const selfTestFail = (): boolean => process.env['MLTM_VSCODE_SELFTEST_FAI
 /** Puts a fixture back to its original text and saves it, so the next test starts clean. */
 export async function restore(document: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  edit.replace(
+    document.uri,
+    new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+    text,
+  );
   await vscode.workspace.applyEdit(edit);
   await document.save();
 }
@@ -64,7 +76,10 @@ export async function restore(document: vscode.TextDocument, text: string): Prom
 /** Waits until mltm has analysed the model's current text (its CodeLens appear), then returns mltm's diagnostics. */
 export async function analysedDiagnostics(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
   await waitFor(`mltm to analyse ${uri.path}`, async () => {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      uri,
+    );
     return lenses.length > 0 ? true : undefined;
   });
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');

@@ -16,13 +16,21 @@ interface Failure {
 /** Runs the suite; resolves when done (failures are reported in the results file and by rejecting). */
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, file));
+  for (const file of readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(join(__dirname, file));
   const failures: Failure[] = [];
   let passed = 0;
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     runner.on('pass', () => passed++);
-    runner.on('fail', (test, error: unknown) => failures.push({ title: test.fullTitle(), message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    runner.on('fail', (test, error: unknown) =>
+      failures.push({
+        title: test.fullTitle(),
+        message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    );
   });
   const results = { passed, failed: failures.length, failures };
   const file = process.env['MLTM_VSCODE_RESULTS'];

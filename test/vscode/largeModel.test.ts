@@ -9,13 +9,29 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { fixture, mltmDiagnostics, open } from './helpers';
 
-const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+const code = (d: vscode.Diagnostic) =>
+  typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 
 /** A generated model: a chain of 1,000 components behind one external client. */
 function largeModel(): string {
-  const lines = ['mltm: 1', 'name: Large generated model', 'boundaries:', '  internet: {name: Internet, trust: untrusted}', '  cloud: {name: Cloud, trust: trusted}', 'components:', '  client: {name: Client, kind: external_client, boundary: internet}'];
+  const lines = [
+    'mltm: 1',
+    'name: Large generated model',
+    'boundaries:',
+    '  internet: {name: Internet, trust: untrusted}',
+    '  cloud: {name: Cloud, trust: trusted}',
+    'components:',
+    '  client: {name: Client, kind: external_client, boundary: internet}',
+  ];
   const kinds = ['serving_endpoint', 'data_store', 'training_job'];
-  for (let i = 0; i < 1000; i++) lines.push(`  c${i}:`, `    name: Component ${i}`, `    kind: ${kinds[i % 3]}`, '    boundary: cloud', '    controls: [authn]');
+  for (let i = 0; i < 1000; i++)
+    lines.push(
+      `  c${i}:`,
+      `    name: Component ${i}`,
+      `    kind: ${kinds[i % 3]}`,
+      '    boundary: cloud',
+      '    controls: [authn]',
+    );
   lines.push('flows:', '  - {from: client, to: c0}');
   for (let i = 1; i < 1000; i++) lines.push(`  - {from: c${i - 1}, to: c${i}}`);
   return lines.join('\n') + '\n';
@@ -29,11 +45,14 @@ describe('a 1,000-component model', () => {
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(largeModel()));
     const openedAt = Date.now();
     const editor = await open(uri);
-    const isDos = (d: vscode.Diagnostic) => code(d) === 'ai-service-denial-of-service' && d.range.start.line === 7;
+    const isDos = (d: vscode.Diagnostic) =>
+      code(d) === 'ai-service-denial-of-service' && d.range.start.line === 7;
     await mltmDiagnostics(uri, (l) => l.some(isDos), 120_000);
     const firstDiagnosticsMs = Date.now() - openedAt;
     // Type `, rate_limiting` into c0's controls one character at a time, like a person.
-    const insertAt = editor.document.positionAt(editor.document.getText().indexOf('[authn]') + '[authn'.length);
+    const insertAt = editor.document.positionAt(
+      editor.document.getText().indexOf('[authn]') + '[authn'.length,
+    );
     const typed = ', rate_limiting';
     const keystrokeMs: number[] = [];
     for (let i = 0; i < typed.length; i++) {

@@ -9,7 +9,8 @@ import type { MltmApi } from '../../src/extension/extension';
 import { parse } from 'yaml';
 import { fixture, mltmDiagnostics, open, openExample, waitFor } from './helpers';
 
-const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+const code = (d: vscode.Diagnostic) =>
+  typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 
 function api(): MltmApi {
   const extension = vscode.extensions.getExtension<MltmApi>('mltm.mltm');
@@ -22,30 +23,66 @@ describe('threat register', () => {
 
   it('accept risk writes the register file with the status and justification', async () => {
     const editor = await open(fixture('accept', 'shop.mltm.yaml'));
-    await mltmDiagnostics(editor.document.uri, (l) => l.some((d) => code(d) === 'ai-service-denial-of-service'));
-    const ok = await vscode.commands.executeCommand('mltm.setThreatStatus', editor.document.uri, threatId, 'accepted', 'Cloudflare rate limits the route until Q3.');
+    await mltmDiagnostics(editor.document.uri, (l) =>
+      l.some((d) => code(d) === 'ai-service-denial-of-service'),
+    );
+    const ok = await vscode.commands.executeCommand(
+      'mltm.setThreatStatus',
+      editor.document.uri,
+      threatId,
+      'accepted',
+      'Cloudflare rate limits the route until Q3.',
+    );
     assert.equal(ok, true);
     const registerUri = fixture('accept', 'shop.threats.yaml');
     const onDisk = await waitFor('the register on disk', async () => {
-      const text = await vscode.workspace.fs.readFile(registerUri).then((b) => new TextDecoder().decode(b), () => undefined);
+      const text = await vscode.workspace.fs.readFile(registerUri).then(
+        (b) => new TextDecoder().decode(b),
+        () => undefined,
+      );
       return text?.includes('accepted') ? text : undefined;
     });
-    const register = parse(onDisk) as { 'mltm-register': number; model: string; threats: Record<string, Record<string, unknown>> };
+    const register = parse(onDisk) as {
+      'mltm-register': number;
+      model: string;
+      threats: Record<string, Record<string, unknown>>;
+    };
     assert.equal(register['mltm-register'], 1);
     assert.equal(register.model, 'shop.mltm.yaml');
     assert.equal(register.threats[threatId]?.['status'], 'accepted');
-    assert.equal(register.threats[threatId]?.['justification'], 'Cloudflare rate limits the route until Q3.');
-    assert.equal(Object.keys(register.threats).length, 13, 'every threat of the model has an entry');
-    await mltmDiagnostics(editor.document.uri, (l) => l.length > 0 && !l.some((d) => code(d) === 'ai-service-denial-of-service'));
+    assert.equal(
+      register.threats[threatId]?.['justification'],
+      'Cloudflare rate limits the route until Q3.',
+    );
+    assert.equal(
+      Object.keys(register.threats).length,
+      13,
+      'every threat of the model has an entry',
+    );
+    await mltmDiagnostics(
+      editor.document.uri,
+      (l) => l.length > 0 && !l.some((d) => code(d) === 'ai-service-denial-of-service'),
+    );
     // Published together with the model's: the register mltm wrote has no problems of its own.
-    assert.deepEqual(vscode.languages.getDiagnostics(registerUri).filter((d) => d.source === 'mltm').map((d) => `${code(d)} ${d.message}`), []);
+    assert.deepEqual(
+      vscode.languages
+        .getDiagnostics(registerUri)
+        .filter((d) => d.source === 'mltm')
+        .map((d) => `${code(d)} ${d.message}`),
+      [],
+    );
   });
 
   it('asks for a justification when none is given; cancelling changes nothing', async () => {
     const uri = fixture('accept', 'shop.mltm.yaml');
     const registerUri = fixture('accept', 'shop.threats.yaml');
     const before = new TextDecoder().decode(await vscode.workspace.fs.readFile(registerUri));
-    const pending = vscode.commands.executeCommand('mltm.setThreatStatus', uri, 'process-input-tampering@scoring-api', 'not_applicable');
+    const pending = vscode.commands.executeCommand(
+      'mltm.setThreatStatus',
+      uri,
+      'process-input-tampering@scoring-api',
+      'not_applicable',
+    );
     // The input box is open when the command is still waiting; closing it is "cancel".
     let settled = false;
     void Promise.resolve(pending).then(() => (settled = true));
@@ -53,25 +90,49 @@ describe('threat register', () => {
     assert.equal(settled, false, 'the command waits for the justification');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(await pending, false);
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === registerUri.toString());
+    const document = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === registerUri.toString(),
+    );
     assert.equal(document?.getText() ?? before, before);
   });
 
-  it('the CodeLens command shows only the element\'s threats in the register view', async () => {
-    await vscode.commands.executeCommand('mltm.showElementThreats', fixture('accept', 'shop.mltm.yaml'), 'model-store');
+  it("the CodeLens command shows only the element's threats in the register view", async () => {
+    await vscode.commands.executeCommand(
+      'mltm.showElementThreats',
+      fixture('accept', 'shop.mltm.yaml'),
+      'model-store',
+    );
     const items = await api().registerTreeItems();
     const threats = items.filter((i) => i.contextValue.startsWith('threat')).map((i) => i.label);
     assert.ok(threats.length >= 2);
     assert.ok(threats.includes('ML administration surface without authentication'));
-    assert.ok(!threats.includes('ML service flooded with requests'), 'threats of other elements are hidden');
-    assert.equal(vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection), 'model-store');
+    assert.ok(
+      !threats.includes('ML service flooded with requests'),
+      'threats of other elements are hidden',
+    );
+    assert.equal(
+      vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection),
+      'model-store',
+    );
     await vscode.commands.executeCommand('mltm.register.clearFilter');
   });
 
   it('refuses an unknown status and an unknown threat', async () => {
     const uri = fixture('accept', 'shop.mltm.yaml');
-    assert.equal(await vscode.commands.executeCommand('mltm.setThreatStatus', uri, threatId, 'ignored', 'x'), false);
-    assert.equal(await vscode.commands.executeCommand('mltm.setThreatStatus', uri, 'no-rule@scoring-api', 'accepted', 'x'), false);
+    assert.equal(
+      await vscode.commands.executeCommand('mltm.setThreatStatus', uri, threatId, 'ignored', 'x'),
+      false,
+    );
+    assert.equal(
+      await vscode.commands.executeCommand(
+        'mltm.setThreatStatus',
+        uri,
+        'no-rule@scoring-api',
+        'accepted',
+        'x',
+      ),
+      false,
+    );
   });
 
   it('the Threat Register view shows the threats grouped by element, and by status', async () => {
@@ -81,7 +142,9 @@ describe('threat register', () => {
     const model = items.find((i) => i.label === 'Shop recommender (accept-risk fixture)');
     assert.ok(model, 'the model is listed');
     assert.match(model.description, /^shop\.mltm\.yaml · 12 open$/);
-    const accepted = items.find((i) => i.label === 'ML service flooded with requests' && i.description.includes('accepted'));
+    const accepted = items.find(
+      (i) => i.label === 'ML service flooded with requests' && i.description.includes('accepted'),
+    );
     assert.ok(accepted, 'the accepted threat is shown with its status');
     assert.equal(accepted.contextValue, 'threat-accepted');
     assert.equal(accepted.description, 'high · accepted · missing rate_limiting');
@@ -93,22 +156,38 @@ describe('threat register', () => {
     const filtered = all.slice(start + 1, end < 0 ? undefined : end);
     const groups = filtered.filter((i) => i.contextValue === 'group').map((i) => i.label);
     assert.deepEqual(groups, ['accepted']);
-    assert.deepEqual(filtered.filter((i) => i.contextValue.startsWith('threat')).map((i) => `${i.label} | ${i.description}`), ['ML service flooded with requests | scoring-api · high · missing rate_limiting']);
+    assert.deepEqual(
+      filtered
+        .filter((i) => i.contextValue.startsWith('threat'))
+        .map((i) => `${i.label} | ${i.description}`),
+      ['ML service flooded with requests | scoring-api · high · missing rate_limiting'],
+    );
     await vscode.commands.executeCommand('mltm.register.filter', {});
     await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
   });
 
   it('creates a model from a scenario template, then syncs its register', async () => {
     const target = fixture('templates', 'resnet.mltm.yaml');
-    const created = await vscode.commands.executeCommand<vscode.Uri>('mltm.newModelFromTemplate', '06-unauthenticated-resnet.mltm.yaml', target);
+    const created = await vscode.commands.executeCommand<vscode.Uri>(
+      'mltm.newModelFromTemplate',
+      '06-unauthenticated-resnet.mltm.yaml',
+      target,
+    );
     assert.equal(created?.toString(), target.toString());
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), target.toString());
     const diagnostics = await mltmDiagnostics(target);
     assert.ok(diagnostics.length > 10);
     assert.equal(await vscode.commands.executeCommand('mltm.syncRegister', target), true);
-    const register = parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('templates', 'resnet.threats.yaml')))) as { model: string; threats: Record<string, { status: string }> };
+    const register = parse(
+      new TextDecoder().decode(
+        await vscode.workspace.fs.readFile(fixture('templates', 'resnet.threats.yaml')),
+      ),
+    ) as { model: string; threats: Record<string, { status: string }> };
     assert.equal(register.model, 'resnet.mltm.yaml');
-    const threatCount = (await vscode.extensions.getExtension<MltmApi>('mltm.mltm')?.exports.registerTreeItems())?.filter((i) => i.contextValue === 'threat-open').length ?? 0;
+    const threatCount =
+      (
+        await vscode.extensions.getExtension<MltmApi>('mltm.mltm')?.exports.registerTreeItems()
+      )?.filter((i) => i.contextValue === 'threat-open').length ?? 0;
     assert.ok(Object.keys(register.threats).length > 10);
     assert.ok(Object.values(register.threats).every((entry) => entry.status === 'open'));
     assert.ok(threatCount >= Object.keys(register.threats).length, 'the register view lists them');

@@ -17,7 +17,12 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { analyze } from '../../src/core/analysis';
-import { buildScene, computeLayout, diagramGraphFromPipeline, type DiagramScene } from '../../src/core/layout';
+import {
+  buildScene,
+  computeLayout,
+  diagramGraphFromPipeline,
+  type DiagramScene,
+} from '../../src/core/layout';
 import { diagramHtml } from '../../src/extension/diagram/html';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../src/shared/protocol';
 import { computeBadges, defaultFilters, visibleElements } from '../../webview/filters';
@@ -50,7 +55,13 @@ async function test(title: string, body: () => Promise<void>): Promise<void> {
 }
 
 // ---- a local origin standing in for VS Code's webview resource origin ----
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 let server: Server;
 let origin = '';
 let pageHtml = '';
@@ -78,11 +89,18 @@ async function startServer(): Promise<void> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    response
+      .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+      .end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  pageHtml = diagramHtml({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css` });
+  pageHtml = diagramHtml({
+    cspSource: origin,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: `${origin}/main.js`,
+    styleUri: `${origin}/main.css`,
+  });
 }
 
 // ---- scenes, computed in node by the real core ----
@@ -114,7 +132,10 @@ const INIT_SCRIPT = `
   });
 `;
 
-async function openPage(browser: Browser, theme: TestTheme = THEMES[1] as TestTheme): Promise<Watched> {
+async function openPage(
+  browser: Browser,
+  theme: TestTheme = THEMES[1] as TestTheme,
+): Promise<Watched> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const watched: Watched = { page, errors: [], dialogs: [], cspViolations: [] };
   page.on('pageerror', (e) => watched.errors.push(e.message));
@@ -130,7 +151,8 @@ async function openPage(browser: Browser, theme: TestTheme = THEMES[1] as TestTh
     ({ variables, bodyClass, name }) => {
       // As VS Code does: variables on <html style>, the theme kind class on <body>.
       document.addEventListener('DOMContentLoaded', () => {
-        for (const [k, v] of Object.entries(variables)) document.documentElement.style.setProperty(k, v);
+        for (const [k, v] of Object.entries(variables))
+          document.documentElement.style.setProperty(k, v);
         document.body.classList.add(bodyClass);
         document.body.dataset.vscodeThemeKind = bodyClass;
         document.body.dataset.vscodeThemeName = name;
@@ -139,7 +161,11 @@ async function openPage(browser: Browser, theme: TestTheme = THEMES[1] as TestTh
     { variables: theme.variables, bodyClass: theme.bodyClass, name: theme.name },
   );
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+  await page.waitForFunction(() =>
+    (window as unknown as { __posted: { type: string }[] }).__posted.some(
+      (m) => m.type === 'ready',
+    ),
+  );
   return watched;
 }
 
@@ -153,22 +179,40 @@ async function posted(page: Page): Promise<WebviewToHost[]> {
 
 async function showScene(page: Page, scene: DiagramScene): Promise<void> {
   await send(page, { type: 'scene', scene });
-  await page.waitForFunction((n) => document.querySelectorAll('.node').length === n, scene.graph.components.length);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('.node').length === n,
+    scene.graph.components.length,
+  );
 }
 
-const visibleCount = (page: Page, selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+const visibleCount = (page: Page, selector: string) =>
+  page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
 
 async function main(): Promise<void> {
   await startServer();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const examplesDir = join(root, 'examples');
-    const files = readdirSync(examplesDir).filter((f) => f.endsWith('.mltm.yaml')).sort();
+    const files = readdirSync(examplesDir)
+      .filter((f) => f.endsWith('.mltm.yaml'))
+      .sort();
     const scenes = new Map<string, DiagramScene>();
-    for (const file of files) scenes.set(file, await sceneOf(readFileSync(join(examplesDir, file), 'utf8'), `file:///examples/${file}`));
+    for (const file of files)
+      scenes.set(
+        file,
+        await sceneOf(readFileSync(join(examplesDir, file), 'utf8'), `file:///examples/${file}`),
+      );
 
     await test('the webview says ready first, before any state', async () => {
       const { page, errors, cspViolations } = await openPage(browser);
@@ -176,7 +220,10 @@ async function main(): Promise<void> {
       assert.deepEqual(messages[0], { type: 'ready' });
       assert.equal(await page.locator('.node').count(), 0);
       assert.deepEqual(errors, []);
-      assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+      assert.deepEqual(
+        await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+        [],
+      );
       assert.deepEqual(cspViolations, []);
       await page.close();
     });
@@ -187,11 +234,22 @@ async function main(): Promise<void> {
         await showScene(page, scene);
         assert.equal(await page.locator('.node').count(), scene.graph.components.length, 'nodes');
         assert.equal(await page.locator('.edge').count(), scene.graph.flows.length, 'edges');
-        assert.equal(await page.locator('.boundary').count(), scene.graph.boundaries.length, 'boundaries');
+        assert.equal(
+          await page.locator('.boundary').count(),
+          scene.graph.boundaries.length,
+          'boundaries',
+        );
         for (const b of scene.graph.boundaries) {
           const group = page.locator(`.boundary[data-id="${b.id}"]`);
           assert.equal(await group.getAttribute('data-trust'), b.trust);
-          assert.equal(await group.locator('.boundary-label').textContent().then((t) => t?.startsWith(b.label.slice(0, 10))), true, `boundary label ${b.id}`);
+          assert.equal(
+            await group
+              .locator('.boundary-label')
+              .textContent()
+              .then((t) => t?.startsWith(b.label.slice(0, 10))),
+            true,
+            `boundary label ${b.id}`,
+          );
         }
         for (const c of scene.graph.components) {
           const node = page.locator(`.node[data-id="${c.id}"]`);
@@ -201,7 +259,9 @@ async function main(): Promise<void> {
         const expected = computeBadges(scene.threats, defaultFilters());
         const drawn = await page.$$eval('.badge', (els) =>
           els.map((e) => ({
-            id: e.closest('[data-id]')?.getAttribute('data-id') ?? e.closest('[data-for]')?.getAttribute('data-for'),
+            id:
+              e.closest('[data-id]')?.getAttribute('data-id') ??
+              e.closest('[data-for]')?.getAttribute('data-for'),
             count: Number(e.getAttribute('data-count')),
             severity: e.getAttribute('data-severity'),
             fill: getComputedStyle(e.querySelector('.badge-bg') as Element).fill,
@@ -209,23 +269,41 @@ async function main(): Promise<void> {
         );
         assert.equal(drawn.length, expected.size, 'one badge per element with open threats');
         const dark = THEMES[1] as TestTheme;
-        const colour: Record<string, string> = { critical: '--vscode-charts-red', high: '--vscode-charts-orange', medium: '--vscode-charts-yellow', low: '--vscode-charts-blue', info: '--vscode-charts-purple' };
-        const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+        const colour: Record<string, string> = {
+          critical: '--vscode-charts-red',
+          high: '--vscode-charts-orange',
+          medium: '--vscode-charts-yellow',
+          low: '--vscode-charts-blue',
+          info: '--vscode-charts-purple',
+        };
+        const rgb = (hex: string) =>
+          `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
         for (const badge of drawn) {
           const want = expected.get(badge.id ?? '');
           assert.ok(want, `unexpected badge on ${badge.id}`);
           assert.equal(badge.count, want.count, `${badge.id} count`);
           assert.equal(badge.severity, want.severity, `${badge.id} severity`);
-          assert.equal(badge.fill, rgb(dark.variables[colour[want.severity] as string] as string), `${badge.id} colour`);
+          assert.equal(
+            badge.fill,
+            rgb(dark.variables[colour[want.severity] as string] as string),
+            `${badge.id} colour`,
+          );
         }
-        assert.equal(drawn.length > 0, scene.threats.some((t) => t.status === 'open'), 'a model with open threats shows badges, one without shows none');
+        assert.equal(
+          drawn.length > 0,
+          scene.threats.some((t) => t.status === 'open'),
+          'a model with open threats shows badges, one without shows none',
+        );
         assert.deepEqual(errors, []);
         await page.close();
       });
     }
 
     const rag = scenes.get('11-rag-llm-app.mltm.yaml') as DiagramScene;
-    const target = [...computeBadges(rag.threats, defaultFilters())].sort((a, b) => b[1].count - a[1].count).map(([id]) => id).find((id) => rag.graph.components.some((c) => c.id === id)) as string;
+    const target = [...computeBadges(rag.threats, defaultFilters())]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([id]) => id)
+      .find((id) => rag.graph.components.some((c) => c.id === id)) as string;
 
     await test('clicking a component opens its threats in the side panel and reveals its YAML', async () => {
       const { page, errors } = await openPage(browser);
@@ -233,7 +311,9 @@ async function main(): Promise<void> {
       await page.locator(`.node[data-id="${target}"] .node-box`).click();
       const panel = page.locator('.side-panel');
       await panel.waitFor({ state: 'visible' });
-      const threats = rag.threats.filter((t) => t.element === target && t.elementType === 'component');
+      const threats = rag.threats.filter(
+        (t) => t.element === target && t.elementType === 'component',
+      );
       assert.equal(await panel.locator('li.threat').count(), threats.length);
       const first = threats[0];
       assert.ok(first);
@@ -248,9 +328,19 @@ async function main(): Promise<void> {
       const link = panel.locator(`li.threat[data-threat-id="${withAtlas.id}"] a.atlas-id`).first();
       assert.equal(await link.textContent(), ref.id);
       assert.equal(await link.getAttribute('href'), `https://atlas.mitre.org/techniques/${ref.id}`);
-      assert.equal(await panel.locator(`li.threat[data-threat-id="${withAtlas.id}"] .atlas-name`).first().textContent(), ` ${ref.name}`);
+      assert.equal(
+        await panel
+          .locator(`li.threat[data-threat-id="${withAtlas.id}"] .atlas-name`)
+          .first()
+          .textContent(),
+        ` ${ref.name}`,
+      );
       assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
-      assert.ok((await page.locator(`.node[data-id="${target}"]`).getAttribute('class'))?.includes('selected'));
+      assert.ok(
+        (await page.locator(`.node[data-id="${target}"]`).getAttribute('class'))?.includes(
+          'selected',
+        ),
+      );
       assert.deepEqual(errors, []);
       await page.close();
     });
@@ -259,20 +349,42 @@ async function main(): Promise<void> {
       const { page } = await openPage(browser);
       await showScene(page, rag);
       await page.locator(`.node[data-id="${target}"] .node-box`).click();
-      const open = rag.threats.find((t) => t.element === target && t.status === 'open' && t.missingControls.length > 0);
+      const open = rag.threats.find(
+        (t) => t.element === target && t.status === 'open' && t.missingControls.length > 0,
+      );
       assert.ok(open, 'an open threat with missing controls');
       const item = page.locator(`li.threat[data-threat-id="${open.id}"]`);
-      await item.locator(`.control[data-control="${open.missingControls[0]}"] vscode-button`).click();
+      await item
+        .locator(`.control[data-control="${open.missingControls[0]}"] vscode-button`)
+        .click();
       const add = (await posted(page)).at(-1);
       assert.equal(add?.type, 'addControl');
-      assert.deepEqual({ ...add, requestId: 0 }, { type: 'addControl', requestId: 0, elementId: target, control: open.missingControls[0] });
+      assert.deepEqual(
+        { ...add, requestId: 0 },
+        { type: 'addControl', requestId: 0, elementId: target, control: open.missingControls[0] },
+      );
       await item.locator('vscode-button[data-action="accept"]').click();
       const accept = (await posted(page)).at(-1);
-      assert.deepEqual({ ...accept, requestId: 0 }, { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'accepted' });
-      await item.locator('vscode-textfield.justification').locator('input').fill('Only reachable from the corporate VPN');
+      assert.deepEqual(
+        { ...accept, requestId: 0 },
+        { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'accepted' },
+      );
+      await item
+        .locator('vscode-textfield.justification')
+        .locator('input')
+        .fill('Only reachable from the corporate VPN');
       await item.locator('vscode-button[data-action="not-applicable"]').click();
       const na = (await posted(page)).at(-1) as Extract<WebviewToHost, { type: 'setThreatStatus' }>;
-      assert.deepEqual({ ...na, requestId: 0 }, { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'not_applicable', justification: 'Only reachable from the corporate VPN' });
+      assert.deepEqual(
+        { ...na, requestId: 0 },
+        {
+          type: 'setThreatStatus',
+          requestId: 0,
+          threatId: open.id,
+          status: 'not_applicable',
+          justification: 'Only reachable from the corporate VPN',
+        },
+      );
       assert.ok(na.requestId > (accept as { requestId: number }).requestId, 'request ids increase');
       await page.locator('.side-panel vscode-button[data-action="reveal"]').click();
       assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
@@ -286,7 +398,10 @@ async function main(): Promise<void> {
       await page.locator(`.edge[data-id="${flow}"] .edge-hit`).dispatchEvent('click');
       await page.locator('.side-panel').waitFor({ state: 'visible' });
       assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'flow');
-      assert.equal(await page.locator('.side-panel li.threat').count(), rag.threats.filter((t) => t.element === flow).length);
+      assert.equal(
+        await page.locator('.side-panel li.threat').count(),
+        rag.threats.filter((t) => t.element === flow).length,
+      );
       assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: flow });
       await page.close();
     });
@@ -295,19 +410,27 @@ async function main(): Promise<void> {
       const { page } = await openPage(browser);
       await showScene(page, rag);
       // Keep only "critical": uncheck the other severities.
-      for (const severity of ['high', 'medium', 'low', 'info']) await page.locator(`.filter-severities vscode-checkbox[data-value="${severity}"]`).click();
+      for (const severity of ['high', 'medium', 'low', 'info'])
+        await page.locator(`.filter-severities vscode-checkbox[data-value="${severity}"]`).click();
       const filters = { ...defaultFilters(), severities: ['critical'] };
       const visible = visibleElements(rag, filters);
-      assert.ok(visible.components.size < rag.graph.components.length, 'the filter is narrower than everything');
+      assert.ok(
+        visible.components.size < rag.graph.components.length,
+        'the filter is narrower than everything',
+      );
       assert.equal(await visibleCount(page, '.node'), visible.components.size);
       assert.equal(await visibleCount(page, '.edge'), visible.flows.size);
       const criticalBadges = computeBadges(rag.threats, filters);
       assert.equal(await page.locator('.badge').count(), criticalBadges.size);
-      for (const s of await page.$$eval('.badge', (els) => els.map((e) => e.getAttribute('data-severity')))) assert.equal(s, 'critical');
+      for (const s of await page.$$eval('.badge', (els) =>
+        els.map((e) => e.getAttribute('data-severity')),
+      ))
+        assert.equal(s, 'critical');
       await page.locator('vscode-button[data-action="reset-filters"]').click();
       assert.equal(await visibleCount(page, '.node'), rag.graph.components.length);
       // STRIDE: only Repudiation.
-      for (const letter of ['S', 'T', 'I', 'D', 'E']) await page.locator(`.filter-stride vscode-checkbox[data-value="${letter}"]`).click();
+      for (const letter of ['S', 'T', 'I', 'D', 'E'])
+        await page.locator(`.filter-stride vscode-checkbox[data-value="${letter}"]`).click();
       const r = visibleElements(rag, { ...defaultFilters(), stride: ['R'] });
       assert.equal(await visibleCount(page, '.node'), r.components.size);
       await page.locator('vscode-button[data-action="reset-filters"]').click();
@@ -323,7 +446,9 @@ async function main(): Promise<void> {
       const tactic = rag.threats.flatMap((t) => t.atlas.flatMap((a) => a.tactics))[0];
       assert.ok(tactic);
       await page.evaluate((id) => {
-        const select = document.querySelector('.filter-tactic vscode-single-select') as HTMLElement & { value: string };
+        const select = document.querySelector(
+          '.filter-tactic vscode-single-select',
+        ) as HTMLElement & { value: string };
         select.value = id;
         select.dispatchEvent(new Event('change'));
       }, tactic.id);
@@ -332,7 +457,11 @@ async function main(): Promise<void> {
       await page.locator('vscode-button[data-action="reset-filters"]').click();
       const c = rag.graph.components[0] as DiagramScene['graph']['components'][number];
       await page.locator('.toolbar vscode-textfield.search input').fill(c.label);
-      assert.ok(await page.locator(`.node[data-id="${c.id}"]`).evaluate((e) => e.classList.contains('search-hit')));
+      assert.ok(
+        await page
+          .locator(`.node[data-id="${c.id}"]`)
+          .evaluate((e) => e.classList.contains('search-hit')),
+      );
       assert.ok((await page.locator('.node.search-miss').count()) > 0);
       await page.close();
     });
@@ -358,7 +487,9 @@ async function main(): Promise<void> {
       const { page } = await openPage(browser);
       await showScene(page, rag);
       await page.locator('vscode-button[data-action="zoom-in"]').click();
-      const state = (await page.evaluate(() => (window as unknown as { __state: Record<string, unknown> }).__state)) as { modelUri: string; view: { k: number }; filters: unknown };
+      const state = (await page.evaluate(
+        () => (window as unknown as { __state: Record<string, unknown> }).__state,
+      )) as { modelUri: string; view: { k: number }; filters: unknown };
       assert.equal(state.modelUri, rag.modelUri);
       assert.ok(state.view.k > 0);
       assert.ok(state.filters);
@@ -367,7 +498,15 @@ async function main(): Promise<void> {
 
     await test('malformed host messages are ignored: no error, nothing drawn', async () => {
       const { page, errors } = await openPage(browser);
-      for (const bad of [{ type: 'scene' }, { type: 'scene', scene: { modelUri: 1 } }, { type: 'eval', code: 'alert(1)' }, { type: 'highlight', elementId: 5 }, null, 'scene', { type: 'scene', scene: { ...rag, layout: { ...rag.layout, nodes: 'x' } } }])
+      for (const bad of [
+        { type: 'scene' },
+        { type: 'scene', scene: { modelUri: 1 } },
+        { type: 'eval', code: 'alert(1)' },
+        { type: 'highlight', elementId: 5 },
+        null,
+        'scene',
+        { type: 'scene', scene: { ...rag, layout: { ...rag.layout, nodes: 'x' } } },
+      ])
         await send(page, bad as Record<string, unknown>);
       await showScene(page, rag);
       assert.equal(await page.locator('.node').count(), rag.graph.components.length);
@@ -395,14 +534,32 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
       assert.deepEqual(dialogs, []);
       assert.deepEqual(errors, []);
-      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-      assert.equal(await page.locator('img, script:not([src]), svg svg[onload], b').count(), 0, 'no element created from a label');
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+        undefined,
+      );
+      assert.equal(
+        await page.locator('img, script:not([src]), svg svg[onload], b').count(),
+        0,
+        'no element created from a label',
+      );
       const fullLabel = await page.locator('.node[data-id="a"] > title').textContent();
       assert.equal(fullLabel, `${evil} (a, user)`);
       assert.equal(await page.locator('.side-panel .panel-title').textContent(), evil);
-      assert.equal(await page.locator('.node[data-id="b"] > title').textContent(), `"quoted" 'single' &amp; <b>bold</b> (b, serving_endpoint)`);
-      assert.ok((await page.locator('.boundary[data-id="b1"] .boundary-label').textContent())?.startsWith('</script>'));
-      assert.ok((await page.locator('.edge[data-id="a->b"] > title').textContent())?.startsWith('</script><svg onload=alert(3)>'));
+      assert.equal(
+        await page.locator('.node[data-id="b"] > title').textContent(),
+        `"quoted" 'single' &amp; <b>bold</b> (b, serving_endpoint)`,
+      );
+      assert.ok(
+        (await page.locator('.boundary[data-id="b1"] .boundary-label').textContent())?.startsWith(
+          '</script>',
+        ),
+      );
+      assert.ok(
+        (await page.locator('.edge[data-id="a->b"] > title').textContent())?.startsWith(
+          '</script><svg onload=alert(3)>',
+        ),
+      );
       await page.close();
     });
 
@@ -412,11 +569,36 @@ async function main(): Promise<void> {
         await showScene(page, rag);
         await page.locator(`.node[data-id="${target}"] .node-box`).click();
         await page.locator('vscode-button[data-action="fit"]').click();
-        const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
-        assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), rgb(theme.variables['--vscode-editor-background'] as string));
-        assert.equal(await page.locator('.node-label').first().evaluate((e) => getComputedStyle(e).fill), rgb(theme.variables['--vscode-foreground'] as string));
-        assert.equal(await page.locator('.badge[data-severity="critical"] .badge-bg, .badge[data-severity="high"] .badge-bg').first().evaluate((e) => getComputedStyle(e).fill) !== '', true);
-        if (theme.name === 'high-contrast') assert.equal(await page.locator('.badge-bg').first().evaluate((e) => getComputedStyle(e).stroke), rgb(theme.variables['--vscode-contrastBorder'] as string));
+        const rgb = (hex: string) =>
+          `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+        assert.equal(
+          await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+          rgb(theme.variables['--vscode-editor-background'] as string),
+        );
+        assert.equal(
+          await page
+            .locator('.node-label')
+            .first()
+            .evaluate((e) => getComputedStyle(e).fill),
+          rgb(theme.variables['--vscode-foreground'] as string),
+        );
+        assert.equal(
+          (await page
+            .locator(
+              '.badge[data-severity="critical"] .badge-bg, .badge[data-severity="high"] .badge-bg',
+            )
+            .first()
+            .evaluate((e) => getComputedStyle(e).fill)) !== '',
+          true,
+        );
+        if (theme.name === 'high-contrast')
+          assert.equal(
+            await page
+              .locator('.badge-bg')
+              .first()
+              .evaluate((e) => getComputedStyle(e).stroke),
+            rgb(theme.variables['--vscode-contrastBorder'] as string),
+          );
         // The kind icon is drawn with the codicon font, which must have loaded under the CSP.
         assert.ok(await page.evaluate(() => document.fonts.check('16px codicon')));
         await page.screenshot({ path: join(artefacts, `diagram-${theme.name}.png`) });
@@ -429,7 +611,10 @@ async function main(): Promise<void> {
       const { page } = await openPage(browser);
       await showScene(page, rag);
       const transform = () => page.locator('svg.stage > g.content').getAttribute('transform');
-      assert.equal(await page.locator('.minimap .minimap-node').count(), rag.graph.components.length);
+      assert.equal(
+        await page.locator('.minimap .minimap-node').count(),
+        rag.graph.components.length,
+      );
       await page.locator('vscode-button[data-action="fit"]').click();
       const fitted = await transform();
       await page.locator('vscode-button[data-action="zoom-in"]').click();
@@ -458,11 +643,33 @@ async function main(): Promise<void> {
     });
 
     await test('a 500-component model renders completely, with the minimap', async () => {
-      const boundaries = Array.from({ length: 20 }, (_, i) => ({ id: `zone-${String(i).padStart(2, '0')}`, label: `Zone ${i}`, trust: i % 3 === 0 ? 'untrusted' : 'trusted' }));
-      const components = Array.from({ length: 500 }, (_, i) => ({ id: `c-${String(i).padStart(3, '0')}`, label: `Component ${i}`, kind: 'tool', boundary: (boundaries[i % 20] as { id: string }).id }));
-      const flows = Array.from({ length: 499 }, (_, i) => ({ id: `f-${String(i + 1).padStart(3, '0')}`, source: (components[Math.floor(i / 2)] as { id: string }).id, target: (components[i + 1] as { id: string }).id, label: i % 5 === 0 ? 'grpc' : '', bidirectional: false }));
+      const boundaries = Array.from({ length: 20 }, (_, i) => ({
+        id: `zone-${String(i).padStart(2, '0')}`,
+        label: `Zone ${i}`,
+        trust: i % 3 === 0 ? 'untrusted' : 'trusted',
+      }));
+      const components = Array.from({ length: 500 }, (_, i) => ({
+        id: `c-${String(i).padStart(3, '0')}`,
+        label: `Component ${i}`,
+        kind: 'tool',
+        boundary: (boundaries[i % 20] as { id: string }).id,
+      }));
+      const flows = Array.from({ length: 499 }, (_, i) => ({
+        id: `f-${String(i + 1).padStart(3, '0')}`,
+        source: (components[Math.floor(i / 2)] as { id: string }).id,
+        target: (components[i + 1] as { id: string }).id,
+        label: i % 5 === 0 ? 'grpc' : '',
+        bidirectional: false,
+      }));
       const graph = { boundaries, components, flows };
-      const scene: DiagramScene = { modelUri: 'file:///large.mltm.yaml', modelName: 'large', graph, layout: await computeLayout(graph), threats: [], problemCount: 0 };
+      const scene: DiagramScene = {
+        modelUri: 'file:///large.mltm.yaml',
+        modelName: 'large',
+        graph,
+        layout: await computeLayout(graph),
+        threats: [],
+        problemCount: 0,
+      };
       const { page, errors } = await openPage(browser);
       await showScene(page, scene);
       assert.equal(await page.locator('.edge').count(), 499);
@@ -477,8 +684,15 @@ async function main(): Promise<void> {
       await showScene(page, rag);
       await page.locator('vscode-button[data-action="fit"]').click();
       await page.locator('vscode-button[data-action="export-svg"]').click();
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'exportImage'));
-      const svgMessage = (await posted(page)).find((m) => m.type === 'exportImage') as Extract<WebviewToHost, { type: 'exportImage' }>;
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some(
+          (m) => m.type === 'exportImage',
+        ),
+      );
+      const svgMessage = (await posted(page)).find((m) => m.type === 'exportImage') as Extract<
+        WebviewToHost,
+        { type: 'exportImage' }
+      >;
       assert.equal(svgMessage.format, 'svg');
       assert.match(svgMessage.data, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       const firstLabel = rag.graph.components[0]?.label.slice(0, 8) as string;
@@ -487,18 +701,32 @@ async function main(): Promise<void> {
       assert.ok(!svgMessage.data.includes('codicon'), 'no dependency on the codicon font');
       writeFileSync(join(artefacts, 'export.svg'), svgMessage.data);
       await page.locator('vscode-button[data-action="export-png"]').click();
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.some((m) => m.type === 'exportImage' && m.format === 'png'), undefined, { timeout: 15000 });
-      const png = (await posted(page)).find((m) => m.type === 'exportImage' && m.format === 'png') as Extract<WebviewToHost, { type: 'exportImage' }>;
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.some(
+            (m) => m.type === 'exportImage' && m.format === 'png',
+          ),
+        undefined,
+        { timeout: 15000 },
+      );
+      const png = (await posted(page)).find(
+        (m) => m.type === 'exportImage' && m.format === 'png',
+      ) as Extract<WebviewToHost, { type: 'exportImage' }>;
       const bytes = Buffer.from(png.data, 'base64');
       assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       writeFileSync(join(artefacts, 'export.png'), bytes);
       // The same export asked by the host (an export command).
       await send(page, { type: 'export', format: 'svg' });
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.filter((m) => m.type === 'exportImage' && m.format === 'svg').length === 2);
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { __posted: { type: string; format?: string }[] }).__posted.filter(
+            (m) => m.type === 'exportImage' && m.format === 'svg',
+          ).length === 2,
+      );
       await page.close();
     });
 
-    await test('the toolbar\'s Export Mermaid posts a typed exportMermaid request the host guard accepts', async () => {
+    await test("the toolbar's Export Mermaid posts a typed exportMermaid request the host guard accepts", async () => {
       const { page, errors } = await openPage(browser);
       await showScene(page, rag);
       await page.locator('vscode-button[data-action="export-mermaid"]').click();
@@ -507,10 +735,24 @@ async function main(): Promise<void> {
       assert.deepEqual(Object.keys(first ?? {}).sort(), ['requestId', 'type']);
       assert.ok(isWebviewToHost(first), 'the host accepts it');
       await page.locator('vscode-button[data-action="export-mermaid"]').click();
-      const second = (await posted(page)).at(-1) as Extract<WebviewToHost, { type: 'exportMermaid' }>;
-      assert.ok(second.requestId > (first as Extract<WebviewToHost, { type: 'exportMermaid' }>).requestId, 'a fresh request id per click');
-      assert.equal(isWebviewToHost({ type: 'exportMermaid', requestId: 1, text: 'flowchart LR' }), false, 'no extra keys');
-      assert.equal(isWebviewToHost({ type: 'exportMermaid', requestId: -1 }), false, 'request ids are non-negative integers');
+      const second = (await posted(page)).at(-1) as Extract<
+        WebviewToHost,
+        { type: 'exportMermaid' }
+      >;
+      assert.ok(
+        second.requestId > (first as Extract<WebviewToHost, { type: 'exportMermaid' }>).requestId,
+        'a fresh request id per click',
+      );
+      assert.equal(
+        isWebviewToHost({ type: 'exportMermaid', requestId: 1, text: 'flowchart LR' }),
+        false,
+        'no extra keys',
+      );
+      assert.equal(
+        isWebviewToHost({ type: 'exportMermaid', requestId: -1 }),
+        false,
+        'request ids are non-negative integers',
+      );
       assert.deepEqual(errors, []);
       await page.close();
     });
@@ -518,17 +760,34 @@ async function main(): Promise<void> {
     await test('focus from the host on a component or a flow selects it (CodeLens "Diagram")', async () => {
       const { page, errors } = await openPage(browser);
       await showScene(page, rag);
-      const flow = rag.graph.flows.find((f) => f.source !== f.target) as DiagramScene['graph']['flows'][number];
+      const flow = rag.graph.flows.find(
+        (f) => f.source !== f.target,
+      ) as DiagramScene['graph']['flows'][number];
       await send(page, { type: 'focus', elementId: flow.id });
       await page.locator('.side-panel').waitFor({ state: 'visible' });
       assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'flow');
-      assert.ok((await page.locator(`.edge[data-id="${flow.id}"]`).getAttribute('class'))?.includes('selected'));
-      assert.equal(await visibleCount(page, '.node'), rag.graph.components.length, 'a flow does not hide the rest');
+      assert.ok(
+        (await page.locator(`.edge[data-id="${flow.id}"]`).getAttribute('class'))?.includes(
+          'selected',
+        ),
+      );
+      assert.equal(
+        await visibleCount(page, '.node'),
+        rag.graph.components.length,
+        'a flow does not hide the rest',
+      );
       await send(page, { type: 'focus', elementId: target });
       assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'component');
-      assert.equal(await visibleCount(page, '.node'), visibleElements(rag, { ...defaultFilters(), focus: target }).components.size);
+      assert.equal(
+        await visibleCount(page, '.node'),
+        visibleElements(rag, { ...defaultFilters(), focus: target }).components.size,
+      );
       await send(page, { type: 'focus', elementId: 'no-such-element' });
-      assert.equal(await page.locator('.side-panel').getAttribute('data-kind'), 'component', 'an unknown id changes nothing');
+      assert.equal(
+        await page.locator('.side-panel').getAttribute('data-kind'),
+        'component',
+        'an unknown id changes nothing',
+      );
       assert.deepEqual(errors, []);
       await page.close();
     });
@@ -541,7 +800,10 @@ async function main(): Promise<void> {
 main()
   .catch((error: unknown) => {
     results.failed++;
-    results.failures.push({ title: 'webview suite', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    results.failures.push({
+      title: 'webview suite',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   })
   .finally(() => {
     console.log(`\n${results.passed} passed, ${results.failed} failed`);

@@ -14,12 +14,24 @@ import { atlasOption, loadCustomPacks } from '../workspace';
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'List the threats of a model and the controls missing',
-  usage: 'mltm analyze <model.mltm.yaml> [--format text|json] [--atlas <ATLAS.yaml>] [--min-severity <level>]',
+  usage:
+    'mltm analyze <model.mltm.yaml> [--format text|json] [--atlas <ATLAS.yaml>] [--min-severity <level>]',
   options: {
     format: { type: 'string', default: 'text', description: 'text or json (the stable contract)' },
-    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
-    'min-severity': { type: 'string', default: 'info', description: 'text output: hide threats below this severity' },
-    'open-only': { type: 'boolean', default: false, description: 'text output: hide threats whose controls are all in place' },
+    atlas: {
+      type: 'string',
+      description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
+    },
+    'min-severity': {
+      type: 'string',
+      default: 'info',
+      description: 'text output: hide threats below this severity',
+    },
+    'open-only': {
+      type: 'boolean',
+      default: false,
+      description: 'text output: hide threats whose controls are all in place',
+    },
   },
   run({ positionals, values, io }) {
     if (positionals.length !== 1) {
@@ -33,14 +45,17 @@ export const analyzeCommand: Command = {
     }
     const minSeverity = String(values['min-severity']);
     if (!SEVERITY_ORDER.includes(minSeverity as never)) {
-      io.stderr(`mltm analyze: unknown --min-severity \`${minSeverity}\`; use ${SEVERITY_ORDER.join(', ')}.\n`);
+      io.stderr(
+        `mltm analyze: unknown --min-severity \`${minSeverity}\`; use ${SEVERITY_ORDER.join(', ')}.\n`,
+      );
       return EXIT.usage;
     }
     const path = positionals[0] as string;
     const file = displayPath(io.cwd, path);
     const read = readUserFile(path);
     if (read.text === undefined) {
-      for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+      for (const p of locate(file, undefined, read.problems))
+        io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
     const atlas = atlasOption(values['atlas'], io);
@@ -53,48 +68,96 @@ export const analyzeCommand: Command = {
     const packFile = (f: string) => (packTexts.has(f) ? displayPath(io.cwd, f) : f);
     const customProblems = custom.problems.map((g) => ({ ...g, file: packFile(g.file) }));
     const assemblyProblems = analysis.ruleProblems.map((g) => ({ ...g, file: packFile(g.file) }));
-    const json = analysisToJson({ ...analysis, ruleProblems: [...assemblyProblems, ...customProblems] }, file, read.text, new Map([...packTexts].map(([f, t]) => [displayPath(io.cwd, f), t])));
+    const json = analysisToJson(
+      { ...analysis, ruleProblems: [...assemblyProblems, ...customProblems] },
+      file,
+      read.text,
+      new Map([...packTexts].map(([f, t]) => [displayPath(io.cwd, f), t])),
+    );
     const hasErrors = json.problems.some((p) => p.severity === 'error');
     if (format === 'json') {
       io.stdout(JSON.stringify(json, null, 2) + '\n');
       return hasErrors ? EXIT.findings : EXIT.ok;
     }
-    for (const p of json.problems) io.stderr(`${p.file}:${p.range.startLine}:${p.range.startColumn}: ${p.severity} ${p.code} ${p.message}\n`);
+    for (const p of json.problems)
+      io.stderr(
+        `${p.file}:${p.range.startLine}:${p.range.startColumn}: ${p.severity} ${p.code} ${p.message}\n`,
+      );
     if (!analysis.model) return EXIT.findings;
-    io.stdout(formatThreatsText(file, analysis.model.name, analysis.atlas.version, analysis.threats, new LineIndex(read.text), { minSeverity, openOnly: values['open-only'] === true }));
+    io.stdout(
+      formatThreatsText(
+        file,
+        analysis.model.name,
+        analysis.atlas.version,
+        analysis.threats,
+        new LineIndex(read.text),
+        { minSeverity, openOnly: values['open-only'] === true },
+      ),
+    );
     return hasErrors ? EXIT.findings : EXIT.ok;
   },
 };
 
-const LABEL: Record<string, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFO' };
+const LABEL: Record<string, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFO',
+};
 
 /** Human listing: threats grouped by element in file order, most severe first within each. */
-export function formatThreatsText(file: string, name: string, atlasVersion: string, threats: readonly Threat[], index: LineIndex, options: { minSeverity: string; openOnly: boolean }): string {
+export function formatThreatsText(
+  file: string,
+  name: string,
+  atlasVersion: string,
+  threats: readonly Threat[],
+  index: LineIndex,
+  options: { minSeverity: string; openOnly: boolean },
+): string {
   const floor = SEVERITY_ORDER.indexOf(options.minSeverity as never);
-  const shown = threats.filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor && (!options.openOnly || !t.mitigated));
+  const shown = threats.filter(
+    (t) => SEVERITY_ORDER.indexOf(t.severity) >= floor && (!options.openOnly || !t.mitigated),
+  );
   const lines = [`${file} — ${name} (MITRE ATLAS ${atlasVersion})`, ''];
   const byElement = new Map<string, Threat[]>();
   for (const t of shown) byElement.set(t.element, [...(byElement.get(t.element) ?? []), t]);
   for (const [element, list] of byElement) {
     const first = list[0] as Threat;
     const at = index.position(first.range.start);
-    lines.push(`${first.elementType} ${element}${first.elementType === 'component' ? ` (${first.elementKind})` : ''}  ${file}:${at.line}:${at.column}`);
-    for (const t of [...list].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || a.ruleId.localeCompare(b.ruleId))) {
+    lines.push(
+      `${first.elementType} ${element}${first.elementType === 'component' ? ` (${first.elementKind})` : ''}  ${file}:${at.line}:${at.column}`,
+    );
+    for (const t of [...list].sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
+        a.ruleId.localeCompare(b.ruleId),
+    )) {
       const tags = [`[${t.stride.join('')}]`, ...t.atlas, ...t.owasp].join(' ');
-      lines.push(`  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${t.title}  (${t.ruleId})  ${tags}`);
+      lines.push(
+        `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${t.title}  (${t.ruleId})  ${tags}`,
+      );
       if (t.missingControls.length > 0) {
         const anyOf = t.mitigations.anyOf.filter((c) => t.missingControls.includes(c));
         const allOf = t.missingControls.filter((c) => !anyOf.includes(c));
         const parts = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)];
         lines.push(`           missing: ${parts.join(', ')}`);
       } else if (t.mitigatedBy.length > 0) {
-        lines.push(`           mitigated by: ${t.mitigatedBy.map((e) => (e.how === 'implied' ? `${e.control} (implied by ${e.impliedBy})` : e.how === 'neighbour' ? `${e.control} (on ${e.on.join(', ')})` : e.control)).join(', ')}`);
+        lines.push(
+          `           mitigated by: ${t.mitigatedBy.map((e) => (e.how === 'implied' ? `${e.control} (implied by ${e.impliedBy})` : e.how === 'neighbour' ? `${e.control} (on ${e.on.join(', ')})` : e.control)).join(', ')}`,
+        );
       }
     }
     lines.push('');
   }
-  const counts = SEVERITY_ORDER.slice().reverse().map((s) => [s, threats.filter((t) => t.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = SEVERITY_ORDER.slice()
+    .reverse()
+    .map((s) => [s, threats.filter((t) => t.severity === s).length] as const)
+    .filter(([, n]) => n > 0);
   const open = threats.filter((t) => !t.mitigated).length;
-  lines.push(`${plural(threats.length, 'threat')}${counts.length > 0 ? ` (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}; ${open} with missing controls.${shown.length < threats.length ? ` ${threats.length - shown.length} hidden by filters.` : ''}`, '');
+  lines.push(
+    `${plural(threats.length, 'threat')}${counts.length > 0 ? ` (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}; ${open} with missing controls.${shown.length < threats.length ? ` ${threats.length - shown.length} hidden by filters.` : ''}`,
+    '',
+  );
   return lines.join('\n');
 }

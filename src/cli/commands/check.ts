@@ -16,18 +16,38 @@ import { atlasOption } from '../workspace';
 import { todayIso } from './sync';
 
 /** Register problems that fail the gate: decisions that need a person. Stale entries (history) and hand edits (sync restores them) do not. */
-export const GATING_REGISTER_CODES: ReadonlySet<string> = new Set(['MLTM301', 'MLTM302', 'MLTM303', 'MLTM305', 'MLTM306', 'MLTM307']);
+export const GATING_REGISTER_CODES: ReadonlySet<string> = new Set([
+  'MLTM301',
+  'MLTM302',
+  'MLTM303',
+  'MLTM305',
+  'MLTM306',
+  'MLTM307',
+]);
 
 const FAIL_ON_VALUES = [...SEVERITY_ORDER, 'none'] as const;
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'CI gate: fail on open threats at or above a severity, or on register problems',
-  usage: 'mltm check <model.mltm.yaml…> [--fail-on critical|high|medium|low|info|none] [--atlas <ATLAS.yaml>] [--max-listed <n>]',
+  usage:
+    'mltm check <model.mltm.yaml…> [--fail-on critical|high|medium|low|info|none] [--atlas <ATLAS.yaml>] [--max-listed <n>]',
   options: {
-    'fail-on': { type: 'string', default: 'high', description: 'fail on open threats at or above this severity (`none`: only on register problems)' },
-    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
-    'max-listed': { type: 'string', default: '20', description: 'list at most this many failing threats per model' },
+    'fail-on': {
+      type: 'string',
+      default: 'high',
+      description:
+        'fail on open threats at or above this severity (`none`: only on register problems)',
+    },
+    atlas: {
+      type: 'string',
+      description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
+    },
+    'max-listed': {
+      type: 'string',
+      default: '20',
+      description: 'list at most this many failing threats per model',
+    },
   },
   run({ positionals, values, io }) {
     if (positionals.length === 0) {
@@ -41,7 +61,9 @@ export const checkCommand: Command = {
     }
     const maxListed = Number(values['max-listed']);
     if (!Number.isInteger(maxListed) || maxListed < 0) {
-      io.stderr(`mltm check: --max-listed must be a whole number, not \`${String(values['max-listed'])}\`.\n`);
+      io.stderr(
+        `mltm check: --max-listed must be a whole number, not \`${String(values['max-listed'])}\`.\n`,
+      );
       return EXIT.usage;
     }
     const atlas = atlasOption(values['atlas'], io);
@@ -50,7 +72,11 @@ export const checkCommand: Command = {
     let invalid = 0;
     let failing = 0;
     for (const path of positionals) {
-      const loaded = loadModelContext(path, { cwd: io.cwd, today: todayIso(io), ...(atlas && { atlas }) });
+      const loaded = loadModelContext(path, {
+        cwd: io.cwd,
+        today: todayIso(io),
+        ...(atlas && { atlas }),
+      });
       if (loaded.errors) {
         invalid++;
         for (const line of loaded.errors) io.stderr(line + '\n');
@@ -60,25 +86,44 @@ export const checkCommand: Command = {
       const c = loaded.context;
       const index = new LineIndex(c.text);
       const open = c.analysis.threats.filter((t) => effectiveStatus(t, c.register) === 'open');
-      const over = open.filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor).sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || (a.id < b.id ? -1 : 1));
+      const over = open
+        .filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor)
+        .sort(
+          (a, b) =>
+            SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
+            (a.id < b.id ? -1 : 1),
+        );
       const registerIssues = c.registerNotes.filter((n) => GATING_REGISTER_CODES.has(n.code));
-      const bySeverity = [...SEVERITY_ORDER].reverse().map((s) => [s, over.filter((t) => t.severity === s).length] as const).filter(([, n]) => n > 0);
+      const bySeverity = [...SEVERITY_ORDER]
+        .reverse()
+        .map((s) => [s, over.filter((t) => t.severity === s).length] as const)
+        .filter(([, n]) => n > 0);
       const ok = over.length === 0 && registerIssues.length === 0;
       if (!ok) failing++;
       const parts = [
-        failOn === 'none' ? `${plural(open.length, 'open threat')}` : `${plural(over.length, 'open threat')} at or above ${failOn}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
+        failOn === 'none'
+          ? `${plural(open.length, 'open threat')}`
+          : `${plural(over.length, 'open threat')} at or above ${failOn}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
         plural(registerIssues.length, 'register problem'),
       ];
       io.stdout(`${ok ? 'PASS' : 'FAIL'} ${c.file}: ${parts.join('; ')}.\n`);
       for (const t of over.slice(0, maxListed)) {
         const at = index.position(t.range.start);
-        io.stdout(`  ${t.severity.toUpperCase().padEnd(8)} ${t.id}  ${t.title}  ${c.file}:${at.line}:${at.column}${t.missingControls.length > 0 ? `  missing: ${t.missingControls.join(', ')}` : ''}\n`);
+        io.stdout(
+          `  ${t.severity.toUpperCase().padEnd(8)} ${t.id}  ${t.title}  ${c.file}:${at.line}:${at.column}${t.missingControls.length > 0 ? `  missing: ${t.missingControls.join(', ')}` : ''}\n`,
+        );
       }
-      if (over.length > maxListed) io.stdout(`  … and ${over.length - maxListed} more (mltm report ${c.file} lists them all)\n`);
-      for (const n of registerIssues) io.stdout(`  ${n.file}:${n.line}:${n.column}: ${n.severity} ${n.code} ${n.message}\n`);
+      if (over.length > maxListed)
+        io.stdout(
+          `  … and ${over.length - maxListed} more (mltm report ${c.file} lists them all)\n`,
+        );
+      for (const n of registerIssues)
+        io.stdout(`  ${n.file}:${n.line}:${n.column}: ${n.severity} ${n.code} ${n.message}\n`);
     }
     const checked = positionals.length - invalid;
-    io.stdout(`mltm check: ${plural(checked, 'model')} checked, ${failing} failing${invalid > 0 ? `, ${invalid} invalid` : ''} (--fail-on ${failOn}).\n`);
+    io.stdout(
+      `mltm check: ${plural(checked, 'model')} checked, ${failing} failing${invalid > 0 ? `, ${invalid} invalid` : ''} (--fail-on ${failOn}).\n`,
+    );
     if (invalid > 0) return EXIT.usage;
     return failing > 0 ? EXIT.findings : EXIT.ok;
   },

@@ -27,20 +27,33 @@ export function readAtRevision(path: string, revision: string): { text?: string;
   const cwd = dirname(absolute);
   let root: string;
   try {
-    root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    root = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   } catch {
     return { error: `\`${path}\` is not inside a git repository` };
   }
   const inRepo = relative(root, absolute).split('\\').join('/');
   try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: root, stdio: 'ignore' });
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], {
+      cwd: root,
+      stdio: 'ignore',
+    });
   } catch {
     return { error: `unknown git revision \`${revision}\`` };
   }
   try {
-    const bytes = execFileSync('git', ['show', `${revision}:${inRepo}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    const bytes = execFileSync('git', ['show', `${revision}:${inRepo}`], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const decoded = decodeUtf8(bytes);
-    return decoded.text === undefined ? { error: decoded.problems[0]?.message ?? 'not UTF-8' } : { text: decoded.text };
+    return decoded.text === undefined
+      ? { error: decoded.problems[0]?.message ?? 'not UTF-8' }
+      : { text: decoded.text };
   } catch {
     return {};
   }
@@ -51,7 +64,9 @@ export function formatDiffText(diff: ThreatDiff, beforeLabel: string, afterLabel
     const state = c.after ?? c.before;
     return `  ${sign} ${c.id}  ${state?.severity ?? ''} ${state?.status ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
   };
-  const lines = [`Threat diff ${beforeLabel} → ${afterLabel}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`];
+  const lines = [
+    `Threat diff ${beforeLabel} → ${afterLabel}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`,
+  ];
   if (diff.added.length > 0) lines.push('', 'Added:', ...diff.added.map((c) => line(c, '+')));
   if (diff.removed.length > 0) lines.push('', 'Removed:', ...diff.removed.map((c) => line(c, '-')));
   if (diff.changed.length > 0) lines.push('', 'Changed:', ...diff.changed.map((c) => line(c, '~')));
@@ -61,9 +76,13 @@ export function formatDiffText(diff: ThreatDiff, beforeLabel: string, afterLabel
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Compare the threats of two versions of a model',
-  usage: 'mltm diff <old.mltm.yaml> <new.mltm.yaml> | mltm diff <model.mltm.yaml> --base <git-rev> [--format text|json]',
+  usage:
+    'mltm diff <old.mltm.yaml> <new.mltm.yaml> | mltm diff <model.mltm.yaml> --base <git-rev> [--format text|json]',
   options: {
-    base: { type: 'string', description: 'a git revision to compare the model (and its register) against' },
+    base: {
+      type: 'string',
+      description: 'a git revision to compare the model (and its register) against',
+    },
     format: { type: 'string', default: 'text', description: 'text or json' },
   },
   run({ positionals, values, io }) {
@@ -73,14 +92,18 @@ export const diffCommand: Command = {
       return EXIT.usage;
     }
     const base = typeof values['base'] === 'string' ? values['base'] : undefined;
-    if ((base === undefined && positionals.length !== 2) || (base !== undefined && positionals.length !== 1)) {
+    if (
+      (base === undefined && positionals.length !== 2) ||
+      (base !== undefined && positionals.length !== 1)
+    ) {
       io.stderr(`Usage: ${diffCommand.usage}\n`);
       return EXIT.usage;
     }
     const afterPath = resolve(io.cwd, positionals[positionals.length - 1] as string);
     const after = readUserFile(afterPath);
     if (after.text === undefined) {
-      for (const p of locate(displayPath(io.cwd, afterPath), undefined, after.problems)) io.stderr(formatProblemLine(p) + '\n');
+      for (const p of locate(displayPath(io.cwd, afterPath), undefined, after.problems))
+        io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
     let beforeText: string;
@@ -100,12 +123,15 @@ export const diffCommand: Command = {
       const beforePath = resolve(io.cwd, positionals[0] as string);
       const before = readUserFile(beforePath);
       if (before.text === undefined) {
-        for (const p of locate(displayPath(io.cwd, beforePath), undefined, before.problems)) io.stderr(formatProblemLine(p) + '\n');
+        for (const p of locate(displayPath(io.cwd, beforePath), undefined, before.problems))
+          io.stderr(formatProblemLine(p) + '\n');
         return EXIT.usage;
       }
       beforeText = before.text;
       const registerPath = registerPathFor(beforePath);
-      beforeRegisterText = existsSync(registerPath) ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength).text : undefined;
+      beforeRegisterText = existsSync(registerPath)
+        ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength).text
+        : undefined;
       beforeLabel = displayPath(io.cwd, beforePath);
     }
     const packs = loadCustomPacks(afterPath).packs;
@@ -113,21 +139,37 @@ export const diffCommand: Command = {
     const newAnalysis = analyze(after.text, { customPacks: packs });
     // A model with errors yields no threats; diffing it would report every threat as removed.
     let broken = false;
-    for (const [label, text, analysis] of [[beforeLabel, beforeText, oldAnalysis], [displayPath(io.cwd, afterPath), after.text, newAnalysis]] as const) {
+    for (const [label, text, analysis] of [
+      [beforeLabel, beforeText, oldAnalysis],
+      [displayPath(io.cwd, afterPath), after.text, newAnalysis],
+    ] as const) {
       const errors = analysis.problems.filter((p) => p.severity === 'error');
       for (const p of locate(label, text, errors)) io.stderr(formatProblemLine(p) + '\n');
       broken ||= errors.length > 0;
     }
     if (broken) {
-      io.stderr('mltm diff: fix the model errors above first; a broken model has no threats to compare.\n');
+      io.stderr(
+        'mltm diff: fix the model errors above first; a broken model has no threats to compare.\n',
+      );
       return EXIT.usage;
     }
     const afterRegisterPath = registerPathFor(afterPath);
-    const afterRegisterText = existsSync(afterRegisterPath) ? readUserFile(afterRegisterPath, REGISTER_READ_LIMITS.maxLength).text : undefined;
-    const register = (text: string | undefined): ThreatRegister | undefined => (text === undefined ? undefined : loadRegister(text).register);
-    const diff = diffThreats(oldAnalysis, newAnalysis, register(beforeRegisterText), register(afterRegisterText));
+    const afterRegisterText = existsSync(afterRegisterPath)
+      ? readUserFile(afterRegisterPath, REGISTER_READ_LIMITS.maxLength).text
+      : undefined;
+    const register = (text: string | undefined): ThreatRegister | undefined =>
+      text === undefined ? undefined : loadRegister(text).register;
+    const diff = diffThreats(
+      oldAnalysis,
+      newAnalysis,
+      register(beforeRegisterText),
+      register(afterRegisterText),
+    );
     const afterLabel = displayPath(io.cwd, afterPath);
-    if (format === 'json') io.stdout(JSON.stringify({ before: beforeLabel, after: afterLabel, ...diff }, null, 2) + '\n');
+    if (format === 'json')
+      io.stdout(
+        JSON.stringify({ before: beforeLabel, after: afterLabel, ...diff }, null, 2) + '\n',
+      );
     else io.stdout(formatDiffText(diff, beforeLabel, afterLabel));
     return EXIT.ok;
   },

@@ -19,7 +19,13 @@ export const renameCommand: Command = {
   name: 'rename',
   summary: 'Rename an id in a model and its register together',
   usage: 'mltm rename <model.mltm.yaml> <old-id> <new-id> [--dry-run]',
-  options: { 'dry-run': { type: 'boolean', default: false, description: 'print what would change, write nothing' } },
+  options: {
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      description: 'print what would change, write nothing',
+    },
+  },
   run({ positionals, values, io }) {
     if (positionals.length !== 3) {
       io.stderr(`mltm rename: expected <model> <old-id> <new-id>.\n`);
@@ -30,7 +36,8 @@ export const renameCommand: Command = {
     const file = displayPath(io.cwd, path);
     const read = readUserFile(path);
     if (read.text === undefined) {
-      for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+      for (const p of locate(file, undefined, read.problems))
+        io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
     const packs = loadCustomPacks(path).packs;
@@ -38,8 +45,11 @@ export const renameCommand: Command = {
     const before = analyzeText(read.text);
     const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
     if (!before.model || blocking.length > 0) {
-      for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems)) io.stderr(formatProblemLine(p) + '\n');
-      io.stderr('mltm rename: the model must parse before it can be refactored; nothing was written.\n');
+      for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems))
+        io.stderr(formatProblemLine(p) + '\n');
+      io.stderr(
+        'mltm rename: the model must parse before it can be refactored; nothing was written.\n',
+      );
       return EXIT.usage;
     }
     const registerPath = registerPathFor(path);
@@ -50,17 +60,29 @@ export const renameCommand: Command = {
       const r = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
       const loadedRegister = r.text === undefined ? undefined : loadRegister(r.text);
       if (r.text === undefined || !loadedRegister?.writable || !loadedRegister.register) {
-        const problems = r.text === undefined ? r.problems : (loadedRegister?.problems ?? []).filter((p) => p.severity === 'error');
-        for (const p of locate(registerFile, r.text, problems)) io.stderr(formatProblemLine(p) + '\n');
+        const problems =
+          r.text === undefined
+            ? r.problems
+            : (loadedRegister?.problems ?? []).filter((p) => p.severity === 'error');
+        for (const p of locate(registerFile, r.text, problems))
+          io.stderr(formatProblemLine(p) + '\n');
         io.stderr(`mltm rename: ${registerFile} cannot be updated safely; nothing was written.\n`);
         return EXIT.usage;
       }
       registerText = r.text;
       register = loadedRegister.register;
     }
-    const result = renameRefactor({ modelText: read.text, ...(registerText !== undefined && { registerText }), ...(register && { register }), oldId, newId, analyze: analyzeText });
+    const result = renameRefactor({
+      modelText: read.text,
+      ...(registerText !== undefined && { registerText }),
+      ...(register && { register }),
+      oldId,
+      newId,
+      analyze: analyzeText,
+    });
     if (!result.ok) {
-      const [where, text] = result.file === 'model' ? [file, read.text] : [registerFile, registerText];
+      const [where, text] =
+        result.file === 'model' ? [file, read.text] : [registerFile, registerText];
       for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
       io.stderr('mltm rename: nothing was written.\n');
       return EXIT.usage;
@@ -70,11 +92,17 @@ export const renameCommand: Command = {
       io.stdout(`Would rename ${summary}.\n`);
       return EXIT.ok;
     }
-    const registerChanged = result.registerText !== undefined && registerText !== undefined && result.registerText !== registerText;
+    const registerChanged =
+      result.registerText !== undefined &&
+      registerText !== undefined &&
+      result.registerText !== registerText;
     try {
-      if (registerChanged) writeFileAtomic(registerPath, result.registerText as string, registerText);
+      if (registerChanged)
+        writeFileAtomic(registerPath, result.registerText as string, registerText);
     } catch (error) {
-      io.stderr(`mltm rename: ${error instanceof Error ? error.message : String(error)} Nothing was written.\n`);
+      io.stderr(
+        `mltm rename: ${error instanceof Error ? error.message : String(error)} Nothing was written.\n`,
+      );
       return EXIT.usage;
     }
     try {
@@ -83,12 +111,15 @@ export const renameCommand: Command = {
       // Put the register back, so the two files never disagree.
       let restored = !registerChanged;
       try {
-        if (registerChanged) writeFileAtomic(registerPath, registerText as string, result.registerText);
+        if (registerChanged)
+          writeFileAtomic(registerPath, registerText as string, result.registerText);
         restored = true;
       } catch {
         // Reported below.
       }
-      io.stderr(`mltm rename: ${error instanceof Error ? error.message : String(error)} ${restored ? 'Nothing was changed.' : `${registerFile} was renamed but ${file} was not; run \`mltm rename ${file} ${newId} ${oldId}\` on the register's side by hand.`}\n`);
+      io.stderr(
+        `mltm rename: ${error instanceof Error ? error.message : String(error)} ${restored ? 'Nothing was changed.' : `${registerFile} was renamed but ${file} was not; run \`mltm rename ${file} ${newId} ${oldId}\` on the register's side by hand.`}\n`,
+      );
       return EXIT.usage;
     }
     io.stdout(`Renamed ${summary}.\n`);

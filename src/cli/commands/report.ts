@@ -19,40 +19,67 @@ import { todayIso } from './sync';
 import { version } from '../../../package.json';
 
 /** The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else now; ISO 8601 to the second. */
-export function reportDate(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function reportDate(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (option !== undefined) {
-    const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.test(option) ? new Date(option.length === 10 ? `${option}T00:00:00Z` : option) : undefined;
+    const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.test(
+      option,
+    )
+      ? new Date(option.length === 10 ? `${option}T00:00:00Z` : option)
+      : undefined;
     return parsed && !Number.isNaN(parsed.getTime()) ? reportTimestamp(parsed) : undefined;
   }
   const epoch = env['SOURCE_DATE_EPOCH'];
-  const when = epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  const when =
+    epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
   return reportTimestamp(when);
 }
 
 /** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
 export function readMermaidLibrary(): string | undefined {
   // The bundled CLI runs from dist/: the build's copy in dist/vendor comes first.
-  const candidates: string[] = [join(__dirname, ...MERMAID_BUNDLE_SEGMENTS.slice(1)), join(__dirname, '..', ...MERMAID_BUNDLE_SEGMENTS)];
+  const candidates: string[] = [
+    join(__dirname, ...MERMAID_BUNDLE_SEGMENTS.slice(1)),
+    join(__dirname, '..', ...MERMAID_BUNDLE_SEGMENTS),
+  ];
   try {
     candidates.push(require.resolve('mermaid/dist/mermaid.min.js'));
   } catch {
     // Not resolvable from here (a bundle moved away from node_modules): try beside the package.
   }
   candidates.push(join(__dirname, '..', 'node_modules', 'mermaid', 'dist', 'mermaid.min.js'));
-  for (const candidate of candidates) if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
+  for (const candidate of candidates)
+    if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
   return undefined;
 }
 
 export const reportCommand: Command = {
   name: 'report',
   summary: 'Write a threat report: Markdown, HTML, SARIF, JSON or Mermaid',
-  usage: 'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
+  usage:
+    'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
   options: {
     format: { type: 'string', default: 'md', description: 'md, html, sarif, json or mermaid' },
-    output: { type: 'string', short: 'o', description: 'write the report to this file (default: standard output)' },
-    base: { type: 'string', description: 'a git revision: mark the threats the change since it added or changed, and list those it removed' },
-    date: { type: 'string', description: 'the generation date shown in the report (default: SOURCE_DATE_EPOCH, else now)' },
-    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
+    output: {
+      type: 'string',
+      short: 'o',
+      description: 'write the report to this file (default: standard output)',
+    },
+    base: {
+      type: 'string',
+      description:
+        'a git revision: mark the threats the change since it added or changed, and list those it removed',
+    },
+    date: {
+      type: 'string',
+      description: 'the generation date shown in the report (default: SOURCE_DATE_EPOCH, else now)',
+    },
+    atlas: {
+      type: 'string',
+      description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
+    },
   },
   run({ positionals, values, io }) {
     if (positionals.length !== 1) {
@@ -66,13 +93,20 @@ export const reportCommand: Command = {
     }
     const generatedAt = reportDate(typeof values['date'] === 'string' ? values['date'] : undefined);
     if (generatedAt === undefined) {
-      io.stderr(`mltm report: --date \`${String(values['date'])}\` is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.\n`);
+      io.stderr(
+        `mltm report: --date \`${String(values['date'])}\` is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.\n`,
+      );
       return EXIT.usage;
     }
     const atlas = atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     const base = typeof values['base'] === 'string' ? values['base'] : undefined;
-    const loaded = loadModelContext(positionals[0] as string, { cwd: io.cwd, today: todayIso(io), ...(atlas && { atlas }), ...(base !== undefined && { base }) });
+    const loaded = loadModelContext(positionals[0] as string, {
+      cwd: io.cwd,
+      today: todayIso(io),
+      ...(atlas && { atlas }),
+      ...(base !== undefined && { base }),
+    });
     if (loaded.errors) {
       for (const line of loaded.errors) io.stderr(line + '\n');
       io.stderr('mltm report: fix the input above; no report was written.\n');
@@ -82,13 +116,19 @@ export const reportCommand: Command = {
     let mermaidScript: string | undefined;
     if (format === 'html') {
       mermaidScript = readMermaidLibrary();
-      if (mermaidScript === undefined) io.stderr('mltm report: the mermaid library was not found; the HTML report shows the diagram as Mermaid source.\n');
+      if (mermaidScript === undefined)
+        io.stderr(
+          'mltm report: the mermaid library was not found; the HTML report shows the diagram as Mermaid source.\n',
+        );
     }
     const input = assembleReportInput({
       analysis: c.analysis,
       text: c.text,
       file: c.file,
-      ...(c.register && c.registerFile !== undefined && { register: { register: c.register, file: c.registerFile } }),
+      ...(c.register &&
+        c.registerFile !== undefined && {
+          register: { register: c.register, file: c.registerFile },
+        }),
       registerNotes: c.registerNotes,
       generatedAt,
       toolVersion: version,
@@ -106,10 +146,14 @@ export const reportCommand: Command = {
       const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
       writeFileAtomic(target, text, before);
     } catch (error) {
-      io.stderr(`mltm report: cannot write \`${output}\`: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr(
+        `mltm report: cannot write \`${output}\`: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       return EXIT.usage;
     }
-    io.stderr(`mltm report: wrote ${output} (${format}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KB).\n`);
+    io.stderr(
+      `mltm report: wrote ${output} (${format}, ${(Buffer.byteLength(text) / 1024).toFixed(1)} KB).\n`,
+    );
     return EXIT.ok;
   },
 };

@@ -26,12 +26,29 @@ export function todayIso(io: { today?: string }): string {
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Create or update the threat register beside each model',
-  usage: 'mltm sync <model.mltm.yaml…> [--check] [--restore-machine-fields] [--allow-mass-stale] [--atlas <ATLAS.yaml>]',
+  usage:
+    'mltm sync <model.mltm.yaml…> [--check] [--restore-machine-fields] [--allow-mass-stale] [--atlas <ATLAS.yaml>]',
   options: {
-    check: { type: 'boolean', default: false, description: 'write nothing; exit 1 if a register is out of date' },
-    'restore-machine-fields': { type: 'boolean', default: false, description: 'overwrite hand edits of the fields mltm keeps (title, element, stride, atlas, severity, machine)' },
-    'allow-mass-stale': { type: 'boolean', default: false, description: 'allow one sync to mark most of a register stale' },
-    atlas: { type: 'string', description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue' },
+    check: {
+      type: 'boolean',
+      default: false,
+      description: 'write nothing; exit 1 if a register is out of date',
+    },
+    'restore-machine-fields': {
+      type: 'boolean',
+      default: false,
+      description:
+        'overwrite hand edits of the fields mltm keeps (title, element, stride, atlas, severity, machine)',
+    },
+    'allow-mass-stale': {
+      type: 'boolean',
+      default: false,
+      description: 'allow one sync to mark most of a register stale',
+    },
+    atlas: {
+      type: 'string',
+      description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
+    },
   },
   run({ positionals, values, io }) {
     if (positionals.length === 0) {
@@ -47,17 +64,24 @@ export const syncCommand: Command = {
       const file = displayPath(io.cwd, path);
       const read = readUserFile(path);
       if (read.text === undefined) {
-        for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+        for (const p of locate(file, undefined, read.problems))
+          io.stderr(formatProblemLine(p) + '\n');
         failed = true;
         continue;
       }
-      const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs, ...(atlas && { atlas }) });
+      const analysis = analyze(read.text, {
+        customPacks: loadCustomPacks(path).packs,
+        ...(atlas && { atlas }),
+      });
       const registerPath = registerPathFor(path);
       const registerFile = displayPath(io.cwd, registerPath);
       const existing = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
-      const exists = existing.text !== undefined || !existing.problems.some((p) => /no such file/.test(p.message));
+      const exists =
+        existing.text !== undefined ||
+        !existing.problems.some((p) => /no such file/.test(p.message));
       if (exists && existing.text === undefined) {
-        for (const p of locate(registerFile, undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');
+        for (const p of locate(registerFile, undefined, existing.problems))
+          io.stderr(formatProblemLine(p) + '\n');
         io.stderr(`mltm sync: ${registerFile} was not written.\n`);
         failed = true;
         continue;
@@ -70,11 +94,17 @@ export const syncCommand: Command = {
       });
       if (!result.ok) {
         if (result.file === 'model') {
-          for (const p of locate(file, read.text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
-          io.stderr(`mltm sync: ${file} has errors; fix them first, so no entry is marked stale by mistake. ${registerFile} was not written.\n`);
+          for (const p of locate(file, read.text, result.problems))
+            io.stderr(formatProblemLine(p) + '\n');
+          io.stderr(
+            `mltm sync: ${file} has errors; fix them first, so no entry is marked stale by mistake. ${registerFile} was not written.\n`,
+          );
         } else {
-          for (const p of locate(registerFile, existing.text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
-          io.stderr(`mltm sync: ${registerFile} was not written: writing over it could lose what people wrote. Fix the problems above first.\n`);
+          for (const p of locate(registerFile, existing.text, result.problems))
+            io.stderr(formatProblemLine(p) + '\n');
+          io.stderr(
+            `mltm sync: ${registerFile} was not written: writing over it could lose what people wrote. Fix the problems above first.\n`,
+          );
         }
         failed = true;
         continue;
@@ -86,24 +116,33 @@ export const syncCommand: Command = {
         summary.staled.length > 0 && `${summary.staled.length} newly stale`,
         summary.revived.length > 0 && `${summary.revived.length} back from stale`,
       ].filter(Boolean);
-      for (const id of summary.needsReview) io.stdout(`${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`);
+      for (const id of summary.needsReview)
+        io.stdout(
+          `${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`,
+        );
       if (!result.changed) {
         io.stdout(`${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}).\n`);
         continue;
       }
       if (values['check']) {
         outOfDate = true;
-        io.stdout(`${registerFile}: out of date (${what.join(', ') || 'formatting'}); run \`mltm sync ${file}\`.\n`);
+        io.stdout(
+          `${registerFile}: out of date (${what.join(', ') || 'formatting'}); run \`mltm sync ${file}\`.\n`,
+        );
         continue;
       }
       try {
         writeFileAtomic(registerPath, result.text, existing.text);
       } catch (error) {
-        io.stderr(`mltm sync: ${registerFile} was not written: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr(
+          `mltm sync: ${registerFile} was not written: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         failed = true;
         continue;
       }
-      io.stdout(`${registerFile}: ${existing.text === undefined ? 'created' : 'updated'} (${what.join(', ') || 'formatting'}).\n`);
+      io.stdout(
+        `${registerFile}: ${existing.text === undefined ? 'created' : 'updated'} (${what.join(', ') || 'formatting'}).\n`,
+      );
     }
     if (failed) return EXIT.usage;
     return outOfDate ? EXIT.findings : EXIT.ok;

@@ -11,22 +11,42 @@ import { triageThreat } from '../../core/register/triage';
 import { checkRegister, loadRegister, type ThreatStatus } from '../../core/register/register';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
-import { countBySeverity, displayPath, EXIT, formatProblemLine, locate, plural, readUserFile, type CliIo } from '../io';
+import {
+  countBySeverity,
+  displayPath,
+  EXIT,
+  formatProblemLine,
+  locate,
+  plural,
+  readUserFile,
+  type CliIo,
+} from '../io';
 import { loadCustomPacks } from '../workspace';
 import { registerPathFor, todayIso } from './sync';
 
 export const triageCommand: Command = {
   name: 'triage',
   summary: 'Record a decision about one threat in the register',
-  usage: 'mltm triage <model.mltm.yaml> (review the register) | mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
+  usage:
+    'mltm triage <model.mltm.yaml> (review the register) | mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
   options: {
-    status: { type: 'string', description: 'open, mitigated, accepted, transferred or not_applicable' },
-    justification: { type: 'string', description: 'why (required for accepted, transferred, not_applicable)' },
+    status: {
+      type: 'string',
+      description: 'open, mitigated, accepted, transferred or not_applicable',
+    },
+    justification: {
+      type: 'string',
+      description: 'why (required for accepted, transferred, not_applicable)',
+    },
     owner: { type: 'string', description: 'who owns the decision or fix' },
     ticket: { type: 'string', description: 'tracking ticket' },
     'review-by': { type: 'string', description: 'date by which to review the decision' },
     notes: { type: 'string', description: 'free text' },
-    confirm: { type: 'boolean', default: false, description: 're-confirm a decision after its element changed' },
+    confirm: {
+      type: 'boolean',
+      default: false,
+      description: 're-confirm a decision after its element changed',
+    },
   },
   run({ positionals, values, io }) {
     if (positionals.length === 1) return review(resolve(io.cwd, positionals[0] as string), io);
@@ -38,17 +58,22 @@ export const triageCommand: Command = {
     const path = resolve(io.cwd, given);
     const read = readUserFile(path);
     if (read.text === undefined) {
-      for (const p of locate(displayPath(io.cwd, path), undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+      for (const p of locate(displayPath(io.cwd, path), undefined, read.problems))
+        io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
     const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
     const registerPath = registerPathFor(path);
-    const existing = existsSync(registerPath) ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength) : { text: undefined, problems: [] };
+    const existing = existsSync(registerPath)
+      ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength)
+      : { text: undefined, problems: [] };
     if (existsSync(registerPath) && existing.text === undefined) {
-      for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems)) io.stderr(formatProblemLine(p) + '\n');
+      for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems))
+        io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const text = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+    const text = (key: string) =>
+      typeof values[key] === 'string' ? (values[key] as string) : undefined;
     const result = triageThreat(
       existing.text,
       analysis,
@@ -65,10 +90,15 @@ export const triageCommand: Command = {
       { today: todayIso(io), modelFile: basename(path) },
     );
     if (!result.ok) {
-      if (result.file === undefined) for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+      if (result.file === undefined)
+        for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
       else {
-        const [where, text] = result.file === 'model' ? [displayPath(io.cwd, path), read.text] : [displayPath(io.cwd, registerPath), existing.text];
-        for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+        const [where, text] =
+          result.file === 'model'
+            ? [displayPath(io.cwd, path), read.text]
+            : [displayPath(io.cwd, registerPath), existing.text];
+        for (const p of locate(where, text, result.problems))
+          io.stderr(formatProblemLine(p) + '\n');
         io.stderr(`mltm triage: ${displayPath(io.cwd, registerPath)} was not written.\n`);
       }
       return EXIT.usage;
@@ -109,13 +139,22 @@ function review(path: string, io: CliIo): number {
   }
   const registerRead = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
   if (registerRead.text === undefined) {
-    for (const p of locate(registerFile, undefined, registerRead.problems)) io.stderr(formatProblemLine(p) + '\n');
+    for (const p of locate(registerFile, undefined, registerRead.problems))
+      io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }
   const loaded = loadRegister(registerRead.text);
-  const problems = [...loaded.problems, ...(loaded.register ? checkRegister(loaded.register, analysis, { today: todayIso(io), modelFile: basename(path) }) : [])];
-  for (const p of locate(registerFile, registerRead.text, problems)) io.stdout(formatProblemLine(p) + '\n');
+  const problems = [
+    ...loaded.problems,
+    ...(loaded.register
+      ? checkRegister(loaded.register, analysis, { today: todayIso(io), modelFile: basename(path) })
+      : []),
+  ];
+  for (const p of locate(registerFile, registerRead.text, problems))
+    io.stdout(formatProblemLine(p) + '\n');
   const counts = countBySeverity(problems);
-  io.stdout(`${registerFile}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}.\n`);
+  io.stdout(
+    `${registerFile}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'note')}.\n`,
+  );
   return counts.error > 0 ? EXIT.usage : counts.warning > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -9,11 +9,21 @@ import type { PipelineModel } from '../model/types';
 import { yamlScalar, type TextEdit } from './textEdit';
 
 /** The edit adding `control` to element `elementId`; no edit (and no problem) when it is already there. */
-export function planAddControl(text: string, model: PipelineModel, elementId: string, control: string): { edit?: TextEdit; problems: Problem[] } {
+export function planAddControl(
+  text: string,
+  model: PipelineModel,
+  elementId: string,
+  control: string,
+): { edit?: TextEdit; problems: Problem[] } {
   const none: SourceRange = { start: 0, end: 0 };
-  const element = model.components.find((c) => c.id === elementId) ?? model.flows.find((f) => f.id === elementId);
-  if (!element) return { problems: [problem('MLTM201', `No component or flow has the id \`${elementId}\`.`, none)] };
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(control)) return { problems: [problem('MLTM105', `\`${control}\` is not a control kind.`, none)] };
+  const element =
+    model.components.find((c) => c.id === elementId) ?? model.flows.find((f) => f.id === elementId);
+  if (!element)
+    return {
+      problems: [problem('MLTM201', `No component or flow has the id \`${elementId}\`.`, none)],
+    };
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(control))
+    return { problems: [problem('MLTM105', `\`${control}\` is not a control kind.`, none)] };
   if (element.controls.includes(control)) return { problems: [] };
   const scalar = yamlScalar(control);
   // New lines take the file's own line ending, so a Windows file does not come out mixed.
@@ -24,7 +34,10 @@ export function planAddControl(text: string, model: PipelineModel, elementId: st
       const close = text.lastIndexOf(']', list.end);
       const inside = text.slice(list.start + 1, close).trim();
       const at = inside === '' ? list.start + 1 : trimEndOffset(text, close);
-      return { edit: { range: { start: at, end: at }, newText: inside === '' ? scalar : `, ${scalar}` }, problems: [] };
+      return {
+        edit: { range: { start: at, end: at }, newText: inside === '' ? scalar : `, ${scalar}` },
+        problems: [],
+      };
     }
     const lastIndex = element.controls.length - 1;
     const last = model.sourceMap.get(`${element.pointer}/controls/${lastIndex}`)?.value;
@@ -34,23 +47,38 @@ export function planAddControl(text: string, model: PipelineModel, elementId: st
       if (/^\s*-\s+$/.test(prefix)) {
         // After the item's line, so a comment on that line stays with the item it describes.
         const at = endOfLine(text, last.end);
-        return { edit: { range: { start: at, end: at }, newText: `${eol}${prefix}${scalar}` }, problems: [] };
+        return {
+          edit: { range: { start: at, end: at }, newText: `${eol}${prefix}${scalar}` },
+          problems: [],
+        };
       }
     }
     // An empty value (`controls:`) or a shape we do not recognise: write the whole list.
-    return { edit: { range: list, newText: `[${[...element.controls.map(yamlScalar), scalar].join(', ')}]` }, problems: [] };
+    return {
+      edit: {
+        range: list,
+        newText: `[${[...element.controls.map(yamlScalar), scalar].join(', ')}]`,
+      },
+      problems: [],
+    };
   }
   const range = element.range;
   if (text[range.start] === '{') {
     const close = text.lastIndexOf('}', range.end);
     const at = trimEndOffset(text, close);
-    return { edit: { range: { start: at, end: at }, newText: `, controls: [${scalar}]` }, problems: [] };
+    return {
+      edit: { range: { start: at, end: at }, newText: `, controls: [${scalar}]` },
+      problems: [],
+    };
   }
   const lineStart = text.lastIndexOf('\n', range.start - 1) + 1;
   const indent = ' '.repeat(range.start - lineStart);
   // The element's range ends at its last value; a comment after it on that line stays there.
   const at = endOfLine(text, range.end);
-  return { edit: { range: { start: at, end: at }, newText: `${eol}${indent}controls: [${scalar}]` }, problems: [] };
+  return {
+    edit: { range: { start: at, end: at }, newText: `${eol}${indent}controls: [${scalar}]` },
+    problems: [],
+  };
 }
 
 /**

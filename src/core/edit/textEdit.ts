@@ -12,7 +12,9 @@ export interface TextEdit {
 
 /** Applies non-overlapping edits to a text (in any order). Throws on overlap: a bug, not input. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.range.start - a.range.start || b.range.end - a.range.end);
+  const sorted = [...edits].sort(
+    (a, b) => b.range.start - a.range.start || b.range.end - a.range.end,
+  );
   let result = text;
   let limit = Infinity;
   for (const edit of sorted) {
@@ -29,7 +31,8 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  * would read back as numbers, booleans or null, so they are quoted.
  */
 export function yamlScalar(value: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.@>-]*$/.test(value) || /^(y|n|yes|no|on|off)$/i.test(value)) return JSON.stringify(value);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.@>-]*$/.test(value) || /^(y|n|yes|no|on|off)$/i.test(value))
+    return JSON.stringify(value);
   try {
     return parse(value) === value ? value : JSON.stringify(value);
   } catch {

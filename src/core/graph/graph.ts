@@ -5,7 +5,14 @@
  * the diagram and the reports all read it.
  */
 import type { Boundary, Component, DataItem, Flow, PipelineModel } from '../model/types';
-import { CLASSIFICATION_ORDER, TRUST_ORDER, elementClassOf, type Classification, type ElementClass, type TrustLevel } from '../model/vocabulary';
+import {
+  CLASSIFICATION_ORDER,
+  TRUST_ORDER,
+  elementClassOf,
+  type Classification,
+  type ElementClass,
+  type TrustLevel,
+} from '../model/vocabulary';
 
 /** Id of the implicit zone of components outside every boundary. */
 export const IMPLICIT_ZONE_ID = '';
@@ -58,7 +65,12 @@ export interface PipelineGraph {
   readonly dataById: ReadonlyMap<string, DataItem>;
 }
 
-const IMPLICIT_ZONE: Zone = { id: IMPLICIT_ZONE_ID, name: 'Implicit trusted zone', trust: 'trusted', path: [] };
+const IMPLICIT_ZONE: Zone = {
+  id: IMPLICIT_ZONE_ID,
+  name: 'Implicit trusted zone',
+  trust: 'trusted',
+  path: [],
+};
 
 /** Builds the graph; tolerant of a model with problems (unknown ends and cycles are skipped). */
 export function buildGraph(model: PipelineModel): PipelineGraph {
@@ -72,7 +84,13 @@ export function buildGraph(model: PipelineModel): PipelineGraph {
       path.unshift(current.id);
       current = current.parent === undefined ? undefined : boundaryById.get(current.parent);
     }
-    zones.set(boundary.id, { id: boundary.id, name: boundary.name, trust: boundary.trust, path, boundary });
+    zones.set(boundary.id, {
+      id: boundary.id,
+      name: boundary.name,
+      trust: boundary.trust,
+      path,
+      boundary,
+    });
   }
   const dataById = new Map(model.data.map((d) => [d.id, d]));
 
@@ -80,8 +98,23 @@ export function buildGraph(model: PipelineModel): PipelineGraph {
   for (const component of model.components) {
     if (nodes.has(component.id)) continue;
     // An unknown boundary was reported; treat the component as untrusted rather than trusted.
-    const zone = component.boundary === undefined ? IMPLICIT_ZONE : (zones.get(component.boundary) ?? { ...IMPLICIT_ZONE, id: component.boundary, name: component.boundary, trust: 'untrusted' as const, path: [component.boundary] });
-    nodes.set(component.id, { component, zone, elementClass: elementClassOf(component.kind), inbound: [], outbound: [] });
+    const zone =
+      component.boundary === undefined
+        ? IMPLICIT_ZONE
+        : (zones.get(component.boundary) ?? {
+            ...IMPLICIT_ZONE,
+            id: component.boundary,
+            name: component.boundary,
+            trust: 'untrusted' as const,
+            path: [component.boundary],
+          });
+    nodes.set(component.id, {
+      component,
+      zone,
+      elementClass: elementClassOf(component.kind),
+      inbound: [],
+      outbound: [],
+    });
   }
 
   const edges: GraphEdge[] = [];
@@ -92,18 +125,27 @@ export function buildGraph(model: PipelineModel): PipelineGraph {
     const sourceTrust = TRUST_ORDER.indexOf(source.zone.trust);
     const targetTrust = TRUST_ORDER.indexOf(target.zone.trust);
     const common = commonPrefixLength(source.zone.path, target.zone.path);
-    const data = flow.data.map((id) => dataById.get(id)).filter((d): d is DataItem => d !== undefined);
+    const data = flow.data
+      .map((id) => dataById.get(id))
+      .filter((d): d is DataItem => d !== undefined);
     const edge: GraphEdge = {
       flow,
       source,
       target,
       crossesBoundary: source.zone.id !== target.zone.id,
       crossesTrustBoundary: sourceTrust !== targetTrust,
-      direction: targetTrust > sourceTrust ? 'toward_more_trust' : targetTrust < sourceTrust ? 'toward_less_trust' : 'same_trust',
+      direction:
+        targetTrust > sourceTrust
+          ? 'toward_more_trust'
+          : targetTrust < sourceTrust
+            ? 'toward_less_trust'
+            : 'same_trust',
       exits: source.zone.path.slice(common).reverse(),
       entries: target.zone.path.slice(common),
       data,
-      ...(data.length > 0 && { classification: highestClassification(data.map((d) => d.classification)) }),
+      ...(data.length > 0 && {
+        classification: highestClassification(data.map((d) => d.classification)),
+      }),
       carriesPii: data.some((d) => d.pii),
     };
     edges.push(edge);
@@ -120,7 +162,9 @@ function commonPrefixLength(a: readonly string[], b: readonly string[]): number 
 }
 
 /** The most sensitive of some classifications. */
-export function highestClassification(values: Iterable<Classification>): Classification | undefined {
+export function highestClassification(
+  values: Iterable<Classification>,
+): Classification | undefined {
   let best = -1;
   for (const value of values) best = Math.max(best, CLASSIFICATION_ORDER.indexOf(value));
   return best < 0 ? undefined : CLASSIFICATION_ORDER[best];
@@ -141,7 +185,10 @@ export function reachableFromOutside(graph: PipelineGraph): ReadonlySet<string> 
   }
   while (queue.length > 0) {
     const node = queue.pop() as GraphNode;
-    const next = [...node.outbound.map((e) => e.target), ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source)];
+    const next = [
+      ...node.outbound.map((e) => e.target),
+      ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source),
+    ];
     for (const neighbour of next) {
       if (reached.has(neighbour.component.id)) continue;
       reached.add(neighbour.component.id);

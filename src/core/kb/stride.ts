@@ -19,7 +19,9 @@ export const STRIDE: readonly StrideCategory[] = [
   { letter: 'E', name: 'Elevation of privilege', property: 'Authorization' },
 ];
 
-export const STRIDE_BY_LETTER: ReadonlyMap<StrideLetter, StrideCategory> = new Map(STRIDE.map((s) => [s.letter, s]));
+export const STRIDE_BY_LETTER: ReadonlyMap<StrideLetter, StrideCategory> = new Map(
+  STRIDE.map((s) => [s.letter, s]),
+);
 
 /** STRIDE-per-element (Microsoft SDL / Shostack): the categories that apply to each element class. */
 export const STRIDE_PER_ELEMENT = {

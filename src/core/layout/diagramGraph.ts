@@ -29,12 +29,22 @@ export function diagramGraphFromPipeline(graph: PipelineGraph): DiagramGraph {
     seen.add(boundary.id);
     // zone.path ends with the zone itself; its predecessor is a valid, acyclic parent.
     const parent = zone.path.length >= 2 ? zone.path[zone.path.length - 2] : undefined;
-    boundaries.push({ id: boundary.id, label: boundary.name, trust: boundary.trust, ...(parent !== undefined && boundaryIds.has(parent) && { parent }) });
+    boundaries.push({
+      id: boundary.id,
+      label: boundary.name,
+      trust: boundary.trust,
+      ...(parent !== undefined && boundaryIds.has(parent) && { parent }),
+    });
   }
   const components: DiagramComponent[] = [];
   for (const node of graph.nodes.values()) {
     const c = node.component;
-    components.push({ id: c.id, label: c.name, kind: c.kind, ...(c.boundary !== undefined && boundaryIds.has(c.boundary) && { boundary: c.boundary }) });
+    components.push({
+      id: c.id,
+      label: c.name,
+      kind: c.kind,
+      ...(c.boundary !== undefined && boundaryIds.has(c.boundary) && { boundary: c.boundary }),
+    });
   }
   const flowIds = new Set<string>();
   const flows: DiagramFlow[] = [];
@@ -42,7 +52,17 @@ export function diagramGraphFromPipeline(graph: PipelineGraph): DiagramGraph {
     // Duplicate flow ids are reported by the semantic checks; draw the first one only.
     if (flowIds.has(edge.flow.id)) continue;
     flowIds.add(edge.flow.id);
-    flows.push({ id: edge.flow.id, source: edge.source.component.id, target: edge.target.component.id, label: flowLabel(edge.flow), bidirectional: edge.flow.bidirectional });
+    flows.push({
+      id: edge.flow.id,
+      source: edge.source.component.id,
+      target: edge.target.component.id,
+      label: flowLabel(edge.flow),
+      bidirectional: edge.flow.bidirectional,
+    });
   }
-  return { boundaries: boundaries.sort(byId), components: components.sort(byId), flows: flows.sort(byId) };
+  return {
+    boundaries: boundaries.sort(byId),
+    components: components.sort(byId),
+    flows: flows.sort(byId),
+  };
 }

@@ -10,7 +10,14 @@
  * semi-interactive crossing minimisation had no measurable effect here).
  */
 import type { ElkEdgeSection, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api';
-import type { DiagramGraph, EdgeSection, PositionedBoundary, PositionedEdge, PositionedLayout, PositionedNode } from './types';
+import type {
+  DiagramGraph,
+  EdgeSection,
+  PositionedBoundary,
+  PositionedEdge,
+  PositionedLayout,
+  PositionedNode,
+} from './types';
 
 /** Geometry shared with the renderer, which draws inside the boxes ELK sized. */
 export const NODE_GEOMETRY = {
@@ -56,7 +63,10 @@ export const PROXY_PREFIX = 'p:';
 /** Width of a component box for its label (clamped; longer labels are elided when drawn). */
 export function componentWidth(label: string): number {
   const g = NODE_GEOMETRY;
-  return Math.min(g.maxWidth, Math.max(g.minWidth, Math.ceil(g.labelLeft + label.length * g.charWidth + g.paddingRight)));
+  return Math.min(
+    g.maxWidth,
+    Math.max(g.minWidth, Math.ceil(g.labelLeft + label.length * g.charWidth + g.paddingRight)),
+  );
 }
 
 /** Width of a flow label box. */
@@ -65,7 +75,10 @@ export function flowLabelWidth(label: string): number {
 }
 
 /** Boundary id chain (outermost first) for a boundary, stopping at unknown parents or cycles. */
-function boundaryPath(id: string | undefined, parents: ReadonlyMap<string, string | undefined>): string[] {
+function boundaryPath(
+  id: string | undefined,
+  parents: ReadonlyMap<string, string | undefined>,
+): string[] {
   const path: string[] = [];
   let current = id;
   while (current !== undefined && parents.has(current) && !path.includes(current)) {
@@ -79,7 +92,9 @@ function boundaryPath(id: string | undefined, parents: ReadonlyMap<string, strin
 export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): ElkNode {
   const parents = new Map(graph.boundaries.map((b) => [b.id, b.parent]));
   const hierarchy = options.hierarchy ?? 'auto';
-  const global = hierarchy === 'global' || (hierarchy === 'auto' && graph.components.length <= GLOBAL_LAYOUT_LIMIT);
+  const global =
+    hierarchy === 'global' ||
+    (hierarchy === 'auto' && graph.components.length <= GLOBAL_LAYOUT_LIMIT);
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -111,18 +126,36 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
   const g = NODE_GEOMETRY;
   const boundaryPadding = `[top=${g.boundaryTitle},left=${g.boundaryPadding},bottom=${g.boundaryPadding},right=${g.boundaryPadding}]`;
   // Parents first: boundaries sorted by depth, then id, so each parent exists when its child is added.
-  const ordered = graph.boundaries.map((b) => ({ b, path: boundaryPath(b.id, parents) })).sort((x, y) => x.path.length - y.path.length || (x.b.id < y.b.id ? -1 : x.b.id > y.b.id ? 1 : 0));
+  const ordered = graph.boundaries
+    .map((b) => ({ b, path: boundaryPath(b.id, parents) }))
+    .sort(
+      (x, y) => x.path.length - y.path.length || (x.b.id < y.b.id ? -1 : x.b.id > y.b.id ? 1 : 0),
+    );
   for (const { b, path } of ordered) {
     const parentKey = path.length >= 2 ? (path[path.length - 2] as string) : '';
-    const node: ElkNode = { id: BOUNDARY_PREFIX + b.id, layoutOptions: { 'elk.padding': boundaryPadding }, children: [], edges: [] };
+    const node: ElkNode = {
+      id: BOUNDARY_PREFIX + b.id,
+      layoutOptions: { 'elk.padding': boundaryPadding },
+      children: [],
+      edges: [],
+    };
     (containers.get(parentKey) ?? root).children?.push(node);
     containers.set(b.id, node);
   }
   const componentPath = new Map<string, string[]>();
   for (const c of graph.components) {
     const container = (c.boundary !== undefined && containers.get(c.boundary)) || root;
-    container.children?.push({ id: COMPONENT_PREFIX + c.id, width: componentWidth(c.label), height: g.height });
-    componentPath.set(c.id, c.boundary !== undefined && containers.has(c.boundary) ? boundaryPath(c.boundary, parents) : []);
+    container.children?.push({
+      id: COMPONENT_PREFIX + c.id,
+      width: componentWidth(c.label),
+      height: g.height,
+    });
+    componentPath.set(
+      c.id,
+      c.boundary !== undefined && containers.has(c.boundary)
+        ? boundaryPath(c.boundary, parents)
+        : [],
+    );
   }
   const proxies = new Set<string>();
   for (const f of graph.flows) {
@@ -138,16 +171,29 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
       // Separate mode routes no edge across a boundary's border. Tell ELK how the boxes relate
       // instead (an edge between the two children of the common container that hold the ends),
       // so layers still run with the flows; `fromElkGraph` draws the flow itself.
-      const sourceProxy = from.length > common ? BOUNDARY_PREFIX + from[common] : COMPONENT_PREFIX + f.source;
-      const targetProxy = to.length > common ? BOUNDARY_PREFIX + to[common] : COMPONENT_PREFIX + f.target;
+      const sourceProxy =
+        from.length > common ? BOUNDARY_PREFIX + from[common] : COMPONENT_PREFIX + f.source;
+      const targetProxy =
+        to.length > common ? BOUNDARY_PREFIX + to[common] : COMPONENT_PREFIX + f.target;
       const key = `${sourceProxy}\u0000${targetProxy}`;
       if (sourceProxy === targetProxy || proxies.has(key)) continue;
       proxies.add(key);
-      container.edges?.push({ id: `${PROXY_PREFIX}${proxies.size}`, sources: [sourceProxy], targets: [targetProxy] });
+      container.edges?.push({
+        id: `${PROXY_PREFIX}${proxies.size}`,
+        sources: [sourceProxy],
+        targets: [targetProxy],
+      });
       continue;
     }
-    const edge: ElkExtendedEdge = { id: FLOW_PREFIX + f.id, sources: [COMPONENT_PREFIX + f.source], targets: [COMPONENT_PREFIX + f.target] };
-    if (f.label !== '') edge.labels = [{ id: `l:${f.id}`, text: f.label, width: flowLabelWidth(f.label), height: g.labelHeight }];
+    const edge: ElkExtendedEdge = {
+      id: FLOW_PREFIX + f.id,
+      sources: [COMPONENT_PREFIX + f.source],
+      targets: [COMPONENT_PREFIX + f.target],
+    };
+    if (f.label !== '')
+      edge.labels = [
+        { id: `l:${f.id}`, text: f.label, width: flowLabelWidth(f.label), height: g.labelHeight },
+      ];
     container.edges?.push(edge);
   }
   return root;
@@ -156,7 +202,11 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
 const strip = (id: string, prefix: string) => id.slice(prefix.length);
 
 function section(s: ElkEdgeSection): EdgeSection {
-  return { start: { x: s.startPoint.x, y: s.startPoint.y }, end: { x: s.endPoint.x, y: s.endPoint.y }, bendPoints: (s.bendPoints ?? []).map((p) => ({ x: p.x, y: p.y })) };
+  return {
+    start: { x: s.startPoint.x, y: s.startPoint.y },
+    end: { x: s.endPoint.x, y: s.endPoint.y },
+    bendPoints: (s.bendPoints ?? []).map((p) => ({ x: p.x, y: p.y })),
+  };
 }
 
 /**
@@ -170,7 +220,12 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
   const flows = new Map(graph.flows.map((f) => [f.id, f]));
   const visit = (node: ElkNode, depth: number) => {
     for (const child of node.children ?? []) {
-      const box = { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 };
+      const box = {
+        x: child.x ?? 0,
+        y: child.y ?? 0,
+        width: child.width ?? 0,
+        height: child.height ?? 0,
+      };
       if (child.id.startsWith(BOUNDARY_PREFIX)) {
         boundaries.push({ id: strip(child.id, BOUNDARY_PREFIX), depth, ...box });
         visit(child, depth + 1);
@@ -188,7 +243,15 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
         source: flow.source,
         target: flow.target,
         sections: (edge.sections ?? []).map(section),
-        ...(label && { label: { text: flow.label, x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } }),
+        ...(label && {
+          label: {
+            text: flow.label,
+            x: label.x ?? 0,
+            y: label.y ?? 0,
+            width: label.width ?? 0,
+            height: label.height ?? 0,
+          },
+        }),
       });
     }
   };
@@ -202,19 +265,45 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
     const target = nodeById.get(flow.target);
     if (routed.has(flow.id) || !source || !target) continue;
     const rightward = target.x + target.width / 2 >= source.x + source.width / 2;
-    const start = { x: rightward ? source.x + source.width : source.x, y: source.y + source.height / 2 };
-    const end = { x: rightward ? target.x : target.x + target.width, y: target.y + target.height / 2 };
+    const start = {
+      x: rightward ? source.x + source.width : source.x,
+      y: source.y + source.height / 2,
+    };
+    const end = {
+      x: rightward ? target.x : target.x + target.width,
+      y: target.y + target.height / 2,
+    };
     const midX = (start.x + end.x) / 2;
-    const bendPoints = start.y === end.y ? [] : [{ x: midX, y: start.y }, { x: midX, y: end.y }];
+    const bendPoints =
+      start.y === end.y
+        ? []
+        : [
+            { x: midX, y: start.y },
+            { x: midX, y: end.y },
+          ];
     const width = flowLabelWidth(flow.label);
     edges.push({
       id: flow.id,
       source: flow.source,
       target: flow.target,
       sections: [{ start, end, bendPoints }],
-      ...(flow.label !== '' && { label: { text: flow.label, x: midX - width / 2, y: (start.y + end.y) / 2 - NODE_GEOMETRY.labelHeight / 2, width, height: NODE_GEOMETRY.labelHeight } }),
+      ...(flow.label !== '' && {
+        label: {
+          text: flow.label,
+          x: midX - width / 2,
+          y: (start.y + end.y) / 2 - NODE_GEOMETRY.labelHeight / 2,
+          width,
+          height: NODE_GEOMETRY.labelHeight,
+        },
+      }),
     });
   }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { width: laidOut.width ?? 0, height: laidOut.height ?? 0, nodes: nodes.sort(byId), boundaries: boundaries.sort(byId), edges: edges.sort(byId) };
+  return {
+    width: laidOut.width ?? 0,
+    height: laidOut.height ?? 0,
+    nodes: nodes.sort(byId),
+    boundaries: boundaries.sort(byId),
+    edges: edges.sort(byId),
+  };
 }

@@ -11,7 +11,17 @@ import type { DiagramGraph, PositionedLayout } from './types';
 
 export * from './types';
 export { diagramGraphFromPipeline, flowLabel } from './diagramGraph';
-export { toElkGraph, fromElkGraph, componentWidth, flowLabelWidth, NODE_GEOMETRY, GLOBAL_LAYOUT_LIMIT, type ElkGraphOptions, type HierarchyMode, type LayoutDirection } from './elkGraph';
+export {
+  toElkGraph,
+  fromElkGraph,
+  componentWidth,
+  flowLabelWidth,
+  NODE_GEOMETRY,
+  GLOBAL_LAYOUT_LIMIT,
+  type ElkGraphOptions,
+  type HierarchyMode,
+  type LayoutDirection,
+} from './elkGraph';
 
 export type LayoutOptions = ElkGraphOptions;
 
@@ -29,9 +39,18 @@ async function elkInstance(): Promise<ELK> {
 }
 
 /** Lays out a diagram graph. Rejects only if ELK itself fails (reported, never thrown past the caller). */
-export async function computeLayout(graph: DiagramGraph, options: LayoutOptions = {}): Promise<PositionedLayout> {
+export async function computeLayout(
+  graph: DiagramGraph,
+  options: LayoutOptions = {},
+): Promise<PositionedLayout> {
   const input = toElkGraph(graph, options);
   const laidOut = await (await elkInstance()).layout(input);
   return fromElkGraph(laidOut, graph);
 }
-export { buildScene, sceneThreats, type DiagramScene, type SceneThreat, type SceneAtlasRef } from './scene';
+export {
+  buildScene,
+  sceneThreats,
+  type DiagramScene,
+  type SceneThreat,
+  type SceneAtlasRef,
+} from './scene';

@@ -56,8 +56,15 @@ export function sceneThreats(analysis: Analysis, register?: ThreatRegister): Sce
     atlas: t.atlas.map((id) => {
       const name = atlas.nameOf(id);
       const url = atlas.url(id);
-      const tactics = atlas.techniques.has(id) ? atlas.tacticsOf(id).map((tid) => ({ id: tid, name: atlas.nameOf(tid) ?? tid })) : [];
-      return { id, ...(name !== undefined && { name }), ...(url !== undefined && { url }), tactics };
+      const tactics = atlas.techniques.has(id)
+        ? atlas.tacticsOf(id).map((tid) => ({ id: tid, name: atlas.nameOf(tid) ?? tid }))
+        : [];
+      return {
+        id,
+        ...(name !== undefined && { name }),
+        ...(url !== undefined && { url }),
+        tactics,
+      };
     }),
     severity: t.severity,
     status: effectiveStatus(t, register),
@@ -66,7 +73,13 @@ export function sceneThreats(analysis: Analysis, register?: ThreatRegister): Sce
 }
 
 /** Assembles a scene. */
-export function buildScene(input: { modelUri: string; analysis: Analysis; register?: ThreatRegister; graph: DiagramGraph; layout: PositionedLayout }): DiagramScene {
+export function buildScene(input: {
+  modelUri: string;
+  analysis: Analysis;
+  register?: ThreatRegister;
+  graph: DiagramGraph;
+  layout: PositionedLayout;
+}): DiagramScene {
   return {
     modelUri: input.modelUri,
     modelName: input.analysis.model?.name ?? '',

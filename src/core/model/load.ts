@@ -8,11 +8,33 @@
  */
 import pipelineSchema from '../../../schemas/pipeline.schema.json';
 import { compareProblems, problem, type Problem } from '../problems';
-import { DEFAULT_READ_LIMITS, pointer, readYaml, type ReadLimits, type SourceMap } from '../parse/source';
+import {
+  DEFAULT_READ_LIMITS,
+  pointer,
+  readYaml,
+  type ReadLimits,
+  type SourceMap,
+} from '../parse/source';
 import { checkAgainstSchema, type SchemaWording } from './schemaCheck';
 import { checkSemantics } from './semantic';
-import { defaultFlowId, type Boundary, type Component, type DataItem, type Flow, type PipelineModel } from './types';
-import { CLASSIFICATION_ORDER, CONTROL_KINDS, EXPOSURES, TRUST_ORDER, isCustomName, type Classification, type Exposure, type TrustLevel } from './vocabulary';
+import {
+  defaultFlowId,
+  type Boundary,
+  type Component,
+  type DataItem,
+  type Flow,
+  type PipelineModel,
+} from './types';
+import {
+  CLASSIFICATION_ORDER,
+  CONTROL_KINDS,
+  EXPOSURES,
+  TRUST_ORDER,
+  isCustomName,
+  type Classification,
+  type Exposure,
+  type TrustLevel,
+} from './vocabulary';
 
 /** The format version this build reads and writes. */
 export const MODEL_FORMAT_VERSION = 1;
@@ -72,9 +94,11 @@ export const MODEL_WORDING: SchemaWording = {
   },
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 /** Parses and validates a model. Never throws on any input. */
 export function loadModel(text: string, options: LoadOptions = {}): LoadResult {
@@ -84,13 +108,27 @@ export function loadModel(text: string, options: LoadOptions = {}): LoadResult {
   const root = read.value;
   const sourceMap = read.sourceMap;
   if (!isRecord(root)) {
-    problems.push(problem('MLTM011', 'A model is a YAML mapping that starts with `mltm: 1`; this file holds ' + (Array.isArray(root) ? 'a list.' : 'a single value.'), sourceMap.get('')?.value ?? { start: 0, end: 0 }));
+    problems.push(
+      problem(
+        'MLTM011',
+        'A model is a YAML mapping that starts with `mltm: 1`; this file holds ' +
+          (Array.isArray(root) ? 'a list.' : 'a single value.'),
+        sourceMap.get('')?.value ?? { start: 0, end: 0 },
+      ),
+    );
     return { problems: problems.sort(compareProblems) };
   }
   const versionProblem = checkVersion(root, sourceMap);
   if (versionProblem) return { problems: [...problems, versionProblem].sort(compareProblems) };
 
-  problems.push(...checkAgainstSchema(root, pipelineSchema as Record<string, unknown>, sourceMap, MODEL_WORDING));
+  problems.push(
+    ...checkAgainstSchema(
+      root,
+      pipelineSchema as Record<string, unknown>,
+      sourceMap,
+      MODEL_WORDING,
+    ),
+  );
   const model = buildModel(root, sourceMap);
   problems.push(...checkSemantics(model));
   return { model, problems: problems.sort(compareProblems) };
@@ -99,15 +137,31 @@ export function loadModel(text: string, options: LoadOptions = {}): LoadResult {
 function checkVersion(root: Record<string, unknown>, sourceMap: SourceMap): Problem | undefined {
   const version = root['mltm'];
   if (version === undefined) {
-    const hint = 'name' in root || 'components' in root ? ' Add `mltm: 1` as the first line.' : ' Is this an mltm model?';
-    return problem('MLTM008', `The model does not say its format version (\`mltm: 1\`).${hint}`, { start: 0, end: 0 }, { fix: { range: { start: 0, end: 0 }, replacement: 'mltm: 1\n', title: 'Add `mltm: 1`' } });
+    const hint =
+      'name' in root || 'components' in root
+        ? ' Add `mltm: 1` as the first line.'
+        : ' Is this an mltm model?';
+    return problem(
+      'MLTM008',
+      `The model does not say its format version (\`mltm: 1\`).${hint}`,
+      { start: 0, end: 0 },
+      { fix: { range: { start: 0, end: 0 }, replacement: 'mltm: 1\n', title: 'Add `mltm: 1`' } },
+    );
   }
   if (version === MODEL_FORMAT_VERSION) return undefined;
   const range = sourceMap.get('/mltm')?.value ?? { start: 0, end: 0 };
   if (typeof version === 'number' && version > MODEL_FORMAT_VERSION) {
-    return problem('MLTM008', `This model uses format version ${version}; this mltm reads version ${MODEL_FORMAT_VERSION}. Update mltm to read it.`, range);
+    return problem(
+      'MLTM008',
+      `This model uses format version ${version}; this mltm reads version ${MODEL_FORMAT_VERSION}. Update mltm to read it.`,
+      range,
+    );
   }
-  return problem('MLTM008', `Unsupported format version ${JSON.stringify(version)}; the only version is ${MODEL_FORMAT_VERSION} (\`mltm: 1\`).`, range);
+  return problem(
+    'MLTM008',
+    `Unsupported format version ${JSON.stringify(version)}; the only version is ${MODEL_FORMAT_VERSION} (\`mltm: 1\`).`,
+    range,
+  );
 }
 
 function location(sourceMap: SourceMap, path: string) {
@@ -116,7 +170,8 @@ function location(sourceMap: SourceMap, path: string) {
   return { idRange: entry?.key ?? range, range, pointer: path };
 }
 
-const known = (values: readonly string[]) => (value: string) => values.includes(value) || isCustomName(value);
+const known = (values: readonly string[]) => (value: string) =>
+  values.includes(value) || isCustomName(value);
 const isKnownControl = known(CONTROL_KINDS.values);
 
 /** Builds the typed model from the plain value, keeping every element whose essentials are valid. */
@@ -146,12 +201,16 @@ function buildModel(root: Record<string, unknown>, sourceMap: SourceMap): Pipeli
       ...(str(raw['description']) !== undefined && { description: str(raw['description']) }),
       ...(str(raw['kind']) !== undefined && { kind: str(raw['kind']) }),
       // An unknown classification was reported; "restricted" keeps analysis on the safe side.
-      classification: CLASSIFICATION_ORDER.includes(classification as Classification) ? (classification as Classification) : 'restricted',
+      classification: CLASSIFICATION_ORDER.includes(classification as Classification)
+        ? (classification as Classification)
+        : 'restricted',
       pii: raw['pii'] === true,
     });
   }
   const components: Component[] = [];
-  for (const [id, value] of Object.entries(isRecord(root['components']) ? root['components'] : {})) {
+  for (const [id, value] of Object.entries(
+    isRecord(root['components']) ? root['components'] : {},
+  )) {
     // A component that is not a mapping yet (`scorer:` while typing) or has no `kind` was
     // reported by the schema; it stays, with an empty kind, so flows that name it still resolve
     // instead of also being reported as going to an unknown component.

@@ -34,7 +34,12 @@ export interface SchemaWording {
 }
 
 function segments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(pointer: string): string {
@@ -42,7 +47,11 @@ function parentOf(pointer: string): string {
   return index <= 0 ? '' : pointer.slice(0, index);
 }
 
-function rangeAt(sourceMap: SourceMap, pointer: string, which: 'key' | 'value' = 'value'): SourceRange {
+function rangeAt(
+  sourceMap: SourceMap,
+  pointer: string,
+  which: 'key' | 'value' = 'value',
+): SourceRange {
   let current = pointer;
   for (;;) {
     const entry = sourceMap.get(current);
@@ -56,12 +65,21 @@ function typeName(value: unknown): string {
   if (value === null) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? value.slice(0, 37) + '...' : value}"`;
+  if (typeof value === 'string')
+    return `the text "${value.length > 40 ? value.slice(0, 37) + '...' : value}"`;
   return `${typeof value === 'number' ? 'the number' : 'the value'} ${String(value)}`;
 }
 
 function expectedType(type: string | string[]): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', boolean: 'true or false', integer: 'a whole number', number: 'a number', null: 'nothing' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'text',
+    boolean: 'true or false',
+    integer: 'a whole number',
+    number: 'a number',
+    null: 'nothing',
+  };
   const list = Array.isArray(type) ? type : [type];
   return list.map((t) => names[t] ?? t).join(' or ');
 }
@@ -70,7 +88,9 @@ function valueAt(root: unknown, pointer: string): unknown {
   let current = root;
   for (const segment of segments(pointer)) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+    current = Object.prototype.hasOwnProperty.call(current, segment)
+      ? (current as Record<string, unknown>)[segment]
+      : undefined;
   }
   return current;
 }
@@ -79,7 +99,12 @@ function valueAt(root: unknown, pointer: string): unknown {
  * Validates `value` and returns one problem per failing place, ordered by position. An `anyOf`
  * of "known enum value, or custom `x-` name" reports as one unknown-value problem.
  */
-export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: SourceMap, wording: SchemaWording): Problem[] {
+export function checkAgainstSchema(
+  value: unknown,
+  schema: Schema,
+  sourceMap: SourceMap,
+  wording: SchemaWording,
+): Problem[] {
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
@@ -98,48 +123,96 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
       switch (error.keyword) {
         case 'required': {
           const missing = String((error.params as { missingProperty: string }).missingProperty);
-          problems.push(problem('MLTM101', `${capitalise(what)} is missing \`${missing}\`.`, rangeAt(sourceMap, path, 'key')));
+          problems.push(
+            problem(
+              'MLTM101',
+              `${capitalise(what)} is missing \`${missing}\`.`,
+              rangeAt(sourceMap, path, 'key'),
+            ),
+          );
           break;
         }
         case 'additionalProperties': {
           const extra = String((error.params as { additionalProperty: string }).additionalProperty);
           if (extra === '<<') {
             // YAML 1.1 merge keys are a common habit; say why the merged fields seem to vanish.
-            problems.push(problem('MLTM102', `\`<<\` (a YAML merge key) is not supported: mltm reads YAML 1.2, where \`<<\` is an ordinary key, so the fields it would merge into ${what} are not applied. Write them out, or anchor whole values (e.g. \`controls: *platform-controls\`).`, rangeAt(sourceMap, `${path}/<<`, 'key')));
+            problems.push(
+              problem(
+                'MLTM102',
+                `\`<<\` (a YAML merge key) is not supported: mltm reads YAML 1.2, where \`<<\` is an ordinary key, so the fields it would merge into ${what} are not applied. Write them out, or anchor whole values (e.g. \`controls: *platform-controls\`).`,
+                rangeAt(sourceMap, `${path}/<<`, 'key'),
+              ),
+            );
             break;
           }
           const allowed = Object.keys(propertiesAt(schema, path));
           const suggestion = didYouMean(extra, allowed);
-          const keyRange = rangeAt(sourceMap, `${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'key');
+          const keyRange = rangeAt(
+            sourceMap,
+            `${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+            'key',
+          );
           problems.push(
-            problem('MLTM102', `Unknown property \`${extra}\` on ${what}${suggestion ? `; did you mean \`${suggestion}\`?` : `. Allowed: ${allowed.join(', ')} (or your own \`x-\` keys).`}`, keyRange, suggestion ? { fix: { range: keyRange, replacement: suggestion, title: `Change to \`${suggestion}\`` } } : {}),
+            problem(
+              'MLTM102',
+              `Unknown property \`${extra}\` on ${what}${suggestion ? `; did you mean \`${suggestion}\`?` : `. Allowed: ${allowed.join(', ')} (or your own \`x-\` keys).`}`,
+              keyRange,
+              suggestion
+                ? {
+                    fix: {
+                      range: keyRange,
+                      replacement: suggestion,
+                      title: `Change to \`${suggestion}\``,
+                    },
+                  }
+                : {},
+            ),
           );
           break;
         }
         case 'type': {
           const actual = valueAt(value, path);
-          problems.push(problem('MLTM103', `${capitalise(what)} must be ${expectedType((error.params as { type: string | string[] }).type)}, not ${typeName(actual)}.`, rangeAt(sourceMap, path)));
+          problems.push(
+            problem(
+              'MLTM103',
+              `${capitalise(what)} must be ${expectedType((error.params as { type: string | string[] }).type)}, not ${typeName(actual)}.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
           break;
         }
         case 'enum':
         case 'anyOf': {
           if (reported.has('enum')) break;
           reported.add('enum');
-          const allowed = ((enumError?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues ?? []).map(String);
+          const allowed = (
+            (enumError?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues ?? []
+          ).map(String);
           const actual = valueAt(value, path);
           if (typeof actual !== 'string') {
-            problems.push(problem('MLTM103', `${capitalise(what)} must be text, not ${typeName(actual)}.`, rangeAt(sourceMap, path)));
+            problems.push(
+              problem(
+                'MLTM103',
+                `${capitalise(what)} must be text, not ${typeName(actual)}.`,
+                rangeAt(sourceMap, path),
+              ),
+            );
             break;
           }
           const suggestion = didYouMean(actual, allowed);
           const range = rangeAt(sourceMap, path);
-          const custom = error.keyword === 'anyOf' || list.some((e) => e.keyword === 'pattern') ? ' Custom names start with `x-`.' : '';
+          const custom =
+            error.keyword === 'anyOf' || list.some((e) => e.keyword === 'pattern')
+              ? ' Custom names start with `x-`.'
+              : '';
           problems.push(
             problem(
               wording.enumCode(path),
               `Unknown ${wording.enumNoun(path)} \`${actual}\` for ${wording.describe(path.split('/').slice(0, 3).join('/'))}${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}${suggestion ? '' : ` Known values: ${allowed.join(', ')}.`}${custom}`,
               range,
-              suggestion ? { fix: { range, replacement: suggestion, title: `Change to \`${suggestion}\`` } } : {},
+              suggestion
+                ? { fix: { range, replacement: suggestion, title: `Change to \`${suggestion}\`` } }
+                : {},
             ),
           );
           break;
@@ -149,7 +222,13 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
           if (error.propertyName !== undefined) break;
           if (enumError || list.some((e) => e.keyword === 'anyOf')) break;
           const actual = valueAt(value, path);
-          problems.push(problem('MLTM107', `${capitalise(what)} \`${String(actual)}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`, rangeAt(sourceMap, path)));
+          problems.push(
+            problem(
+              'MLTM107',
+              `${capitalise(what)} \`${String(actual)}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
           break;
         }
         case 'propertyNames': {
@@ -159,22 +238,56 @@ export function checkAgainstSchema(value: unknown, schema: Schema, sourceMap: So
         case 'uniqueItems': {
           const { i, j } = error.params as { i: number; j: number };
           const duplicate = valueAt(value, `${path}/${i}`);
-          problems.push(problem('MLTM108', `\`${String(duplicate)}\` is listed twice in ${what}.`, rangeAt(sourceMap, `${path}/${Math.max(i, j)}`), { related: [{ message: 'First listed here', range: rangeAt(sourceMap, `${path}/${Math.min(i, j)}`) }] }));
+          problems.push(
+            problem(
+              'MLTM108',
+              `\`${String(duplicate)}\` is listed twice in ${what}.`,
+              rangeAt(sourceMap, `${path}/${Math.max(i, j)}`),
+              {
+                related: [
+                  {
+                    message: 'First listed here',
+                    range: rangeAt(sourceMap, `${path}/${Math.min(i, j)}`),
+                  },
+                ],
+              },
+            ),
+          );
           break;
         }
         case 'const': {
           const allowedValue = (error.params as { allowedValue: unknown }).allowedValue;
-          problems.push(problem('MLTM109', `${capitalise(what)} must be ${JSON.stringify(allowedValue)}.`, rangeAt(sourceMap, path)));
+          problems.push(
+            problem(
+              'MLTM109',
+              `${capitalise(what)} must be ${JSON.stringify(allowedValue)}.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
           break;
         }
         default:
-          problems.push(problem('MLTM109', `${capitalise(what)} ${error.message ?? 'is invalid'}.`, rangeAt(sourceMap, path)));
+          problems.push(
+            problem(
+              'MLTM109',
+              `${capitalise(what)} ${error.message ?? 'is invalid'}.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
       }
     }
     // propertyNames failures: ajv reports the pattern miss with the key in `propertyName`.
-    for (const error of list.filter((e) => e.keyword === 'pattern' && e.propertyName !== undefined)) {
+    for (const error of list.filter(
+      (e) => e.keyword === 'pattern' && e.propertyName !== undefined,
+    )) {
       const key = String(error.propertyName);
-      problems.push(problem('MLTM107', `\`${key}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`, rangeAt(sourceMap, `${path}/${key}`, 'key')));
+      problems.push(
+        problem(
+          'MLTM107',
+          `\`${key}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`,
+          rangeAt(sourceMap, `${path}/${key}`, 'key'),
+        ),
+      );
     }
   }
   return dedupe(problems);
@@ -201,7 +314,8 @@ function propertiesAt(schema: Schema, pointer: string): Record<string, unknown> 
     const ref = s?.['$ref'];
     if (typeof ref === 'string' && ref.startsWith('#/')) {
       let target: unknown = schema;
-      for (const part of ref.slice(2).split('/')) target = (target as Record<string, unknown> | undefined)?.[part];
+      for (const part of ref.slice(2).split('/'))
+        target = (target as Record<string, unknown> | undefined)?.[part];
       return target as Schema | undefined;
     }
     return s;
@@ -210,9 +324,11 @@ function propertiesAt(schema: Schema, pointer: string): Record<string, unknown> 
   for (const segment of segments(pointer)) {
     if (!node) break;
     const properties = node['properties'] as Record<string, Schema> | undefined;
-    if (properties && Object.prototype.hasOwnProperty.call(properties, segment)) node = resolve(properties[segment]);
+    if (properties && Object.prototype.hasOwnProperty.call(properties, segment))
+      node = resolve(properties[segment]);
     else if (node['items'] && /^\d+$/.test(segment)) node = resolve(node['items'] as Schema);
-    else if (node['additionalProperties'] && typeof node['additionalProperties'] === 'object') node = resolve(node['additionalProperties'] as Schema);
+    else if (node['additionalProperties'] && typeof node['additionalProperties'] === 'object')
+      node = resolve(node['additionalProperties'] as Schema);
     else node = undefined;
   }
   return (node?.['properties'] as Record<string, unknown> | undefined) ?? {};

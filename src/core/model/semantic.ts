@@ -15,7 +15,10 @@ function fieldRange(model: PipelineModel, path: string, fallback: SourceRange): 
 const suggestion = (word: string, candidates: Iterable<string>, range: SourceRange) => {
   const best = didYouMean(word, candidates);
   return best
-    ? { text: `; did you mean \`${best}\`?`, extra: { fix: { range, replacement: best, title: `Change to \`${best}\`` } } }
+    ? {
+        text: `; did you mean \`${best}\`?`,
+        extra: { fix: { range, replacement: best, title: `Change to \`${best}\`` } },
+      }
     : { text: '.', extra: {} };
 };
 
@@ -36,7 +39,14 @@ export function checkSemantics(model: PipelineModel): Problem[] {
     const range = fieldRange(model, `${boundary.pointer}/parent`, boundary.idRange);
     if (!boundaryIds.has(boundary.parent)) {
       const hint = suggestion(boundary.parent, boundaryIds, range);
-      problems.push(problem('MLTM202', `Boundary \`${boundary.id}\` has parent \`${boundary.parent}\`, which is not a boundary${hint.text}`, range, hint.extra));
+      problems.push(
+        problem(
+          'MLTM202',
+          `Boundary \`${boundary.id}\` has parent \`${boundary.parent}\`, which is not a boundary${hint.text}`,
+          range,
+          hint.extra,
+        ),
+      );
     }
   }
   const reportedCycle = new Set<string>();
@@ -52,12 +62,22 @@ export function checkSemantics(model: PipelineModel): Problem[] {
     const key = [...cycle].sort().join('|');
     if (reportedCycle.has(key)) continue;
     reportedCycle.add(key);
-    const [first, ...others] = cycle.map((id) => boundaryById.get(id)).filter((b) => b !== undefined);
+    const [first, ...others] = cycle
+      .map((id) => boundaryById.get(id))
+      .filter((b) => b !== undefined);
     if (!first) continue;
     problems.push(
-      problem('MLTM204', `Boundaries nest in a cycle: ${[...cycle, cycle[0]].map((id) => `\`${id}\``).join(' → ')}. A boundary cannot contain itself.`, fieldRange(model, `${first.pointer}/parent`, first.idRange), {
-        related: others.map((b) => ({ message: `\`${b.id}\` is part of the cycle`, range: fieldRange(model, `${b.pointer}/parent`, b.idRange) })),
-      }),
+      problem(
+        'MLTM204',
+        `Boundaries nest in a cycle: ${[...cycle, cycle[0]].map((id) => `\`${id}\``).join(' → ')}. A boundary cannot contain itself.`,
+        fieldRange(model, `${first.pointer}/parent`, first.idRange),
+        {
+          related: others.map((b) => ({
+            message: `\`${b.id}\` is part of the cycle`,
+            range: fieldRange(model, `${b.pointer}/parent`, b.idRange),
+          })),
+        },
+      ),
     );
   }
 
@@ -68,7 +88,14 @@ export function checkSemantics(model: PipelineModel): Problem[] {
       if (!boundaryIds.has(component.boundary)) {
         const range = fieldRange(model, `${component.pointer}/boundary`, component.idRange);
         const hint = suggestion(component.boundary, boundaryIds, range);
-        problems.push(problem('MLTM202', `Component \`${component.id}\` is in boundary \`${component.boundary}\`, which is not defined under \`boundaries\`${hint.text}`, range, hint.extra));
+        problems.push(
+          problem(
+            'MLTM202',
+            `Component \`${component.id}\` is in boundary \`${component.boundary}\`, which is not defined under \`boundaries\`${hint.text}`,
+            range,
+            hint.extra,
+          ),
+        );
       }
     }
     component.data.forEach((id, index) => {
@@ -76,7 +103,14 @@ export function checkSemantics(model: PipelineModel): Problem[] {
       if (dataIds.has(id)) return;
       const range = fieldRange(model, `${component.pointer}/data/${index}`, component.idRange);
       const hint = suggestion(id, dataIds, range);
-      problems.push(problem('MLTM203', `Component \`${component.id}\` refers to data \`${id}\`, which is not defined under \`data\`${hint.text}`, range, hint.extra));
+      problems.push(
+        problem(
+          'MLTM203',
+          `Component \`${component.id}\` refers to data \`${id}\`, which is not defined under \`data\`${hint.text}`,
+          range,
+          hint.extra,
+        ),
+      );
     });
     if (EXTERNAL_KINDS.has(component.kind) && component.controls.length > 0) {
       problems.push(
@@ -98,32 +132,75 @@ export function checkSemantics(model: PipelineModel): Problem[] {
       if (componentIds.has(id)) continue;
       const range = fieldRange(model, `${flow.pointer}/${end}`, flow.range);
       const hint = suggestion(id, componentIds, range);
-      problems.push(problem('MLTM201', `Flow \`${flow.id}\` ${end === 'from' ? 'starts at' : 'goes to'} \`${id}\`, which is not a component${hint.text}`, range, hint.extra));
+      problems.push(
+        problem(
+          'MLTM201',
+          `Flow \`${flow.id}\` ${end === 'from' ? 'starts at' : 'goes to'} \`${id}\`, which is not a component${hint.text}`,
+          range,
+          hint.extra,
+        ),
+      );
     }
     flow.data.forEach((id, index) => {
       usedData.add(id);
       if (dataIds.has(id)) return;
       const range = fieldRange(model, `${flow.pointer}/data/${index}`, flow.range);
       const hint = suggestion(id, dataIds, range);
-      problems.push(problem('MLTM203', `Flow \`${flow.id}\` carries data \`${id}\`, which is not defined under \`data\`${hint.text}`, range, hint.extra));
+      problems.push(
+        problem(
+          'MLTM203',
+          `Flow \`${flow.id}\` carries data \`${id}\`, which is not defined under \`data\`${hint.text}`,
+          range,
+          hint.extra,
+        ),
+      );
     });
     if (flow.from === flow.to) {
-      problems.push(problem('MLTM206', `Flow \`${flow.id}\` goes from \`${flow.from}\` to itself; a data flow connects two components (model internal steps as separate components).`, fieldRange(model, `${flow.pointer}/to`, flow.range)));
+      problems.push(
+        problem(
+          'MLTM206',
+          `Flow \`${flow.id}\` goes from \`${flow.from}\` to itself; a data flow connects two components (model internal steps as separate components).`,
+          fieldRange(model, `${flow.pointer}/to`, flow.range),
+        ),
+      );
     }
     const earlier = firstFlowWithId.get(flow.id);
     if (earlier) {
-      const how = flow.idExplicit ? '' : ` Two flows from \`${flow.from}\` to \`${flow.to}\` need an \`id:\` each to tell them apart.`;
-      problems.push(problem('MLTM205', `Flow id \`${flow.id}\` is used twice; threat ids are built from it, so it must be unique.${how}`, flow.idRange, { related: [{ message: 'First used here', range: earlier.idRange }] }));
+      const how = flow.idExplicit
+        ? ''
+        : ` Two flows from \`${flow.from}\` to \`${flow.to}\` need an \`id:\` each to tell them apart.`;
+      problems.push(
+        problem(
+          'MLTM205',
+          `Flow id \`${flow.id}\` is used twice; threat ids are built from it, so it must be unique.${how}`,
+          flow.idRange,
+          { related: [{ message: 'First used here', range: earlier.idRange }] },
+        ),
+      );
     } else {
       firstFlowWithId.set(flow.id, flow);
     }
     if (componentIds.has(flow.id)) {
       const component = model.components.find((c) => c.id === flow.id);
-      problems.push(problem('MLTM208', `Flow id \`${flow.id}\` is also a component id; threat ids \`<rule>@<id>\` would clash. Rename one of them.`, flow.idRange, component ? { related: [{ message: 'The component', range: component.idRange }] } : {}));
+      problems.push(
+        problem(
+          'MLTM208',
+          `Flow id \`${flow.id}\` is also a component id; threat ids \`<rule>@<id>\` would clash. Rename one of them.`,
+          flow.idRange,
+          component ? { related: [{ message: 'The component', range: component.idRange }] } : {},
+        ),
+      );
     }
     const reverse = directed.get(`${flow.to}\u0000${flow.from}`);
     if (reverse && (reverse.bidirectional || flow.bidirectional)) {
-      problems.push(problem('MLTM210', `Flow \`${flow.id}\` is the reverse of the bidirectional flow \`${reverse.id}\`; a bidirectional flow already covers both directions.`, flow.range, { related: [{ message: 'The bidirectional flow', range: reverse.range }] }));
+      problems.push(
+        problem(
+          'MLTM210',
+          `Flow \`${flow.id}\` is the reverse of the bidirectional flow \`${reverse.id}\`; a bidirectional flow already covers both directions.`,
+          flow.range,
+          { related: [{ message: 'The bidirectional flow', range: reverse.range }] },
+        ),
+      );
     }
     directed.set(`${flow.from}\u0000${flow.to}`, flow);
   }
@@ -132,16 +209,32 @@ export function checkSemantics(model: PipelineModel): Problem[] {
   const connected = new Set(model.flows.flatMap((f) => [f.from, f.to]));
   for (const component of model.components) {
     if (!connected.has(component.id) && model.flows.length > 0) {
-      problems.push(problem('MLTM207', `Component \`${component.id}\` has no data flows, so no flow threats can be found for it. Connect it, or remove it if it is not part of the pipeline.`, component.idRange));
+      problems.push(
+        problem(
+          'MLTM207',
+          `Component \`${component.id}\` has no data flows, so no flow threats can be found for it. Connect it, or remove it if it is not part of the pipeline.`,
+          component.idRange,
+        ),
+      );
     }
   }
 
   // Definitions nobody uses: harmless, but usually a leftover or a typo elsewhere.
   for (const boundary of model.boundaries) {
-    if (!usedBoundaries.has(boundary.id)) problems.push(problem('MLTM211', `Boundary \`${boundary.id}\` contains no components.`, boundary.idRange));
+    if (!usedBoundaries.has(boundary.id))
+      problems.push(
+        problem('MLTM211', `Boundary \`${boundary.id}\` contains no components.`, boundary.idRange),
+      );
   }
   for (const item of model.data) {
-    if (!usedData.has(item.id)) problems.push(problem('MLTM211', `Data \`${item.id}\` is not carried by any flow nor held by any component.`, item.idRange));
+    if (!usedData.has(item.id))
+      problems.push(
+        problem(
+          'MLTM211',
+          `Data \`${item.id}\` is not carried by any flow nor held by any component.`,
+          item.idRange,
+        ),
+      );
   }
   return problems;
 }

@@ -11,10 +11,15 @@ interface EnumSchema {
   anyOf?: EnumSchema[];
 }
 
-function enumOf(schema: EnumSchema): { values: readonly string[]; descriptions: ReadonlyMap<string, string> } {
+function enumOf(schema: EnumSchema): {
+  values: readonly string[];
+  descriptions: ReadonlyMap<string, string>;
+} {
   const source = schema.enum ? schema : (schema.anyOf ?? []).find((option) => option.enum);
   const values = source?.enum ?? [];
-  const descriptions = new Map(values.map((value, index) => [value, source?.enumDescriptions?.[index] ?? '']));
+  const descriptions = new Map(
+    values.map((value, index) => [value, source?.enumDescriptions?.[index] ?? '']),
+  );
   return { values, descriptions };
 }
 
@@ -34,7 +39,12 @@ export type Exposure = 'public' | 'internal' | 'private';
 /** Trust levels in increasing order; a flow toward a higher index goes toward more trust. */
 export const TRUST_ORDER: readonly TrustLevel[] = ['untrusted', 'semi_trusted', 'trusted'];
 /** Classifications in increasing sensitivity. */
-export const CLASSIFICATION_ORDER: readonly Classification[] = ['public', 'internal', 'confidential', 'restricted'];
+export const CLASSIFICATION_ORDER: readonly Classification[] = [
+  'public',
+  'internal',
+  'confidential',
+  'restricted',
+];
 
 /**
  * Component kinds that are external entities in STRIDE-per-element terms: outside the team's

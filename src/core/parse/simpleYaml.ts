@@ -34,8 +34,9 @@ function decline(): never {
  * BOM, other C0/C1 controls and the Unicode line separators (the library's treatment of them is
  * not worth copying).
  */
-// eslint-disable-next-line no-control-regex
-const UNSUPPORTED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+const UNSUPPORTED_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 /** Directives (`%YAML`) and document markers (`---`, `...`) at a line start. */
 const DOCUMENT_SYNTAX = /^(?:%|(?:---|\.\.\.)(?:[ \n]|$))/m;
@@ -67,15 +68,27 @@ export function readSimpleYaml(text: string, maxDepth: number): SimpleRead | und
 export function resolvePlainScalar(raw: string): unknown {
   const first = raw.charCodeAt(0);
   // Only these first characters can start a null, a boolean or a number.
-  const mayBeSpecial = raw.length === 0 || first === 126 /* ~ */ || first === 43 /* + */ || first === DASH || first === 46 /* . */ || (first >= 48 && first <= 57) || 'nNtTfF'.includes(raw[0] ?? '');
+  const mayBeSpecial =
+    raw.length === 0 ||
+    first === 126 /* ~ */ ||
+    first === 43 /* + */ ||
+    first === DASH ||
+    first === 46 /* . */ ||
+    (first >= 48 && first <= 57) ||
+    'nNtTfF'.includes(raw[0] ?? '');
   if (!mayBeSpecial) return raw;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(raw)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(raw)) return raw[0] === 't' || raw[0] === 'T';
   if (/^0o[0-7]+$/.test(raw)) return parseInt(raw.substring(2), 8);
   if (/^[-+]?[0-9]+$/.test(raw)) return parseInt(raw, 10);
   if (/^0x[0-9a-fA-F]+$/.test(raw)) return parseInt(raw.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(raw)) return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(raw) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(raw)) return parseFloat(raw);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(raw))
+    return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
+  if (
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(raw) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(raw)
+  )
+    return parseFloat(raw);
   return raw;
 }
 
@@ -102,7 +115,24 @@ const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
 /** Characters that cannot start a plain scalar (some start other syntax this reader handles). */
 function isIndicator(code: number): boolean {
   // , [ ] { } # & * ! | > ' " % @ `
-  return code === 44 || code === 91 || code === 93 || code === 123 || code === 125 || code === HASH || code === 38 || code === 42 || code === 33 || code === 124 || code === 62 || code === 39 || code === 34 || code === 37 || code === 64 || code === 96;
+  return (
+    code === 44 ||
+    code === 91 ||
+    code === 93 ||
+    code === 123 ||
+    code === 125 ||
+    code === HASH ||
+    code === 38 ||
+    code === 42 ||
+    code === 33 ||
+    code === 124 ||
+    code === 62 ||
+    code === 39 ||
+    code === 34 ||
+    code === 37 ||
+    code === 64 ||
+    code === 96
+  );
 }
 
 /** Characters a flow-context plain scalar stops at. */
@@ -196,7 +226,9 @@ class SimpleReader {
   /** A block mapping or sequence starting at `pos`, whose lines are indented `indent`. */
   private blockNode(indent: number, path: string, depth: number): unknown {
     if (depth > this.maxDepth) decline();
-    return this.atSequenceItem() ? this.blockSequence(indent, path, depth) : this.blockMapping(indent, path, depth);
+    return this.atSequenceItem()
+      ? this.blockSequence(indent, path, depth)
+      : this.blockMapping(indent, path, depth);
   }
 
   private blockMapping(indent: number, path: string, depth: number): Record<string, unknown> {
@@ -208,12 +240,21 @@ class SimpleReader {
       const name = this.key();
       if (seen.has(name)) decline();
       seen.add(name);
-      const entry: MutableEntry = { key: { start: keyStart, end: this.keyEnd }, value: { start: 0, end: 0 } };
+      const entry: MutableEntry = {
+        key: { start: keyStart, end: this.keyEnd },
+        value: { start: 0, end: 0 },
+      };
       const childPath = path + '/' + pointerSegment(name);
       this.sourceMap.set(childPath, entry);
       const child = this.valueAfterIndicator(indent, childPath, depth + 1, entry, true);
       this.collectionEnd = entry.value.end;
-      if (name === '__proto__') Object.defineProperty(object, name, { value: child, enumerable: true, writable: true, configurable: true });
+      if (name === '__proto__')
+        Object.defineProperty(object, name, {
+          value: child,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else object[name] = child;
       if (this.nextIndent !== indent) break;
       if (this.atSequenceItem()) decline();
@@ -245,7 +286,13 @@ class SimpleReader {
    * The value after a mapping's `:` or a sequence's `-` at `pos`, in a collection indented
    * `indent`. Fills in the entry's value range.
    */
-  private valueAfterIndicator(indent: number, path: string, depth: number, entry: MutableEntry, inMapping: boolean): unknown {
+  private valueAfterIndicator(
+    indent: number,
+    path: string,
+    depth: number,
+    entry: MutableEntry,
+    inMapping: boolean,
+  ): unknown {
     if (depth > this.maxDepth) decline();
     const t = this.text;
     let i = this.pos;
@@ -308,7 +355,8 @@ class SimpleReader {
     }
     if (code === 124 /* | */ || code === 62 /* > */) return this.blockScalar(indent);
     if (isIndicator(code)) decline();
-    if ((code === DASH || code === 63 /* ? */ || code === COLON) && this.isSpaceOrEnd(this.pos + 1)) decline();
+    if ((code === DASH || code === 63 /* ? */ || code === COLON) && this.isSpaceOrEnd(this.pos + 1))
+      decline();
     // A plain scalar: to the end of the line or a comment; a `: ` inside would be a nested
     // mapping on one line, which the full path reports.
     const start = this.pos;
@@ -343,7 +391,11 @@ class SimpleReader {
     try {
       this.pos = offset;
       this.quoted();
-      return this.text.charCodeAt(this.pos) === COLON && this.isSpaceOrEnd(this.pos + 1) && this.pos - offset <= 1024;
+      return (
+        this.text.charCodeAt(this.pos) === COLON &&
+        this.isSpaceOrEnd(this.pos + 1) &&
+        this.pos - offset <= 1024
+      );
     } catch (error) {
       if (error === DECLINED) return false;
       throw error;
@@ -359,11 +411,13 @@ class SimpleReader {
   private plainKeyEnd(offset: number): number {
     const t = this.text;
     const code = t.charCodeAt(offset);
-    if (isIndicator(code) || code === DASH || code === 63 || code === COLON || code === SPACE) return -1;
+    if (isIndicator(code) || code === DASH || code === 63 || code === COLON || code === SPACE)
+      return -1;
     for (let i = offset; i < t.length && i - offset <= 1024; i++) {
       const c = t.charCodeAt(i);
       // Flow indicators inside a key and a comment before its `:` are left to the full path.
-      if (c === NEWLINE || isFlowIndicator(c) || (c === HASH && t.charCodeAt(i - 1) === SPACE)) return -1;
+      if (c === NEWLINE || isFlowIndicator(c) || (c === HASH && t.charCodeAt(i - 1) === SPACE))
+        return -1;
       if (c === COLON && this.isSpaceOrEnd(i + 1)) return t.charCodeAt(i - 1) === SPACE ? -1 : i;
     }
     return -1;
@@ -380,7 +434,8 @@ class SimpleReader {
       name = this.quoted();
       end = this.pos;
       // The library refuses an implicit key whose `:` is more than 1024 characters on.
-      if (t.charCodeAt(end) !== COLON || !this.isSpaceOrEnd(end + 1) || end - start > 1024) decline();
+      if (t.charCodeAt(end) !== COLON || !this.isSpaceOrEnd(end + 1) || end - start > 1024)
+        decline();
     } else {
       end = this.plainKeyEnd(start);
       if (end < 0) decline();
@@ -489,12 +544,21 @@ class SimpleReader {
         const valueCode = t.charCodeAt(this.pos);
         if (valueCode === 44 || valueCode === close || this.pos >= t.length) decline();
         const childPath = path + '/' + pointerSegment(name);
-        const entry: MutableEntry = { key: { start: keyStart, end: keyEnd }, value: { start: 0, end: 0 } };
+        const entry: MutableEntry = {
+          key: { start: keyStart, end: keyEnd },
+          value: { start: 0, end: 0 },
+        };
         this.sourceMap.set(childPath, entry);
         const valueStart = this.pos;
         const value = this.flowItem(indent, childPath, depth + 1, true);
         entry.value = { start: valueStart, end: this.valueEnd };
-        if (name === '__proto__') Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+        if (name === '__proto__')
+          Object.defineProperty(object, name, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else object[name] = value;
       }
       this.skipFlowSpace(indent);
@@ -550,7 +614,11 @@ class SimpleReader {
       return value;
     }
     if (isIndicator(code)) decline();
-    if ((code === DASH || code === 63 || code === COLON) && (this.isSpaceOrEnd(this.pos + 1) || isFlowIndicator(t.charCodeAt(this.pos + 1)))) decline();
+    if (
+      (code === DASH || code === 63 || code === COLON) &&
+      (this.isSpaceOrEnd(this.pos + 1) || isFlowIndicator(t.charCodeAt(this.pos + 1)))
+    )
+      decline();
     const start = this.pos;
     let i = start;
     let end = start;
@@ -613,7 +681,8 @@ class SimpleReader {
       while (t.charCodeAt(k) === SPACE) k++;
       if (k === lineEnd) {
         // A whitespace-only line: empty, unless longer than the content indent.
-        if (contentIndent >= 0 ? k - lineStart > contentIndent : k - lineStart > indent + 1) decline();
+        if (contentIndent >= 0 ? k - lineStart > contentIndent : k - lineStart > indent + 1)
+          decline();
         pendingEmpty++;
         lineStart = lineEnd + 1;
         continue;

@@ -7,7 +7,19 @@
  * Shared by the pipeline model, the threat register and rule packs, so every file mltm reads
  * meets the same standard: a clear, located problem, never a crash or a hang.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
 import { pointerSegment } from './pointer';
 import { readSimpleYaml } from './simpleYaml';
@@ -42,7 +54,10 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
  * register is about 17 MB. Depth and alias limits stay those of every other file, so a hostile
  * register is still refused in bounded time and memory; only plain text may be longer.
  */
-export const REGISTER_READ_LIMITS: ReadLimits = { ...DEFAULT_READ_LIMITS, maxLength: 10 * DEFAULT_READ_LIMITS.maxLength };
+export const REGISTER_READ_LIMITS: ReadLimits = {
+  ...DEFAULT_READ_LIMITS,
+  maxLength: 10 * DEFAULT_READ_LIMITS.maxLength,
+};
 
 /** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
 export interface SourceEntry {
@@ -70,10 +85,22 @@ const EMPTY_MAP: SourceMap = new Map();
  * dropped. NUL bytes mark a binary file even when they are valid UTF-8. When the bytes are not
  * UTF-8, `locatingText` is a lossy decoding to turn the problem's offset into line:column.
  */
-export function decodeUtf8(bytes: Uint8Array): { text?: string; locatingText?: string; problems: Problem[] } {
+export function decodeUtf8(bytes: Uint8Array): {
+  text?: string;
+  locatingText?: string;
+  problems: Problem[];
+} {
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    return { problems: [problem('MLTM005', `This looks like a binary file (a NUL byte at offset ${nul}); a model must be UTF-8 YAML text.`, { start: 0, end: 0 })] };
+    return {
+      problems: [
+        problem(
+          'MLTM005',
+          `This looks like a binary file (a NUL byte at offset ${nul}); a model must be UTF-8 YAML text.`,
+          { start: 0, end: 0 },
+        ),
+      ],
+    };
   }
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -86,7 +113,13 @@ export function decodeUtf8(bytes: Uint8Array): { text?: string; locatingText?: s
       // The lossy decoding (invalid bytes as U+FFFD) is only for turning the offset into a
       // line and column; it is never parsed.
       locatingText: new TextDecoder('utf-8').decode(bytes),
-      problems: [problem('MLTM005', `The file is not valid UTF-8 (first invalid byte at offset ${bad}); save it as UTF-8.`, { start: prefix.length, end: prefix.length })],
+      problems: [
+        problem(
+          'MLTM005',
+          `The file is not valid UTF-8 (first invalid byte at offset ${bad}); save it as UTF-8.`,
+          { start: prefix.length, end: prefix.length },
+        ),
+      ],
     };
   }
 }
@@ -95,7 +128,16 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i] ?? 0;
-    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    const length =
+      b < 0x80
+        ? 1
+        : b >= 0xc2 && b < 0xe0
+          ? 2
+          : b >= 0xe0 && b < 0xf0
+            ? 3
+            : b >= 0xf0 && b < 0xf5
+              ? 4
+              : 0;
     if (length === 0 || i + length > bytes.length) return i;
     for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     i += length;
@@ -141,7 +183,13 @@ export function findExcessiveNesting(text: string, maxDepth: number): number {
     }
     levels.push(i - lineStart);
     const content = text[i];
-    if (flowDepth === 0 && content !== undefined && content !== '#' && content !== '\r' && i < lineEnd) {
+    if (
+      flowDepth === 0 &&
+      content !== undefined &&
+      content !== '#' &&
+      content !== '\r' &&
+      i < lineEnd
+    ) {
       const first = levels[0] ?? 0;
       while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= first) indents.pop();
       for (const level of levels) {
@@ -158,7 +206,15 @@ export function findExcessiveNesting(text: string, maxDepth: number): number {
       } else if (ch === '"' || ch === "'") {
         // A quote only opens a string at the start of a scalar; inside a word it is an apostrophe.
         const before = text[k - 1];
-        if (k === i || before === ' ' || before === '[' || before === '{' || before === ',' || before === ':') quote = ch;
+        if (
+          k === i ||
+          before === ' ' ||
+          before === '[' ||
+          before === '{' ||
+          before === ',' ||
+          before === ':'
+        )
+          quote = ch;
       } else if (ch === '#' && (k === i || text[k - 1] === ' ')) break;
       else if (ch === '[' || ch === '{') {
         flowDepth++;
@@ -186,13 +242,18 @@ class DepthLimitError extends Error {
   }
 }
 
-function nodeRange(node: { range?: [number, number, number] | null } | null | undefined, fallback: SourceRange, text?: string): SourceRange {
+function nodeRange(
+  node: { range?: [number, number, number] | null } | null | undefined,
+  fallback: SourceRange,
+  text?: string,
+): SourceRange {
   const range = node?.range;
   if (!range) return fallback;
   // Block scalars (`|`, `>`) end after their final line break; a problem on one should not
   // spill onto the next line.
   let end = range[1];
-  while (text !== undefined && end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  while (text !== undefined && end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r'))
+    end--;
   return { start: range[0], end };
 }
 
@@ -219,7 +280,8 @@ function valueRange(node: unknown, fallback: SourceRange, text: string): SourceR
     const last: unknown = current.items[current.items.length - 1];
     if (last === undefined) return range;
     if (isPair(last)) {
-      if (last.value === null || last.value === undefined) return { start: range.start, end: nodeRange(last.key as never, range, text).end };
+      if (last.value === null || last.value === undefined)
+        return { start: range.start, end: nodeRange(last.key as never, range, text).end };
       current = last.value;
     } else current = last;
   }
@@ -238,27 +300,53 @@ function isBlockCollection(node: unknown): node is { items: unknown[] } {
  * which gives the same value and source map as the `yaml` library's document at a fraction of the
  * cost; anything else, and every file with a problem, goes through the library.
  */
-export function readYaml(text: string, what: string, limits: ReadLimits = DEFAULT_READ_LIMITS, options: ReadOptions = {}): ReadResult {
+export function readYaml(
+  text: string,
+  what: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+  options: ReadOptions = {},
+): ReadResult {
   const problems: Problem[] = [];
-  const fail = (p: Problem): ReadResult => ({ text, sourceMap: EMPTY_MAP, problems: [...problems, p] });
+  const fail = (p: Problem): ReadResult => ({
+    text,
+    sourceMap: EMPTY_MAP,
+    problems: [...problems, p],
+  });
   const whole: SourceRange = { start: 0, end: Math.min(text.length, 1) };
 
   if (text.length > limits.maxLength) {
     const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
-    return fail(problem('MLTM007', `The ${what} is ${mb(text.length)} MB; mltm reads files up to ${mb(limits.maxLength)} MB. Split it, or check that this is the right file.`, { start: 0, end: 0 }));
+    return fail(
+      problem(
+        'MLTM007',
+        `The ${what} is ${mb(text.length)} MB; mltm reads files up to ${mb(limits.maxLength)} MB. Split it, or check that this is the right file.`,
+        { start: 0, end: 0 },
+      ),
+    );
   }
   if (text.includes('\u0000')) {
     const at = text.indexOf('\u0000');
-    return fail(problem('MLTM005', `This looks like a binary file (a NUL character at offset ${at}); a ${what} must be YAML text.`, { start: at, end: at + 1 }));
+    return fail(
+      problem(
+        'MLTM005',
+        `This looks like a binary file (a NUL character at offset ${at}); a ${what} must be YAML text.`,
+        { start: at, end: at + 1 },
+      ),
+    );
   }
   const body = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const markers = findConflictMarkers(text);
   if (markers.length > 0) {
     const [first, ...rest] = markers as [SourceRange, ...SourceRange[]];
     return fail(
-      problem('MLTM004', `The ${what} holds unresolved merge-conflict markers; resolve the conflict first.`, first, {
-        related: rest.map((range) => ({ message: 'Another conflict marker', range })),
-      }),
+      problem(
+        'MLTM004',
+        `The ${what} holds unresolved merge-conflict markers; resolve the conflict first.`,
+        first,
+        {
+          related: rest.map((range) => ({ message: 'Another conflict marker', range })),
+        },
+      ),
     );
   }
   if (!hasContent(text, body)) {
@@ -266,7 +354,13 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   }
   const tooDeep = findExcessiveNesting(text, limits.maxDepth);
   if (tooDeep >= 0) {
-    return fail(problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels; a ${what} never needs this much.`, { start: tooDeep, end: tooDeep + 1 }));
+    return fail(
+      problem(
+        'MLTM009',
+        `Nesting deeper than ${limits.maxDepth} levels; a ${what} never needs this much.`,
+        { start: tooDeep, end: tooDeep + 1 },
+      ),
+    );
   }
 
   if (!options.document) {
@@ -279,10 +373,23 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   try {
     // `uniqueKeys: false`: the library's duplicate check compares every key with every earlier
     // one (a 50,000-key mapping took over a minute); the walk below finds duplicates in one pass.
-    document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, lineCounter, strict: true, stringKeys: false });
+    document = parseDocument(text, {
+      uniqueKeys: false,
+      prettyErrors: false,
+      keepSourceTokens: false,
+      lineCounter,
+      strict: true,
+      stringKeys: false,
+    });
   } catch (error) {
     // Defence in depth: nesting the pre-scan above did not catch can still exhaust the stack.
-    if (error instanceof RangeError) return fail(problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 }));
+    if (error instanceof RangeError)
+      return fail(
+        problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, {
+          start: 0,
+          end: 0,
+        }),
+      );
     throw error;
   }
   for (const error of document.errors) {
@@ -290,7 +397,13 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
     const start = Math.min(error.pos[0], text.length);
     const range = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
     if (error.code === 'MULTIPLE_DOCS' || /multiple documents/i.test(error.message)) {
-      problems.push(problem('MLTM010', `The ${what} holds more than one YAML document (\`---\`); keep one per file.`, range));
+      problems.push(
+        problem(
+          'MLTM010',
+          `The ${what} holds more than one YAML document (\`---\`); keep one per file.`,
+          range,
+        ),
+      );
     } else {
       problems.push(problem('MLTM001', yamlMessage(error.message), range));
     }
@@ -303,12 +416,33 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   const aliasTargets = text.includes('*') ? resolveAliases(document) : new Map<Alias, YamlNode>();
   // Count what the aliases would expand to before expanding anything, so a bomb is refused in
   // time linear in the text instead of after building millions of values.
-  if (aliasTargets.size > 0 && expandedSize(document.contents, aliasTargets, limits) > limits.maxExpandedNodes) {
-    return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? whole)] };
+  if (
+    aliasTargets.size > 0 &&
+    expandedSize(document.contents, aliasTargets, limits) > limits.maxExpandedNodes
+  ) {
+    return {
+      text,
+      sourceMap: EMPTY_MAP,
+      document,
+      problems: [
+        ...problems,
+        problem(
+          'MLTM003',
+          `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`,
+          firstAliasRange(text) ?? whole,
+        ),
+      ],
+    };
   }
   const sourceMap = new Map<string, SourceEntry>();
   let budget = limits.maxExpandedNodes;
-  const walk = (node: unknown, path: string, depth: number, here: SourceRange, viaAlias = false): unknown => {
+  const walk = (
+    node: unknown,
+    path: string,
+    depth: number,
+    here: SourceRange,
+    viaAlias = false,
+  ): unknown => {
     if (viaAlias && --budget < 0) throw new ExpansionLimitError(here);
     if (depth > limits.maxDepth) throw new DepthLimitError(here, viaAlias);
     if (isAlias(node)) {
@@ -325,7 +459,9 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         const key = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : keyNode;
         const keyRange = nodeRange(keyNode as never, here, text);
         if (key === null || typeof key === 'object') {
-          problems.push(problem('MLTM109', 'Keys must be plain names, not empty, lists or mappings.', keyRange));
+          problems.push(
+            problem('MLTM109', 'Keys must be plain names, not empty, lists or mappings.', keyRange),
+          );
           continue;
         }
         const name = String(key);
@@ -333,19 +469,34 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
         if (first) {
           // Reported once, where it is written (not again for each alias that repeats the map).
           if (!viaAlias) {
-            problems.push(problem('MLTM002', `Duplicate key \`${name}\`: a key may appear only once in a mapping; the later one would silently replace the first.`, keyRange, { related: [{ message: 'First written here', range: first }] }));
+            problems.push(
+              problem(
+                'MLTM002',
+                `Duplicate key \`${name}\`: a key may appear only once in a mapping; the later one would silently replace the first.`,
+                keyRange,
+                { related: [{ message: 'First written here', range: first }] },
+              ),
+            );
           }
           continue;
         }
         seen.set(name, keyRange);
         const childPath = path + '/' + pointerSegment(name);
         const valueNode = item.value as YamlNode | null;
-        const childRange = valueNode ? valueRange(valueNode, keyRange, text) : { start: keyRange.end, end: keyRange.end };
+        const childRange = valueNode
+          ? valueRange(valueNode, keyRange, text)
+          : { start: keyRange.end, end: keyRange.end };
         sourceMap.set(childPath, { key: keyRange, value: childRange });
         const child = walk(valueNode, childPath, depth + 1, childRange, viaAlias);
         // A key named `__proto__` becomes a plain own property, never a prototype. Every other key
         // is assigned plainly: defineProperty on each key made objects slow (dictionary mode).
-        if (name === '__proto__') Object.defineProperty(object, name, { value: child, enumerable: true, writable: true, configurable: true });
+        if (name === '__proto__')
+          Object.defineProperty(object, name, {
+            value: child,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else object[name] = child;
       }
       return object;
@@ -369,19 +520,56 @@ export function readYaml(text: string, what: string, limits: ReadLimits = DEFAUL
   try {
     const root = document.contents;
     // A root collection ends with its last entry; a root scalar keeps the library's range.
-    const rootRange = isBlockCollection(root) ? valueRange(root, whole, text) : nodeRange(root as never, whole);
+    const rootRange = isBlockCollection(root)
+      ? valueRange(root, whole, text)
+      : nodeRange(root as never, whole);
     sourceMap.set('', { value: rootRange });
     const value = walk(root, '', 0, rootRange);
     return { text, value, sourceMap, document, problems };
   } catch (error) {
     if (error instanceof RangeError) {
-      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, { start: 0, end: 0 })] };
+      return {
+        text,
+        sourceMap: EMPTY_MAP,
+        document,
+        problems: [
+          ...problems,
+          problem('MLTM009', `Nesting too deep to read; a ${what} never needs this much.`, {
+            start: 0,
+            end: 0,
+          }),
+        ],
+      };
     }
     if (error instanceof ExpansionLimitError) {
-      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM003', `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`, firstAliasRange(text) ?? error.range)] };
+      return {
+        text,
+        sourceMap: EMPTY_MAP,
+        document,
+        problems: [
+          ...problems,
+          problem(
+            'MLTM003',
+            `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`,
+            firstAliasRange(text) ?? error.range,
+          ),
+        ],
+      };
     }
     if (error instanceof DepthLimitError) {
-      return { text, sourceMap: EMPTY_MAP, document, problems: [...problems, problem('MLTM009', `Nesting deeper than ${limits.maxDepth} levels${error.viaAlias ? ' (through aliases)' : ''}; a ${what} never needs this much.`, error.range)] };
+      return {
+        text,
+        sourceMap: EMPTY_MAP,
+        document,
+        problems: [
+          ...problems,
+          problem(
+            'MLTM009',
+            `Nesting deeper than ${limits.maxDepth} levels${error.viaAlias ? ' (through aliases)' : ''}; a ${what} never needs this much.`,
+            error.range,
+          ),
+        ],
+      };
     }
     throw error;
   }
@@ -417,7 +605,11 @@ function resolveAliases(document: Document.Parsed): Map<Alias, YamlNode> {
  * is expanded (memoised per node, so linear in the document). Only what is reached through an
  * alias counts, as in the walk's budget: a large file with a few aliases is not a bomb.
  */
-function expandedSize(root: unknown, aliasTargets: ReadonlyMap<Alias, YamlNode>, limits: ReadLimits): number {
+function expandedSize(
+  root: unknown,
+  aliasTargets: ReadonlyMap<Alias, YamlNode>,
+  limits: ReadLimits,
+): number {
   const memo = new Map<unknown, number>();
   /** Every value in `node` once expanded, nested aliases included. */
   const size = (node: unknown, depth: number): number => {
@@ -465,7 +657,7 @@ function firstAliasRange(text: string): SourceRange | undefined {
 /** Whether any line holds something other than spaces, a comment or a document marker. */
 function hasContent(text: string, from: number): boolean {
   // Line by line, stopping at the first content (nearly always on the first lines): no copy of the text.
-  for (let lineStart = from; lineStart < text.length; ) {
+  for (let lineStart = from; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd).trim();

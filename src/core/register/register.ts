@@ -28,13 +28,35 @@ export function registerFileNameFor(modelFileName: string): string {
 }
 
 export type ThreatStatus = 'open' | 'mitigated' | 'accepted' | 'transferred' | 'not_applicable';
-export const STATUSES: readonly ThreatStatus[] = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'];
+export const STATUSES: readonly ThreatStatus[] = [
+  'open',
+  'mitigated',
+  'accepted',
+  'transferred',
+  'not_applicable',
+];
 /** Statuses that are decisions; those with a justification requirement are in {@link NEEDS_JUSTIFICATION}. */
-export const DECISIONS: ReadonlySet<ThreatStatus> = new Set(['mitigated', 'accepted', 'transferred', 'not_applicable']);
-export const NEEDS_JUSTIFICATION: ReadonlySet<ThreatStatus> = new Set(['accepted', 'transferred', 'not_applicable']);
+export const DECISIONS: ReadonlySet<ThreatStatus> = new Set([
+  'mitigated',
+  'accepted',
+  'transferred',
+  'not_applicable',
+]);
+export const NEEDS_JUSTIFICATION: ReadonlySet<ThreatStatus> = new Set([
+  'accepted',
+  'transferred',
+  'not_applicable',
+]);
 
 /** Keys people own; sync never writes them (except through an explicit triage action). */
-export const HUMAN_FIELDS = ['status', 'owner', 'justification', 'ticket', 'review_by', 'notes'] as const;
+export const HUMAN_FIELDS = [
+  'status',
+  'owner',
+  'justification',
+  'ticket',
+  'review_by',
+  'notes',
+] as const;
 /** Keys sync keeps at the top of an entry. */
 export const MACHINE_FIELDS = ['title', 'element', 'stride', 'atlas', 'severity'] as const;
 
@@ -95,12 +117,17 @@ export interface RegisterLoadResult {
 
 const REGISTER_WORDING: SchemaWording = {
   describe(path) {
-    const [section, key, field, ...rest] = path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const [section, key, field, ...rest] = path
+      .slice(1)
+      .split('/')
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (!section) return 'the register';
     if (section !== 'threats' || key === undefined) return `\`${section}\``;
     const entry = `entry \`${key}\``;
     if (field === undefined) return entry;
-    return rest.length > 0 ? `\`${field}.${rest.join('.')}\` of ${entry}` : `\`${field}\` of ${entry}`;
+    return rest.length > 0
+      ? `\`${field}.${rest.join('.')}\` of ${entry}`
+      : `\`${field}\` of ${entry}`;
   },
   enumNoun(path) {
     if (path.endsWith('/status')) return 'status';
@@ -112,9 +139,12 @@ const REGISTER_WORDING: SchemaWording = {
   },
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+const strList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.map((x) => String(x)) : undefined;
 
 /** Splits a threat id `<rule-id>@<element-id>` (neither part may contain `@`). */
 export function splitThreatId(id: string): { ruleId: string; elementId: string } | undefined {
@@ -124,10 +154,31 @@ export function splitThreatId(id: string): { ruleId: string; elementId: string }
 }
 
 /** The checksum over the fields sync keeps, so a hand edit of them can be told apart. */
-export function machineChecksum(fields: { title?: string; element?: string; stride?: readonly string[]; atlas?: readonly string[]; severity?: string; machine: Omit<MachineState, 'checksum'> }): string {
+export function machineChecksum(fields: {
+  title?: string;
+  element?: string;
+  stride?: readonly string[];
+  atlas?: readonly string[];
+  severity?: string;
+  machine: Omit<MachineState, 'checksum'>;
+}): string {
   const m = fields.machine;
   return fnv1a64(
-    JSON.stringify([fields.title ?? null, fields.element ?? null, fields.stride ?? null, fields.atlas ?? null, fields.severity ?? null, m.fingerprint ?? null, m.missingControls ?? null, m.decidedStatus ?? null, m.decidedFingerprint ?? null, m.needsReview === true, m.firstSeen ?? null, m.stale, m.staleSince ?? null]),
+    JSON.stringify([
+      fields.title ?? null,
+      fields.element ?? null,
+      fields.stride ?? null,
+      fields.atlas ?? null,
+      fields.severity ?? null,
+      m.fingerprint ?? null,
+      m.missingControls ?? null,
+      m.decidedStatus ?? null,
+      m.decidedFingerprint ?? null,
+      m.needsReview === true,
+      m.firstSeen ?? null,
+      m.stale,
+      m.staleSince ?? null,
+    ]),
   ).slice(0, 12);
 }
 
@@ -135,13 +186,25 @@ export function machineChecksum(fields: { title?: string; element?: string; stri
  * Loads a register. Never throws, never writes. `document: true` keeps the `yaml` library's
  * document for a writer (sync edits it in place); readers skip building it.
  */
-export function loadRegister(text: string, options: { readonly document?: boolean } = {}): RegisterLoadResult {
-  const read = readYaml(text, 'threat register', REGISTER_READ_LIMITS, { document: options.document === true });
-  if (read.value === undefined) return { problems: read.problems.sort(compareProblems), writable: false };
+export function loadRegister(
+  text: string,
+  options: { readonly document?: boolean } = {},
+): RegisterLoadResult {
+  const read = readYaml(text, 'threat register', REGISTER_READ_LIMITS, {
+    document: options.document === true,
+  });
+  if (read.value === undefined)
+    return { problems: read.problems.sort(compareProblems), writable: false };
   const problems = [...read.problems];
   const root = read.value;
   if (!isRecord(root)) {
-    problems.push(problem('MLTM011', 'A threat register is a YAML mapping that starts with `mltm-register: 1`.', read.sourceMap.get('')?.value ?? { start: 0, end: 0 }));
+    problems.push(
+      problem(
+        'MLTM011',
+        'A threat register is a YAML mapping that starts with `mltm-register: 1`.',
+        read.sourceMap.get('')?.value ?? { start: 0, end: 0 },
+      ),
+    );
     return { problems, writable: false };
   }
   const version = root['mltm-register'];
@@ -160,8 +223,16 @@ export function loadRegister(text: string, options: { readonly document?: boolea
     );
     return { problems: problems.sort(compareProblems), writable: false };
   }
-  const shapeOk = root['threats'] === undefined || root['threats'] === null || isRecord(root['threats']);
-  problems.push(...checkAgainstSchema(root, registerSchema as Record<string, unknown>, read.sourceMap, REGISTER_WORDING));
+  const shapeOk =
+    root['threats'] === undefined || root['threats'] === null || isRecord(root['threats']);
+  problems.push(
+    ...checkAgainstSchema(
+      root,
+      registerSchema as Record<string, unknown>,
+      read.sourceMap,
+      REGISTER_WORDING,
+    ),
+  );
 
   const entries: RegisterEntry[] = [];
   for (const [id, raw] of Object.entries(isRecord(root['threats']) ? root['threats'] : {})) {
@@ -172,14 +243,26 @@ export function loadRegister(text: string, options: { readonly document?: boolea
     if (!split || !isRecord(raw)) continue;
     const machineRaw = isRecord(raw['machine']) ? raw['machine'] : {};
     const machine: MachineState = {
-      ...(str(machineRaw['fingerprint']) !== undefined && { fingerprint: str(machineRaw['fingerprint']) }),
-      ...(strList(machineRaw['missing_controls']) !== undefined && { missingControls: strList(machineRaw['missing_controls']) }),
-      ...(str(machineRaw['decided_status']) !== undefined && { decidedStatus: str(machineRaw['decided_status']) }),
-      ...(str(machineRaw['decided_fingerprint']) !== undefined && { decidedFingerprint: str(machineRaw['decided_fingerprint']) }),
+      ...(str(machineRaw['fingerprint']) !== undefined && {
+        fingerprint: str(machineRaw['fingerprint']),
+      }),
+      ...(strList(machineRaw['missing_controls']) !== undefined && {
+        missingControls: strList(machineRaw['missing_controls']),
+      }),
+      ...(str(machineRaw['decided_status']) !== undefined && {
+        decidedStatus: str(machineRaw['decided_status']),
+      }),
+      ...(str(machineRaw['decided_fingerprint']) !== undefined && {
+        decidedFingerprint: str(machineRaw['decided_fingerprint']),
+      }),
       ...(machineRaw['needs_review'] === true && { needsReview: true }),
-      ...(str(machineRaw['first_seen']) !== undefined && { firstSeen: str(machineRaw['first_seen']) }),
+      ...(str(machineRaw['first_seen']) !== undefined && {
+        firstSeen: str(machineRaw['first_seen']),
+      }),
       stale: machineRaw['stale'] === true,
-      ...(str(machineRaw['stale_since']) !== undefined && { staleSince: str(machineRaw['stale_since']) }),
+      ...(str(machineRaw['stale_since']) !== undefined && {
+        staleSince: str(machineRaw['stale_since']),
+      }),
       ...(str(machineRaw['checksum']) !== undefined && { checksum: str(machineRaw['checksum']) }),
     };
     entries.push({
@@ -227,7 +310,11 @@ export interface RegisterCheckOptions {
  * rule, an element that is gone), with a did-you-mean fix when a close id exists; undefined when
  * both the rule and the element exist.
  */
-export function unknownIdProblem(entry: RegisterEntry, ruleIds: ReadonlySet<string>, elementIds: ReadonlySet<string>): Problem | undefined {
+export function unknownIdProblem(
+  entry: RegisterEntry,
+  ruleIds: ReadonlySet<string>,
+  elementIds: ReadonlySet<string>,
+): Problem | undefined {
   if (!ruleIds.has(entry.ruleId)) {
     const suggestion = didYouMean(entry.ruleId, ruleIds);
     const replacement = `${suggestion}@${entry.elementId}`;
@@ -235,7 +322,9 @@ export function unknownIdProblem(entry: RegisterEntry, ruleIds: ReadonlySet<stri
       'MLTM305',
       `No rule \`${entry.ruleId}\` exists, so \`${entry.id}\` can never be produced${suggestion ? `; did you mean \`${replacement}\`?` : ' (a typo, or a rule disabled or removed).'}`,
       entry.keyRange,
-      suggestion ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } } : {},
+      suggestion
+        ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } }
+        : {},
     );
   }
   if (!elementIds.has(entry.elementId)) {
@@ -245,7 +334,9 @@ export function unknownIdProblem(entry: RegisterEntry, ruleIds: ReadonlySet<stri
       'MLTM306',
       `The model has no component or flow \`${entry.elementId}\`${suggestion ? `; did you mean \`${replacement}\`?` : '. Run `mltm sync` to mark the entry stale, or fix the id.'}`,
       entry.keyRange,
-      suggestion ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } } : {},
+      suggestion
+        ? { fix: { range: entry.keyRange, replacement, title: `Change to \`${replacement}\`` } }
+        : {},
     );
   }
   return undefined;
@@ -255,19 +346,37 @@ export function unknownIdProblem(entry: RegisterEntry, ruleIds: ReadonlySet<stri
 export function knownIds(analysis: Analysis): { ruleIds: Set<string>; elementIds: Set<string> } {
   return {
     ruleIds: new Set(analysis.ruleSet.rules.map((r) => r.id)),
-    elementIds: new Set([...(analysis.model?.components.map((c) => c.id) ?? []), ...(analysis.model?.flows.map((f) => f.id) ?? [])]),
+    elementIds: new Set([
+      ...(analysis.model?.components.map((c) => c.id) ?? []),
+      ...(analysis.model?.flows.map((f) => f.id) ?? []),
+    ]),
   };
 }
 
 /** Triage problems of a register against the current analysis of its model. */
-export function checkRegister(register: ThreatRegister, analysis: Analysis, options: RegisterCheckOptions): Problem[] {
+export function checkRegister(
+  register: ThreatRegister,
+  analysis: Analysis,
+  options: RegisterCheckOptions,
+): Problem[] {
   const problems: Problem[] = [];
   const threats = new Map(analysis.threats.map((t) => [t.id, t]));
   const { ruleIds, elementIds } = knownIds(analysis);
-  const field = (entry: RegisterEntry, name: string) => register.sourceMap.get(`${entry.pointer}/${name}`)?.value ?? entry.keyRange;
+  const field = (entry: RegisterEntry, name: string) =>
+    register.sourceMap.get(`${entry.pointer}/${name}`)?.value ?? entry.keyRange;
 
-  if (options.modelFile !== undefined && register.model !== undefined && register.model !== options.modelFile) {
-    problems.push(problem('MLTM307', `This register belongs to \`${register.model}\`, not \`${options.modelFile}\`; its ids will not match. Rename the register or fix \`model:\`.`, register.sourceMap.get('/model')?.value ?? { start: 0, end: 0 }));
+  if (
+    options.modelFile !== undefined &&
+    register.model !== undefined &&
+    register.model !== options.modelFile
+  ) {
+    problems.push(
+      problem(
+        'MLTM307',
+        `This register belongs to \`${register.model}\`, not \`${options.modelFile}\`; its ids will not match. Rename the register or fix \`model:\`.`,
+        register.sourceMap.get('/model')?.value ?? { start: 0, end: 0 },
+      ),
+    );
   }
   for (const entry of register.entries) {
     const threat = threats.get(entry.id);
@@ -276,19 +385,64 @@ export function checkRegister(register: ThreatRegister, analysis: Analysis, opti
     if (unknown && !(unknown.code === 'MLTM306' && entry.machine.stale)) {
       problems.push(unknown);
     } else if (!threat) {
-      problems.push(problem('MLTM304', `Stale: the model no longer produces \`${entry.id}\`${entry.machine.staleSince ? ` (since ${entry.machine.staleSince})` : ''}. Keep it as history or delete it.`, entry.keyRange));
+      problems.push(
+        problem(
+          'MLTM304',
+          `Stale: the model no longer produces \`${entry.id}\`${entry.machine.staleSince ? ` (since ${entry.machine.staleSince})` : ''}. Keep it as history or delete it.`,
+          entry.keyRange,
+        ),
+      );
     }
     if (NEEDS_JUSTIFICATION.has(status) && !(entry.justification ?? '').trim()) {
-      problems.push(problem('MLTM301', `\`${entry.id}\` is ${status.replace('_', ' ')} without a justification; say why, so reviewers and auditors can judge it.`, field(entry, 'status')));
+      problems.push(
+        problem(
+          'MLTM301',
+          `\`${entry.id}\` is ${status.replace('_', ' ')} without a justification; say why, so reviewers and auditors can judge it.`,
+          field(entry, 'status'),
+        ),
+      );
     }
-    if (entry.reviewBy !== undefined && DECISIONS.has(status) && /^\d{4}-\d{2}-\d{2}$/.test(entry.reviewBy) && entry.reviewBy < options.today) {
-      problems.push(problem('MLTM302', `The ${status.replace('_', ' ')} decision on \`${entry.id}\` expired on ${entry.reviewBy}; review it and set a new \`review_by\`.`, field(entry, 'review_by')));
+    if (
+      entry.reviewBy !== undefined &&
+      DECISIONS.has(status) &&
+      /^\d{4}-\d{2}-\d{2}$/.test(entry.reviewBy) &&
+      entry.reviewBy < options.today
+    ) {
+      problems.push(
+        problem(
+          'MLTM302',
+          `The ${status.replace('_', ' ')} decision on \`${entry.id}\` expired on ${entry.reviewBy}; review it and set a new \`review_by\`.`,
+          field(entry, 'review_by'),
+        ),
+      );
     }
-    if (threat && DECISIONS.has(status) && entry.machine.decidedStatus === status && entry.machine.decidedFingerprint !== undefined && entry.machine.decidedFingerprint !== threat.fingerprint) {
-      problems.push(problem('MLTM303', `\`${entry.element ?? entry.elementId}\` changed since \`${entry.id}\` was marked ${status.replace('_', ' ')}; review the decision (confirm it with \`mltm triage --confirm\` or the quick fix).`, field(entry, 'status')));
+    if (
+      threat &&
+      DECISIONS.has(status) &&
+      entry.machine.decidedStatus === status &&
+      entry.machine.decidedFingerprint !== undefined &&
+      entry.machine.decidedFingerprint !== threat.fingerprint
+    ) {
+      problems.push(
+        problem(
+          'MLTM303',
+          `\`${entry.element ?? entry.elementId}\` changed since \`${entry.id}\` was marked ${status.replace('_', ' ')}; review the decision (confirm it with \`mltm triage --confirm\` or the quick fix).`,
+          field(entry, 'status'),
+        ),
+      );
     }
-    if (entry.machine.checksum !== undefined && entry.machine.checksum !== machineChecksum({ ...entry, machine: entry.machine })) {
-      problems.push(problem('MLTM308', `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`, entry.keyRange, { severity: 'warning' }));
+    if (
+      entry.machine.checksum !== undefined &&
+      entry.machine.checksum !== machineChecksum({ ...entry, machine: entry.machine })
+    ) {
+      problems.push(
+        problem(
+          'MLTM308',
+          `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`,
+          entry.keyRange,
+          { severity: 'warning' },
+        ),
+      );
     }
   }
   return problems.sort(compareProblems);

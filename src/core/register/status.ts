@@ -12,7 +12,13 @@
  *    cover every mitigation the rule asks for (`threat.mitigated`), and `open` when they do not.
  */
 import type { Threat } from '../rules/evaluate';
-import { DECISIONS, STATUSES, type RegisterEntry, type ThreatRegister, type ThreatStatus } from './register';
+import {
+  DECISIONS,
+  STATUSES,
+  type RegisterEntry,
+  type ThreatRegister,
+  type ThreatStatus,
+} from './register';
 
 /** Where an effective status comes from. */
 export type StatusSource = 'register' | 'controls' | 'none';
@@ -29,12 +35,23 @@ export interface EffectiveStatus {
 /** Full answer: the status, where it comes from, and whether the decision is due a review. */
 export function effectiveStatusOf(threat: Threat, register?: ThreatRegister): EffectiveStatus {
   const entry = register?.byId.get(threat.id);
-  const written = entry && (STATUSES as readonly string[]).includes(entry.status) ? (entry.status as ThreatStatus) : undefined;
+  const written =
+    entry && (STATUSES as readonly string[]).includes(entry.status)
+      ? (entry.status as ThreatStatus)
+      : undefined;
   if (entry && written && DECISIONS.has(written)) {
-    const needsReview = entry.machine.decidedStatus === written && entry.machine.decidedFingerprint !== undefined && entry.machine.decidedFingerprint !== threat.fingerprint;
+    const needsReview =
+      entry.machine.decidedStatus === written &&
+      entry.machine.decidedFingerprint !== undefined &&
+      entry.machine.decidedFingerprint !== threat.fingerprint;
     return { status: written, source: 'register', needsReview, entry };
   }
-  return { status: threat.mitigated ? 'mitigated' : 'open', source: threat.mitigated ? 'controls' : 'none', needsReview: false, ...(entry && { entry }) };
+  return {
+    status: threat.mitigated ? 'mitigated' : 'open',
+    source: threat.mitigated ? 'controls' : 'none',
+    needsReview: false,
+    ...(entry && { entry }),
+  };
 }
 
 /** The effective status alone (see the module comment for the rules). */

@@ -14,11 +14,31 @@
  * Determinism: the output depends only on the register text, the analysis and `today`; a second
  * run with the same inputs returns the same bytes, and `changed` is false.
  */
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
-import { DECISIONS, knownIds, loadRegister, machineChecksum, MACHINE_FIELDS, REGISTER_FORMAT_VERSION, unknownIdProblem, type MachineState, type ThreatRegister, type ThreatStatus } from './register';
+import {
+  DECISIONS,
+  knownIds,
+  loadRegister,
+  machineChecksum,
+  MACHINE_FIELDS,
+  REGISTER_FORMAT_VERSION,
+  unknownIdProblem,
+  type MachineState,
+  type ThreatRegister,
+  type ThreatStatus,
+} from './register';
 
 export interface SyncOptions {
   /** Today as YYYY-MM-DD (an input, so output is reproducible). */
@@ -45,7 +65,12 @@ export interface SyncSummary {
 }
 
 export type SyncResult =
-  | { readonly ok: true; readonly text: string; readonly changed: boolean; readonly summary: SyncSummary }
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly changed: boolean;
+      readonly summary: SyncSummary;
+    }
   | {
       readonly ok: false;
       /** Which file the problems are located in: the model (it has errors) or the register. */
@@ -54,7 +79,11 @@ export type SyncResult =
     };
 
 /** Serialisation options: fixed, so output is the same on every machine. */
-export const REGISTER_TO_STRING = { lineWidth: 0, flowCollectionPadding: false, indent: 2 } as const;
+export const REGISTER_TO_STRING = {
+  lineWidth: 0,
+  flowCollectionPadding: false,
+  indent: 2,
+} as const;
 
 /** Below this many live entries a sync may stale any share of them without `allowMassStale`. */
 const MASS_STALE_MINIMUM = 10;
@@ -73,7 +102,11 @@ function header(modelFile: string): string {
  * Why sync must not write over a loaded register: located problems, or an empty list when it
  * is safe. Exported so the editor can show the same refusal before offering a sync.
  */
-export function syncRefusals(register: ThreatRegister, analysis: Analysis, options: SyncOptions): Problem[] {
+export function syncRefusals(
+  register: ThreatRegister,
+  analysis: Analysis,
+  options: SyncOptions,
+): Problem[] {
   const problems: Problem[] = [];
   if (register.model !== undefined && register.model !== options.modelFile) {
     problems.push(
@@ -88,7 +121,7 @@ export function syncRefusals(register: ThreatRegister, analysis: Analysis, optio
   const produced = new Set(analysis.threats.map((t) => t.id));
   const { ruleIds, elementIds } = knownIds(analysis);
   let live = 0;
-  const wouldStale: typeof register.entries[number][] = [];
+  const wouldStale: (typeof register.entries)[number][] = [];
   for (const entry of register.entries) {
     if (!entry.machine.stale) live++;
     if (produced.has(entry.id)) continue;
@@ -99,12 +132,21 @@ export function syncRefusals(register: ThreatRegister, analysis: Analysis, optio
       problems.push(
         unknown
           ? { ...unknown, severity: 'error' }
-          : problem('MLTM306', `The model does not produce \`${entry.id}\` (the rule does not apply to this element), and mltm never wrote this entry; fix the id or delete the entry.`, entry.keyRange, { severity: 'error' }),
+          : problem(
+              'MLTM306',
+              `The model does not produce \`${entry.id}\` (the rule does not apply to this element), and mltm never wrote this entry; fix the id or delete the entry.`,
+              entry.keyRange,
+              { severity: 'error' },
+            ),
       );
     } else if (!entry.machine.stale) wouldStale.push(entry);
   }
   for (const entry of register.entries) {
-    if (entry.machine.checksum !== undefined && !options.restoreMachineFields && entry.machine.checksum !== machineChecksum(entry)) {
+    if (
+      entry.machine.checksum !== undefined &&
+      !options.restoreMachineFields &&
+      entry.machine.checksum !== machineChecksum(entry)
+    ) {
       const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
       problems.push(
         problem(
@@ -116,7 +158,11 @@ export function syncRefusals(register: ThreatRegister, analysis: Analysis, optio
       );
     }
   }
-  if (!options.allowMassStale && wouldStale.length >= MASS_STALE_MINIMUM && wouldStale.length * 2 > live) {
+  if (
+    !options.allowMassStale &&
+    wouldStale.length >= MASS_STALE_MINIMUM &&
+    wouldStale.length * 2 > live
+  ) {
     const first = wouldStale[0];
     problems.push(
       problem(
@@ -135,7 +181,11 @@ export function syncRefusals(register: ThreatRegister, analysis: Analysis, optio
  * safely rewritten (see {@link syncRefusals}), or when the model itself could not be analysed
  * (an empty analysis would mark every entry stale).
  */
-export function syncRegister(registerText: string | undefined, analysis: Analysis, options: SyncOptions): SyncResult {
+export function syncRegister(
+  registerText: string | undefined,
+  analysis: Analysis,
+  options: SyncOptions,
+): SyncResult {
   if (!analysis.model || analysis.problems.some((p) => p.severity === 'error')) {
     return {
       ok: false,
@@ -146,12 +196,20 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
   let document: Document;
   let crlf = false;
   if (registerText === undefined || registerText.trim() === '') {
-    document = new Document({ 'mltm-register': REGISTER_FORMAT_VERSION, model: options.modelFile, threats: {} });
+    document = new Document({
+      'mltm-register': REGISTER_FORMAT_VERSION,
+      model: options.modelFile,
+      threats: {},
+    });
     document.commentBefore = header(options.modelFile);
   } else {
     const loaded = loadRegister(registerText, { document: true });
     if (!loaded.writable || !loaded.register) {
-      return { ok: false, file: 'register', problems: loaded.problems.filter((p) => p.severity === 'error') };
+      return {
+        ok: false,
+        file: 'register',
+        problems: loaded.problems.filter((p) => p.severity === 'error'),
+      };
     }
     const refusals = syncRefusals(loaded.register, analysis, options);
     if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
@@ -163,7 +221,12 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
     // quadratic in the number of keys, which large registers cannot afford. An LF file reuses
     // the document loadRegister parsed (it is ours to edit: `loaded` goes no further), saving a
     // second parse of the whole register; a CRLF file is parsed again as LF.
-    document = !crlf && loaded.register.document ? loaded.register.document : parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, { uniqueKeys: false });
+    document =
+      !crlf && loaded.register.document
+        ? loaded.register.document
+        : parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, {
+            uniqueKeys: false,
+          });
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -219,10 +282,16 @@ export function syncRegister(registerText: string | undefined, analysis: Analysi
   const lf = document.toString(REGISTER_TO_STRING);
   // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
   const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
-  return { ok: true, text, changed: text !== registerText, summary: { added, refreshed, staled, revived, needsReview } };
+  return {
+    ok: true,
+    text,
+    changed: text !== registerText,
+    summary: { added, refreshed, staled, revived, needsReview },
+  };
 }
 
-const keyName = (pair: Pair): string => String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
+const keyName = (pair: Pair): string =>
+  String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
 
 function machineOf(entry: YAMLMap): Record<string, unknown> {
   const machine = entry.get('machine', true);
@@ -235,9 +304,18 @@ function machineOf(entry: YAMLMap): Record<string, unknown> {
  * comments, so a person's comment beside a machine field survives its refresh. Returns whether
  * the key was newly added.
  */
-function setIfChanged(document: Document, map: YAMLMap, key: string, value: unknown, flow = false): boolean {
+function setIfChanged(
+  document: Document,
+  map: YAMLMap,
+  key: string,
+  value: unknown,
+  flow = false,
+): boolean {
   const currentNode = map.get(key, true) as YamlNode | undefined;
-  const currentValue = currentNode && typeof currentNode === 'object' && 'toJSON' in currentNode ? (currentNode as { toJSON(): unknown }).toJSON() : (map.get(key) as unknown);
+  const currentValue =
+    currentNode && typeof currentNode === 'object' && 'toJSON' in currentNode
+      ? (currentNode as { toJSON(): unknown }).toJSON()
+      : (map.get(key) as unknown);
   if (map.has(key) && JSON.stringify(currentValue) === JSON.stringify(value)) return false;
   if (isScalar(currentNode) && (typeof value !== 'object' || value === null)) {
     currentNode.value = value;
@@ -286,7 +364,8 @@ function machineMap(document: Document, entry: YAMLMap): YAMLMap {
 /** The first human (or unknown) key of an entry: where newly added machine fields go before. */
 function firstHumanKey(entry: YAMLMap): string | undefined {
   const machineKeys = new Set<string>([...MACHINE_FIELDS, 'machine']);
-  for (const pair of entry.items as Pair[]) if (!machineKeys.has(keyName(pair))) return keyName(pair);
+  for (const pair of entry.items as Pair[])
+    if (!machineKeys.has(keyName(pair))) return keyName(pair);
   return undefined;
 }
 
@@ -315,7 +394,8 @@ function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today:
       setIfChanged(document, machine, 'decided_status', status);
       setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
     }
-    if (machine.get('decided_fingerprint') !== threat.fingerprint) setIfChanged(document, machine, 'needs_review', true);
+    if (machine.get('decided_fingerprint') !== threat.fingerprint)
+      setIfChanged(document, machine, 'needs_review', true);
     else deleteKey(machine, 'needs_review');
   } else {
     deleteKey(machine, 'decided_status');
@@ -353,9 +433,13 @@ function machineStateOf(json: Record<string, unknown>): Omit<MachineState, 'chec
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
   return {
     ...(str(m['fingerprint']) !== undefined && { fingerprint: str(m['fingerprint']) }),
-    ...(list(m['missing_controls']) !== undefined && { missingControls: list(m['missing_controls']) }),
+    ...(list(m['missing_controls']) !== undefined && {
+      missingControls: list(m['missing_controls']),
+    }),
     ...(str(m['decided_status']) !== undefined && { decidedStatus: str(m['decided_status']) }),
-    ...(str(m['decided_fingerprint']) !== undefined && { decidedFingerprint: str(m['decided_fingerprint']) }),
+    ...(str(m['decided_fingerprint']) !== undefined && {
+      decidedFingerprint: str(m['decided_fingerprint']),
+    }),
     ...(m['needs_review'] === true && { needsReview: true }),
     ...(str(m['first_seen']) !== undefined && { firstSeen: str(m['first_seen']) }),
     stale: m['stale'] === true,

@@ -35,28 +35,70 @@ export type TriageResult =
  * machine fields are current), then the human fields given are set, and the decision stamped
  * with the element's current fingerprint.
  */
-export function triageThreat(registerText: string | undefined, analysis: Analysis, threatId: string, change: TriageChange, options: SyncOptions): TriageResult {
+export function triageThreat(
+  registerText: string | undefined,
+  analysis: Analysis,
+  threatId: string,
+  change: TriageChange,
+  options: SyncOptions,
+): TriageResult {
   const none = { start: 0, end: 0 };
   if (change.status !== undefined && !STATUSES.includes(change.status)) {
-    return { ok: false, problems: [problem('MLTM106', `Unknown status \`${change.status}\`; use ${STATUSES.join(', ')}.`, none)] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'MLTM106',
+          `Unknown status \`${change.status}\`; use ${STATUSES.join(', ')}.`,
+          none,
+        ),
+      ],
+    };
   }
   if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
-    return { ok: false, problems: [problem('MLTM109', `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`, none)] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'MLTM109',
+          `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`,
+          none,
+        ),
+      ],
+    };
   }
   const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-  if (!analysis.model || modelErrors.length > 0) return { ok: false, file: 'model', problems: modelErrors };
+  if (!analysis.model || modelErrors.length > 0)
+    return { ok: false, file: 'model', problems: modelErrors };
   const threat = analysis.threats.find((t) => t.id === threatId);
-  if (!threat) return { ok: false, problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)] };
+  if (!threat)
+    return {
+      ok: false,
+      problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)],
+    };
   const synced = syncRegister(registerText, analysis, options);
   if (!synced.ok) return synced;
   // Sync's own output: loaded and checked already, so skip the library's quadratic key check.
   const document = parseDocument(synced.text, { uniqueKeys: false });
   const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
-  if (!isMap(entry)) return { ok: false, problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, none)] };
+  if (!isMap(entry))
+    return {
+      ok: false,
+      problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, none)],
+    };
   const status = (change.status ?? String(entry.get('status') ?? 'open')) as ThreatStatus;
   const justification = change.justification ?? (entry.get('justification') as string | undefined);
   if (NEEDS_JUSTIFICATION.has(status) && !(justification ?? '').trim()) {
-    return { ok: false, problems: [problem('MLTM301', `A justification is required to mark a threat ${status.replace('_', ' ')}.`, none)] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'MLTM301',
+          `A justification is required to mark a threat ${status.replace('_', ' ')}.`,
+          none,
+        ),
+      ],
+    };
   }
   const set = (key: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -65,7 +107,9 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
     } else if (entry.has(key)) entry.set(key, value);
     else {
       // A new human key goes before `machine`, so the entry reads: what, decision, bookkeeping.
-      const machineIndex = entry.items.findIndex((p) => String((p.key as { value?: unknown }).value) === 'machine');
+      const machineIndex = entry.items.findIndex(
+        (p) => String((p.key as { value?: unknown }).value) === 'machine',
+      );
       const pair = document.createPair(key, value);
       if (machineIndex >= 0) entry.items.splice(machineIndex, 0, pair);
       else entry.items.push(pair);
@@ -84,7 +128,8 @@ export function triageThreat(registerText: string | undefined, analysis: Analysi
     machine.set('decided_fingerprint', threat.fingerprint);
     if (machine.has('needs_review')) machine.delete('needs_review');
   } else if (isMap(machine) && !DECISIONS.has(status)) {
-    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review']) if (machine.has(key)) machine.delete(key);
+    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review'])
+      if (machine.has(key)) machine.delete(key);
   }
   stampChecksum(document, entry);
   const text = document.toString(REGISTER_TO_STRING);

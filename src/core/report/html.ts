@@ -20,7 +20,14 @@ import { SEVERITY_ORDER } from '../rules/types';
 import { sha256Base64 } from '../util/sha256';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, htmlText, owaspRef, type LinkedId } from './text';
-import { buildReportView, isOpen, statusLabel, type ReportInput, type ReportView, type ThreatRow } from './view';
+import {
+  buildReportView,
+  isOpen,
+  statusLabel,
+  type ReportInput,
+  type ReportView,
+  type ThreatRow,
+} from './view';
 
 const STYLE = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0969da; }
@@ -93,21 +100,26 @@ let libraryHashCache: { script: string; hash: string } | undefined;
 
 /** CSP hash of the inlined library, computed once per library text (it is megabytes). */
 function libraryHash(script: string): string {
-  if (libraryHashCache?.script !== script) libraryHashCache = { script, hash: sha256Base64(script) };
+  if (libraryHashCache?.script !== script)
+    libraryHashCache = { script, hash: sha256Base64(script) };
   return libraryHashCache.hash;
 }
 
 function link(ref: LinkedId): string {
   const label = htmlText(ref.id);
   const name = ref.name ? ` <span class="muted">${htmlText(ref.name)}</span>` : '';
-  return ref.url && /^https:\/\//.test(ref.url) ? `<a href="${htmlText(ref.url)}">${label}</a>${name}` : `${label}${name}`;
+  return ref.url && /^https:\/\//.test(ref.url)
+    ? `<a href="${htmlText(ref.url)}">${label}</a>${name}`
+    : `${label}${name}`;
 }
 
 function threatRow(view: ReportView, row: ThreatRow): string {
   const t = row.threat;
   const atlas = t.atlas.map((id) => link(atlasRef(id, view.input.analysis.atlas))).join('<br>');
   const owasp = t.owasp.map((id) => link(owaspRef(id))).join('<br>');
-  const change = row.change ? ` <span class="change">${row.change.kind === 'added' ? 'new' : htmlText(`changed: ${row.change.what.join('; ')}`)}</span>` : '';
+  const change = row.change
+    ? ` <span class="change">${row.change.kind === 'added' ? 'new' : htmlText(`changed: ${row.change.what.join('; ')}`)}</span>`
+    : '';
   const element = `${htmlText(t.elementType)} <b>${htmlText(t.element)}</b><br><small>${htmlText(`${view.input.file}:${row.start.line}:${row.start.column}`)}</small>`;
   const guidance = `<b>Detect:</b> ${t.detection ? htmlText(t.detection) : '<span class="muted">no guidance in the rule</span>'}<br><b>Contain:</b> ${t.containment ? htmlText(t.containment) : '<span class="muted">no guidance in the rule</span>'}`;
   return [
@@ -134,8 +146,12 @@ function checkbox(kind: string, value: string, label: string): string {
 /** The HTML report. Without `input.mermaidScript` the diagram is shown as Mermaid source. */
 export function renderHtml(input: ReportInput, view: ReportView = buildReportView(input)): string {
   const library = input.mermaidScript;
-  if (library !== undefined && /<\/script/i.test(library)) throw new Error('The Mermaid library contains `</script` and cannot be inlined.');
-  const scriptSources = [...(library !== undefined ? [`'sha256-${libraryHash(library)}'`] : []), `'sha256-${APP_SCRIPT_HASH}'`];
+  if (library !== undefined && /<\/script/i.test(library))
+    throw new Error('The Mermaid library contains `</script` and cannot be inlined.');
+  const scriptSources = [
+    ...(library !== undefined ? [`'sha256-${libraryHash(library)}'`] : []),
+    `'sha256-${APP_SCRIPT_HASH}'`,
+  ];
   const csp = `default-src 'none'; script-src ${scriptSources.join(' ')}; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'`;
   const title = `Threat model report: ${view.modelName}`;
   const open = view.rows.filter((r) => isOpen(r.status)).length;
@@ -144,8 +160,20 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
     ['Model hash', view.modelHash],
     ['MITRE ATLAS data', view.atlasVersion],
     ['Generated', `${input.generatedAt} by mltm ${input.toolVersion}`],
-    ['Threat register', input.register ? `${input.registerFile ?? ''} (${input.register.entries.length} entries)` : 'none: statuses come from the controls in the model'],
-    ...(input.diff ? [['Compared with', `${input.baseLabel ?? 'base'}: ${input.diff.added.length} added, ${input.diff.removed.length} removed, ${input.diff.changed.length} changed`] as [string, string]] : []),
+    [
+      'Threat register',
+      input.register
+        ? `${input.registerFile ?? ''} (${input.register.entries.length} entries)`
+        : 'none: statuses come from the controls in the model',
+    ],
+    ...(input.diff
+      ? [
+          [
+            'Compared with',
+            `${input.baseLabel ?? 'base'}: ${input.diff.added.length} added, ${input.diff.removed.length} removed, ${input.diff.changed.length} changed`,
+          ] as [string, string],
+        ]
+      : []),
   ];
   const out: string[] = [
     '<!doctype html>',
@@ -167,11 +195,22 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
     '<h2>Summary</h2>',
     `<p><b>${view.rows.length} threats, ${open} open.</b></p>`,
     `<table><thead><tr><th>Severity</th><th class="num">Total</th>${view.statuses.map((s) => `<th class="num">${htmlText(capitalise(s))}</th>`).join('')}</tr></thead><tbody>`,
-    ...view.bySeverity.map((s) => `<tr><td><span class="sev sev-${s.severity}">${capitalise(s.severity)}</span></td><td class="num">${s.total}</td>${view.statuses.map((st) => `<td class="num">${s.byStatus[st] ?? 0}</td>`).join('')}</tr>`),
+    ...view.bySeverity.map(
+      (s) =>
+        `<tr><td><span class="sev sev-${s.severity}">${capitalise(s.severity)}</span></td><td class="num">${s.total}</td>${view.statuses.map((st) => `<td class="num">${s.byStatus[st] ?? 0}</td>`).join('')}</tr>`,
+    ),
     '</tbody></table>',
   ];
   const problems = input.registerProblems ?? [];
-  if (problems.length > 0) out.push('<h3>Register problems</h3><ul>', ...problems.map((p) => `<li><code>${htmlText(`${p.file}:${p.line}:${p.column}`)}</code> ${htmlText(p.severity)} ${htmlText(p.code)}: ${htmlText(p.message)}</li>`), '</ul>');
+  if (problems.length > 0)
+    out.push(
+      '<h3>Register problems</h3><ul>',
+      ...problems.map(
+        (p) =>
+          `<li><code>${htmlText(`${p.file}:${p.line}:${p.column}`)}</code> ${htmlText(p.severity)} ${htmlText(p.code)}: ${htmlText(p.message)}</li>`,
+      ),
+      '</ul>',
+    );
   out.push('</section>');
   out.push(
     '<section id="diagram">',
@@ -183,23 +222,39 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
   );
   if (input.diff) {
     const d = input.diff;
-    const item = (c: { id: string; title: string; changes: readonly string[] }, kind: string) => `<li><b>${kind}</b> ${htmlText(c.title)} <small>${htmlText(c.id)}</small>${kind === 'changed' ? ` <span class="muted">${htmlText(c.changes.join('; '))}</span>` : ''}</li>`;
-    out.push('<section id="changes">', `<h2>Changes since ${htmlText(input.baseLabel ?? 'base')}</h2>`, '<ul>', ...d.added.map((c) => item(c, 'added')), ...d.removed.map((c) => item(c, 'removed')), ...d.changed.map((c) => item(c, 'changed')), '</ul>', '</section>');
+    const item = (c: { id: string; title: string; changes: readonly string[] }, kind: string) =>
+      `<li><b>${kind}</b> ${htmlText(c.title)} <small>${htmlText(c.id)}</small>${kind === 'changed' ? ` <span class="muted">${htmlText(c.changes.join('; '))}</span>` : ''}</li>`;
+    out.push(
+      '<section id="changes">',
+      `<h2>Changes since ${htmlText(input.baseLabel ?? 'base')}</h2>`,
+      '<ul>',
+      ...d.added.map((c) => item(c, 'added')),
+      ...d.removed.map((c) => item(c, 'removed')),
+      ...d.changed.map((c) => item(c, 'changed')),
+      '</ul>',
+      '</section>',
+    );
   }
   out.push(
     '<section id="threats">',
     '<h2>Threats</h2>',
     '<div id="filters" class="no-print">',
-    `<fieldset><legend>Severity</legend>${[...SEVERITY_ORDER].reverse().map((s) => checkbox('severity', s, capitalise(s))).join('')}</fieldset>`,
+    `<fieldset><legend>Severity</legend>${[...SEVERITY_ORDER]
+      .reverse()
+      .map((s) => checkbox('severity', s, capitalise(s)))
+      .join('')}</fieldset>`,
     `<fieldset><legend>STRIDE</legend>${STRIDE.map((s) => checkbox('stride', s.letter, `${s.letter} ${s.name}`)).join('')}</fieldset>`,
     `<fieldset><legend>Status</legend>${view.statuses.map((s) => checkbox('status', s, capitalise(s))).join('')}</fieldset>`,
     '<p id="shown-count" aria-live="polite"></p>',
     '</div>',
     '<table id="threat-table"><thead><tr><th>Severity</th><th>Element</th><th>Threat</th><th>STRIDE</th><th>MITRE ATLAS</th><th>OWASP</th><th>Status</th><th>Owner</th><th>Justification</th><th>Missing controls</th><th>Detect and contain</th></tr></thead><tbody>',
   );
-  for (const group of [...view.components, ...view.flows]) for (const row of group.rows) out.push(threatRow(view, row));
+  for (const group of [...view.components, ...view.flows])
+    for (const row of group.rows) out.push(threatRow(view, row));
   out.push('</tbody></table>', '</section>');
-  out.push(`<footer><p class="muted">Generated by mltm ${htmlText(input.toolVersion)}. MITRE ATLAS data ${htmlText(view.atlasVersion)} (Apache-2.0, © MITRE).</p></footer>`);
+  out.push(
+    `<footer><p class="muted">Generated by mltm ${htmlText(input.toolVersion)}. MITRE ATLAS data ${htmlText(view.atlasVersion)} (Apache-2.0, © MITRE).</p></footer>`,
+  );
   if (library !== undefined) out.push(`<script>${library}</script>`);
   out.push(`<script>${APP_SCRIPT}</script>`, '</body>', '</html>', '');
   return out.join('\n');

@@ -14,13 +14,21 @@ export type ReportFormat = 'md' | 'html' | 'sarif' | 'json' | 'mermaid';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'sarif', 'json', 'mermaid'];
 
 /** File extension for a report format. */
-export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = { md: '.md', html: '.html', sarif: '.sarif', json: '.json', mermaid: '.mmd' };
+export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
+  md: '.md',
+  html: '.html',
+  sarif: '.sarif',
+  json: '.json',
+  mermaid: '.mmd',
+};
 
 /** Renders a report in one format. */
 export function renderReport(format: ReportFormat, input: ReportInput): string {
   switch (format) {
     case 'mermaid':
-      return modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) });
+      return modelToMermaid(input.analysis, {
+        ...(input.register && { register: input.register }),
+      });
     case 'md':
       return renderMarkdown(input, buildReportView(input));
     case 'html':

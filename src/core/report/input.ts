@@ -34,11 +34,22 @@ export interface ReportSources {
 }
 
 /** Register problems (offset ranges) as located notes in the register file (1-based line/column). */
-export function locateRegisterNotes(file: string, registerText: string, problems: readonly Problem[]): RegisterNote[] {
+export function locateRegisterNotes(
+  file: string,
+  registerText: string,
+  problems: readonly Problem[],
+): RegisterNote[] {
   const index = new LineIndex(registerText);
   return problems.map((p) => {
     const start = index.position(p.range.start);
-    return { file, line: start.line, column: start.column, severity: p.severity, code: p.code, message: p.message };
+    return {
+      file,
+      line: start.line,
+      column: start.column,
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+    };
   });
 }
 
@@ -48,7 +59,10 @@ export function assembleReportInput(sources: ReportSources): ReportInput {
     analysis: sources.analysis,
     text: sources.text,
     file: sources.file,
-    ...(sources.register && { register: sources.register.register, registerFile: sources.register.file }),
+    ...(sources.register && {
+      register: sources.register.register,
+      registerFile: sources.register.file,
+    }),
     registerProblems: sources.registerNotes,
     generatedAt: sources.generatedAt,
     toolVersion: sources.toolVersion,

@@ -27,14 +27,24 @@ export interface ReportJson extends AnalysisJson {
     readonly generatedAt: string;
     readonly tool: string;
     readonly modelHash: string;
-    readonly register: { readonly file: string | null; readonly entries: number; readonly problems: readonly RegisterNote[] };
+    readonly register: {
+      readonly file: string | null;
+      readonly entries: number;
+      readonly problems: readonly RegisterNote[];
+    };
     readonly base?: { readonly label: string; readonly diff: ThreatDiff };
   };
-  readonly threats: readonly (JsonThreat & { readonly register: JsonRegisterState; readonly change?: string })[];
+  readonly threats: readonly (JsonThreat & {
+    readonly register: JsonRegisterState;
+    readonly change?: string;
+  })[];
 }
 
 /** The report as a JSON value. */
-export function buildReportJson(input: ReportInput, view: ReportView = buildReportView(input)): ReportJson {
+export function buildReportJson(
+  input: ReportInput,
+  view: ReportView = buildReportView(input),
+): ReportJson {
   const base = analysisToJson(input.analysis, input.file, input.text);
   const rows = new Map(view.rows.map((r) => [r.threat.id, r]));
   return {
@@ -44,7 +54,11 @@ export function buildReportJson(input: ReportInput, view: ReportView = buildRepo
       generatedAt: input.generatedAt,
       tool: `mltm ${input.toolVersion}`,
       modelHash: view.modelHash,
-      register: { file: input.register ? (input.registerFile ?? null) : null, entries: input.register?.entries.length ?? 0, problems: input.registerProblems ?? [] },
+      register: {
+        file: input.register ? (input.registerFile ?? null) : null,
+        entries: input.register?.entries.length ?? 0,
+        problems: input.registerProblems ?? [],
+      },
       ...(input.diff && { base: { label: input.baseLabel ?? 'base', diff: input.diff } }),
     },
     threats: base.threats.map((t) => {

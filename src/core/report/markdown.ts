@@ -9,7 +9,15 @@
 import { STRIDE_BY_LETTER, type StrideLetter } from '../kb/stride';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, mdLink, mdText, owaspRef, sentence } from './text';
-import { buildReportView, isOpen, statusLabel, type ElementGroup, type ReportInput, type ReportView, type ThreatRow } from './view';
+import {
+  buildReportView,
+  isOpen,
+  statusLabel,
+  type ElementGroup,
+  type ReportInput,
+  type ReportView,
+  type ThreatRow,
+} from './view';
 
 const DASH = '—';
 
@@ -27,29 +35,49 @@ function summary(view: ReportView): string[] {
   lines.push(`| Model hash | ${view.modelHash} |`);
   lines.push(`| MITRE ATLAS data | ${mdText(view.atlasVersion)} |`);
   lines.push(`| Generated | ${mdText(input.generatedAt)} by mltm ${mdText(input.toolVersion)} |`);
-  lines.push(`| Threat register | ${input.register ? `${mdText(input.registerFile ?? '')} (${input.register.entries.length} entries)` : 'none: statuses come from the controls in the model'} |`);
-  if (input.diff) lines.push(`| Compared with | ${mdText(input.baseLabel ?? 'base')}: ${input.diff.added.length} added, ${input.diff.removed.length} removed, ${input.diff.changed.length} changed |`);
+  lines.push(
+    `| Threat register | ${input.register ? `${mdText(input.registerFile ?? '')} (${input.register.entries.length} entries)` : 'none: statuses come from the controls in the model'} |`,
+  );
+  if (input.diff)
+    lines.push(
+      `| Compared with | ${mdText(input.baseLabel ?? 'base')}: ${input.diff.added.length} added, ${input.diff.removed.length} removed, ${input.diff.changed.length} changed |`,
+    );
   const open = view.rows.filter((r) => isOpen(r.status)).length;
   lines.push('', `**${view.rows.length} threats, ${open} open.**`, '');
   const statuses = view.statuses;
   lines.push(`| Severity | Total | ${statuses.map((s) => mdText(capitalise(s))).join(' | ')} |`);
   lines.push(`|---|---:|${statuses.map(() => '---:').join('|')}|`);
-  for (const s of view.bySeverity) lines.push(`| ${capitalise(s.severity)} | ${s.total} | ${statuses.map((st) => s.byStatus[st] ?? 0).join(' | ')} |`);
-  lines.push(`| **Total** | **${view.rows.length}** | ${statuses.map((st) => `**${view.rows.filter((r) => r.status === st).length}**`).join(' | ')} |`);
+  for (const s of view.bySeverity)
+    lines.push(
+      `| ${capitalise(s.severity)} | ${s.total} | ${statuses.map((st) => s.byStatus[st] ?? 0).join(' | ')} |`,
+    );
+  lines.push(
+    `| **Total** | **${view.rows.length}** | ${statuses.map((st) => `**${view.rows.filter((r) => r.status === st).length}**`).join(' | ')} |`,
+  );
   const problems = input.registerProblems ?? [];
   if (problems.length > 0) {
     lines.push('', '### Register problems', '');
-    for (const p of problems) lines.push(`- ${mdText(`${p.file}:${p.line}:${p.column}`)} ${mdText(p.severity)} ${mdText(p.code)}: ${mdText(p.message)}`);
+    for (const p of problems)
+      lines.push(
+        `- ${mdText(`${p.file}:${p.line}:${p.column}`)} ${mdText(p.severity)} ${mdText(p.code)}: ${mdText(p.message)}`,
+      );
   }
   return lines;
 }
 
 function strideCell(letters: readonly string[]): string {
-  return letters.map((l) => `${l} ${STRIDE_BY_LETTER.get(l as StrideLetter)?.name ?? ''}`.trim()).map(mdText).join(', ') || DASH;
+  return (
+    letters
+      .map((l) => `${l} ${STRIDE_BY_LETTER.get(l as StrideLetter)?.name ?? ''}`.trim())
+      .map(mdText)
+      .join(', ') || DASH
+  );
 }
 
 function threatCell(row: ThreatRow): string {
-  const mark = row.change ? `*${row.change.kind === 'added' ? 'new' : `changed: ${mdText(row.change.what.join('; '))}`}* ` : '';
+  const mark = row.change
+    ? `*${row.change.kind === 'added' ? 'new' : `changed: ${mdText(row.change.what.join('; '))}`}* `
+    : '';
   return `${mark}${mdText(row.threat.title)} (${mdText(row.threat.id)})`;
 }
 
@@ -64,8 +92,16 @@ function table(view: ReportView, group: ElementGroup): string[] {
   ];
   for (const row of group.rows) {
     const t = row.threat;
-    const atlas = t.atlas.map((id) => atlasRef(id, view.input.analysis.atlas)).map((r) => `${mdLink(r.id, r.url)}${r.name ? ` ${mdText(r.name)}` : ''}`).join('; ') || DASH;
-    const owasp = t.owasp.map(owaspRef).map((r) => mdLink(r.id, r.url) + (r.name ? ` ${mdText(r.name)}` : '')).join('; ') || DASH;
+    const atlas =
+      t.atlas
+        .map((id) => atlasRef(id, view.input.analysis.atlas))
+        .map((r) => `${mdLink(r.id, r.url)}${r.name ? ` ${mdText(r.name)}` : ''}`)
+        .join('; ') || DASH;
+    const owasp =
+      t.owasp
+        .map(owaspRef)
+        .map((r) => mdLink(r.id, r.url) + (r.name ? ` ${mdText(r.name)}` : ''))
+        .join('; ') || DASH;
     const owner = row.owner;
     const justification = row.entry?.justification;
     lines.push(
@@ -75,7 +111,9 @@ function table(view: ReportView, group: ElementGroup): string[] {
   lines.push('', '**Detect and contain**', '');
   for (const row of group.rows) {
     const t = row.threat;
-    lines.push(`- **${mdText(t.title)}**. *Detect:* ${t.detection ? mdText(sentence(t.detection)) : 'the rule gives no detection guidance.'} *Contain:* ${t.containment ? mdText(sentence(t.containment)) : 'the rule gives no containment guidance.'}`);
+    lines.push(
+      `- **${mdText(t.title)}**. *Detect:* ${t.detection ? mdText(sentence(t.detection)) : 'the rule gives no detection guidance.'} *Contain:* ${t.containment ? mdText(sentence(t.containment)) : 'the rule gives no containment guidance.'}`,
+    );
   }
   lines.push('');
   return lines;
@@ -85,25 +123,59 @@ function changes(view: ReportView): string[] {
   const diff = view.input.diff;
   if (!diff) return [];
   const lines = [`## Changes since ${mdText(view.input.baseLabel ?? 'base')}`, ''];
-  if (diff.added.length + diff.removed.length + diff.changed.length === 0) return [...lines, 'No threat was added, removed or changed.', ''];
-  const item = (c: { id: string; title: string; changes: readonly string[]; after?: { severity: string }; before?: { severity: string } }, sign: string) =>
+  if (diff.added.length + diff.removed.length + diff.changed.length === 0)
+    return [...lines, 'No threat was added, removed or changed.', ''];
+  const item = (
+    c: {
+      id: string;
+      title: string;
+      changes: readonly string[];
+      after?: { severity: string };
+      before?: { severity: string };
+    },
+    sign: string,
+  ) =>
     `- ${sign} ${mdText(c.title)} (${mdText(c.id)}), ${mdText((c.after ?? c.before)?.severity ?? '')}${sign === 'changed:' ? `: ${mdText(c.changes.join('; '))}` : ''}`;
-  lines.push(...diff.added.map((c) => item(c, 'added:')), ...diff.removed.map((c) => item(c, 'removed:')), ...diff.changed.map((c) => item(c, 'changed:')), '');
+  lines.push(
+    ...diff.added.map((c) => item(c, 'added:')),
+    ...diff.removed.map((c) => item(c, 'removed:')),
+    ...diff.changed.map((c) => item(c, 'changed:')),
+    '',
+  );
   return lines;
 }
 
 /** The Markdown report. */
-export function renderMarkdown(input: ReportInput, view: ReportView = buildReportView(input)): string {
+export function renderMarkdown(
+  input: ReportInput,
+  view: ReportView = buildReportView(input),
+): string {
   const lines = [`# Threat model report: ${mdText(view.modelName)}`, ''];
   lines.push(...summary(view), '');
-  if (input.analysis.problems.some((p) => p.severity === 'error')) lines.push('> **The model has errors**; run `mltm validate` on it. Threats below may be incomplete.', '');
-  const diagram = modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) });
+  if (input.analysis.problems.some((p) => p.severity === 'error'))
+    lines.push(
+      '> **The model has errors**; run `mltm validate` on it. Threats below may be incomplete.',
+      '',
+    );
+  const diagram = modelToMermaid(input.analysis, {
+    ...(input.register && { register: input.register }),
+  });
   lines.push('## Diagram', '');
   if (diagram.length > CODE_HOST_MERMAID_LIMIT) {
     // Code hosts render Mermaid with its default text limit; a larger diagram would show as an error box.
-    lines.push(`The diagram (${diagram.length} characters of Mermaid) is over the ${CODE_HOST_MERMAID_LIMIT}-character limit code hosts render; see the HTML report (\`mltm report --format html\`) or \`--format mermaid\`.`, '');
+    lines.push(
+      `The diagram (${diagram.length} characters of Mermaid) is over the ${CODE_HOST_MERMAID_LIMIT}-character limit code hosts render; see the HTML report (\`mltm report --format html\`) or \`--format mermaid\`.`,
+      '',
+    );
   } else {
-    lines.push('```mermaid', diagram.trimEnd(), '```', '', 'Red components and flows have open high or critical threats; dashed boxes are trust boundaries.', '');
+    lines.push(
+      '```mermaid',
+      diagram.trimEnd(),
+      '```',
+      '',
+      'Red components and flows have open high or critical threats; dashed boxes are trust boundaries.',
+      '',
+    );
   }
   lines.push(...changes(view));
   const components = view.components.filter((g) => g.rows.length > 0);
@@ -114,6 +186,11 @@ export function renderMarkdown(input: ReportInput, view: ReportView = buildRepor
   lines.push('## Threats by flow', '');
   if (flows.length === 0) lines.push('No flow threats.', '');
   for (const g of flows) lines.push(...table(view, g));
-  lines.push('---', '', `Generated by mltm ${mdText(input.toolVersion)}. MITRE ATLAS data ${mdText(view.atlasVersion)} (Apache-2.0, (c) MITRE); ATLAS names link to atlas.mitre.org.`, '');
+  lines.push(
+    '---',
+    '',
+    `Generated by mltm ${mdText(input.toolVersion)}. MITRE ATLAS data ${mdText(view.atlasVersion)} (Apache-2.0, (c) MITRE); ATLAS names link to atlas.mitre.org.`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -101,8 +101,16 @@ const CLASS_DEFS = [
   'classDef semiTrusted fill:#fff3e0,stroke:#ef6c00,stroke-dasharray:5 3',
   'classDef trusted fill:#f5f5f5,stroke:#616161',
 ];
-const CLASS_OF_ELEMENT: Record<string, string> = { external_entity: 'external', process: 'process', data_store: 'store' };
-const CLASS_OF_TRUST: Record<string, string> = { untrusted: 'untrusted', semi_trusted: 'semiTrusted', trusted: 'trusted' };
+const CLASS_OF_ELEMENT: Record<string, string> = {
+  external_entity: 'external',
+  process: 'process',
+  data_store: 'store',
+};
+const CLASS_OF_TRUST: Record<string, string> = {
+  untrusted: 'untrusted',
+  semi_trusted: 'semiTrusted',
+  trusted: 'trusted',
+};
 
 /**
  * The Mermaid flowchart of an analysed model. Returns a diagram with a note when the model did
@@ -121,7 +129,11 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
   const floor = SEVERITY_ORDER.indexOf(options.highlightFrom ?? 'high');
   const atRisk = new Set<string>();
   for (const t of analysis.threats) {
-    if (SEVERITY_ORDER.indexOf(t.severity) >= floor && effectiveStatus(t, options.register) === 'open') atRisk.add(`${t.elementType}:${t.element}`);
+    if (
+      SEVERITY_ORDER.indexOf(t.severity) >= floor &&
+      effectiveStatus(t, options.register) === 'open'
+    )
+      atRisk.add(`${t.elementType}:${t.element}`);
   }
   const showKinds = options.showKinds ?? true;
 
@@ -138,7 +150,8 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
   const topLevel: string[] = [];
   for (const c of model.components) {
     const zone = graph.nodes.get(c.id)?.zone.id;
-    if (zone && graph.zones.has(zone)) componentsIn.set(zone, [...(componentsIn.get(zone) ?? []), c.id]);
+    if (zone && graph.zones.has(zone))
+      componentsIn.set(zone, [...(componentsIn.get(zone) ?? []), c.id]);
     else topLevel.push(c.id);
   }
   const componentById = new Map(model.components.map((c) => [c.id, c]));
@@ -146,7 +159,9 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
   const nodeLine = (id: string, indent: string) => {
     const c = componentById.get(id);
     if (!c) return;
-    const label = showKinds ? `${mermaidText(c.name)}<br/><small>${mermaidText(c.kind)}</small>` : mermaidText(c.name);
+    const label = showKinds
+      ? `${mermaidText(c.name)}<br/><small>${mermaidText(c.kind)}</small>`
+      : mermaidText(c.name);
     lines.push(`${indent}${componentIds.get(id)}${shape(c.kind, label)}`);
   };
   const rendered = new Set<string>();
@@ -156,7 +171,9 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
     const b = boundaryById.get(id);
     if (!b) return;
     const indent = '  '.repeat(depth);
-    lines.push(`${indent}subgraph ${boundaryIds.get(id)}["${mermaidText(b.name)} (${mermaidText(b.trust.replace('_', '-'))})"]`);
+    lines.push(
+      `${indent}subgraph ${boundaryIds.get(id)}["${mermaidText(b.name)} (${mermaidText(b.trust.replace('_', '-'))})"]`,
+    );
     for (const child of childBoundaries.get(id) ?? []) renderBoundary(child, depth + 1);
     for (const c of componentsIn.get(id) ?? []) nodeLine(c, indent + '  ');
     lines.push(`${indent}end`);
@@ -174,7 +191,9 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
     if (edge.data.length > 0) parts.push(edge.data.map((d) => d.name).join(', '));
     else if (f.data.length > 0) parts.push(f.data.join(', '));
     const arrow = f.bidirectional ? '<-->' : '-->';
-    lines.push(`  ${componentIds.get(f.from)} ${arrow}|"${parts.map(mermaidText).join(' · ')}"| ${componentIds.get(f.to)}`);
+    lines.push(
+      `  ${componentIds.get(f.from)} ${arrow}|"${parts.map(mermaidText).join(' · ')}"| ${componentIds.get(f.to)}`,
+    );
     if (atRisk.has(`flow:${f.id}`)) riskyLinks.push(n);
   });
 
@@ -185,8 +204,10 @@ export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {})
     addClass(CLASS_OF_ELEMENT[elementClassOf(c.kind)] ?? 'process', componentIds.get(c.id));
     if (atRisk.has(`component:${c.id}`)) addClass('atRisk', componentIds.get(c.id));
   }
-  for (const b of model.boundaries) addClass(CLASS_OF_TRUST[b.trust] ?? 'trusted', boundaryIds.get(b.id));
+  for (const b of model.boundaries)
+    addClass(CLASS_OF_TRUST[b.trust] ?? 'trusted', boundaryIds.get(b.id));
   for (const [cls, ids] of byClass) lines.push(`  class ${ids.join(',')} ${cls}`);
-  if (riskyLinks.length > 0) lines.push(`  linkStyle ${riskyLinks.join(',')} stroke:#c62828,stroke-width:3px`);
+  if (riskyLinks.length > 0)
+    lines.push(`  linkStyle ${riskyLinks.join(',')} stroke:#c62828,stroke-width:3px`);
   return lines.join('\n') + '\n';
 }

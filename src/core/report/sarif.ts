@@ -19,9 +19,21 @@ const MISSING_CONTROL_RULE = 'missing-control';
 /** The fingerprint key; bump the version if what is hashed ever changes. */
 export const FINGERPRINT_KEY = 'mltmThreatId/v1';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 /** GitHub's `security-severity` (CVSS-like 0–10) per severity. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
 
 interface SarifMessage {
   text: string;
@@ -51,14 +63,24 @@ interface SarifResult {
 }
 
 function pascal(id: string): string {
-  return id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, ch: string) => ch.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+  return id
+    .replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _sep, ch: string) => ch.toUpperCase())
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 function ruleFor(threat: Threat, view: ReportView): SarifRule {
   const atlas = threat.atlas.map((id) => atlasRef(id, view.input.analysis.atlas));
   const owasp = threat.owasp.map(owaspRef);
-  const mitigations = [...threat.mitigations.allOf, ...(threat.mitigations.anyOf.length > 0 ? [`one of ${threat.mitigations.anyOf.join(' | ')}`] : [])];
-  const refs = [...atlas.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`), ...owasp.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`)];
+  const mitigations = [
+    ...threat.mitigations.allOf,
+    ...(threat.mitigations.anyOf.length > 0
+      ? [`one of ${threat.mitigations.anyOf.join(' | ')}`]
+      : []),
+  ];
+  const refs = [
+    ...atlas.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`),
+    ...owasp.map((r) => `${r.id}${r.name ? ` ${r.name}` : ''}${r.url ? ` <${r.url}>` : ''}`),
+  ];
   const helpText = [
     threat.description ?? threat.title,
     mitigations.length > 0 ? `Mitigated by: ${mitigations.join(', ')}.` : '',
@@ -66,7 +88,9 @@ function ruleFor(threat: Threat, view: ReportView): SarifRule {
     threat.containment ? `Contain: ${threat.containment}` : '',
     refs.length > 0 ? `References: ${refs.join('; ')}` : '',
   ].filter((s) => s !== '');
-  const mdRefs = [...atlas, ...owasp].map((r) => (r.url ? `[${r.id}](${r.url})${r.name ? ` ${r.name}` : ''}` : r.id));
+  const mdRefs = [...atlas, ...owasp].map((r) =>
+    r.url ? `[${r.id}](${r.url})${r.name ? ` ${r.name}` : ''}` : r.id,
+  );
   const helpMarkdown = [
     threat.description ?? threat.title,
     mitigations.length > 0 ? `**Mitigated by:** ${mitigations.join(', ')}` : '',
@@ -84,7 +108,13 @@ function ruleFor(threat: Threat, view: ReportView): SarifRule {
     ...(helpUri && { helpUri }),
     defaultConfiguration: { level: LEVEL[threat.baseSeverity] },
     properties: {
-      tags: ['security', 'threat-model', ...threat.stride.map((l) => `STRIDE-${l}`), ...threat.atlas, ...threat.owasp],
+      tags: [
+        'security',
+        'threat-model',
+        ...threat.stride.map((l) => `STRIDE-${l}`),
+        ...threat.atlas,
+        ...threat.owasp,
+      ],
       'security-severity': SECURITY_SEVERITY[threat.baseSeverity],
       precision: 'medium',
     },
@@ -96,14 +126,21 @@ function missingControlRule(): SarifRule {
     id: MISSING_CONTROL_RULE,
     name: 'MissingControl',
     shortDescription: { text: 'A security control that would mitigate open threats is missing' },
-    fullDescription: { text: 'The element has open threats that a control of this kind mitigates, and the model does not declare or imply it on the element or where it counts.' },
+    fullDescription: {
+      text: 'The element has open threats that a control of this kind mitigates, and the model does not declare or imply it on the element or where it counts.',
+    },
     help: {
       text: 'Add the control to the element (or the flow / neighbour where it counts) in the model, or record a decision on the threats in the threat register.',
-      markdown: 'Add the control under `controls:` of the element (or the flow / neighbour where it counts), or record a decision on the threats in the threat register (`mltm triage`).',
+      markdown:
+        'Add the control under `controls:` of the element (or the flow / neighbour where it counts), or record a decision on the threats in the threat register (`mltm triage`).',
     },
     helpUri: `${INFORMATION_URI}#reports-and-the-ci-gate`,
     defaultConfiguration: { level: 'warning' },
-    properties: { tags: ['security', 'threat-model', 'missing-control'], 'security-severity': SECURITY_SEVERITY.medium, precision: 'medium' },
+    properties: {
+      tags: ['security', 'threat-model', 'missing-control'],
+      'security-severity': SECURITY_SEVERITY.medium,
+      precision: 'medium',
+    },
   };
 }
 
@@ -111,7 +148,12 @@ function location(uri: string, row: ThreatRow): unknown {
   return {
     physicalLocation: {
       artifactLocation: { uri },
-      region: { startLine: row.start.line, startColumn: row.start.column, endLine: row.end.line, endColumn: row.end.column },
+      region: {
+        startLine: row.start.line,
+        startColumn: row.start.column,
+        endLine: row.end.line,
+        endColumn: row.end.column,
+      },
     },
   };
 }
@@ -119,7 +161,10 @@ function location(uri: string, row: ThreatRow): unknown {
 const SEVERITY_RANK: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 /** The SARIF log as an object (for callers that embed it), see {@link renderSarif}. */
-export function buildSarif(input: ReportInput, view: ReportView = buildReportView(input)): Record<string, unknown> {
+export function buildSarif(
+  input: ReportInput,
+  view: ReportView = buildReportView(input),
+): Record<string, unknown> {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
   const indexOf = (id: string, make: () => SarifRule) => {
@@ -150,18 +195,33 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
       locations: [location(uri, row)],
       partialFingerprints: { [FINGERPRINT_KEY]: t.id },
       // STRIDE, ATLAS and OWASP ids are on the rule (tags), not repeated on every result.
-      properties: { threatId: t.id, severity: t.severity, status: row.status, ...(row.owner && { owner: row.owner }), ...(row.change && { change: row.change.kind }) },
+      properties: {
+        threatId: t.id,
+        severity: t.severity,
+        status: row.status,
+        ...(row.owner && { owner: row.owner }),
+        ...(row.change && { change: row.change.kind }),
+      },
     };
     if (decided) {
-      const justification = row.entry?.justification?.trim() || `Marked ${row.status.replace(/_/g, ' ')} in the threat register without a justification.`;
-      result.suppressions = [{ kind: 'external', status: 'accepted', justification: `${row.status.replace(/_/g, ' ')}: ${justification}` }];
+      const justification =
+        row.entry?.justification?.trim() ||
+        `Marked ${row.status.replace(/_/g, ' ')} in the threat register without a justification.`;
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `${row.status.replace(/_/g, ' ')}: ${justification}`,
+        },
+      ];
     } else {
       for (const control of t.missingControls) {
         const key = `${control}@${t.elementType}:${t.element}`;
         const entry = missing.get(key);
         if (entry) {
           entry.threats.push(t);
-          if (SEVERITY_RANK.indexOf(t.severity) > SEVERITY_RANK.indexOf(entry.row.threat.severity)) entry.row = row;
+          if (SEVERITY_RANK.indexOf(t.severity) > SEVERITY_RANK.indexOf(entry.row.threat.severity))
+            entry.row = row;
         } else missing.set(key, { row, control, threats: [t] });
       }
     }
@@ -175,9 +235,13 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
       ruleId: MISSING_CONTROL_RULE,
       ruleIndex: n,
       level: LEVEL[t.severity] === 'error' ? 'warning' : 'note',
-      message: { text: `Missing control \`${control}\`${info.title !== control ? ` (${info.title})` : ''} on ${t.elementType} \`${t.element}\`; it would mitigate: ${threats.map((x) => `${x.title} (${x.severity})`).join('; ')}. ${info.advice}` },
+      message: {
+        text: `Missing control \`${control}\`${info.title !== control ? ` (${info.title})` : ''} on ${t.elementType} \`${t.element}\`; it would mitigate: ${threats.map((x) => `${x.title} (${x.severity})`).join('; ')}. ${info.advice}`,
+      },
       locations: [location(uri, row)],
-      partialFingerprints: { [FINGERPRINT_KEY]: `${MISSING_CONTROL_RULE}:${control}@${t.elementType}:${t.element}` },
+      partialFingerprints: {
+        [FINGERPRINT_KEY]: `${MISSING_CONTROL_RULE}:${control}@${t.elementType}:${t.element}`,
+      },
       properties: { control, element: t.element, threats: threats.map((x) => x.id) },
     });
   }
@@ -186,11 +250,23 @@ export function buildSarif(input: ReportInput, view: ReportView = buildReportVie
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'mltm', version: input.toolVersion, semanticVersion: input.toolVersion, informationUri: INFORMATION_URI, rules } },
+        tool: {
+          driver: {
+            name: 'mltm',
+            version: input.toolVersion,
+            semanticVersion: input.toolVersion,
+            informationUri: INFORMATION_URI,
+            rules,
+          },
+        },
         automationDetails: { id: `mltm/${input.file.split('\\').join('/')}/` },
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { model: view.modelName, modelHash: view.modelHash, atlasVersion: view.atlasVersion },
+        properties: {
+          model: view.modelName,
+          modelHash: view.modelHash,
+          atlasVersion: view.atlasVersion,
+        },
       },
     ],
   };

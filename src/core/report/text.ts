@@ -13,7 +13,11 @@ const LINE_BREAKS = /\r\n?|\n|\u2028|\u2029/g;
  * cells), and `<`, `>`, `&` become entities (no raw HTML reaches the renderer).
  */
 export function mdText(value: string): string {
-  return value.replace(LINE_BREAKS, ' ').replace(/[\\`*_[\]#|~<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`));
+  return value
+    .replace(LINE_BREAKS, ' ')
+    .replace(/[\\`*_[\]#|~<>&]/g, (ch) =>
+      ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`,
+    );
 }
 
 /** Text for HTML element content and attribute values (double-quoted). */
@@ -48,7 +52,9 @@ export function owaspRef(id: string): LinkedId {
 
 /** A link in Markdown; the URL is percent-encoded where Markdown would break on it. */
 export function mdLink(text: string, url: string | undefined): string {
-  return url ? `[${mdText(text)}](${url.replace(/[()<> \\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})` : mdText(text);
+  return url
+    ? `[${mdText(text)}](${url.replace(/[()<> \\]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`
+    : mdText(text);
 }
 
 /** A sentence ending in a full stop (rule texts may or may not end with one). */

@@ -10,4 +10,9 @@
 export const MERMAID_BUNDLE_SEGMENTS: readonly string[] = ['dist', 'vendor', 'mermaid.min.js'];
 
 /** Path segments of the same file in a development checkout (the fallback before a build). */
-export const MERMAID_NODE_MODULES_SEGMENTS: readonly string[] = ['node_modules', 'mermaid', 'dist', 'mermaid.min.js'];
+export const MERMAID_NODE_MODULES_SEGMENTS: readonly string[] = [
+  'node_modules',
+  'mermaid',
+  'dist',
+  'mermaid.min.js',
+];

@@ -80,14 +80,24 @@ export interface ReportView {
   readonly components: readonly ElementGroup[];
   readonly flows: readonly ElementGroup[];
   /** Counts by severity (most severe first) and status. */
-  readonly bySeverity: readonly { readonly severity: Severity; readonly total: number; readonly byStatus: Readonly<Record<string, number>> }[];
+  readonly bySeverity: readonly {
+    readonly severity: Severity;
+    readonly total: number;
+    readonly byStatus: Readonly<Record<string, number>>;
+  }[];
   readonly statuses: readonly string[];
   readonly removed: readonly ThreatChange[];
   readonly index: LineIndex;
 }
 
 /** Status values in the order reports list them. */
-export const STATUS_ORDER: readonly string[] = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'];
+export const STATUS_ORDER: readonly string[] = [
+  'open',
+  'mitigated',
+  'accepted',
+  'transferred',
+  'not_applicable',
+];
 
 /** Most severe first. */
 export const SEVERITY_DESC: readonly Severity[] = [...SEVERITY_ORDER].reverse();
@@ -103,12 +113,19 @@ export function buildReportView(input: ReportInput): ReportView {
   const index = new LineIndex(input.text);
   const changes = new Map<string, ThreatRow['change']>();
   for (const c of input.diff?.added ?? []) changes.set(c.id, { kind: 'added', what: c.changes });
-  for (const c of input.diff?.changed ?? []) changes.set(c.id, { kind: 'changed', what: c.changes });
-  const componentOwners = new Map((analysis.model?.components ?? []).filter((c) => c.owner !== undefined).map((c) => [c.id, c.owner as string]));
+  for (const c of input.diff?.changed ?? [])
+    changes.set(c.id, { kind: 'changed', what: c.changes });
+  const componentOwners = new Map(
+    (analysis.model?.components ?? [])
+      .filter((c) => c.owner !== undefined)
+      .map((c) => [c.id, c.owner as string]),
+  );
   const rows: ThreatRow[] = analysis.threats.map((threat) => {
     const entry = input.register?.byId.get(threat.id);
     const change = changes.get(threat.id);
-    const owner = entry?.owner ?? (threat.elementType === 'component' ? componentOwners.get(threat.element) : undefined);
+    const owner =
+      entry?.owner ??
+      (threat.elementType === 'component' ? componentOwners.get(threat.element) : undefined);
     return {
       threat,
       status: effectiveStatus(threat, input.register),
@@ -119,7 +136,9 @@ export function buildReportView(input: ReportInput): ReportView {
       ...(change && { change }),
     };
   });
-  const bySeverityRank = (a: ThreatRow, b: ThreatRow) => SEVERITY_ORDER.indexOf(b.threat.severity) - SEVERITY_ORDER.indexOf(a.threat.severity) || (a.threat.ruleId < b.threat.ruleId ? -1 : a.threat.ruleId > b.threat.ruleId ? 1 : 0);
+  const bySeverityRank = (a: ThreatRow, b: ThreatRow) =>
+    SEVERITY_ORDER.indexOf(b.threat.severity) - SEVERITY_ORDER.indexOf(a.threat.severity) ||
+    (a.threat.ruleId < b.threat.ruleId ? -1 : a.threat.ruleId > b.threat.ruleId ? 1 : 0);
   const rowsByElement = new Map<string, ThreatRow[]>();
   for (const row of rows) {
     const key = `${row.threat.elementType}:${row.threat.element}`;

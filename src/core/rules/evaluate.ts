@@ -13,7 +13,15 @@ import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
 import { fnv1a64 } from '../util/hash';
 import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
-import { SEVERITY_ORDER, type ClassificationCondition, type ComponentMatch, type EndMatch, type FlowMatch, type Rule, type Severity } from './types';
+import {
+  SEVERITY_ORDER,
+  type ClassificationCondition,
+  type ComponentMatch,
+  type EndMatch,
+  type FlowMatch,
+  type Rule,
+  type Severity,
+} from './types';
 
 /** Where a mitigating control was found. */
 export interface ControlEvidence {
@@ -62,12 +70,18 @@ export interface Threat {
 
 type Predicate<T> = (facts: T) => boolean;
 
-const lowerSet = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
+const lowerSet = (values: readonly string[] | undefined) =>
+  values ? new Set(values.map((v) => v.toLowerCase())) : undefined;
 
-function classificationPredicate(condition: ClassificationCondition | undefined): Predicate<Classification | undefined> | undefined {
+function classificationPredicate(
+  condition: ClassificationCondition | undefined,
+): Predicate<Classification | undefined> | undefined {
   if (!condition) return undefined;
   const min = condition.min === undefined ? 0 : CLASSIFICATION_ORDER.indexOf(condition.min);
-  const max = condition.max === undefined ? CLASSIFICATION_ORDER.length - 1 : CLASSIFICATION_ORDER.indexOf(condition.max);
+  const max =
+    condition.max === undefined
+      ? CLASSIFICATION_ORDER.length - 1
+      : CLASSIFICATION_ORDER.indexOf(condition.max);
   return (value) => {
     if (value === undefined) return false;
     const rank = CLASSIFICATION_ORDER.indexOf(value);
@@ -116,7 +130,11 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
  * the caller, not what the path conditions trace (models, training data), and following it would
  * connect nearly everything. One breadth-first search per rule, linear in the model.
  */
-function connectedTo(end: EndMatch, facts: ModelFacts, direction: 'downstream' | 'upstream'): ReadonlySet<string> {
+function connectedTo(
+  end: EndMatch,
+  facts: ModelFacts,
+  direction: 'downstream' | 'upstream',
+): ReadonlySet<string> {
   const test = compileEnd(end);
   const reached = new Set<string>();
   const queue: string[] = [];
@@ -124,7 +142,10 @@ function connectedTo(end: EndMatch, facts: ModelFacts, direction: 'downstream' |
   while (queue.length > 0) {
     const node = facts.graph.nodes.get(queue.pop() as string);
     if (!node) continue;
-    const next = direction === 'downstream' ? node.outbound.map((e) => e.target) : node.inbound.map((e) => e.source);
+    const next =
+      direction === 'downstream'
+        ? node.outbound.map((e) => e.target)
+        : node.inbound.map((e) => e.source);
     for (const neighbour of next) {
       const id = neighbour.component.id;
       if (reached.has(id)) continue;
@@ -222,7 +243,11 @@ function ownControl(component: ComponentFacts, control: string): ControlEvidence
 }
 
 /** Where a control counts for a component threat, per the control's placement. */
-export function componentControl(component: ComponentFacts, control: string, facts: ModelFacts): ControlEvidence | undefined {
+export function componentControl(
+  component: ComponentFacts,
+  control: string,
+  facts: ModelFacts,
+): ControlEvidence | undefined {
   if (component.node.elementClass === 'external_entity') return undefined;
   const own = ownControl(component, control);
   if (own) return own;
@@ -237,7 +262,8 @@ export function componentControl(component: ComponentFacts, control: string, fac
         continue;
       }
       const upstream = facts.components.get(edge.source.component.id);
-      const upstreamControl = upstream && placement !== 'transport' ? ownControl(upstream, control) : undefined;
+      const upstreamControl =
+        upstream && placement !== 'transport' ? ownControl(upstream, control) : undefined;
       if (!upstreamControl) return undefined;
       on.push(upstream?.id ?? '');
     }
@@ -245,7 +271,8 @@ export function componentControl(component: ComponentFacts, control: string, fac
   };
   const viaOutbound = () => {
     const outbound = component.node.outbound;
-    if (outbound.length === 0 || !outbound.every((e) => e.flow.controls.includes(control))) return undefined;
+    if (outbound.length === 0 || !outbound.every((e) => e.flow.controls.includes(control)))
+      return undefined;
     return { control, how: 'neighbour' as const, on: outbound.map((e) => e.flow.id) };
   };
   switch (placement) {
@@ -278,23 +305,37 @@ export function flowControl(flow: FlowFacts, control: string): ControlEvidence |
   const external = (c: ComponentFacts) => c.node.elementClass === 'external_entity';
   const fromEnd = (c: ComponentFacts) => (external(c) ? undefined : ownControl(c, control));
   const neighbour = (found: ControlEvidence | undefined): ControlEvidence | undefined =>
-    found && { control, how: found.how === 'implied' ? 'implied' : 'neighbour', on: found.on, ...(found.impliedBy !== undefined && { impliedBy: found.impliedBy }) };
+    found && {
+      control,
+      how: found.how === 'implied' ? 'implied' : 'neighbour',
+      on: found.on,
+      ...(found.impliedBy !== undefined && { impliedBy: found.impliedBy }),
+    };
   switch (placement) {
     case 'transport': {
       const a = fromEnd(flow.from);
       const b = fromEnd(flow.to);
       if (!a || !b) return undefined;
       const impliedBy = a.impliedBy ?? b.impliedBy;
-      return { control, how: a.how === 'implied' || b.how === 'implied' ? 'implied' : 'neighbour', on: [flow.from.id, flow.to.id], ...(impliedBy !== undefined && { impliedBy }) };
+      return {
+        control,
+        how: a.how === 'implied' || b.how === 'implied' ? 'implied' : 'neighbour',
+        on: [flow.from.id, flow.to.id],
+        ...(impliedBy !== undefined && { impliedBy }),
+      };
     }
     case 'ingress':
       // A gateway exists to enforce ingress policy (authn, rate limits, WAF, schemas) on what it
       // forwards, so its ingress controls also count on the flows it sends on.
-      return neighbour(fromEnd(flow.to) ?? (flow.from.kind === 'api_gateway' ? fromEnd(flow.from) : undefined));
+      return neighbour(
+        fromEnd(flow.to) ?? (flow.from.kind === 'api_gateway' ? fromEnd(flow.from) : undefined),
+      );
     case 'egress':
       // A bidirectional flow is a request/response pair: the target sends the responses, so its
       // egress controls (output filtering, obfuscation) count too.
-      return neighbour(fromEnd(flow.from) ?? (flow.edge.flow.bidirectional ? fromEnd(flow.to) : undefined));
+      return neighbour(
+        fromEnd(flow.from) ?? (flow.edge.flow.bidirectional ? fromEnd(flow.to) : undefined),
+      );
     case 'either':
     case 'component':
     case 'observed':
@@ -312,7 +353,15 @@ const SEVERITY_INDEX = new Map(SEVERITY_ORDER.map((s, i) => [s, i]));
  * - flow crossing a trust boundary toward more trust: +1;
  * - restricted or personal data involved: +1; only public data involved: −1.
  */
-export function adjustSeverity(rule: Rule, subject: { exposure?: ComponentFacts['exposure']; direction?: string; classification?: Classification | undefined; pii: boolean }): { severity: Severity; reasons: string[] } {
+export function adjustSeverity(
+  rule: Rule,
+  subject: {
+    exposure?: ComponentFacts['exposure'];
+    direction?: string;
+    classification?: Classification | undefined;
+    pii: boolean;
+  },
+): { severity: Severity; reasons: string[] } {
   const base = SEVERITY_INDEX.get(rule.severity) ?? 2;
   if (!rule.adjustSeverity) return { severity: rule.severity, reasons: [] };
   let delta = 0;
@@ -365,18 +414,47 @@ function compileTemplate(template: string): readonly TemplatePart[] {
 function fill(template: string | undefined, values: Record<string, string>): string {
   if (!template) return '';
   let out = '';
-  for (const part of compileTemplate(template)) out += 'text' in part ? part.text : (values[part.key] ?? part.whole);
+  for (const part of compileTemplate(template))
+    out += 'text' in part ? part.text : (values[part.key] ?? part.whole);
   return out;
 }
 
 function componentFingerprint(f: ComponentFacts): string {
   const c = f.node.component;
-  return fnv1a64(JSON.stringify([c.kind, f.node.zone.id, f.node.zone.trust, f.exposure, c.tech ?? '', [...f.declared].sort(), [...f.implied.keys()].sort(), [...c.data].sort(), f.classification ?? '', f.pii]));
+  return fnv1a64(
+    JSON.stringify([
+      c.kind,
+      f.node.zone.id,
+      f.node.zone.trust,
+      f.exposure,
+      c.tech ?? '',
+      [...f.declared].sort(),
+      [...f.implied.keys()].sort(),
+      [...c.data].sort(),
+      f.classification ?? '',
+      f.pii,
+    ]),
+  );
 }
 
 function flowFingerprint(f: FlowFacts): string {
   const flow = f.edge.flow;
-  return fnv1a64(JSON.stringify([flow.from, flow.to, f.from.kind, f.to.kind, f.edge.source.zone.trust, f.edge.target.zone.trust, f.protocol ?? '', [...flow.data].sort(), [...flow.controls].sort(), flow.bidirectional, f.edge.classification ?? '', f.edge.carriesPii]));
+  return fnv1a64(
+    JSON.stringify([
+      flow.from,
+      flow.to,
+      f.from.kind,
+      f.to.kind,
+      f.edge.source.zone.trust,
+      f.edge.target.zone.trust,
+      f.protocol ?? '',
+      [...flow.data].sort(),
+      [...flow.controls].sort(),
+      flow.bidirectional,
+      f.edge.classification ?? '',
+      f.edge.carriesPii,
+    ]),
+  );
 }
 
 function resolveMitigations(rule: Rule, find: (control: string) => ControlEvidence | undefined) {
@@ -497,9 +575,23 @@ export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat
         const c = component.node.component;
         let shared = sharedByComponent.get(component);
         if (!shared) sharedByComponent.set(component, (shared = componentShared(component)));
-        const resolution = resolveMitigations(rule, (control) => componentControl(component, control, facts));
-        const severity = adjustSeverity(rule, { exposure: component.exposure, classification: component.classification, pii: component.pii });
-        threats.push(makeThreat(rule, { id: c.id, type: 'component', kind: c.kind, range: c.idRange }, shared, resolution, severity));
+        const resolution = resolveMitigations(rule, (control) =>
+          componentControl(component, control, facts),
+        );
+        const severity = adjustSeverity(rule, {
+          exposure: component.exposure,
+          classification: component.classification,
+          pii: component.pii,
+        });
+        threats.push(
+          makeThreat(
+            rule,
+            { id: c.id, type: 'component', kind: c.kind, range: c.idRange },
+            shared,
+            resolution,
+            severity,
+          ),
+        );
       }
     } else {
       const test = compileFlow(rule.when);
@@ -509,10 +601,25 @@ export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat
         let shared = sharedByFlow.get(flow);
         if (!shared) sharedByFlow.set(flow, (shared = flowShared(flow)));
         const resolution = resolveMitigations(rule, (control) => flowControl(flow, control));
-        const severity = adjustSeverity(rule, { direction: flow.edge.direction, classification: flow.edge.classification, pii: flow.edge.carriesPii });
-        threats.push(makeThreat(rule, { id: f.id, type: 'flow', kind: 'flow', range: f.idRange }, shared, resolution, severity));
+        const severity = adjustSeverity(rule, {
+          direction: flow.edge.direction,
+          classification: flow.edge.classification,
+          pii: flow.edge.carriesPii,
+        });
+        threats.push(
+          makeThreat(
+            rule,
+            { id: f.id, type: 'flow', kind: 'flow', range: f.idRange },
+            shared,
+            resolution,
+            severity,
+          ),
+        );
       }
     }
   }
-  return threats.sort((a, b) => a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  return threats.sort(
+    (a, b) =>
+      a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
 }

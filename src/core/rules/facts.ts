@@ -5,7 +5,13 @@
  * they never walk the graph themselves.
  */
 import { impliedControls, techTokens } from '../kb/controls';
-import { highestClassification, reachableFromOutside, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/graph';
+import {
+  highestClassification,
+  reachableFromOutside,
+  type GraphEdge,
+  type GraphNode,
+  type PipelineGraph,
+} from '../graph/graph';
 import type { Classification, Exposure } from '../model/vocabulary';
 
 export interface ComponentFacts {
@@ -55,14 +61,24 @@ export function deriveFacts(graph: PipelineGraph): ModelFacts {
     const component = node.component;
     const external = node.elementClass === 'external_entity';
     const declared = new Set(external ? [] : component.controls);
-    const implied = new Map(external ? [] : impliedControls(component.tech).map((i) => [i.control, i.by] as const));
+    const implied = new Map(
+      external ? [] : impliedControls(component.tech).map((i) => [i.control, i.by] as const),
+    );
     for (const c of declared) controlsAnywhere.add(c);
     for (const c of implied.keys()) controlsAnywhere.add(c);
-    const data = [...component.data, ...node.inbound.flatMap((e) => e.flow.data), ...node.outbound.flatMap((e) => e.flow.data)]
+    const data = [
+      ...component.data,
+      ...node.inbound.flatMap((e) => e.flow.data),
+      ...node.outbound.flatMap((e) => e.flow.data),
+    ]
       .map((id) => graph.dataById.get(id))
       .filter((d) => d !== undefined);
-    const fromOutside = node.inbound.some((e) => e.source.zone.trust === 'untrusted' || e.source.elementClass === 'external_entity');
-    const exposure: Exposure = component.exposure ?? (node.zone.trust === 'untrusted' || fromOutside ? 'public' : 'internal');
+    const fromOutside = node.inbound.some(
+      (e) => e.source.zone.trust === 'untrusted' || e.source.elementClass === 'external_entity',
+    );
+    const exposure: Exposure =
+      component.exposure ??
+      (node.zone.trust === 'untrusted' || fromOutside ? 'public' : 'internal');
     components.set(component.id, {
       node,
       id: component.id,
@@ -74,7 +90,9 @@ export function deriveFacts(graph: PipelineGraph): ModelFacts {
       exposureDeclared: component.exposure !== undefined,
       reachableFromOutside: reachable.has(component.id),
       dataKinds: new Set(data.map((d) => d.kind).filter((k): k is string => k !== undefined)),
-      ...(data.length > 0 && { classification: highestClassification(data.map((d) => d.classification)) }),
+      ...(data.length > 0 && {
+        classification: highestClassification(data.map((d) => d.classification)),
+      }),
       pii: data.some((d) => d.pii),
       inFeedbackLoop: loops.has(component.id),
     });
@@ -113,7 +131,10 @@ function feedbackLoopMembers(graph: PipelineGraph): Set<string> {
   const successors = (id: string): string[] => {
     const node = graph.nodes.get(id);
     if (!node) return [];
-    return [...node.outbound.map((e) => e.target.component.id), ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source.component.id)];
+    return [
+      ...node.outbound.map((e) => e.target.component.id),
+      ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source.component.id),
+    ];
   };
   for (const start of graph.nodes.keys()) {
     if (index.has(start)) continue;
@@ -132,7 +153,8 @@ function feedbackLoopMembers(graph: PipelineGraph): Set<string> {
       if (frame.i < frame.next.length) {
         const next = frame.next[frame.i++] as string;
         if (!index.has(next)) open(next);
-        else if (onStack.has(next)) low.set(frame.id, Math.min(low.get(frame.id) ?? 0, index.get(next) ?? 0));
+        else if (onStack.has(next))
+          low.set(frame.id, Math.min(low.get(frame.id) ?? 0, index.get(next) ?? 0));
         continue;
       }
       work.pop();
@@ -147,7 +169,11 @@ function feedbackLoopMembers(graph: PipelineGraph): Set<string> {
           onStack.delete(member);
           scc.push(member);
         } while (member !== frame.id);
-        if (scc.length > 1 && scc.some((id) => graph.nodes.get(id)?.component.kind === 'training_job')) for (const id of scc) members.add(id);
+        if (
+          scc.length > 1 &&
+          scc.some((id) => graph.nodes.get(id)?.component.kind === 'training_job')
+        )
+          for (const id of scc) members.add(id);
       }
     }
   }

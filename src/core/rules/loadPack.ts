@@ -34,22 +34,28 @@ const PACK_WORDING: SchemaWording = {
     if (section !== 'rules' || index === undefined) return `\`${section}\``;
     const rule = `rule #${Number(index) + 1}`;
     if (field === undefined) return rule;
-    return rest.length > 0 ? `\`${field}.${rest.join('.')}\` of ${rule}` : `\`${field}\` of ${rule}`;
+    return rest.length > 0
+      ? `\`${field}.${rest.join('.')}\` of ${rule}`
+      : `\`${field}\` of ${rule}`;
   },
   enumNoun(path) {
-    if (/\/(all_of|any_of|model_has_control|model_lacks_control)\/\d+$/.test(path)) return 'control kind';
+    if (/\/(all_of|any_of|model_has_control|model_lacks_control)\/\d+$/.test(path))
+      return 'control kind';
     if (/\/(kind|not_kind)\/\d+$/.test(path)) return 'component kind';
     return 'value';
   },
   enumCode(path) {
-    if (/\/(all_of|any_of|model_has_control|model_lacks_control)\/\d+$/.test(path)) return 'MLTM105';
+    if (/\/(all_of|any_of|model_has_control|model_lacks_control)\/\d+$/.test(path))
+      return 'MLTM105';
     if (/\/(kind|not_kind)\/\d+$/.test(path)) return 'MLTM104';
     return 'MLTM106';
   },
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** Parses and validates one rule pack. `file` is how problems and rule origins name it. */
 export function loadRulePack(text: string, file: string): PackLoadResult {
@@ -58,7 +64,13 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
   const problems = [...read.problems];
   const root = read.value;
   if (!isRecord(root)) {
-    problems.push(problem('MLTM011', 'A rule pack is a YAML mapping that starts with `mltm-rules: 1`.', read.sourceMap.get('')?.value ?? { start: 0, end: 0 }));
+    problems.push(
+      problem(
+        'MLTM011',
+        'A rule pack is a YAML mapping that starts with `mltm-rules: 1`.',
+        read.sourceMap.get('')?.value ?? { start: 0, end: 0 },
+      ),
+    );
     return { problems };
   }
   const version = root['mltm-rules'];
@@ -73,9 +85,17 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
     problems.push(problem('MLTM008', message, range));
     return { problems: problems.sort(compareProblems) };
   }
-  const schemaProblems = explainConditionProblems(checkAgainstSchema(root, rulesSchema as Record<string, unknown>, read.sourceMap, PACK_WORDING), root);
+  const schemaProblems = explainConditionProblems(
+    checkAgainstSchema(root, rulesSchema as Record<string, unknown>, read.sourceMap, PACK_WORDING),
+    root,
+  );
   problems.push(...schemaProblems);
-  const badRules = new Set(schemaProblems.filter((p) => p.severity === 'error').map((p) => ruleIndexAt(read.sourceMap, p.range)).filter((i) => i >= 0));
+  const badRules = new Set(
+    schemaProblems
+      .filter((p) => p.severity === 'error')
+      .map((p) => ruleIndexAt(read.sourceMap, p.range))
+      .filter((i) => i >= 0),
+  );
 
   const packInfo = isRecord(root['pack']) ? root['pack'] : {};
   const packId = typeof packInfo['id'] === 'string' ? packInfo['id'] : file;
@@ -105,10 +125,18 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
       ...(typeof raw['detection'] === 'string' && { detection: raw['detection'] }),
       ...(typeof raw['containment'] === 'string' && { containment: raw['containment'] }),
       references: strings(raw['references']),
-      origin: { pack: packId, file, range: read.sourceMap.get(`${path}/id`)?.value ?? read.sourceMap.get(path)?.value ?? { start: 0, end: 0 } },
+      origin: {
+        pack: packId,
+        file,
+        range: read.sourceMap.get(`${path}/id`)?.value ??
+          read.sourceMap.get(path)?.value ?? { start: 0, end: 0 },
+      },
     } as Rule);
   });
-  const disable = strings(root['disable']).map((id, index) => ({ id, range: read.sourceMap.get(`/disable/${index}`)?.value ?? { start: 0, end: 0 } }));
+  const disable = strings(root['disable']).map((id, index) => ({
+    id,
+    range: read.sourceMap.get(`/disable/${index}`)?.value ?? { start: 0, end: 0 },
+  }));
   const pack: RulePack = {
     id: packId,
     name: typeof packInfo['name'] === 'string' ? packInfo['name'] : packId,
@@ -128,10 +156,23 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
   }
 }
 
-const definitions = (rulesSchema as { definitions: Record<string, { properties?: Record<string, unknown> }> }).definitions;
+const definitions = (
+  rulesSchema as { definitions: Record<string, { properties?: Record<string, unknown> }> }
+).definitions;
 /** Conditions whose value is itself a condition on one component. */
-const END_CONDITIONS = new Set(['from', 'to', 'inbound_from', 'outbound_to', 'no_inbound_from', 'no_outbound_to', 'downstream_of', 'not_downstream_of', 'upstream_of']);
-const UNKNOWN_CONDITION = /^Unknown property `(.+?)` on `when(?:\.([a-z_.]+))?` of rule #(\d+)\. Allowed: {2}\(/;
+const END_CONDITIONS = new Set([
+  'from',
+  'to',
+  'inbound_from',
+  'outbound_to',
+  'no_inbound_from',
+  'no_outbound_to',
+  'downstream_of',
+  'not_downstream_of',
+  'upstream_of',
+]);
+const UNKNOWN_CONDITION =
+  /^Unknown property `(.+?)` on `when(?:\.([a-z_.]+))?` of rule #(\d+)\. Allowed: {2}\(/;
 
 /**
  * The schema picks the conditions of `when` by the rule's `element` (if/then), which the generic
@@ -147,7 +188,12 @@ function explainConditionProblems(problems: Problem[], root: Record<string, unkn
     const [, extra = '', nested, index] = match;
     const rule = rules[Number(index) - 1];
     let definition = isRecord(rule) && rule['element'] === 'flow' ? 'flowMatch' : 'componentMatch';
-    for (const segment of nested ? nested.split('.') : []) definition = END_CONDITIONS.has(segment) ? 'endMatch' : segment === 'data_classification' ? 'classificationCondition' : definition;
+    for (const segment of nested ? nested.split('.') : [])
+      definition = END_CONDITIONS.has(segment)
+        ? 'endMatch'
+        : segment === 'data_classification'
+          ? 'classificationCondition'
+          : definition;
     const allowed = Object.keys(definitions[definition]?.properties ?? {});
     const suggestion = didYouMean(extra, allowed);
     const where = `\`when${nested ? `.${nested}` : ''}\` of rule #${index}`;
@@ -155,11 +201,24 @@ function explainConditionProblems(problems: Problem[], root: Record<string, unkn
       'MLTM102',
       `Unknown condition \`${extra}\` on ${where}${suggestion ? `; did you mean \`${suggestion}\`?` : `. Allowed: ${allowed.join(', ')}.`}`,
       p.range,
-      suggestion ? { fix: { range: p.range, replacement: suggestion, title: `Change to \`${suggestion}\`` } } : {},
+      suggestion
+        ? { fix: { range: p.range, replacement: suggestion, title: `Change to \`${suggestion}\`` } }
+        : {},
     );
   });
   const precise = (p: Problem) => !/must match "(then|else)" schema\.$/.test(p.message);
-  return explained.filter((p) => precise(p) || !explained.some((other) => other !== p && precise(other) && other.severity === 'error' && other.range.start >= p.range.start && other.range.end <= p.range.end));
+  return explained.filter(
+    (p) =>
+      precise(p) ||
+      !explained.some(
+        (other) =>
+          other !== p &&
+          precise(other) &&
+          other.severity === 'error' &&
+          other.range.start >= p.range.start &&
+          other.range.end <= p.range.end,
+      ),
+  );
 }
 
 export interface RuleSet {
@@ -188,21 +247,50 @@ export function assembleRuleSet(packs: readonly RulePack[], catalogue: AtlasCata
     for (const rule of pack.rules) {
       const earlier = byId.get(rule.id);
       if (earlier) {
-        report(rule.origin.file, problem('MLTM402', `Rule id \`${rule.id}\` is already defined in ${earlier.origin.file === rule.origin.file ? 'this pack' : `\`${earlier.origin.file}\``}; rule ids must be unique (use \`disable\` to replace a built-in rule).`, rule.origin.range, earlier.origin.file === rule.origin.file ? { related: [{ message: 'First defined here', range: earlier.origin.range }] } : {}));
+        report(
+          rule.origin.file,
+          problem(
+            'MLTM402',
+            `Rule id \`${rule.id}\` is already defined in ${earlier.origin.file === rule.origin.file ? 'this pack' : `\`${earlier.origin.file}\``}; rule ids must be unique (use \`disable\` to replace a built-in rule).`,
+            rule.origin.range,
+            earlier.origin.file === rule.origin.file
+              ? { related: [{ message: 'First defined here', range: earlier.origin.range }] }
+              : {},
+          ),
+        );
         continue;
       }
       const atlas = rule.atlas.filter((id) => {
         if (catalogue.hasId(id)) return true;
         const suggestion = catalogue.suggest(id);
-        report(rule.origin.file, problem('MLTM403', `Rule \`${rule.id}\` cites ATLAS id \`${id}\`, which ATLAS ${catalogue.version} does not have${suggestion ? `; did you mean \`${suggestion}\`?` : '.'} The id is left out.`, rule.origin.range));
+        report(
+          rule.origin.file,
+          problem(
+            'MLTM403',
+            `Rule \`${rule.id}\` cites ATLAS id \`${id}\`, which ATLAS ${catalogue.version} does not have${suggestion ? `; did you mean \`${suggestion}\`?` : '.'} The id is left out.`,
+            rule.origin.range,
+          ),
+        );
         return false;
       });
       const owasp = rule.owasp.filter((id) => {
         if (OWASP_BY_ID.has(id)) return true;
-        report(rule.origin.file, problem('MLTM405', `Rule \`${rule.id}\` cites unknown OWASP id \`${id}\`.`, rule.origin.range));
+        report(
+          rule.origin.file,
+          problem(
+            'MLTM405',
+            `Rule \`${rule.id}\` cites unknown OWASP id \`${id}\`.`,
+            rule.origin.range,
+          ),
+        );
         return false;
       });
-      byId.set(rule.id, atlas.length === rule.atlas.length && owasp.length === rule.owasp.length ? rule : { ...rule, atlas, owasp });
+      byId.set(
+        rule.id,
+        atlas.length === rule.atlas.length && owasp.length === rule.owasp.length
+          ? rule
+          : { ...rule, atlas, owasp },
+      );
     }
   }
   const disabled: { id: string; by: string }[] = [];
@@ -211,10 +299,24 @@ export function assembleRuleSet(packs: readonly RulePack[], catalogue: AtlasCata
       if (byId.delete(entry.id)) disabled.push({ id: entry.id, by: pack.file });
       else if (!disabled.some((d) => d.id === entry.id)) {
         const suggestion = didYouMean(entry.id, [...byId.keys()]);
-        report(pack.file, problem('MLTM404', `\`disable\` names rule \`${entry.id}\`, which no pack defines${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, entry.range));
+        report(
+          pack.file,
+          problem(
+            'MLTM404',
+            `\`disable\` names rule \`${entry.id}\`, which no pack defines${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`,
+            entry.range,
+          ),
+        );
       }
     }
   }
   const rules = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { rules, disabled, problems: [...problemsByFile].map(([file, problems]) => ({ file, problems: problems.sort(compareProblems) })) };
+  return {
+    rules,
+    disabled,
+    problems: [...problemsByFile].map(([file, problems]) => ({
+      file,
+      problems: problems.sort(compareProblems),
+    })),
+  };
 }

@@ -7,10 +7,20 @@
 import * as vscode from 'vscode';
 import { buildGraph } from '../../core/graph/graph';
 import { modelToMermaid } from '../../core/report/mermaid';
-import { isModelUri, isRegisterUri, modelUriForRegister, type AnalysisService } from '../analysisService';
+import {
+  isModelUri,
+  isRegisterUri,
+  modelUriForRegister,
+  type AnalysisService,
+} from '../analysisService';
 import { DiagramPanel, openDiagram } from './diagramPanel';
 
-const asUri = (value: unknown): vscode.Uri | undefined => (value instanceof vscode.Uri ? value : typeof value === 'string' && value !== '' ? vscode.Uri.parse(value) : undefined);
+const asUri = (value: unknown): vscode.Uri | undefined =>
+  value instanceof vscode.Uri
+    ? value
+    : typeof value === 'string' && value !== ''
+      ? vscode.Uri.parse(value)
+      : undefined;
 
 /**
  * The model a diagram command is about: its argument (a model or register URI, e.g. from the
@@ -18,7 +28,10 @@ const asUri = (value: unknown): vscode.Uri | undefined => (value instanceof vsco
  */
 export function diagramTarget(arg: unknown): vscode.Uri | undefined {
   const given = asUri(arg);
-  const uri = given ?? DiagramPanel.all().find((p) => p.panel.active)?.documentUri ?? vscode.window.activeTextEditor?.document.uri;
+  const uri =
+    given ??
+    DiagramPanel.all().find((p) => p.panel.active)?.documentUri ??
+    vscode.window.activeTextEditor?.document.uri;
   if (!uri) return undefined;
   if (isRegisterUri(uri)) return modelUriForRegister(uri);
   return isModelUri(uri) ? uri : undefined;
@@ -27,27 +40,45 @@ export function diagramTarget(arg: unknown): vscode.Uri | undefined {
 const NO_MODEL = 'open a threat model (*.mltm.yaml) or its diagram first';
 
 /** `mltm.openDiagram(modelUri?, focusElementId?)`: opens or reveals the diagram, focused on an element if given. */
-export async function openDiagramCommand(context: vscode.ExtensionContext, service: AnalysisService, arg: unknown, focus: unknown): Promise<DiagramPanel> {
+export async function openDiagramCommand(
+  context: vscode.ExtensionContext,
+  service: AnalysisService,
+  arg: unknown,
+  focus: unknown,
+): Promise<DiagramPanel> {
   const model = diagramTarget(arg);
   if (!model) throw new Error(NO_MODEL);
   const document = await vscode.workspace.openTextDocument(model);
-  return openDiagram(context, service, document, typeof focus === 'string' && focus !== '' ? focus : undefined);
+  return openDiagram(
+    context,
+    service,
+    document,
+    typeof focus === 'string' && focus !== '' ? focus : undefined,
+  );
 }
 
 /**
  * `mltm.exportDiagramSvg` / `mltm.exportDiagramPng`: the webview renders the current view (with
  * the theme's colours baked in) and the save dialog follows. Opens the diagram first if needed.
  */
-export async function exportDiagramImage(context: vscode.ExtensionContext, service: AnalysisService, format: 'svg' | 'png', arg: unknown): Promise<boolean> {
+export async function exportDiagramImage(
+  context: vscode.ExtensionContext,
+  service: AnalysisService,
+  format: 'svg' | 'png',
+  arg: unknown,
+): Promise<boolean> {
   const model = diagramTarget(arg);
   if (!model) throw new Error(NO_MODEL);
-  const panel = DiagramPanel.forDocument(model) ?? (await openDiagramCommand(context, service, model, undefined));
+  const panel =
+    DiagramPanel.forDocument(model) ??
+    (await openDiagramCommand(context, service, model, undefined));
   if (!(await panel.whenReady()) || !panel.stats().lastScene) {
     // The first scene may still be in layout: wait for it rather than export an empty page.
     const drawn = await waitUntil(() => panel.stats().scenesDelivered > 0, 15_000);
     if (!drawn) throw new Error('the diagram is not showing yet; try again when it is drawn');
   }
-  if (!panel.exportImage(format)) throw new Error('the diagram is not showing; bring it to the front and try again');
+  if (!panel.exportImage(format))
+    throw new Error('the diagram is not showing; bring it to the front and try again');
   return true;
 }
 
@@ -57,13 +88,20 @@ export async function exportDiagramImage(context: vscode.ExtensionContext, servi
  * Written to `targetUri` when given (scripts, tests), else where the save dialog says. Returns
  * the URI written, or undefined when cancelled.
  */
-export async function exportMermaid(service: AnalysisService, arg: unknown, targetArg: unknown): Promise<vscode.Uri | undefined> {
+export async function exportMermaid(
+  service: AnalysisService,
+  arg: unknown,
+  targetArg: unknown,
+): Promise<vscode.Uri | undefined> {
   const model = diagramTarget(arg);
   if (!model) throw new Error(NO_MODEL);
   const state = await service.ensure(model);
   if (!state) throw new Error(`cannot read ${model.fsPath}`);
   const { analysis } = state;
-  if (!analysis.model) throw new Error(`the model has ${analysis.problems.length} problem(s); fix them before exporting`);
+  if (!analysis.model)
+    throw new Error(
+      `the model has ${analysis.problems.length} problem(s); fix them before exporting`,
+    );
   // A large model analysed in the service's worker arrives without its graph; rebuild it.
   const complete = analysis.graph ? analysis : { ...analysis, graph: buildGraph(analysis.model) };
   const text = modelToMermaid(complete, state.register ? { register: state.register } : {});
@@ -77,7 +115,10 @@ export async function exportMermaid(service: AnalysisService, arg: unknown, targ
     }));
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  if (asUri(targetArg) === undefined) void vscode.window.showInformationMessage(`mltm: Mermaid diagram saved to ${vscode.workspace.asRelativePath(target)}.`);
+  if (asUri(targetArg) === undefined)
+    void vscode.window.showInformationMessage(
+      `mltm: Mermaid diagram saved to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   return target;
 }
 

@@ -18,7 +18,12 @@ import type { Analysis } from '../../core/analysis';
 import { buildGraph } from '../../core/graph/graph';
 import { diagramGraphFromPipeline } from '../../core/layout/diagramGraph';
 import { buildScene, type DiagramScene } from '../../core/layout/scene';
-import { assertNever, isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../shared/protocol';
+import {
+  assertNever,
+  isWebviewToHost,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../../shared/protocol';
 import { isModelUri, type AnalysisService, type ModelState } from '../analysisService';
 import { elementAtOffset } from './elementAt';
 import { diagramHtml } from './html';
@@ -63,7 +68,12 @@ export class DiagramPanel {
   private readonly layouts: LayoutClient;
 
   /** Opens (or reveals) the diagram of a model document, optionally focused on an element. */
-  static createOrShow(extensionUri: vscode.Uri, service: AnalysisService, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
+  static createOrShow(
+    extensionUri: vscode.Uri,
+    service: AnalysisService,
+    document: vscode.TextDocument,
+    focusElementId?: string,
+  ): DiagramPanel {
     const key = document.uri.toString();
     const existing = DiagramPanel.panels.get(key);
     if (existing) {
@@ -71,21 +81,36 @@ export class DiagramPanel {
       if (focusElementId !== undefined) existing.focus(focusElementId);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(DiagramPanel.viewType, DiagramPanel.title(document), vscode.ViewColumn.Beside, DiagramPanel.webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      DiagramPanel.viewType,
+      DiagramPanel.title(document),
+      vscode.ViewColumn.Beside,
+      DiagramPanel.webviewOptions(extensionUri),
+    );
     return new DiagramPanel(panel, extensionUri, service, document, focusElementId);
   }
 
   /** Restores a panel VS Code kept across a reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, service: AnalysisService, document: vscode.TextDocument): DiagramPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    service: AnalysisService,
+    document: vscode.TextDocument,
+  ): DiagramPanel {
     panel.webview.options = DiagramPanel.webviewOptions(extensionUri);
     return new DiagramPanel(panel, extensionUri, service, document);
   }
 
-  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  private static webviewOptions(
+    extensionUri: vscode.Uri,
+  ): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
       retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(extensionUri, 'media'),
+      ],
     };
   }
 
@@ -100,7 +125,9 @@ export class DiagramPanel {
     private document: vscode.TextDocument,
     focusElementId?: string,
   ) {
-    this.layouts = new LayoutClient(vscode.Uri.joinPath(extensionUri, 'dist', 'layoutWorker.js').fsPath);
+    this.layouts = new LayoutClient(
+      vscode.Uri.joinPath(extensionUri, 'dist', 'layoutWorker.js').fsPath,
+    );
     this.pendingFocus = focusElementId;
     DiagramPanel.panels.set(document.uri.toString(), this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'diagram.svg');
@@ -137,7 +164,14 @@ export class DiagramPanel {
 
   /** What this panel has sent and received so far (for tests and diagnostics). */
   stats(): DiagramPanelStats {
-    return { modelUri: this.document.uri.toString(), ready: this.ready, scenesDelivered: this.scenesDelivered, lastScene: this.lastScene, received: { ...this.received }, sent: { ...this.sent } };
+    return {
+      modelUri: this.document.uri.toString(),
+      ready: this.ready,
+      scenesDelivered: this.scenesDelivered,
+      lastScene: this.lastScene,
+      received: { ...this.received },
+      sent: { ...this.sent },
+    };
   }
 
   /** Resolves once the webview has said `ready` (false after `timeoutMs` or when the panel closes first). */
@@ -156,7 +190,10 @@ export class DiagramPanel {
   /** Highlights the element under an editor offset. */
   highlightAt(offset: number): void {
     if (!this.analysis) return;
-    void this.post({ type: 'highlight', elementId: elementAtOffset(this.analysis, offset) ?? null });
+    void this.post({
+      type: 'highlight',
+      elementId: elementAtOffset(this.analysis, offset) ?? null,
+    });
   }
 
   /** Shows only an element's neighbourhood. */
@@ -214,13 +251,19 @@ export class DiagramPanel {
     // A hidden panel has no page to draw on; it says `ready` again when shown, and renders then.
     if (!this.ready) return;
     const generation = ++this.renderGeneration;
-    const current = state ?? this.service.get(this.document.uri) ?? (await this.service.ensure(this.document.uri));
+    const current =
+      state ??
+      this.service.get(this.document.uri) ??
+      (await this.service.ensure(this.document.uri));
     if (!current || generation !== this.renderGeneration) return;
     const analysis = current.analysis;
     // Models analysed in the service's worker thread come back without the graph; rebuilding it is cheap.
     const pipeline = analysis.graph ?? (analysis.model && buildGraph(analysis.model));
     if (!pipeline) {
-      void this.post({ type: 'problem', message: `The model has ${analysis.problems.length} problem(s) and cannot be drawn; showing the last good diagram.` });
+      void this.post({
+        type: 'problem',
+        message: `The model has ${analysis.problems.length} problem(s) and cannot be drawn; showing the last good diagram.`,
+      });
       return;
     }
     this.analysis = analysis;
@@ -228,7 +271,13 @@ export class DiagramPanel {
     try {
       const layout = await this.layouts.layout(graph);
       if (!layout || generation !== this.renderGeneration) return; // superseded by a newer edit
-      const scene = buildScene({ modelUri: this.document.uri.toString(), analysis, graph, layout, ...(current.register && { register: current.register }) });
+      const scene = buildScene({
+        modelUri: this.document.uri.toString(),
+        analysis,
+        graph,
+        layout,
+        ...(current.register && { register: current.register }),
+      });
       this.lastScene = scene;
       if (await this.post({ type: 'scene', scene })) this.scenesDelivered++;
       if (this.pendingFocus !== undefined) {
@@ -236,7 +285,10 @@ export class DiagramPanel {
         this.pendingFocus = undefined;
       }
     } catch (error) {
-      void this.post({ type: 'problem', message: `Layout failed: ${error instanceof Error ? error.message : String(error)}` });
+      void this.post({
+        type: 'problem',
+        message: `Layout failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 
@@ -265,10 +317,23 @@ export class DiagramPanel {
         await this.run(undefined, 'mltm.revealElement', modelUri, message.elementId);
         return;
       case 'addControl':
-        await this.run(message.requestId, 'mltm.addControl', modelUri, message.elementId, message.control);
+        await this.run(
+          message.requestId,
+          'mltm.addControl',
+          modelUri,
+          message.elementId,
+          message.control,
+        );
         return;
       case 'setThreatStatus':
-        await this.run(message.requestId, 'mltm.setThreatStatus', modelUri, message.threatId, message.status, message.justification);
+        await this.run(
+          message.requestId,
+          'mltm.setThreatStatus',
+          modelUri,
+          message.threatId,
+          message.status,
+          message.justification,
+        );
         return;
       case 'exportImage':
         await this.saveImage(message.requestId, message.format, message.data);
@@ -282,21 +347,33 @@ export class DiagramPanel {
   }
 
   /** Runs an mltm command and reports the outcome to the webview; errors are shown, not swallowed. */
-  private async run(requestId: number | undefined, command: string, ...args: unknown[]): Promise<void> {
+  private async run(
+    requestId: number | undefined,
+    command: string,
+    ...args: unknown[]
+  ): Promise<void> {
     try {
       // The command edited the YAML or the register: the service re-analyses and the panel redraws.
       const outcome: unknown = await vscode.commands.executeCommand(command, ...args);
       // The command table's wrapper shows errors itself and returns false for the internal commands.
-      if (requestId !== undefined) void this.post(outcome === false ? { type: 'result', requestId, ok: false, message: `${command} made no change.` } : { type: 'result', requestId, ok: true });
+      if (requestId !== undefined)
+        void this.post(
+          outcome === false
+            ? { type: 'result', requestId, ok: false, message: `${command} made no change.` }
+            : { type: 'result', requestId, ok: true },
+        );
     } catch (error) {
       const text = `${command} failed: ${error instanceof Error ? error.message : String(error)}`;
       void vscode.window.showErrorMessage(text);
-      if (requestId !== undefined) void this.post({ type: 'result', requestId, ok: false, message: text });
+      if (requestId !== undefined)
+        void this.post({ type: 'result', requestId, ok: false, message: text });
     }
   }
 
   private async saveImage(requestId: number, format: 'svg' | 'png', data: string): Promise<void> {
-    const name = this.document.uri.path.slice(this.document.uri.path.lastIndexOf('/') + 1).replace(/\.mltm\.ya?ml$|\.ya?ml$/, '');
+    const name = this.document.uri.path
+      .slice(this.document.uri.path.lastIndexOf('/') + 1)
+      .replace(/\.mltm\.ya?ml$|\.ya?ml$/, '');
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(this.document.uri, '..', `${name}.diagram.${format}`),
       filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
@@ -316,11 +393,19 @@ export class DiagramPanel {
  * (cursor highlight). Redraws after edits come from the shared analysis service. Command entry
  * points (`mltm.openDiagram`, the exports) live in the command table and call {@link openDiagram}.
  */
-export function registerDiagram(context: vscode.ExtensionContext, service: AnalysisService): vscode.Disposable[] {
+export function registerDiagram(
+  context: vscode.ExtensionContext,
+  service: AnalysisService,
+): vscode.Disposable[] {
   return [
     vscode.window.registerWebviewPanelSerializer(DiagramPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        const modelUri = typeof state === 'object' && state !== null && typeof (state as { modelUri?: unknown }).modelUri === 'string' ? (state as { modelUri: string }).modelUri : undefined;
+        const modelUri =
+          typeof state === 'object' &&
+          state !== null &&
+          typeof (state as { modelUri?: unknown }).modelUri === 'string'
+            ? (state as { modelUri: string }).modelUri
+            : undefined;
         if (modelUri === undefined) {
           panel.dispose();
           return;
@@ -344,6 +429,11 @@ export function registerDiagram(context: vscode.ExtensionContext, service: Analy
 }
 
 /** Opens (or reveals) the diagram of a model document, optionally focused on an element. */
-export function openDiagram(context: vscode.ExtensionContext, service: AnalysisService, document: vscode.TextDocument, focusElementId?: string): DiagramPanel {
+export function openDiagram(
+  context: vscode.ExtensionContext,
+  service: AnalysisService,
+  document: vscode.TextDocument,
+  focusElementId?: string,
+): DiagramPanel {
   return DiagramPanel.createOrShow(context.extensionUri, service, document, focusElementId);
 }

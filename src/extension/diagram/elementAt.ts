@@ -15,7 +15,11 @@ export function elementAtOffset(analysis: Analysis, offset: number): string | un
   // A component's value range starts after its key: from the key on (`scorer:` and the rest of
   // that line) belongs to it too.
   const hits = [...model.flows, ...model.components]
-    .map((e) => ({ id: e.id, start: Math.min(e.range.start, e.idRange.start), end: Math.max(e.range.end, e.idRange.end) }))
+    .map((e) => ({
+      id: e.id,
+      start: Math.min(e.range.start, e.idRange.start),
+      end: Math.max(e.range.end, e.idRange.end),
+    }))
     .filter((r) => r.start <= offset && offset <= r.end);
   hits.sort((a, b) => a.end - a.start - (b.end - b.start));
   return hits[0]?.id;

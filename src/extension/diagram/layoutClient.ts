@@ -21,7 +21,9 @@ export interface LayoutWorkerRequest {
   readonly options: LayoutOptions;
 }
 
-export type LayoutWorkerResponse = { readonly id: number; readonly ok: true; readonly layout: PositionedLayout } | { readonly id: number; readonly ok: false; readonly message: string };
+export type LayoutWorkerResponse =
+  | { readonly id: number; readonly ok: true; readonly layout: PositionedLayout }
+  | { readonly id: number; readonly ok: false; readonly message: string };
 
 interface Pending {
   readonly id: number;

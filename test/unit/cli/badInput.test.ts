@@ -80,14 +80,22 @@ describe('mltm validate: bad input', () => {
       writeFileSync(file, rows.join(''));
       const run = await validateBounded(file);
       assert.equal(run.code, 1);
-      assert.match(run.stdout, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: error MLTM007 The model is 10\\.0 MB; mltm reads files up to 5\\.0 MB\\.`));
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: error MLTM007 The model is 10\\.0 MB; mltm reads files up to 5\\.0 MB\\.`,
+        ),
+      );
     });
 
     it('a mapping of 30,000 keys with a duplicate at the end → MLTM002 at its line, within the bound', async () => {
       // Regression: the YAML library's duplicate-key check is quadratic (about half a minute for this file, over a minute for 50,000 keys).
       const file = join(folder, 'wide.mltm.yaml');
       const keys = Array.from({ length: 30_000 }, (_, i) => `  k${i}: ${i}\n`).join('');
-      writeFileSync(file, `mltm: 1\nname: wide\nx-wide:\n${keys}  k7: again\ncomponents:\n  a: { kind: user }\n`);
+      writeFileSync(
+        file,
+        `mltm: 1\nname: wide\nx-wide:\n${keys}  k7: again\ncomponents:\n  a: { kind: user }\n`,
+      );
       const run = await validateBounded(file);
       assert.equal(run.code, 1);
       assert.match(run.stdout, /:30004:3: error MLTM002 Duplicate key `k7`: /);
@@ -95,7 +103,12 @@ describe('mltm validate: bad input', () => {
 
     it('5,000 nested lists on one line → MLTM009, not a stack overflow', async () => {
       const file = join(folder, 'deep-lists.mltm.yaml');
-      writeFileSync(file, 'mltm: 1\nname: deep\nx-deep:\n  ' + '- '.repeat(5000) + '1\ncomponents:\n  a: { kind: user }\n');
+      writeFileSync(
+        file,
+        'mltm: 1\nname: deep\nx-deep:\n  ' +
+          '- '.repeat(5000) +
+          '1\ncomponents:\n  a: { kind: user }\n',
+      );
       const run = await validateBounded(file);
       assert.equal(run.code, 1);
       assert.match(run.stdout, /:4:129: error MLTM009 Nesting deeper than 64 levels/);
@@ -104,7 +117,10 @@ describe('mltm validate: bad input', () => {
     it('a missing file → MLTM007, exit 1, no crash', async () => {
       const run = await validateBounded(join(folder, 'nope.mltm.yaml'));
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /:1:1: error MLTM007 Cannot read `.*nope\.mltm\.yaml`: no such file\./);
+      assert.match(
+        run.stdout,
+        /:1:1: error MLTM007 Cannot read `.*nope\.mltm\.yaml`: no such file\./,
+      );
     });
 
     it('a folder → MLTM007', async () => {

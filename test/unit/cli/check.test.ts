@@ -8,10 +8,18 @@ import { runCli } from '../../../src/cli/main';
 
 const ROOT = process.cwd();
 
-async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  args: string[],
+  cwd = ROOT,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd, today: '2026-01-01' });
+  const code = await runCli(args, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    cwd,
+    today: '2026-01-01',
+  });
   return { code, out, err };
 }
 
@@ -23,33 +31,64 @@ describe('cli: mltm check (the CI gate)', () => {
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
   it('exits 0 when no open threat reaches the severity', async () => {
-    const r = await run(['check', 'examples/07-zero-trust-fraud.mltm.yaml', '--fail-on', 'critical']);
+    const r = await run([
+      'check',
+      'examples/07-zero-trust-fraud.mltm.yaml',
+      '--fail-on',
+      'critical',
+    ]);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /^PASS examples\/07-zero-trust-fraud\.mltm\.yaml: 0 open threats at or above critical; 0 register problems\.$/m);
+    assert.match(
+      r.out,
+      /^PASS examples\/07-zero-trust-fraud\.mltm\.yaml: 0 open threats at or above critical; 0 register problems\.$/m,
+    );
     assert.match(r.out, /mltm check: 1 model checked, 0 failing \(--fail-on critical\)\.\n$/);
   });
 
   it('exits 1 on open threats at or above the severity, listing them with their location', async () => {
     const r = await run(['check', 'examples/02-model-extraction.mltm.yaml', '--fail-on', 'high']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /^FAIL examples\/02-model-extraction\.mltm\.yaml: 27 open threats at or above high \(9 critical, 18 high\); 0 register problems\.$/m);
-    assert.match(r.out, /^ {2}CRITICAL external-caller-spoofing@public-recs-call {2}External caller impersonated {2}examples\/02-model-extraction\.mltm\.yaml:189:9 {2}missing: authn, mtls$/m);
+    assert.match(
+      r.out,
+      /^FAIL examples\/02-model-extraction\.mltm\.yaml: 27 open threats at or above high \(9 critical, 18 high\); 0 register problems\.$/m,
+    );
+    assert.match(
+      r.out,
+      /^ {2}CRITICAL external-caller-spoofing@public-recs-call {2}External caller impersonated {2}examples\/02-model-extraction\.mltm\.yaml:189:9 {2}missing: authn, mtls$/m,
+    );
   });
 
   it('exits 1 on an expired acceptance even when no threat reaches the severity', async () => {
     const r = await run(['check', 'test/fixtures/reports/hostile.mltm.yaml', '--fail-on', 'none']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /^FAIL test\/fixtures\/reports\/hostile\.mltm\.yaml: 20 open threats; 1 register problem\.$/m);
-    assert.match(r.out, /hostile\.threats\.yaml:18:16: warning MLTM302 The accepted decision on `process-repudiation@click` expired on 2020-01-01/);
+    assert.match(
+      r.out,
+      /^FAIL test\/fixtures\/reports\/hostile\.mltm\.yaml: 20 open threats; 1 register problem\.$/m,
+    );
+    assert.match(
+      r.out,
+      /hostile\.threats\.yaml:18:16: warning MLTM302 The accepted decision on `process-repudiation@click` expired on 2020-01-01/,
+    );
   });
 
   it('counts a register decision: an accepted threat no longer fails the gate', async () => {
-    copyFileSync(join(ROOT, 'examples/06-unauthenticated-resnet.mltm.yaml'), join(folder, 'm.mltm.yaml'));
+    copyFileSync(
+      join(ROOT, 'examples/06-unauthenticated-resnet.mltm.yaml'),
+      join(folder, 'm.mltm.yaml'),
+    );
     const before = await run(['check', join(folder, 'm.mltm.yaml'), '--fail-on', 'critical']);
     assert.equal(before.code, 1);
     const ids = [...before.out.matchAll(/^ {2}CRITICAL (\S+)/gm)].map((m) => m[1]);
-    const entries = ids.map((id) => `  ${id}:\n    status: accepted\n    owner: sec\n    justification: Behind the VPN until Q3.\n    review_by: 2026-06-30\n`).join('');
-    writeFileSync(join(folder, 'm.threats.yaml'), `mltm-register: 1\nmodel: m.mltm.yaml\nthreats:\n${entries}`);
+    const entries = ids
+      .map(
+        (id) =>
+          `  ${id}:\n    status: accepted\n    owner: sec\n    justification: Behind the VPN until Q3.\n    review_by: 2026-06-30\n`,
+      )
+      .join('');
+    writeFileSync(
+      join(folder, 'm.threats.yaml'),
+      `mltm-register: 1\nmodel: m.mltm.yaml\nthreats:\n${entries}`,
+    );
     const after = await run(['check', join(folder, 'm.mltm.yaml'), '--fail-on', 'critical']);
     assert.equal(after.code, 0, after.out + after.err);
   });
@@ -61,8 +100,15 @@ describe('cli: mltm check (the CI gate)', () => {
   });
 
   it('exits 2 on a model with errors, even when other models fail the gate', async () => {
-    writeFileSync(join(folder, 'bad.mltm.yaml'), 'mltm: 1\nname: x\ncomponents:\n  a: { kind: nonsense }\n');
-    const r = await run(['check', join(folder, 'bad.mltm.yaml'), 'examples/02-model-extraction.mltm.yaml']);
+    writeFileSync(
+      join(folder, 'bad.mltm.yaml'),
+      'mltm: 1\nname: x\ncomponents:\n  a: { kind: nonsense }\n',
+    );
+    const r = await run([
+      'check',
+      join(folder, 'bad.mltm.yaml'),
+      'examples/02-model-extraction.mltm.yaml',
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.err, /bad\.mltm\.yaml:4:\d+: error MLTM104/);
     assert.match(r.out, /1 model checked, 1 failing, 1 invalid/);
@@ -77,11 +123,23 @@ describe('cli: mltm check (the CI gate)', () => {
   });
 
   it('exits 2 on a bad option or no model', async () => {
-    assert.equal((await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--fail-on', 'severe'])).code, 2);
-    assert.match((await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--fail-on', 'severe'])).err, /unknown --fail-on `severe`; use info, low, medium, high, critical, none/);
-    assert.equal((await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--no-such-option'])).code, 2);
+    assert.equal(
+      (await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--fail-on', 'severe'])).code,
+      2,
+    );
+    assert.match(
+      (await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--fail-on', 'severe'])).err,
+      /unknown --fail-on `severe`; use info, low, medium, high, critical, none/,
+    );
+    assert.equal(
+      (await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--no-such-option'])).code,
+      2,
+    );
     assert.equal((await run(['check'])).code, 2);
-    assert.equal((await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--max-listed', '-1'])).code, 2);
+    assert.equal(
+      (await run(['check', 'examples/04-backdoored-model.mltm.yaml', '--max-listed', '-1'])).code,
+      2,
+    );
   });
 });
 
@@ -94,7 +152,14 @@ describe('cli: mltm report', () => {
 
   it('writes each format to standard output, with the injected date', async () => {
     for (const format of ['md', 'sarif', 'json', 'mermaid']) {
-      const r = await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--format', format, '--date', '2026-01-01']);
+      const r = await run([
+        'report',
+        'examples/04-backdoored-model.mltm.yaml',
+        '--format',
+        format,
+        '--date',
+        '2026-01-01',
+      ]);
       assert.equal(r.code, 0, r.err);
       if (format === 'md') assert.match(r.out, /\| Generated \| 2026-01-01T00:00:00Z by mltm /);
       if (format === 'sarif') assert.equal(JSON.parse(r.out).version, '2.1.0');
@@ -103,12 +168,37 @@ describe('cli: mltm report', () => {
   });
 
   it('JSON is the analysis contract plus the register state of each threat', async () => {
-    const r = await run(['report', 'test/fixtures/reports/hostile.mltm.yaml', '--format', 'json', '--date', '2026-01-01']);
+    const r = await run([
+      'report',
+      'test/fixtures/reports/hostile.mltm.yaml',
+      '--format',
+      'json',
+      '--date',
+      '2026-01-01',
+    ]);
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out);
-    const contract = JSON.parse((await run(['analyze', 'test/fixtures/reports/hostile.mltm.yaml', '--format', 'json'])).out);
-    assert.deepEqual({ ...json, report: undefined, threats: json.threats.map((t: Record<string, unknown>) => ({ ...t, register: undefined })) }, { ...contract, report: undefined, threats: contract.threats.map((t: Record<string, unknown>) => ({ ...t, register: undefined })) });
-    const accepted = json.threats.find((t: { id: string }) => t.id === 'process-exploit-public-facing@subgraph');
+    const contract = JSON.parse(
+      (await run(['analyze', 'test/fixtures/reports/hostile.mltm.yaml', '--format', 'json'])).out,
+    );
+    assert.deepEqual(
+      {
+        ...json,
+        report: undefined,
+        threats: json.threats.map((t: Record<string, unknown>) => ({ ...t, register: undefined })),
+      },
+      {
+        ...contract,
+        report: undefined,
+        threats: contract.threats.map((t: Record<string, unknown>) => ({
+          ...t,
+          register: undefined,
+        })),
+      },
+    );
+    const accepted = json.threats.find(
+      (t: { id: string }) => t.id === 'process-exploit-public-facing@subgraph',
+    );
     assert.equal(accepted.register.status, 'accepted');
     assert.equal(accepted.register.owner, "<script>alert('owner')</script>");
     assert.equal(json.report.register.problems[0].code, 'MLTM302');
@@ -116,37 +206,72 @@ describe('cli: mltm report', () => {
 
   it('writes the HTML report to a file with the Mermaid library inlined', async () => {
     const out = join(folder, 'r.html');
-    const r = await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--format', 'html', '--output', out, '--date', '2026-01-01']);
+    const r = await run([
+      'report',
+      'examples/04-backdoored-model.mltm.yaml',
+      '--format',
+      'html',
+      '--output',
+      out,
+      '--date',
+      '2026-01-01',
+    ]);
     assert.equal(r.code, 0, r.err);
     const html = readFileSync(out, 'utf8');
     assert.ok(html.length > 1_000_000, 'the library is inlined');
-    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/,
+    );
   });
 
   it('takes the date from --date, else SOURCE_DATE_EPOCH, so reports are reproducible', () => {
     assert.equal(reportDate('2026-03-04'), '2026-03-04T00:00:00Z');
     assert.equal(reportDate('2026-03-04T05:06:07Z'), '2026-03-04T05:06:07Z');
     assert.equal(reportDate('2026-02-30x'), undefined);
-    assert.equal(reportDate(undefined, { SOURCE_DATE_EPOCH: '1767225600' }), '2026-01-01T00:00:00Z');
+    assert.equal(
+      reportDate(undefined, { SOURCE_DATE_EPOCH: '1767225600' }),
+      '2026-01-01T00:00:00Z',
+    );
   });
 
   it('exits 2 on a bad format, a bad date, a model with errors', async () => {
-    assert.equal((await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--format', 'pdf'])).code, 2);
-    assert.equal((await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--date', 'yesterday'])).code, 2);
-    writeFileSync(join(folder, 'bad.mltm.yaml'), 'mltm: 1\nname: x\ncomponents:\n  a: { kind: nonsense }\n');
+    assert.equal(
+      (await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--format', 'pdf'])).code,
+      2,
+    );
+    assert.equal(
+      (await run(['report', 'examples/04-backdoored-model.mltm.yaml', '--date', 'yesterday'])).code,
+      2,
+    );
+    writeFileSync(
+      join(folder, 'bad.mltm.yaml'),
+      'mltm: 1\nname: x\ncomponents:\n  a: { kind: nonsense }\n',
+    );
     const r = await run(['report', join(folder, 'bad.mltm.yaml')]);
     assert.equal(r.code, 2);
     assert.equal(r.out, '', 'no partial report');
   });
 
   it('--base marks what the change added and lists what it removed', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: folder, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync(
+        'git',
+        ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args],
+        { cwd: folder, stdio: 'pipe' },
+      );
     git('init', '-q');
     const model = join(folder, 'm.mltm.yaml');
-    writeFileSync(model, 'mltm: 1\nname: m\ncomponents:\n  client: { kind: external_client }\n  api: { kind: serving_endpoint }\n  old: { kind: data_store }\nflows:\n  - { from: client, to: api }\n  - { from: api, to: old }\n');
+    writeFileSync(
+      model,
+      'mltm: 1\nname: m\ncomponents:\n  client: { kind: external_client }\n  api: { kind: serving_endpoint }\n  old: { kind: data_store }\nflows:\n  - { from: client, to: api }\n  - { from: api, to: old }\n',
+    );
     git('add', '.');
     git('commit', '-qm', 'base');
-    writeFileSync(model, 'mltm: 1\nname: m\ncomponents:\n  client: { kind: external_client }\n  api: { kind: serving_endpoint }\n  vectors: { kind: vector_db }\nflows:\n  - { from: client, to: api }\n  - { from: api, to: vectors }\n');
+    writeFileSync(
+      model,
+      'mltm: 1\nname: m\ncomponents:\n  client: { kind: external_client }\n  api: { kind: serving_endpoint }\n  vectors: { kind: vector_db }\nflows:\n  - { from: client, to: api }\n  - { from: api, to: vectors }\n',
+    );
     const r = await run(['report', model, '--base', 'HEAD', '--date', '2026-01-01'], folder);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /## Changes since HEAD/);

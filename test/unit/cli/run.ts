@@ -14,6 +14,11 @@ export interface CliRun {
 export async function mltm(args: readonly string[], cwd = process.cwd()): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd, today: '2026-01-01' });
+  const code = await runCli(args, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    cwd,
+    today: '2026-01-01',
+  });
   return { code, stdout, stderr };
 }

@@ -42,7 +42,10 @@ describe('mltm validate', () => {
     const run = await mltm(['validate', ...EXAMPLES]);
     assert.equal(run.code, 0, run.stdout);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, `${EXAMPLES.length} files checked: all valid (0 errors, 0 warnings, 0 info).\n`);
+    assert.equal(
+      run.stderr,
+      `${EXAMPLES.length} files checked: all valid (0 errors, 0 warnings, 0 info).\n`,
+    );
   });
 
   it('prints exactly `file:line:col: severity CODE message`, in position order, paths relative to cwd', async () => {
@@ -65,11 +68,20 @@ describe('mltm validate', () => {
   it('--quiet prints errors only', async () => {
     const run = await mltm(['validate', '--quiet', 'mixed.mltm.yaml'], folder);
     assert.equal(run.code, 1);
-    assert.deepEqual(run.stdout.trimEnd().split('\n').map((l) => l.split(' ')[2]), ['MLTM104']);
+    assert.deepEqual(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(' ')[2]),
+      ['MLTM104'],
+    );
   });
 
   it('--format json gives files, problems with ranges and a summary', async () => {
-    const run = await mltm(['validate', '--format', 'json', 'mixed.mltm.yaml', 'warn.mltm.yaml'], folder);
+    const run = await mltm(
+      ['validate', '--format', 'json', 'mixed.mltm.yaml', 'warn.mltm.yaml'],
+      folder,
+    );
     assert.equal(run.code, 1);
     assert.equal(run.stderr, '');
     const json = JSON.parse(run.stdout) as {
@@ -77,10 +89,13 @@ describe('mltm validate', () => {
       summary: Record<string, number>;
     };
     assert.deepEqual(Object.keys(json), ['files', 'summary']);
-    assert.deepEqual(json.files.map((f) => [f.file, f.valid, f.problems.length]), [
-      ['mixed.mltm.yaml', false, 3],
-      ['warn.mltm.yaml', true, 2],
-    ]);
+    assert.deepEqual(
+      json.files.map((f) => [f.file, f.valid, f.problems.length]),
+      [
+        ['mixed.mltm.yaml', false, 3],
+        ['warn.mltm.yaml', true, 2],
+      ],
+    );
     assert.deepEqual(json.files[0]?.problems[1], {
       file: 'mixed.mltm.yaml',
       line: 7,
@@ -89,7 +104,8 @@ describe('mltm validate', () => {
       endColumn: 25,
       severity: 'error',
       code: 'MLTM104',
-      message: 'Unknown component kind `trainng_job` for component `b`; did you mean `training_job`? Custom names start with `x-`.',
+      message:
+        'Unknown component kind `trainng_job` for component `b`; did you mean `training_job`? Custom names start with `x-`.',
     });
     assert.deepEqual(json.summary, { files: 2, error: 1, warning: 2, info: 2 });
   });
@@ -109,23 +125,43 @@ describe('mltm validate', () => {
   it('--help lists the options and exits 0', async () => {
     const run = await mltm(['validate', '--help']);
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /Usage: mltm validate <model\.mltm\.yaml…> \[--format text\|json\] \[--quiet\]/);
-    assert.match(run.stdout, /--format <value> +text \(file:line:col: severity CODE message\) or json \(default: text\)/);
+    assert.match(
+      run.stdout,
+      /Usage: mltm validate <model\.mltm\.yaml…> \[--format text\|json\] \[--quiet\]/,
+    );
+    assert.match(
+      run.stdout,
+      /--format <value> +text \(file:line:col: severity CODE message\) or json \(default: text\)/,
+    );
   });
 
   it('the built binary gives the same output and exit code', function () {
     // The bundle is built by `npm test` before the unit suite; a bare `npx mocha` may not have it.
     if (!existsSync('dist/cli.js')) this.skip();
-    const result = spawnSync(process.execPath, [join(process.cwd(), 'bin/mltm.js'), 'validate', 'mixed.mltm.yaml'], { encoding: 'utf8', cwd: folder });
+    const result = spawnSync(
+      process.execPath,
+      [join(process.cwd(), 'bin/mltm.js'), 'validate', 'mixed.mltm.yaml'],
+      { encoding: 'utf8', cwd: folder },
+    );
     assert.equal(result.status, 1);
-    assert.match(result.stdout, /^mixed\.mltm\.yaml:7:14: error MLTM104 Unknown component kind `trainng_job`/m);
+    assert.match(
+      result.stdout,
+      /^mixed\.mltm\.yaml:7:14: error MLTM104 Unknown component kind `trainng_job`/m,
+    );
   });
 
   it('the binary stops quietly when its reader closes the pipe (`| head`)', function () {
     if (!existsSync('dist/cli.js')) this.skip();
     // Regression: an unhandled EPIPE printed a Node stack trace. The JSON analysis of this example
     // is ~200 KB, more than a pipe buffers, so the writer is still writing when `head` exits.
-    const result = spawnSync('sh', ['-c', 'node bin/mltm.js analyze --format json examples/01-fintech-posture.mltm.yaml | head -c 10'], { encoding: 'utf8' });
+    const result = spawnSync(
+      'sh',
+      [
+        '-c',
+        'node bin/mltm.js analyze --format json examples/01-fintech-posture.mltm.yaml | head -c 10',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(result.stdout, '{\n  "forma');
     assert.doesNotMatch(result.stderr, /EPIPE|Unhandled|at /);
   });

@@ -10,7 +10,8 @@ import { readYaml } from '../../../src/core/parse/source';
 import { syncRegister } from '../../../src/core/register/sync';
 import { generatePipeline } from '../../../bench/generate';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/fuzz', name), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(join(__dirname, '../../fixtures/fuzz', name), 'utf8');
 
 describe('fuzz regressions', () => {
   it('unterminated-quote-at-eof: the syntax error is located inside the file, not one past its end', () => {
@@ -18,14 +19,20 @@ describe('fuzz regressions', () => {
     const problems = analyze(text).problems;
     const syntax = problems.find((p) => p.code === 'MLTM001');
     assert.ok(syntax, problems.map((p) => p.code).join(', '));
-    assert.ok(syntax.range.end <= text.length && syntax.range.start <= syntax.range.end, JSON.stringify(syntax.range));
+    assert.ok(
+      syntax.range.end <= text.length && syntax.range.start <= syntax.range.end,
+      JSON.stringify(syntax.range),
+    );
   });
 
   it('alias-bomb-under-limit: legal aliases expand (each resolved once, not by walking the document per use)', function () {
     this.timeout(60_000); // a hang detector only; it took minutes before the fix
     const text = fixture('alias-bomb-under-limit.mltm.yaml');
     const analysis = analyze(text);
-    assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      analysis.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     assert.equal(analysis.model?.components.length, 2);
   });
 
@@ -51,7 +58,11 @@ describe('fuzz regressions', () => {
     const options = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
     const first = syncRegister(text, analysis, options);
     assert.ok(first.ok);
-    assert.equal(/(^|[^\r])\n/.test(first.text), false, 'every line ends with CRLF, as in the file');
+    assert.equal(
+      /(^|[^\r])\n/.test(first.text),
+      false,
+      'every line ends with CRLF, as in the file',
+    );
     const second = syncRegister(first.text, analysis, options);
     assert.ok(second.ok);
     assert.equal(second.changed, false);

@@ -4,7 +4,12 @@
  * with the boundaries it leaves and enters. Table-driven over one model with every situation.
  */
 import assert from 'node:assert/strict';
-import { buildGraph, IMPLICIT_ZONE_ID, reachableFromOutside, type TrustDirection } from '../../../src/core/graph/graph';
+import {
+  buildGraph,
+  IMPLICIT_ZONE_ID,
+  reachableFromOutside,
+  type TrustDirection,
+} from '../../../src/core/graph/graph';
 import { loadModel } from '../../../src/core/model/load';
 
 const TEXT = [
@@ -73,7 +78,7 @@ describe('graph', () => {
     });
   }
 
-  it('a nested boundary keeps its own trust, not its parent\'s', () => {
+  it("a nested boundary keeps its own trust, not its parent's", () => {
     assert.equal(graph.zones.get('sandbox')?.trust, 'untrusted');
     assert.equal(graph.zones.get('platform')?.trust, 'trusted');
   });
@@ -95,7 +100,14 @@ describe('graph', () => {
     ['lateral', false, false, 'same_trust', [], []],
     ['archive', true, false, 'same_trust', ['training', 'platform'], []],
   ];
-  for (const [flowId, crossesBoundary, crossesTrustBoundary, direction, exits, entries] of flowCases) {
+  for (const [
+    flowId,
+    crossesBoundary,
+    crossesTrustBoundary,
+    direction,
+    exits,
+    entries,
+  ] of flowCases) {
     it(`flow ${flowId}: boundary ${crossesBoundary}, trust boundary ${crossesTrustBoundary}, ${direction}`, () => {
       const edge = graph.edges.find((e) => e.flow.id === flowId);
       assert.ok(edge, `no edge ${flowId}`);
@@ -109,7 +121,10 @@ describe('graph', () => {
 
   it('edges carry their data, highest classification and PII', () => {
     const edge = graph.edges.find((e) => e.flow.id === 'in');
-    assert.deepEqual(edge?.data.map((d) => d.id), ['card', 'public-doc']);
+    assert.deepEqual(
+      edge?.data.map((d) => d.id),
+      ['card', 'public-doc'],
+    );
     assert.equal(edge?.classification, 'restricted');
     assert.equal(edge?.carriesPii, true);
     const archive = graph.edges.find((e) => e.flow.id === 'archive');
@@ -119,14 +134,30 @@ describe('graph', () => {
   });
 
   it('nodes list their inbound and outbound edges in file order', () => {
-    assert.deepEqual(graph.nodes.get('scorer')?.inbound.map((e) => e.flow.id), ['forward', 'train']);
-    assert.deepEqual(graph.nodes.get('scorer')?.outbound.map((e) => e.flow.id), ['reply', 'call-tool', 'metrics']);
+    assert.deepEqual(
+      graph.nodes.get('scorer')?.inbound.map((e) => e.flow.id),
+      ['forward', 'train'],
+    );
+    assert.deepEqual(
+      graph.nodes.get('scorer')?.outbound.map((e) => e.flow.id),
+      ['reply', 'call-tool', 'metrics'],
+    );
   });
 
   it('reachability from outside follows flows, and bidirectional flows both ways', () => {
     const reached = reachableFromOutside(graph);
     // customer (untrusted, external) → gateway → scorer → ...; tool is untrusted itself.
-    for (const id of ['customer', 'gateway', 'scorer', 'tool', 'monitor', 'store', 'partner-api', 'proxy']) assert.ok(reached.has(id), id);
+    for (const id of [
+      'customer',
+      'gateway',
+      'scorer',
+      'tool',
+      'monitor',
+      'store',
+      'partner-api',
+      'proxy',
+    ])
+      assert.ok(reached.has(id), id);
     // trainer only sends to scorer; nothing flows into it.
     assert.ok(!reached.has('trainer'));
   });
@@ -152,7 +183,10 @@ describe('graph', () => {
     const broken = buildGraph(model);
     assert.deepEqual(broken.zones.get('a')?.path, ['b', 'a']);
     assert.equal(broken.nodes.get('y')?.zone.trust, 'untrusted');
-    assert.deepEqual(broken.edges.map((e) => e.flow.id), ['ok']);
+    assert.deepEqual(
+      broken.edges.map((e) => e.flow.id),
+      ['ok'],
+    );
     assert.equal(broken.edges[0]?.direction, 'toward_more_trust');
   });
 });

@@ -25,7 +25,15 @@ export function slice(text: string, range: SourceRange): string {
 /** The only problem with a code; fails listing every problem when there is not exactly one. */
 export function onlyProblem(problems: readonly Problem[], code: string): Problem {
   const found = problems.filter((p) => p.code === code);
-  assert.equal(found.length, 1, `expected one ${code}, got: ${JSON.stringify(problems.map((p) => `${p.code} ${p.message}`), null, 1)}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${code}, got: ${JSON.stringify(
+      problems.map((p) => `${p.code} ${p.message}`),
+      null,
+      1,
+    )}`,
+  );
   return found[0] as Problem;
 }
 

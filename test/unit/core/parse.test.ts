@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { loadModel } from '../../../src/core/model/load';
-import { DEFAULT_READ_LIMITS, decodeUtf8, findConflictMarkers, findExcessiveNesting, pointer, readYaml } from '../../../src/core/parse/source';
+import {
+  DEFAULT_READ_LIMITS,
+  decodeUtf8,
+  findConflictMarkers,
+  findExcessiveNesting,
+  pointer,
+  readYaml,
+} from '../../../src/core/parse/source';
 import { LineIndex } from '../../../src/core/util/lineIndex';
 import { codes, slice, startOf } from './located';
 
@@ -87,7 +94,10 @@ describe('parser: source ranges', () => {
   });
 
   it('the plain value matches the text', () => {
-    const value = read.value as { components: { trainer: { description: string } }; flows: { controls?: string[] }[] };
+    const value = read.value as {
+      components: { trainer: { description: string } };
+      flows: { controls?: string[] }[];
+    };
     assert.equal(value.components.trainer.description, 'Folded text over two lines');
     assert.deepEqual(value.flows[0]?.controls, ['mtls', 'waf']);
   });
@@ -96,8 +106,14 @@ describe('parser: source ranges', () => {
     const text = 'common: &ctl [authn, authz]\nother: *ctl\n';
     const result = readYaml(text, 'model');
     assert.deepEqual(result.problems, []);
-    assert.equal(startOf(text, result.sourceMap.get('/other')?.value ?? { start: -1, end: -1 }), '2:8');
-    assert.equal(slice(text, result.sourceMap.get('/other/1')?.value ?? { start: 0, end: 0 }), 'authz');
+    assert.equal(
+      startOf(text, result.sourceMap.get('/other')?.value ?? { start: -1, end: -1 }),
+      '2:8',
+    );
+    assert.equal(
+      slice(text, result.sourceMap.get('/other/1')?.value ?? { start: 0, end: 0 }),
+      'authz',
+    );
     assert.deepEqual((result.value as { other: string[] }).other, ['authn', 'authz']);
   });
 
@@ -105,7 +121,10 @@ describe('parser: source ranges', () => {
     assert.equal(pointer('components', 'a/b', 'c~d'), '/components/a~1b/c~0d');
     const text = 'x-odd:\n  a/b: 1\n';
     const result = readYaml(text, 'model');
-    assert.equal(startOf(text, result.sourceMap.get('/x-odd/a~1b')?.key ?? { start: -1, end: -1 }), '2:3');
+    assert.equal(
+      startOf(text, result.sourceMap.get('/x-odd/a~1b')?.key ?? { start: -1, end: -1 }),
+      '2:3',
+    );
   });
 
   it('a `__proto__` key is a plain property, never a prototype', () => {
@@ -150,9 +169,13 @@ describe('parser: source ranges', () => {
 
 describe('parser: guards', () => {
   it('finds merge-conflict markers only at line starts', () => {
-    const text = 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> main\nc: "<<<<<<< not a marker"\n';
+    const text =
+      'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> main\nc: "<<<<<<< not a marker"\n';
     const markers = findConflictMarkers(text);
-    assert.deepEqual(markers.map((m) => startOf(text, m)), ['2:1', '4:1', '6:1']);
+    assert.deepEqual(
+      markers.map((m) => startOf(text, m)),
+      ['2:1', '4:1', '6:1'],
+    );
     assert.equal(slice(text, markers[0] ?? { start: 0, end: 0 }), '<<<<<<< HEAD');
   });
 
@@ -160,8 +183,14 @@ describe('parser: guards', () => {
     // Regression: `$` does not match before `\r`, so `=======\r\n` was missed.
     const text = 'a: 1\r\n<<<<<<<\r\nb: 2\r\n=======\r\nb: 3\r\n>>>>>>>\r\n';
     const markers = findConflictMarkers(text);
-    assert.deepEqual(markers.map((m) => startOf(text, m)), ['2:1', '4:1', '6:1']);
-    assert.deepEqual(markers.map((m) => slice(text, m)), ['<<<<<<<', '=======', '>>>>>>>']);
+    assert.deepEqual(
+      markers.map((m) => startOf(text, m)),
+      ['2:1', '4:1', '6:1'],
+    );
+    assert.deepEqual(
+      markers.map((m) => slice(text, m)),
+      ['<<<<<<<', '=======', '>>>>>>>'],
+    );
   });
 
   it('counts `- - -` on one line as nested lists', () => {
@@ -196,10 +225,14 @@ describe('parser: guards', () => {
   it('counts only values reached through aliases toward the alias budget', () => {
     // Regression: every node used to count, so a large model without any alias was reported as an
     // alias bomb.
-    const many = 'mltm: 1\nname: many\nx-list: [' + Array.from({ length: 3000 }, (_, i) => i).join(', ') + ']\ncomponents:\n  a: { kind: user }\n';
+    const many =
+      'mltm: 1\nname: many\nx-list: [' +
+      Array.from({ length: 3000 }, (_, i) => i).join(', ') +
+      ']\ncomponents:\n  a: { kind: user }\n';
     const limits = { ...DEFAULT_READ_LIMITS, maxExpandedNodes: 1000 };
     assert.deepEqual(codes(loadModel(many, { limits }).problems), []);
-    const aliased = 'x-a: &a [' + Array.from({ length: 600 }, () => 1).join(', ') + ']\nx-b: [*a, *a]\n';
+    const aliased =
+      'x-a: &a [' + Array.from({ length: 600 }, () => 1).join(', ') + ']\nx-b: [*a, *a]\n';
     assert.deepEqual(codes(readYaml(aliased, 'model', limits).problems), ['MLTM003']);
   });
 

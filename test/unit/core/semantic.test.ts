@@ -28,17 +28,33 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'unknown component at a flow end, with did-you-mean',
-    text: lines('mltm: 1', 'name: m', 'components:', '  scorer: { kind: serving_endpoint }', '  client: { kind: user }', 'flows:', '  - { from: client, to: scorrer }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  scorer: { kind: serving_endpoint }',
+      '  client: { kind: user }',
+      'flows:',
+      '  - { from: client, to: scorrer }',
+    ),
     code: 'MLTM201',
     severity: 'error',
     at: '7:25',
     covers: 'scorrer',
-    message: /Flow `client->scorrer` goes to `scorrer`, which is not a component; did you mean `scorer`\?/,
+    message:
+      /Flow `client->scorrer` goes to `scorrer`, which is not a component; did you mean `scorer`\?/,
     fix: 'scorer',
   },
   {
     name: 'unknown component at a flow start, nothing close',
-    text: lines('mltm: 1', 'name: m', 'components:', '  scorer: { kind: serving_endpoint }', 'flows:', '  - { id: f, from: zzz, to: scorer }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  scorer: { kind: serving_endpoint }',
+      'flows:',
+      '  - { id: f, from: zzz, to: scorer }',
+    ),
     code: 'MLTM201',
     severity: 'error',
     at: '6:20',
@@ -47,17 +63,33 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown boundary on a component',
-    text: lines('mltm: 1', 'name: m', 'boundaries:', '  platform: { trust: trusted }', 'components:', '  scorer: { kind: serving_endpoint, boundary: platfrom }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      '  platform: { trust: trusted }',
+      'components:',
+      '  scorer: { kind: serving_endpoint, boundary: platfrom }',
+    ),
     code: 'MLTM202',
     severity: 'error',
     at: '6:47',
     covers: 'platfrom',
-    message: /Component `scorer` is in boundary `platfrom`, which is not defined under `boundaries`; did you mean `platform`\?/,
+    message:
+      /Component `scorer` is in boundary `platfrom`, which is not defined under `boundaries`; did you mean `platform`\?/,
     fix: 'platform',
   },
   {
     name: 'unknown boundary as a parent',
-    text: lines('mltm: 1', 'name: m', 'boundaries:', '  vpc: { trust: trusted, parent: cloudd }', '  cloud: { trust: semi_trusted }', 'components:', '  a: { kind: training_job, boundary: vpc }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      '  vpc: { trust: trusted, parent: cloudd }',
+      '  cloud: { trust: semi_trusted }',
+      'components:',
+      '  a: { kind: training_job, boundary: vpc }',
+    ),
     code: 'MLTM202',
     severity: 'error',
     at: '4:34',
@@ -67,17 +99,36 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown data id on a flow',
-    text: lines('mltm: 1', 'name: m', 'data:', '  features: { classification: internal }', 'components:', '  a: { kind: feature_store, data: [features] }', '  b: { kind: training_job }', 'flows:', '  - { from: a, to: b, data: [featurs] }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'data:',
+      '  features: { classification: internal }',
+      'components:',
+      '  a: { kind: feature_store, data: [features] }',
+      '  b: { kind: training_job }',
+      'flows:',
+      '  - { from: a, to: b, data: [featurs] }',
+    ),
     code: 'MLTM203',
     severity: 'error',
     at: '9:30',
     covers: 'featurs',
-    message: /Flow `a->b` carries data `featurs`, which is not defined under `data`; did you mean `features`\?/,
+    message:
+      /Flow `a->b` carries data `featurs`, which is not defined under `data`; did you mean `features`\?/,
     fix: 'features',
   },
   {
     name: 'unknown data id on a component',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a:', '    kind: data_store', '    data:', '      - secrets'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a:',
+      '    kind: data_store',
+      '    data:',
+      '      - secrets',
+    ),
     code: 'MLTM203',
     severity: 'error',
     at: '7:9',
@@ -86,17 +137,34 @@ const CASES: Case[] = [
   },
   {
     name: 'boundary parent cycle, with the other members related',
-    text: lines('mltm: 1', 'name: m', 'boundaries:', '  a: { trust: trusted, parent: c }', '  b: { trust: trusted, parent: a }', '  c: { trust: trusted, parent: b }', 'components:', '  x: { kind: training_job, boundary: a }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      '  a: { trust: trusted, parent: c }',
+      '  b: { trust: trusted, parent: a }',
+      '  c: { trust: trusted, parent: b }',
+      'components:',
+      '  x: { kind: training_job, boundary: a }',
+    ),
     code: 'MLTM204',
     severity: 'error',
     at: '4:32',
     covers: 'c',
-    message: /Boundaries nest in a cycle: `a` → `c` → `b` → `a`\. A boundary cannot contain itself\./,
+    message:
+      /Boundaries nest in a cycle: `a` → `c` → `b` → `a`\. A boundary cannot contain itself\./,
     related: ['6:32', '5:32'],
   },
   {
     name: 'boundary that is its own parent',
-    text: lines('mltm: 1', 'name: m', 'boundaries:', '  a: { trust: trusted, parent: a }', 'components:', '  x: { kind: training_job, boundary: a }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      '  a: { trust: trusted, parent: a }',
+      'components:',
+      '  x: { kind: training_job, boundary: a }',
+    ),
     code: 'MLTM204',
     severity: 'error',
     at: '4:32',
@@ -105,7 +173,16 @@ const CASES: Case[] = [
   },
   {
     name: 'duplicate explicit flow id',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }', 'flows:', '  - { id: chat, from: a, to: b }', '  - { id: chat, from: b, to: a }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { kind: llm_app }',
+      'flows:',
+      '  - { id: chat, from: a, to: b }',
+      '  - { id: chat, from: b, to: a }',
+    ),
     code: 'MLTM205',
     severity: 'error',
     at: '8:11',
@@ -115,7 +192,16 @@ const CASES: Case[] = [
   },
   {
     name: 'duplicate derived flow id explains how to tell them apart',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }', 'flows:', '  - { from: a, to: b }', '  - { from: a, to: b, protocol: grpc }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { kind: llm_app }',
+      'flows:',
+      '  - { from: a, to: b }',
+      '  - { from: a, to: b, protocol: grpc }',
+    ),
     code: 'MLTM205',
     severity: 'error',
     at: '8:5',
@@ -125,7 +211,14 @@ const CASES: Case[] = [
   },
   {
     name: 'self-loop',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: agent }', 'flows:', '  - { from: a, to: a }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: agent }',
+      'flows:',
+      '  - { from: a, to: a }',
+    ),
     code: 'MLTM206',
     severity: 'error',
     at: '6:20',
@@ -134,7 +227,16 @@ const CASES: Case[] = [
   },
   {
     name: 'unconnected component',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }', '  lonely: { kind: vector_db }', 'flows:', '  - { from: a, to: b }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { kind: llm_app }',
+      '  lonely: { kind: vector_db }',
+      'flows:',
+      '  - { from: a, to: b }',
+    ),
     code: 'MLTM207',
     severity: 'warning',
     at: '6:3',
@@ -143,7 +245,15 @@ const CASES: Case[] = [
   },
   {
     name: 'flow id that is also a component id',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }', 'flows:', '  - { id: b, from: a, to: b }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { kind: llm_app }',
+      'flows:',
+      '  - { id: b, from: a, to: b }',
+    ),
     code: 'MLTM208',
     severity: 'error',
     at: '7:11',
@@ -153,16 +263,34 @@ const CASES: Case[] = [
   },
   {
     name: 'controls on an external entity',
-    text: lines('mltm: 1', 'name: m', 'components:', '  partner: { kind: external_client, controls: [mtls, authn] }', '  api: { kind: api_gateway }', 'flows:', '  - { from: partner, to: api }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  partner: { kind: external_client, controls: [mtls, authn] }',
+      '  api: { kind: api_gateway }',
+      'flows:',
+      '  - { from: partner, to: api }',
+    ),
     code: 'MLTM209',
     severity: 'warning',
     at: '4:47',
     covers: '[mtls, authn]',
-    message: /`partner` is an external entity \(external_client\).*Declare `mtls`, `authn` on its flows or on the component that receives them\./,
+    message:
+      /`partner` is an external entity \(external_client\).*Declare `mtls`, `authn` on its flows or on the component that receives them\./,
   },
   {
     name: 'reverse of a bidirectional flow',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: llm_app }', '  b: { kind: external_llm_provider }', 'flows:', '  - { id: ask, from: a, to: b, bidirectional: true }', '  - { id: answer, from: b, to: a }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: llm_app }',
+      '  b: { kind: external_llm_provider }',
+      'flows:',
+      '  - { id: ask, from: a, to: b, bidirectional: true }',
+      '  - { id: answer, from: b, to: a }',
+    ),
     code: 'MLTM210',
     severity: 'info',
     at: '8:5',
@@ -172,7 +300,14 @@ const CASES: Case[] = [
   },
   {
     name: 'unused boundary',
-    text: lines('mltm: 1', 'name: m', 'boundaries:', '  empty: { trust: untrusted }', 'components:', '  a: { kind: training_job }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      '  empty: { trust: untrusted }',
+      'components:',
+      '  a: { kind: training_job }',
+    ),
     code: 'MLTM211',
     severity: 'info',
     at: '4:3',
@@ -181,7 +316,14 @@ const CASES: Case[] = [
   },
   {
     name: 'unused data item',
-    text: lines('mltm: 1', 'name: m', 'data:', '  orphan: { classification: public }', 'components:', '  a: { kind: training_job }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'data:',
+      '  orphan: { classification: public }',
+      'components:',
+      '  a: { kind: training_job }',
+    ),
     code: 'MLTM211',
     severity: 'info',
     at: '4:3',
@@ -190,22 +332,37 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown control, with did-you-mean and a fix',
-    text: lines('mltm: 1', 'name: m', 'components:', '  reg: { kind: model_registry, controls: [authz, audit_loging] }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  reg: { kind: model_registry, controls: [authz, audit_loging] }',
+    ),
     code: 'MLTM105',
     severity: 'error',
     at: '4:50',
     covers: 'audit_loging',
-    message: /Unknown control kind `audit_loging` for component `reg`; did you mean `audit_logging`\?/,
+    message:
+      /Unknown control kind `audit_loging` for component `reg`; did you mean `audit_logging`\?/,
     fix: 'audit_logging',
   },
   {
     name: 'unknown control on a flow, nothing close: lists the known ones',
-    text: lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }', 'flows:', '  - { from: a, to: b, controls: [quantum_shield] }'),
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { kind: llm_app }',
+      'flows:',
+      '  - { from: a, to: b, controls: [quantum_shield] }',
+    ),
     code: 'MLTM105',
     severity: 'error',
     at: '7:34',
     covers: 'quantum_shield',
-    message: /Unknown control kind `quantum_shield` for flow #1\. Known values: authn, authz,.*Custom names start with `x-`\./,
+    message:
+      /Unknown control kind `quantum_shield` for flow #1\. Known values: authn, authz,.*Custom names start with `x-`\./,
   },
 ];
 
@@ -226,17 +383,28 @@ describe('semantic checks', () => {
         assert.deepEqual(p.fix.range, p.range);
         assert.equal(p.fix.title, `Change to \`${c.fix}\``);
         // Applying the fix removes the problem.
-        const fixed = c.text.slice(0, p.fix.range.start) + p.fix.replacement + c.text.slice(p.fix.range.end);
-        assert.ok(!codes(loadModel(fixed).problems).includes(c.code), 'the fix resolves the problem');
+        const fixed =
+          c.text.slice(0, p.fix.range.start) + p.fix.replacement + c.text.slice(p.fix.range.end);
+        assert.ok(
+          !codes(loadModel(fixed).problems).includes(c.code),
+          'the fix resolves the problem',
+        );
       }
-      if (c.related) assert.deepEqual((p.related ?? []).map((r) => startOf(c.text, r.range)), c.related);
+      if (c.related)
+        assert.deepEqual(
+          (p.related ?? []).map((r) => startOf(c.text, r.range)),
+          c.related,
+        );
     });
   }
 
   it('every semantic code has a test case here', () => {
     const semanticCodes = Object.keys(PROBLEM_CODES).filter((code) => /^MLTM2\d\d$/.test(code));
     const tested = new Set(CASES.map((c) => c.code));
-    assert.deepEqual(semanticCodes.filter((code) => !tested.has(code as keyof typeof PROBLEM_CODES)), []);
+    assert.deepEqual(
+      semanticCodes.filter((code) => !tested.has(code as keyof typeof PROBLEM_CODES)),
+      [],
+    );
   });
 
   it('a clean model with every feature has no problems', () => {
@@ -260,23 +428,64 @@ describe('semantic checks', () => {
   });
 
   it('a component without flows is not reported when the model has no flows yet', () => {
-    assert.deepEqual(codes(loadModel(lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { kind: llm_app }')).problems), []);
+    assert.deepEqual(
+      codes(
+        loadModel(
+          lines(
+            'mltm: 1',
+            'name: m',
+            'components:',
+            '  a: { kind: user }',
+            '  b: { kind: llm_app }',
+          ),
+        ).problems,
+      ),
+      [],
+    );
   });
 
   it('a component missing its kind is reported once, and flows naming it still resolve', () => {
     // Regression: the component was dropped, so its flows were also reported as going to an
     // unknown component (with a wrong did-you-mean).
-    const text = lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', '  b: { tech: kserve }', '  c:', 'flows:', '  - { from: a, to: b }', '  - { from: a, to: c }');
+    const text = lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      '  b: { tech: kserve }',
+      '  c:',
+      'flows:',
+      '  - { from: a, to: b }',
+      '  - { from: a, to: c }',
+    );
     const { problems, model } = loadModel(text);
     assert.deepEqual(codes(problems), ['MLTM101', 'MLTM103']);
     assert.equal(startOf(text, problems[0]?.range ?? { start: 0, end: 0 }), '5:3');
-    assert.deepEqual(model?.components.map((c) => [c.id, c.kind]), [['a', 'user'], ['b', ''], ['c', '']]);
+    assert.deepEqual(
+      model?.components.map((c) => [c.id, c.kind]),
+      [
+        ['a', 'user'],
+        ['b', ''],
+        ['c', ''],
+      ],
+    );
   });
 
   it('problems are ordered by position', () => {
-    const text = lines('mltm: 1', 'name: m', 'components:', '  a: { kind: user }', 'flows:', '  - { from: x, to: y }', '  - { from: a, to: a }');
+    const text = lines(
+      'mltm: 1',
+      'name: m',
+      'components:',
+      '  a: { kind: user }',
+      'flows:',
+      '  - { from: x, to: y }',
+      '  - { from: a, to: a }',
+    );
     const starts = loadModel(text).problems.map((p) => p.range.start);
-    assert.deepEqual(starts, [...starts].sort((x, y) => x - y));
+    assert.deepEqual(
+      starts,
+      [...starts].sort((x, y) => x - y),
+    );
     assert.deepEqual(codes(loadModel(text).problems), ['MLTM201', 'MLTM201', 'MLTM206']);
   });
 });

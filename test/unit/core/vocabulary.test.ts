@@ -7,17 +7,33 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CONTROLS } from '../../../src/core/kb/controls';
-import { CLASSIFICATIONS, COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, EXPOSURES, TRUST_LEVELS } from '../../../src/core/model/vocabulary';
+import {
+  CLASSIFICATIONS,
+  COMPONENT_KINDS,
+  CONTROL_KINDS,
+  DATA_KINDS,
+  EXPOSURES,
+  TRUST_LEVELS,
+} from '../../../src/core/model/vocabulary';
 
 type Node = { [key: string]: unknown };
 
 /** Every `enum` in a schema that contains `marker`, with its JSON pointer. */
 function enumsContaining(schema: unknown, marker: string, path = ''): [string, unknown[]][] {
-  if (Array.isArray(schema)) return schema.flatMap((item, i) => enumsContaining(item, marker, `${path}/${i}`));
+  if (Array.isArray(schema))
+    return schema.flatMap((item, i) => enumsContaining(item, marker, `${path}/${i}`));
   if (schema === null || typeof schema !== 'object') return [];
   const node = schema as Node;
-  const own: [string, unknown[]][] = Array.isArray(node['enum']) && (node['enum'] as unknown[]).includes(marker) ? [[path, node['enum'] as unknown[]]] : [];
-  return [...own, ...Object.entries(node).flatMap(([key, value]) => enumsContaining(value, marker, `${path}/${key}`))];
+  const own: [string, unknown[]][] =
+    Array.isArray(node['enum']) && (node['enum'] as unknown[]).includes(marker)
+      ? [[path, node['enum'] as unknown[]]]
+      : [];
+  return [
+    ...own,
+    ...Object.entries(node).flatMap(([key, value]) =>
+      enumsContaining(value, marker, `${path}/${key}`),
+    ),
+  ];
 }
 
 describe('vocabularies', () => {
@@ -30,24 +46,41 @@ describe('vocabularies', () => {
   });
 
   it('every control kind list in both schemas is the same list', () => {
-    const lists = [...enumsContaining(pipeline, 'rate_limiting'), ...enumsContaining(rules, 'rate_limiting')];
+    const lists = [
+      ...enumsContaining(pipeline, 'rate_limiting'),
+      ...enumsContaining(rules, 'rate_limiting'),
+    ];
     assert.ok(lists.length >= 4, String(lists.length));
     for (const [path, values] of lists) assert.deepEqual(values, CONTROL_KINDS.values, path);
   });
 
   it('every component kind list in both schemas is the same list', () => {
-    const lists = [...enumsContaining(pipeline, 'serving_endpoint'), ...enumsContaining(rules, 'serving_endpoint')];
+    const lists = [
+      ...enumsContaining(pipeline, 'serving_endpoint'),
+      ...enumsContaining(rules, 'serving_endpoint'),
+    ];
     assert.ok(lists.length >= 3, String(lists.length));
     for (const [path, values] of lists) assert.deepEqual(values, COMPONENT_KINDS.values, path);
   });
 
   it('every control kind has a catalogue entry, in schema order', () => {
-    assert.deepEqual(CONTROLS.map((c) => c.id), CONTROL_KINDS.values);
+    assert.deepEqual(
+      CONTROLS.map((c) => c.id),
+      CONTROL_KINDS.values,
+    );
   });
 
-  for (const [name, vocabulary] of Object.entries({ COMPONENT_KINDS, CONTROL_KINDS, TRUST_LEVELS, CLASSIFICATIONS, DATA_KINDS, EXPOSURES })) {
+  for (const [name, vocabulary] of Object.entries({
+    COMPONENT_KINDS,
+    CONTROL_KINDS,
+    TRUST_LEVELS,
+    CLASSIFICATIONS,
+    DATA_KINDS,
+    EXPOSURES,
+  })) {
     it(`${name}: every value has a description`, () => {
-      for (const value of vocabulary.values) assert.ok((vocabulary.descriptions.get(value) ?? '').length > 10, value);
+      for (const value of vocabulary.values)
+        assert.ok((vocabulary.descriptions.get(value) ?? '').length > 10, value);
     });
   }
 });

@@ -27,7 +27,10 @@ describe('diagram: element under the editor cursor', () => {
 
   it('finds the component when the cursor is on its id key (integration: the cursor on `scorer:`)', () => {
     assert.equal(elementAtOffset(analysis, text.indexOf('  scorer:') + 2), 'scorer');
-    assert.equal(elementAtOffset(analysis, text.indexOf('  scorer:') + '  scorer:'.length), 'scorer');
+    assert.equal(
+      elementAtOffset(analysis, text.indexOf('  scorer:') + '  scorer:'.length),
+      'scorer',
+    );
     assert.equal(elementAtOffset(analysis, text.indexOf('  client:') + 4), 'client');
     assert.equal(elementAtOffset(analysis, text.indexOf('id: score') + 5), 'score');
   });

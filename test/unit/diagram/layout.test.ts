@@ -2,10 +2,18 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/core/analysis';
-import { computeLayout, diagramGraphFromPipeline, toElkGraph, type DiagramGraph, type PositionedLayout } from '../../../src/core/layout';
+import {
+  computeLayout,
+  diagramGraphFromPipeline,
+  toElkGraph,
+  type DiagramGraph,
+  type PositionedLayout,
+} from '../../../src/core/layout';
 
 const examplesDir = join(__dirname, '../../../examples');
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.mltm.yaml')).sort();
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.mltm.yaml'))
+  .sort();
 
 function graphOf(text: string): DiagramGraph {
   const analysis = analyze(text);
@@ -13,8 +21,14 @@ function graphOf(text: string): DiagramGraph {
   return diagramGraphFromPipeline(analysis.graph);
 }
 
-const inside = (inner: { x: number; y: number; width: number; height: number }, outer: { x: number; y: number; width: number; height: number }) =>
-  inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+const inside = (
+  inner: { x: number; y: number; width: number; height: number },
+  outer: { x: number; y: number; width: number; height: number },
+) =>
+  inner.x >= outer.x - 0.5 &&
+  inner.y >= outer.y - 0.5 &&
+  inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+  inner.y + inner.height <= outer.y + outer.height + 0.5;
 
 /** Share of node pairs whose left/right and above/below relation is the same in both layouts. */
 function orderKept(a: PositionedLayout, b: PositionedLayout): number {
@@ -44,20 +58,45 @@ describe('diagram layout', () => {
 
   it('lays out every example: each component, boundary and flow positioned, nodes inside their boundaries', async () => {
     assert.equal(layouts.size, 11);
-        // The large-model mode (each boundary laid out on its own) must keep the same invariants.
+    // The large-model mode (each boundary laid out on its own) must keep the same invariants.
     const separate = new Map<string, { graph: DiagramGraph; layout: PositionedLayout }>();
-    for (const [file, { graph }] of layouts) separate.set(`${file} (separate)`, { graph, layout: await computeLayout(graph, { hierarchy: 'separate' }) });
+    for (const [file, { graph }] of layouts)
+      separate.set(`${file} (separate)`, {
+        graph,
+        layout: await computeLayout(graph, { hierarchy: 'separate' }),
+      });
     for (const [file, { graph, layout }] of [...layouts, ...separate]) {
-      assert.deepEqual(layout.nodes.map((n) => n.id), graph.components.map((c) => c.id), file);
-      assert.deepEqual(layout.boundaries.map((b) => b.id), graph.boundaries.map((b) => b.id), file);
-      assert.deepEqual(layout.edges.map((e) => e.id), graph.flows.map((f) => f.id), file);
+      assert.deepEqual(
+        layout.nodes.map((n) => n.id),
+        graph.components.map((c) => c.id),
+        file,
+      );
+      assert.deepEqual(
+        layout.boundaries.map((b) => b.id),
+        graph.boundaries.map((b) => b.id),
+        file,
+      );
+      assert.deepEqual(
+        layout.edges.map((e) => e.id),
+        graph.flows.map((f) => f.id),
+        file,
+      );
       const boxes = new Map(layout.boundaries.map((b) => [b.id, b]));
       for (const c of graph.components) {
         const node = layout.nodes.find((n) => n.id === c.id);
         assert.ok(node && node.width > 0 && node.height > 0, `${file}: ${c.id} sized`);
-        if (c.boundary !== undefined) assert.ok(inside(node, boxes.get(c.boundary) as never), `${file}: ${c.id} inside ${c.boundary}`);
+        if (c.boundary !== undefined)
+          assert.ok(
+            inside(node, boxes.get(c.boundary) as never),
+            `${file}: ${c.id} inside ${c.boundary}`,
+          );
       }
-      for (const b of graph.boundaries) if (b.parent !== undefined) assert.ok(inside(boxes.get(b.id) as never, boxes.get(b.parent) as never), `${file}: ${b.id} inside ${b.parent}`);
+      for (const b of graph.boundaries)
+        if (b.parent !== undefined)
+          assert.ok(
+            inside(boxes.get(b.id) as never, boxes.get(b.parent) as never),
+            `${file}: ${b.id} inside ${b.parent}`,
+          );
       for (const e of layout.edges) assert.ok(e.sections.length > 0, `${file}: ${e.id} routed`);
     }
   });
@@ -71,11 +110,15 @@ describe('diagram layout', () => {
           const a = points[i - 1] as { x: number; y: number };
           const b = points[i] as { x: number; y: number };
           // Within a section segments are axis-parallel; between sections points may join.
-          if (Math.abs(a.x - b.x) > 0.5 && Math.abs(a.y - b.y) > 0.5) assert.fail(`${file}: ${e.id} has a diagonal segment`);
+          if (Math.abs(a.x - b.x) > 0.5 && Math.abs(a.y - b.y) > 0.5)
+            assert.fail(`${file}: ${e.id} has a diagonal segment`);
         }
         const source = nodes.get(e.source);
         const start = e.sections[0]?.start;
-        assert.ok(source && start && inside({ ...start, width: 0, height: 0 }, source), `${file}: ${e.id} starts on ${e.source}`);
+        assert.ok(
+          source && start && inside({ ...start, width: 0, height: 0 }, source),
+          `${file}: ${e.id} starts on ${e.source}`,
+        );
       }
     }
   });
@@ -85,17 +128,30 @@ describe('diagram layout', () => {
     const first = layouts.get('11-rag-llm-app.mltm.yaml')?.layout;
     assert.deepEqual(await computeLayout(graphOf(text)), first);
     // Components reversed in the file: the diagram graph is sorted by id, so ELK sees the same input.
-    const reversed = 'mltm: 1\nname: r\ncomponents:\n  z: {kind: user}\n  a: {kind: serving_endpoint}\nflows:\n  - {from: z, to: a}\n';
-    const forward = 'mltm: 1\nname: r\ncomponents:\n  a: {kind: serving_endpoint}\n  z: {kind: user}\nflows:\n  - {from: z, to: a}\n';
+    const reversed =
+      'mltm: 1\nname: r\ncomponents:\n  z: {kind: user}\n  a: {kind: serving_endpoint}\nflows:\n  - {from: z, to: a}\n';
+    const forward =
+      'mltm: 1\nname: r\ncomponents:\n  a: {kind: serving_endpoint}\n  z: {kind: user}\nflows:\n  - {from: z, to: a}\n';
     assert.deepEqual(toElkGraph(graphOf(reversed)), toElkGraph(graphOf(forward)));
   });
 
   it('moves little on a small edit: renaming a component keeps the relative order of the others', async () => {
-    const before = layouts.get('11-rag-llm-app.mltm.yaml') as { graph: DiagramGraph; layout: PositionedLayout };
+    const before = layouts.get('11-rag-llm-app.mltm.yaml') as {
+      graph: DiagramGraph;
+      layout: PositionedLayout;
+    };
     const renamed = before.graph.components[2] as DiagramGraph['components'][number];
-    const edited: DiagramGraph = { ...before.graph, components: before.graph.components.map((c) => (c === renamed ? { ...c, label: `${c.label} (v2, renamed)` } : c)) };
+    const edited: DiagramGraph = {
+      ...before.graph,
+      components: before.graph.components.map((c) =>
+        c === renamed ? { ...c, label: `${c.label} (v2, renamed)` } : c,
+      ),
+    };
     const after = await computeLayout(edited);
-    assert.ok(orderKept(before.layout, after) >= 0.95, `relative order kept: ${orderKept(before.layout, after).toFixed(2)}`);
+    assert.ok(
+      orderKept(before.layout, after) >= 0.95,
+      `relative order kept: ${orderKept(before.layout, after).toFixed(2)}`,
+    );
   });
 
   it('puts cross-boundary edges in the lowest common boundary and nests boundaries', () => {
@@ -115,18 +171,32 @@ describe('diagram layout', () => {
       ],
     };
     const elk = toElkGraph(graph);
-    assert.deepEqual(elk.edges?.map((e) => e.id), ['f:a->b']);
+    assert.deepEqual(
+      elk.edges?.map((e) => e.id),
+      ['f:a->b'],
+    );
     const outer = elk.children?.find((c) => c.id === 'b:outer');
-    assert.deepEqual(outer?.edges?.map((e) => e.id), ['f:c->b']);
-    assert.deepEqual(outer?.children?.map((c) => c.id), ['b:inner', 'c:c']);
+    assert.deepEqual(
+      outer?.edges?.map((e) => e.id),
+      ['f:c->b'],
+    );
+    assert.deepEqual(
+      outer?.children?.map((c) => c.id),
+      ['b:inner', 'c:c'],
+    );
     assert.equal(elk.layoutOptions?.['elk.direction'], 'RIGHT');
     assert.equal(elk.layoutOptions?.['elk.edgeRouting'], 'ORTHOGONAL');
   });
 
   it('draws a component whose boundary is unknown at top level instead of failing', async () => {
-    const graph = graphOf('mltm: 1\nname: r\ncomponents:\n  a: {kind: user, boundary: nowhere}\n  b: {kind: tool}\nflows:\n  - {from: a, to: b}\n');
+    const graph = graphOf(
+      'mltm: 1\nname: r\ncomponents:\n  a: {kind: user, boundary: nowhere}\n  b: {kind: tool}\nflows:\n  - {from: a, to: b}\n',
+    );
     const layout = await computeLayout(graph);
-    assert.deepEqual(layout.nodes.map((n) => n.id), ['a', 'b']);
+    assert.deepEqual(
+      layout.nodes.map((n) => n.id),
+      ['a', 'b'],
+    );
     assert.equal(layout.boundaries.length, 0);
   });
 });

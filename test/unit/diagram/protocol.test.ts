@@ -13,7 +13,13 @@ describe('diagram protocol guards', () => {
       { type: 'revealElement', elementId: 'scorer' },
       { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'rate_limiting' },
       { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'x-canary-tokens' },
-      { type: 'setThreatStatus', requestId: 2, threatId: 'STRIDE-S@scorer', status: 'accepted', justification: 'internal only' },
+      {
+        type: 'setThreatStatus',
+        requestId: 2,
+        threatId: 'STRIDE-S@scorer',
+        status: 'accepted',
+        justification: 'internal only',
+      },
       { type: 'setThreatStatus', requestId: 3, threatId: 'x@y', status: 'not_applicable' },
       { type: 'exportImage', requestId: 4, format: 'svg', data: '<svg/>' },
       { type: 'exportMermaid', requestId: 5 },
@@ -37,7 +43,13 @@ describe('diagram protocol guards', () => {
       { type: 'addControl', requestId: 1.5, elementId: 'a', control: 'authn' },
       { type: 'addControl', requestId: 1, elementId: 'a', control: 'authn; rm -rf /' },
       { type: 'setThreatStatus', requestId: 1, threatId: 't', status: 'mitigated' },
-      { type: 'setThreatStatus', requestId: 1, threatId: 't', status: 'accepted', justification: 7 },
+      {
+        type: 'setThreatStatus',
+        requestId: 1,
+        threatId: 't',
+        status: 'accepted',
+        justification: 7,
+      },
       { type: 'exportImage', requestId: 1, format: 'gif', data: 'x' },
       { type: 'exportImage', requestId: 1, format: 'png', data: '' },
       { type: 'exportMermaid' },
@@ -49,10 +61,20 @@ describe('diagram protocol guards', () => {
   });
 
   it('accepts a real scene and rejects broken host messages', async () => {
-    const analysis = analyze(readFileSync(join(__dirname, '../../../examples/06-unauthenticated-resnet.mltm.yaml'), 'utf8'));
+    const analysis = analyze(
+      readFileSync(
+        join(__dirname, '../../../examples/06-unauthenticated-resnet.mltm.yaml'),
+        'utf8',
+      ),
+    );
     assert.ok(analysis.graph);
     const graph = diagramGraphFromPipeline(analysis.graph);
-    const scene = buildScene({ modelUri: 'file:///m.mltm.yaml', analysis, graph, layout: await computeLayout(graph) });
+    const scene = buildScene({
+      modelUri: 'file:///m.mltm.yaml',
+      analysis,
+      graph,
+      layout: await computeLayout(graph),
+    });
     assert.ok(scene.threats.length > 0);
     assert.ok(isHostToWebview({ type: 'scene', scene }));
     assert.ok(isHostToWebview({ type: 'highlight', elementId: null }));
@@ -62,7 +84,10 @@ describe('diagram protocol guards', () => {
     for (const message of [
       { type: 'scene' },
       { type: 'scene', scene: { ...scene, threats: [{ id: 1 }] } },
-      { type: 'scene', scene: { ...scene, layout: { ...scene.layout, nodes: [{ id: 'a', x: 'NaN' }] } } },
+      {
+        type: 'scene',
+        scene: { ...scene, layout: { ...scene.layout, nodes: [{ id: 'a', x: 'NaN' }] } },
+      },
       { type: 'highlight' },
       { type: 'focus', elementId: null },
       { type: 'result', requestId: 'x', ok: true },
@@ -72,8 +97,16 @@ describe('diagram protocol guards', () => {
   });
 
   it('builds a page with a strict nonce CSP and no inline script', () => {
-    const html = diagramHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css' });
-    assert.equal(diagramCsp('https://x.vscode-cdn.net', 'abc123'), "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:");
+    const html = diagramHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce: 'abc123',
+      scriptUri: 'https://x/main.js',
+      styleUri: 'https://x/main.css',
+    });
+    assert.equal(
+      diagramCsp('https://x.vscode-cdn.net', 'abc123'),
+      "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:",
+    );
     assert.ok(!html.includes('unsafe'));
     assert.match(html, /<script nonce="abc123" src="https:\/\/x\/main.js"><\/script>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);

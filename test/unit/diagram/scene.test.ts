@@ -8,7 +8,9 @@ import { triageThreat } from '../../../src/core/register/triage';
 import { computeBadges, defaultFilters } from '../../../webview/filters';
 
 describe('diagram scene: threats as the diagram shows them', () => {
-  const analysis = analyze(readFileSync(join(__dirname, '../../../examples/02-model-extraction.mltm.yaml'), 'utf8'));
+  const analysis = analyze(
+    readFileSync(join(__dirname, '../../../examples/02-model-extraction.mltm.yaml'), 'utf8'),
+  );
 
   it('carries STRIDE letters, ATLAS names, tactics and links from the bundled catalogue', () => {
     const threats = sceneThreats(analysis);
@@ -18,7 +20,10 @@ describe('diagram scene: threats as the diagram shows them', () => {
     assert.ok(ref);
     assert.equal(ref.name, analysis.atlas.nameOf(ref.id));
     assert.equal(ref.url, `https://atlas.mitre.org/techniques/${ref.id}`);
-    assert.deepEqual(ref.tactics.map((t) => t.id), analysis.atlas.tacticsOf(ref.id));
+    assert.deepEqual(
+      ref.tactics.map((t) => t.id),
+      analysis.atlas.tacticsOf(ref.id),
+    );
   });
 
   it('takes statuses from the register: an accepted threat leaves its badge', () => {
@@ -26,7 +31,13 @@ describe('diagram scene: threats as the diagram shows them', () => {
     const target = open[0];
     assert.ok(target);
     const before = computeBadges(sceneThreats(analysis), defaultFilters()).get(target.element);
-    const triaged = triageThreat(undefined, analysis, target.id, { status: 'accepted', justification: 'Behind the VPN', owner: 'ml-platform' }, { today: '2026-01-01', modelFile: 'm.mltm.yaml' });
+    const triaged = triageThreat(
+      undefined,
+      analysis,
+      target.id,
+      { status: 'accepted', justification: 'Behind the VPN', owner: 'ml-platform' },
+      { today: '2026-01-01', modelFile: 'm.mltm.yaml' },
+    );
     assert.ok(triaged.ok);
     const register = loadRegister(triaged.text).register;
     assert.ok(register);

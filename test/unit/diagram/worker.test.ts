@@ -16,7 +16,16 @@ describe('diagram layout worker', () => {
     dir = mkdtempSync(join(tmpdir(), 'mltm-worker-'));
     workerPath = join(dir, 'layoutWorker.js');
     // The same bundle options as scripts/build.mjs uses for dist/layoutWorker.js.
-    await esbuild.build({ entryPoints: [join(root, 'src/extension/layoutWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerPath, loader: { '.yaml': 'text' }, logLevel: 'warning' });
+    await esbuild.build({
+      entryPoints: [join(root, 'src/extension/layoutWorker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: workerPath,
+      loader: { '.yaml': 'text' },
+      logLevel: 'warning',
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,9 +62,22 @@ describe('diagram layout worker', () => {
   });
 
   it('the diagram panel module loads neither ELK nor mermaid (they must not load on activation)', async () => {
-    const result = await esbuild.build({ entryPoints: [join(root, 'src/extension/diagram/diagramPanel.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, external: ['vscode'], loader: { '.yaml': 'text' }, logLevel: 'silent', metafile: true });
+    const result = await esbuild.build({
+      entryPoints: [join(root, 'src/extension/diagram/diagramPanel.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      external: ['vscode'],
+      loader: { '.yaml': 'text' },
+      logLevel: 'silent',
+      metafile: true,
+    });
     const inputs = Object.keys(result.metafile.inputs);
     assert.ok(inputs.some((i) => i.includes('src/core/analysis.ts')));
-    assert.deepEqual(inputs.filter((i) => /elkjs|mermaid/.test(i)), []);
+    assert.deepEqual(
+      inputs.filter((i) => /elkjs|mermaid/.test(i)),
+      [],
+    );
   });
 });

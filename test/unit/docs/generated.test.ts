@@ -24,16 +24,25 @@ describe('generated docs', () => {
     for (const [code, info] of Object.entries(PROBLEM_CODES)) {
       const fragment = problemDocsUrl(code).split('#')[1];
       assert.equal(fragment, code.toLowerCase());
-      assert.ok(text.includes(`<a id="${fragment}"></a>\n\n### ${code} — ${info.title}\n\nSeverity: **${info.severity}**`), code);
+      assert.ok(
+        text.includes(
+          `<a id="${fragment}"></a>\n\n### ${code} — ${info.title}\n\nSeverity: **${info.severity}**`,
+        ),
+        code,
+      );
     }
   });
 
   it('model-format.md lists every component kind and control kind', () => {
     const text = docs.get('docs/model-format.md') ?? '';
-    for (const value of [...COMPONENT_KINDS.values, ...CONTROL_KINDS.values]) assert.ok(text.includes(`| \`${value}\` |`), value);
+    for (const value of [...COMPONENT_KINDS.values, ...CONTROL_KINDS.values])
+      assert.ok(text.includes(`| \`${value}\` |`), value);
   });
 
   it('rules.md names ATLAS techniques from the bundled catalogue', () => {
-    assert.match(docs.get('docs/rules.md') ?? '', /\[AML\.T0029\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\) Denial of AI Service/);
+    assert.match(
+      docs.get('docs/rules.md') ?? '',
+      /\[AML\.T0029\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\) Denial of AI Service/,
+    );
   });
 });

@@ -17,12 +17,17 @@ function section(name: string): string {
 }
 
 describe('README', () => {
-  it('the model section\'s complete example is a valid model with no problems', () => {
+  it("the model section's complete example is a valid model with no problems", () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(section('model'))?.[1];
     assert.ok(example, 'no yaml example in the model section');
     const { model, problems } = loadModel(example);
     assert.deepEqual(problems, []);
-    assert.ok(model && model.components.length >= 5 && model.flows.length >= 5 && model.boundaries.length >= 3);
+    assert.ok(
+      model &&
+        model.components.length >= 5 &&
+        model.flows.length >= 5 &&
+        model.boundaries.length >= 3,
+    );
   });
 
   for (const command of COMMANDS) {
@@ -32,7 +37,8 @@ describe('README', () => {
       assert.ok(start >= 0, `no subsection for mltm ${command.name}`);
       const next = cli.indexOf('\n### ', start + 1);
       const subsection = cli.slice(start, next < 0 ? undefined : next);
-      for (const option of Object.keys(command.options)) assert.ok(subsection.includes(`--${option}`), `--${option} is not documented`);
+      for (const option of Object.keys(command.options))
+        assert.ok(subsection.includes(`--${option}`), `--${option} is not documented`);
     });
   }
 });

@@ -13,20 +13,61 @@ function add(text: string, elementId: string, control: string): string {
   assert.deepEqual(result.problems, []);
   const next = result.edit ? applyEdits(text, [result.edit]) : text;
   const reloaded = loadModel(next);
-  assert.deepEqual(reloaded.problems.filter((p) => p.severity === 'error'), []);
-  const element = reloaded.model?.components.find((c) => c.id === elementId) ?? reloaded.model?.flows.find((f) => f.id === elementId);
+  assert.deepEqual(
+    reloaded.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  const element =
+    reloaded.model?.components.find((c) => c.id === elementId) ??
+    reloaded.model?.flows.find((f) => f.id === elementId);
   assert.ok(element?.controls.includes(control), `${control} is on ${elementId}`);
   return next;
 }
 
 describe('planAddControl', () => {
   const cases: [string, string, string, string, string][] = [
-    ['an empty flow list', `${head}  b:\n    kind: serving_endpoint\n    controls: []\n`, 'b', 'waf', '    controls: [waf]\n'],
-    ['a flow list', `${head}  b:\n    kind: serving_endpoint\n    controls: [authn]\n`, 'b', 'waf', '    controls: [authn, waf]\n'],
-    ['a block list', `${head}  b:\n    kind: serving_endpoint\n    controls:\n      - authn\n    tech: x\n`, 'b', 'waf', '      - authn\n      - waf\n    tech: x\n'],
-    ['no list on a block mapping', `${head}  b:\n    kind: serving_endpoint\n    tech: x\n`, 'b', 'waf', '    tech: x\n    controls: [waf]\n'],
-    ['no list on a flow mapping', `${head}  b: {kind: serving_endpoint}\nflows:\n  - {from: a, to: b}\n`, 'a->b', 'mtls', '  - {from: a, to: b, controls: [mtls]}\n'],
-    ['a block flow item', `${head}  b: {kind: serving_endpoint}\nflows:\n  - from: a\n    to: b\n`, 'a->b', 'mtls', '    to: b\n    controls: [mtls]\n'],
+    [
+      'an empty flow list',
+      `${head}  b:\n    kind: serving_endpoint\n    controls: []\n`,
+      'b',
+      'waf',
+      '    controls: [waf]\n',
+    ],
+    [
+      'a flow list',
+      `${head}  b:\n    kind: serving_endpoint\n    controls: [authn]\n`,
+      'b',
+      'waf',
+      '    controls: [authn, waf]\n',
+    ],
+    [
+      'a block list',
+      `${head}  b:\n    kind: serving_endpoint\n    controls:\n      - authn\n    tech: x\n`,
+      'b',
+      'waf',
+      '      - authn\n      - waf\n    tech: x\n',
+    ],
+    [
+      'no list on a block mapping',
+      `${head}  b:\n    kind: serving_endpoint\n    tech: x\n`,
+      'b',
+      'waf',
+      '    tech: x\n    controls: [waf]\n',
+    ],
+    [
+      'no list on a flow mapping',
+      `${head}  b: {kind: serving_endpoint}\nflows:\n  - {from: a, to: b}\n`,
+      'a->b',
+      'mtls',
+      '  - {from: a, to: b, controls: [mtls]}\n',
+    ],
+    [
+      'a block flow item',
+      `${head}  b: {kind: serving_endpoint}\nflows:\n  - from: a\n    to: b\n`,
+      'a->b',
+      'mtls',
+      '    to: b\n    controls: [mtls]\n',
+    ],
   ];
   for (const [name, text, id, control, expected] of cases) {
     it(`adds to ${name}`, () => {
@@ -49,15 +90,27 @@ describe('planAddControl', () => {
 
   it('keeps comments around the element', () => {
     const text = `${head}  b:\n    kind: serving_endpoint\n    # why no controls\n    controls: [] # none yet\n`;
-    assert.ok(add(text, 'b', 'authn').includes('    # why no controls\n    controls: [authn] # none yet\n'));
+    assert.ok(
+      add(text, 'b', 'authn').includes('    # why no controls\n    controls: [authn] # none yet\n'),
+    );
   });
 
   it('leaves a comment on the last line of an element on that line', () => {
     const noList = `${head}  b:\n    kind: serving_endpoint\n    tech: x   # vendor image\n  # next component\n  c:\n    kind: user\n`;
-    assert.ok(add(noList, 'b', 'waf').includes('    tech: x   # vendor image\n    controls: [waf]\n  # next component\n'));
+    assert.ok(
+      add(noList, 'b', 'waf').includes(
+        '    tech: x   # vendor image\n    controls: [waf]\n  # next component\n',
+      ),
+    );
     const blockList = `${head}  b:\n    kind: serving_endpoint\n    controls:\n      - authn # via the gateway\n`;
-    assert.ok(add(blockList, 'b', 'waf').includes('      - authn # via the gateway\n      - waf\n'));
+    assert.ok(
+      add(blockList, 'b', 'waf').includes('      - authn # via the gateway\n      - waf\n'),
+    );
     const crlf = noList.replace(/\n/g, '\r\n');
-    assert.ok(add(crlf, 'b', 'waf').includes('    tech: x   # vendor image\r\n    controls: [waf]\r\n  # next component\r\n'));
+    assert.ok(
+      add(crlf, 'b', 'waf').includes(
+        '    tech: x   # vendor image\r\n    controls: [waf]\r\n  # next component\r\n',
+      ),
+    );
   });
 });

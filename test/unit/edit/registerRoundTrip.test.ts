@@ -21,7 +21,13 @@ describe('a register written by sync or triage', () => {
   it('loads without problems after accepting a risk', () => {
     const threat = analysis.threats.find((t) => !t.mitigated);
     assert.ok(threat);
-    const triaged = triageThreat(undefined, analysis, threat.id, { status: 'accepted', justification: 'Behind a quota.' }, options);
+    const triaged = triageThreat(
+      undefined,
+      analysis,
+      threat.id,
+      { status: 'accepted', justification: 'Behind a quota.' },
+      options,
+    );
     assert.ok(triaged.ok);
     assert.deepEqual(loadRegister(triaged.text).problems, []);
   });

@@ -40,14 +40,18 @@ describe('fast YAML reader', () => {
       'test/fixtures/reports/hostile.threats.yaml',
     ];
     it('covers all eleven examples', () => assert.equal(EXAMPLES.length, 11));
-    for (const file of files) it(file, () => assertSameAsFullPath(readFileSync(file, 'utf8'), file));
+    for (const file of files)
+      it(file, () => assertSameAsFullPath(readFileSync(file, 'utf8'), file));
 
     for (const components of [10, 50, 300]) {
       it(`a generated ${components}-component model and the register synced from it`, () => {
         const { text } = generatePipeline({ components, seed: components });
         assertSameAsFullPath(text, 'model');
         const analysis = analyze(text);
-        const register = syncRegister(undefined, analysis, { today: '2026-01-01', modelFile: 'm.mltm.yaml' });
+        const register = syncRegister(undefined, analysis, {
+          today: '2026-01-01',
+          modelFile: 'm.mltm.yaml',
+        });
         assert.ok(register.ok);
         assertSameAsFullPath(register.text, 'register');
       });
@@ -59,20 +63,47 @@ describe('fast YAML reader', () => {
 
     it('resolves plain scalars with the YAML 1.2 core schema', () => {
       const cases: [string, unknown][] = [
-        ['~', null], ['null', null], ['NULL', null], ['', null], ['true', true], ['False', false], ['yes', 'yes'], ['no', 'no'],
-        ['42', 42], ['-7', -7], ['+3', 3], ['0o17', 15], ['0x1F', 31], ['1.5', 1.5], ['.5', 0.5], ['1e3', 1000], ['-.inf', -Infinity], ['.NaN', NaN],
-        ['2026-01-01', '2026-01-01'], ['1.2.3', '1.2.3'], ['0x', '0x'], ['v1', 'v1'],
+        ['~', null],
+        ['null', null],
+        ['NULL', null],
+        ['', null],
+        ['true', true],
+        ['False', false],
+        ['yes', 'yes'],
+        ['no', 'no'],
+        ['42', 42],
+        ['-7', -7],
+        ['+3', 3],
+        ['0o17', 15],
+        ['0x1F', 31],
+        ['1.5', 1.5],
+        ['.5', 0.5],
+        ['1e3', 1000],
+        ['-.inf', -Infinity],
+        ['.NaN', NaN],
+        ['2026-01-01', '2026-01-01'],
+        ['1.2.3', '1.2.3'],
+        ['0x', '0x'],
+        ['v1', 'v1'],
       ];
       for (const [raw, expected] of cases) assert.deepEqual(resolvePlainScalar(raw), expected, raw);
     });
 
     it('reads quoted scalars with their escapes', () => {
-      assert.deepEqual(read(`a: 'it''s'\nb: "tab\\there \\"q\\" \\u00e9\\x41\\U0001F600"\nc: ''\n`), { a: "it's", b: 'tab\there "q" éA😀', c: '' });
+      assert.deepEqual(
+        read(`a: 'it''s'\nb: "tab\\there \\"q\\" \\u00e9\\x41\\U0001F600"\nc: ''\n`),
+        { a: "it's", b: 'tab\there "q" éA😀', c: '' },
+      );
     });
 
     it('reads literal and folded block scalars, clipped and stripped', () => {
-      const text = 'a: |\n  one\n\n  two\n    indented\nb: >-\n  folded\n  line\n\n  para\nc: >\n\n  lead\n';
-      assert.deepEqual(read(text), { a: 'one\n\ntwo\n  indented\n', b: 'folded line\npara', c: '\nlead\n' });
+      const text =
+        'a: |\n  one\n\n  two\n    indented\nb: >-\n  folded\n  line\n\n  para\nc: >\n\n  lead\n';
+      assert.deepEqual(read(text), {
+        a: 'one\n\ntwo\n  indented\n',
+        b: 'folded line\npara',
+        c: '\nlead\n',
+      });
       assertSameAsFullPath(text, 'block scalars');
     });
 
@@ -133,10 +164,16 @@ describe('fast YAML reader', () => {
       const text = 'a:\n- c: ' + '['.repeat(62) + 'x' + ']'.repeat(62) + '\n';
       assert.equal(readSimpleYaml(text, 64), undefined);
       const problems = readYaml(text, 'model').problems;
-      assert.deepEqual(problems.map((p) => p.code), ['MLTM009']);
+      assert.deepEqual(
+        problems.map((p) => p.code),
+        ['MLTM009'],
+      );
       // Written nesting, not alias expansion: the message must not blame aliases.
       assert.doesNotMatch(problems[0]?.message ?? '', /alias/);
-      const viaAliases = readYaml(`base: &l0 [x]\n${Array.from({ length: 70 }, (_, i) => `l${i + 1}: &l${i + 1} [*l${i}]`).join('\n')}\n`, 'model').problems;
+      const viaAliases = readYaml(
+        `base: &l0 [x]\n${Array.from({ length: 70 }, (_, i) => `l${i + 1}: &l${i + 1} [*l${i}]`).join('\n')}\n`,
+        'model',
+      ).problems;
       assert.match(viaAliases.find((p) => p.code === 'MLTM009')?.message ?? '', /through aliases/);
     });
 
@@ -146,13 +183,17 @@ describe('fast YAML reader', () => {
 
     it('leaves problems to the full path: readYaml still reports a duplicate key with both places', () => {
       const read = readYaml('a: 1\na: 2\n', 'model');
-      assert.deepEqual(read.problems.map((p) => [p.code, p.range.start, p.related?.[0]?.range.start]), [['MLTM002', 5, 0]]);
+      assert.deepEqual(
+        read.problems.map((p) => [p.code, p.range.start, p.related?.[0]?.range.start]),
+        [['MLTM002', 5, 0]],
+      );
     });
   });
 
   describe('ranges', () => {
     it('ends a block collection at its last value, not at a comment or blank lines after it (both paths)', () => {
-      const text = 'components:\n  a:\n    kind: user   # who\n\n  # ---- next section ----\n  b:\n    kind: user\n';
+      const text =
+        'components:\n  a:\n    kind: user   # who\n\n  # ---- next section ----\n  b:\n    kind: user\n';
       const fast = readSimpleYaml(text, 64);
       const full = readYaml(text, 'model', undefined, { document: true });
       for (const map of [fast?.sourceMap, full.sourceMap]) {

@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { ConcurrentEditError, isAtomicTemporary, writeFileAtomic, type AtomicWriteFs } from '../../../src/cli/atomicWrite';
+import {
+  ConcurrentEditError,
+  isAtomicTemporary,
+  writeFileAtomic,
+  type AtomicWriteFs,
+} from '../../../src/cli/atomicWrite';
 import { listDir, MODEL, mltm, removeTemp, synced, tempDir, writeFiles } from './helpers';
 
 const realFs: AtomicWriteFs = {
@@ -32,9 +37,15 @@ describe('writeFileAtomic', () => {
     const steps: string[] = [];
     const traced: AtomicWriteFs = {
       ...realFs,
-      openSync: (p, f, m) => (steps.push(`open ${isAtomicTemporary(p.slice(dir.length + 1), path) ? 'temp' : p} ${f}`), realFs.openSync(p, f, m)),
+      openSync: (p, f, m) => (
+        steps.push(`open ${isAtomicTemporary(p.slice(dir.length + 1), path) ? 'temp' : p} ${f}`),
+        realFs.openSync(p, f, m)
+      ),
       fsyncSync: (fd) => (steps.push('fsync'), realFs.fsyncSync(fd)),
-      renameSync: (a, b) => (steps.push(`rename temp→${b === path ? 'target' : b}`), realFs.renameSync(a, b)),
+      renameSync: (a, b) => (
+        steps.push(`rename temp→${b === path ? 'target' : b}`),
+        realFs.renameSync(a, b)
+      ),
     };
     writeFileAtomic(path, 'new\n', 'old\n', traced);
     assert.deepEqual(steps, ['open temp wx', 'fsync', 'rename temp→target']);
@@ -72,7 +83,10 @@ describe('writeFileAtomic', () => {
         ...(step === 'renameSync' && { renameSync: crash }),
       };
       const finalFs = crashing;
-      assert.throws(() => writeFileAtomic(path, 'replacement text\n', 'original\n', finalFs), /simulated crash/);
+      assert.throws(
+        () => writeFileAtomic(path, 'replacement text\n', 'original\n', finalFs),
+        /simulated crash/,
+      );
       assert.equal(fs.readFileSync(path, 'utf8'), 'original\n');
       assert.deepEqual(listDir(dir), ['r.threats.yaml'], 'the temporary file is removed');
       if (step !== 'writeSync') assert.ok(wrote);
@@ -85,7 +99,11 @@ describe('writeFileAtomic', () => {
     assert.throws(() => writeFileAtomic(path, 'mine\n', 'what I read\n'), ConcurrentEditError);
     assert.equal(fs.readFileSync(path, 'utf8'), 'someone else saved this\n');
     fs.unlinkSync(path);
-    assert.throws(() => writeFileAtomic(path, 'mine\n', 'what I read\n'), ConcurrentEditError, 'a deleted file is a change too');
+    assert.throws(
+      () => writeFileAtomic(path, 'mine\n', 'what I read\n'),
+      ConcurrentEditError,
+      'a deleted file is a change too',
+    );
     assert.deepEqual(listDir(dir), []);
   });
 });
@@ -95,11 +113,20 @@ describe('mltm sync: safe writes end to end', () => {
     const dir = tempDir();
     try {
       const good = synced(undefined, MODEL);
-      for (const bad of [good.replace('threats:\n', 'threats:\n  : [\n'), good.replace('    status: open\n', '<<<<<<< ours\n    status: open\n=======\n    status: mitigated\n>>>>>>> theirs\n')]) {
+      for (const bad of [
+        good.replace('threats:\n', 'threats:\n  : [\n'),
+        good.replace(
+          '    status: open\n',
+          '<<<<<<< ours\n    status: open\n=======\n    status: mitigated\n>>>>>>> theirs\n',
+        ),
+      ]) {
         writeFiles(dir, { 'm.mltm.yaml': MODEL, 'm.threats.yaml': bad });
         const run = await mltm(['sync', 'm.mltm.yaml'], dir);
         assert.equal(run.code, 2);
-        assert.match(run.stderr, /m\.threats\.yaml was not written: writing over it could lose what people wrote/);
+        assert.match(
+          run.stderr,
+          /m\.threats\.yaml was not written: writing over it could lose what people wrote/,
+        );
         assert.equal(fs.readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), bad);
         assert.deepEqual(listDir(dir), ['m.mltm.yaml', 'm.threats.yaml']);
       }
@@ -112,13 +139,19 @@ describe('mltm sync: safe writes end to end', () => {
     const dir = tempDir();
     try {
       const register = synced(undefined, MODEL);
-      writeFiles(dir, { 'm.mltm.yaml': MODEL.replace('from: client', 'from: clint'), 'm.threats.yaml': register });
+      writeFiles(dir, {
+        'm.mltm.yaml': MODEL.replace('from: client', 'from: clint'),
+        'm.threats.yaml': register,
+      });
       const run = await mltm(['sync', 'm.mltm.yaml'], dir);
       assert.equal(run.code, 2);
       assert.match(run.stderr, /^m\.mltm\.yaml:13:\d+: error MLTM201 /m);
       assert.match(run.stderr, /so no entry is marked stale by mistake/);
       assert.equal(fs.readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), register);
-      const triage = await mltm(['triage', 'm.mltm.yaml', 'process-input-tampering@api', '--status', 'mitigated'], dir);
+      const triage = await mltm(
+        ['triage', 'm.mltm.yaml', 'process-input-tampering@api', '--status', 'mitigated'],
+        dir,
+      );
       assert.equal(triage.code, 2);
       assert.match(triage.stderr, /^m\.mltm\.yaml:13:\d+: error MLTM201 /m);
       assert.equal(fs.readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), register);
@@ -134,7 +167,9 @@ describe('mltm sync: safe writes end to end', () => {
       const created = await mltm(['sync', 'm.mltm.yaml'], dir);
       assert.equal(created.code, 0, created.stderr);
       assert.match(created.stdout, /m\.threats\.yaml: created \(19 added\)/);
-      writeFiles(dir, { 'm.mltm.yaml': MODEL.replace('controls: [authn] }', 'controls: [authn, waf] }') });
+      writeFiles(dir, {
+        'm.mltm.yaml': MODEL.replace('controls: [authn] }', 'controls: [authn, waf] }'),
+      });
       const check = await mltm(['sync', '--check', 'm.mltm.yaml'], dir);
       assert.equal(check.code, 1);
       assert.match(check.stdout, /out of date/);

@@ -11,7 +11,9 @@ import { checkRegister, loadRegister } from '../../../src/core/register/register
 import { listDir, mltm, removeTemp, tempDir, TODAY } from './helpers';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
-const models = readdirSync(EXAMPLES).filter((name) => name.endsWith('.mltm.yaml')).sort();
+const models = readdirSync(EXAMPLES)
+  .filter((name) => name.endsWith('.mltm.yaml'))
+  .sort();
 
 describe('mltm sync on every example', () => {
   it('finds the examples', () => {
@@ -26,18 +28,28 @@ describe('mltm sync on every example', () => {
         const first = await mltm(['sync', name], dir);
         assert.equal(first.code, 0, first.stderr);
         const registerName = name.replace(/\.mltm\.yaml$/, '.threats.yaml');
-        assert.match(first.stdout, new RegExp(`${registerName.replace(/\./g, '\\.')}: created \\(\\d+ added\\)`));
+        assert.match(
+          first.stdout,
+          new RegExp(`${registerName.replace(/\./g, '\\.')}: created \\(\\d+ added\\)`),
+        );
         const text = readFileSync(join(dir, registerName), 'utf8');
         const analysis = analyze(readFileSync(join(dir, name), 'utf8'));
         const loaded = loadRegister(text);
         assert.deepEqual(loaded.problems, []);
         assert.ok(loaded.register);
         assert.equal(loaded.register.entries.length, analysis.threats.length);
-        assert.deepEqual(checkRegister(loaded.register, analysis, { today: TODAY, modelFile: name }), []);
+        assert.deepEqual(
+          checkRegister(loaded.register, analysis, { today: TODAY, modelFile: name }),
+          [],
+        );
         const second = await mltm(['sync', name], dir, '2031-01-01');
         assert.equal(second.code, 0, second.stderr);
         assert.match(second.stdout, /up to date/);
-        assert.equal(readFileSync(join(dir, registerName), 'utf8'), text, 'a second run changes nothing');
+        assert.equal(
+          readFileSync(join(dir, registerName), 'utf8'),
+          text,
+          'a second run changes nothing',
+        );
         assert.deepEqual(listDir(dir), [registerName, name].sort());
       } finally {
         removeTemp(dir);

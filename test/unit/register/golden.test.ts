@@ -11,10 +11,16 @@ import { syncRegister } from '../../../src/core/register/sync';
 import { assertGolden } from '../../support/golden';
 import { analyzed, MODEL, OPTIONS } from './helpers';
 
-const FIXTURE = readFileSync(join(__dirname, '..', '..', 'fixtures', 'register', 'commented.threats.yaml'), 'utf8');
+const FIXTURE = readFileSync(
+  join(__dirname, '..', '..', 'fixtures', 'register', 'commented.threats.yaml'),
+  'utf8',
+);
 
 /** The model edit: rate limiting on `api`, the registry flow replaced by an explicit `publish` flow with mTLS. */
-const EDITED = MODEL.replace('controls: [authn] }', 'controls: [authn, rate_limiting] }').replace('  - { from: registry, to: api, data: [weights] }\n', '  - { id: publish, from: registry, to: api, data: [weights], controls: [mtls] }\n');
+const EDITED = MODEL.replace('controls: [authn] }', 'controls: [authn, rate_limiting] }').replace(
+  '  - { from: registry, to: api, data: [weights] }\n',
+  '  - { id: publish, from: registry, to: api, data: [weights], controls: [mtls] }\n',
+);
 
 /** Every comment line and human line of the fixture, which must survive verbatim. */
 const KEPT = [
@@ -34,19 +40,33 @@ describe('register golden: a commented register survives sync', () => {
     assert.ok(result.ok);
     for (const kept of KEPT) assert.ok(result.text.includes(kept), `lost: ${kept}`);
     // The deleted entry comes back; the ML pack's threats on this model are new.
-    assert.deepEqual(result.summary.added, ['model-drift-unmonitored@api', 'evasion-adversarial-examples@query', 'external-caller-repudiation@query', 'model-extraction-inference-api@query']);
+    assert.deepEqual(result.summary.added, [
+      'model-drift-unmonitored@api',
+      'evasion-adversarial-examples@query',
+      'external-caller-repudiation@query',
+      'model-extraction-inference-api@query',
+    ]);
     assertGolden('register/commented.decided.threats.yaml', result.text);
   });
 
   it('after a model edit: refreshed, needs review, stale and new entries; comments and order intact', () => {
     const decided = syncRegister(FIXTURE, analyzed(MODEL), { ...OPTIONS, today: '2026-10-15' });
     assert.ok(decided.ok);
-    const result = syncRegister(decided.text, analyzed(EDITED), { ...OPTIONS, today: '2026-11-25' });
+    const result = syncRegister(decided.text, analyzed(EDITED), {
+      ...OPTIONS,
+      today: '2026-11-25',
+    });
     assert.ok(result.ok);
     for (const kept of KEPT) assert.ok(result.text.includes(kept), `lost: ${kept}`);
     assert.deepEqual(result.summary.needsReview, ['process-input-tampering@api']);
-    assert.deepEqual([...result.summary.staled].sort(), ['flow-sniffing@registry->api', 'flow-tampering-in-transit@registry->api']);
-    assert.ok(result.summary.added.every((id) => id.endsWith('@publish')) && result.summary.added.length > 0);
+    assert.deepEqual([...result.summary.staled].sort(), [
+      'flow-sniffing@registry->api',
+      'flow-tampering-in-transit@registry->api',
+    ]);
+    assert.ok(
+      result.summary.added.every((id) => id.endsWith('@publish')) &&
+        result.summary.added.length > 0,
+    );
     assertGolden('register/commented.synced.threats.yaml', result.text);
     const again = syncRegister(result.text, analyzed(EDITED), { ...OPTIONS, today: '2026-12-31' });
     assert.ok(again.ok);

@@ -34,14 +34,22 @@ export const OPTIONS: SyncOptions = { today: TODAY, modelFile: 'm.mltm.yaml' };
 export function analyzed(text: string): Analysis {
   const analysis = analyze(text);
   const errors = analysis.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new Error(`fixture model has errors: ${errors.map((p) => p.message).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`fixture model has errors: ${errors.map((p) => p.message).join('; ')}`);
   return analysis;
 }
 
 /** Syncs and returns the text, failing when sync refuses. */
-export function synced(registerText: string | undefined, modelText: string, options: Partial<SyncOptions> = {}): string {
+export function synced(
+  registerText: string | undefined,
+  modelText: string,
+  options: Partial<SyncOptions> = {},
+): string {
   const result = syncRegister(registerText, analyzed(modelText), { ...OPTIONS, ...options });
-  if (!result.ok) throw new Error(`sync refused: ${result.problems.map((p) => `${p.code} ${p.message}`).join('; ')}`);
+  if (!result.ok)
+    throw new Error(
+      `sync refused: ${result.problems.map((p) => `${p.code} ${p.message}`).join('; ')}`,
+    );
   return result.text;
 }
 
@@ -74,6 +82,11 @@ export interface CliRun {
 export async function mltm(args: readonly string[], cwd: string, today = TODAY): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, today });
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd,
+    today,
+  });
   return { code, stdout, stderr };
 }

@@ -23,16 +23,29 @@ function at(text: string, needle: string, offset = 0): string {
 const HEADER = 'mltm-register: 1\nmodel: m.mltm.yaml\nthreats:\n';
 
 /** Runs `mltm sync` over a register and checks refusal, location and untouched bytes. */
-async function expectRefusal(register: string, code: string, location: string, model = MODEL): Promise<string> {
+async function expectRefusal(
+  register: string,
+  code: string,
+  location: string,
+  model = MODEL,
+): Promise<string> {
   const dir = tempDir();
   try {
     writeFiles(dir, { 'm.mltm.yaml': model, 'm.threats.yaml': register });
     const before = listDir(dir);
     const run = await mltm(['sync', 'm.mltm.yaml'], dir);
     assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(run.stderr, new RegExp(`^m\\.threats\\.yaml:${location}: error ${code} `, 'm'), run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(`^m\\.threats\\.yaml:${location}: error ${code} `, 'm'),
+      run.stderr,
+    );
     assert.match(run.stderr, /was not written/);
-    assert.equal(readFileSync(join(dir, 'm.threats.yaml'), 'utf8'), register, 'the register must be byte-identical');
+    assert.equal(
+      readFileSync(join(dir, 'm.threats.yaml'), 'utf8'),
+      register,
+      'the register must be byte-identical',
+    );
     assert.deepEqual(listDir(dir), before, 'no temporary file may be left behind');
     return run.stderr;
   } finally {
@@ -43,7 +56,11 @@ async function expectRefusal(register: string, code: string, location: string, m
 describe('register loader: bad input is located and never overwritten', () => {
   it('duplicate keys', async () => {
     const text = `${HEADER}  process-input-tampering@api:\n    status: open\n  process-input-tampering@api:\n    status: accepted\n    justification: x\n`;
-    await expectRefusal(text, 'MLTM002', at(text, 'process-input-tampering@api:\n    status: accepted'));
+    await expectRefusal(
+      text,
+      'MLTM002',
+      at(text, 'process-input-tampering@api:\n    status: accepted'),
+    );
     assert.equal(loadRegister(text).writable, false);
   });
 
@@ -62,14 +79,20 @@ describe('register loader: bad input is located and never overwritten', () => {
 
   it('merge-conflict markers', async () => {
     const base = synced(undefined, MODEL);
-    const text = base.replace('    status: open\n', '<<<<<<< HEAD\n    status: accepted\n=======\n    status: mitigated\n>>>>>>> branch\n');
+    const text = base.replace(
+      '    status: open\n',
+      '<<<<<<< HEAD\n    status: accepted\n=======\n    status: mitigated\n>>>>>>> branch\n',
+    );
     const stderr = await expectRefusal(text, 'MLTM004', at(text, '<<<<<<<'));
     assert.match(stderr, /merge-conflict/);
   });
 
   it('hand-edited machine fields', async () => {
     const base = synced(undefined, MODEL);
-    const text = base.replace(/(process-input-tampering@api:\n(?:.*\n)*? {4}severity: )\w+/, '$1low');
+    const text = base.replace(
+      /(process-input-tampering@api:\n(?:.*\n)*? {4}severity: )\w+/,
+      '$1low',
+    );
     assert.notEqual(text, base);
     const entry = text.indexOf('process-input-tampering@api:');
     const machineLine = text.indexOf('    machine:', entry);
@@ -103,8 +126,14 @@ describe('register loader: bad input is located and never overwritten', () => {
   });
 
   it('a register 10× larger than the model', async () => {
-    const extra = Array.from({ length: 40 }, (_, i) => `  svc${i}: { kind: serving_endpoint, boundary: platform }\n`).join('');
-    const extraFlows = Array.from({ length: 40 }, (_, i) => `  - { from: client, to: svc${i} }\n`).join('');
+    const extra = Array.from(
+      { length: 40 },
+      (_, i) => `  svc${i}: { kind: serving_endpoint, boundary: platform }\n`,
+    ).join('');
+    const extraFlows = Array.from(
+      { length: 40 },
+      (_, i) => `  - { from: client, to: svc${i} }\n`,
+    ).join('');
     const big = MODEL.replace('flows:\n', `${extra}flows:\n`) + extraFlows;
     const register = synced(undefined, big);
     const entries = (register.match(/^ {2}\S/gm) ?? []).length;
@@ -124,29 +153,51 @@ describe('register loader: bad input is located and never overwritten', () => {
     // A register grows with the threats: a 5,000-component model's is about 17 MB.
     const notes = 'x'.repeat(2000);
     const count = 3200;
-    const body = Array.from({ length: count }, (_, i) => `  process-input-tampering@svc${i}:\n    status: open\n    notes: ${notes}\n`).join('');
+    const body = Array.from(
+      { length: count },
+      (_, i) => `  process-input-tampering@svc${i}:\n    status: open\n    notes: ${notes}\n`,
+    ).join('');
     const large = HEADER + body;
     assert.ok(large.length > DEFAULT_READ_LIMITS.maxLength, `${large.length} characters`);
     const loaded = loadRegister(large);
-    assert.ok(!loaded.problems.some((p) => p.code === 'MLTM007'), JSON.stringify(loaded.problems.slice(0, 2)));
+    assert.ok(
+      !loaded.problems.some((p) => p.code === 'MLTM007'),
+      JSON.stringify(loaded.problems.slice(0, 2)),
+    );
     assert.equal(loaded.register?.entries.length, count);
     assert.equal(loaded.register?.entries[count - 1]?.notes, notes);
 
     const tooLarge = HEADER + '#'.repeat(REGISTER_READ_LIMITS.maxLength);
     const refused = loadRegister(tooLarge);
     assert.equal(refused.writable, false);
-    assert.deepEqual(refused.problems.map((p) => p.code), ['MLTM007']);
+    assert.deepEqual(
+      refused.problems.map((p) => p.code),
+      ['MLTM007'],
+    );
     assert.match(refused.problems[0]?.message ?? '', /mltm reads files up to 50\.0 MB/);
 
     const laughs = ['  a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) laughs.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      laughs.push(
+        `  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const bomb = loadRegister(`mltm-register: 1\nx-bomb:\n${laughs.join('\n')}\nthreats: {}\n`);
     assert.equal(bomb.writable, false);
-    assert.ok(bomb.problems.some((p) => p.code === 'MLTM003'), JSON.stringify(bomb.problems));
+    assert.ok(
+      bomb.problems.some((p) => p.code === 'MLTM003'),
+      JSON.stringify(bomb.problems),
+    );
 
-    const deep = loadRegister(`mltm-register: 1\nthreats:\n  r@e:\n    notes: ${'['.repeat(200)}${']'.repeat(200)}\n`);
+    const deep = loadRegister(
+      `mltm-register: 1\nthreats:\n  r@e:\n    notes: ${'['.repeat(200)}${']'.repeat(200)}\n`,
+    );
     assert.equal(deep.writable, false);
-    assert.ok(deep.problems.some((p) => p.code === 'MLTM009'), JSON.stringify(deep.problems));
+    assert.ok(
+      deep.problems.some((p) => p.code === 'MLTM009'),
+      JSON.stringify(deep.problems),
+    );
   });
 
   it('the CLI reads a register file past the model limit (a model file that size is refused)', () => {
@@ -156,7 +207,10 @@ describe('register loader: bad input is located and never overwritten', () => {
       const text = HEADER.replace('threats:\n', '') + '# padding\n'.repeat(2_100_000);
       writeFiles(dir, { 'big.threats.yaml': text });
       const path = join(dir, 'big.threats.yaml');
-      assert.deepEqual(readUserFile(path).problems.map((p) => p.code), ['MLTM007']);
+      assert.deepEqual(
+        readUserFile(path).problems.map((p) => p.code),
+        ['MLTM007'],
+      );
       const read = readUserFile(path, REGISTER_READ_LIMITS.maxLength);
       assert.deepEqual(read.problems, []);
       assert.equal(read.text?.length, text.length);

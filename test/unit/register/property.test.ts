@@ -31,12 +31,29 @@ interface State {
   next: number;
 }
 
-const KINDS = ['serving_endpoint', 'model_registry', 'data_store', 'training_job', 'api_gateway', 'feature_store'];
-const CONTROLS = ['authn', 'authz', 'rate_limiting', 'waf', 'mtls', 'encryption_in_transit', 'audit_logging', 'input_validation'];
+const KINDS = [
+  'serving_endpoint',
+  'model_registry',
+  'data_store',
+  'training_job',
+  'api_gateway',
+  'feature_store',
+];
+const CONTROLS = [
+  'authn',
+  'authz',
+  'rate_limiting',
+  'waf',
+  'mtls',
+  'encryption_in_transit',
+  'audit_logging',
+  'input_validation',
+];
 const BOUNDARIES = ['internet', 'platform'];
 
 function modelText(state: State): string {
-  const list = (controls: string[]) => (controls.length > 0 ? `, controls: [${controls.join(', ')}]` : '');
+  const list = (controls: string[]) =>
+    controls.length > 0 ? `, controls: [${controls.join(', ')}]` : '';
   return [
     'mltm: 1',
     'name: Property model',
@@ -44,8 +61,17 @@ function modelText(state: State): string {
     '  internet: { name: Internet, trust: untrusted }',
     '  platform: { name: Platform, trust: trusted }',
     'components:',
-    ...(state.components.length === 0 ? ['  seed: { kind: user }'] : state.components.map((c) => `  ${c.id}: { kind: ${c.kind}, boundary: ${c.boundary}${list(c.controls)} }`)),
-    ...(state.flows.length > 0 ? ['flows:', ...state.flows.map((f) => `  - { from: ${f.from}, to: ${f.to}${list(f.controls)} }`)] : []),
+    ...(state.components.length === 0
+      ? ['  seed: { kind: user }']
+      : state.components.map(
+          (c) => `  ${c.id}: { kind: ${c.kind}, boundary: ${c.boundary}${list(c.controls)} }`,
+        )),
+    ...(state.flows.length > 0
+      ? [
+          'flows:',
+          ...state.flows.map((f) => `  - { from: ${f.from}, to: ${f.to}${list(f.controls)} }`),
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -74,7 +100,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ t: fc.constant('comment' as const), e: nat }),
 );
 
-const pick = <T>(items: readonly T[], n: number): T | undefined => (items.length === 0 ? undefined : items[n % items.length]);
+const pick = <T>(items: readonly T[], n: number): T | undefined =>
+  items.length === 0 ? undefined : items[n % items.length];
 
 /** Runs one sequence; throws (fails the property) on any lost field, lost comment or non-idempotent sync. */
 function runSequence(steps: Step[]): void {
@@ -98,7 +125,12 @@ function runSequence(steps: Step[]): void {
   for (const s of steps) {
     switch (s.t) {
       case 'addComponent':
-        state.components.push({ id: `c${state.next++}`, kind: pick(KINDS, s.kind) ?? 'data_store', boundary: pick(BOUNDARIES, s.boundary) ?? 'platform', controls: [] });
+        state.components.push({
+          id: `c${state.next++}`,
+          kind: pick(KINDS, s.kind) ?? 'data_store',
+          boundary: pick(BOUNDARIES, s.boundary) ?? 'platform',
+          controls: [],
+        });
         break;
       case 'removeComponent': {
         const victim = pick(state.components, s.i);
@@ -123,7 +155,14 @@ function runSequence(steps: Step[]): void {
         const newId = `r${state.next++}`;
         const text = modelText(state);
         const loaded = loadRegister(register).register;
-        const result = renameRefactor({ modelText: text, registerText: register, ...(loaded && { register: loaded }), oldId: target.id, newId, analyze: (t) => analyze(t) });
+        const result = renameRefactor({
+          modelText: text,
+          registerText: register,
+          ...(loaded && { register: loaded }),
+          oldId: target.id,
+          newId,
+          analyze: (t) => analyze(t),
+        });
         assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
         assert.ok(result.registerText !== undefined);
         register = result.registerText;
@@ -132,7 +171,14 @@ function runSequence(steps: Step[]): void {
           if (f.to === target.id) f.to = newId;
         }
         target.id = newId;
-        assert.equal(analyze(result.modelText).threats.map((t) => t.id).join(), analyze(modelText(state)).threats.map((t) => t.id).join());
+        assert.equal(
+          analyze(result.modelText)
+            .threats.map((t) => t.id)
+            .join(),
+          analyze(modelText(state))
+            .threats.map((t) => t.id)
+            .join(),
+        );
         // The human fields move with their entries.
         for (const [id, fields] of [...human]) {
           const at = id.indexOf('@');
@@ -148,7 +194,9 @@ function runSequence(steps: Step[]): void {
         const control = pick(CONTROLS, s.c) ?? 'authn';
         const owner = s.onFlow ? pick(state.flows, s.i) : pick(state.components, s.i);
         if (!owner) break;
-        owner.controls = owner.controls.includes(control) ? owner.controls.filter((c) => c !== control) : [...owner.controls, control];
+        owner.controls = owner.controls.includes(control)
+          ? owner.controls.filter((c) => c !== control)
+          : [...owner.controls, control];
         break;
       }
       case 'status':
@@ -159,7 +207,10 @@ function runSequence(steps: Step[]): void {
     }
     register = sync(register, modelText(state));
     check(register, human, comments);
-    const again = syncRegister(register, analyze(modelText(state)), { ...OPTIONS, allowMassStale: true });
+    const again = syncRegister(register, analyze(modelText(state)), {
+      ...OPTIONS,
+      allowMassStale: true,
+    });
     assert.ok(again.ok);
     assert.equal(again.changed, false, `second sync changed the register after ${s.t}`);
   }
@@ -172,7 +223,12 @@ function sync(register: string | undefined, model: string): string {
 }
 
 /** A person edits the register (through the YAML document, as an editor would keep the rest). */
-function humanEdit(text: string, s: Step, human: Map<string, Map<string, string>>, comments: Set<string>): string {
+function humanEdit(
+  text: string,
+  s: Step,
+  human: Map<string, Map<string, string>>,
+  comments: Set<string>,
+): string {
   const document = parseDocument(text);
   const threats = document.get('threats', true) as YAMLMap;
   const pairs = threats.items as Pair[];
@@ -189,13 +245,16 @@ function humanEdit(text: string, s: Step, human: Map<string, Map<string, string>
   if (s.t === 'status') {
     const status = pick(STATUSES, s.s) ?? 'open';
     set('status', status);
-    if (NEEDS_JUSTIFICATION.has(status)) set('justification', `because #${s.s}: reviewed, with "quotes" and: colons`);
+    if (NEEDS_JUSTIFICATION.has(status))
+      set('justification', `because #${s.s}: reviewed, with "quotes" and: colons`);
   } else if (s.t === 'field') {
     const key = pick(['owner', 'notes', 'ticket', 'review_by', 'x-risk'], s.f) ?? 'owner';
     set(key, key === 'review_by' ? `2027-0${(s.v % 9) + 1}-15` : `${key} value ${s.v}`);
   } else {
     const comment = ` note ${comments.size}: keep this`;
-    pair.key.commentBefore = pair.key.commentBefore ? `${pair.key.commentBefore}\n${comment}` : comment;
+    pair.key.commentBefore = pair.key.commentBefore
+      ? `${pair.key.commentBefore}\n${comment}`
+      : comment;
     comments.add(`# note ${comments.size}: keep this\n`);
   }
   return document.toString(REGISTER_TO_STRING);
@@ -213,7 +272,8 @@ function check(text: string, human: Map<string, Map<string, string>>, comments: 
   for (const [id, entry] of Object.entries(json.threats)) {
     if (human.has(id)) continue;
     assert.equal(entry['status'], 'open', `${id}: status written by sync`);
-    for (const key of ['owner', 'justification', 'ticket', 'review_by', 'notes']) assert.equal(entry[key], undefined, `${id}.${key} written by sync`);
+    for (const key of ['owner', 'justification', 'ticket', 'review_by', 'notes'])
+      assert.equal(entry[key], undefined, `${id}.${key} written by sync`);
   }
 }
 
@@ -225,7 +285,7 @@ describe('register sync property: no human field lost, idempotent', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
         runSequence(steps);
       }),
-      { seed: 20261125, numRuns: Number(process.env["PROP_RUNS"] ?? 100) },
+      { seed: 20261125, numRuns: Number(process.env['PROP_RUNS'] ?? 100) },
     );
   });
 });

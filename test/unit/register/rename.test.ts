@@ -31,7 +31,13 @@ async function setup(decided: string): Promise<Setup> {
   const register = () => readFileSync(join(dir, 'm.threats.yaml'), 'utf8');
   const sync = await mltm(['sync', 'm.mltm.yaml'], dir);
   assert.equal(sync.code, 0, sync.stderr);
-  const triaged = triageThreat(register(), analyze(model()), decided, { status: 'accepted', justification: 'compensating control at the edge', owner: 'sec' }, OPTIONS);
+  const triaged = triageThreat(
+    register(),
+    analyze(model()),
+    decided,
+    { status: 'accepted', justification: 'compensating control at the edge', owner: 'sec' },
+    OPTIONS,
+  );
   assert.ok(triaged.ok, JSON.stringify(!triaged.ok && triaged.problems));
   writeFiles(dir, { 'm.threats.yaml': triaged.text });
   return { dir, model, register };
@@ -40,7 +46,10 @@ async function setup(decided: string): Promise<Setup> {
 /** After a rename: the model is valid, sync has nothing to do, and no decision needs review. */
 function assertConsistent(s: Setup): void {
   const analysis = analyze(s.model());
-  assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
+  assert.deepEqual(
+    analysis.problems.filter((p) => p.severity === 'error').map((p) => p.message),
+    [],
+  );
   const result = syncRegister(s.register(), analysis, OPTIONS);
   assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
   assert.deepEqual(result.summary.needsReview, []);
@@ -49,7 +58,8 @@ function assertConsistent(s: Setup): void {
   assert.equal(result.changed, false, 'the renamed register is exactly what sync would write');
 }
 
-const keys = (register: string) => Object.keys((parse(register) as { threats: Record<string, unknown> }).threats);
+const keys = (register: string) =>
+  Object.keys((parse(register) as { threats: Record<string, unknown> }).threats);
 
 describe('mltm rename', () => {
   it('a component: definition, flow ends, derived flow ids, register keys and element', async () => {
@@ -65,10 +75,21 @@ describe('mltm rename', () => {
       assert.match(model, /from: edge-gateway\n {4}to: loan-origination\n/);
       const after = keys(s.register());
       assert.equal(after.length, before.length);
-      assert.deepEqual(after, before.map((k) => k.replace(/@api-gateway(?=->|$)/, '@edge-gateway').replace('->api-gateway', '->edge-gateway')));
+      assert.deepEqual(
+        after,
+        before.map((k) =>
+          k
+            .replace(/@api-gateway(?=->|$)/, '@edge-gateway')
+            .replace('->api-gateway', '->edge-gateway'),
+        ),
+      );
       assert.ok(after.includes('process-exploit-public-facing@edge-gateway'));
-      assert.ok(after.some((k) => k.endsWith('@edge-gateway->loan-origination')), 'derived flow id renamed');
-      const entry = (parse(s.register()) as { threats: Record<string, Record<string, unknown>> }).threats['process-exploit-public-facing@edge-gateway'];
+      assert.ok(
+        after.some((k) => k.endsWith('@edge-gateway->loan-origination')),
+        'derived flow id renamed',
+      );
+      const entry = (parse(s.register()) as { threats: Record<string, Record<string, unknown>> })
+        .threats['process-exploit-public-facing@edge-gateway'];
       assert.equal(entry?.['element'], 'edge-gateway');
       assert.equal(entry?.['status'], 'accepted');
       assert.equal(entry?.['owner'], 'sec');
@@ -95,9 +116,15 @@ describe('mltm rename', () => {
   it('a flow with a derived id gets an `id:` line', async () => {
     const s = await setup(keysOfFlow('api-gateway->loan-origination'));
     try {
-      const run = await mltm(['rename', 'm.mltm.yaml', 'api-gateway->loan-origination', 'origination-call'], s.dir);
+      const run = await mltm(
+        ['rename', 'm.mltm.yaml', 'api-gateway->loan-origination', 'origination-call'],
+        s.dir,
+      );
       assert.equal(run.code, 0, run.stderr);
-      assert.match(s.model(), / {2}- id: origination-call\n {4}from: api-gateway\n {4}to: loan-origination\n/);
+      assert.match(
+        s.model(),
+        / {2}- id: origination-call\n {4}from: api-gateway\n {4}to: loan-origination\n/,
+      );
       assert.ok(keys(s.register()).some((k) => k.endsWith('@origination-call')));
       assertConsistent(s);
     } finally {
@@ -125,7 +152,12 @@ describe('mltm rename', () => {
   it('a data item: definition and every data list', async () => {
     const s = await setup('process-exploit-public-facing@api-gateway');
     try {
-      const uses = (s.model().replace(/#.*$/gm, '').match(/\bloan-application\b/g) ?? []).length;
+      const uses = (
+        s
+          .model()
+          .replace(/#.*$/gm, '')
+          .match(/\bloan-application\b/g) ?? []
+      ).length;
       assert.ok(uses >= 3);
       const run = await mltm(['rename', 'm.mltm.yaml', 'loan-application', 'loan-app'], s.dir);
       assert.equal(run.code, 0, run.stderr);
@@ -146,13 +178,28 @@ describe('mltm rename', () => {
       const line = (needle: string) => model.slice(0, model.indexOf(needle)).split('\n').length;
       const clash = await mltm(['rename', 'm.mltm.yaml', 'api-gateway', 'credit-scorer'], s.dir);
       assert.equal(clash.code, 2);
-      assert.match(clash.stderr, new RegExp(`^m\\.mltm\\.yaml:${line('\n  credit-scorer:') + 1}:3: error MLTM107 \`credit-scorer\` is already used`, 'm'));
+      assert.match(
+        clash.stderr,
+        new RegExp(
+          `^m\\.mltm\\.yaml:${line('\n  credit-scorer:') + 1}:3: error MLTM107 \`credit-scorer\` is already used`,
+          'm',
+        ),
+      );
       const invalid = await mltm(['rename', 'm.mltm.yaml', 'api-gateway', 'api gateway!'], s.dir);
       assert.equal(invalid.code, 2);
-      assert.match(invalid.stderr, new RegExp(`^m\\.mltm\\.yaml:${line('\n  api-gateway:') + 1}:3: error MLTM107 \`api gateway!\` is not a valid id`, 'm'));
+      assert.match(
+        invalid.stderr,
+        new RegExp(
+          `^m\\.mltm\\.yaml:${line('\n  api-gateway:') + 1}:3: error MLTM107 \`api gateway!\` is not a valid id`,
+          'm',
+        ),
+      );
       const unknown = await mltm(['rename', 'm.mltm.yaml', 'api-gatway', 'x'], s.dir);
       assert.equal(unknown.code, 2);
-      assert.match(unknown.stderr, /^m\.mltm\.yaml:1:1: error MLTM107 .*did you mean `api-gateway`\?/m);
+      assert.match(
+        unknown.stderr,
+        /^m\.mltm\.yaml:1:1: error MLTM107 .*did you mean `api-gateway`\?/m,
+      );
       assert.equal(s.model(), model);
       assert.equal(s.register(), register);
       assert.deepEqual(listDir(s.dir), ['m.mltm.yaml', 'm.threats.yaml']);
@@ -164,12 +211,15 @@ describe('mltm rename', () => {
   it('refuses when the register already has an entry under a new key, located in the register', async () => {
     const s = await setup('process-exploit-public-facing@api-gateway');
     try {
-      const register = s.register().replace(/\n$/, '') + '\n  process-exploit-public-facing@edge-gateway:\n    status: accepted\n    justification: old decision\n';
+      const register =
+        s.register().replace(/\n$/, '') +
+        '\n  process-exploit-public-facing@edge-gateway:\n    status: accepted\n    justification: old decision\n';
       writeFiles(s.dir, { 'm.threats.yaml': register });
       const model = s.model();
       const run = await mltm(['rename', 'm.mltm.yaml', 'api-gateway', 'edge-gateway'], s.dir);
       assert.equal(run.code, 2);
-      const line = register.split('\n').indexOf('  process-exploit-public-facing@edge-gateway:') + 1;
+      const line =
+        register.split('\n').indexOf('  process-exploit-public-facing@edge-gateway:') + 1;
       assert.match(run.stderr, new RegExp(`^m\\.threats\\.yaml:${line}:3: error MLTM002 `, 'm'));
       assert.equal(s.model(), model);
       assert.equal(s.register(), register);

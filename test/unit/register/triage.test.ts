@@ -10,7 +10,17 @@ import { parse } from 'yaml';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
 import { syncRegister } from '../../../src/core/register/sync';
 import { triageThreat } from '../../../src/core/register/triage';
-import { analyzed, MODEL, mltm, OPTIONS, removeTemp, synced, tempDir, TODAY, writeFiles } from './helpers';
+import {
+  analyzed,
+  MODEL,
+  mltm,
+  OPTIONS,
+  removeTemp,
+  synced,
+  tempDir,
+  TODAY,
+  writeFiles,
+} from './helpers';
 
 const ID = 'process-input-tampering@api';
 
@@ -18,7 +28,10 @@ const ID = 'process-input-tampering@api';
 function problemsOf(text: string, model = MODEL, modelFile = 'm.mltm.yaml'): [string, string][] {
   const loaded = loadRegister(text);
   assert.ok(loaded.register, JSON.stringify(loaded.problems));
-  return checkRegister(loaded.register, analyzed(model), { today: TODAY, modelFile }).map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
+  return checkRegister(loaded.register, analyzed(model), { today: TODAY, modelFile }).map((p) => [
+    p.code,
+    text.slice(p.range.start, p.range.end),
+  ]);
 }
 
 function setStatus(text: string, id: string, lines: string): string {
@@ -38,9 +51,19 @@ describe('checkRegister (triage problems)', () => {
 
   for (const status of ['accepted', 'transferred', 'not_applicable']) {
     it(`MLTM301: ${status} without a justification, located at the status`, () => {
-      assert.deepEqual(problemsOf(setStatus(base, ID, `    status: ${status}\n`)), [['MLTM301', status]]);
-      assert.deepEqual(problemsOf(setStatus(base, ID, `    status: ${status}\n    justification: "  "\n`)), [['MLTM301', status]]);
-      assert.deepEqual(problemsOf(setStatus(base, ID, `    status: ${status}\n    justification: covered by the WAF\n`)), []);
+      assert.deepEqual(problemsOf(setStatus(base, ID, `    status: ${status}\n`)), [
+        ['MLTM301', status],
+      ]);
+      assert.deepEqual(
+        problemsOf(setStatus(base, ID, `    status: ${status}\n    justification: "  "\n`)),
+        [['MLTM301', status]],
+      );
+      assert.deepEqual(
+        problemsOf(
+          setStatus(base, ID, `    status: ${status}\n    justification: covered by the WAF\n`),
+        ),
+        [],
+      );
     });
   }
 
@@ -49,9 +72,17 @@ describe('checkRegister (triage problems)', () => {
   });
 
   it('MLTM302: an expired review_by (before the injected today), located at the date', () => {
-    const text = setStatus(base, ID, '    status: accepted\n    justification: ok\n    review_by: 2026-11-24\n');
+    const text = setStatus(
+      base,
+      ID,
+      '    status: accepted\n    justification: ok\n    review_by: 2026-11-24\n',
+    );
     assert.deepEqual(problemsOf(text), [['MLTM302', '2026-11-24']]);
-    assert.deepEqual(problemsOf(text.replace('2026-11-24', TODAY)), [], 'due today is not expired yet');
+    assert.deepEqual(
+      problemsOf(text.replace('2026-11-24', TODAY)),
+      [],
+      'due today is not expired yet',
+    );
   });
 
   it('MLTM303: a decision whose element changed, located at the status', () => {
@@ -61,7 +92,10 @@ describe('checkRegister (triage problems)', () => {
   });
 
   it('MLTM304: a stale entry, located at its key', () => {
-    const withoutQuery = MODEL.replace('  - { id: query, from: client, to: api, protocol: https }\n', '  - { from: client, to: api, protocol: https }\n');
+    const withoutQuery = MODEL.replace(
+      '  - { id: query, from: client, to: api, protocol: https }\n',
+      '  - { from: client, to: api, protocol: https }\n',
+    );
     const stale = synced(base, withoutQuery);
     const problems = problemsOf(stale, withoutQuery);
     assert.ok(problems.length > 0);
@@ -80,8 +114,14 @@ describe('checkRegister (triage problems)', () => {
     ]);
     const loaded = loadRegister(text).register;
     assert.ok(loaded);
-    const fixes = checkRegister(loaded, analyzed(MODEL), { today: TODAY }).map((p) => p.fix?.replacement);
-    assert.deepEqual(fixes, ['process-input-tampering@api', 'process-input-tampering@api', undefined]);
+    const fixes = checkRegister(loaded, analyzed(MODEL), { today: TODAY }).map(
+      (p) => p.fix?.replacement,
+    );
+    assert.deepEqual(fixes, [
+      'process-input-tampering@api',
+      'process-input-tampering@api',
+      undefined,
+    ]);
   });
 
   it('MLTM307: a register that names another model, located at `model:`', () => {
@@ -89,7 +129,10 @@ describe('checkRegister (triage problems)', () => {
   });
 
   it('MLTM308: a hand-edited machine field, located at the key', () => {
-    assert.deepEqual(problemsOf(base.replace('title: Malicious input reaches a process', 'title: Bad input')), [['MLTM308', ID]]);
+    assert.deepEqual(
+      problemsOf(base.replace('title: Malicious input reaches a process', 'title: Bad input')),
+      [['MLTM308', ID]],
+    );
   });
 });
 
@@ -98,13 +141,24 @@ describe('triageThreat', () => {
   const analysis = analyzed(MODEL);
 
   it('records a decision with the human fields, stamps it, and keeps the register in sync', () => {
-    const result = triageThreat(base, analysis, ID, { status: 'accepted', justification: 'internal only', owner: 'bo', reviewBy: '2027-05-01' }, OPTIONS);
+    const result = triageThreat(
+      base,
+      analysis,
+      ID,
+      { status: 'accepted', justification: 'internal only', owner: 'bo', reviewBy: '2027-05-01' },
+      OPTIONS,
+    );
     assert.ok(result.ok);
-    const entry = (parse(result.text) as { threats: Record<string, Record<string, unknown>> }).threats[ID];
+    const entry = (parse(result.text) as { threats: Record<string, Record<string, unknown>> })
+      .threats[ID];
     assert.equal(entry?.['status'], 'accepted');
     assert.equal(entry?.['owner'], 'bo');
     assert.equal(entry?.['review_by'], '2027-05-01');
-    assert.deepEqual(Object.keys(entry ?? {}).slice(-1), ['machine'], 'human keys go before machine');
+    assert.deepEqual(
+      Object.keys(entry ?? {}).slice(-1),
+      ['machine'],
+      'human keys go before machine',
+    );
     const after = syncRegister(result.text, analysis, OPTIONS);
     assert.ok(after.ok);
     assert.equal(after.changed, false, 'triage output is already what sync would write');
@@ -113,9 +167,15 @@ describe('triageThreat', () => {
 
   it('refuses a decision that needs a justification without one, an unknown status, a bad date, an unknown threat', () => {
     assert.equal(triageThreat(base, analysis, ID, { status: 'accepted' }, OPTIONS).ok, false);
-    assert.equal(triageThreat(base, analysis, ID, { status: 'acepted' as never }, OPTIONS).ok, false);
+    assert.equal(
+      triageThreat(base, analysis, ID, { status: 'acepted' as never }, OPTIONS).ok,
+      false,
+    );
     assert.equal(triageThreat(base, analysis, ID, { reviewBy: 'next week' }, OPTIONS).ok, false);
-    assert.equal(triageThreat(base, analysis, 'nope@api', { status: 'mitigated' }, OPTIONS).ok, false);
+    assert.equal(
+      triageThreat(base, analysis, 'nope@api', { status: 'mitigated' }, OPTIONS).ok,
+      false,
+    );
   });
 
   it('--confirm clears needs_review after the element changed', () => {
@@ -128,7 +188,10 @@ describe('triageThreat', () => {
     const confirmed = triageThreat(flagged.text, hardened, ID, { confirm: true }, OPTIONS);
     assert.ok(confirmed.ok);
     assert.doesNotMatch(confirmed.text, /needs_review/);
-    assert.deepEqual(problemsOf(confirmed.text, MODEL.replace('controls: [authn] }', 'controls: [authn, waf] }')), []);
+    assert.deepEqual(
+      problemsOf(confirmed.text, MODEL.replace('controls: [authn] }', 'controls: [authn, waf] }')),
+      [],
+    );
   });
 
   it('reopening clears the recorded decision', () => {
@@ -149,7 +212,20 @@ describe('mltm triage (CLI)', () => {
       assert.equal(refused.code, 2);
       assert.match(refused.stderr, /justification is required/);
       assert.equal(existsSync(join(dir, 'm.threats.yaml')), false);
-      const ok = await mltm(['triage', 'm.mltm.yaml', ID, '--status', 'accepted', '--justification', 'internal only', '--owner', 'bo'], dir);
+      const ok = await mltm(
+        [
+          'triage',
+          'm.mltm.yaml',
+          ID,
+          '--status',
+          'accepted',
+          '--justification',
+          'internal only',
+          '--owner',
+          'bo',
+        ],
+        dir,
+      );
       assert.equal(ok.code, 0, ok.stderr);
       const text = readFileSync(join(dir, 'm.threats.yaml'), 'utf8');
       assert.match(text, / {4}status: accepted\n {4}owner: bo\n {4}justification: internal only\n/);
@@ -163,13 +239,34 @@ describe('mltm triage <model> (review)', () => {
   it('prints every triage problem located in the register, with a summary and exit code', async () => {
     const dir = tempDir();
     try {
-      const register = setStatus(setStatus(synced(undefined, MODEL), ID, '    status: accepted\n    review_by: 2026-01-31\n'), 'flow-sniffing@registry->api', '    status: not_applicable\n    justification: public weights\n');
+      const register = setStatus(
+        setStatus(
+          synced(undefined, MODEL),
+          ID,
+          '    status: accepted\n    review_by: 2026-01-31\n',
+        ),
+        'flow-sniffing@registry->api',
+        '    status: not_applicable\n    justification: public weights\n',
+      );
       writeFiles(dir, { 'm.mltm.yaml': MODEL, 'm.threats.yaml': register });
       const run = await mltm(['triage', 'm.mltm.yaml'], dir);
       assert.equal(run.code, 1, run.stderr);
-      const line = (needle: string) => register.slice(0, register.indexOf(needle)).split('\n').length;
-      assert.match(run.stdout, new RegExp(`^m\\.threats\\.yaml:${line('    status: accepted\n    review_by')}:13: warning MLTM301 `, 'm'));
-      assert.match(run.stdout, new RegExp(`^m\\.threats\\.yaml:${line('2026-01-31')}:16: warning MLTM302 .*expired on 2026-01-31`, 'm'));
+      const line = (needle: string) =>
+        register.slice(0, register.indexOf(needle)).split('\n').length;
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^m\\.threats\\.yaml:${line('    status: accepted\n    review_by')}:13: warning MLTM301 `,
+          'm',
+        ),
+      );
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^m\\.threats\\.yaml:${line('2026-01-31')}:16: warning MLTM302 .*expired on 2026-01-31`,
+          'm',
+        ),
+      );
       assert.match(run.stdout, /m\.threats\.yaml: 0 errors, 2 warnings, 0 notes\.\n$/);
       writeFiles(dir, { 'm.threats.yaml': synced(undefined, MODEL) });
       const clean = await mltm(['triage', 'm.mltm.yaml'], dir);

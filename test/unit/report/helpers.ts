@@ -30,14 +30,32 @@ export function reportInput(file: string, extra: Partial<ReportInput> = {}): Rep
     const registerText = readFileSync(join(ROOT, registerFile), 'utf8');
     const loaded = loadRegister(registerText);
     if (!loaded.register) throw new Error(`${registerFile} does not load`);
-    const problems = checkRegister(loaded.register, analysis, { today: '2026-01-01', modelFile: file.split('/').pop() as string });
+    const problems = checkRegister(loaded.register, analysis, {
+      today: '2026-01-01',
+      modelFile: file.split('/').pop() as string,
+    });
     registerPart = {
       register: loaded.register,
       registerFile,
-      registerProblems: problems.map((p) => ({ file: registerFile, line: 1, column: 1, severity: p.severity, code: p.code, message: p.message })),
+      registerProblems: problems.map((p) => ({
+        file: registerFile,
+        line: 1,
+        column: 1,
+        severity: p.severity,
+        code: p.code,
+        message: p.message,
+      })),
     };
   }
-  return { analysis, text, file, generatedAt: FIXED_DATE, toolVersion: '0.0.0-test', ...registerPart, ...extra };
+  return {
+    analysis,
+    text,
+    file,
+    generatedAt: FIXED_DATE,
+    toolVersion: '0.0.0-test',
+    ...registerPart,
+    ...extra,
+  };
 }
 
 /** The golden-file name of a model's report: `reports/<model name>.<ext>`. */

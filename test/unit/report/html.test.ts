@@ -17,7 +17,11 @@ interface PageLog {
 }
 
 /** Opens a report from a file (as a user would, offline) and records every side effect. */
-async function open(browser: Browser, html: string, folder: string): Promise<{ page: Page; log: PageLog }> {
+async function open(
+  browser: Browser,
+  html: string,
+  folder: string,
+): Promise<{ page: Page; log: PageLog }> {
   const file = join(folder, `report-${Date.now()}.html`);
   writeFileSync(file, html);
   const page = await browser.newPage();
@@ -34,7 +38,9 @@ async function open(browser: Browser, html: string, folder: string): Promise<{ p
     if (!r.url().startsWith('file://')) log.requests.push(r.url());
   });
   await page.goto(`file://${file}`);
-  await page.waitForFunction(`!(document.getElementById('diagram-note').textContent || '').startsWith('Drawing')`);
+  await page.waitForFunction(
+    `!(document.getElementById('diagram-note').textContent || '').startsWith('Drawing')`,
+  );
   return { page, log };
 }
 
@@ -56,9 +62,22 @@ describe('report: HTML in real Chromium', function () {
     const { page, log } = await open(browser, renderHtml(input), folder);
     assert.deepEqual(log.dialogs, [], 'no dialog opened');
     assert.deepEqual(log.errors, [], 'no script error');
-    assert.deepEqual(log.console, [], 'no console error or warning (a CSP violation would show here)');
+    assert.deepEqual(
+      log.console,
+      [],
+      'no console error or warning (a CSP violation would show here)',
+    );
     assert.deepEqual(log.requests, [], 'no network request');
-    const dom = await inPage<{ scripts: number; handlers: number; images: number; h1: string; body: string; svg: string; diagramShown: boolean; csp: string }>(
+    const dom = await inPage<{
+      scripts: number;
+      handlers: number;
+      images: number;
+      h1: string;
+      body: string;
+      svg: string;
+      diagramShown: boolean;
+      csp: string;
+    }>(
       page,
       `({
         scripts: document.querySelectorAll('script').length,
@@ -75,20 +94,40 @@ describe('report: HTML in real Chromium', function () {
     assert.equal(dom.handlers, 0, 'no element has an event-handler attribute');
     assert.equal(dom.images, 0, 'no <img> came from a name');
     assert.ok(dom.diagramShown, 'the diagram was drawn');
-    assert.match(dom.csp, /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+' 'sha256-[A-Za-z0-9+/=]+';/);
+    assert.match(
+      dom.csp,
+      /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+' 'sha256-[A-Za-z0-9+/=]+';/,
+    );
     const model = input.analysis.model!;
     assert.equal(dom.h1, `Threat model report: ${model.name}`);
-    assert.ok(model.name.includes('\n') && model.name.includes('<script>') && model.name.includes('🔥'));
-    for (const c of model.components) assert.ok(dom.svg.includes(c.name.replace(/\n/g, ' ')), `diagram shows ${JSON.stringify(c.name)}`);
+    assert.ok(
+      model.name.includes('\n') && model.name.includes('<script>') && model.name.includes('🔥'),
+    );
+    for (const c of model.components)
+      assert.ok(
+        dom.svg.includes(c.name.replace(/\n/g, ' ')),
+        `diagram shows ${JSON.stringify(c.name)}`,
+      );
     const owner = input.register!.byId.get('process-exploit-public-facing@subgraph')!;
     assert.ok(dom.body.includes(owner.owner!), 'owner verbatim');
-    assert.ok(dom.body.includes(owner.justification!), 'justification verbatim, newline and emoji included');
+    assert.ok(
+      dom.body.includes(owner.justification!),
+      'justification verbatim, newline and emoji included',
+    );
     await page.close();
   });
 
   it('filters by severity, STRIDE and status when boxes are clicked', async () => {
-    const { page, log } = await open(browser, renderHtml(reportInput(HOSTILE, { mermaidScript: MERMAID })), folder);
-    const visible = () => inPage<string[]>(page, `[...document.querySelectorAll('tr.threat')].filter((r) => !r.hidden).map((r) => r.getAttribute('data-severity') + '|' + r.getAttribute('data-stride') + '|' + r.getAttribute('data-status'))`);
+    const { page, log } = await open(
+      browser,
+      renderHtml(reportInput(HOSTILE, { mermaidScript: MERMAID })),
+      folder,
+    );
+    const visible = () =>
+      inPage<string[]>(
+        page,
+        `[...document.querySelectorAll('tr.threat')].filter((r) => !r.hidden).map((r) => r.getAttribute('data-severity') + '|' + r.getAttribute('data-stride') + '|' + r.getAttribute('data-status'))`,
+      );
     const all = await visible();
     assert.equal(all.length, 23);
     assert.equal(await page.textContent('#shown-count'), '23 of 23 threats shown');
@@ -98,22 +137,32 @@ describe('report: HTML in real Chromium', function () {
     assert.ok(noLow.every((r) => !r.startsWith('low|')));
     await page.click('input[data-filter="status"][value="open"]');
     const decided = await visible();
-    assert.ok(decided.length > 0 && decided.every((r) => !r.endsWith('|open') && !r.startsWith('low|')));
+    assert.ok(
+      decided.length > 0 && decided.every((r) => !r.endsWith('|open') && !r.startsWith('low|')),
+    );
     await page.click('input[data-filter="status"][value="open"]');
     await page.click('input[data-filter="severity"][value="low"]');
-    for (const letter of ['S', 'T', 'R', 'I', 'D']) await page.click(`input[data-filter="stride"][value="${letter}"]`);
+    for (const letter of ['S', 'T', 'R', 'I', 'D'])
+      await page.click(`input[data-filter="stride"][value="${letter}"]`);
     const onlyE = await visible();
     assert.ok(onlyE.length > 0 && onlyE.every((r) => r.split('|')[1]!.split(' ').includes('E')));
     assert.equal(await page.textContent('#shown-count'), `${onlyE.length} of 23 threats shown`);
     await page.emulateMedia({ media: 'print' });
-    assert.equal(await inPage<string>(page, `getComputedStyle(document.getElementById('filters')).display`), 'none', 'filters are not printed');
+    assert.equal(
+      await inPage<string>(page, `getComputedStyle(document.getElementById('filters')).display`),
+      'none',
+      'filters are not printed',
+    );
     assert.deepEqual([...log.dialogs, ...log.errors, ...log.console], []);
     await page.close();
   });
 
-  it('is complete without the library: the diagram as Mermaid source, no script but the report\'s own', async () => {
+  it("is complete without the library: the diagram as Mermaid source, no script but the report's own", async () => {
     const html = renderHtml(reportInput('examples/02-model-extraction.mltm.yaml'));
-    assert.doesNotMatch(html, /<script src=|<link |https?:\/\/(?!atlas\.mitre\.org|owasp\.org|genai\.owasp\.org)[^"'\s<]*"/);
+    assert.doesNotMatch(
+      html,
+      /<script src=|<link |https?:\/\/(?!atlas\.mitre\.org|owasp\.org|genai\.owasp\.org)[^"'\s<]*"/,
+    );
     const { page, log } = await open(browser, html, folder);
     assert.match((await page.textContent('#diagram-source')) ?? '', /^flowchart LR/);
     assert.deepEqual([...log.dialogs, ...log.errors, ...log.console, ...log.requests], []);

@@ -7,11 +7,19 @@ import { goldenName, HOSTILE, reportInput } from './helpers';
 
 /** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
 function cells(row: string): string[] {
-  return row.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/);
+  return row
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/);
 }
 
 describe('report: Markdown', () => {
-  for (const file of ['examples/02-model-extraction.mltm.yaml', 'examples/04-backdoored-model.mltm.yaml', 'examples/11-rag-llm-app.mltm.yaml', HOSTILE]) {
+  for (const file of [
+    'examples/02-model-extraction.mltm.yaml',
+    'examples/04-backdoored-model.mltm.yaml',
+    'examples/11-rag-llm-app.mltm.yaml',
+    HOSTILE,
+  ]) {
     it(`matches its golden file: ${file}`, () => {
       assertGolden(goldenName(file, 'md'), renderMarkdown(reportInput(file)));
     });
@@ -43,14 +51,20 @@ describe('report: Markdown', () => {
     const md = renderMarkdown(reportInput(HOSTILE));
     const row = md.split('\n').find((l) => l.includes('process-exploit-public-facing@subgraph'));
     assert.ok(row);
-    assert.match(row, /\| accepted \| &lt;script&gt;alert\('owner'\)&lt;\/script&gt; \| WAF \\\| sandbox &lt;img src=x onerror=alert\(3\)&gt; \\`code\\` end line two 😀 \|/);
+    assert.match(
+      row,
+      /\| accepted \| &lt;script&gt;alert\('owner'\)&lt;\/script&gt; \| WAF \\\| sandbox &lt;img src=x onerror=alert\(3\)&gt; \\`code\\` end line two 😀 \|/,
+    );
     assert.match(md, /MLTM302/);
     assert.match(md, /\| High \| 5 \| 3 \| 0 \| 1 \| 0 \| 1 \|/);
   });
 
   it('links ATLAS ids to atlas.mitre.org with their names, and says how to detect and contain', () => {
     const md = renderMarkdown(reportInput('examples/02-model-extraction.mltm.yaml'));
-    assert.match(md, /\[(AML\.T\d{4}(?:\.\d{3})?)\]\(https:\/\/atlas\.mitre\.org\/techniques\/\1\) [A-Z]/);
+    assert.match(
+      md,
+      /\[(AML\.T\d{4}(?:\.\d{3})?)\]\(https:\/\/atlas\.mitre\.org\/techniques\/\1\) [A-Z]/,
+    );
     assert.match(md, /\*Detect:\* \S.*\*Contain:\* \S/);
     assert.match(md, /\| Model hash \| sha256:[0-9a-f]{64} \|/);
     assert.match(md, /\| MITRE ATLAS data \| 5\.6\.0 \|/);
@@ -58,23 +72,52 @@ describe('report: Markdown', () => {
   });
 
   it('leaves out a diagram too large for code hosts, and says where to find it', () => {
-    const components = Array.from({ length: 800 }, (_, i) => `  component-${i}: { kind: data_store, name: Component number ${i} with a long name }`).join('\n');
-    const flows = Array.from({ length: 799 }, (_, i) => `  - { from: component-${i}, to: component-${i + 1} }`).join('\n');
+    const components = Array.from(
+      { length: 800 },
+      (_, i) =>
+        `  component-${i}: { kind: data_store, name: Component number ${i} with a long name }`,
+    ).join('\n');
+    const flows = Array.from(
+      { length: 799 },
+      (_, i) => `  - { from: component-${i}, to: component-${i + 1} }`,
+    ).join('\n');
     const text = `mltm: 1\nname: big\ncomponents:\n${components}\nflows:\n${flows}\n`;
-    const md = renderMarkdown({ ...reportInput('examples/04-backdoored-model.mltm.yaml'), analysis: analyze(text), text });
+    const md = renderMarkdown({
+      ...reportInput('examples/04-backdoored-model.mltm.yaml'),
+      analysis: analyze(text),
+      text,
+    });
     assert.doesNotMatch(md, /```mermaid/);
     assert.match(md, /over the 50000-character limit code hosts render; see the HTML report/);
   });
 
   it('escapes Markdown and HTML in text', () => {
-    assert.equal(mdText('a|b\nc <x> & `y` *z* [l](u) _u_ #h'), 'a\\|b c &lt;x&gt; &amp; \\`y\\` \\*z\\* \\[l\\](u) \\_u\\_ \\#h');
+    assert.equal(
+      mdText('a|b\nc <x> & `y` *z* [l](u) _u_ #h'),
+      'a\\|b c &lt;x&gt; &amp; \\`y\\` \\*z\\* \\[l\\](u) \\_u\\_ \\#h',
+    );
   });
 
   it('marks what a change added and lists what it removed (--base)', () => {
     const after = reportInput('examples/04-backdoored-model.mltm.yaml');
     const first = after.analysis.threats[0]!;
-    const gone = { id: 'old-rule@gone', title: 'A removed threat', element: 'gone', before: { severity: 'high', status: 'open', missingControls: [] }, changes: ['removed'] };
-    const md = renderMarkdown({ ...after, baseLabel: 'main', diff: { added: [{ id: first.id, title: first.title, element: first.element, changes: ['added'] }], removed: [gone], changed: [], unchanged: 0 } });
+    const gone = {
+      id: 'old-rule@gone',
+      title: 'A removed threat',
+      element: 'gone',
+      before: { severity: 'high', status: 'open', missingControls: [] },
+      changes: ['removed'],
+    };
+    const md = renderMarkdown({
+      ...after,
+      baseLabel: 'main',
+      diff: {
+        added: [{ id: first.id, title: first.title, element: first.element, changes: ['added'] }],
+        removed: [gone],
+        changed: [],
+        unchanged: 0,
+      },
+    });
     assert.match(md, /## Changes since main/);
     assert.match(md, /- removed: A removed threat \(old-rule@gone\), high/);
     assert.ok(md.includes(`*new* ${mdText(first.title)}`));

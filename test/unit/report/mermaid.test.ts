@@ -26,25 +26,40 @@ describe('report: Mermaid export', function () {
   for (const file of [...exampleFiles(), HOSTILE]) {
     it(`parses with the real Mermaid parser: ${file}`, async () => {
       const input = reportInput(file);
-      const text = modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) });
+      const text = modelToMermaid(input.analysis, {
+        ...(input.register && { register: input.register }),
+      });
       assert.equal(await parser.parse(text), undefined);
     });
   }
 
-  for (const file of ['examples/02-model-extraction.mltm.yaml', 'examples/04-backdoored-model.mltm.yaml', 'examples/11-rag-llm-app.mltm.yaml', HOSTILE]) {
+  for (const file of [
+    'examples/02-model-extraction.mltm.yaml',
+    'examples/04-backdoored-model.mltm.yaml',
+    'examples/11-rag-llm-app.mltm.yaml',
+    HOSTILE,
+  ]) {
     it(`matches its golden file: ${file}`, () => {
       const input = reportInput(file);
-      assertGolden(goldenName(file, 'mmd'), modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }));
+      assertGolden(
+        goldenName(file, 'mmd'),
+        modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }),
+      );
     });
   }
 
   it('gives a diagram that parses even for a model that does not load', async () => {
-    assert.equal(await parser.parse(modelToMermaid(analyze('mltm: 1\nname: x\ncomponents: {'))), undefined);
+    assert.equal(
+      await parser.parse(modelToMermaid(analyze('mltm: 1\nname: x\ncomponents: {'))),
+      undefined,
+    );
   });
 
   it('renders hostile names as text: no script, no handler, the names verbatim', async () => {
     const input = reportInput(HOSTILE);
-    const svg = await parser.render(modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }));
+    const svg = await parser.render(
+      modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) }),
+    );
     const names = input.analysis.model?.components.map((c) => c.name.replace(/\n/g, ' ')) ?? [];
     // Page code is a string: it runs in Chromium, and the project's types have no DOM.
     const shown = await inPage<{ text: string; scripts: number; handlers: number; images: number }>(
@@ -58,7 +73,8 @@ describe('report: Mermaid export', function () {
     assert.equal(shown.scripts, 0);
     assert.equal(shown.handlers, 0);
     assert.equal(shown.images, 0);
-    for (const name of names) assert.ok(shown.text.includes(name), `the diagram shows ${JSON.stringify(name)}`);
+    for (const name of names)
+      assert.ok(shown.text.includes(name), `the diagram shows ${JSON.stringify(name)}`);
   });
 
   it('gives safe, unique, deterministic node ids (reserved words and colliding ids)', () => {
@@ -67,9 +83,18 @@ describe('report: Mermaid export', function () {
     assert.equal(nodeIds.length, 6);
     assert.equal(new Set(nodeIds).size, 6);
     for (const id of nodeIds) assert.match(id ?? '', /^c\d+_[A-Za-z0-9_]+$/);
-    assert.equal(text, modelToMermaid(analyze(reportInput(HOSTILE).text)), 'the same model gives the same text');
-    assert.doesNotMatch(text, /^[ \t]*(end|graph|click|style)\b[ \t]*\S/m, 'no statement starts with a model id that is a reserved word');
-    for (const line of text.split('\n').filter((l) => /^\s*subgraph\b/.test(l))) assert.match(line, /^\s*subgraph b\d+_[A-Za-z0-9_]+\["/);
+    assert.equal(
+      text,
+      modelToMermaid(analyze(reportInput(HOSTILE).text)),
+      'the same model gives the same text',
+    );
+    assert.doesNotMatch(
+      text,
+      /^[ \t]*(end|graph|click|style)\b[ \t]*\S/m,
+      'no statement starts with a model id that is a reserved word',
+    );
+    for (const line of text.split('\n').filter((l) => /^\s*subgraph\b/.test(l)))
+      assert.match(line, /^\s*subgraph b\d+_[A-Za-z0-9_]+\["/);
   });
 
   it('escapes every unsafe character of a label as an entity', () => {
@@ -82,12 +107,16 @@ describe('report: Mermaid export', function () {
 
   it('styles flows and components with open high or critical threats, not those the register decided', () => {
     const input = reportInput(HOSTILE);
-    const withRegister = modelToMermaid(input.analysis, { ...(input.register && { register: input.register }) });
+    const withRegister = modelToMermaid(input.analysis, {
+      ...(input.register && { register: input.register }),
+    });
     const without = modelToMermaid(input.analysis);
     // `subgraph` has two high threats: open without a register, accepted / not applicable with it.
     assert.match(without, /class [^\n]*c6_subgraph[^\n]* atRisk/);
     assert.doesNotMatch(withRegister, /class [^\n]*c6_subgraph[^\n]* atRisk/);
-    const risky = modelToMermaid(analyze(reportInput('examples/02-model-extraction.mltm.yaml').text));
+    const risky = modelToMermaid(
+      analyze(reportInput('examples/02-model-extraction.mltm.yaml').text),
+    );
     assert.match(risky, /^ {2}linkStyle [\d,]+ stroke:#c62828,stroke-width:3px$/m);
   });
 });

