@@ -28,6 +28,8 @@ const nodeCommon = {
 const targets = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The GitHub Action's script (action.yml): the CLI's commands plus SARIF merging and a summary.
+  { ...nodeCommon, entryPoints: ['src/cli/actionEntry.ts'], outfile: 'dist/action.js' },
 ];
 
 const optionalTargets = [

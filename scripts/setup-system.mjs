@@ -4,6 +4,7 @@
 //
 // - Debian Chromium drives the webview suite, the HTML-report tests and the offline real-VS-Code
 //   runner (npm's playwright-core cannot download a browser here).
+// - pre-commit runs the repository's own hooks (.pre-commit-hooks.yaml) as users install them.
 // - libkrb5-dev, libx11-dev, libxkbfile-dev and libsecret-1-dev let code-server's native modules
 //   build (scripts/vscode/setup-offline.mjs).
 //
@@ -21,6 +22,7 @@ export const SYSTEM_REQUIREMENTS = [
     probe: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium',
     why: 'browser tests',
   },
+  { pkg: 'pre-commit', probe: '/usr/bin/pre-commit', why: 'the pre-commit hooks suite' },
   { pkg: 'libkrb5-dev', probe: '/usr/include/gssapi/gssapi.h', why: 'code-server build' },
   { pkg: 'libx11-dev', probe: '/usr/include/X11/Xlib.h', why: 'code-server build' },
   {

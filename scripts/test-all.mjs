@@ -103,6 +103,8 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const SUITES = [
   ['webview', 'scripts/webview/run-tests.mjs'],
   ['vscode', 'scripts/vscode/run-tests.mjs'],
+  // pre-commit installs and runs the repository's hooks (.pre-commit-hooks.yaml).
+  ['integrations', 'scripts/integrations/run-tests.mjs'],
   // Builds the production VSIX (replacing dist/) and restores the development build.
   ['package', 'scripts/package/run-tests.mjs'],
   // After package: installs the VSIX it built into the real VS Code and checks it activates.

@@ -5,6 +5,7 @@
  * threat diff. Shared by `mltm report` and `mltm check`; input problems come back as lines to
  * print, never thrown.
  */
+import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { REGISTER_READ_LIMITS } from '../core/parse/source';
 import { analyze, type Analysis } from '../core/analysis';
@@ -48,6 +49,9 @@ export function loadModelContext(
   path: string,
   options: { cwd: string; today: string; atlas?: AtlasCatalogue; base?: string },
 ): ModelContextResult {
+  // Relative paths are relative to the command's working directory, which is not always the
+  // process's (the GitHub Action and tests run the CLI in process).
+  path = resolve(options.cwd, path);
   const file = slashes(displayPath(options.cwd, path));
   const read = readUserFile(path);
   if (read.text === undefined)
