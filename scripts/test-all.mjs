@@ -38,11 +38,15 @@ function check(name, command, args) {
   return ok;
 }
 
-function suite(name, command, args, countsFile) {
+function suite(name, command, args, countsFile, env = {}) {
   if (only.length > 0 && !only.includes(name)) return;
   console.log(`\n== ${name} ==`);
   rmSync(countsFile, { force: true });
-  const ok = run(command, args, { MLTM_COUNTS_FILE: countsFile, MLTM_TEST_RESULTS: countsFile });
+  const ok = run(command, args, {
+    ...env,
+    MLTM_COUNTS_FILE: countsFile,
+    MLTM_TEST_RESULTS: countsFile,
+  });
   if (!existsSync(countsFile)) {
     failed++;
     failures.push(`${name}: the suite did not complete`);
@@ -73,6 +77,22 @@ if (built) {
     npx,
     ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
     join(resultsDir, 'unit.json'),
+  );
+  // The parse, model and register suites again with the fast YAML reader switched off, so the
+  // `yaml` library path (what every file outside the fast reader's subset takes) is tested on
+  // its own and the two paths cannot drift apart unseen (see ARCHITECTURE.md, two YAML readers).
+  suite(
+    'unit-yaml-library',
+    npx,
+    [
+      'mocha',
+      '--config',
+      'test/yaml-library.mocharc.json',
+      '--reporter',
+      join(root, 'scripts/mocha-count-reporter.cjs'),
+    ],
+    join(resultsDir, 'unit-yaml-library.json'),
+    { MLTM_YAML_READER: 'library' },
   );
   if (existsSync(join(root, 'scripts/webview/run-tests.mjs')))
     suite(
