@@ -72,11 +72,12 @@ async function check(name, command, args) {
   return ok;
 }
 
-async function suite(name, command, args, countsFile) {
+async function suite(name, command, args, countsFile, env = {}) {
   if (only.length > 0 && !only.includes(name)) return;
   console.log(`\n== ${name} ==`);
   rmSync(countsFile, { force: true });
   const ok = await run(name, command, args, {
+    ...env,
     MLTM_COUNTS_FILE: countsFile,
     MLTM_TEST_RESULTS: countsFile,
   });
@@ -136,6 +137,22 @@ if (!systemReady) {
       npx,
       ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
       join(resultsDir, 'unit.json'),
+    );
+    // The parse, model and register suites again with the fast YAML reader switched off, so the
+    // `yaml` library path (what every file outside the fast reader's subset takes) is tested on
+    // its own and the two paths cannot drift apart unseen (see ARCHITECTURE.md, two YAML readers).
+    await suite(
+      'unit-yaml-library',
+      npx,
+      [
+        'mocha',
+        '--config',
+        'test/yaml-library.mocharc.json',
+        '--reporter',
+        join(root, 'scripts/mocha-count-reporter.cjs'),
+      ],
+      join(resultsDir, 'unit-yaml-library.json'),
+      { MLTM_YAML_READER: 'library' },
     );
     for (const [name, script] of SUITES)
       if (existsSync(join(root, script)))

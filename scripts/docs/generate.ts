@@ -295,7 +295,7 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
   MLTM006:
     'The file is empty or holds only comments. Start with `mltm: 1`, a `name` and `components`.',
   MLTM007:
-    'The file cannot be read, is a folder, or is larger than 5 MB (mltm refuses before parsing, so a huge file cannot stall the editor or CI). Split a model that large, or check the path.',
+    'The file cannot be read, or is larger than 5 MB (mltm refuses before parsing, so a huge file cannot stall the editor or CI). Split a model that large, or check the path.',
   MLTM008:
     'The first line must be `mltm: 1`. A higher number means the file was written for a newer mltm: update mltm. A missing version gets a quick fix that adds it.',
   MLTM009:
@@ -303,6 +303,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
   MLTM010: 'The file holds several YAML documents separated by `---`. Keep one model per file.',
   MLTM011:
     'The top of the file must be a mapping (`mltm: 1`, `name: ...`), not a list or a single value.',
+  MLTM012:
+    'The path names a folder, not a file: a model, a register or a rule pack is one file. Name the `*.mltm.yaml` inside it (a shell glob such as `models/*.mltm.yaml` names them all).',
   MLTM101:
     'A required property is missing: `mltm`, `name` and `components` at the top; `trust` on a boundary; `classification` on a data item; `kind` on a component; `from` and `to` on a flow.',
   MLTM102:

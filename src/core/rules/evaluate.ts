@@ -11,7 +11,7 @@ import { controlInfo } from '../kb/controls';
 import type { StrideLetter } from '../kb/stride';
 import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
-import { fnv1a64 } from '../util/hash';
+import { componentFingerprints, flowFingerprints } from '../hashes';
 import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
 import {
   SEVERITY_ORDER,
@@ -66,6 +66,11 @@ export interface Threat {
   readonly range: SourceRange;
   /** Hash of the element's threat-relevant attributes, for the register's change detection. */
   readonly fingerprint: string;
+  /**
+   * The same hash in each older version still recognised (`src/core/hashes.ts`), so a decision
+   * recorded by an older mltm still matches an unchanged element.
+   */
+  readonly previousFingerprints: readonly string[];
 }
 
 type Predicate<T> = (facts: T) => boolean;
@@ -419,44 +424,6 @@ function fill(template: string | undefined, values: Record<string, string>): str
   return out;
 }
 
-function componentFingerprint(f: ComponentFacts): string {
-  const c = f.node.component;
-  return fnv1a64(
-    JSON.stringify([
-      c.kind,
-      f.node.zone.id,
-      f.node.zone.trust,
-      f.exposure,
-      c.tech ?? '',
-      [...f.declared].sort(),
-      [...f.implied.keys()].sort(),
-      [...c.data].sort(),
-      f.classification ?? '',
-      f.pii,
-    ]),
-  );
-}
-
-function flowFingerprint(f: FlowFacts): string {
-  const flow = f.edge.flow;
-  return fnv1a64(
-    JSON.stringify([
-      flow.from,
-      flow.to,
-      f.from.kind,
-      f.to.kind,
-      f.edge.source.zone.trust,
-      f.edge.target.zone.trust,
-      f.protocol ?? '',
-      [...flow.data].sort(),
-      [...flow.controls].sort(),
-      flow.bidirectional,
-      f.edge.classification ?? '',
-      f.edge.carriesPii,
-    ]),
-  );
-}
-
 function resolveMitigations(rule: Rule, find: (control: string) => ControlEvidence | undefined) {
   const allOf = rule.mitigations.all_of ?? [];
   const anyOf = rule.mitigations.any_of ?? [];
@@ -487,13 +454,16 @@ function resolveMitigations(rule: Rule, find: (control: string) => ControlEviden
  */
 interface ElementShared {
   readonly fingerprint: string;
+  readonly previousFingerprints: readonly string[];
   readonly whyValues: Record<string, string>;
 }
 
 function componentShared(component: ComponentFacts): ElementShared {
   const c = component.node.component;
+  const { fingerprint, previous } = componentFingerprints(component);
   return {
-    fingerprint: componentFingerprint(component),
+    fingerprint,
+    previousFingerprints: previous,
     whyValues: {
       element: c.name === c.id ? `\`${c.id}\`` : `${c.name} (\`${c.id}\`)`,
       kind: c.kind,
@@ -507,8 +477,10 @@ function componentShared(component: ComponentFacts): ElementShared {
 
 function flowShared(flow: FlowFacts): ElementShared {
   const f = flow.edge.flow;
+  const { fingerprint, previous } = flowFingerprints(flow);
   return {
-    fingerprint: flowFingerprint(flow),
+    fingerprint,
+    previousFingerprints: previous,
     whyValues: {
       element: `\`${f.id}\``,
       from: `\`${f.from}\``,
@@ -558,6 +530,7 @@ function makeThreat(
   threat.mitigated = resolution.mitigated;
   threat.range = element.range;
   threat.fingerprint = shared.fingerprint;
+  threat.previousFingerprints = shared.previousFingerprints;
   return threat as Threat;
 }
 

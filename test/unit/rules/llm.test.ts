@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { analyze } from '../../../src/core/analysis';
 import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
+import { sharedKbFileOrSkip } from '../../support/sharedKb';
 import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
 
 const PACK_FILE = 'builtin:llm.rules.yaml';
@@ -607,12 +607,10 @@ describe('built-in LLM rules', () => {
   });
 
   it('cites ATLAS ids by their ATLAS 5.6.0 names when the official data is beside the project', function () {
-    let text: string;
-    try {
-      text = readFileSync(resolve(process.cwd(), '../shared/kb/ATLAS.yaml'), 'utf8');
-    } catch {
-      this.skip();
-    }
+    const text = readFileSync(
+      sharedKbFileOrSkip(this, 'ATLAS.yaml', 'the ATLAS id check of the LLM pack'),
+      'utf8',
+    );
     const data = parse(text) as { matrices: { techniques: { id: string }[] }[] };
     const ids = new Set(data.matrices.flatMap((m) => m.techniques.map((t) => t.id)));
     const rules = loadRulePack(packSource?.text ?? '', PACK_FILE).pack?.rules ?? [];

@@ -8,14 +8,13 @@
  * Only this pack's rules are asserted on, so the ML and LLM packs can grow independently.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { activeRuleSet } from '../../../src/core/analysis';
 import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import type { Rule } from '../../../src/core/rules/types';
+import { sharedKbFileOrSkip } from '../../support/sharedKb';
 import { analyzeValid, assertFiresAndSilenced, threatsOf, withControls } from './harness';
 
 const PACK_FILE = 'builtin:stride.rules.yaml';
@@ -30,17 +29,6 @@ function strideRules(): readonly Rule[] {
   const loaded = loadRulePack(strideSource(), PACK_FILE);
   assert.ok(loaded.pack);
   return loaded.pack.rules;
-}
-
-/** `<repo>/../shared/kb/<file>` when present (the official ATLAS data lives outside the repo). */
-function sharedKbFile(file: string): string | undefined {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(folder, '..', 'shared', 'kb', file);
-    if (existsSync(join(folder, 'package.json')) && existsSync(candidate)) return candidate;
-    folder = dirname(folder);
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,8 +148,7 @@ describe('built-in STRIDE pack', () => {
   });
 
   it('cites only ATLAS ids that exist in the official ATLAS data', function () {
-    const file = sharedKbFile('ATLAS.yaml');
-    if (!file) this.skip();
+    const file = sharedKbFileOrSkip(this, 'ATLAS.yaml', 'the ATLAS id check of the STRIDE pack');
     const atlas = parse(readFileSync(file, 'utf8')) as {
       matrices: { techniques: { id: string }[] }[];
     };
