@@ -321,11 +321,13 @@ const CASES: readonly Case[] = [
     silence: [{ on: 'github', controls: ['scoped_credentials'] }],
     negatives: [
       {
-        why: 'an MCP server that calls nothing behind it holds no tokens for back ends',
+        why: 'an in-process tool is the agent’s own credential question, not an MCP server’s',
         text: model({
           components: `  agent: { kind: agent, boundary: app }
-  clock: { kind: mcp_server, boundary: app }`,
-          flows: `  - { from: agent, to: clock }`,
+  lookup: { kind: tool, boundary: app }
+  repos: { kind: data_store, boundary: app }`,
+          flows: `  - { from: agent, to: lookup }
+  - { from: lookup, to: repos }`,
         }),
       },
     ],
