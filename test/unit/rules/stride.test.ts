@@ -15,6 +15,7 @@ import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import type { Rule } from '../../../src/core/rules/types';
 import { sharedKbFileOrSkip } from '../../support/sharedKb';
+import { agenticCaseRules } from './agenticCases';
 import { analyzeValid, assertFiresAndSilenced, threatsOf, withControls } from './harness';
 
 const PACK_FILE = 'builtin:stride.rules.yaml';
@@ -501,7 +502,7 @@ const CASES: RuleCase[] = [
     text: model({ registry: { kind: 'model_registry', boundary: 'platform', data: ['weights'] } }),
     element: 'registry',
     stride: ['I'],
-    atlas: ['AML.T0035', 'AML.T0036'],
+    atlas: ['AML.T0035', 'AML.T0036', 'AML.T0025'],
     silence: [{ on: 'registry', controls: ['authz'] }],
     negatives: [
       {
@@ -861,7 +862,7 @@ const CASES: RuleCase[] = [
     ),
     element: 'tracker',
     stride: ['T', 'I', 'E'],
-    atlas: ['AML.T0049'],
+    atlas: ['AML.T0049', 'AML.T0007'],
     severity: 'critical',
     silence: [{ on: 'tracker', controls: ['authn', 'network_policy'] }],
     negatives: [
@@ -1001,7 +1002,7 @@ const CASES: RuleCase[] = [
 
 describe('STRIDE rules, one by one', () => {
   it('every rule of the pack has a case', () => {
-    const covered = new Set(CASES.map((c) => c.rule));
+    const covered = new Set([...CASES.map((c) => c.rule), ...agenticCaseRules()]);
     assert.deepEqual(
       strideRules()
         .map((r) => r.id)
@@ -1252,7 +1253,7 @@ describe('STRIDE rules on a well-controlled pipeline', () => {
       from: 'hub',
       to: 'trainer',
       data: ['weights'],
-      controls: ['encryption_in_transit', 'artifact_checksums'],
+      controls: ['encryption_in_transit', 'artifact_checksums', 'publisher_verification'],
     },
     { from: 'trainer', to: 'tracker', data: ['metrics'], controls: ['encryption_in_transit'] },
     {

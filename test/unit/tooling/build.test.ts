@@ -29,6 +29,7 @@ describe('build (scripts/build.mjs)', () => {
       for (const entry of [
         'src/extension/extension.ts',
         'src/cli/main.ts',
+        'src/cli/actionEntry.ts',
         'src/extension/layoutWorker.ts',
         'bench/bench.ts',
         'test/vscode/index.ts',
