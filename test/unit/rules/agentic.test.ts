@@ -176,7 +176,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: operator, to: desktop }`,
     }),
     element: 'operator',
-    atlas: ['AML.T0048', 'AML.T0112'],
+    atlas: ['AML.T0048', 'AML.T0112', 'AML.T0112.000'],
     silence: [{ on: 'operator', controls: ['sandboxing', 'human_review'] }],
     negatives: [
       {
@@ -269,7 +269,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: rules, to: assistant }`,
     }),
     element: 'rules',
-    atlas: ['AML.T0080', 'AML.T0081', 'AML.T0051.002'],
+    atlas: ['AML.T0080', 'AML.T0081', 'AML.T0051.000', 'AML.T0051.002'],
     owasp: ['LLM01:2025', 'ASI01:2026', 'ASI04:2026'],
     silence: [{ on: 'rules', controls: ['config_scanning'] }],
     negatives: [
@@ -410,7 +410,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: app, to: api }`,
     }),
     element: 'app',
-    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042'],
+    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
     silence: [{ on: 'app', controls: ['model_hardening'] }],
     negatives: [
       {
@@ -464,7 +464,7 @@ const CASES: readonly Case[] = [
       flows: `  - { id: capture, from: app, to: face-match, data: [selfie] }`,
     }),
     element: 'capture',
-    atlas: ['AML.T0088', 'AML.T0015', 'AML.T0041'],
+    atlas: ['AML.T0088', 'AML.T0015', 'AML.T0041', 'AML.T0073'],
     silence: [{ on: 'face-match', controls: ['liveness_detection', 'device_attestation'] }],
     negatives: [
       {
