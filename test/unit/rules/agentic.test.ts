@@ -571,6 +571,82 @@ const CASES: readonly Case[] = [
     silence: [{ on: 'desktop-assistant', controls: ['scoped_credentials'] }],
     negatives: [],
   },
+  {
+    rule: 'llm-direct-prompt-injection',
+    scenario: 'users type into a public web app that builds the prompt',
+    text: model({
+      components: `${CUSTOMER_SHOP}
+  chat: { kind: llm_app, boundary: app }`,
+      flows: `  - { from: customer, to: shop }
+  - { from: shop, to: chat }`,
+    }),
+    element: 'shop->chat',
+    atlas: ['AML.T0051.000', 'AML.T0068'],
+    silence: [{ on: 'chat', controls: ['llm_guardrails', 'input_validation'] }],
+    negatives: [
+      {
+        why: 'a back-office app only staff reach',
+        text: model({
+          components: `  staff: { kind: web_app, boundary: app }
+  chat: { kind: llm_app, boundary: app }`,
+          flows: `  - { from: staff, to: chat }`,
+        }),
+      },
+    ],
+  },
+  {
+    rule: 'evasion-adversarial-examples',
+    scenario: 'a network sensor passes outsiders’ traffic to a detector',
+    text: model({
+      components: `  traffic: { kind: external_data_source, boundary: internet }
+  sensor: { kind: data_ingestion, boundary: app }
+  detector: { kind: serving_endpoint, boundary: app }`,
+      flows: `  - { from: traffic, to: sensor }
+  - { from: sensor, to: detector }`,
+    }),
+    element: 'sensor->detector',
+    atlas: ['AML.T0015', 'AML.T0043', 'AML.T0043.001', 'AML.T0043.003', 'AML.T0042'],
+    silence: [{ on: 'detector', controls: ['adversarial_input_detection', 'model_hardening'] }],
+    negatives: [
+      {
+        why: 'the sensor only sees internal data',
+        text: model({
+          components: `  db: { kind: data_store, boundary: app }
+  sensor: { kind: data_ingestion, boundary: app }
+  detector: { kind: serving_endpoint, boundary: app }`,
+          flows: `  - { from: db, to: sensor }
+  - { from: sensor, to: detector }`,
+        }),
+      },
+    ],
+  },
+  {
+    rule: 'on-device-model-full-access',
+    scenario: 'an endpoint agent on customers’ machines scores files with a local model',
+    text: model({
+      data: `  weights: { kind: model, classification: confidential }`,
+      components: `  endpoint-agent: { kind: serving_endpoint, boundary: devices, data: [weights] }
+  updates: { kind: artifact_store, boundary: app }`,
+      flows: `  - { from: updates, to: endpoint-agent, data: [weights] }`,
+    }),
+    element: 'endpoint-agent',
+    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
+    silence: [{ on: 'endpoint-agent', controls: ['model_hardening'] }],
+    negatives: [],
+  },
+  {
+    rule: 'agent-excessive-agency',
+    scenario: 'a computer-use agent acts on the desktop it drives',
+    text: model({
+      components: `  operator: { kind: computer_use_agent, boundary: app }
+  desktop: { kind: desktop_environment, boundary: app }`,
+      flows: `  - { from: operator, to: desktop }`,
+    }),
+    element: 'operator->desktop',
+    atlas: ['AML.T0053', 'AML.T0085.001', 'AML.T0086', 'AML.T0101'],
+    silence: [{ on: 'operator', controls: ['tool_permissions', 'human_review'] }],
+    negatives: [],
+  },
 ];
 
 describe('rules for agents, MCP, coding assistants, products and registries', () => {
