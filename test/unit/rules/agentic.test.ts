@@ -176,7 +176,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: operator, to: desktop }`,
     }),
     element: 'operator',
-    atlas: ['AML.T0048', 'AML.T0112'],
+    atlas: ['AML.T0048', 'AML.T0112', 'AML.T0112.000'],
     silence: [{ on: 'operator', controls: ['sandboxing', 'human_review'] }],
     negatives: [
       {
@@ -269,7 +269,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: rules, to: assistant }`,
     }),
     element: 'rules',
-    atlas: ['AML.T0080', 'AML.T0081', 'AML.T0051.002'],
+    atlas: ['AML.T0080', 'AML.T0081', 'AML.T0051.000', 'AML.T0051.002'],
     owasp: ['LLM01:2025', 'ASI01:2026', 'ASI04:2026'],
     silence: [{ on: 'rules', controls: ['config_scanning'] }],
     negatives: [
@@ -410,7 +410,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: app, to: api }`,
     }),
     element: 'app',
-    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042'],
+    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
     silence: [{ on: 'app', controls: ['model_hardening'] }],
     negatives: [
       {
@@ -464,7 +464,7 @@ const CASES: readonly Case[] = [
       flows: `  - { id: capture, from: app, to: face-match, data: [selfie] }`,
     }),
     element: 'capture',
-    atlas: ['AML.T0088', 'AML.T0015', 'AML.T0041'],
+    atlas: ['AML.T0088', 'AML.T0015', 'AML.T0041', 'AML.T0073'],
     silence: [{ on: 'face-match', controls: ['liveness_detection', 'device_attestation'] }],
     negatives: [
       {
@@ -569,6 +569,82 @@ const CASES: readonly Case[] = [
     element: 'desktop-assistant',
     atlas: ['AML.T0083', 'AML.T0098'],
     silence: [{ on: 'desktop-assistant', controls: ['scoped_credentials'] }],
+    negatives: [],
+  },
+  {
+    rule: 'llm-direct-prompt-injection',
+    scenario: 'users type into a public web app that builds the prompt',
+    text: model({
+      components: `${CUSTOMER_SHOP}
+  chat: { kind: llm_app, boundary: app }`,
+      flows: `  - { from: customer, to: shop }
+  - { from: shop, to: chat }`,
+    }),
+    element: 'shop->chat',
+    atlas: ['AML.T0051.000', 'AML.T0068'],
+    silence: [{ on: 'chat', controls: ['llm_guardrails', 'input_validation'] }],
+    negatives: [
+      {
+        why: 'a back-office app only staff reach',
+        text: model({
+          components: `  staff: { kind: web_app, boundary: app }
+  chat: { kind: llm_app, boundary: app }`,
+          flows: `  - { from: staff, to: chat }`,
+        }),
+      },
+    ],
+  },
+  {
+    rule: 'evasion-adversarial-examples',
+    scenario: 'a network sensor passes outsiders’ traffic to a detector',
+    text: model({
+      components: `  traffic: { kind: external_data_source, boundary: internet }
+  sensor: { kind: data_ingestion, boundary: app }
+  detector: { kind: serving_endpoint, boundary: app }`,
+      flows: `  - { from: traffic, to: sensor }
+  - { from: sensor, to: detector }`,
+    }),
+    element: 'sensor->detector',
+    atlas: ['AML.T0015', 'AML.T0043', 'AML.T0043.001', 'AML.T0043.003', 'AML.T0042'],
+    silence: [{ on: 'detector', controls: ['adversarial_input_detection', 'model_hardening'] }],
+    negatives: [
+      {
+        why: 'the sensor only sees internal data',
+        text: model({
+          components: `  db: { kind: data_store, boundary: app }
+  sensor: { kind: data_ingestion, boundary: app }
+  detector: { kind: serving_endpoint, boundary: app }`,
+          flows: `  - { from: db, to: sensor }
+  - { from: sensor, to: detector }`,
+        }),
+      },
+    ],
+  },
+  {
+    rule: 'on-device-model-full-access',
+    scenario: 'an endpoint agent on customers’ machines scores files with a local model',
+    text: model({
+      data: `  weights: { kind: model, classification: confidential }`,
+      components: `  endpoint-agent: { kind: serving_endpoint, boundary: devices, data: [weights] }
+  updates: { kind: artifact_store, boundary: app }`,
+      flows: `  - { from: updates, to: endpoint-agent, data: [weights] }`,
+    }),
+    element: 'endpoint-agent',
+    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
+    silence: [{ on: 'endpoint-agent', controls: ['model_hardening'] }],
+    negatives: [],
+  },
+  {
+    rule: 'agent-excessive-agency',
+    scenario: 'a computer-use agent acts on the desktop it drives',
+    text: model({
+      components: `  operator: { kind: computer_use_agent, boundary: app }
+  desktop: { kind: desktop_environment, boundary: app }`,
+      flows: `  - { from: operator, to: desktop }`,
+    }),
+    element: 'operator->desktop',
+    atlas: ['AML.T0053', 'AML.T0085.001', 'AML.T0086', 'AML.T0101'],
+    silence: [{ on: 'operator', controls: ['tool_permissions', 'human_review'] }],
     negatives: [],
   },
 ];
