@@ -18,9 +18,10 @@
  * case-study models with today's rules and with the frozen baseline packs and prints recall per
  * case and overall and threats per model; it runs by default and with `--stages casestudies`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { readMermaidLibrary } from '../src/cli/commands/report';
 import { analyze, type Analysis } from '../src/core/analysis';
@@ -118,6 +119,60 @@ const REPORT_STAGES: BenchStage[] = (
   run: (c: BenchContext) => report(format, c),
 }));
 
+/** The built `mltm` binary (dist/ must be built: `npm run bench` builds it first). */
+const MLTM_BIN = resolve(__dirname, '..', 'bin', 'mltm.js');
+let modelFolder: string | undefined;
+const modelFiles = new Map<number, string>();
+
+/** The synthetic model of a size, written once to a temporary file for the CLI to read. */
+function modelFileFor(c: BenchContext): string {
+  let file = modelFiles.get(c.size);
+  if (file === undefined) {
+    modelFolder ??= mkdtempSync(join(tmpdir(), 'mltm-bench-'));
+    file = join(modelFolder, `synthetic-${c.size}.mltm.yaml`);
+    writeFileSync(file, c.pipeline.text);
+    modelFiles.set(c.size, file);
+  }
+  return file;
+}
+
+/**
+ * A whole process, start to exit, as a user's shell sees it: `node` with `args`. Exit codes 0
+ * and 1 (findings) are success; anything else means the measurement is of a failure.
+ */
+function wholeProcess(args: readonly string[]): number {
+  const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`node ${args.join(' ')} exited with ${run.status}: ${String(run.stderr)}`);
+  return run.status;
+}
+
+/**
+ * Whole-process stages: `node -e 0` is measured in the same run, interleaved with the others,
+ * so the CLI's start-up budgets compare against the start-up of bare Node on the same machine
+ * under the same load.
+ */
+const PROCESS_STAGES: BenchStage[] = [
+  {
+    id: 'process-node',
+    label: 'node -e 0',
+    defaultSizes: [50, 1000],
+    run: () => wholeProcess(['-e', '0']),
+  },
+  {
+    id: 'process-version',
+    label: 'mltm --version',
+    defaultSizes: [50, 1000],
+    run: () => wholeProcess([MLTM_BIN, '--version']),
+  },
+  {
+    id: 'process-analyze',
+    label: 'mltm analyze',
+    defaultSizes: [50, 1000],
+    run: (c) => wholeProcess([MLTM_BIN, 'analyze', modelFileFor(c)]),
+  },
+];
+
 /** The measured stages, in table order. */
 export const BENCH_STAGES: BenchStage[] = [
   { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
@@ -136,6 +191,7 @@ export const BENCH_STAGES: BenchStage[] = [
       return computeLayout(diagramGraphFromPipeline(graph));
     },
   },
+  ...PROCESS_STAGES,
 ];
 
 /** The case-study benchmark's stage id: not timed per size, run once over the 37 models. */
@@ -187,6 +243,25 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     limitMs: () => 2000,
     limitText: '< 2 s',
   })),
+  {
+    id: 'cli-version',
+    description: '`mltm --version`, whole process, within 1.5× bare `node -e 0` start-up',
+    stage: 'process-version',
+    size: 50,
+    limitMs: (lookup) => {
+      const node = lookup.median('process-node', 50);
+      return node === undefined ? undefined : 1.5 * node;
+    },
+    limitText: '≤ 1.5× node -e 0',
+  },
+  {
+    id: 'cli-analyze-1000',
+    description: '`mltm analyze` of 1,000 components, whole process, in under 600 ms',
+    stage: 'process-analyze',
+    size: 1000,
+    limitMs: () => 600,
+    limitText: '< 600 ms',
+  },
   {
     id: 'layout-500',
     description: 'ELK layout of 500 components in under 2 s',
@@ -582,6 +657,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
     ...(caseStudies && { caseStudies: caseStudies.result }),
     processPeakRssMb: mb(process.resourceUsage().maxRSS * 1024),
   };
+  if (modelFolder !== undefined) rmSync(modelFolder, { recursive: true, force: true });
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
   if (options.jsonOnly) console.log(JSON.stringify(results, null, 2));

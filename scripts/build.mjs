@@ -5,10 +5,28 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompiledValidatorsSource } from './lib/precompiledValidators.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+/** Puts the ajv standalone code of schemas/*.json in place of the run-time compilation. */
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(build) {
+    build.onResolve({ filter: /\/precompiledValidators$/ }, (args) =>
+      args.importer.endsWith(join('src', 'core', 'model', 'schemaCheck.ts'))
+        ? { path: 'precompiled-validators', namespace: 'mltm-generated' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'mltm-generated' }, () => ({
+      contents: precompiledValidatorsSource(root),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 
 const nodeCommon = {
   bundle: true,
@@ -22,12 +40,51 @@ const nodeCommon = {
   external: ['vscode'],
   // Built-in rule packs are YAML files bundled as text.
   loader: { '.yaml': 'text' },
+  plugins: [precompiledValidators],
+};
+
+/** The CLI's commands: one `src/cli/commands/<name>.ts` each, bundled as `dist/cli-<name>.js`. */
+const cliCommands = existsSync(join(root, 'src/cli/commands'))
+  ? readdirSync(join(root, 'src/cli/commands'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.slice(0, -3))
+      .sort()
+  : [];
+
+/** In the CLI entry's bundle, `import('./commands/<name>')` stays a run-time `require` of its bundle. */
+const cliCommandsExternal = {
+  name: 'cli-commands-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/[a-zA-Z]+$/ }, (args) =>
+      args.importer.endsWith(join('src', 'cli', 'main.ts'))
+        ? { path: `./cli-${args.path.slice('./commands/'.length)}.js`, external: true }
+        : undefined,
+    );
+  },
 };
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The CLI: a small entry (arguments, help, version) and one bundle per command, loaded when the
+  // command runs, so `mltm --version` compiles a few kilobytes instead of the whole CLI, and
+  // `mltm analyze` no report or layout code (see `COMMANDS` in src/cli/main.ts).
+  {
+    ...nodeCommon,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    plugins: [precompiledValidators, cliCommandsExternal],
+    // `import()` becomes `require()`: a real import() of a CommonJS bundle goes through Node's
+    // ESM loader, which first lexes the whole file for its exports (~100 ms for a command).
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...nodeCommon,
+    entryPoints: Object.fromEntries(
+      cliCommands.map((name) => [`cli-${name}`, `src/cli/commands/${name}.ts`]),
+    ),
+    outdir: 'dist',
+  },
   // The GitHub Action's script (action.yml): the CLI's commands plus SARIF merging and a summary.
   { ...nodeCommon, entryPoints: ['src/cli/actionEntry.ts'], outfile: 'dist/action.js' },
   {
@@ -77,7 +134,9 @@ if (!production) {
 // missing from dist/ and surface much later (an extension that cannot start its worker, a VSIX
 // without the webview). Checked before dist/ is touched, so a failed build removes nothing.
 const missing = targets
-  .flatMap((options) => options.entryPoints)
+  .flatMap((options) =>
+    Array.isArray(options.entryPoints) ? options.entryPoints : Object.values(options.entryPoints),
+  )
   .filter((entry) => !existsSync(join(root, entry)));
 if (missing.length > 0) {
   console.error(
@@ -124,7 +183,9 @@ if (watch) {
     };
   };
   for (const options of targets)
-    await (await esbuild.context({ ...options, plugins: [report()] })).watch();
+    await (
+      await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), report()] })
+    ).watch();
   console.log('esbuild: watching');
 } else {
   await Promise.all(targets.map((options) => esbuild.build(options)));

@@ -6,7 +6,15 @@
 // development build afterwards (the production build replaced dist/). Writes
 // {passed, failed, failures} to $MLTM_COUNTS_FILE for scripts/test-all.mjs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,7 +247,9 @@ test('the built CLI inlines mermaid from dist/vendor when no node_modules is aro
   try {
     mkdirSync(join(away, 'bin'));
     cpSync(join(root, 'bin', 'mltm.js'), join(away, 'bin', 'mltm.js'));
-    cpSync(join(root, 'dist', 'cli.js'), join(away, 'dist', 'cli.js'));
+    // The CLI's entry and its per-command bundles (dist/cli-<command>.js, loaded on demand).
+    for (const file of readdirSync(join(root, 'dist')).filter((f) => /^cli(-[a-z]+)?\.js$/.test(f)))
+      cpSync(join(root, 'dist', file), join(away, 'dist', file));
     cpSync(join(root, 'dist', 'vendor'), join(away, 'dist', 'vendor'), { recursive: true });
     const report = join(away, 'report.html');
     const run = spawnSync(

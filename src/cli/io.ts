@@ -9,14 +9,8 @@ import { decodeUtf8, DEFAULT_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
 import { LineIndex } from '../core/util/lineIndex';
 
-/** Exit codes shared by every command. */
-export const EXIT = {
-  ok: 0,
-  /** The command ran and found what it gates on (errors, threats above a severity). */
-  findings: 1,
-  /** Bad usage or unreadable / invalid input. */
-  usage: 2,
-} as const;
+/** Exit codes shared by every command (in their own module, so `main.ts` loads no I/O code). */
+export { EXIT } from './exit';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {

@@ -5,38 +5,48 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
-import { EXIT, type CliIo } from './io';
-import { analyzeCommand } from './commands/analyze';
-import { checkCommand } from './commands/check';
-import { diffCommand } from './commands/diff';
-import { renameCommand } from './commands/rename';
-import { reportCommand } from './commands/report';
-import { syncCommand } from './commands/sync';
-import { triageCommand } from './commands/triage';
-import { validateCommand } from './commands/validate';
+import { EXIT } from './exit';
+import type { CliIo } from './io';
 import { version } from '../../package.json';
 
+/**
+ * A subcommand, loaded only when it runs: `mltm --version` loads no command, `mltm analyze` only
+ * what analysing needs (no report, layout or register code). The bundle (scripts/build.mjs)
+ * keeps each command's code behind its `import()`, so start-up time does not grow with the
+ * number of commands.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Command>;
+}
+
 /** Every subcommand, in the order `mltm --help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  analyzeCommand,
-  syncCommand,
-  triageCommand,
-  diffCommand,
-  renameCommand,
-  reportCommand,
-  checkCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'validate', load: async () => (await import('./commands/validate')).validateCommand },
+  { name: 'analyze', load: async () => (await import('./commands/analyze')).analyzeCommand },
+  { name: 'sync', load: async () => (await import('./commands/sync')).syncCommand },
+  { name: 'triage', load: async () => (await import('./commands/triage')).triageCommand },
+  { name: 'diff', load: async () => (await import('./commands/diff')).diffCommand },
+  { name: 'rename', load: async () => (await import('./commands/rename')).renameCommand },
+  { name: 'report', load: async () => (await import('./commands/report')).reportCommand },
+  { name: 'check', load: async () => (await import('./commands/check')).checkCommand },
 ];
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/** Every subcommand, loaded (for `mltm --help` and the tests). */
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(COMMANDS.map((entry) => entry.load()));
+}
+
+async function help(): Promise<string> {
+  const commands = await loadCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `mltm ${version} — threat modeling for ML pipelines as code`,
     '',
     'Usage: mltm <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `mltm <command> --help` for a command's options.",
     '',
@@ -59,18 +69,19 @@ function commandHelp(command: Command): string {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(help());
+    io.stdout(await help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`mltm: unknown command \`${name}\`.\n\n${help()}`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    io.stderr(`mltm: unknown command \`${name}\`.\n\n${await help()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(commandHelp(command));
     return EXIT.ok;

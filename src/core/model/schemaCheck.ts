@@ -5,6 +5,8 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { problem, type Problem, type SourceRange } from '../problems';
+import AJV_OPTIONS from './ajvOptions.json';
+import { PRECOMPILED_VALIDATORS } from './precompiledValidators';
 import type { SourceMap } from '../parse/source';
 import { didYouMean } from '../util/suggest';
 
@@ -12,12 +14,17 @@ type Schema = Record<string, unknown>;
 
 const compiled = new WeakMap<Schema, ValidateFunction>();
 
-/** Compiles a schema once per process (compilation is the slow part of ajv). */
+/**
+ * The validator of a schema: precompiled in the bundles (by `$id`, see precompiledValidators.ts),
+ * else compiled once per process (compilation is the slow part of ajv). Both use AJV_OPTIONS.
+ */
 export function validatorFor(schema: Schema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-    validate = ajv.compile(schema);
+    const id = typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
+    validate =
+      (id !== undefined ? PRECOMPILED_VALIDATORS?.[id] : undefined) ??
+      new Ajv({ ...AJV_OPTIONS }).compile(schema);
     compiled.set(schema, validate);
   }
   return validate;

@@ -30,8 +30,10 @@ describe('README', () => {
     );
   });
 
-  for (const command of COMMANDS) {
-    it(`the cli section documents \`mltm ${command.name}\` and its options`, () => {
+  for (const entry of COMMANDS) {
+    it(`the cli section documents \`mltm ${entry.name}\` and its options`, async () => {
+      const command = await entry.load();
+      assert.equal(command.name, entry.name, 'the table names the command it loads');
       const cli = section('cli');
       const start = cli.indexOf(`### \`mltm ${command.name}\``);
       assert.ok(start >= 0, `no subsection for mltm ${command.name}`);

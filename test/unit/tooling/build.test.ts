@@ -24,6 +24,7 @@ describe('build (scripts/build.mjs)', () => {
     try {
       mkdirSync(join(dir, 'scripts'));
       cpSync(join(ROOT, 'scripts', 'build.mjs'), join(dir, 'scripts', 'build.mjs'));
+      cpSync(join(ROOT, 'scripts', 'lib'), join(dir, 'scripts', 'lib'), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       // Every entry but the webview and the analysis worker.
       for (const entry of [
