@@ -79,7 +79,11 @@ export function triageThreat(
   const synced = syncRegister(registerText, analysis, options);
   if (!synced.ok) return synced;
   // Sync's own output: loaded and checked already, so skip the library's quadratic key check.
-  const document = parseDocument(synced.text, { uniqueKeys: false });
+  // Edited as LF and written back in the file's own line endings, as sync does.
+  const crlf = synced.text.includes('\r\n');
+  const document = parseDocument(crlf ? synced.text.replace(/\r\n/g, '\n') : synced.text, {
+    uniqueKeys: false,
+  });
   const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
   if (!isMap(entry))
     return {
@@ -132,6 +136,6 @@ export function triageThreat(
       if (machine.has(key)) machine.delete(key);
   }
   stampChecksum(document, entry);
-  const text = document.toString(REGISTER_TO_STRING);
-  return { ok: true, text };
+  const lf = document.toString(REGISTER_TO_STRING);
+  return { ok: true, text: crlf ? lf.replace(/\n/g, '\r\n') : lf };
 }
