@@ -426,6 +426,12 @@ const PROTECTED_NAMES: readonly [RegExp, string][] = [
   [/\.threats\.ya?ml$/i, 'a threat register'],
 ];
 
+/** Why a file of this name is never an output (a model, a register), or undefined. Also the editor's check. */
+export function protectedNameReason(name: string): string | undefined {
+  for (const [pattern, what] of PROTECTED_NAMES) if (pattern.test(name)) return `it is ${what}`;
+  return undefined;
+}
+
 /** `path` as the file a write would reach: links followed, `..` resolved, for a new file its real folder. */
 export function resolveWritePath(path: string, io: WriteFs = NODE_WRITE_FS): string {
   try {
@@ -452,8 +458,10 @@ export function refusedOutputReason(
   const resolved = resolveWritePath(output, io);
   for (const input of inputs)
     if (resolveWritePath(input, io) === resolved) return 'it is an input of this command';
-  for (const name of [basename(output), basename(resolved)])
-    for (const [pattern, what] of PROTECTED_NAMES) if (pattern.test(name)) return `it is ${what}`;
+  for (const name of [basename(output), basename(resolved)]) {
+    const reason = protectedNameReason(name);
+    if (reason !== undefined) return reason;
+  }
   if (/[\\/]\.mltm[\\/]rules[\\/]/.test(resolved)) return 'it is in a rule-pack folder';
   return undefined;
 }
