@@ -306,6 +306,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'The top of the file must be a mapping (`mltm: 1`, `name: ...`), not a list or a single value.',
   MLTM012:
     'The path names a folder, not a file: a model, a register or a rule pack is one file. Name the `*.mltm.yaml` inside it (a shell glob such as `models/*.mltm.yaml` names them all).',
+  MLTM013:
+    'The path (after following links) is a device, a named pipe (FIFO) or a socket, not a regular file: a model, register, rule pack or `--atlas` file named `/dev/zero` would read without end and a FIFO would block, so mltm refuses them before reading. Point at the file itself.',
   MLTM101:
     'A required property is missing: `mltm`, `name` and `components` at the top; `trust` on a boundary; `classification` on a data item; `kind` on a component; `from` and `to` on a flow.',
   MLTM102:

@@ -3,7 +3,7 @@
  * problems in the `file:line:col: severity CODE message` form editors and CI annotate, and the
  * exit codes every command shares.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { decodeUtf8, DEFAULT_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
@@ -30,65 +30,101 @@ export interface ReadFileResult {
 }
 
 /**
- * Reads a user file with the same guarantees as the parser: no crash, a located problem.
+ * Reads a user file with the same guarantees as the parser: no crash, no hang, a located problem.
  * `maxLength` is the parser's limit for this kind of file (registers read up to
  * `REGISTER_READ_LIMITS.maxLength`, every other file up to the default).
+ *
+ * Only regular files are read (after following links): a device (`/dev/zero`), a FIFO, a socket
+ * or a folder is refused before it is opened for reading, so nothing blocks or reads without end.
+ * The file is then opened without blocking, checked again on the open descriptor (it may have been
+ * swapped), and read in bounded chunks: the cap counts the bytes actually read, not `stat`'s size.
+ * Every model, register, rule pack and `--atlas` file the CLI reads comes through here.
  */
 export function readUserFile(
   path: string,
   maxLength: number = DEFAULT_READ_LIMITS.maxLength,
 ): ReadFileResult {
-  let size: number;
+  const refuse = (
+    message: string,
+    code: 'MLTM007' | 'MLTM012' | 'MLTM013' = 'MLTM007',
+  ): ReadFileResult => ({
+    problems: [problem(code, message, { start: 0, end: 0 })],
+  });
+  // UTF-8 takes at least one byte per UTF-16 unit, so a file over 4× the limit in bytes is over it
+  // in text too.
+  const byteLimit = maxLength * 4;
+  const tooLarge = (size: number) =>
+    refuse(
+      `\`${path}\` is ${size > byteLimit ? 'over ' : ''}${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(maxLength / 1048576).toFixed(1)} MB.`,
+    );
+  let fd: number;
   try {
     const stats = statSync(path);
-    if (stats.isDirectory())
-      return {
-        problems: [
-          problem('MLTM012', `\`${path}\` is a folder, not a file.`, { start: 0, end: 0 }),
-        ],
-      };
-    size = stats.size;
+    if (stats.isDirectory()) return refuse(`\`${path}\` is a folder, not a file.`, 'MLTM012');
+    if (!stats.isFile()) return refuse(notRegular(path, stats), 'MLTM013');
+    // Refuse before reading: a multi-gigabyte file must not be loaded to be rejected.
+    if (stats.size > byteLimit) return tooLarge(stats.size);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return {
-      problems: [
-        problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, {
-          start: 0,
-          end: 0,
-        }),
-      ],
-    };
-  }
-  // Refuse before reading: a multi-gigabyte file must not be loaded to be rejected. UTF-8 takes at
-  // least one byte per UTF-16 unit, so a file over 4× the limit in bytes is over it in text too.
-  if (size > maxLength * 4) {
-    return {
-      problems: [
-        problem(
-          'MLTM007',
-          `\`${path}\` is ${(size / 1048576).toFixed(1)} MB; mltm reads files up to ${(maxLength / 1048576).toFixed(1)} MB.`,
-          { start: 0, end: 0 },
-        ),
-      ],
-    };
+    return refuse(`Cannot read \`${path}\`: ${describeFsError(error)}.`);
   }
   try {
-    const bytes = readFileSync(path);
-    const decoded = decodeUtf8(bytes);
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return refuse(notRegular(path, opened), 'MLTM013');
+    const read = readBoundedBytes(fd, byteLimit);
+    if (read.bytes === undefined) return tooLarge(byteLimit + 1);
+    const decoded = decodeUtf8(read.bytes);
     if (decoded.text !== undefined) return { text: decoded.text, problems: [] };
     return {
       problems: decoded.problems,
       ...(decoded.locatingText !== undefined && { locatingText: decoded.locatingText }),
     };
   } catch (error) {
-    return {
-      problems: [
-        problem('MLTM007', `Cannot read \`${path}\`: ${describeFsError(error)}.`, {
-          start: 0,
-          end: 0,
-        }),
-      ],
-    };
+    return refuse(`Cannot read \`${path}\`: ${describeFsError(error)}.`);
+  } finally {
+    closeSync(fd);
   }
+}
+
+function notRegular(path: string, stats: Stats): string {
+  const kind = stats.isFIFO()
+    ? 'a named pipe (FIFO)'
+    : stats.isCharacterDevice()
+      ? 'a character device'
+      : stats.isBlockDevice()
+        ? 'a block device'
+        : stats.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
+  return `\`${path}\` is ${kind}, not a regular file; mltm reads only regular files.`;
+}
+
+/**
+ * Reads at most `limit` bytes from `fd` in chunks; `bytes` is undefined (and `tooLarge` true) when
+ * there was more. `read` is `fs.readSync`'s shape (a seam for tests: a file that never ends).
+ */
+export function readBoundedBytes(
+  fd: number,
+  limit: number,
+  read: (
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ) => number = readSync,
+): { bytes?: Uint8Array; tooLarge: boolean } {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.min(1 << 20, limit + 1 - total));
+    const count = read(fd, chunk, 0, chunk.length, null);
+    if (count <= 0) break;
+    chunks.push(chunk.subarray(0, count));
+    total += count;
+    if (total > limit) return { tooLarge: true };
+  }
+  return { bytes: Buffer.concat(chunks, total), tooLarge: false };
 }
 
 function describeFsError(error: unknown): string {

@@ -52,6 +52,7 @@ export const PROBLEM_CODES = {
   MLTM010: { title: 'More than one YAML document', severity: 'error' },
   MLTM011: { title: 'Not a mapping', severity: 'error' },
   MLTM012: { title: 'Not a file (a folder)', severity: 'error' },
+  MLTM013: { title: 'Not a regular file', severity: 'error' },
   // Schema
   MLTM101: { title: 'Missing required property', severity: 'error' },
   MLTM102: { title: 'Unknown property', severity: 'error' },

@@ -18,6 +18,7 @@ import {
   bundledAtlasCatalogue,
   type AtlasCatalogue,
 } from '../core/kb/atlas';
+import { REGISTER_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
 import { checkRegister, loadRegister, type ThreatRegister } from '../core/register/register';
 import { loadRulePack, type FileProblems } from '../core/rules/loadPack';
@@ -79,6 +80,12 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText();
   try {
+    // Only regular files are read (issue 16, defect 7): a register or rule pack that is a FIFO,
+    // or links to /dev/zero, would block or read without end. FileType has no bit for devices,
+    // so anything without the File bit (after links) is skipped; so is a file over the limit.
+    const stat = await vscode.workspace.fs.stat(uri);
+    if ((stat.type & vscode.FileType.File) === 0) return undefined;
+    if (stat.size > REGISTER_READ_LIMITS.maxLength * 4) return undefined;
     return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
   } catch {
     return undefined;

@@ -8,6 +8,7 @@
  * reader never sees half a report. Then it is opened (Markdown in its preview).
  */
 import * as vscode from 'vscode';
+import { protectedNameReason } from '../cli/atomicWrite';
 import { renderReport, type ReportFormat } from '../core/report';
 import {
   assembleReportInput,
@@ -137,6 +138,17 @@ export function reportText(
 /** Writes `text` to `target` so readers see the old file or the new one, never half of it. */
 export async function writeFileAtomically(target: vscode.Uri, text: string): Promise<void> {
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  // The CLI's rule (issue 16, defect 2): a report never replaces a model or a register.
+  const refusal = protectedNameReason(name);
+  if (refusal !== undefined)
+    throw new Error(`${name} was not written: ${refusal}; save the report under another name.`);
+  // Nor a folder, a device or a FIFO (defect 8): only a regular file, or a new one, is replaced.
+  const existing = await vscode.workspace.fs.stat(target).then(
+    (stat) => stat,
+    () => undefined,
+  );
+  if (existing && (existing.type & vscode.FileType.File) === 0)
+    throw new Error(`${name} was not written: it is not a regular file.`);
   const temporary = vscode.Uri.joinPath(
     target,
     '..',

@@ -262,6 +262,21 @@ describe('generate report', () => {
     );
   });
 
+  it('never saves a report as a model or a register (issue 16, defect 2)', async () => {
+    const uri = fixture('report', 'bank.mltm.yaml');
+    for (const name of ['bank-report.threats.yaml', 'bank-report.mltm.yaml']) {
+      const target = fixture('out', name);
+      const result = await vscode.commands
+        .executeCommand<vscode.Uri | undefined>('mltm.generateReport', uri, 'sarif', target)
+        .then(
+          (value) => value,
+          () => undefined,
+        );
+      assert.equal(result, undefined);
+      assert.equal(await read(target), undefined, `${name} was not written`);
+    }
+  });
+
   it('writes nothing for a model with errors, and says why', async () => {
     const uri = fixture('out', 'broken.mltm.yaml');
     await vscode.workspace.fs.writeFile(

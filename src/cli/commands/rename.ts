@@ -10,10 +10,19 @@ import { analyze } from '../../core/analysis';
 import { renameRefactor } from '../../core/edit/rename';
 import { loadRegister, type ThreatRegister } from '../../core/register/register';
 import type { Command } from '../command';
-import { writeFileAtomic } from '../atomicWrite';
-import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
+import { describeWriteFailure, writeFileAtomic } from '../atomicWrite';
+import { LockError, withFileLocks } from '../fileLock';
+import {
+  displayPath,
+  EXIT,
+  formatProblemLine,
+  locate,
+  plural,
+  readUserFile,
+  type CliIo,
+} from '../io';
 import { loadCustomPacks } from '../workspace';
-import { registerPathFor } from './sync';
+import { registerPathFor, reportRemovedTemporaries } from './sync';
 
 export const renameCommand: Command = {
   name: 'rename',
@@ -31,98 +40,118 @@ export const renameCommand: Command = {
       io.stderr(`mltm rename: expected <model> <old-id> <new-id>.\n`);
       return EXIT.usage;
     }
-    const [given, oldId, newId] = positionals as [string, string, string];
-    const path = resolve(io.cwd, given);
-    const file = displayPath(io.cwd, path);
-    const read = readUserFile(path);
-    if (read.text === undefined) {
-      for (const p of locate(file, undefined, read.problems))
-        io.stderr(formatProblemLine(p) + '\n');
-      return EXIT.usage;
-    }
-    const packs = loadCustomPacks(path).packs;
-    const analyzeText = (text: string) => analyze(text, { customPacks: packs });
-    const before = analyzeText(read.text);
-    const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
-    if (!before.model || blocking.length > 0) {
-      for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems))
-        io.stderr(formatProblemLine(p) + '\n');
-      io.stderr(
-        'mltm rename: the model must parse before it can be refactored; nothing was written.\n',
-      );
-      return EXIT.usage;
-    }
-    const registerPath = registerPathFor(path);
-    const registerFile = displayPath(io.cwd, registerPath);
-    let registerText: string | undefined;
-    let register: ThreatRegister | undefined;
-    if (existsSync(registerPath)) {
-      const r = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
-      const loadedRegister = r.text === undefined ? undefined : loadRegister(r.text);
-      if (r.text === undefined || !loadedRegister?.writable || !loadedRegister.register) {
-        const problems =
-          r.text === undefined
-            ? r.problems
-            : (loadedRegister?.problems ?? []).filter((p) => p.severity === 'error');
-        for (const p of locate(registerFile, r.text, problems))
-          io.stderr(formatProblemLine(p) + '\n');
-        io.stderr(`mltm rename: ${registerFile} cannot be updated safely; nothing was written.\n`);
-        return EXIT.usage;
-      }
-      registerText = r.text;
-      register = loadedRegister.register;
-    }
-    const result = renameRefactor({
-      modelText: read.text,
-      ...(registerText !== undefined && { registerText }),
-      ...(register && { register }),
-      oldId,
-      newId,
-      analyze: analyzeText,
-    });
-    if (!result.ok) {
-      const [where, text] =
-        result.file === 'model' ? [file, read.text] : [registerFile, registerText];
-      for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
-      io.stderr('mltm rename: nothing was written.\n');
-      return EXIT.usage;
-    }
-    const summary = `${result.kind} \`${oldId}\` → \`${newId}\`: ${plural(result.modelEdits.length, 'edit')} in ${file}${registerText !== undefined ? `, ${plural(result.registerEdits.length, 'edit')} in ${registerFile}` : ''}`;
-    if (values['dry-run']) {
-      io.stdout(`Would rename ${summary}.\n`);
-      return EXIT.ok;
-    }
-    const registerChanged =
-      result.registerText !== undefined &&
-      registerText !== undefined &&
-      result.registerText !== registerText;
+    const path = resolve(io.cwd, positionals[0] as string);
+    if (values['dry-run']) return renameIds(path, positionals, values, io);
+    // Both files stay locked from reading to writing (issue 16, defect 3).
     try {
-      if (registerChanged)
-        writeFileAtomic(registerPath, result.registerText as string, registerText);
-    } catch (error) {
-      io.stderr(
-        `mltm rename: ${error instanceof Error ? error.message : String(error)} Nothing was written.\n`,
+      return withFileLocks([registerPathFor(path), path], () =>
+        renameIds(path, positionals, values, io),
       );
+    } catch (error) {
+      if (!(error instanceof LockError)) throw error;
+      io.stderr(`mltm rename: ${error.message}\n`);
       return EXIT.usage;
     }
-    try {
-      writeFileAtomic(path, result.modelText, read.text);
-    } catch (error) {
-      // Put the register back, so the two files never disagree.
-      let restored = !registerChanged;
-      try {
-        if (registerChanged)
-          writeFileAtomic(registerPath, registerText as string, result.registerText);
-        restored = true;
-      } catch {
-        // Reported below.
-      }
-      io.stderr(
-        `mltm rename: ${error instanceof Error ? error.message : String(error)} ${restored ? 'Nothing was changed.' : `${registerFile} was renamed but ${file} was not; run \`mltm rename ${file} ${newId} ${oldId}\` on the register's side by hand.`}\n`,
-      );
-      return EXIT.usage;
-    }
-    io.stdout(`Renamed ${summary}.\n`);
-    return EXIT.ok;
   },
 };
+
+function renameIds(
+  path: string,
+  positionals: readonly string[],
+  values: Record<string, unknown>,
+  io: CliIo,
+): number {
+  const [, oldId, newId] = positionals as [string, string, string];
+  const file = displayPath(io.cwd, path);
+  const read = readUserFile(path);
+  if (read.text === undefined) {
+    for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
+    return EXIT.usage;
+  }
+  const packs = loadCustomPacks(path).packs;
+  const analyzeText = (text: string) => analyze(text, { customPacks: packs });
+  const before = analyzeText(read.text);
+  const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
+  if (!before.model || blocking.length > 0) {
+    for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems))
+      io.stderr(formatProblemLine(p) + '\n');
+    io.stderr(
+      'mltm rename: the model must parse before it can be refactored; nothing was written.\n',
+    );
+    return EXIT.usage;
+  }
+  const registerPath = registerPathFor(path);
+  const registerFile = displayPath(io.cwd, registerPath);
+  let registerText: string | undefined;
+  let register: ThreatRegister | undefined;
+  if (existsSync(registerPath)) {
+    const r = readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength);
+    const loadedRegister = r.text === undefined ? undefined : loadRegister(r.text);
+    if (r.text === undefined || !loadedRegister?.writable || !loadedRegister.register) {
+      const problems =
+        r.text === undefined
+          ? r.problems
+          : (loadedRegister?.problems ?? []).filter((p) => p.severity === 'error');
+      for (const p of locate(registerFile, r.text, problems))
+        io.stderr(formatProblemLine(p) + '\n');
+      io.stderr(`mltm rename: ${registerFile} cannot be updated safely; nothing was written.\n`);
+      return EXIT.usage;
+    }
+    registerText = r.text;
+    register = loadedRegister.register;
+  }
+  const result = renameRefactor({
+    modelText: read.text,
+    ...(registerText !== undefined && { registerText }),
+    ...(register && { register }),
+    oldId,
+    newId,
+    analyze: analyzeText,
+  });
+  if (!result.ok) {
+    const [where, text] =
+      result.file === 'model' ? [file, read.text] : [registerFile, registerText];
+    for (const p of locate(where, text, result.problems)) io.stderr(formatProblemLine(p) + '\n');
+    io.stderr('mltm rename: nothing was written.\n');
+    return EXIT.usage;
+  }
+  const summary = `${result.kind} \`${oldId}\` → \`${newId}\`: ${plural(result.modelEdits.length, 'edit')} in ${file}${registerText !== undefined ? `, ${plural(result.registerEdits.length, 'edit')} in ${registerFile}` : ''}`;
+  if (values['dry-run']) {
+    io.stdout(`Would rename ${summary}.\n`);
+    return EXIT.ok;
+  }
+  const registerChanged =
+    result.registerText !== undefined &&
+    registerText !== undefined &&
+    result.registerText !== registerText;
+  try {
+    if (registerChanged)
+      reportRemovedTemporaries(
+        'rename',
+        writeFileAtomic(registerPath, result.registerText as string, registerText),
+        io,
+      );
+  } catch (error) {
+    io.stderr(`mltm rename: ${describeWriteFailure(error, registerFile)} Nothing was written.\n`);
+    return EXIT.usage;
+  }
+  try {
+    reportRemovedTemporaries('rename', writeFileAtomic(path, result.modelText, read.text), io);
+  } catch (error) {
+    // Put the register back, so the two files never disagree.
+    let restored = !registerChanged;
+    try {
+      if (registerChanged)
+        writeFileAtomic(registerPath, registerText as string, result.registerText);
+      restored = true;
+    } catch {
+      // Reported below.
+    }
+    io.stderr(
+      `mltm rename: ${describeWriteFailure(error, file)} ${restored ? 'Nothing was changed.' : `${registerFile} was renamed but ${file} was not; run \`mltm rename ${file} ${newId} ${oldId}\` on the register's side by hand.`}\n`,
+    );
+    return EXIT.usage;
+  }
+  io.stdout(`Renamed ${summary}.\n`);
+  return EXIT.ok;
+}

@@ -11,11 +11,11 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/repo
 import { assembleReportInput, reportTimestamp } from '../../core/report/input';
 import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
 import type { Command } from '../command';
-import { writeFileAtomic } from '../atomicWrite';
+import { describeWriteFailure, refusedOutputReason, writeOutputFile } from '../atomicWrite';
 import { EXIT } from '../io';
 import { loadModelContext } from '../modelContext';
 import { atlasOption } from '../workspace';
-import { todayIso } from './sync';
+import { registerPathFor, todayIso } from './sync';
 import { version } from '../../../package.json';
 
 /** The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else now; ISO 8601 to the second. */
@@ -137,18 +137,28 @@ export const reportCommand: Command = {
     });
     const text = renderReport(format, input);
     const output = typeof values['output'] === 'string' ? values['output'] : undefined;
-    if (output === undefined) {
+    // `--output /dev/stdout` is standard output by its name: written as without --output.
+    if (output === undefined || output === '/dev/stdout') {
       io.stdout(text);
       return EXIT.ok;
     }
     const target = resolve(io.cwd, output);
-    try {
-      const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-      writeFileAtomic(target, text, before);
-    } catch (error) {
+    const modelPath = resolve(io.cwd, positionals[0] as string);
+    const refusal = refusedOutputReason(target, [
+      modelPath,
+      registerPathFor(modelPath),
+      ...(typeof values['atlas'] === 'string' ? [resolve(io.cwd, values['atlas'])] : []),
+    ]);
+    if (refusal !== undefined) {
       io.stderr(
-        `mltm report: cannot write \`${output}\`: ${error instanceof Error ? error.message : String(error)}\n`,
+        `mltm report: will not write the report over \`${output}\`: ${refusal}. Choose another --output; nothing was written.\n`,
       );
+      return EXIT.usage;
+    }
+    try {
+      writeOutputFile(target, text);
+    } catch (error) {
+      io.stderr(`mltm report: ${describeWriteFailure(error, output)}\n`);
       return EXIT.usage;
     }
     io.stderr(

@@ -10,7 +10,8 @@ import { analyze } from '../../core/analysis';
 import { triageThreat } from '../../core/register/triage';
 import { checkRegister, loadRegister, type ThreatStatus } from '../../core/register/register';
 import type { Command } from '../command';
-import { writeFileAtomic } from '../atomicWrite';
+import { describeWriteFailure, writeFileAtomic } from '../atomicWrite';
+import { LockError, withFileLocks } from '../fileLock';
 import {
   countBySeverity,
   displayPath,
@@ -22,7 +23,7 @@ import {
   type CliIo,
 } from '../io';
 import { loadCustomPacks } from '../workspace';
-import { registerPathFor, todayIso } from './sync';
+import { registerPathFor, reportRemovedTemporaries, todayIso } from './sync';
 
 export const triageCommand: Command = {
   name: 'triage',
@@ -62,55 +63,76 @@ export const triageCommand: Command = {
         io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+    const modelText = read.text;
+    const analysis = analyze(modelText, { customPacks: loadCustomPacks(path).packs });
     const registerPath = registerPathFor(path);
-    const existing = existsSync(registerPath)
-      ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength)
-      : { text: undefined, problems: [] };
-    if (existsSync(registerPath) && existing.text === undefined) {
-      for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems))
-        io.stderr(formatProblemLine(p) + '\n');
-      return EXIT.usage;
-    }
-    const text = (key: string) =>
-      typeof values[key] === 'string' ? (values[key] as string) : undefined;
-    const result = triageThreat(
-      existing.text,
-      analysis,
-      threatId,
-      {
-        ...(text('status') !== undefined && { status: text('status') as ThreatStatus }),
-        ...(text('justification') !== undefined && { justification: text('justification') }),
-        ...(text('owner') !== undefined && { owner: text('owner') }),
-        ...(text('ticket') !== undefined && { ticket: text('ticket') }),
-        ...(text('review-by') !== undefined && { reviewBy: text('review-by') }),
-        ...(text('notes') !== undefined && { notes: text('notes') }),
-        confirm: values['confirm'] === true,
-      },
-      { today: todayIso(io), modelFile: basename(path) },
-    );
-    if (!result.ok) {
-      if (result.file === undefined)
-        for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
-      else {
-        const [where, text] =
-          result.file === 'model'
-            ? [displayPath(io.cwd, path), read.text]
-            : [displayPath(io.cwd, registerPath), existing.text];
-        for (const p of locate(where, text, result.problems))
-          io.stderr(formatProblemLine(p) + '\n');
-        io.stderr(`mltm triage: ${displayPath(io.cwd, registerPath)} was not written.\n`);
-      }
-      return EXIT.usage;
-    }
+    // The lock is held from reading the register to writing it: a parallel triage or sync waits,
+    // then applies its change on top of this one's (issue 16, defect 3).
+    let code: number;
     try {
-      writeFileAtomic(registerPath, result.text, existing.text);
+      code = withFileLocks([registerPath], () => {
+        const existing = existsSync(registerPath)
+          ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength)
+          : { text: undefined, problems: [] };
+        if (existsSync(registerPath) && existing.text === undefined) {
+          for (const p of locate(displayPath(io.cwd, registerPath), undefined, existing.problems))
+            io.stderr(formatProblemLine(p) + '\n');
+          return EXIT.usage;
+        }
+        const text = (key: string) =>
+          typeof values[key] === 'string' ? (values[key] as string) : undefined;
+        const result = triageThreat(
+          existing.text,
+          analysis,
+          threatId,
+          {
+            ...(text('status') !== undefined && { status: text('status') as ThreatStatus }),
+            ...(text('justification') !== undefined && { justification: text('justification') }),
+            ...(text('owner') !== undefined && { owner: text('owner') }),
+            ...(text('ticket') !== undefined && { ticket: text('ticket') }),
+            ...(text('review-by') !== undefined && { reviewBy: text('review-by') }),
+            ...(text('notes') !== undefined && { notes: text('notes') }),
+            confirm: values['confirm'] === true,
+          },
+          { today: todayIso(io), modelFile: basename(path) },
+        );
+        if (!result.ok) {
+          if (result.file === undefined)
+            for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
+          else {
+            const [where, text] =
+              result.file === 'model'
+                ? [displayPath(io.cwd, path), modelText]
+                : [displayPath(io.cwd, registerPath), existing.text];
+            for (const p of locate(where, text, result.problems))
+              io.stderr(formatProblemLine(p) + '\n');
+            io.stderr(`mltm triage: ${displayPath(io.cwd, registerPath)} was not written.\n`);
+          }
+          return EXIT.usage;
+        }
+        try {
+          reportRemovedTemporaries(
+            'triage',
+            writeFileAtomic(registerPath, result.text, existing.text),
+            io,
+          );
+        } catch (error) {
+          io.stderr(
+            `mltm triage: ${describeWriteFailure(error, displayPath(io.cwd, registerPath))}\n`,
+          );
+          return EXIT.usage;
+        }
+        io.stdout(`${displayPath(io.cwd, registerPath)}: ${threatId} updated.\n`);
+        return EXIT.ok;
+      });
     } catch (error) {
-      io.stderr(`mltm triage: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!(error instanceof LockError)) throw error;
+      io.stderr(
+        `mltm triage: ${displayPath(io.cwd, registerPath)} was not written: ${error.message}\n`,
+      );
       return EXIT.usage;
     }
-    io.stdout(`${displayPath(io.cwd, registerPath)}: ${threatId} updated.\n`);
-    return EXIT.ok;
+    return code;
   },
 };
 

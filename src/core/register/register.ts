@@ -101,6 +101,8 @@ export interface ThreatRegister {
   readonly entries: readonly RegisterEntry[];
   readonly byId: ReadonlyMap<string, RegisterEntry>;
   readonly sourceMap: SourceMap;
+  /** The register as plain values (what the text says), for sync's no-change check. */
+  readonly value: Readonly<Record<string, unknown>>;
   /** The parsed document, when loaded with `{ document: true }` (for writers that edit it). */
   readonly document?: Document.Parsed;
 }
@@ -261,6 +263,7 @@ export function loadRegister(
     entries,
     byId: new Map(entries.map((e) => [e.id, e])),
     sourceMap: read.sourceMap,
+    value: root,
     ...(read.document && { document: read.document }),
   };
   // Any error (syntax, duplicate key, unknown status, wrong type, unknown field) blocks writing:

@@ -49,6 +49,11 @@ export interface SyncOptions {
   readonly restoreMachineFields?: boolean;
   /** Allow one sync to mark most of a register stale (otherwise sync refuses with MLTM309). */
   readonly allowMassStale?: boolean;
+  /**
+   * Always edit the whole YAML document (never the no-change check or triage's one-entry splice).
+   * The output is the same; the property tests set it to prove that.
+   */
+  readonly wholeDocument?: boolean;
 }
 
 export interface SyncSummary {
@@ -192,6 +197,21 @@ export function syncRegister(
   analysis: Analysis,
   options: SyncOptions,
 ): SyncResult {
+  const result = syncRegisterDetailed(registerText, analysis, options);
+  if (!('register' in result)) return result;
+  const { register: _register, ...plain } = result;
+  return plain;
+}
+
+/**
+ * {@link syncRegister}, plus the register as read when it was already up to date (so triage can
+ * edit one entry without reading the file again).
+ */
+export function syncRegisterDetailed(
+  registerText: string | undefined,
+  analysis: Analysis,
+  options: SyncOptions,
+): SyncResult & { readonly register?: ThreatRegister } {
   if (!analysis.model || analysis.problems.some((p) => p.severity === 'error')) {
     return {
       ok: false,
@@ -209,6 +229,37 @@ export function syncRegister(
     });
     document.commentBefore = header(options.modelFile);
   } else {
+    // Read first with the fast reader (no document): a register already up to date — the
+    // common case, every `sync --check` in CI and every triage — is answered without the
+    // library's document, which costs seconds on a register of thousands of entries.
+    const quick = loadRegister(registerText);
+    if (!quick.writable || !quick.register) {
+      return {
+        ok: false,
+        file: 'register',
+        problems: quick.problems.filter((p) => p.severity === 'error'),
+      };
+    }
+    const refusals = syncRefusals(quick.register, analysis, options);
+    if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
+    const unchanged = options.wholeDocument
+      ? undefined
+      : unchangedNeedsReview(quick.register, analysis, options.today);
+    if (unchanged)
+      return {
+        ok: true,
+        text: registerText,
+        changed: false,
+        summary: {
+          added: [],
+          refreshed: [],
+          staled: [],
+          revived: [],
+          needsReview: unchanged,
+          migrated: [],
+        },
+        register: quick.register,
+      };
     const loaded = loadRegister(registerText, { document: true });
     if (!loaded.writable || !loaded.register) {
       return {
@@ -217,8 +268,6 @@ export function syncRegister(
         problems: loaded.problems.filter((p) => p.severity === 'error'),
       };
     }
-    const refusals = syncRefusals(loaded.register, analysis, options);
-    if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
     // Edited as LF and written back in the file's own line endings: parsed as CRLF, comments kept
     // their `\r` while new lines got `\n`, so a register saved on Windows came out mixed and
     // changed again on the next sync (found by the fuzz suite).
@@ -508,4 +557,44 @@ export function stampChecksum(document: Document, entry: YAMLMap): void {
   const machine = machineMap(document, entry);
   setIfChanged(document, machine, 'checksum', checksum);
   moveToEnd(machine, 'checksum');
+}
+
+/**
+ * Whether a sync would change nothing in `register`: every entry is run through the same
+ * refresh, stale and checksum steps as the document path, on a small node built from its plain
+ * value, and compared. Returns the entries needing review (as the full sync would list them), or
+ * undefined when anything would change — then the caller takes the document path. A property
+ * test (test/fuzz/largeRegister.test.ts) holds this equal to the document path.
+ */
+function unchangedNeedsReview(
+  register: ThreatRegister,
+  analysis: Analysis,
+  today: string,
+): string[] | undefined {
+  const threats = register.value['threats'];
+  if (threats === null || typeof threats !== 'object' || Array.isArray(threats)) return undefined;
+  const current = new Map(analysis.threats.map((t) => [t.id, t]));
+  const entries = threats as Record<string, unknown>;
+  const ids = Object.keys(entries);
+  if (ids.length !== register.entries.length) return undefined;
+  let produced = 0;
+  const needsReview: string[] = [];
+  const scratch = new Document();
+  for (const entry of register.entries) {
+    const raw = entries[entry.id];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+    const node = scratch.createNode(raw) as YAMLMap;
+    const before = JSON.stringify(raw);
+    const threat = current.get(entry.id);
+    if (threat) {
+      produced++;
+      refreshEntry(scratch, node, threat, today);
+      if (machineOf(node)['needs_review'] === true) needsReview.push(entry.id);
+    } else markStale(scratch, node, today);
+    stampChecksum(scratch, node);
+    if (JSON.stringify(node.toJSON()) !== before) return undefined;
+  }
+  // A threat without an entry would be added.
+  if (produced !== current.size) return undefined;
+  return needsReview;
 }

@@ -4,11 +4,18 @@
  * fields — because a human asked for exactly that. Used by `mltm triage`, the quick fixes and
  * the register view, so they all behave the same.
  */
-import { isMap, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, parseDocument, type Document, type YAMLMap } from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
-import { DECISIONS, NEEDS_JUSTIFICATION, STATUSES, type ThreatStatus } from './register';
-import { REGISTER_TO_STRING, stampChecksum, syncRegister, type SyncOptions } from './sync';
+import type { Threat } from '../rules/evaluate';
+import {
+  DECISIONS,
+  NEEDS_JUSTIFICATION,
+  STATUSES,
+  type ThreatRegister,
+  type ThreatStatus,
+} from './register';
+import { REGISTER_TO_STRING, stampChecksum, syncRegisterDetailed, type SyncOptions } from './sync';
 
 export interface TriageChange {
   readonly status?: ThreatStatus;
@@ -76,29 +83,104 @@ export function triageThreat(
       ok: false,
       problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)],
     };
-  const synced = syncRegister(registerText, analysis, options);
+  const synced = syncRegisterDetailed(registerText, analysis, options);
   if (!synced.ok) return synced;
+  // One entry of a register that was already up to date: only that entry's lines are read and
+  // rewritten (issue 16, defect 10: re-serialising 7,000 entries took seconds). Byte-identical to
+  // the whole-document path on the registers sync writes (test/fuzz/largeRegister.test.ts).
+  if (synced.register && !synced.changed && !options.wholeDocument) {
+    const spliced = spliceEntry(synced.text, synced.register, threatId, (document, entry) =>
+      applyChange(document, entry, threat, change),
+    );
+    if (spliced !== undefined) return spliced;
+  }
+  return triageWholeDocument(synced.text, threatId, (document, entry) =>
+    applyChange(document, entry, threat, change),
+  );
+}
+
+type EntryEdit = (document: Document, entry: YAMLMap) => Problem | undefined;
+
+/** The document path: parse the whole register, edit the entry, serialise it all. */
+export function triageWholeDocument(text: string, threatId: string, edit: EntryEdit): TriageResult {
   // Sync's own output: loaded and checked already, so skip the library's quadratic key check.
-  const document = parseDocument(synced.text, { uniqueKeys: false });
+  // Edited as LF and written back in the file's own line endings, as sync does.
+  const crlf = text.includes('\r\n');
+  const document = parseDocument(crlf ? text.replace(/\r\n/g, '\n') : text, {
+    uniqueKeys: false,
+  });
   const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
   if (!isMap(entry))
     return {
       ok: false,
-      problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, none)],
+      problems: [problem('MLTM310', `No entry \`${threatId}\` after sync.`, { start: 0, end: 0 })],
     };
+  const refused = edit(document, entry);
+  if (refused) return { ok: false, problems: [refused] };
+  const lf = document.toString(REGISTER_TO_STRING);
+  return { ok: true, text: crlf ? lf.replace(/\n/g, '\r\n') : lf };
+}
+
+const THREATS_LINE = 'threats:\n';
+
+/**
+ * The splice path: the entry's own lines (a block mapping at two spaces under `threats:`, LF only,
+ * followed by the next entry, a top-level key or the end) are parsed as a one-entry register,
+ * edited by the same code as the document path, serialised, and put back in place; the rest of
+ * the text is kept byte for byte. Undefined when the entry is laid out any other way (then the
+ * document path runs).
+ */
+export function spliceEntry(
+  text: string,
+  register: ThreatRegister,
+  threatId: string,
+  edit: EntryEdit,
+): TriageResult | undefined {
+  const entry = register.byId.get(threatId);
+  const ranges = entry && register.sourceMap.get(entry.pointer);
+  if (!entry || !ranges?.key) return undefined;
+  const start = text.lastIndexOf('\n', ranges.key.start - 1) + 1;
+  if (text.slice(start, ranges.key.start) !== '  ') return undefined;
+  const lineEnd = text.indexOf('\n', ranges.value.end);
+  if (lineEnd < 0) return undefined;
+  const end = lineEnd + 1;
+  const block = text.slice(start, end);
+  // A block mapping: the key's line holds only the key (and its colon).
+  const firstLine = block.slice(0, block.indexOf('\n'));
+  if (!/:\s*$/.test(firstLine) || block.includes('\r')) return undefined;
+  const next = text.slice(end, text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end));
+  if (end < text.length && !/^(?: {2})?[^\s#]/.test(next)) return undefined;
+  const document = parseDocument(THREATS_LINE + block, { uniqueKeys: false });
+  if (document.errors.length > 0) return undefined;
+  const node = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
+  const threats = document.get('threats', true);
+  if (!isMap(node) || !isMap(threats) || threats.items.length !== 1) return undefined;
+  const refused = edit(document, node);
+  if (refused) return { ok: false, problems: [refused] };
+  const out = document.toString(REGISTER_TO_STRING);
+  if (!out.startsWith(THREATS_LINE) || !out.endsWith('\n')) return undefined;
+  return {
+    ok: true,
+    text: text.slice(0, start) + out.slice(THREATS_LINE.length) + text.slice(end),
+  };
+}
+
+/** The person's change on one entry node; a problem when the change is refused. */
+function applyChange(
+  document: Document,
+  entry: YAMLMap,
+  threat: Threat,
+  change: TriageChange,
+): Problem | undefined {
+  const none = { start: 0, end: 0 };
   const status = (change.status ?? String(entry.get('status') ?? 'open')) as ThreatStatus;
   const justification = change.justification ?? (entry.get('justification') as string | undefined);
   if (NEEDS_JUSTIFICATION.has(status) && !(justification ?? '').trim()) {
-    return {
-      ok: false,
-      problems: [
-        problem(
-          'MLTM301',
-          `A justification is required to mark a threat ${status.replace('_', ' ')}.`,
-          none,
-        ),
-      ],
-    };
+    return problem(
+      'MLTM301',
+      `A justification is required to mark a threat ${status.replace('_', ' ')}.`,
+      none,
+    );
   }
   const set = (key: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -132,6 +214,5 @@ export function triageThreat(
       if (machine.has(key)) machine.delete(key);
   }
   stampChecksum(document, entry);
-  const text = document.toString(REGISTER_TO_STRING);
-  return { ok: true, text };
+  return undefined;
 }

@@ -10,19 +10,13 @@ import {
   ConcurrentEditError,
   isAtomicTemporary,
   writeFileAtomic,
-  type AtomicWriteFs,
+  NODE_WRITE_FS,
+  WriteError,
+  type WriteFs,
 } from '../../../src/cli/atomicWrite';
 import { listDir, MODEL, mltm, removeTemp, synced, tempDir, writeFiles } from './helpers';
 
-const realFs: AtomicWriteFs = {
-  readFileSync: (p, e) => fs.readFileSync(p, e),
-  openSync: (p, f, m) => fs.openSync(p, f, m),
-  writeSync: (fd, t, pos, e) => fs.writeSync(fd, t, pos, e),
-  fsyncSync: (fd) => fs.fsyncSync(fd),
-  closeSync: (fd) => fs.closeSync(fd),
-  renameSync: (a, b) => fs.renameSync(a, b),
-  unlinkSync: (p) => fs.unlinkSync(p),
-};
+const realFs: WriteFs = NODE_WRITE_FS;
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -35,10 +29,12 @@ describe('writeFileAtomic', () => {
     const path = join(dir, 'r.threats.yaml');
     fs.writeFileSync(path, 'old\n');
     const steps: string[] = [];
-    const traced: AtomicWriteFs = {
+    const traced: WriteFs = {
       ...realFs,
       openSync: (p, f, m) => (
-        steps.push(`open ${isAtomicTemporary(p.slice(dir.length + 1), path) ? 'temp' : p} ${f}`),
+        steps.push(
+          `open ${isAtomicTemporary(p.slice(dir.length + 1), path) ? 'temp' : p === path ? 'target' : p} ${f}`,
+        ),
         realFs.openSync(p, f, m)
       ),
       fsyncSync: (fd) => (steps.push('fsync'), realFs.fsyncSync(fd)),
@@ -48,7 +44,13 @@ describe('writeFileAtomic', () => {
       ),
     };
     writeFileAtomic(path, 'new\n', 'old\n', traced);
-    assert.deepEqual(steps, ['open temp wx', 'fsync', 'rename temp→target']);
+    // The target is read back first (the concurrent-edit check), then replaced.
+    assert.deepEqual(steps, [
+      `open target ${fs.constants.O_RDONLY | fs.constants.O_NONBLOCK}`,
+      'open temp wx',
+      'fsync',
+      'rename temp→target',
+    ]);
     assert.equal(fs.readFileSync(path, 'utf8'), 'new\n');
     assert.deepEqual(listDir(dir), ['r.threats.yaml']);
   });
@@ -67,29 +69,38 @@ describe('writeFileAtomic', () => {
       const crash = (): never => {
         throw Object.assign(new Error(`EIO: simulated crash in ${step}`), { code: 'EIO' });
       };
-      const crashing: AtomicWriteFs = {
+      const crashing: WriteFs = {
         ...realFs,
-        writeSync: (fd, t, pos, e) => {
+        writeSync: (fd, b, off, len, pos) => {
           if (step === 'writeSync') {
             // Part of the bytes reach the temporary file, then the disk "fails".
-            realFs.writeSync(fd, t.slice(0, 3), pos, e);
+            realFs.writeSync(fd, b, off, 3, pos);
             crash();
           }
           wrote = true;
-          return realFs.writeSync(fd, t, pos, e);
+          return realFs.writeSync(fd, b, off, len, pos);
         },
         ...(step === 'fsyncSync' && { fsyncSync: crash }),
-        ...(step === 'closeSync' && { closeSync: crash }),
+        // The temporary file's close fails (the read-back of the target before it closes fine).
+        ...(step === 'closeSync' && {
+          closeSync: (fd: number) => {
+            if (!wrote) return realFs.closeSync(fd);
+            realFs.closeSync(fd);
+            wrote = false;
+            crash();
+          },
+        }),
         ...(step === 'renameSync' && { renameSync: crash }),
       };
       const finalFs = crashing;
       assert.throws(
         () => writeFileAtomic(path, 'replacement text\n', 'original\n', finalFs),
-        /simulated crash/,
+        (error: unknown) =>
+          error instanceof WriteError && /simulated crash|I\/O error/.test(error.message),
       );
       assert.equal(fs.readFileSync(path, 'utf8'), 'original\n');
       assert.deepEqual(listDir(dir), ['r.threats.yaml'], 'the temporary file is removed');
-      if (step !== 'writeSync') assert.ok(wrote);
+      if (step !== 'writeSync' && step !== 'closeSync') assert.ok(wrote);
     });
   }
 
