@@ -9,6 +9,7 @@ import { EXIT, type CliIo } from './io';
 import { analyzeCommand } from './commands/analyze';
 import { checkCommand } from './commands/check';
 import { diffCommand } from './commands/diff';
+import { importCommand } from './commands/import';
 import { renameCommand } from './commands/rename';
 import { reportCommand } from './commands/report';
 import { syncCommand } from './commands/sync';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   renameCommand,
   reportCommand,
   checkCommand,
+  importCommand,
 ];
 
 function help(): string {
