@@ -8,6 +8,8 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { importEvidence } from '../../core/import';
+import { compareWithEvidence } from '../../core/import/drift';
+import { loadModel } from '../../core/model/load';
 import type { FileProblem } from '../../core/import/draft';
 import type { EvidenceFile } from '../../core/import/evidence';
 import { walkEvidence } from '../../core/import/walk';
@@ -15,7 +17,15 @@ import { problem } from '../../core/problems';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { NODE_IMPORT_FS } from '../importFs';
-import { displayPath, EXIT, formatProblemLine, locate, plural, type CliIo } from '../io';
+import {
+  displayPath,
+  EXIT,
+  formatProblemLine,
+  locate,
+  plural,
+  readUserFile,
+  type CliIo,
+} from '../io';
 
 /** A path relative to `folder` with `/` separators (how `x-source` names files). */
 export function posixRelative(folder: string, path: string): string {
@@ -58,13 +68,20 @@ export function printFileProblems(
     const shown = displayPath(io.cwd, absolute.get(file) ?? file);
     for (const line of locate(shown, texts.get(file), [p]))
       io.stderr(formatProblemLine(line) + '\n');
+    for (const related of p.related ?? []) {
+      const relatedFile = related.file ?? file;
+      const shownRelated = displayPath(io.cwd, absolute.get(relatedFile) ?? relatedFile);
+      const at = locate(shownRelated, texts.get(relatedFile), [{ ...p, range: related.range }])[0];
+      if (at) io.stderr(`  ${at.file}:${at.line}:${at.column}: related: ${related.message}\n`);
+    }
   }
 }
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'Draft a model from pipeline files (DVC, Kubeflow, Argo, KServe, compose, ...)',
-  usage: 'mltm import <path…> [--output <file>] [--force] [--name <name>]',
+  usage:
+    'mltm import <path…> [--output <file>] [--force] [--name <name>] [--compare <model.mltm.yaml>]',
   options: {
     output: {
       type: 'string',
@@ -73,12 +90,18 @@ export const importCommand: Command = {
     },
     force: { type: 'boolean', default: false, description: 'replace an existing --output file' },
     name: { type: 'string', description: "the draft model's name (default: the folder's name)" },
+    compare: {
+      type: 'string',
+      description:
+        'instead of drafting, report where this model and the files disagree (exit 1 on drift)',
+    },
   },
   async run({ positionals, values, io }) {
     if (positionals.length === 0) {
       io.stderr(`mltm import: give at least one file or folder.\nUsage: ${importCommand.usage}\n`);
       return EXIT.usage;
     }
+    if (typeof values['compare'] === 'string') return compare(positionals, values['compare'], io);
     const output = typeof values['output'] === 'string' ? values['output'] : undefined;
     const target = output !== undefined ? resolve(io.cwd, output) : undefined;
     if (target !== undefined && existsSync(target)) {
@@ -147,3 +170,57 @@ export const importCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** `--compare`: drift between a model and the evidence, as located problems; exit 1 on drift. */
+async function compare(
+  positionals: readonly string[],
+  modelPath: string,
+  io: CliIo,
+): Promise<number> {
+  const modelAbsolute = resolve(io.cwd, modelPath);
+  const read = readUserFile(modelAbsolute);
+  if (read.text === undefined) {
+    for (const line of locate(modelPath, read.locatingText, read.problems))
+      io.stderr(formatProblemLine(line) + '\n');
+    return EXIT.usage;
+  }
+  const loaded = loadModel(read.text);
+  if (!loaded.model) {
+    for (const line of locate(modelPath, read.text, loaded.problems))
+      io.stderr(formatProblemLine(line) + '\n');
+    io.stderr('mltm import: the model does not load; fix it first.\n');
+    return EXIT.usage;
+  }
+  const folder = dirname(modelAbsolute);
+  const evidence = await readEvidence(positionals, io, folder);
+  const result = importEvidence(evidence.files);
+  const modelShown = posixRelative(folder, modelAbsolute);
+  evidence.absolute.set(modelShown, modelAbsolute);
+  const texts = new Map(evidence.files.map((f) => [f.path, f.text]));
+  texts.set(modelShown, read.text);
+  const drift = compareWithEvidence({
+    draft: result.draft,
+    modelFile: modelShown,
+    modelText: read.text,
+    evidenceFiles: new Set(evidence.files.map((f) => f.path)),
+    sourceExists: (path) => existsSync(resolve(folder, path)),
+  });
+  printFileProblems(
+    [...evidence.problems, ...result.draft.problems, ...drift],
+    texts,
+    evidence.absolute,
+    io,
+  );
+  if (result.recognised.length === 0) {
+    io.stderr(
+      `mltm import: no supported file in ${positionals.map((p) => `\`${p}\``).join(', ')} to compare with.\n`,
+    );
+    return EXIT.usage;
+  }
+  io.stderr(
+    drift.length === 0
+      ? `mltm import: ${modelPath} agrees with ${plural(result.recognised.length, 'file')}.\n`
+      : `mltm import: ${plural(drift.length, 'difference')} between ${modelPath} and ${plural(result.recognised.length, 'file')}.\n`,
+  );
+  return drift.length > 0 ? EXIT.findings : EXIT.ok;
+}
