@@ -11,6 +11,7 @@ import { builtinRulePacks } from '../../src/core/analysis';
 import { bundledAtlasCatalogue } from '../../src/core/kb/atlas';
 import { controlInfo } from '../../src/core/kb/controls';
 import { OWASP_BY_ID } from '../../src/core/kb/owasp';
+import { atlasCoverage, PREPARATION_TACTICS } from '../../src/core/rules/coverage';
 import { STRIDE_BY_LETTER } from '../../src/core/kb/stride';
 import { PROBLEM_CODES, type ProblemSeverity } from '../../src/core/problems';
 import type { Rule } from '../../src/core/rules/types';
@@ -429,6 +430,14 @@ function rules(): string {
     `Every rule mltm ships with, by pack. ATLAS names are from MITRE ATLAS ${atlas.version} (the bundled catalogue). A threat is mitigated when the element has all the \`all of\` controls and at least one of the \`any of\` controls (declared, or implied by its \`tech\`). Repositories add their own rules in \`.mltm/rules/*.yaml\` with the same format and can switch built-in ones off with \`disable\`.`,
     '',
   ];
+  const coverage = atlasCoverage(
+    packs.flatMap((pack) => pack.rules),
+    atlas,
+  );
+  lines.push(
+    `**ATLAS coverage.** The built-in packs can report ${coverage.emitted.length} distinct ATLAS technique ids: ${coverage.emittedForeseeable.length} of the ${coverage.foreseeable.length} techniques and sub-techniques of ATLAS ${atlas.version} outside ${PREPARATION_TACTICS.join(' and ')} (the attacker's own preparation, which a model of the defended system cannot foresee).`,
+    '',
+  );
   for (const pack of packs) {
     lines.push(`## ${pack.name} (\`${pack.id}\`)`, '');
     if (pack.rules.length === 0) {

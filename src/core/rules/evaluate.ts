@@ -156,6 +156,51 @@ function connectedTo(
   return reached;
 }
 
+/** Kinds whose results return to their callers: calling one brings its content back. */
+const RETURNS_TO_CALLER: ReadonlySet<string> = new Set(['tool', 'mcp_server']);
+/**
+ * Kinds that call tools. A flow into a tool from one of these is a call (the result comes back);
+ * from anything else (a mailbox, a drive) it is data the tool reads, which does not come back.
+ */
+const TOOL_CALLERS: ReadonlySet<string> = new Set([
+  'llm_app',
+  'agent',
+  'coding_assistant',
+  'computer_use_agent',
+  'mcp_client',
+  'tool',
+  'mcp_server',
+]);
+
+/**
+ * Ids of the components that content from a component matching `end` reaches over one or more
+ * hops: along flows in their direction, and from a tool or MCP server back to every component
+ * that calls it, since a call returns the tool's result whether or not the model draws that
+ * return flow (an agent reads the web page its fetch tool got); a caller is an LLM component,
+ * an MCP client or another tool (`TOOL_CALLERS`). One breadth-first search.
+ */
+function contentReachedFrom(end: EndMatch, facts: ModelFacts): ReadonlySet<string> {
+  const test = compileEnd(end);
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  for (const component of facts.components.values()) if (test(component)) queue.push(component.id);
+  while (queue.length > 0) {
+    const node = facts.graph.nodes.get(queue.pop() as string);
+    if (!node) continue;
+    const next = node.outbound.map((e) => e.target);
+    if (RETURNS_TO_CALLER.has(node.component.kind))
+      for (const e of node.inbound)
+        if (TOOL_CALLERS.has(e.source.component.kind)) next.push(e.source);
+    for (const neighbour of next) {
+      const id = neighbour.component.id;
+      if (reached.has(id)) continue;
+      reached.add(id);
+      queue.push(id);
+    }
+  }
+  return reached;
+}
+
 function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<ComponentFacts> {
   const checks: Predicate<ComponentFacts>[] = [compileEnd(match)];
   const neighbour = (end: EndMatch | undefined, side: 'inbound' | 'outbound', want: boolean) => {
@@ -184,6 +229,10 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
   }
   if (match.upstream_of) {
     const reached = connectedTo(match.upstream_of, facts, 'upstream');
+    checks.push((f) => reached.has(f.id));
+  }
+  for (const source of match.receives_content_from ?? []) {
+    const reached = contentReachedFrom(source, facts);
     checks.push((f) => reached.has(f.id));
   }
   if (match.model_has_control) {

@@ -16,6 +16,7 @@ import { activeRuleSet } from '../../../src/core/analysis';
 import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import type { Rule } from '../../../src/core/rules/types';
+import { agenticCaseRules } from './agenticCases';
 import { analyzeValid, assertFiresAndSilenced, threatsOf, withControls } from './harness';
 
 const PACK_FILE = 'builtin:stride.rules.yaml';
@@ -514,7 +515,7 @@ const CASES: RuleCase[] = [
     text: model({ registry: { kind: 'model_registry', boundary: 'platform', data: ['weights'] } }),
     element: 'registry',
     stride: ['I'],
-    atlas: ['AML.T0035', 'AML.T0036'],
+    atlas: ['AML.T0035', 'AML.T0036', 'AML.T0025'],
     silence: [{ on: 'registry', controls: ['authz'] }],
     negatives: [
       {
@@ -874,7 +875,7 @@ const CASES: RuleCase[] = [
     ),
     element: 'tracker',
     stride: ['T', 'I', 'E'],
-    atlas: ['AML.T0049'],
+    atlas: ['AML.T0049', 'AML.T0007'],
     severity: 'critical',
     silence: [{ on: 'tracker', controls: ['authn', 'network_policy'] }],
     negatives: [
@@ -1014,7 +1015,7 @@ const CASES: RuleCase[] = [
 
 describe('STRIDE rules, one by one', () => {
   it('every rule of the pack has a case', () => {
-    const covered = new Set(CASES.map((c) => c.rule));
+    const covered = new Set([...CASES.map((c) => c.rule), ...agenticCaseRules()]);
     assert.deepEqual(
       strideRules()
         .map((r) => r.id)
@@ -1265,7 +1266,7 @@ describe('STRIDE rules on a well-controlled pipeline', () => {
       from: 'hub',
       to: 'trainer',
       data: ['weights'],
-      controls: ['encryption_in_transit', 'artifact_checksums'],
+      controls: ['encryption_in_transit', 'artifact_checksums', 'publisher_verification'],
     },
     { from: 'trainer', to: 'tracker', data: ['metrics'], controls: ['encryption_in_transit'] },
     {
