@@ -13,6 +13,7 @@ import { argoImporter } from './argo';
 import { composeImporter } from './compose';
 import { dvcConfigImporter, dvcLockImporter, dvcYamlImporter } from './dvc';
 import { kfpImporter } from './kfp';
+import { mcpImporter } from './mcp';
 import {
   authorizationPolicyImporter,
   networkPolicyImporter,
@@ -36,6 +37,7 @@ export const IMPORTERS: readonly FormatImporter[] = [
   seldonImporter,
   composeImporter,
   mlflowImporter,
+  mcpImporter,
   // Policies last: they prove or disprove controls on the workloads drafted above.
   networkPolicyImporter,
   peerAuthenticationImporter,

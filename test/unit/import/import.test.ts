@@ -15,7 +15,18 @@ import { assertGolden } from '../../support/golden';
 import { mltm } from '../cli/run';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'import');
-const FORMATS = ['dvc', 'dvc-v2', 'kfp', 'argo', 'kserve', 'seldon', 'mesh', 'compose', 'mlflow'];
+const FORMATS = [
+  'dvc',
+  'dvc-v2',
+  'kfp',
+  'argo',
+  'kserve',
+  'seldon',
+  'mesh',
+  'compose',
+  'mlflow',
+  'mcp',
+];
 
 function componentsOf(text: string): Map<string, { controls: readonly string[]; kind: string }> {
   const { model } = loadModel(text);
@@ -72,6 +83,27 @@ describe('mltm import', () => {
     assert.match(
       run.stderr,
       /compose\/compose\.yaml:40:30: warning MLTM503 Service `mlflow` sets `AWS_SECRET_ACCESS_KEY`/,
+    );
+  });
+
+  it('drafts MCP servers local or remote, ignores commented-out ones and copies no env value', async () => {
+    const run = await mltm(['import', 'mcp'], FIXTURES);
+    const components = componentsOf(run.stdout);
+    assert.equal(components.get('github')?.kind, 'mcp_server');
+    assert.equal(components.has('playwright'), false);
+    assert.deepEqual(components.get('memory')?.controls, ['dependency_pinning']);
+    // `${input:github-token}` has `password: true`; `${input:workspace-name}` does not.
+    assert.deepEqual(components.get('github')?.controls, ['secrets_management']);
+    assert.deepEqual(components.get('notes')?.controls, []);
+    for (const secret of ['Sup3rS3cret', 'lin_api_0123456789abcdefghij'])
+      assert.ok(!run.stdout.includes(secret), `${secret} is not copied`);
+    assert.match(
+      run.stderr,
+      /mcp\/\.mcp\.json:11:25: warning MLTM503 Server `postgres` has a literal value in env `DATABASE_URI`/,
+    );
+    assert.match(
+      run.stderr,
+      /mcp\/\.vscode\/mcp\.json:27:22: info MLTM504 Server `filesystem` runs `npx -y @modelcontextprotocol\/server-filesystem` without an exact version/,
     );
   });
 
