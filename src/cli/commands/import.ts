@@ -121,15 +121,13 @@ export const importCommand: Command = {
     const sourceFolder = target !== undefined ? dirname(target) : io.cwd;
     const evidence = await readEvidence(positionals, io, sourceFolder);
     const firstRoot = resolve(io.cwd, positionals[0] as string);
-    const name =
-      typeof values['name'] === 'string'
-        ? values['name']
-        : basename(
-            existsSync(firstRoot) && lstatSync(firstRoot).isDirectory()
-              ? firstRoot
-              : dirname(firstRoot),
-          );
-    const result = importEvidence(evidence.files, { name });
+    const fallbackName = basename(
+      existsSync(firstRoot) && lstatSync(firstRoot).isDirectory() ? firstRoot : dirname(firstRoot),
+    );
+    const result = importEvidence(evidence.files, {
+      fallbackName,
+      ...(typeof values['name'] === 'string' && { name: values['name'] }),
+    });
     const texts = new Map(evidence.files.map((f) => [f.path, f.text]));
     printFileProblems(
       [...evidence.problems, ...result.draft.problems],

@@ -36,9 +36,18 @@ export interface DraftComponent {
   /** `x-…` annotations written as they are (image, format facts). */
   readonly notes: Map<string, string>;
   workload?: Workload;
+  /**
+   * Keep `tech` as written: the file is a model's own statement (OTM), not evidence the draft
+   * interprets, so its tech words and what they imply are the author's.
+   */
+  techAsWritten?: boolean;
 }
 
 export interface DraftFlow {
+  /** An explicit id (OTM dataflow ids); absent: the default `<from>-><to>`. */
+  id?: string;
+  name?: string;
+  bidirectional?: boolean;
   readonly from: string;
   readonly to: string;
   readonly data: string[];
@@ -59,6 +68,7 @@ export interface DraftData {
 export interface DraftBoundary {
   readonly id: string;
   name: string;
+  parent?: string;
   trust: TrustLevel;
   description: string;
   readonly source: SourceRef;
@@ -95,6 +105,8 @@ export class DraftBuilder {
   readonly boundaries = new Map<string, DraftBoundary>();
   readonly contradictions: Contradiction[] = [];
   readonly problems: FileProblem[] = [];
+  /** A name a file gives the whole model (an OTM project's name). */
+  suggestedName?: string;
   /** Names of the formats that contributed, in the order they were read. */
   readonly formats: string[] = [];
   private readonly groups = new Map<string, Set<string>>();

@@ -213,3 +213,43 @@ export function asArray(value: unknown): unknown[] {
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
+
+/**
+ * Some writers (PyYAML readers accept it; the OTM specification's own example has it) let a
+ * multi-line quoted scalar continue on lines indented no deeper than its key, which YAML 1.2
+ * refuses. Continuation lines of a flow scalar are folded with their leading spaces dropped, so
+ * indenting them to the scalar's first line changes no value and keeps every line number.
+ * Returns undefined when there is nothing to change.
+ */
+export function indentQuotedContinuations(text: string): string | undefined {
+  const lines = text.split('\n');
+  let changed = false;
+  let quote: string | undefined;
+  let indent = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (quote === undefined) {
+      const start = /^(\s*)(?:-\s+)?(?:[^'"#\s][^:#]*:\s+)?(['"])/.exec(line);
+      if (!start) continue;
+      const q = start[2] as string;
+      const rest = line.slice((start[0] as string).length);
+      if (closes(rest, q)) continue;
+      quote = q;
+      indent = (start[1] as string).length + 1;
+      continue;
+    }
+    const current = /^\s*/.exec(line)?.[0].length ?? 0;
+    if (line.trim() !== '' && current < indent) {
+      lines[i] = ' '.repeat(indent - current) + line;
+      changed = true;
+    }
+    if (closes(line, quote)) quote = undefined;
+  }
+  return changed ? lines.join('\n') : undefined;
+}
+
+/** Whether a quoted scalar's closing quote is on this piece of a line. */
+function closes(rest: string, quote: string): boolean {
+  if (quote === "'") return /(^|[^'])'('')*(\s|$|[,\]}:#])/.test(rest.replace(/''/g, ''));
+  return /(^|[^\\])"/.test(rest);
+}

@@ -20,8 +20,14 @@ import {
   peerAuthenticationImporter,
 } from './mesh';
 import { mlflowImporter } from './mlflow';
+import { otmImporter } from './otm';
 import { kserveImporter, seldonImporter } from './serving';
-import { parseEvidence, type EvidenceDoc, type EvidenceFile } from './evidence';
+import {
+  EvidenceFile,
+  indentQuotedContinuations,
+  parseEvidence,
+  type EvidenceDoc,
+} from './evidence';
 import type { FormatImporter } from './importer';
 import { renderDraft } from './render';
 import { problem } from '../problems';
@@ -38,6 +44,7 @@ export const IMPORTERS: readonly FormatImporter[] = [
   composeImporter,
   mlflowImporter,
   mcpImporter,
+  otmImporter,
   // Policies last: they prove or disprove controls on the workloads drafted above.
   networkPolicyImporter,
   peerAuthenticationImporter,
@@ -45,8 +52,9 @@ export const IMPORTERS: readonly FormatImporter[] = [
 ];
 
 export interface ImportOptions {
-  /** The draft's `name:` (default: "Drafted model"). */
+  /** The draft's `name:`; without it, a name a file gives (an OTM project), else `fallbackName`. */
   readonly name?: string;
+  readonly fallbackName?: string;
 }
 
 export interface ImportResult {
@@ -74,7 +82,25 @@ export function importEvidence(
       queue.get(textual)?.push({ file });
       continue;
     }
-    const parsed = parseEvidence(file);
+    let parsed = parseEvidence(file);
+    const relaxed = parsed.problems.some((p) => p.code === 'MLTM001')
+      ? indentQuotedContinuations(file.text)
+      : undefined;
+    if (relaxed !== undefined) {
+      const retry = parseEvidence(new EvidenceFile(file.path, relaxed));
+      if (retry.problems.length === 0) {
+        parsed = { ...retry, file };
+        draft.report(
+          file.path,
+          problem(
+            'MLTM506',
+            'A quoted value continues on lines indented no deeper than its key, which YAML does not allow; read as if they were indented.',
+            parsed.docs[0]?.range('') ?? { start: 0, end: 0 },
+            { severity: 'info' },
+          ),
+        );
+      }
+    }
     if (parsed.problems.length > 0) {
       for (const p of parsed.problems) draft.report(file.path, p);
       if (parsed.docs.length === 0) continue;
@@ -119,7 +145,10 @@ export function importEvidence(
   return {
     draft,
     recognised: list,
-    text: renderDraft(draft, { name: options.name ?? 'Drafted model', fileCount: list.length }),
+    text: renderDraft(draft, {
+      name: options.name ?? draft.suggestedName ?? options.fallbackName ?? 'Drafted model',
+      fileCount: list.length,
+    }),
   };
 }
 

@@ -43,6 +43,9 @@ export function renderDraft(draft: DraftBuilder, options: RenderOptions): string
         `    name: ${yamlScalar(b.name)}`,
         `    description: ${yamlScalar(b.description)}`,
         `    trust: ${b.trust}`,
+        ...(b.parent !== undefined && draft.boundaries.has(b.parent)
+          ? [`    parent: ${yamlScalar(b.parent)}`]
+          : []),
         '    x-draft: true',
         `    x-source: ${yamlScalar(formatSourceRef(b.source))}`,
       );
@@ -70,7 +73,9 @@ export function renderDraft(draft: DraftBuilder, options: RenderOptions): string
     if (c.name !== undefined && c.name !== c.id) out.push(`    name: ${yamlScalar(c.name)}`);
     if (c.description !== undefined) out.push(`    description: ${yamlScalar(c.description)}`);
     if (c.boundary !== undefined) out.push(`    boundary: ${yamlScalar(c.boundary)}`);
-    const tech = techWithoutUnprovenImplications(c.tech, new Set(c.controls.keys()));
+    const tech = c.techAsWritten
+      ? c.tech
+      : techWithoutUnprovenImplications(c.tech, new Set(c.controls.keys()));
     if (tech !== undefined) out.push(`    tech: ${yamlScalar(tech)}`);
     if (c.exposure !== undefined) out.push(`    exposure: ${c.exposure}`);
     if (c.data.length > 0) out.push(`    data: ${list(c.data)}`);
@@ -86,7 +91,14 @@ export function renderDraft(draft: DraftBuilder, options: RenderOptions): string
   if (draft.flows.length > 0) {
     out.push('flows:');
     for (const f of draft.flows) {
-      out.push(`  - from: ${yamlScalar(f.from)}`, `    to: ${yamlScalar(f.to)}`);
+      out.push(
+        ...(f.id !== undefined
+          ? [`  - id: ${yamlScalar(f.id)}`, `    from: ${yamlScalar(f.from)}`]
+          : [`  - from: ${yamlScalar(f.from)}`]),
+        `    to: ${yamlScalar(f.to)}`,
+      );
+      if (f.name !== undefined) out.push(`    name: ${yamlScalar(f.name)}`);
+      if (f.bidirectional === true) out.push('    bidirectional: true');
       if (f.data.length > 0) out.push(`    data: ${list(f.data)}`);
       if (f.protocol !== undefined) out.push(`    protocol: ${yamlScalar(f.protocol)}`);
       if (f.controls.size > 0) out.push(`    controls: ${list([...f.controls.keys()])}`);
