@@ -26,6 +26,10 @@ import { syncRegister } from '../src/core/register/sync';
 import { renderReport, type ReportFormat } from '../src/core/report/index';
 import { assembleReportInput } from '../src/core/report/input';
 import { generatePipeline, type GeneratedPipeline } from './generate';
+import { NODE_IMPORT_FS } from '../src/cli/importFs';
+import { importEvidence } from '../src/core/import/index';
+import { walkEvidence } from '../src/core/import/walk';
+import { importTree } from './importTree';
 
 /** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
 export interface BenchContext {
@@ -115,6 +119,21 @@ export const BENCH_STAGES: BenchStage[] = [
   { id: 'sync-again', label: 're-sync', run: (c) => synced(c.registerText(), c.analysis()) },
   ...REPORT_STAGES,
   {
+    // `mltm import` over a repository of `size` files: walk, read, recognise, draft.
+    id: 'import',
+    label: 'import (files)',
+    defaultSizes: [2000],
+    run: async (c) => {
+      const root = importTree(c.size);
+      const walked = await walkEvidence([root], NODE_IMPORT_FS, {
+        display: (path) => path.slice(root.length + 1),
+      });
+      const result = importEvidence(walked.files);
+      if (result.text === undefined) throw new Error('the synthetic tree drafted nothing');
+      return result.text;
+    },
+  },
+  {
     id: 'layout',
     label: 'ELK layout',
     maxSize: 2000,
@@ -173,6 +192,14 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     limitMs: () => 2000,
     limitText: '< 2 s',
   })),
+  {
+    id: 'import-2000',
+    description: 'mltm import of a 2,000-file tree (walk, read, draft) in under 5 s',
+    stage: 'import',
+    size: 2000,
+    limitMs: () => 5000,
+    limitText: '< 5 s',
+  },
   {
     id: 'layout-500',
     description: 'ELK layout of 500 components in under 2 s',

@@ -158,6 +158,22 @@ describe('mltm import', () => {
       assert.match(run.stderr, /pipe\.yaml:1:1: warning MLTM501 Not a regular file/);
     });
 
+    it('reads .dvc/config but skips node_modules, .git, build output and the DVC cache', async () => {
+      const compose = 'services:\n  web:\n    image: nginx:1.27\n';
+      for (const skipped of ['node_modules/pkg', '.git', 'dist', 'build', '.dvc/cache'])
+        mkdirSync(join(dir, skipped), { recursive: true });
+      for (const skipped of ['node_modules/pkg', '.git', 'dist', 'build', '.dvc/cache'])
+        writeFileSync(join(dir, skipped, 'compose.yaml'), compose);
+      writeFileSync(
+        join(dir, '.dvc', 'config'),
+        '[\'remote "store"\']\n    url = s3://bucket/dvc\n',
+      );
+      const run = await mltm(['import', '.'], dir);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /x-source: "\.dvc\/config:2"/);
+      assert.ok(!run.stdout.includes('compose.yaml'), run.stdout);
+    });
+
     it('says so and exits 2 when a folder holds no supported file', async () => {
       writeFileSync(join(dir, 'notes.yaml'), 'title: notes\nitems: [a, b]\n');
       writeFileSync(join(dir, 'package.json'), '{"name": "x"}\n');
