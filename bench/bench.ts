@@ -39,6 +39,10 @@ import {
   type CaseStudyBenchmark,
 } from './caseStudies';
 import { generatePipeline, type GeneratedPipeline } from './generate';
+import { NODE_IMPORT_FS } from '../src/cli/importFs';
+import { importEvidence } from '../src/core/import/index';
+import { walkEvidence } from '../src/core/import/walk';
+import { importTree } from './importTree';
 
 /** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
 export interface BenchContext {
@@ -214,6 +218,21 @@ export const BENCH_STAGES: BenchStage[] = [
   },
   ...REPORT_STAGES,
   {
+    // `mltm import` over a repository of `size` files: walk, read, recognise, draft.
+    id: 'import',
+    label: 'import (files)',
+    defaultSizes: [2000],
+    run: async (c) => {
+      const root = importTree(c.size);
+      const walked = await walkEvidence([root], NODE_IMPORT_FS, {
+        display: (path) => path.slice(root.length + 1),
+      });
+      const result = importEvidence(walked.files);
+      if (result.text === undefined) throw new Error('the synthetic tree drafted nothing');
+      return result.text;
+    },
+  },
+  {
     id: 'layout',
     label: 'ELK layout',
     maxSize: 2000,
@@ -310,6 +329,14 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     size: 1000,
     limitMs: () => 600,
     limitText: '< 600 ms',
+  },
+  {
+    id: 'import-2000',
+    description: 'mltm import of a 2,000-file tree (walk, read, draft) in under 5 s',
+    stage: 'import',
+    size: 2000,
+    limitMs: () => 5000,
+    limitText: '< 5 s',
   },
   {
     id: 'layout-500',

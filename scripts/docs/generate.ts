@@ -279,10 +279,31 @@ const PROBLEM_GROUPS: [string, string][] = [
   ['MLTM2', 'Model semantics'],
   ['MLTM3', 'Threat register'],
   ['MLTM4', 'Rule packs and ATLAS data'],
+  ['MLTM5', 'Importing evidence files and drift (`mltm import`)'],
 ];
 
 /** What a problem means and how to fix it, for the codes of the model format. */
 const PROBLEM_EXPLANATIONS: Record<string, string> = {
+  MLTM501:
+    '`mltm import` could not use a file or folder it was given or met while walking: a FIFO, socket or device (never opened, so nothing blocks), a symbolic link to a folder (not followed, so nothing loops), or a file it cannot read. The file is skipped and the rest is imported.',
+  MLTM502:
+    'None of the files given to `mltm import` is in a supported format (DVC, Kubeflow Pipelines IR, Argo Workflows, KServe, Seldon Core v2, Kubernetes NetworkPolicy, Istio, docker-compose, MCP client configs, MLflow `MLmodel`, OTM). Formats are recognised by content; check the path, or that the files are not in a skipped folder (`node_modules`, `.git`, build output).',
+  MLTM503:
+    'A configuration file holds a credential as a literal value (a password, token or key in `environment`, `env` or `headers`). It is reported at its line and never copied into the draft. Move it to a secret store (Compose `secrets:`, a `${input:…}` prompt with `password: true`, a vault).',
+  MLTM504:
+    'A container image without a digest (`@sha256:…`) or a package run without a version (`npx -y pkg`) can change under the same name. Pin it; a pinned image counts as `artifact_checksums` evidence.',
+  MLTM505:
+    'A policy that looks like a control but proves none: a PeerAuthentication in PERMISSIVE or DISABLE mode (only STRICT proves `mtls`), port-level-only mTLS, an ingress rule without `from` (allows every source), an AuthorizationPolicy rule `{}` (allows every request), an egress-only NetworkPolicy.',
+  MLTM506:
+    'A file recognised as a supported format holds something the importer cannot place: a dependency on an unknown task, an `include:` of another Compose file, a file named like evidence whose content is another format, a model serialized with pickle. The message says what to do.',
+  MLTM510:
+    "The model claims a control on an element, and an evidence file proves the opposite (the model says `mtls`, the workload's PeerAuthentication is PERMISSIVE; the model says `authz`, an AuthorizationPolicy allows every request). The problem is on the claim in the model; the related location is the line in the evidence file. Fix the system or the model.",
+  MLTM511:
+    'An element the evidence files describe (a stage, task, service or serving endpoint) is not in the model: neither a component with its id nor one whose `x-source` names its file. Add it, or note why it is out of scope.',
+  MLTM512:
+    'A model element says where it came from (`x-source: path:line`, written by `mltm import`) and that file no longer exists, or no longer describes the element. Remove the element or update its source.',
+  MLTM513:
+    'A control the model claims with `x-evidence: { control: path:line }` is no longer proven by that file. Check the file, or remove the claim.',
   MLTM001:
     'The file is not valid YAML. The message says what the YAML parser expected; the location is where it stopped. Common causes: an unclosed `{` or `[`, a tab used for indentation, a `:` inside an unquoted value.',
   MLTM002:

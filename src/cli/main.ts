@@ -30,6 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rename', load: async () => (await import('./commands/rename')).renameCommand },
   { name: 'report', load: async () => (await import('./commands/report')).reportCommand },
   { name: 'check', load: async () => (await import('./commands/check')).checkCommand },
+  { name: 'import', load: async () => (await import('./commands/import')).importCommand },
 ];
 
 /** Every subcommand, loaded (for `mltm --help` and the tests). */

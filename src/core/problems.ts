@@ -92,6 +92,17 @@ export const PROBLEM_CODES = {
   MLTM404: { title: 'Disabled rule does not exist', severity: 'warning' },
   MLTM405: { title: 'Unknown OWASP id', severity: 'warning' },
   MLTM406: { title: 'ATLAS data could not be loaded', severity: 'error' },
+  // Importing evidence files and drift against them
+  MLTM501: { title: 'Evidence file skipped', severity: 'warning' },
+  MLTM502: { title: 'No supported file', severity: 'error' },
+  MLTM503: { title: 'Literal secret in a configuration file', severity: 'warning' },
+  MLTM504: { title: 'Not pinned', severity: 'info' },
+  MLTM505: { title: 'Policy proves no control', severity: 'info' },
+  MLTM506: { title: 'Unexpected shape in a recognised file', severity: 'warning' },
+  MLTM510: { title: 'Control contradicted by a file', severity: 'error' },
+  MLTM511: { title: 'Element missing from the model', severity: 'warning' },
+  MLTM512: { title: 'Source of a model element no longer exists', severity: 'warning' },
+  MLTM513: { title: 'Claimed control no longer proven', severity: 'warning' },
 } as const satisfies Record<string, { title: string; severity: ProblemSeverity }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES | `MLTM${number}`;

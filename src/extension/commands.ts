@@ -26,6 +26,7 @@ import { exportDiagramImage, exportMermaid, openDiagramCommand } from './diagram
 import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
 import { renameEdit } from './languageFeatures';
 import { threatNode, type GroupBy, type RegisterTree } from './registerView';
+import { draftModelFromWorkspace } from './importDraft';
 import { generateReport } from './reports';
 import { newModelFromTemplate } from './templates';
 
@@ -155,6 +156,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         typeof template === 'string' ? template : undefined,
         asUri(target),
       ),
+  },
+  'mltm.draftModelFromWorkspace': {
+    title: 'Draft Threat Model from Workspace Files',
+    // (folder?): the folder skips the picker; returns the draft's (unsaved) document.
+    run: ({ log }, folder) => draftModelFromWorkspace(log, asUri(folder)),
   },
   'mltm.addControl': {
     title: 'Add Control',

@@ -57,11 +57,15 @@ export function readMermaidLibrary(): string | undefined {
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'Write a threat report: Markdown, HTML, SARIF, JSON or Mermaid',
+  summary: 'Write a threat report: Markdown, HTML, SARIF, JSON, Mermaid or OTM',
   usage:
-    'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
+    'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid|otm] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
   options: {
-    format: { type: 'string', default: 'md', description: 'md, html, sarif, json or mermaid' },
+    format: {
+      type: 'string',
+      default: 'md',
+      description: 'md, html, sarif, json, mermaid or otm (Open Threat Model 0.2.0)',
+    },
     output: {
       type: 'string',
       short: 'o',

@@ -7,11 +7,19 @@ import { renderHtml } from './html';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { modelToMermaid } from './mermaid';
+import { renderOtm } from './otm';
 import { renderSarif } from './sarif';
 import { buildReportView, type ReportInput } from './view';
 
-export type ReportFormat = 'md' | 'html' | 'sarif' | 'json' | 'mermaid';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'sarif', 'json', 'mermaid'];
+export type ReportFormat = 'md' | 'html' | 'sarif' | 'json' | 'mermaid' | 'otm';
+export const REPORT_FORMATS: readonly ReportFormat[] = [
+  'md',
+  'html',
+  'sarif',
+  'json',
+  'mermaid',
+  'otm',
+];
 
 /** File extension for a report format. */
 export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
@@ -20,6 +28,7 @@ export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   sarif: '.sarif',
   json: '.json',
   mermaid: '.mmd',
+  otm: '.otm.json',
 };
 
 /** Renders a report in one format. */
@@ -37,6 +46,8 @@ export function renderReport(format: ReportFormat, input: ReportInput): string {
       return renderSarif(input, buildReportView(input));
     case 'json':
       return renderJson(input, buildReportView(input));
+    case 'otm':
+      return renderOtm(buildReportView(input));
   }
 }
 
