@@ -10,6 +10,7 @@ import { analyzeCommand } from './commands/analyze';
 import { checkCommand } from './commands/check';
 import { diffCommand } from './commands/diff';
 import { renameCommand } from './commands/rename';
+import { planCommand } from './commands/plan';
 import { reportCommand } from './commands/report';
 import { syncCommand } from './commands/sync';
 import { triageCommand } from './commands/triage';
@@ -20,6 +21,7 @@ import { version } from '../../package.json';
 export const COMMANDS: readonly Command[] = [
   validateCommand,
   analyzeCommand,
+  planCommand,
   syncCommand,
   triageCommand,
   diffCommand,
