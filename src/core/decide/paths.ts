@@ -107,9 +107,20 @@ function passable(
   hop: Hop,
   assessment: Assessment,
   open: ReadonlyMap<string, ThreatState[]>,
+  cleaning?: Map<string, boolean>,
 ): boolean {
-  if (kind === 'content')
-    return !cleans(assessment, hop.edge.flow.id) && !cleans(assessment, hop.to);
+  if (kind === 'content') {
+    // Memoised per search: the same elements are asked about once per entry.
+    const cleaned = (id: string) => {
+      let value = cleaning?.get(id);
+      if (value === undefined) {
+        value = cleans(assessment, id);
+        cleaning?.set(id, value);
+      }
+      return value;
+    };
+    return !cleaned(hop.edge.flow.id) && !cleaned(hop.to);
+  }
   return (open.get(hop.edge.flow.id)?.length ?? 0) > 0 || (open.get(hop.to)?.length ?? 0) > 0;
 }
 
@@ -182,6 +193,7 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   const jewelById = new Map(jewels.map((j) => [j.element, j]));
   const riskAt = (id: string) => Math.max(0, ...(open.get(id) ?? []).map((s) => s.risk.score));
   const ids = [...graph.nodes.keys()].sort();
+  const cleaning = new Map<string, boolean>();
   let candidates: Candidate[] = [];
   const keep = () => {
     candidates.sort(compareCandidates);
@@ -202,7 +214,7 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
         for (const id of frontier) {
           const d = dist.get(id) as number;
           for (const hop of out.get(id) ?? []) {
-            if (!passable(kind, hop, assessment, open)) continue;
+            if (!passable(kind, hop, assessment, open, cleaning)) continue;
             const seen = dist.get(hop.to);
             if (seen === undefined) {
               dist.set(hop.to, d + 1);
