@@ -191,7 +191,13 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   const open = openByElement(assessment);
   const hops = hopsOf(graph);
   const jewelById = new Map(jewels.map((j) => [j.element, j]));
-  const riskAt = (id: string) => Math.max(0, ...(open.get(id) ?? []).map((s) => s.risk.score));
+  const targetRisk = new Map(
+    jewels.map((j) => [
+      j.element,
+      Math.max(0, ...(open.get(j.element) ?? []).map((s) => s.risk.score)),
+    ]),
+  );
+  const riskAt = (id: string) => targetRisk.get(id) ?? 0;
   const ids = [...graph.nodes.keys()].sort();
   const cleaning = new Map<string, boolean>();
   let candidates: Candidate[] = [];
@@ -203,7 +209,12 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     const entries = ids.filter((id) =>
       kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id),
     );
-    const out = hops[kind];
+    // Whether a hop is passable does not depend on the entry: filter the adjacency once.
+    const out = new Map<string, Hop[]>();
+    for (const [from, list] of hops[kind]) {
+      const passing = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
+      if (passing.length > 0) out.set(from, passing);
+    }
     for (const entry of entries) {
       // BFS recording, per node, every predecessor hop on a shortest way (the shortest-path DAG).
       const dist = new Map<string, number>([[entry, 0]]);
@@ -214,7 +225,6 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
         for (const id of frontier) {
           const d = dist.get(id) as number;
           for (const hop of out.get(id) ?? []) {
-            if (!passable(kind, hop, assessment, open, cleaning)) continue;
             const seen = dist.get(hop.to);
             if (seen === undefined) {
               dist.set(hop.to, d + 1);

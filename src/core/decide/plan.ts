@@ -112,6 +112,37 @@ export function fixPlan(
   const gains = new Map<string, number>();
   const contributions = new Map<string, Map<string, number>>();
 
+  /**
+   * Whether adding `control` on a flow or neighbour of a component threat's element provably
+   * changes nothing for it: another inbound (outbound) flow would still lack the control, so the
+   * placement rule still fails. Saves re-resolving most candidates; the threat stays indexed
+   * under the candidate, so a later step that covers the other flows re-examines it.
+   */
+  const changesNothing = (threat: Threat, control: string, element: string): boolean => {
+    if (threat.elementType !== 'component' || element === threat.element) return false;
+    const component = facts.components.get(threat.element);
+    if (!component) return false;
+    const placement = controlInfo(control).placement;
+    if (placement === 'observed' || placement === 'component') return false;
+    const has = (id: string) => assessment.hasOwnControl(id, control);
+    const inboundFlow = component.node.inbound.some((e) => e.flow.id === element);
+    const upstream = component.node.inbound.some((e) => e.source.component.id === element);
+    const outboundFlow = component.node.outbound.some((e) => e.flow.id === element);
+    if (inboundFlow || upstream) {
+      if (outboundFlow) return false;
+      return component.node.inbound.some(
+        (e) =>
+          e.flow.id !== element &&
+          !has(e.flow.id) &&
+          (placement === 'transport' ||
+            (e.source.component.id !== element && !has(e.source.component.id))),
+      );
+    }
+    if (outboundFlow)
+      return component.node.outbound.some((e) => e.flow.id !== element && !has(e.flow.id));
+    return false;
+  };
+
   const index = (threatId: string) => {
     const state = assessment.states.get(threatId);
     for (const k of keysOf.get(threatId) ?? []) {
@@ -132,9 +163,11 @@ export function fixPlan(
         let set = threatsOf.get(k);
         if (!set) threatsOf.set(k, (set = new Map()));
         set.set(threatId, state.threat);
-        const next = assessment.resolve(state.threat, assessment.withAddition(element, control));
-        const after = next && next.open ? next.risk.score : 0;
-        const gain = state.risk.score - after;
+        let gain = 0;
+        if (!changesNothing(state.threat, control, element)) {
+          const next = assessment.resolve(state.threat, assessment.withAddition(element, control));
+          gain = state.risk.score - (next && next.open ? next.risk.score : 0);
+        }
         contribution.set(k, gain);
         gains.set(k, (gains.get(k) ?? 0) + gain);
       }

@@ -51,6 +51,8 @@ export interface RiskContext {
   /** Components downstream (following flows) of each component, counted up to a quarter of all. */
   readonly downstream: ReadonlyMap<string, number>;
   readonly edgeById: ReadonlyMap<string, PipelineGraph['edges'][number]>;
+  /** Per threat id, the factors that do not depend on controls (filled on first use). */
+  readonly cache: Map<string, { threat: Threat; value: StaticRisk }>;
   readonly jewels: ReadonlyMap<string, CrownJewel>;
   readonly atlas: AtlasCatalogue;
 }
@@ -217,6 +219,7 @@ export function riskContext(
     via,
     downstream: downstreamCounts(graph),
     edgeById: new Map(graph.edges.map((e) => [e.flow.id, e])),
+    cache: new Map(),
     jewels: new Map(jewels.map((j) => [j.element, j])),
     atlas,
   };
@@ -247,9 +250,19 @@ function tacticsOf(atlas: AtlasCatalogue, technique: string): readonly string[] 
   return atlas.techniques.get(t.parent)?.tactics ?? [];
 }
 
-/** The risk of a threat in a given mitigation state. */
-export function riskOf(threat: Threat, state: MitigationState, context: RiskContext): Risk {
-  const factors: RiskFactor[] = [];
+interface StaticRisk {
+  /** Likelihood before the controls factor, unclamped. */
+  readonly likelihood: number;
+  readonly impact: number;
+  readonly likelihoodFactors: readonly RiskFactor[];
+  readonly impactFactors: readonly RiskFactor[];
+}
+
+/** The factors that do not depend on the threat's mitigation state, computed once per threat. */
+function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
+  const cached = context.cache.get(threat.id);
+  if (cached && cached.threat === threat) return cached.value;
+  let factors: RiskFactor[] = [];
   const graph = context.graph;
   // The component the attacker has to get to: the element, or the flow's receiving end.
   const flow = threat.elementType === 'flow' ? context.edgeById.get(threat.element) : undefined;
@@ -320,26 +333,8 @@ export function riskOf(threat: Threat, state: MitigationState, context: RiskCont
       'an ATLAS AI Model Access technique: needs access to the model or its API',
       'likelihood',
     );
-  const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
-  if (required === 0)
-    likelihood += add('controls', 0, 'the rule names no mitigating control', 'likelihood');
-  else if (state.missing.length === 0)
-    likelihood += add('controls', -2, 'every control the rule asks for is in place', 'likelihood');
-  else if (state.found === 0)
-    likelihood += add(
-      'controls',
-      1,
-      `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`,
-      'likelihood',
-    );
-  else
-    likelihood += add(
-      'controls',
-      0,
-      `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`,
-      'likelihood',
-    );
-  likelihood = clamp(likelihood);
+  const likelihoodFactors = factors;
+  factors = [];
 
   // Impact: the rule's severity, then what of the asset this threat puts at stake — data only
   // when it discloses or tampers (I, T), credentials when it impersonates, discloses or escalates
@@ -385,7 +380,46 @@ export function riskOf(threat: Threat, state: MitigationState, context: RiskCont
       `a corruption or outage here spreads: feeds at least a quarter of the pipeline (${feeds} of ${total} components downstream)`,
       'impact',
     );
-  impact = clamp(impact);
+  const value: StaticRisk = {
+    likelihood,
+    impact: clamp(impact),
+    likelihoodFactors,
+    impactFactors: factors,
+  };
+  context.cache.set(threat.id, { threat, value });
+  return value;
+}
 
+/** The risk of a threat in a given mitigation state. */
+export function riskOf(threat: Threat, state: MitigationState, context: RiskContext): Risk {
+  const fixed = staticRisk(threat, context);
+  const factors: RiskFactor[] = [...fixed.likelihoodFactors];
+  let likelihood = fixed.likelihood;
+  const add = (factor: string, delta: number, why: string, on: 'likelihood' | 'impact') => {
+    factors.push({ factor, effect: `${on} ${signed(delta)}`, why });
+    return delta;
+  };
+  const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
+  if (required === 0)
+    likelihood += add('controls', 0, 'the rule names no mitigating control', 'likelihood');
+  else if (state.missing.length === 0)
+    likelihood += add('controls', -2, 'every control the rule asks for is in place', 'likelihood');
+  else if (state.found === 0)
+    likelihood += add(
+      'controls',
+      1,
+      `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`,
+      'likelihood',
+    );
+  else
+    likelihood += add(
+      'controls',
+      0,
+      `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`,
+      'likelihood',
+    );
+  likelihood = clamp(likelihood);
+  factors.push(...fixed.impactFactors);
+  const impact = fixed.impact;
   return { score: likelihood * impact * 4, likelihood, impact, factors };
 }
