@@ -79,3 +79,55 @@ export function executiveSummary(input: ReportInput): ExecutiveSummary | undefin
     .map((r) => ({ ...r, outcomes: outcomesOf(r.threat, input) }));
   return { decision, topRisks, openThreats: open.length };
 }
+
+/** The summary's sentences as plain text, so the Markdown and HTML reports say the same words. */
+export interface ExecutiveText {
+  readonly intro: string;
+  /** Each: the threat title (shown bold) and the rest of the sentence. */
+  readonly risks: readonly { readonly title: string; readonly rest: string }[];
+  readonly steps: readonly string[];
+  readonly residual: string;
+  readonly readiness: readonly string[];
+}
+
+const percent = (part: number, whole: number) =>
+  whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;
+const unstop = (text: string) => text.trim().replace(/\.$/, '');
+
+/** The executive summary in words; undefined when the model did not load. */
+export function executiveText(input: ReportInput): ExecutiveText | undefined {
+  const summary = executiveSummary(input);
+  if (!summary) return undefined;
+  const { plan } = summary.decision;
+  if (summary.topRisks.length === 0)
+    return {
+      intro:
+        'No open risk: every threat is mitigated by the controls in the model or decided in the register.',
+      risks: [],
+      steps: [],
+      residual: '',
+      readiness: [],
+    };
+  const shown = plan.steps.slice(0, 5);
+  const afterShown = plan.totalRisk - shown.reduce((sum, s) => sum + s.riskReduced, 0);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return {
+    intro: `${summary.openThreats} threats are open, for a total risk of ${plan.totalRisk} (each threat scores 4–100: likelihood × impact; see docs/risk.md). The five that matter most:`,
+    risks: summary.topRisks.map((r) => ({
+      title: r.threat.title,
+      rest: ` on ${r.threat.element} (risk ${r.score}): ${r.outcomes.join('; ') || 'see the detail below'}.`,
+    })),
+    steps:
+      shown.length === 0
+        ? ['No control addition removes open risk.']
+        : shown.map(
+            (s) =>
+              `Add ${s.control} to ${s.element}: removes ${s.riskReduced} of the risk, closes ${plural(s.closes.length, 'threat')}${s.breaksPaths.length > 0 ? `, cuts ${plural(s.breaksPaths.length, 'attack path')}` : ''}.`,
+          ),
+    residual: `After these ${shown.length} steps the open risk falls from ${plan.totalRisk} to ${afterShown} (−${percent(plan.totalRisk - afterShown, plan.totalRisk)}); the full plan (mltm plan, ${plan.steps.length} steps) leaves ${plan.residualRisk}.`,
+    readiness: summary.topRisks.map(
+      (r) =>
+        `${r.threat.title} (${r.threat.id}): detect — ${unstop(r.threat.detection ?? 'no detection guidance in the rule')}; contain — ${r.threat.containment ?? 'no containment guidance in the rule.'}`,
+    ),
+  };
+}

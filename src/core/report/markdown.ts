@@ -7,7 +7,7 @@
  * contained. Pure GitHub-flavoured Markdown: no raw HTML, every model string escaped.
  */
 import { STRIDE_BY_LETTER, type StrideLetter } from '../kb/stride';
-import { executiveSummary } from './executive';
+import { executiveText } from './executive';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, mdLink, mdText, owaspRef, sentence } from './text';
 import {
@@ -146,53 +146,18 @@ function changes(view: ReportView): string[] {
   return lines;
 }
 
-const percent = (part: number, whole: number) =>
-  whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;
-
-const unstop = (text: string) => text.trim().replace(/\.$/, '');
-
 /** The executive summary, in plain words, before any table. */
 function executive(input: ReportInput): string[] {
-  const summary = executiveSummary(input);
-  if (!summary) return [];
-  const { decision, topRisks } = summary;
-  const { plan } = decision;
-  const lines = ['## Executive summary', ''];
-  if (topRisks.length === 0) {
-    lines.push(
-      'No open risk: every threat is mitigated by the controls in the model or decided in the register.',
-      '',
-    );
-    return lines;
-  }
-  lines.push(
-    `${summary.openThreats} threats are open, for a total risk of ${plan.totalRisk} (each threat scores 4–100: likelihood × impact; see docs/risk.md). The five that matter most:`,
-    '',
-  );
-  topRisks.forEach((r, i) =>
-    lines.push(
-      `${i + 1}. **${mdText(r.threat.title)}** on ${mdText(r.threat.element)} (risk ${r.score}): ${mdText(r.outcomes.join('; ') || 'see the detail below')}.`,
-    ),
-  );
+  const text = executiveText(input);
+  if (!text) return [];
+  const lines = ['## Executive summary', '', mdText(text.intro), ''];
+  if (text.risks.length === 0) return lines;
+  text.risks.forEach((r, i) => lines.push(`${i + 1}. **${mdText(r.title)}**${mdText(r.rest)}`));
   lines.push('', '**What to fix first.**', '');
-  if (plan.steps.length === 0) lines.push('No control addition removes open risk.');
-  for (const s of plan.steps.slice(0, 5))
-    lines.push(
-      `${s.rank}. Add ${mdText(s.control)} to ${mdText(s.element)}: removes ${s.riskReduced} of the risk, closes ${s.closes.length} threat${s.closes.length === 1 ? '' : 's'}${s.breaksPaths.length > 0 ? `, cuts ${s.breaksPaths.length} attack path${s.breaksPaths.length === 1 ? '' : 's'}` : ''}.`,
-    );
-  const shown = plan.steps.slice(0, 5);
-  const afterShown = plan.totalRisk - shown.reduce((sum, s) => sum + s.riskReduced, 0);
-  lines.push(
-    '',
-    `**Residual risk.** After these ${shown.length} steps the open risk falls from ${plan.totalRisk} to ${afterShown} (−${percent(plan.totalRisk - afterShown, plan.totalRisk)}); the full plan (\`mltm plan\`, ${plan.steps.length} steps) leaves ${plan.residualRisk}.`,
-    '',
-    '**Incident-response readiness** for the top risks:',
-    '',
-  );
-  for (const r of topRisks)
-    lines.push(
-      `- ${mdText(r.threat.title)} (${mdText(r.threat.id)}): detect — ${mdText(unstop(r.threat.detection ?? 'no detection guidance in the rule'))}; contain — ${mdText(r.threat.containment ?? 'no containment guidance in the rule.')}`,
-    );
+  text.steps.forEach((s, i) => lines.push(`${i + 1}. ${mdText(s)}`));
+  lines.push('', `**Residual risk.** ${mdText(text.residual)}`, '');
+  lines.push('**Incident-response readiness** for the top risks:', '');
+  for (const r of text.readiness) lines.push(`- ${mdText(r)}`);
   lines.push('');
   return lines;
 }
