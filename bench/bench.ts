@@ -38,6 +38,11 @@ import {
   runCaseStudyBenchmark,
   type CaseStudyBenchmark,
 } from './caseStudies';
+import { Assessment } from '../src/core/decide/assess';
+import { crownJewels } from '../src/core/decide/crownJewels';
+import { decide } from '../src/core/decide/index';
+import { attackPaths } from '../src/core/decide/paths';
+import { riskContext } from '../src/core/decide/risk';
 import { generatePipeline, type GeneratedPipeline } from './generate';
 import { NODE_IMPORT_FS } from '../src/cli/importFs';
 import { importEvidence } from '../src/core/import/index';
@@ -185,6 +190,73 @@ const PROCESS_STAGES: BenchStage[] = [
   },
 ];
 
+/** The decision layer's input from an analysis computed outside the timing. */
+function decisionInput(analysis: Analysis) {
+  if (!analysis.facts) throw new Error('the synthetic model has no facts');
+  return {
+    facts: analysis.facts,
+    threats: analysis.threats,
+    rules: analysis.ruleSet.rules,
+    atlas: analysis.atlas,
+  };
+}
+
+/** Crown jewels, risk context and every threat's risk (the plan's starting state). */
+function assess(analysis: Analysis) {
+  const input = decisionInput(analysis);
+  const jewels = crownJewels(input.facts.graph);
+  return {
+    jewels,
+    assessment: new Assessment(input, riskContext(input.facts.graph, jewels, input.atlas)),
+  };
+}
+
+/** A dense variant of the synthetic model (20 flows per component), analysed once per size. */
+const denseAnalyses = new Map<number, Analysis>();
+function denseAnalysis(size: number): Analysis {
+  let analysis = denseAnalyses.get(size);
+  if (!analysis) {
+    analysis = analyze(generatePipeline({ components: size, flowsPerComponent: 20, seed: 7 }).text);
+    denseAnalyses.set(size, analysis);
+  }
+  return analysis;
+}
+
+const DECIDE_STAGES: BenchStage[] = [
+  { id: 'risk', label: 'risk', run: (c) => assess(c.analysis()) },
+  {
+    id: 'paths',
+    label: 'paths (+risk)',
+    run: (c) => {
+      const { jewels, assessment } = assess(c.analysis());
+      return attackPaths(assessment, jewels);
+    },
+  },
+  {
+    id: 'plan',
+    label: 'plan (+risk, paths)',
+    run: (c) => decide(decisionInput(c.analysis())),
+  },
+  {
+    id: 'analyze-plan',
+    label: 'analyze+plan',
+    run: (c) => {
+      const analysis = analyze(c.pipeline.text);
+      return decide(decisionInput(analysis));
+    },
+  },
+  {
+    id: 'paths-dense',
+    label: 'paths, dense',
+    maxSize: 1000,
+    defaultSizes: [50, 200],
+    run: (c) => {
+      const { jewels, assessment } = assess(denseAnalysis(c.size));
+      return attackPaths(assessment, jewels);
+    },
+  },
+];
+
 /** The measured stages, in table order. */
 export const BENCH_STAGES: BenchStage[] = [
   { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
@@ -216,6 +288,7 @@ export const BENCH_STAGES: BenchStage[] = [
       return result.text;
     },
   },
+  ...DECIDE_STAGES,
   ...REPORT_STAGES,
   {
     // `mltm import` over a repository of `size` files: walk, read, recognise, draft.
@@ -302,6 +375,41 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     size: 50,
     limitMs: () => 10,
     limitText: '< 10 ms',
+  },
+  {
+    id: 'analyze-plan-50',
+    description: 'A 50-component model: analysis + attack paths + fix plan in under 15 ms',
+    stage: 'analyze-plan',
+    size: 50,
+    limitMs: () => 15,
+    limitText: '< 15 ms',
+  },
+  {
+    id: 'analyze-plan-1000',
+    description: 'A 1,000-component model: analysis + attack paths + fix plan in under 500 ms',
+    stage: 'analyze-plan',
+    size: 1000,
+    limitMs: () => 500,
+    limitText: '< 500 ms',
+  },
+  {
+    id: 'analyze-plan-5000',
+    description: 'A 5,000-component model: analysis + paths + plan within 6× the 1,000 time',
+    stage: 'analyze-plan',
+    size: 5000,
+    limitMs: (lookup) => {
+      const base = lookup.median('analyze-plan', 1000);
+      return base === undefined ? undefined : 6 * base;
+    },
+    limitText: '≤ 6× 1,000',
+  },
+  {
+    id: 'paths-dense-200',
+    description: 'Attack paths of a dense 200-component model (20 flows each) in under 1 s',
+    stage: 'paths-dense',
+    size: 200,
+    limitMs: () => 1000,
+    limitText: '< 1 s',
   },
   ...REPORT_STAGES.map((stage): BenchBudget => ({
     id: `${stage.id}-1000`,

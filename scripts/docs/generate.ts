@@ -366,6 +366,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'A flow is the reverse of a flow marked `bidirectional: true`, which already covers both directions. Remove one, or drop `bidirectional`.',
   MLTM211:
     'A boundary that contains no component, or a data item that no flow carries and no component holds: usually a leftover, or a typo elsewhere.',
+  MLTM212:
+    'A data item is marked `crown_jewel:` but no component holds it and no flow carries it, so no attack path can end there. Add it to the `data` of the component that stores it.',
 };
 
 function problems(): string {

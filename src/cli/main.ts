@@ -24,6 +24,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'validate', load: async () => (await import('./commands/validate')).validateCommand },
   { name: 'analyze', load: async () => (await import('./commands/analyze')).analyzeCommand },
+  { name: 'plan', load: async () => (await import('./commands/plan')).planCommand },
   { name: 'sync', load: async () => (await import('./commands/sync')).syncCommand },
   { name: 'triage', load: async () => (await import('./commands/triage')).triageCommand },
   { name: 'diff', load: async () => (await import('./commands/diff')).diffCommand },

@@ -28,10 +28,12 @@ import {
 import {
   CLASSIFICATION_ORDER,
   CONTROL_KINDS,
+  CROWN_JEWEL_GOALS,
   EXPOSURES,
   TRUST_ORDER,
   isCustomName,
   type Classification,
+  type CrownJewelGoal,
   type Exposure,
   type TrustLevel,
 } from './vocabulary';
@@ -84,6 +86,7 @@ export const MODEL_WORDING: SchemaWording = {
     if (path.endsWith('/trust')) return 'trust level';
     if (path.endsWith('/classification')) return 'classification';
     if (path.endsWith('/exposure')) return 'exposure';
+    if (path.endsWith('/crown_jewel')) return 'crown-jewel goal';
     if (/^\/data\/[^/]+\/kind$/.test(path)) return 'data kind';
     return 'value';
   },
@@ -99,6 +102,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/** The goal of a `crown_jewel:` value, as a list (empty when absent; an unknown goal was reported). */
+function crownJewelGoals(value: unknown): CrownJewelGoal[] {
+  return CROWN_JEWEL_GOALS.filter((goal) => goal === value);
+}
 
 /** Parses and validates a model. Never throws on any input. */
 export function loadModel(text: string, options: LoadOptions = {}): LoadResult {
@@ -205,6 +213,7 @@ function buildModel(root: Record<string, unknown>, sourceMap: SourceMap): Pipeli
         ? (classification as Classification)
         : 'restricted',
       pii: raw['pii'] === true,
+      crownJewel: crownJewelGoals(raw['crown_jewel']),
     });
   }
   const components: Component[] = [];
@@ -230,6 +239,7 @@ function buildModel(root: Record<string, unknown>, sourceMap: SourceMap): Pipeli
       ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
       data: strings(raw['data']),
       controls: unique(strings(raw['controls']).filter(isKnownControl)),
+      crownJewel: crownJewelGoals(raw['crown_jewel']),
     });
   }
   const flows: Flow[] = [];

@@ -227,7 +227,15 @@ export function checkSemantics(model: PipelineModel): Problem[] {
       );
   }
   for (const item of model.data) {
-    if (!usedData.has(item.id))
+    if (!usedData.has(item.id) && item.crownJewel.length > 0)
+      problems.push(
+        problem(
+          'MLTM212',
+          `Data \`${item.id}\` is a crown jewel but no component holds it and no flow carries it, so no attack path can reach it; add \`${item.id}\` to the \`data\` of the component that stores it.`,
+          model.sourceMap.get(`${item.pointer}/crown_jewel`)?.key ?? item.idRange,
+        ),
+      );
+    else if (!usedData.has(item.id))
       problems.push(
         problem(
           'MLTM211',

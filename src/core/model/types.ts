@@ -4,7 +4,7 @@
  */
 import type { SourceRange } from '../problems';
 import type { SourceMap } from '../parse/source';
-import type { Classification, Exposure, TrustLevel } from './vocabulary';
+import type { Classification, CrownJewelGoal, Exposure, TrustLevel } from './vocabulary';
 
 /** Where an element is written: its id (map key, or the flow's `id` / list item) and whole node. */
 export interface ElementLocation {
@@ -31,6 +31,8 @@ export interface DataItem extends ElementLocation {
   readonly kind?: string;
   readonly classification: Classification;
   readonly pii: boolean;
+  /** Goals declared with `crown_jewel:` (empty when none). */
+  readonly crownJewel: readonly CrownJewelGoal[];
 }
 
 export interface Component extends ElementLocation {
@@ -45,6 +47,8 @@ export interface Component extends ElementLocation {
   readonly owner?: string;
   readonly data: readonly string[];
   readonly controls: readonly string[];
+  /** Goals declared with `crown_jewel:` (empty when none). */
+  readonly crownJewel: readonly CrownJewelGoal[];
 }
 
 export interface Flow extends ElementLocation {

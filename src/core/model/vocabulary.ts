@@ -32,6 +32,14 @@ export const CLASSIFICATIONS = enumOf(definitions.data.properties.classification
 export const DATA_KINDS = enumOf(definitions.data.properties.kind as EnumSchema);
 export const EXPOSURES = enumOf(definitions.component.properties.exposure as EnumSchema);
 
+/** What an attacker is after at a crown jewel (`crown_jewel:`), in the schema's order. */
+export type CrownJewelGoal = 'confidentiality' | 'integrity' | 'availability';
+export const CROWN_JEWEL_GOALS: readonly CrownJewelGoal[] = [
+  'confidentiality',
+  'integrity',
+  'availability',
+];
+
 export type TrustLevel = 'untrusted' | 'semi_trusted' | 'trusted';
 export type Classification = 'public' | 'internal' | 'confidential' | 'restricted';
 export type Exposure = 'public' | 'internal' | 'private';

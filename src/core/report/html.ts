@@ -18,6 +18,7 @@
 import { STRIDE } from '../kb/stride';
 import { SEVERITY_ORDER } from '../rules/types';
 import { sha256Base64 } from '../util/sha256';
+import { executiveText } from './executive';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, htmlText, owaspRef, type LinkedId } from './text';
 import {
@@ -143,6 +144,33 @@ function checkbox(kind: string, value: string, label: string): string {
   return `<label><input type="checkbox" data-filter="${kind}" value="${htmlText(value)}" checked> ${htmlText(label)}</label>`;
 }
 
+/** The executive summary section, the same words as the Markdown report's. */
+function executiveHtml(input: ReportInput): string[] {
+  const text = executiveText(input);
+  if (!text) return [];
+  const lines = [
+    '<section id="executive-summary">',
+    '<h2>Executive summary</h2>',
+    `<p>${htmlText(text.intro)}</p>`,
+  ];
+  if (text.risks.length > 0) {
+    lines.push(
+      `<ol>${text.risks.map((r) => `<li><b>${htmlText(r.title)}</b>${htmlText(r.rest)}</li>`).join('')}</ol>`,
+    );
+    lines.push(
+      '<p><b>What to fix first.</b></p>',
+      `<ol>${text.steps.map((s) => `<li>${htmlText(s)}</li>`).join('')}</ol>`,
+    );
+    lines.push(`<p><b>Residual risk.</b> ${htmlText(text.residual)}</p>`);
+    lines.push(
+      '<p><b>Incident-response readiness</b> for the top risks:</p>',
+      `<ul>${text.readiness.map((r) => `<li>${htmlText(r)}</li>`).join('')}</ul>`,
+    );
+  }
+  lines.push('</section>');
+  return lines;
+}
+
 /** The HTML report. Without `input.mermaidScript` the diagram is shown as Mermaid source. */
 export function renderHtml(input: ReportInput, view: ReportView = buildReportView(input)): string {
   const library = input.mermaidScript;
@@ -191,6 +219,7 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
     `<h1>${htmlText(title)}</h1>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${htmlText(k)}</dt><dd>${htmlText(v)}</dd>`).join('')}</dl>`,
     '</header>',
+    ...executiveHtml(input),
     '<section id="summary">',
     '<h2>Summary</h2>',
     `<p><b>${view.rows.length} threats, ${open} open.</b></p>`,

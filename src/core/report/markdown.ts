@@ -7,6 +7,7 @@
  * contained. Pure GitHub-flavoured Markdown: no raw HTML, every model string escaped.
  */
 import { STRIDE_BY_LETTER, type StrideLetter } from '../kb/stride';
+import { executiveText } from './executive';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, mdLink, mdText, owaspRef, sentence } from './text';
 import {
@@ -145,12 +146,29 @@ function changes(view: ReportView): string[] {
   return lines;
 }
 
+/** The executive summary, in plain words, before any table. */
+function executive(input: ReportInput): string[] {
+  const text = executiveText(input);
+  if (!text) return [];
+  const lines = ['## Executive summary', '', mdText(text.intro), ''];
+  if (text.risks.length === 0) return lines;
+  text.risks.forEach((r, i) => lines.push(`${i + 1}. **${mdText(r.title)}**${mdText(r.rest)}`));
+  lines.push('', '**What to fix first.**', '');
+  text.steps.forEach((s, i) => lines.push(`${i + 1}. ${mdText(s)}`));
+  lines.push('', `**Residual risk.** ${mdText(text.residual)}`, '');
+  lines.push('**Incident-response readiness** for the top risks:', '');
+  for (const r of text.readiness) lines.push(`- ${mdText(r)}`);
+  lines.push('');
+  return lines;
+}
+
 /** The Markdown report. */
 export function renderMarkdown(
   input: ReportInput,
   view: ReportView = buildReportView(input),
 ): string {
   const lines = [`# Threat model report: ${mdText(view.modelName)}`, ''];
+  lines.push(...executive(input));
   lines.push(...summary(view), '');
   if (input.analysis.problems.some((p) => p.severity === 'error'))
     lines.push(

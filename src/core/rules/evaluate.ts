@@ -288,9 +288,35 @@ function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
   return (f) => checks.every((check) => check(f));
 }
 
+/**
+ * Controls to count as declared on top of the model's own, by element id: what the fix plan asks
+ * "what if this control were added here?" with, so it answers with this engine's placement rules.
+ */
+export type AddedControls = ReadonlyMap<string, ReadonlySet<string>>;
+
+const NO_ADDITIONS: AddedControls = new Map();
+
+const added = (extra: AddedControls, elementId: string, control: string) =>
+  extra.get(elementId)?.has(control) === true;
+
+/** Whether a flow declares a control (in the model or among the additions). */
+const flowDeclares = (
+  flow: { id: string; controls: readonly string[] },
+  control: string,
+  extra: AddedControls,
+) => flow.controls.includes(control) || added(extra, flow.id, control);
+
 /** A control on a component itself: declared or implied (external entities hold none). */
-function ownControl(component: ComponentFacts, control: string): ControlEvidence | undefined {
-  if (component.declared.has(control)) return { control, how: 'declared', on: [component.id] };
+function ownControl(
+  component: ComponentFacts,
+  control: string,
+  extra: AddedControls = NO_ADDITIONS,
+): ControlEvidence | undefined {
+  if (
+    component.declared.has(control) ||
+    (component.node.elementClass !== 'external_entity' && added(extra, component.id, control))
+  )
+    return { control, how: 'declared', on: [component.id] };
   const by = component.implied.get(control);
   if (by !== undefined) return { control, how: 'implied', on: [component.id], impliedBy: by };
   return undefined;
@@ -301,9 +327,10 @@ export function componentControl(
   component: ComponentFacts,
   control: string,
   facts: ModelFacts,
+  extra: AddedControls = NO_ADDITIONS,
 ): ControlEvidence | undefined {
   if (component.node.elementClass === 'external_entity') return undefined;
-  const own = ownControl(component, control);
+  const own = ownControl(component, control, extra);
   if (own) return own;
   const placement = controlInfo(control).placement;
   const viaInbound = () => {
@@ -311,13 +338,13 @@ export function componentControl(
     if (inbound.length === 0) return undefined;
     const on: string[] = [];
     for (const edge of inbound) {
-      if (edge.flow.controls.includes(control)) {
+      if (flowDeclares(edge.flow, control, extra)) {
         on.push(edge.flow.id);
         continue;
       }
       const upstream = facts.components.get(edge.source.component.id);
       const upstreamControl =
-        upstream && placement !== 'transport' ? ownControl(upstream, control) : undefined;
+        upstream && placement !== 'transport' ? ownControl(upstream, control, extra) : undefined;
       if (!upstreamControl) return undefined;
       on.push(upstream?.id ?? '');
     }
@@ -325,7 +352,7 @@ export function componentControl(
   };
   const viaOutbound = () => {
     const outbound = component.node.outbound;
-    if (outbound.length === 0 || !outbound.every((e) => e.flow.controls.includes(control)))
+    if (outbound.length === 0 || !outbound.every((e) => flowDeclares(e.flow, control, extra)))
       return undefined;
     return { control, how: 'neighbour' as const, on: outbound.map((e) => e.flow.id) };
   };
@@ -341,7 +368,7 @@ export function componentControl(
       for (const edge of component.node.outbound) {
         const observer = facts.components.get(edge.target.component.id);
         if (observer && observer.kind === 'monitoring') {
-          const found = ownControl(observer, control);
+          const found = ownControl(observer, control, extra);
           if (found) return { control, how: 'neighbour', on: [observer.id] };
         }
       }
@@ -353,11 +380,16 @@ export function componentControl(
 }
 
 /** Where a control counts for a flow threat, per the control's placement. */
-export function flowControl(flow: FlowFacts, control: string): ControlEvidence | undefined {
-  if (flow.declared.has(control)) return { control, how: 'declared', on: [flow.id] };
+export function flowControl(
+  flow: FlowFacts,
+  control: string,
+  extra: AddedControls = NO_ADDITIONS,
+): ControlEvidence | undefined {
+  if (flow.declared.has(control) || added(extra, flow.id, control))
+    return { control, how: 'declared', on: [flow.id] };
   const placement = controlInfo(control).placement;
   const external = (c: ComponentFacts) => c.node.elementClass === 'external_entity';
-  const fromEnd = (c: ComponentFacts) => (external(c) ? undefined : ownControl(c, control));
+  const fromEnd = (c: ComponentFacts) => (external(c) ? undefined : ownControl(c, control, extra));
   const neighbour = (found: ControlEvidence | undefined): ControlEvidence | undefined =>
     found && {
       control,
@@ -473,7 +505,11 @@ function fill(template: string | undefined, values: Record<string, string>): str
   return out;
 }
 
-function resolveMitigations(rule: Rule, find: (control: string) => ControlEvidence | undefined) {
+/** Which of a rule's mitigations a lookup finds, and which are missing. */
+export function resolveMitigations(
+  rule: Rule,
+  find: (control: string) => ControlEvidence | undefined,
+) {
   const allOf = rule.mitigations.all_of ?? [];
   const anyOf = rule.mitigations.any_of ?? [];
   const mitigatedBy: ControlEvidence[] = [];
@@ -583,8 +619,15 @@ function makeThreat(
   return threat as Threat;
 }
 
-/** Runs rules over facts. Threats come out in file order of their element, then by rule id. */
-export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat[] {
+/**
+ * Runs rules over facts. Threats come out in file order of their element, then by rule id.
+ * `extra` counts additional controls as declared (the fix plan's "what if"); analysis passes none.
+ */
+export function evaluateRules(
+  rules: readonly Rule[],
+  facts: ModelFacts,
+  extra: AddedControls = NO_ADDITIONS,
+): Threat[] {
   const threats: Threat[] = [];
   const componentList = [...facts.components.values()];
   const sharedByComponent = new Map<ComponentFacts, ElementShared>();
@@ -598,7 +641,7 @@ export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat
         let shared = sharedByComponent.get(component);
         if (!shared) sharedByComponent.set(component, (shared = componentShared(component)));
         const resolution = resolveMitigations(rule, (control) =>
-          componentControl(component, control, facts),
+          componentControl(component, control, facts, extra),
         );
         const severity = adjustSeverity(rule, {
           exposure: component.exposure,
@@ -622,7 +665,7 @@ export function evaluateRules(rules: readonly Rule[], facts: ModelFacts): Threat
         const f = flow.edge.flow;
         let shared = sharedByFlow.get(flow);
         if (!shared) sharedByFlow.set(flow, (shared = flowShared(flow)));
-        const resolution = resolveMitigations(rule, (control) => flowControl(flow, control));
+        const resolution = resolveMitigations(rule, (control) => flowControl(flow, control, extra));
         const severity = adjustSeverity(rule, {
           direction: flow.edge.direction,
           classification: flow.edge.classification,

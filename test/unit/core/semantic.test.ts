@@ -331,6 +331,23 @@ const CASES: Case[] = [
     message: /Data `orphan` is not carried by any flow nor held by any component\./,
   },
   {
+    name: 'crown jewel nobody holds',
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'data:',
+      '  weights: { classification: restricted, crown_jewel: integrity }',
+      'components:',
+      '  a: { kind: training_job }',
+    ),
+    code: 'MLTM212',
+    severity: 'warning',
+    at: '4:42',
+    covers: 'crown_jewel',
+    message:
+      /Data `weights` is a crown jewel but no component holds it.*add `weights` to the `data`/,
+  },
+  {
     name: 'unknown control, with did-you-mean and a fix',
     text: lines(
       'mltm: 1',

@@ -1,0 +1,180 @@
+/**
+ * The state the decision layer works on: every threat with its risk and whether it is open (no
+ * register decision, controls missing), under a set of control additions. The plan changes the
+ * additions one control at a time and re-resolves exactly the threats that control can touch,
+ * with the threat engine's own placement rules (`componentControl` / `flowControl` with added
+ * controls), so a step's effect equals re-analysing the model with the control written in.
+ */
+import type { ModelFacts } from '../rules/facts';
+import {
+  componentControl,
+  evaluateRules,
+  flowControl,
+  resolveMitigations,
+  type AddedControls,
+  type Threat,
+} from '../rules/evaluate';
+import type { Rule } from '../rules/types';
+import type { ThreatRegister } from '../register/register';
+import { effectiveStatusOf } from '../register/status';
+import { riskOf, type Risk, type RiskContext } from './risk';
+
+export interface ThreatState {
+  readonly threat: Threat;
+  readonly missing: readonly string[];
+  readonly found: number;
+  /** A register decision (mitigated, accepted, transferred, not_applicable) takes it out of play. */
+  readonly decided: boolean;
+  readonly open: boolean;
+  readonly risk: Risk;
+}
+
+/** Inputs of the decision layer: plain values, whatever shape the caller's analysis has. */
+export interface DecisionInput {
+  readonly facts: ModelFacts;
+  readonly threats: readonly Threat[];
+  readonly rules: readonly Rule[];
+  readonly register?: ThreatRegister;
+}
+
+export class Assessment {
+  /** Current state per threat id. */
+  readonly states = new Map<string, ThreatState>();
+  /** Controls added so far, by element id. */
+  readonly added = new Map<string, Set<string>>();
+  private readonly rulesById: ReadonlyMap<string, Rule>;
+
+  constructor(
+    readonly input: DecisionInput,
+    readonly context: RiskContext,
+  ) {
+    this.rulesById = new Map(input.rules.map((r) => [r.id, r]));
+    for (const threat of input.threats) this.states.set(threat.id, this.initial(threat));
+  }
+
+  private initial(threat: Threat): ThreatState {
+    const status = effectiveStatusOf(threat, this.input.register);
+    const decided = status.source === 'register';
+    const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
+    return {
+      threat,
+      ...state,
+      decided,
+      open: !decided && !threat.mitigated,
+      risk: riskOf(threat, state, this.context),
+    };
+  }
+
+  /** Sum of the risk of open threats. */
+  openRisk(): number {
+    let sum = 0;
+    for (const s of this.states.values()) if (s.open) sum += s.risk.score;
+    return sum;
+  }
+
+  /** The state a threat would have with the current additions plus `extra`. */
+  resolve(threat: Threat, extra: AddedControls): ThreatState | undefined {
+    const rule = this.rulesById.get(threat.ruleId);
+    const current = this.states.get(threat.id);
+    if (!rule || !current) return current;
+    const facts = this.input.facts;
+    let resolution;
+    if (threat.elementType === 'component') {
+      const component = facts.components.get(threat.element);
+      if (!component) return current;
+      resolution = resolveMitigations(rule, (c) => componentControl(component, c, facts, extra));
+    } else {
+      const flow = this.flowFacts().get(threat.element);
+      if (!flow) return current;
+      resolution = resolveMitigations(rule, (c) => flowControl(flow, c, extra));
+    }
+    const state = { missing: resolution.missing, found: resolution.mitigatedBy.length };
+    return {
+      threat,
+      ...state,
+      decided: current.decided,
+      open: !current.decided && !resolution.mitigated,
+      risk: riskOf(threat, state, this.context),
+    };
+  }
+
+  private flowsById?: Map<string, ModelFacts['flows'][number]>;
+  private flowFacts() {
+    if (!this.flowsById) this.flowsById = new Map(this.input.facts.flows.map((f) => [f.id, f]));
+    return this.flowsById;
+  }
+
+  /** The additions so far plus one more, as the engine reads them. */
+  withAddition(element: string, control: string): AddedControls {
+    const map = new Map<string, ReadonlySet<string>>(this.added);
+    map.set(element, new Set([...(this.added.get(element) ?? []), control]));
+    return map;
+  }
+
+  /** Whether the model (with the additions) has a control anywhere. */
+  private presentAnywhere(control: string): boolean {
+    if (this.input.facts.controlsAnywhere.has(control)) return true;
+    for (const set of this.added.values()) if (set.has(control)) return true;
+    return false;
+  }
+
+  /**
+   * Adds a control and re-resolves `touched` (the threats the control can change). Returns the
+   * ids of threats whose state may have changed. A control that appears in the model for the
+   * first time can switch rules with `model_has_control` / `model_lacks_control` on or off: those
+   * rules are evaluated again over the whole model, as re-analysis would.
+   */
+  add(element: string, control: string, touched: Iterable<Threat>): Set<string> {
+    const newAnywhere = !this.presentAnywhere(control);
+    const extra = this.withAddition(element, control);
+    this.added.set(element, new Set(extra.get(element)));
+    const changed = new Set<string>();
+    for (const threat of touched) {
+      const next = this.resolve(threat, extra);
+      if (next) this.states.set(threat.id, next);
+      changed.add(threat.id);
+    }
+    if (newAnywhere) {
+      const switching = this.input.rules.filter(
+        (r) =>
+          r.element === 'component' &&
+          (r.when.model_has_control?.includes(control) ||
+            r.when.model_lacks_control?.includes(control)),
+      );
+      if (switching.length > 0) {
+        const anywhere = new Set(this.input.facts.controlsAnywhere);
+        for (const set of this.added.values()) for (const c of set) anywhere.add(c);
+        const facts = { ...this.input.facts, controlsAnywhere: anywhere };
+        const ids = new Set(switching.map((r) => r.id));
+        for (const [id, s] of this.states)
+          if (ids.has(s.threat.ruleId)) {
+            this.states.delete(id);
+            changed.add(id);
+          }
+        for (const threat of evaluateRules(switching, facts, extra)) {
+          const status = effectiveStatusOf(threat, this.input.register);
+          const decided = status.source === 'register';
+          const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
+          this.states.set(threat.id, {
+            threat,
+            ...state,
+            decided,
+            open: !decided && !threat.mitigated,
+            risk: riskOf(threat, state, this.context),
+          });
+          changed.add(threat.id);
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Whether an element has a control: declared, implied by `tech`, or added by the plan. */
+  hasOwnControl(element: string, control: string): boolean {
+    if (this.added.get(element)?.has(control)) return true;
+    const component = this.input.facts.components.get(element);
+    if (component) return component.declared.has(control) || component.implied.has(control);
+    const flow = this.flowFacts().get(element);
+    return flow?.declared.has(control) ?? false;
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * Attack paths from entry points to crown jewels. Two propagations over the graph, each a
+ * breadth-first search from every entry (a monotonic fixpoint: the set reached only grows, and
+ * neither it nor the paths depend on the file's order, since entries and neighbours are taken in
+ * id order):
+ * - *content*: attacker-controlled data (a hub model, a public dataset, a web page, a prompt, a
+ *   tool's result) moves along data flows — both ways on a bidirectional flow, whose response
+ *   carries content back — until an element that cleans it (validation, provenance, signing,
+ *   scanning, guardrails) stops it;
+ * - *access*: a caller who controls an element reaches what it sends to, wherever the flow or
+ *   the receiving element has an open threat to exploit.
+ * Each entry/target pair keeps at most {@link PATHS_PER_PAIR} shortest paths (enumerated over
+ * the shortest-path DAG, in id order: no exponential blow-up on dense or cyclic graphs), and the
+ * model keeps the {@link MAX_PATHS} riskiest (only their triples are kept while searching, so
+ * memory stays bounded too). A path's id hashes its entry, elements and goal.
+ */
+import type { GraphEdge, PipelineGraph } from '../graph/graph';
+import type { CrownJewelGoal } from '../model/vocabulary';
+import type { SourceRange } from '../problems';
+import { fnv1a64 } from '../util/hash';
+import type { Assessment, ThreatState } from './assess';
+import type { CrownJewel } from './crownJewels';
+import { isEntryPoint } from './risk';
+
+export const PATHS_PER_PAIR = 3;
+export const MAX_PATHS = 100;
+
+/** Controls that clean attacker-controlled content where they are declared. */
+export const CLEANING_CONTROLS: readonly string[] = [
+  'input_validation',
+  'data_validation',
+  'data_provenance',
+  'model_signing',
+  'model_scanning',
+  'artifact_checksums',
+  'llm_guardrails',
+  'untrusted_content_marking',
+];
+
+/** Kinds whose output is attacker-controllable content. */
+const CONTENT_SOURCE_KINDS: ReadonlySet<string> = new Set([
+  'third_party_model_hub',
+  'external_data_source',
+  'external_llm_provider',
+  'user',
+  'external_client',
+]);
+
+export type PathKind = 'content' | 'access';
+
+export interface PathStep {
+  /** Component or flow id. */
+  readonly element: string;
+  readonly elementType: 'component' | 'flow';
+  /** Open threats on this element the attacker uses. */
+  readonly threats: readonly string[];
+  readonly atlas: readonly string[];
+  readonly missingControls: readonly string[];
+  readonly range: SourceRange;
+}
+
+export interface AttackPath {
+  readonly id: string;
+  readonly kind: PathKind;
+  readonly entry: string;
+  readonly target: string;
+  readonly goal: CrownJewelGoal;
+  /** Highest risk of an open threat on the target (0 when the target has none). */
+  readonly risk: number;
+  readonly steps: readonly PathStep[];
+}
+
+interface Hop {
+  readonly edge: GraphEdge;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Open threat states per element id, sorted by threat id. */
+export function openByElement(assessment: Assessment): Map<string, ThreatState[]> {
+  const map = new Map<string, ThreatState[]>();
+  for (const s of assessment.states.values()) {
+    if (!s.open) continue;
+    let list = map.get(s.threat.element);
+    if (!list) map.set(s.threat.element, (list = []));
+    list.push(s);
+  }
+  for (const list of map.values()) list.sort((a, b) => (a.threat.id < b.threat.id ? -1 : 1));
+  return map;
+}
+
+function isContentSource(graph: PipelineGraph, id: string): boolean {
+  const node = graph.nodes.get(id);
+  return (
+    node !== undefined &&
+    (CONTENT_SOURCE_KINDS.has(node.component.kind) || node.zone.trust === 'untrusted')
+  );
+}
+
+function cleans(assessment: Assessment, element: string): boolean {
+  return CLEANING_CONTROLS.some((c) => assessment.hasOwnControl(element, c));
+}
+
+/** Whether a hop is passable in a mode, given the current threat states. */
+function passable(
+  kind: PathKind,
+  hop: Hop,
+  assessment: Assessment,
+  open: ReadonlyMap<string, ThreatState[]>,
+  cleaning?: Map<string, boolean>,
+): boolean {
+  if (kind === 'content') {
+    // Memoised per search: the same elements are asked about once per entry.
+    const cleaned = (id: string) => {
+      let value = cleaning?.get(id);
+      if (value === undefined) {
+        value = cleans(assessment, id);
+        cleaning?.set(id, value);
+      }
+      return value;
+    };
+    return !cleaned(hop.edge.flow.id) && !cleaned(hop.to);
+  }
+  return (open.get(hop.edge.flow.id)?.length ?? 0) > 0 || (open.get(hop.to)?.length ?? 0) > 0;
+}
+
+/** Hops out of each component per mode, sorted by target then flow id. */
+function hopsOf(graph: PipelineGraph): { content: Map<string, Hop[]>; access: Map<string, Hop[]> } {
+  const content = new Map<string, Hop[]>();
+  const access = new Map<string, Hop[]>();
+  const push = (map: Map<string, Hop[]>, hop: Hop) => {
+    let list = map.get(hop.from);
+    if (!list) map.set(hop.from, (list = []));
+    list.push(hop);
+  };
+  for (const edge of graph.edges) {
+    const from = edge.source.component.id;
+    const to = edge.target.component.id;
+    push(content, { edge, from, to });
+    push(access, { edge, from, to });
+    if (edge.flow.bidirectional) push(content, { edge, from: to, to: from });
+  }
+  const order = (a: Hop, b: Hop) =>
+    a.to < b.to
+      ? -1
+      : a.to > b.to
+        ? 1
+        : a.edge.flow.id < b.edge.flow.id
+          ? -1
+          : a.edge.flow.id > b.edge.flow.id
+            ? 1
+            : 0;
+  for (const list of content.values()) list.sort(order);
+  for (const list of access.values()) list.sort(order);
+  return { content, access };
+}
+
+const GOALS_OF_KIND: Record<PathKind, ReadonlySet<CrownJewelGoal>> = {
+  // Injected content corrupts (poisoning, backdoors) or, through an agent, leaks.
+  content: new Set(['integrity', 'confidentiality']),
+  access: new Set(['confidentiality', 'integrity', 'availability']),
+};
+
+interface Candidate {
+  readonly kind: PathKind;
+  readonly entry: string;
+  readonly target: string;
+  readonly goal: CrownJewelGoal;
+  readonly risk: number;
+  readonly preds: ReadonlyMap<string, readonly Hop[]>;
+}
+
+const compareCandidates = (a: Candidate, b: Candidate) =>
+  b.risk - a.risk ||
+  compareStrings(a.kind, b.kind) ||
+  compareStrings(a.entry, b.entry) ||
+  compareStrings(a.target, b.target) ||
+  compareStrings(a.goal, b.goal);
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Attack paths of a model in the assessment's current state: entry/target/goal triples ranked
+ * by the highest open risk at the target (then kind, entry, target, goal), the first ones
+ * expanded into up to {@link PATHS_PER_PAIR} shortest paths each until {@link MAX_PATHS}.
+ */
+export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[]): AttackPath[] {
+  const graph = assessment.context.graph;
+  const open = openByElement(assessment);
+  const hops = hopsOf(graph);
+  const jewelById = new Map(jewels.map((j) => [j.element, j]));
+  const targetRisk = new Map(
+    jewels.map((j) => [
+      j.element,
+      Math.max(0, ...(open.get(j.element) ?? []).map((s) => s.risk.score)),
+    ]),
+  );
+  const riskAt = (id: string) => targetRisk.get(id) ?? 0;
+  const ids = [...graph.nodes.keys()].sort();
+  const cleaning = new Map<string, boolean>();
+  let candidates: Candidate[] = [];
+  const keep = () => {
+    candidates.sort(compareCandidates);
+    candidates = candidates.slice(0, MAX_PATHS);
+  };
+  for (const kind of ['content', 'access'] as const) {
+    const entries = ids.filter((id) =>
+      kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id),
+    );
+    // Whether a hop is passable does not depend on the entry: filter the adjacency once.
+    const out = new Map<string, Hop[]>();
+    for (const [from, list] of hops[kind]) {
+      const passing = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
+      if (passing.length > 0) out.set(from, passing);
+    }
+    for (const entry of entries) {
+      // BFS recording, per node, every predecessor hop on a shortest way (the shortest-path DAG).
+      const dist = new Map<string, number>([[entry, 0]]);
+      const preds = new Map<string, Hop[]>();
+      let frontier = [entry];
+      while (frontier.length > 0) {
+        const next: string[] = [];
+        for (const id of frontier) {
+          const d = dist.get(id) as number;
+          for (const hop of out.get(id) ?? []) {
+            const seen = dist.get(hop.to);
+            if (seen === undefined) {
+              dist.set(hop.to, d + 1);
+              preds.set(hop.to, [hop]);
+              next.push(hop.to);
+            } else if (seen === d + 1) preds.get(hop.to)?.push(hop);
+          }
+        }
+        frontier = next;
+      }
+      for (const [target, d] of dist) {
+        if (d === 0) continue;
+        const jewel = jewelById.get(target);
+        if (!jewel) continue;
+        for (const goal of jewel.goals)
+          if (GOALS_OF_KIND[kind].has(goal))
+            candidates.push({ kind, entry, target, goal, risk: riskAt(target), preds });
+      }
+      if (candidates.length > 4 * MAX_PATHS) keep();
+    }
+  }
+  keep();
+  const paths: AttackPath[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    for (const hopsOnPath of shortestPaths(c.target, c.entry, c.preds, PATHS_PER_PAIR)) {
+      const path = makePath(c, hopsOnPath, graph, open);
+      if (seen.has(path.id)) continue;
+      seen.add(path.id);
+      paths.push(path);
+    }
+    if (paths.length >= MAX_PATHS) break;
+  }
+  return paths.slice(0, MAX_PATHS);
+}
+
+/** Up to `k` shortest paths entry → target over the predecessor DAG, in id order. */
+function shortestPaths(
+  target: string,
+  entry: string,
+  preds: ReadonlyMap<string, readonly Hop[]>,
+  k: number,
+): Hop[][] {
+  const found: Hop[][] = [];
+  const trail: Hop[] = [];
+  const walk = (id: string) => {
+    if (found.length >= k) return;
+    if (id === entry) {
+      found.push([...trail].reverse());
+      return;
+    }
+    for (const hop of preds.get(id) ?? []) {
+      trail.push(hop);
+      walk(hop.from);
+      trail.pop();
+      if (found.length >= k) return;
+    }
+  };
+  // The DAG is layered by distance, so every branch ends at the entry: k paths cost k × length.
+  walk(target);
+  return found;
+}
+
+function step(
+  element: string,
+  elementType: 'component' | 'flow',
+  range: SourceRange,
+  open: ReadonlyMap<string, ThreatState[]>,
+): PathStep {
+  const states = open.get(element) ?? [];
+  return {
+    element,
+    elementType,
+    threats: states.map((s) => s.threat.id),
+    atlas: [...new Set(states.flatMap((s) => s.threat.atlas))].sort(),
+    missingControls: [...new Set(states.flatMap((s) => s.missing))].sort(),
+    range,
+  };
+}
+
+function makePath(
+  c: Candidate,
+  hops: readonly Hop[],
+  graph: PipelineGraph,
+  open: ReadonlyMap<string, ThreatState[]>,
+): AttackPath {
+  const range = (id: string) => graph.nodes.get(id)?.component.idRange ?? { start: 0, end: 0 };
+  const steps: PathStep[] = [step(c.entry, 'component', range(c.entry), open)];
+  for (const hop of hops) {
+    steps.push(step(hop.edge.flow.id, 'flow', hop.edge.flow.idRange, open));
+    steps.push(step(hop.to, 'component', range(hop.to), open));
+  }
+  const elements = steps.map((s) => s.element);
+  return {
+    id: `path-${fnv1a64(JSON.stringify([c.entry, elements, c.goal]))}`,
+    kind: c.kind,
+    entry: c.entry,
+    target: c.target,
+    goal: c.goal,
+    risk: c.risk,
+    steps,
+  };
+}
+
+/** Whether a path still works in the assessment's current state (every hop passable). */
+export function pathHolds(
+  path: AttackPath,
+  assessment: Assessment,
+  open: ReadonlyMap<string, ThreatState[]>,
+): boolean {
+  const graph = assessment.context.graph;
+  const edgeById = assessment.context.edgeById;
+  for (let i = 1; i + 1 < path.steps.length; i += 2) {
+    const flowStep = path.steps[i] as PathStep;
+    const edge = edgeById.get(flowStep.element);
+    const to = (path.steps[i + 1] as PathStep).element;
+    const from = (path.steps[i - 1] as PathStep).element;
+    if (!edge || !graph.nodes.has(to)) return false;
+    if (!passable(path.kind, { edge, from, to }, assessment, open)) return false;
+  }
+  return true;
+}
