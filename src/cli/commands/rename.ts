@@ -26,7 +26,7 @@ export const renameCommand: Command = {
       description: 'print what would change, write nothing',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length !== 3) {
       io.stderr(`mltm rename: expected <model> <old-id> <new-id>.\n`);
       return EXIT.usage;
@@ -40,11 +40,11 @@ export const renameCommand: Command = {
         io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const packs = loadCustomPacks(path).packs;
+    const packs = (await loadCustomPacks(path)).packs;
     const analyzeText = (text: string) => analyze(text, { customPacks: packs });
     const before = analyzeText(read.text);
     const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
-    if (!before.model || blocking.length > 0) {
+    if (before.status !== 'loaded' || blocking.length > 0) {
       for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems))
         io.stderr(formatProblemLine(p) + '\n');
       io.stderr(

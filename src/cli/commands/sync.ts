@@ -6,15 +6,15 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { REGISTER_READ_LIMITS } from '../../core/parse/source';
-import { analyze } from '../../core/analysis';
-import { registerFileNameFor } from '../../core/register/register';
+import { analyze, threatsOf } from '../../core/analysis';
+import { registerFileNameFor } from '../../core/workspace/naming';
 import { syncRegister } from '../../core/register/sync';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
 import { atlasOption, loadCustomPacks } from '../workspace';
 
-/** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
+/** The register beside a model, as a native path (the core's naming rule, `core/workspace/naming.ts`). */
 export function registerPathFor(modelPath: string): string {
   return join(dirname(modelPath), registerFileNameFor(basename(modelPath)));
 }
@@ -50,12 +50,12 @@ export const syncCommand: Command = {
       description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length === 0) {
       io.stderr('mltm sync: give at least one model file.\n');
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     let failed = false;
     let outOfDate = false;
@@ -70,7 +70,7 @@ export const syncCommand: Command = {
         continue;
       }
       const analysis = analyze(read.text, {
-        customPacks: loadCustomPacks(path).packs,
+        customPacks: (await loadCustomPacks(path)).packs,
         ...(atlas && { atlas }),
       });
       const registerPath = registerPathFor(path);
@@ -121,7 +121,9 @@ export const syncCommand: Command = {
           `${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`,
         );
       if (!result.changed) {
-        io.stdout(`${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}).\n`);
+        io.stdout(
+          `${registerFile}: up to date (${plural(threatsOf(analysis).length, 'threat')}).\n`,
+        );
         continue;
       }
       if (values['check']) {

@@ -48,7 +48,7 @@ export const triageCommand: Command = {
       description: 're-confirm a decision after its element changed',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length === 1) return review(resolve(io.cwd, positionals[0] as string), io);
     if (positionals.length !== 2) {
       io.stderr('mltm triage: expected <model> [<threat-id>].\n');
@@ -62,7 +62,7 @@ export const triageCommand: Command = {
         io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+    const analysis = analyze(read.text, { customPacks: (await loadCustomPacks(path)).packs });
     const registerPath = registerPathFor(path);
     const existing = existsSync(registerPath)
       ? readUserFile(registerPath, REGISTER_READ_LIMITS.maxLength)
@@ -118,16 +118,16 @@ export const triageCommand: Command = {
  * Reviews a register against its model: prints every problem (`file:line:col: severity CODE
  * message`) and a summary. Exit 1 when there is an error or a warning (something to decide).
  */
-function review(path: string, io: CliIo): number {
+async function review(path: string, io: CliIo): Promise<number> {
   const file = displayPath(io.cwd, path);
   const read = readUserFile(path);
   if (read.text === undefined) {
     for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }
-  const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+  const analysis = analyze(read.text, { customPacks: (await loadCustomPacks(path)).packs });
   const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-  if (modelErrors.length > 0) {
+  if (analysis.status !== 'loaded' || modelErrors.length > 0) {
     for (const p of locate(file, read.text, modelErrors)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }
