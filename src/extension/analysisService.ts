@@ -129,7 +129,7 @@ export class AnalysisService implements vscode.Disposable {
         if (e.affectsConfiguration('mltm')) this.refreshAll();
       }),
     );
-    const packs = vscode.workspace.createFileSystemWatcher('**/.mltm{,/**}');
+    const packs = vscode.workspace.createFileSystemWatcher('**/.mltm/**');
     const registers = vscode.workspace.createFileSystemWatcher('**/*.threats.{yaml,yml}');
     const models = vscode.workspace.createFileSystemWatcher(
       '**/*.mltm.{yaml,yml}',
