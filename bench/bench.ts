@@ -13,6 +13,10 @@
  * bench/results.json) `--seed <n>`. Without `--sizes`, each stage runs at its own default sizes
  * (layout at 50, 500, 2,000; the rest at 10 … 5,000); with it, every chosen stage runs at every
  * chosen size up to its `maxSize`.
+ *
+ * Besides the timed stages, the `casestudies` stage (bench/caseStudies.ts) analyses the 37 ATLAS
+ * case-study models with today's rules and with the frozen baseline packs and prints recall per
+ * case and overall and threats per model; it runs by default and with `--stages casestudies`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -25,6 +29,13 @@ import { loadRegister, type ThreatRegister } from '../src/core/register/register
 import { syncRegister } from '../src/core/register/sync';
 import { renderReport, type ReportFormat } from '../src/core/report/index';
 import { assembleReportInput } from '../src/core/report/input';
+import {
+  noiseRatio,
+  recall,
+  renderCaseStudyTable,
+  runCaseStudyBenchmark,
+  type CaseStudyBenchmark,
+} from './caseStudies';
 import { generatePipeline, type GeneratedPipeline } from './generate';
 
 /** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
@@ -134,6 +145,9 @@ export const BENCH_STAGES: BenchStage[] = [
   },
 ];
 
+/** The case-study benchmark's stage id: not timed per size, run once over the 37 models. */
+export const CASE_STUDY_STAGE = 'casestudies';
+
 /** Medians by stage id and size, as the budgets read them. */
 export interface BenchLookup {
   median(stage: string, size: number): number | undefined;
@@ -235,7 +249,33 @@ export interface BenchResults {
   readonly seed: number;
   readonly sizes: SizeResult[];
   readonly budgets: BudgetResult[];
+  /** Recall and noise on the ATLAS case-study models, when that stage ran. */
+  readonly caseStudies?: CaseStudyResult;
   readonly processPeakRssMb: number;
+}
+
+/** The case-study stage in results.json. */
+export interface CaseStudyResult {
+  readonly models: number;
+  readonly expected: number;
+  readonly familyRecall: number;
+  readonly exactRecall: number;
+  readonly baselineFamilyRecall: number;
+  readonly baselineExactRecall: number;
+  readonly threatsPerModel: number;
+  readonly baselineThreatsPerModel: number;
+  /** Threats with today's rules over threats with the baseline packs. */
+  readonly noiseRatio: number;
+  /** Wall-clock time of the whole stage (both rule sets over every model), ms. */
+  readonly elapsedMs: number;
+  readonly perCase: readonly {
+    readonly id: string;
+    readonly expected: number;
+    readonly familyHits: number;
+    readonly exactHits: number;
+    readonly threats: number;
+    readonly baselineThreats: number;
+  }[];
 }
 
 interface Options {
@@ -272,11 +312,10 @@ function parseOptions(argv: readonly string[]): Options {
       options.stages = value()
         .split(',')
         .map((s) => s.trim());
-      const unknown = options.stages.filter((id) => !BENCH_STAGES.some((stage) => stage.id === id));
+      const known = [...BENCH_STAGES.map((stage) => stage.id), CASE_STUDY_STAGE];
+      const unknown = options.stages.filter((id) => !known.includes(id));
       if (unknown.length > 0)
-        throw new Error(
-          `unknown stage ${unknown.join(', ')} (stages: ${BENCH_STAGES.map((stage) => stage.id).join(', ')})`,
-        );
+        throw new Error(`unknown stage ${unknown.join(', ')} (stages: ${known.join(', ')})`);
     } else if (arg === '--json-only') options.jsonOnly = true;
     else if (arg === '--out') options.out = resolve(value());
     else if (arg === '--seed') options.seed = Number(value());
@@ -477,6 +516,37 @@ export function renderResults(results: BenchResults): string {
   ].join('\n');
 }
 
+/** Runs the case-study stage once and summarises it for results.json. */
+function measureCaseStudies(): { result: CaseStudyResult; benchmark: CaseStudyBenchmark } {
+  const start = performance.now();
+  const b = runCaseStudyBenchmark();
+  const elapsedMs = performance.now() - start;
+  const n = b.cases.length;
+  return {
+    benchmark: b,
+    result: {
+      models: b.cases.filter((c) => c.modelled).length,
+      expected: b.current.expected,
+      familyRecall: recall(b.current.familyHits, b.current.expected),
+      exactRecall: recall(b.current.exactHits, b.current.expected),
+      baselineFamilyRecall: recall(b.baseline.familyHits, b.baseline.expected),
+      baselineExactRecall: recall(b.baseline.exactHits, b.baseline.expected),
+      threatsPerModel: b.current.threats / n,
+      baselineThreatsPerModel: b.baseline.threats / n,
+      noiseRatio: noiseRatio(b),
+      elapsedMs,
+      perCase: b.cases.map((c) => ({
+        id: c.expectation.id,
+        expected: c.expectation.foreseeable.length,
+        familyHits: c.current.familyHits.length,
+        exactHits: c.current.exactHits.length,
+        threats: c.current.threats,
+        baselineThreats: c.baseline.threats,
+      })),
+    },
+  };
+}
+
 /** Runs the benchmark; returns the results (also written to `options.out`). */
 export async function runBench(argv: readonly string[]): Promise<BenchResults> {
   const options = parseOptions(argv);
@@ -499,6 +569,9 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
     if (measuredMs === undefined || limitMs === undefined) return base;
     return { ...base, measuredMs, limitMs, met: measuredMs <= limitMs };
   });
+  const caseStudies =
+    !options.stages || options.stages.includes(CASE_STUDY_STAGE) ? measureCaseStudies() : undefined;
+  if (caseStudies) log(`  case studies ${formatMs(caseStudies.result.elapsedMs)}`);
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -513,12 +586,17 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
     seed: options.seed,
     sizes,
     budgets,
+    ...(caseStudies && { caseStudies: caseStudies.result }),
     processPeakRssMb: mb(process.resourceUsage().maxRSS * 1024),
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
   if (options.jsonOnly) console.log(JSON.stringify(results, null, 2));
-  else console.log('\n' + renderResults(results) + `\n\nWritten to ${options.out}`);
+  else {
+    const timed = results.sizes.length > 0 ? '\n' + renderResults(results) + '\n' : '';
+    const cases = caseStudies ? '\n' + renderCaseStudyTable(caseStudies.benchmark) : '';
+    console.log(`${timed}${cases}\nWritten to ${options.out}`);
+  }
   return results;
 }
 

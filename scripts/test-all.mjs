@@ -3,33 +3,67 @@
 // test suite (type-check, lint, build) counts as one check. A later step still runs when an
 // earlier one fails, so one run shows everything that is broken — except that nothing runs on a
 // failed build, which the rest depends on.
-import { spawnSync } from 'node:child_process';
+//
+// First, the system packages the suites need (scripts/setup-system.mjs): installed when running as
+// root with apt-get, otherwise one line naming the command, and nothing else runs. Every step runs
+// in its own process group with a time limit (MLTM_STEP_TIMEOUT_MS, default 30 minutes); a step
+// that outlives it is killed with everything it started, counted as failed, and the run goes on,
+// so `npm test` always ends.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages } from './setup-system.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 const only = process.argv.slice(2);
+const stepTimeoutMs = Number(process.env.MLTM_STEP_TIMEOUT_MS ?? 30 * 60_000);
 
 let passed = 0;
 let failed = 0;
 const failures = [];
 
-function run(command, args, env = {}) {
-  const result = spawnSync(command, args, {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
+/** Runs a step in its own process group; resolves true on exit code 0. */
+function run(name, command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+      detached: true,
+    });
+    const timer = setTimeout(() => {
+      failures.push(`${name}: killed after ${Math.round(stepTimeoutMs / 1000)} s (time limit)`);
+      killGroup(child.pid);
+    }, stepTimeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      failures.push(`${name}: could not start (${error.message})`);
+      resolve(false);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      // Whatever the step left running (a browser, a server) goes with it.
+      killGroup(child.pid);
+      resolve(code === 0);
+    });
   });
-  return result.status === 0;
 }
 
-function check(name, command, args) {
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
+
+async function check(name, command, args) {
   if (only.length > 0 && !only.includes(name)) return true;
   console.log(`\n== ${name} ==`);
-  const ok = run(command, args);
+  const ok = await run(name, command, args);
   if (ok) passed++;
   else {
     failed++;
@@ -38,11 +72,15 @@ function check(name, command, args) {
   return ok;
 }
 
-function suite(name, command, args, countsFile) {
+async function suite(name, command, args, countsFile, env = {}) {
   if (only.length > 0 && !only.includes(name)) return;
   console.log(`\n== ${name} ==`);
   rmSync(countsFile, { force: true });
-  const ok = run(command, args, { MLTM_COUNTS_FILE: countsFile, MLTM_TEST_RESULTS: countsFile });
+  const ok = await run(name, command, args, {
+    ...env,
+    MLTM_COUNTS_FILE: countsFile,
+    MLTM_TEST_RESULTS: countsFile,
+  });
   if (!existsSync(countsFile)) {
     failed++;
     failures.push(`${name}: the suite did not complete`);
@@ -60,52 +98,68 @@ function suite(name, command, args, countsFile) {
 }
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-if (existsSync(join(root, 'webview/main.ts')))
-  check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
-if (existsSync(join(root, 'test/webview/tsconfig.json')))
-  check('typecheck-webview-tests', npx, ['tsc', '-p', 'test/webview/tsconfig.json', '--noEmit']);
-check('lint', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'lint']);
-const built = check('build', process.execPath, ['scripts/build.mjs']);
-if (built) {
-  suite(
-    'unit',
-    npx,
-    ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
-    join(resultsDir, 'unit.json'),
-  );
-  if (existsSync(join(root, 'scripts/webview/run-tests.mjs')))
-    suite(
-      'webview',
-      process.execPath,
-      ['scripts/webview/run-tests.mjs'],
-      join(resultsDir, 'webview.json'),
-    );
-  if (existsSync(join(root, 'scripts/vscode/run-tests.mjs')))
-    suite(
-      'vscode',
-      process.execPath,
-      ['scripts/vscode/run-tests.mjs'],
-      join(resultsDir, 'vscode.json'),
-    );
-  // Last: it builds the production VSIX (replacing dist/) and restores the development build.
-  if (existsSync(join(root, 'scripts/package/run-tests.mjs')))
-    suite(
-      'package',
-      process.execPath,
-      ['scripts/package/run-tests.mjs'],
-      join(resultsDir, 'package.json'),
-    );
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** The suites after the build, in order: name, script, counts file. */
+const SUITES = [
+  ['webview', 'scripts/webview/run-tests.mjs'],
+  ['vscode', 'scripts/vscode/run-tests.mjs'],
+  // pre-commit installs and runs the repository's hooks (.pre-commit-hooks.yaml).
+  ['integrations', 'scripts/integrations/run-tests.mjs'],
+  // Builds the production VSIX (replacing dist/) and restores the development build.
+  ['package', 'scripts/package/run-tests.mjs'],
   // After package: installs the VSIX it built into the real VS Code and checks it activates.
-  if (existsSync(join(root, 'scripts/vscode/vsix-smoke.mjs')))
-    suite(
-      'vsix-smoke',
-      process.execPath,
-      ['scripts/vscode/vsix-smoke.mjs'],
-      join(resultsDir, 'vsix-smoke.json'),
-    );
+  ['vsix-smoke', 'scripts/vscode/vsix-smoke.mjs'],
+];
+
+console.log('== system packages ==');
+const systemReady = ensureSystemPackages();
+let built = false;
+if (!systemReady) {
+  failed++;
+  failures.push('system packages missing: nothing else ran (see the line above)');
 } else {
-  failures.push('build failed: the test suites did not run');
+  await check('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  if (existsSync(join(root, 'webview/main.ts')))
+    await check('typecheck-webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+  if (existsSync(join(root, 'test/webview/tsconfig.json')))
+    await check('typecheck-webview-tests', npx, [
+      'tsc',
+      '-p',
+      'test/webview/tsconfig.json',
+      '--noEmit',
+    ]);
+  await check('lint', npm, ['run', '--silent', 'lint']);
+  built = await check('build', process.execPath, ['scripts/build.mjs']);
+  if (built) {
+    await suite(
+      'unit',
+      npx,
+      ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
+      join(resultsDir, 'unit.json'),
+    );
+    // The parse, model and register suites again with the fast YAML reader switched off, so the
+    // `yaml` library path (what every file outside the fast reader's subset takes) is tested on
+    // its own and the two paths cannot drift apart unseen (see ARCHITECTURE.md, two YAML readers).
+    await suite(
+      'unit-yaml-library',
+      npx,
+      [
+        'mocha',
+        '--config',
+        'test/yaml-library.mocharc.json',
+        '--reporter',
+        join(root, 'scripts/mocha-count-reporter.cjs'),
+      ],
+      join(resultsDir, 'unit-yaml-library.json'),
+      { MLTM_YAML_READER: 'library' },
+    );
+    for (const [name, script] of SUITES)
+      if (existsSync(join(root, script)))
+        await suite(name, process.execPath, [script], join(resultsDir, `${name}.json`));
+  } else {
+    failures.push('build failed: the test suites did not run');
+  }
 }
 
 if (failures.length > 0) {

@@ -27,6 +27,18 @@ const CODEPOINTS: Readonly<Record<string, number>> = {
   'circuit-board': 0xeabe,
   'server-process': 0xeba2,
   graph: 0xeb03,
+  browser: 0xeaae,
+  plug: 0xeb2d,
+  extensions: 0xeae6,
+  copilot: 0xec1e,
+  settings: 0xeb52,
+  'vm-connect': 0xeba9,
+  vm: 0xea7a,
+  'settings-gear': 0xeb51,
+  library: 0xeb9c,
+  mail: 0xeb1c,
+  'device-mobile': 0xeadb,
+  key: 0xeb11,
 };
 
 const KIND_ICONS: Readonly<Record<string, string>> = {
@@ -55,6 +67,18 @@ const KIND_ICONS: Readonly<Record<string, string>> = {
   tool: 'symbol-method',
   memory_store: 'comment-discussion',
   monitoring: 'pulse',
+  web_app: 'browser',
+  mcp_server: 'plug',
+  mcp_client: 'extensions',
+  coding_assistant: 'copilot',
+  agent_config: 'settings',
+  computer_use_agent: 'vm-connect',
+  desktop_environment: 'vm',
+  control_plane: 'settings-gear',
+  package_registry: 'library',
+  messaging_system: 'mail',
+  mobile_app: 'device-mobile',
+  identity_provider: 'key',
 };
 
 /** The codicon name for a kind (custom kinds get a generic chip). */

@@ -11,6 +11,7 @@ import { builtinRulePacks } from '../../src/core/analysis';
 import { bundledAtlasCatalogue } from '../../src/core/kb/atlas';
 import { controlInfo } from '../../src/core/kb/controls';
 import { OWASP_BY_ID } from '../../src/core/kb/owasp';
+import { atlasCoverage, PREPARATION_TACTICS } from '../../src/core/rules/coverage';
 import { STRIDE_BY_LETTER } from '../../src/core/kb/stride';
 import { PROBLEM_CODES, type ProblemSeverity } from '../../src/core/problems';
 import type { Rule } from '../../src/core/rules/types';
@@ -295,7 +296,7 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
   MLTM006:
     'The file is empty or holds only comments. Start with `mltm: 1`, a `name` and `components`.',
   MLTM007:
-    'The file cannot be read, is a folder, or is larger than 5 MB (mltm refuses before parsing, so a huge file cannot stall the editor or CI). Split a model that large, or check the path.',
+    'The file cannot be read, or is larger than 5 MB (mltm refuses before parsing, so a huge file cannot stall the editor or CI). Split a model that large, or check the path.',
   MLTM008:
     'The first line must be `mltm: 1`. A higher number means the file was written for a newer mltm: update mltm. A missing version gets a quick fix that adds it.',
   MLTM009:
@@ -303,6 +304,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
   MLTM010: 'The file holds several YAML documents separated by `---`. Keep one model per file.',
   MLTM011:
     'The top of the file must be a mapping (`mltm: 1`, `name: ...`), not a list or a single value.',
+  MLTM012:
+    'The path names a folder, not a file: a model, a register or a rule pack is one file. Name the `*.mltm.yaml` inside it (a shell glob such as `models/*.mltm.yaml` names them all).',
   MLTM101:
     'A required property is missing: `mltm`, `name` and `components` at the top; `trust` on a boundary; `classification` on a data item; `kind` on a component; `from` and `to` on a flow.',
   MLTM102:
@@ -408,6 +411,14 @@ function rules(): string {
     `Every rule mltm ships with, by pack. ATLAS names are from MITRE ATLAS ${atlas.version} (the bundled catalogue). A threat is mitigated when the element has all the \`all of\` controls and at least one of the \`any of\` controls (declared, or implied by its \`tech\`). Repositories add their own rules in \`.mltm/rules/*.yaml\` with the same format and can switch built-in ones off with \`disable\`.`,
     '',
   ];
+  const coverage = atlasCoverage(
+    packs.flatMap((pack) => pack.rules),
+    atlas,
+  );
+  lines.push(
+    `**ATLAS coverage.** The built-in packs can report ${coverage.emitted.length} distinct ATLAS technique ids: ${coverage.emittedForeseeable.length} of the ${coverage.foreseeable.length} techniques and sub-techniques of ATLAS ${atlas.version} outside ${PREPARATION_TACTICS.join(' and ')} (the attacker's own preparation, which a model of the defended system cannot foresee).`,
+    '',
+  );
   for (const pack of packs) {
     lines.push(`## ${pack.name} (\`${pack.id}\`)`, '');
     if (pack.rules.length === 0) {

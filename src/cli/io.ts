@@ -50,7 +50,7 @@ export function readUserFile(
     if (stats.isDirectory())
       return {
         problems: [
-          problem('MLTM007', `\`${path}\` is a folder, not a file.`, { start: 0, end: 0 }),
+          problem('MLTM012', `\`${path}\` is a folder, not a file.`, { start: 0, end: 0 }),
         ],
       };
     size = stats.size;

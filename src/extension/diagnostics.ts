@@ -19,7 +19,7 @@ import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { LineIndex } from '../core/util/lineIndex';
 import type { AnalysisService, ModelState } from './analysisService';
-import { readConfig, yamlValidationEnabled, type SchemaProblemsMode } from './config';
+import { affectsMltm, readConfig, yamlValidationEnabled, type SchemaProblemsMode } from './config';
 
 /** Codes the YAML extension reports too when it validates with our schema. */
 export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set([
@@ -219,7 +219,7 @@ export function registerDiagnostics(service: AnalysisService): vscode.Disposable
       published.delete(uri.toString());
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('mltm') || e.affectsConfiguration('yaml.validate'))
+      if (affectsMltm(e) || e.affectsConfiguration('yaml.validate'))
         for (const state of service.all()) publish(state);
     }),
     vscode.extensions.onDidChange(() => {

@@ -49,8 +49,8 @@ describe('diagnostics', () => {
     .filter((f) => f.endsWith('.mltm.yaml'))
     .sort();
 
-  it('finds all eleven examples', () => {
-    assert.equal(examples.length, 11);
+  it('finds all twelve examples', () => {
+    assert.equal(examples.length, 12);
   });
 
   for (const example of examples) {

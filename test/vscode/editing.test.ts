@@ -132,7 +132,7 @@ describe('editing a model', () => {
     assert.match(text, /Missing: `rate_limiting`/);
   });
 
-  it('completes component ids after `to:` and control kinds in `controls`', async () => {
+  it('completes component ids after `to:`, control kinds in `controls` and component kinds after `kind:`', async () => {
     const editor = await open(fixture('edit', 'shop.mltm.yaml'));
     const original = editor.document.getText();
     await mltmDiagnostics(editor.document.uri);
@@ -158,8 +158,46 @@ describe('editing a model', () => {
     const controlLabels = controls.items.map((i) =>
       typeof i.label === 'string' ? i.label : i.label.label,
     );
-    for (const control of ['rate_limiting', 'authn', 'llm_guardrails'])
+    for (const control of [
+      'rate_limiting',
+      'authn',
+      'llm_guardrails',
+      // the agent-era controls (issue 15)
+      'publisher_verification',
+      'dependency_pinning',
+      'config_scanning',
+      'egress_allowlist',
+      'scoped_credentials',
+      'device_attestation',
+      'liveness_detection',
+      'untrusted_content_marking',
+    ])
       assert.ok(controlLabels.includes(control), `${control} offered`);
+    const kindAt = editor.document.positionAt(original.indexOf('kind: user') + 'kind: '.length);
+    const kinds = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      kindAt,
+    );
+    const kindLabels = kinds.items.map((i) =>
+      typeof i.label === 'string' ? i.label : i.label.label,
+    );
+    for (const kind of [
+      'serving_endpoint',
+      'web_app',
+      'mcp_server',
+      'mcp_client',
+      'coding_assistant',
+      'agent_config',
+      'computer_use_agent',
+      'desktop_environment',
+      'control_plane',
+      'package_registry',
+      'messaging_system',
+      'mobile_app',
+      'identity_provider',
+    ])
+      assert.ok(kindLabels.includes(kind), `component kind ${kind} offered`);
     await revert(editor, original);
   });
 

@@ -15,7 +15,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { analyze } from '../../src/core/analysis';
 import {
   buildScene,
@@ -106,7 +107,8 @@ async function startServer(): Promise<void> {
 // ---- scenes, computed in node by the real core ----
 async function sceneOf(text: string, modelUri: string): Promise<DiagramScene> {
   const analysis = analyze(text);
-  assert.ok(analysis.graph, `${modelUri} has a graph`);
+  assert.equal(analysis.status, 'loaded', `${modelUri} loads`);
+  if (analysis.status !== 'loaded') throw new Error(`${modelUri} does not load`);
   const graph = diagramGraphFromPipeline(analysis.graph);
   return buildScene({ modelUri, analysis, graph, layout: await computeLayout(graph) });
 }
@@ -190,18 +192,15 @@ const visibleCount = (page: Page, selector: string) =>
 
 async function main(): Promise<void> {
   await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // A browser that fails to start (no Chromium on this machine) must end the suite with a
+  // failure, not leave a listening server behind that keeps the process alive.
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   try {
     const examplesDir = join(root, 'examples');
     const files = readdirSync(examplesDir)
@@ -809,5 +808,6 @@ main()
     console.log(`\n${results.passed} passed, ${results.failed} failed`);
     const countsFile = process.env.MLTM_COUNTS_FILE;
     if (countsFile) writeFileSync(countsFile, JSON.stringify(results, null, 2));
-    process.exitCode = results.failed > 0 ? 1 : 0;
+    // Exit outright: a handle left open by a failed step must not keep the suite alive.
+    process.exit(results.failed > 0 ? 1 : 0);
   });

@@ -11,7 +11,8 @@ import { threatsOf, type Analysis } from '../analysis';
 import type { PipelineModel } from '../model/types';
 import { defaultFlowId } from '../model/types';
 import { problem, type Problem, type SourceRange } from '../problems';
-import { machineChecksum, type MachineState, type ThreatRegister } from '../register/register';
+import { fingerprintMatches, machineChecksum, machineChecksumMatches } from '../hashes';
+import { type MachineState, type ThreatRegister } from '../register/register';
 import { didYouMean } from '../util/suggest';
 import { applyEdits, yamlScalar, type TextEdit } from './textEdit';
 
@@ -194,7 +195,7 @@ export function planRegisterRename(
     const newThreat = newThreats.get(newKey);
     const m = entry.machine;
     const carry = (fingerprint: string | undefined) =>
-      fingerprint !== undefined && oldThreat && newThreat && fingerprint === oldThreat.fingerprint
+      oldThreat && newThreat && fingerprintMatches(fingerprint, oldThreat)
         ? newThreat.fingerprint
         : fingerprint;
     const machine: MachineState = {
@@ -224,7 +225,7 @@ export function planRegisterRename(
     set('fingerprint', m.fingerprint, machine.fingerprint);
     set('decided_fingerprint', m.decidedFingerprint, machine.decidedFingerprint);
     // Restamp only a checksum that was valid: a hand-edited entry stays flagged as such.
-    if (m.checksum !== undefined && m.checksum === machineChecksum(entry)) {
+    if (m.checksum !== undefined && machineChecksumMatches(m.checksum, entry)) {
       set(
         'checksum',
         m.checksum,

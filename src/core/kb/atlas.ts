@@ -128,11 +128,6 @@ export function atlasUrl(id: string): string | undefined {
   return `${ATLAS_SITE}/${section}/${id}`;
 }
 
-/** Builds a catalogue from extracted facts (already checked: every reference resolves). */
-export function atlasCatalogueFromData(data: AtlasCatalogueData): AtlasCatalogue {
-  return new Catalogue(data);
-}
-
 let bundled: AtlasCatalogue | undefined;
 
 /** The catalogue bundled with mltm (ATLAS version in `.version`). Built once, then cached. */

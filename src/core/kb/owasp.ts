@@ -1,6 +1,14 @@
 /**
- * OWASP Machine Learning Security Top 10 (2023) and OWASP Top 10 for LLM Applications (2025):
- * ids and short names, so reports can name and link what rules cite.
+ * OWASP Machine Learning Security Top 10 (2023), OWASP Top 10 for LLM Applications (2025) and
+ * OWASP Top 10 for Agentic Applications (2026): ids with their edition and short names, so
+ * reports can name and link what rules cite. Only ids and titles: the lists' texts are
+ * share-alike.
+ *
+ * Sources: the LLM list at https://genai.owasp.org/llm-top-10/ (2025 edition, LLM01-LLM10);
+ * the agentic list at
+ * https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/
+ * ("OWASP Top 10 for Agentic Applications 2026", v1.0, December 2025, ASI01-ASI10), which has no
+ * page per entry, so every ASI id links to the list.
  */
 export interface OwaspEntry {
   readonly id: string;
@@ -17,6 +25,14 @@ const llm = (n: number, name: string, slug: string): OwaspEntry => ({
   id: `LLM${String(n).padStart(2, '0')}:2025`,
   name,
   url: `https://genai.owasp.org/llmrisk/llm${String(n).padStart(2, '0')}-${slug}/`,
+});
+
+const AGENTIC_2026_URL =
+  'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/';
+const asi = (n: number, name: string): OwaspEntry => ({
+  id: `ASI${String(n).padStart(2, '0')}:2026`,
+  name,
+  url: AGENTIC_2026_URL,
 });
 
 export const OWASP: readonly OwaspEntry[] = [
@@ -40,6 +56,16 @@ export const OWASP: readonly OwaspEntry[] = [
   llm(8, 'Vector and Embedding Weaknesses', 'vector-and-embedding-weaknesses'),
   llm(9, 'Misinformation', 'misinformation'),
   llm(10, 'Unbounded Consumption', 'unbounded-consumption'),
+  asi(1, 'Agent Goal Hijack'),
+  asi(2, 'Tool Misuse and Exploitation'),
+  asi(3, 'Identity and Privilege Abuse'),
+  asi(4, 'Agentic Supply Chain Vulnerabilities'),
+  asi(5, 'Unexpected Code Execution'),
+  asi(6, 'Memory and Context Poisoning'),
+  asi(7, 'Insecure Inter-Agent Communication'),
+  asi(8, 'Cascading Failures'),
+  asi(9, 'Human-Agent Trust Exploitation'),
+  asi(10, 'Rogue Agents'),
 ];
 
 export const OWASP_BY_ID: ReadonlyMap<string, OwaspEntry> = new Map(OWASP.map((o) => [o.id, o]));

@@ -1,6 +1,7 @@
 /**
- * STRIDE: the six threat categories, the security property each violates, and the
- * STRIDE-per-element chart (which categories apply to which kind of element).
+ * STRIDE: the six threat categories and the security property each violates. Which categories
+ * apply to which kind of element (STRIDE-per-element) is decided by the rules of the built-in
+ * STRIDE pack (`rules/builtin/stride.rules.yaml`) and the kind classes of `model/vocabulary.ts`.
  */
 export type StrideLetter = 'S' | 'T' | 'R' | 'I' | 'D' | 'E';
 
@@ -22,14 +23,6 @@ export const STRIDE: readonly StrideCategory[] = [
 export const STRIDE_BY_LETTER: ReadonlyMap<StrideLetter, StrideCategory> = new Map(
   STRIDE.map((s) => [s.letter, s]),
 );
-
-/** STRIDE-per-element (Microsoft SDL / Shostack): the categories that apply to each element class. */
-export const STRIDE_PER_ELEMENT = {
-  external_entity: ['S', 'R'],
-  process: ['S', 'T', 'R', 'I', 'D', 'E'],
-  data_store: ['T', 'R', 'I', 'D'],
-  data_flow: ['T', 'I', 'D'],
-} as const satisfies Record<string, readonly StrideLetter[]>;
 
 /** Sorts letters in STRIDE order. */
 export function sortStride(letters: Iterable<StrideLetter>): StrideLetter[] {

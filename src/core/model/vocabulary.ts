@@ -56,6 +56,7 @@ export const EXTERNAL_KINDS: ReadonlySet<string> = new Set([
   'external_data_source',
   'third_party_model_hub',
   'external_llm_provider',
+  'package_registry',
 ]);
 
 /** Component kinds that are data stores in STRIDE-per-element terms (T, R, I, D). */
@@ -68,6 +69,7 @@ export const DATA_STORE_KINDS: ReadonlySet<string> = new Set([
   'memory_store',
   'prompt_template',
   'experiment_tracker',
+  'agent_config',
 ]);
 
 /** The STRIDE-per-element class of a component kind; custom `x-` kinds count as processes. */

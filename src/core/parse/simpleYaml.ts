@@ -15,7 +15,7 @@
  */
 import type { SourceRange } from '../problems';
 import { pointerSegment } from './pointer';
-import type { SourceEntry } from './source';
+import { blockCollectionRange, endBeforeLineBreaks, type SourceEntry } from './ranges';
 
 export interface SimpleRead {
   readonly value: unknown;
@@ -166,7 +166,7 @@ class SimpleReader {
     const start = this.pos;
     const value = this.blockNode(indent, '', 0);
     if (this.nextIndent >= 0) decline();
-    root.value = { start, end: this.collectionEnd };
+    root.value = blockCollectionRange(start, this.collectionEnd);
     return { value, sourceMap: this.sourceMap };
   }
 
@@ -307,7 +307,7 @@ class SimpleReader {
       if (next > indent || (inMapping && next === indent && this.atSequenceItem())) {
         const start = this.pos;
         const value = this.blockNode(next, path, depth);
-        entry.value = { start, end: this.collectionEnd };
+        entry.value = blockCollectionRange(start, this.collectionEnd);
         return value;
       }
       entry.value = { start: nullAt, end: nullAt };
@@ -321,7 +321,7 @@ class SimpleReader {
       if (keyLine) {
         // `- key: value`: a mapping whose lines are indented to its first key.
         const value = this.blockMapping(i - this.lineStartOf(i), path, depth);
-        entry.value = { start: i, end: this.collectionEnd };
+        entry.value = blockCollectionRange(i, this.collectionEnd);
         return value;
       }
     }
@@ -722,7 +722,7 @@ class SimpleReader {
     if (!strip) value += '\n';
     // Resume at the line after the last content line; trailing blank lines are skipped there.
     this.pos = lastContentEnd;
-    this.valueEnd = lastContentEnd;
+    this.valueEnd = endBeforeLineBreaks(t, header, lastContentEnd);
     return value;
   }
 }

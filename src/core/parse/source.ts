@@ -22,10 +22,17 @@ import {
 } from 'yaml';
 import { problem, type Problem, type SourceRange } from '../problems';
 import { pointerSegment } from './pointer';
+import {
+  blockCollectionRange,
+  endBeforeLineBreaks,
+  type SourceEntry,
+  type SourceMap,
+} from './ranges';
 import { readSimpleYaml } from './simpleYaml';
 
 // The pointer helpers stay importable from here, where every reader of a source map looks.
 export { pointer, pointerSegment } from './pointer';
+export type { SourceEntry, SourceMap } from './ranges';
 
 /** Limits that keep parsing bounded in time and memory whatever the input. */
 export interface ReadLimits {
@@ -58,15 +65,6 @@ export const REGISTER_READ_LIMITS: ReadLimits = {
   ...DEFAULT_READ_LIMITS,
   maxLength: 10 * DEFAULT_READ_LIMITS.maxLength,
 };
-
-/** Where a key and its value sit in the text. `key` is absent for sequence items and the root. */
-export interface SourceEntry {
-  readonly key?: SourceRange;
-  readonly value: SourceRange;
-}
-
-/** JSON pointer (RFC 6901, e.g. `/components/scorer/controls/0`) → source ranges. */
-export type SourceMap = ReadonlyMap<string, SourceEntry>;
 
 export interface ReadResult {
   readonly text: string;
@@ -249,12 +247,10 @@ function nodeRange(
 ): SourceRange {
   const range = node?.range;
   if (!range) return fallback;
-  // Block scalars (`|`, `>`) end after their final line break; a problem on one should not
-  // spill onto the next line.
-  let end = range[1];
-  while (text !== undefined && end > range[0] && (text[end - 1] === '\n' || text[end - 1] === '\r'))
-    end--;
-  return { start: range[0], end };
+  return {
+    start: range[0],
+    end: text === undefined ? range[1] : endBeforeLineBreaks(text, range[0], range[1]),
+  };
 }
 
 export interface ReadOptions {
@@ -266,10 +262,8 @@ export interface ReadOptions {
 }
 
 /**
- * A value's range as mltm reports it. A block collection ends where its last entry's value ends:
- * the library's own range runs on over the line break, trailing spaces and comment after it, and
- * over following comment lines depending on their indentation, so a diagnostic on a component
- * would underline the comment that introduces the next section. The fast reader uses the same rule.
+ * A value's range as mltm reports it (the rules are in `ranges.ts`, shared with the fast reader):
+ * a block collection ends where its last entry's value ends.
  */
 function valueRange(node: unknown, fallback: SourceRange, text: string): SourceRange {
   const range = nodeRange(node as never, fallback, text);
@@ -281,15 +275,39 @@ function valueRange(node: unknown, fallback: SourceRange, text: string): SourceR
     if (last === undefined) return range;
     if (isPair(last)) {
       if (last.value === null || last.value === undefined)
-        return { start: range.start, end: nodeRange(last.key as never, range, text).end };
+        return blockCollectionRange(range.start, nodeRange(last.key as never, range, text).end);
       current = last.value;
     } else current = last;
   }
-  return { start: range.start, end: nodeRange(current as never, range, text).end };
+  return blockCollectionRange(range.start, nodeRange(current as never, range, text).end);
 }
 
 function isBlockCollection(node: unknown): node is { items: unknown[] } {
   return (isMap(node) || isSeq(node)) && !node.flow;
+}
+
+/** Which reader `readYaml` tries first: the fast reader (which may decline) or the library. */
+export type YamlReader = 'fast' | 'library';
+
+/** The environment variable that forces the `yaml` library everywhere: `MLTM_YAML_READER=library`. */
+export const YAML_READER_ENV = 'MLTM_YAML_READER';
+
+/**
+ * The one place that decides which YAML reader runs. The fast reader goes first, unless the
+ * caller needs the library's document (a writer, `{ document: true }`) or `MLTM_YAML_READER=library`
+ * is set, which forces the library for every read in the process (CLI, extension host, workers,
+ * tests): CI runs the parse, model and register suites that way too, so the library path stays
+ * tested on its own, and a user who suspects the fast reader can rule it out.
+ *
+ * The variable is read here rather than passed from each entry point so that no entry point (and
+ * no worker) can forget it; it is a developer switch, not a setting. In a browser there is no
+ * `process` and the fast reader runs.
+ */
+export function yamlReaderFor(options: ReadOptions): YamlReader {
+  if (options.document === true) return 'library';
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return env?.[YAML_READER_ENV] === 'library' ? 'library' : 'fast';
 }
 
 /**
@@ -363,7 +381,7 @@ export function readYaml(
     );
   }
 
-  if (!options.document) {
+  if (yamlReaderFor(options) === 'fast') {
     const simple = readSimpleYaml(text, limits.maxDepth);
     if (simple) return { text, value: simple.value, sourceMap: simple.sourceMap, problems };
   }

@@ -14,7 +14,7 @@ import type { LoadedAnalysis } from '../analysis';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
-import { fnv1a64 } from '../util/hash';
+import { fingerprintMatches, machineChecksumMatches } from '../hashes';
 import { didYouMean } from '../util/suggest';
 
 export const REGISTER_FORMAT_VERSION = 1;
@@ -145,35 +145,6 @@ export function splitThreatId(id: string): { ruleId: string; elementId: string }
   const at = id.indexOf('@');
   if (at <= 0 || at === id.length - 1) return undefined;
   return { ruleId: id.slice(0, at), elementId: id.slice(at + 1) };
-}
-
-/** The checksum over the fields sync keeps, so a hand edit of them can be told apart. */
-export function machineChecksum(fields: {
-  title?: string;
-  element?: string;
-  stride?: readonly string[];
-  atlas?: readonly string[];
-  severity?: string;
-  machine: Omit<MachineState, 'checksum'>;
-}): string {
-  const m = fields.machine;
-  return fnv1a64(
-    JSON.stringify([
-      fields.title ?? null,
-      fields.element ?? null,
-      fields.stride ?? null,
-      fields.atlas ?? null,
-      fields.severity ?? null,
-      m.fingerprint ?? null,
-      m.missingControls ?? null,
-      m.decidedStatus ?? null,
-      m.decidedFingerprint ?? null,
-      m.needsReview === true,
-      m.firstSeen ?? null,
-      m.stale,
-      m.staleSince ?? null,
-    ]),
-  ).slice(0, 12);
 }
 
 /**
@@ -418,7 +389,7 @@ export function checkRegister(
       DECISIONS.has(status) &&
       entry.machine.decidedStatus === status &&
       entry.machine.decidedFingerprint !== undefined &&
-      entry.machine.decidedFingerprint !== threat.fingerprint
+      !fingerprintMatches(entry.machine.decidedFingerprint, threat)
     ) {
       problems.push(
         problem(
@@ -430,7 +401,7 @@ export function checkRegister(
     }
     if (
       entry.machine.checksum !== undefined &&
-      entry.machine.checksum !== machineChecksum({ ...entry, machine: entry.machine })
+      !machineChecksumMatches(entry.machine.checksum, entry)
     ) {
       problems.push(
         problem(

@@ -11,6 +11,7 @@
  *    when the controls in the model — declared, implied by `tech`, or provided by a neighbour —
  *    cover every mitigation the rule asks for (`threat.mitigated`), and `open` when they do not.
  */
+import { fingerprintMatches } from '../hashes';
 import type { Threat } from '../rules/evaluate';
 import {
   DECISIONS,
@@ -43,7 +44,7 @@ export function effectiveStatusOf(threat: Threat, register?: ThreatRegister): Ef
     const needsReview =
       entry.machine.decidedStatus === written &&
       entry.machine.decidedFingerprint !== undefined &&
-      entry.machine.decidedFingerprint !== threat.fingerprint;
+      !fingerprintMatches(entry.machine.decidedFingerprint, threat);
     return { status: written, source: 'register', needsReview, entry };
   }
   return {

@@ -25,13 +25,13 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
+import { fingerprintMatches, machineChecksum, machineChecksumMatches } from '../hashes';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
 import {
   DECISIONS,
   knownIds,
   loadRegister,
-  machineChecksum,
   MACHINE_FIELDS,
   REGISTER_FORMAT_VERSION,
   unknownIdProblem,
@@ -62,6 +62,12 @@ export interface SyncSummary {
   readonly revived: readonly string[];
   /** Decisions whose element changed since they were recorded (all of them, not only new ones). */
   readonly needsReview: readonly string[];
+  /**
+   * Refreshed entries whose only change is their hashes, rewritten in the current version
+   * (`src/core/hashes.ts`) for an element that did not change: what upgrading mltm asks of a
+   * register once, not a change of the model. `mltm sync --check` does not fail on these alone.
+   */
+  readonly migrated: readonly string[];
 }
 
 export type SyncResult =
@@ -145,7 +151,7 @@ export function syncRefusals(
     if (
       entry.machine.checksum !== undefined &&
       !options.restoreMachineFields &&
-      entry.machine.checksum !== machineChecksum(entry)
+      !machineChecksumMatches(entry.machine.checksum, entry)
     ) {
       const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
       problems.push(
@@ -243,6 +249,7 @@ export function syncRegister(
   const staled: string[] = [];
   const revived: string[] = [];
   const needsReview: string[] = [];
+  const migrated: string[] = [];
   const current = new Map(analysis.threats.map((t) => [t.id, t]));
   const existing = new Set<string>();
 
@@ -252,7 +259,8 @@ export function syncRegister(
     const entry = pair.value;
     if (!isMap(entry)) continue;
     const threat = current.get(id);
-    const before = JSON.stringify(entry.toJSON());
+    const beforeJson = entry.toJSON() as Record<string, unknown>;
+    const before = JSON.stringify(beforeJson);
     if (threat) {
       const wasStale = machineOf(entry)['stale'] === true;
       refreshEntry(document, entry, threat, options.today);
@@ -262,7 +270,11 @@ export function syncRegister(
       staled.push(id);
     }
     stampChecksum(document, entry);
-    if (before !== JSON.stringify(entry.toJSON())) refreshed.push(id);
+    const afterJson = entry.toJSON() as Record<string, unknown>;
+    if (before !== JSON.stringify(afterJson)) {
+      refreshed.push(id);
+      if (threat && onlyHashesMigrated(beforeJson, afterJson, threat)) migrated.push(id);
+    }
   }
   for (const threat of analysis.threats) {
     if (existing.has(threat.id)) continue;
@@ -283,8 +295,33 @@ export function syncRegister(
     ok: true,
     text,
     changed: text !== registerText,
-    summary: { added, refreshed, staled, revived, needsReview },
+    summary: { added, refreshed, staled, revived, needsReview, migrated },
   };
+}
+
+/**
+ * Whether an entry's refresh only rewrote its hashes in the current version: everything but the
+ * hashes is equal, and the old fingerprint still described the (unchanged) element.
+ */
+function onlyHashesMigrated(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  threat: Threat,
+): boolean {
+  const HASHES = ['fingerprint', 'decided_fingerprint', 'checksum'];
+  const withoutHashes = (json: Record<string, unknown>) => {
+    const machine = { ...((json['machine'] ?? {}) as Record<string, unknown>) };
+    for (const key of HASHES) delete machine[key];
+    return JSON.stringify({ ...json, machine });
+  };
+  const machine = (before['machine'] ?? {}) as Record<string, unknown>;
+  const recorded = machine['fingerprint'];
+  return (
+    typeof recorded === 'string' &&
+    recorded !== threat.fingerprint &&
+    fingerprintMatches(recorded, threat) &&
+    withoutHashes(before) === withoutHashes(after)
+  );
 }
 
 const keyName = (pair: Pair): string =>
@@ -391,6 +428,11 @@ function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today:
       setIfChanged(document, machine, 'decided_status', status);
       setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
     }
+    // A decision stamped by an older mltm, in an older hash version, on an element that has not
+    // changed since: restamped in the current version (the migration), not flagged for review.
+    const decided = machine.get('decided_fingerprint');
+    if (typeof decided === 'string' && fingerprintMatches(decided, threat))
+      setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
     if (machine.get('decided_fingerprint') !== threat.fingerprint)
       setIfChanged(document, machine, 'needs_review', true);
     else deleteKey(machine, 'needs_review');

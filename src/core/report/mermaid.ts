@@ -70,12 +70,16 @@ function shape(kind: string, label: string): string {
       return `(["${label}"])`;
     case 'agent':
     case 'llm_app':
+    case 'coding_assistant':
+    case 'computer_use_agent':
       return `{{"${label}"}}`;
     case 'tool':
+    case 'mcp_server':
       return `[["${label}"]]`;
     case 'monitoring':
       return `[/"${label}"/]`;
     case 'third_party_model_hub':
+    case 'package_registry':
     case 'external_llm_provider':
     case 'external_data_source':
       return `[\\"${label}"\\]`;

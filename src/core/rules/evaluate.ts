@@ -11,7 +11,7 @@ import { controlInfo } from '../kb/controls';
 import type { StrideLetter } from '../kb/stride';
 import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
-import { fnv1a64 } from '../util/hash';
+import { componentFingerprints, flowFingerprints } from '../hashes';
 import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
 import {
   SEVERITY_ORDER,
@@ -66,6 +66,11 @@ export interface Threat {
   readonly range: SourceRange;
   /** Hash of the element's threat-relevant attributes, for the register's change detection. */
   readonly fingerprint: string;
+  /**
+   * The same hash in each older version still recognised (`src/core/hashes.ts`), so a decision
+   * recorded by an older mltm still matches an unchanged element.
+   */
+  readonly previousFingerprints: readonly string[];
 }
 
 type Predicate<T> = (facts: T) => boolean;
@@ -156,6 +161,51 @@ function connectedTo(
   return reached;
 }
 
+/** Kinds whose results return to their callers: calling one brings its content back. */
+const RETURNS_TO_CALLER: ReadonlySet<string> = new Set(['tool', 'mcp_server']);
+/**
+ * Kinds that call tools. A flow into a tool from one of these is a call (the result comes back);
+ * from anything else (a mailbox, a drive) it is data the tool reads, which does not come back.
+ */
+const TOOL_CALLERS: ReadonlySet<string> = new Set([
+  'llm_app',
+  'agent',
+  'coding_assistant',
+  'computer_use_agent',
+  'mcp_client',
+  'tool',
+  'mcp_server',
+]);
+
+/**
+ * Ids of the components that content from a component matching `end` reaches over one or more
+ * hops: along flows in their direction, and from a tool or MCP server back to every component
+ * that calls it, since a call returns the tool's result whether or not the model draws that
+ * return flow (an agent reads the web page its fetch tool got); a caller is an LLM component,
+ * an MCP client or another tool (`TOOL_CALLERS`). One breadth-first search.
+ */
+function contentReachedFrom(end: EndMatch, facts: ModelFacts): ReadonlySet<string> {
+  const test = compileEnd(end);
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  for (const component of facts.components.values()) if (test(component)) queue.push(component.id);
+  while (queue.length > 0) {
+    const node = facts.graph.nodes.get(queue.pop() as string);
+    if (!node) continue;
+    const next = node.outbound.map((e) => e.target);
+    if (RETURNS_TO_CALLER.has(node.component.kind))
+      for (const e of node.inbound)
+        if (TOOL_CALLERS.has(e.source.component.kind)) next.push(e.source);
+    for (const neighbour of next) {
+      const id = neighbour.component.id;
+      if (reached.has(id)) continue;
+      reached.add(id);
+      queue.push(id);
+    }
+  }
+  return reached;
+}
+
 function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<ComponentFacts> {
   const checks: Predicate<ComponentFacts>[] = [compileEnd(match)];
   const neighbour = (end: EndMatch | undefined, side: 'inbound' | 'outbound', want: boolean) => {
@@ -184,6 +234,10 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
   }
   if (match.upstream_of) {
     const reached = connectedTo(match.upstream_of, facts, 'upstream');
+    checks.push((f) => reached.has(f.id));
+  }
+  for (const source of match.receives_content_from ?? []) {
+    const reached = contentReachedFrom(source, facts);
     checks.push((f) => reached.has(f.id));
   }
   if (match.model_has_control) {
@@ -419,44 +473,6 @@ function fill(template: string | undefined, values: Record<string, string>): str
   return out;
 }
 
-function componentFingerprint(f: ComponentFacts): string {
-  const c = f.node.component;
-  return fnv1a64(
-    JSON.stringify([
-      c.kind,
-      f.node.zone.id,
-      f.node.zone.trust,
-      f.exposure,
-      c.tech ?? '',
-      [...f.declared].sort(),
-      [...f.implied.keys()].sort(),
-      [...c.data].sort(),
-      f.classification ?? '',
-      f.pii,
-    ]),
-  );
-}
-
-function flowFingerprint(f: FlowFacts): string {
-  const flow = f.edge.flow;
-  return fnv1a64(
-    JSON.stringify([
-      flow.from,
-      flow.to,
-      f.from.kind,
-      f.to.kind,
-      f.edge.source.zone.trust,
-      f.edge.target.zone.trust,
-      f.protocol ?? '',
-      [...flow.data].sort(),
-      [...flow.controls].sort(),
-      flow.bidirectional,
-      f.edge.classification ?? '',
-      f.edge.carriesPii,
-    ]),
-  );
-}
-
 function resolveMitigations(rule: Rule, find: (control: string) => ControlEvidence | undefined) {
   const allOf = rule.mitigations.all_of ?? [];
   const anyOf = rule.mitigations.any_of ?? [];
@@ -487,13 +503,16 @@ function resolveMitigations(rule: Rule, find: (control: string) => ControlEviden
  */
 interface ElementShared {
   readonly fingerprint: string;
+  readonly previousFingerprints: readonly string[];
   readonly whyValues: Record<string, string>;
 }
 
 function componentShared(component: ComponentFacts): ElementShared {
   const c = component.node.component;
+  const { fingerprint, previous } = componentFingerprints(component);
   return {
-    fingerprint: componentFingerprint(component),
+    fingerprint,
+    previousFingerprints: previous,
     whyValues: {
       element: c.name === c.id ? `\`${c.id}\`` : `${c.name} (\`${c.id}\`)`,
       kind: c.kind,
@@ -507,8 +526,10 @@ function componentShared(component: ComponentFacts): ElementShared {
 
 function flowShared(flow: FlowFacts): ElementShared {
   const f = flow.edge.flow;
+  const { fingerprint, previous } = flowFingerprints(flow);
   return {
-    fingerprint: flowFingerprint(flow),
+    fingerprint,
+    previousFingerprints: previous,
     whyValues: {
       element: `\`${f.id}\``,
       from: `\`${f.from}\``,
@@ -558,6 +579,7 @@ function makeThreat(
   threat.mitigated = resolution.mitigated;
   threat.range = element.range;
   threat.fingerprint = shared.fingerprint;
+  threat.previousFingerprints = shared.previousFingerprints;
   return threat as Threat;
 }
 

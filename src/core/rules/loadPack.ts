@@ -170,9 +170,10 @@ const END_CONDITIONS = new Set([
   'downstream_of',
   'not_downstream_of',
   'upstream_of',
+  'receives_content_from',
 ]);
 const UNKNOWN_CONDITION =
-  /^Unknown property `(.+?)` on `when(?:\.([a-z_.]+))?` of rule #(\d+)\. Allowed: {2}\(/;
+  /^Unknown property `(.+?)` on `when(?:\.([a-z0-9_.]+))?` of rule #(\d+)\. Allowed: {2}\(/;
 
 /**
  * The schema picks the conditions of `when` by the rule's `element` (if/then), which the generic

@@ -42,6 +42,11 @@ export interface ComponentMatch extends EndMatch {
   readonly not_downstream_of?: EndMatch;
   /** A path of one or more flows leads from here to a component matching this. */
   readonly upstream_of?: EndMatch;
+  /**
+   * Content from a component matching each entry reaches here over any number of hops: along
+   * flows, and back from each tool or MCP server on the way to its callers.
+   */
+  readonly receives_content_from?: readonly EndMatch[];
   readonly model_has_control?: readonly string[];
   readonly model_lacks_control?: readonly string[];
 }

@@ -123,10 +123,11 @@ describe('mltm validate: bad input', () => {
       );
     });
 
-    it('a folder → MLTM007', async () => {
+    it('a folder → MLTM012 (its own code, not "file too large")', async () => {
       const run = await validateBounded(folder);
       assert.equal(run.code, 1);
-      assert.match(run.stdout, /error MLTM007 .* is a folder, not a file\./);
+      assert.match(run.stdout, /:1:1: error MLTM012 `.*` is a folder, not a file\.\n/);
+      assert.doesNotMatch(run.stdout, /MLTM007/);
     });
   });
 });

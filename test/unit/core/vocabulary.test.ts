@@ -14,6 +14,7 @@ import {
   DATA_KINDS,
   EXPOSURES,
   TRUST_LEVELS,
+  elementClassOf,
 } from '../../../src/core/model/vocabulary';
 
 type Node = { [key: string]: unknown };
@@ -43,6 +44,40 @@ describe('vocabularies', () => {
   it('has the kinds DESIGN.md requires (25 component kinds, 30 control kinds at least)', () => {
     assert.ok(COMPONENT_KINDS.values.length >= 25);
     assert.ok(CONTROL_KINDS.values.length >= 30);
+  });
+
+  it('has the agent-era kinds and controls of issue 15, classified for STRIDE-per-element', () => {
+    // Contract names: other tools (importers, OTM mapping, users' models) rely on them.
+    const kinds = [
+      'web_app',
+      'mcp_server',
+      'mcp_client',
+      'coding_assistant',
+      'agent_config',
+      'computer_use_agent',
+      'desktop_environment',
+      'control_plane',
+      'package_registry',
+      'messaging_system',
+      'mobile_app',
+      'identity_provider',
+    ];
+    const controls = [
+      'publisher_verification',
+      'dependency_pinning',
+      'config_scanning',
+      'egress_allowlist',
+      'scoped_credentials',
+      'device_attestation',
+      'liveness_detection',
+      'untrusted_content_marking',
+    ];
+    for (const kind of kinds) assert.ok(COMPONENT_KINDS.values.includes(kind), kind);
+    for (const kind of controls) assert.ok(CONTROL_KINDS.values.includes(kind), kind);
+    assert.equal(elementClassOf('package_registry'), 'external_entity');
+    assert.equal(elementClassOf('agent_config'), 'data_store');
+    assert.equal(elementClassOf('mcp_server'), 'process');
+    assert.equal(elementClassOf('coding_assistant'), 'process');
   });
 
   it('every control kind list in both schemas is the same list', () => {

@@ -57,7 +57,7 @@ describe('diagram layout', () => {
   });
 
   it('lays out every example: each component, boundary and flow positioned, nodes inside their boundaries', async () => {
-    assert.equal(layouts.size, 11);
+    assert.equal(layouts.size, 12);
     // The large-model mode (each boundary laid out on its own) must keep the same invariants.
     const separate = new Map<string, { graph: DiagramGraph; layout: PositionedLayout }>();
     for (const [file, { graph }] of layouts)

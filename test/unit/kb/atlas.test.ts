@@ -8,10 +8,10 @@
  * that need it say so and skip when it is absent.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { REPO_ROOT, sharedKbFileOrSkip } from '../../support/sharedKb';
 import {
   atlasCatalogueFromYaml,
   atlasIdKind,
@@ -27,35 +27,15 @@ import {
   serializeAtlasCatalogueData,
 } from '../../../src/core/kb/atlasExtract';
 
-/** The repository root: the nearest folder above this file whose package.json is mltm's. */
-function findRepoRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(folder, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'mltm'
-    )
-      return folder;
-    const up = dirname(folder);
-    if (up === folder) throw new Error('mltm repository root not found above the test file');
-    folder = up;
-  }
-}
-
-const repoRoot = findRepoRoot();
-const officialPath = join(repoRoot, '..', 'shared', 'kb', 'ATLAS.yaml');
+const repoRoot = REPO_ROOT;
 const bundledJsonPath = join(repoRoot, 'src', 'core', 'kb', 'atlas-catalogue.json');
 
 /** Skips the calling suite, visibly, when the official ATLAS.yaml is not beside the repository. */
 function officialTextOrSkip(context: Mocha.Context): string {
-  if (!existsSync(officialPath)) {
-    console.log(
-      `      note: ${officialPath} not found; skipping the checks against the official ATLAS data.`,
-    );
-    context.skip();
-  }
-  return readFileSync(officialPath, 'utf8');
+  return readFileSync(
+    sharedKbFileOrSkip(context, 'ATLAS.yaml', 'the checks against the official ATLAS data'),
+    'utf8',
+  );
 }
 
 interface OfficialEntry {

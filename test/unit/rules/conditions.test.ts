@@ -129,6 +129,76 @@ describe('rule conditions: paths over several flows', () => {
   });
 });
 
+describe('rule condition receives_content_from (content reaching a component over any hops)', () => {
+  // Mail and a drive are read by tools; an agent calls them and a post tool. Nothing is drawn
+  // from the tools back to the agent: a call returns the result anyway.
+  const AGENT_MODEL = stringify({
+    mltm: 1,
+    name: 'content paths',
+    data: { docs: { kind: 'documents', classification: 'confidential' } },
+    components: {
+      mail: { kind: 'messaging_system' },
+      'mail-tool': { kind: 'mcp_server' },
+      drive: { kind: 'data_store', data: ['docs'] },
+      'drive-tool': { kind: 'tool' },
+      agent: { kind: 'agent' },
+      'post-tool': { kind: 'tool' },
+      chat: { kind: 'external_client' },
+      lonely: { kind: 'tool' },
+      batch: { kind: 'agent' },
+    },
+    flows: [
+      { from: 'mail', to: 'mail-tool' },
+      { from: 'agent', to: 'mail-tool' },
+      { from: 'drive', to: 'drive-tool' },
+      { from: 'agent', to: 'drive-tool' },
+      { from: 'agent', to: 'post-tool' },
+      { from: 'post-tool', to: 'chat' },
+      { from: 'batch', to: 'lonely' },
+    ],
+  });
+  const reached = (rule: string) =>
+    analyzeLoaded(AGENT_MODEL, { customPacks: [pack(rule)] })
+      .threats.filter((t) => t.ruleId === 'r')
+      .map((t) => t.element)
+      .sort();
+
+  it('follows flows forward and tool results back to their callers', () => {
+    assert.deepEqual(
+      reached(
+        '  - { id: r, title: T, element: component, when: { receives_content_from: [{ kind: [messaging_system] }] }, stride: [T], severity: low }\n',
+      ),
+      ['agent', 'chat', 'drive-tool', 'mail-tool', 'post-tool'],
+    );
+  });
+
+  it('every entry must hold: untrusted content and confidential data both reach the post tool', () => {
+    assert.deepEqual(
+      reached(
+        '  - { id: r, title: T, element: component, when: { kind: [tool], outbound_to: { kind: [external_client] }, receives_content_from: [{ kind: [messaging_system] }, { data_classification: { min: confidential } }] }, stride: [I], severity: low }\n',
+      ),
+      ['post-tool'],
+    );
+    // Without the mail, no untrusted content reaches it: the condition fails.
+    assert.deepEqual(
+      reached(
+        '  - { id: r, title: T, element: component, when: { kind: [tool], receives_content_from: [{ kind: [messaging_system] }, { data_classification: { min: restricted } }] }, stride: [I], severity: low }\n',
+      ),
+      [],
+    );
+  });
+
+  it('an unknown condition inside an entry is located with a did-you-mean', () => {
+    const loaded = loadRulePack(
+      'mltm-rules: 1\nrules:\n  - { id: x, title: T, element: component, when: { receives_content_from: [{ knd: [tool] }] }, stride: [T], severity: low }\n',
+      'bad.yaml',
+    );
+    const errors = loaded.problems.filter((p) => p.severity === 'error');
+    assert.equal(errors.length, 1, errors.map((p) => p.message).join(' | '));
+    assert.match(errors[0]?.message ?? '', /Unknown condition `knd`.*did you mean `kind`\?/);
+  });
+});
+
 describe('control resolution on flows', () => {
   it('a gateway’s ingress controls count on the flows it forwards, not on other flows into the service', () => {
     const p = pack(

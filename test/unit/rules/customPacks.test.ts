@@ -3,15 +3,16 @@
  * `mltm analyze --format json` contract, through the real CLI on files in a temporary folder.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../../src/cli/main';
 import type { AnalysisJson } from '../../../src/core/contract';
+import { sharedKbFileOrSkip, sharedKbPath } from '../../support/sharedKb';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const OFFICIAL_ATLAS = join(REPO, '..', 'shared', 'kb', 'ATLAS.yaml');
+const OFFICIAL_ATLAS = sharedKbPath('ATLAS.yaml');
 
 const MODEL = `mltm: 1
 name: Custom pack test
@@ -187,12 +188,7 @@ rules:
 
 describe('--atlas <ATLAS.yaml>', () => {
   it('replaces the bundled catalogue with the official file', async function () {
-    if (!existsSync(OFFICIAL_ATLAS)) {
-      console.log(
-        `      note: ${OFFICIAL_ATLAS} not found; skipping the --atlas test with the official ATLAS data.`,
-      );
-      this.skip();
-    }
+    sharedKbFileOrSkip(this, 'ATLAS.yaml', 'the --atlas test with the official ATLAS data');
     const example = join(REPO, 'examples', '02-model-extraction.mltm.yaml');
     const bundled = await cli(REPO, 'analyze', example, '--format', 'json');
     const official = await cli(

@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { analyze } from '../../../src/core/analysis';
 import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
+import { sharedKbFileOrSkip } from '../../support/sharedKb';
+import { agenticCaseRules } from './agenticCases';
 import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
 
 const PACK_FILE = 'builtin:llm.rules.yaml';
@@ -201,7 +202,7 @@ const CASES: readonly Case[] = [
     rule: 'llm-jailbreak',
     text: CHAT,
     element: 'gw->chat',
-    atlas: ['AML.T0054'],
+    atlas: ['AML.T0054', 'AML.T0048.001', 'AML.T0048.003'],
     stride: ['E'],
     silence: [{ on: 'gw->chat', controls: ['llm_guardrails'] }],
     negatives: [{ text: BATCH, why: 'no one can prompt a batch job' }],
@@ -210,7 +211,7 @@ const CASES: readonly Case[] = [
     rule: 'llm-jailbreak',
     text: DIRECT,
     element: 'partner->bot',
-    atlas: ['AML.T0054'],
+    atlas: ['AML.T0054', 'AML.T0048.001', 'AML.T0048.003'],
     stride: ['E'],
     silence: [{ on: 'bot', controls: ['llm_guardrails'] }],
   },
@@ -257,7 +258,7 @@ const CASES: readonly Case[] = [
     rule: 'rag-vector-store-poisoning',
     text: CHAT,
     element: 'vdb',
-    atlas: ['AML.T0070', 'AML.T0071', 'AML.T0066'],
+    atlas: ['AML.T0070', 'AML.T0071', 'AML.T0066', 'AML.T0067.000'],
     stride: ['T'],
     owasp: ['LLM04:2025', 'LLM08:2025'],
     // Validation and provenance where indexing happens, write access on the store.
@@ -357,7 +358,7 @@ const CASES: readonly Case[] = [
     rule: 'llm-system-prompt-extraction',
     text: CHAT,
     element: 'chat',
-    atlas: ['AML.T0056', 'AML.T0069.002'],
+    atlas: ['AML.T0056', 'AML.T0069', 'AML.T0069.000', 'AML.T0069.001', 'AML.T0069.002'],
     stride: ['I'],
     owasp: ['LLM07:2025'],
     silence: [{ on: 'chat', controls: ['output_filtering'] }],
@@ -388,7 +389,7 @@ const CASES: readonly Case[] = [
     element: 'book',
     atlas: ['AML.T0053', 'AML.T0085.001', 'AML.T0086', 'AML.T0101'],
     stride: ['T', 'I', 'D', 'E'],
-    owasp: ['LLM06:2025'],
+    owasp: ['LLM06:2025', 'ASI02:2026'],
     // Scoped credentials on the tool, approval in the agent.
     silence: [
       { on: 'calendar', controls: ['tool_permissions'] },
@@ -414,7 +415,7 @@ const CASES: readonly Case[] = [
     rule: 'agent-code-execution-unsandboxed',
     text: AGENT,
     element: 'runner',
-    atlas: ['AML.T0050', 'AML.T0053'],
+    atlas: ['AML.T0050', 'AML.T0053', 'AML.T0072', 'AML.T0105', 'AML.T0108'],
     stride: ['T', 'E'],
     silence: [{ on: 'runner', controls: ['sandboxing', 'network_policy'] }],
     negatives: [{ text: AGENT, element: 'calendar', why: 'a tool that runs no code' }],
@@ -425,7 +426,7 @@ const CASES: readonly Case[] = [
     element: 'book',
     atlas: ['AML.T0010.005', 'AML.T0011.002', 'AML.T0109', 'AML.T0110'],
     stride: ['S', 'T', 'E'],
-    owasp: ['LLM03:2025'],
+    owasp: ['LLM03:2025', 'ASI04:2026'],
     // Pinned on the tool.
     silence: [{ on: 'calendar', controls: ['tool_allowlist'] }],
     negatives: [
@@ -446,7 +447,7 @@ const CASES: readonly Case[] = [
     rule: 'agent-tool-credential-exposure',
     text: AGENT,
     element: 'agent',
-    atlas: ['AML.T0083'],
+    atlas: ['AML.T0083', 'AML.T0098'],
     stride: ['I', 'E'],
     silence: [{ on: 'agent', controls: ['secrets_management'] }],
     negatives: [{ text: AGENT, element: 'chat', why: 'an LLM app that calls no tools' }],
@@ -455,7 +456,7 @@ const CASES: readonly Case[] = [
     rule: 'agent-memory-poisoning',
     text: AGENT,
     element: 'memory',
-    atlas: ['AML.T0080.000', 'AML.T0080.001'],
+    atlas: ['AML.T0080.000', 'AML.T0080.001', 'AML.T0092'],
     stride: ['T', 'I'],
     silence: [{ on: 'memory', controls: ['memory_isolation'] }],
     negatives: [{ text: CHAT, element: 'wiki', why: 'an ordinary data store' }],
@@ -466,7 +467,7 @@ const CASES: readonly Case[] = [
     element: 'agent',
     atlas: ['AML.T0034.002'],
     stride: ['D'],
-    owasp: ['LLM10:2025'],
+    owasp: ['LLM10:2025', 'ASI08:2026'],
     silence: [{ on: 'agent', controls: ['rate_limiting'] }],
     negatives: [{ text: CHAT, why: 'no agent with tools' }],
   },
@@ -475,7 +476,7 @@ const CASES: readonly Case[] = [
     rule: 'llm-output-rendering-exfiltration',
     text: CHAT,
     element: 'chat',
-    atlas: ['AML.T0077', 'AML.T0067'],
+    atlas: ['AML.T0077', 'AML.T0067', 'AML.T0011.003', 'AML.T0048.003'],
     stride: ['T', 'I'],
     silence: [{ on: 'chat', controls: ['output_filtering'] }],
     negatives: [{ text: BATCH, why: 'output goes to a store, not to a client' }],
@@ -518,7 +519,7 @@ const CASES: readonly Case[] = [
     element: 'decide',
     atlas: [],
     stride: ['T'],
-    owasp: ['LLM09:2025'],
+    owasp: ['LLM09:2025', 'ASI09:2026'],
     // The review step sits in the receiving business process.
     silence: [{ on: 'claims', controls: ['human_review'] }],
     negatives: [
@@ -547,7 +548,7 @@ const CASES: readonly Case[] = [
     rule: 'llm-provider-api-key-exposure',
     text: PROVIDER,
     element: 'complete',
-    atlas: ['AML.T0055', 'AML.T0012'],
+    atlas: ['AML.T0055', 'AML.T0012', 'AML.T0091.000', 'AML.T0048.000'],
     stride: ['S', 'I'],
     silence: [{ on: 'assistant', controls: ['secrets_management'] }],
     negatives: [{ text: PROVIDER, element: 'write-crm', why: 'not a provider call' }],
@@ -600,19 +601,17 @@ describe('built-in LLM rules', () => {
         `${rule.id} needs mitigations`,
       );
       assert.ok(
-        rule.owasp.every((id) => id.startsWith('LLM')),
-        `${rule.id} cites OWASP LLM ids`,
+        rule.owasp.every((id) => id.startsWith('LLM') || id.startsWith('ASI')),
+        `${rule.id} cites OWASP LLM or agentic ids`,
       );
     }
   });
 
   it('cites ATLAS ids by their ATLAS 5.6.0 names when the official data is beside the project', function () {
-    let text: string;
-    try {
-      text = readFileSync(resolve(process.cwd(), '../shared/kb/ATLAS.yaml'), 'utf8');
-    } catch {
-      this.skip();
-    }
+    const text = readFileSync(
+      sharedKbFileOrSkip(this, 'ATLAS.yaml', 'the ATLAS id check of the LLM pack'),
+      'utf8',
+    );
     const data = parse(text) as { matrices: { techniques: { id: string }[] }[] };
     const ids = new Set(data.matrices.flatMap((m) => m.techniques.map((t) => t.id)));
     const rules = loadRulePack(packSource?.text ?? '', PACK_FILE).pack?.rules ?? [];
@@ -622,7 +621,7 @@ describe('built-in LLM rules', () => {
 
   it('every rule of the pack has a test case here', () => {
     const rules = loadRulePack(packSource?.text ?? '', PACK_FILE).pack?.rules ?? [];
-    const tested = new Set(CASES.map((c) => c.rule));
+    const tested = new Set([...CASES.map((c) => c.rule), ...agenticCaseRules()]);
     assert.deepEqual(
       rules.map((r) => r.id).filter((id) => !tested.has(id)),
       [],

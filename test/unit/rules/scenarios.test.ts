@@ -178,6 +178,30 @@ const SCENARIOS: Record<string, { title: string; expect: readonly Expectation[] 
       ['agent-excessive-agency@fetch-call', ['AML.T0053', 'AML.T0086'], 'open'],
       ['agent-excessive-agency@sql-call', ['AML.T0053'], 'open'],
       ['agent-memory-poisoning@memory-store', ['AML.T0080.000'], 'open'],
+      // the outward halves of the e-mail and fetch tools are drawn: the lethal trifecta
+      ['agent-lethal-trifecta@email-tool', ['AML.T0086'], 'open'],
+      ['agent-lethal-trifecta@web-fetch-tool', ['AML.T0086'], 'open'],
+    ],
+  },
+  '12': {
+    title: 'agent with MCP tools: a coding assistant connected to mail, a drive, Slack and the web',
+    expect: [
+      ['agent-lethal-trifecta@slack-server', ['AML.T0086'], 'open'],
+      ['agent-lethal-trifecta@fetch-server', ['AML.T0086'], 'open'],
+      ['messaging-prompt-injection@read-mail', ['AML.T0051.001'], 'open'],
+      ['llm-indirect-prompt-injection-tool-output@assistant', ['AML.T0051.001'], 'open'],
+      [
+        'package-registry-malicious-package@npx-install',
+        ['AML.T0073', 'AML.T0074', 'AML.T0011.001'],
+        'open',
+      ],
+      ['agent-tool-supply-chain@call-slack', ['AML.T0010.005', 'AML.T0110'], 'open'],
+      ['agent-config-credential-discovery@mcp-json', ['AML.T0083'], 'open'],
+      ['mcp-server-token-aggregation@mail-server', ['AML.T0098'], 'open'],
+      ['mcp-server-token-aggregation@github-server', ['AML.T0098'], 'mitigated'],
+      ['agent-config-hidden-instructions@rules-files', ['AML.T0081'], 'open'],
+      ['coding-assistant-command-execution@assistant', ['AML.T0050'], 'open'],
+      ['agent-sends-messages-as-organisation@post-slack', ['AML.T0052'], 'open'],
     ],
   },
 };

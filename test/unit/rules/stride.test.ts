@@ -8,14 +8,14 @@
  * Only this pack's rules are asserted on, so the ML and LLM packs can grow independently.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { activeRuleSet } from '../../../src/core/analysis';
 import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import type { Rule } from '../../../src/core/rules/types';
+import { sharedKbFileOrSkip } from '../../support/sharedKb';
+import { agenticCaseRules } from './agenticCases';
 import { analyzeValid, assertFiresAndSilenced, threatsOf, withControls } from './harness';
 
 const PACK_FILE = 'builtin:stride.rules.yaml';
@@ -30,17 +30,6 @@ function strideRules(): readonly Rule[] {
   const loaded = loadRulePack(strideSource(), PACK_FILE);
   assert.ok(loaded.pack);
   return loaded.pack.rules;
-}
-
-/** `<repo>/../shared/kb/<file>` when present (the official ATLAS data lives outside the repo). */
-function sharedKbFile(file: string): string | undefined {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(folder, '..', 'shared', 'kb', file);
-    if (existsSync(join(folder, 'package.json')) && existsSync(candidate)) return candidate;
-    folder = dirname(folder);
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,8 +149,7 @@ describe('built-in STRIDE pack', () => {
   });
 
   it('cites only ATLAS ids that exist in the official ATLAS data', function () {
-    const file = sharedKbFile('ATLAS.yaml');
-    if (!file) this.skip();
+    const file = sharedKbFileOrSkip(this, 'ATLAS.yaml', 'the ATLAS id check of the STRIDE pack');
     const atlas = parse(readFileSync(file, 'utf8')) as {
       matrices: { techniques: { id: string }[] }[];
     };
@@ -514,7 +502,7 @@ const CASES: RuleCase[] = [
     text: model({ registry: { kind: 'model_registry', boundary: 'platform', data: ['weights'] } }),
     element: 'registry',
     stride: ['I'],
-    atlas: ['AML.T0035', 'AML.T0036'],
+    atlas: ['AML.T0035', 'AML.T0036', 'AML.T0025'],
     silence: [{ on: 'registry', controls: ['authz'] }],
     negatives: [
       {
@@ -874,7 +862,7 @@ const CASES: RuleCase[] = [
     ),
     element: 'tracker',
     stride: ['T', 'I', 'E'],
-    atlas: ['AML.T0049'],
+    atlas: ['AML.T0049', 'AML.T0007'],
     severity: 'critical',
     silence: [{ on: 'tracker', controls: ['authn', 'network_policy'] }],
     negatives: [
@@ -1014,7 +1002,7 @@ const CASES: RuleCase[] = [
 
 describe('STRIDE rules, one by one', () => {
   it('every rule of the pack has a case', () => {
-    const covered = new Set(CASES.map((c) => c.rule));
+    const covered = new Set([...CASES.map((c) => c.rule), ...agenticCaseRules()]);
     assert.deepEqual(
       strideRules()
         .map((r) => r.id)
@@ -1265,7 +1253,7 @@ describe('STRIDE rules on a well-controlled pipeline', () => {
       from: 'hub',
       to: 'trainer',
       data: ['weights'],
-      controls: ['encryption_in_transit', 'artifact_checksums'],
+      controls: ['encryption_in_transit', 'artifact_checksums', 'publisher_verification'],
     },
     { from: 'trainer', to: 'tracker', data: ['metrics'], controls: ['encryption_in_transit'] },
     {

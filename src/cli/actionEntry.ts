@@ -1,0 +1,4 @@
+/** Entry of `dist/action.js`, which the GitHub Action (`action.yml`) runs. */
+import { actionMain } from './ciAction';
+
+actionMain();

@@ -1,0 +1,254 @@
+/**
+ * The register's contract hashes, in one place: the element **fingerprint** (a threat's
+ * `machine.fingerprint` and `machine.decided_fingerprint`: "did the element change since the
+ * decision?") and the entry's **machine checksum** (`machine.checksum`: "did a person edit the
+ * fields sync keeps?"). Both are written into users' registers, so their values are a contract:
+ * `test/unit/core/hashes.test.ts` pins them for fixed inputs.
+ *
+ * Each hash is built from NAMED fields, serialised with sorted keys, a field at its default value
+ * (absent, `''`, `false`, `[]`) left out. So adding a new field, which every existing element has
+ * at its default, changes no existing value; renaming a field or changing what a value means does,
+ * and needs a version bump.
+ *
+ * Versions: a hash of version 2 or later is written `v<N>-<hex>`; version 1 (positional JSON
+ * tuples, what mltm wrote before the hashes had versions) is bare hex. Every version still listed here is
+ * recognised: an old fingerprint matches when it equals the element's fingerprint recomputed in
+ * that old form, and an old checksum is checked in its own form. So upgrading mltm turns no
+ * decision into "needs review" and no entry into "hand-edited"; the next `mltm sync` rewrites the
+ * machine fields in the current version. To bump a version: freeze the current builders below
+ * as `…V<N>`, add them to the recognisers, and add the new form.
+ */
+import type { ComponentFacts, FlowFacts } from './rules/facts';
+import { fnv1a64 } from './util/hash';
+
+/** The version of the hashes mltm writes. */
+export const HASH_VERSION = 2;
+
+/** A field value that can go into a hash. */
+type HashField = string | number | boolean | readonly string[] | undefined;
+
+/**
+ * The canonical text of named fields: keys sorted, fields at their default (`undefined`, `''`,
+ * `false`, `[]`) left out, so a field added later does not change the hash of an element that
+ * does not use it.
+ */
+export function canonicalFields(fields: Readonly<Record<string, HashField>>): string {
+  const kept: Record<string, Exclude<HashField, undefined>> = {};
+  for (const key of Object.keys(fields).sort()) {
+    const value = fields[key];
+    if (value === undefined || value === '' || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    kept[key] = value as Exclude<HashField, undefined>;
+  }
+  return JSON.stringify(kept);
+}
+
+const versioned = (hex: string): string => `v${HASH_VERSION}-${hex}`;
+
+/** The version a recorded hash was written in: 1 for bare hex, N for `vN-hex`; else undefined. */
+export function hashVersion(recorded: string): number | undefined {
+  if (/^[0-9a-f]{12}$|^[0-9a-f]{16}$/.test(recorded)) return 1;
+  const match = /^v([1-9][0-9]{0,3})-[0-9a-f]{12,16}$/.exec(recorded);
+  return match ? Number(match[1]) : undefined;
+}
+
+const sorted = (values: Iterable<string>): string[] => [...values].sort();
+
+// ---------------------------------------------------------------------------------------------
+// Element fingerprints
+// ---------------------------------------------------------------------------------------------
+
+/** An element's fingerprint in the current version, then in each older version still recognised. */
+export interface ElementFingerprints {
+  readonly fingerprint: string;
+  /** Newest first; what an entry written by an older mltm may hold. */
+  readonly previous: readonly string[];
+}
+
+/** The fingerprint of a component: what its threats depend on (kind, zone, exposure, controls, data). */
+export function componentFingerprints(f: ComponentFacts): ElementFingerprints {
+  const c = f.node.component;
+  return {
+    fingerprint: versioned(
+      fnv1a64(
+        canonicalFields({
+          kind: c.kind,
+          zone: f.node.zone.id,
+          zone_trust: f.node.zone.trust,
+          exposure: f.exposure,
+          tech: c.tech,
+          declared_controls: sorted(f.declared),
+          implied_controls: sorted(f.implied.keys()),
+          data: sorted(c.data),
+          classification: f.classification,
+          pii: f.pii,
+        }),
+      ),
+    ),
+    previous: [componentFingerprintV1(f)],
+  };
+}
+
+/** The fingerprint of a flow: its ends, their trust, protocol, data and controls. */
+export function flowFingerprints(f: FlowFacts): ElementFingerprints {
+  const flow = f.edge.flow;
+  return {
+    fingerprint: versioned(
+      fnv1a64(
+        canonicalFields({
+          from: flow.from,
+          to: flow.to,
+          from_kind: f.from.kind,
+          to_kind: f.to.kind,
+          from_trust: f.edge.source.zone.trust,
+          to_trust: f.edge.target.zone.trust,
+          protocol: f.protocol,
+          data: sorted(flow.data),
+          controls: sorted(flow.controls),
+          bidirectional: flow.bidirectional,
+          classification: f.edge.classification,
+          pii: f.edge.carriesPii,
+        }),
+      ),
+    ),
+    previous: [flowFingerprintV1(f)],
+  };
+}
+
+/**
+ * Whether a recorded fingerprint (`machine.fingerprint` or `machine.decided_fingerprint`) still
+ * describes the element: equal to its current fingerprint, or to its fingerprint in the older
+ * version the value was written in.
+ */
+export function fingerprintMatches(
+  recorded: string | undefined,
+  current: { readonly fingerprint: string; readonly previousFingerprints: readonly string[] },
+): boolean {
+  if (recorded === undefined) return false;
+  return recorded === current.fingerprint || current.previousFingerprints.includes(recorded);
+}
+
+/** Version 1 (frozen): a positional tuple. Recognised in registers written before version 2. */
+function componentFingerprintV1(f: ComponentFacts): string {
+  const c = f.node.component;
+  return fnv1a64(
+    JSON.stringify([
+      c.kind,
+      f.node.zone.id,
+      f.node.zone.trust,
+      f.exposure,
+      c.tech ?? '',
+      [...f.declared].sort(),
+      [...f.implied.keys()].sort(),
+      [...c.data].sort(),
+      f.classification ?? '',
+      f.pii,
+    ]),
+  );
+}
+
+/** Version 1 (frozen), see {@link componentFingerprintV1}. */
+function flowFingerprintV1(f: FlowFacts): string {
+  const flow = f.edge.flow;
+  return fnv1a64(
+    JSON.stringify([
+      flow.from,
+      flow.to,
+      f.from.kind,
+      f.to.kind,
+      f.edge.source.zone.trust,
+      f.edge.target.zone.trust,
+      f.protocol ?? '',
+      [...flow.data].sort(),
+      [...flow.controls].sort(),
+      flow.bidirectional,
+      f.edge.classification ?? '',
+      f.edge.carriesPii,
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine checksum
+// ---------------------------------------------------------------------------------------------
+
+/** The fields of a register entry that sync keeps, as the checksum reads them. */
+export interface ChecksumFields {
+  readonly title?: string;
+  readonly element?: string;
+  readonly stride?: readonly string[];
+  readonly atlas?: readonly string[];
+  readonly severity?: string;
+  readonly machine: {
+    readonly fingerprint?: string;
+    readonly missingControls?: readonly string[];
+    readonly decidedStatus?: string;
+    readonly decidedFingerprint?: string;
+    readonly needsReview?: boolean;
+    readonly firstSeen?: string;
+    readonly stale: boolean;
+    readonly staleSince?: string;
+  };
+}
+
+/** The checksum over the fields sync keeps (current version), named as in the register file. */
+export function machineChecksum(fields: ChecksumFields): string {
+  const m = fields.machine;
+  return versioned(
+    fnv1a64(
+      canonicalFields({
+        title: fields.title,
+        element: fields.element,
+        stride: fields.stride,
+        atlas: fields.atlas,
+        severity: fields.severity,
+        fingerprint: m.fingerprint,
+        missing_controls: m.missingControls,
+        decided_status: m.decidedStatus,
+        decided_fingerprint: m.decidedFingerprint,
+        needs_review: m.needsReview === true,
+        first_seen: m.firstSeen,
+        stale: m.stale,
+        stale_since: m.staleSince,
+      }),
+    ).slice(0, 12),
+  );
+}
+
+/**
+ * Whether a recorded checksum matches the fields, in the version it was written in. A checksum
+ * of a version this mltm does not know (written by a newer one) cannot be checked: it counts as
+ * a mismatch, and sync reports it rather than overwriting silently.
+ */
+export function machineChecksumMatches(recorded: string, fields: ChecksumFields): boolean {
+  switch (hashVersion(recorded)) {
+    case 1:
+      return recorded === machineChecksumV1(fields);
+    case HASH_VERSION:
+      return recorded === machineChecksum(fields);
+    default:
+      return false;
+  }
+}
+
+/** Version 1 (frozen): a positional tuple. */
+function machineChecksumV1(fields: ChecksumFields): string {
+  const m = fields.machine;
+  return fnv1a64(
+    JSON.stringify([
+      fields.title ?? null,
+      fields.element ?? null,
+      fields.stride ?? null,
+      fields.atlas ?? null,
+      fields.severity ?? null,
+      m.fingerprint ?? null,
+      m.missingControls ?? null,
+      m.decidedStatus ?? null,
+      m.decidedFingerprint ?? null,
+      m.needsReview === true,
+      m.firstSeen ?? null,
+      m.stale,
+      m.staleSince ?? null,
+    ]),
+  ).slice(0, 12);
+}
