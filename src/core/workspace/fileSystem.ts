@@ -63,7 +63,7 @@ export async function readTextFile(
   if (!stat)
     return { problems: [problem('MLTM007', `Cannot read \`${label}\`: no such file.`, AT_START)] };
   if (stat.kind === 'directory')
-    return { problems: [problem('MLTM007', `\`${label}\` is a folder, not a file.`, AT_START)] };
+    return { problems: [problem('MLTM012', `\`${label}\` is a folder, not a file.`, AT_START)] };
   if (stat.kind === 'other')
     return {
       problems: [

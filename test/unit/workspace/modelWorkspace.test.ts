@@ -111,6 +111,7 @@ describe('model workspace', () => {
       const opened = await ws.open('/repo/folder.mltm.yaml', { today: TODAY });
       assert.equal(opened.session, undefined);
       assert.match(opened.problems[0]?.message ?? '', /is a folder, not a file/);
+      assert.equal(opened.problems[0]?.code, 'MLTM012', 'the folder code the CLI uses too');
       const missing = await ws.open('/repo/none.mltm.yaml', { today: TODAY });
       assert.match(missing.problems[0]?.message ?? '', /no such file/);
     });
