@@ -24,7 +24,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { readMermaidLibrary } from '../src/cli/commands/report';
-import { analyze, type Analysis } from '../src/core/analysis';
+import { analyze, type Analysis, type LoadedAnalysis } from '../src/core/analysis';
 import { computeLayout, diagramGraphFromPipeline } from '../src/core/layout/index';
 import { loadRegister, type ThreatRegister } from '../src/core/register/register';
 import { syncRegister } from '../src/core/register/sync';
@@ -54,7 +54,7 @@ export interface BenchContext {
   readonly size: number;
   readonly pipeline: GeneratedPipeline;
   /** The model's analysis, computed once per size outside any timing. */
-  analysis(): Analysis;
+  analysis(): LoadedAnalysis;
   /** A register synced from empty for this model, computed once per size outside any timing. */
   registerText(): string;
   /** That register, loaded; computed once per size outside any timing. */
@@ -89,6 +89,13 @@ const LARGE_REGISTER = 600;
 
 const TODAY = '2026-01-01';
 const SYNC_OPTIONS = { today: TODAY, modelFile: 'synthetic.mltm.yaml' };
+
+/** The analysis of a generated model, which always loads (a bench over a failed one would time nothing). */
+function loadedBenchAnalysis(text: string): LoadedAnalysis {
+  const analysis = analyze(text);
+  if (analysis.status !== 'loaded') throw new Error('the generated model did not load');
+  return analysis;
+}
 
 function synced(text: string | undefined, analysis: Analysis): string {
   const result = syncRegister(text, analysis, SYNC_OPTIONS);
@@ -192,7 +199,7 @@ const PROCESS_STAGES: BenchStage[] = [
 
 /** The decision layer's input from an analysis computed outside the timing. */
 function decisionInput(analysis: Analysis) {
-  if (!analysis.facts) throw new Error('the synthetic model has no facts');
+  if (analysis.status !== 'loaded') throw new Error('the synthetic model did not load');
   return {
     facts: analysis.facts,
     threats: analysis.threats,
@@ -615,13 +622,13 @@ async function measureSize(
   log: (line: string) => void,
 ): Promise<SizeResult> {
   const pipeline = generatePipeline({ components: size, seed: options.seed });
-  let analysis: Analysis | undefined;
+  let analysis: LoadedAnalysis | undefined;
   let registerText: string | undefined;
   let register: ThreatRegister | undefined;
   const context: BenchContext = {
     size,
     pipeline,
-    analysis: () => (analysis ??= analyze(pipeline.text)),
+    analysis: () => (analysis ??= loadedBenchAnalysis(pipeline.text)),
     registerText: () => (registerText ??= synced(undefined, context.analysis())),
     register: () => {
       if (register) return register;

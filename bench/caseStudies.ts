@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { analyze } from '../src/core/analysis';
+import { analyze, threatsOf } from '../src/core/analysis';
 import { bundledAtlasCatalogue } from '../src/core/kb/atlas';
 import { assembleRuleSet, loadRulePack, type RuleSet } from '../src/core/rules/loadPack';
 import type { RulePack } from '../src/core/rules/types';
@@ -225,11 +225,11 @@ export interface CaseStudyBenchmark {
 
 function run(text: string | undefined, expected: readonly string[], ruleSet?: RuleSet): RunResult {
   if (text === undefined) return { threats: 0, atlas: [], exactHits: [], familyHits: [] };
-  const analysis = analyze(text, ruleSet ? { ruleSet } : {});
-  const atlas = [...new Set(analysis.threats.flatMap((t) => t.atlas))].sort();
+  const threats = threatsOf(analyze(text, ruleSet ? { ruleSet } : {}));
+  const atlas = [...new Set(threats.flatMap((t) => t.atlas))].sort();
   const families = new Set(atlas.map(techniqueFamily));
   return {
-    threats: analysis.threats.length,
+    threats: threats.length,
     atlas,
     exactHits: expected.filter((id) => atlas.includes(id)),
     familyHits: expected.filter((id) => families.has(techniqueFamily(id))),

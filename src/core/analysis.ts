@@ -25,18 +25,58 @@ export interface AnalysisOptions extends LoadOptions {
   readonly ruleSet?: RuleSet;
 }
 
-export interface Analysis {
-  readonly model?: PipelineModel;
-  readonly graph?: PipelineGraph;
-  readonly facts?: ModelFacts;
-  /** Threats in file order of their element, then rule id. */
-  readonly threats: readonly Threat[];
+/** What every analysis carries, whether or not the model loaded. */
+interface AnalysisBase {
   /** Problems of the model file. */
   readonly problems: readonly Problem[];
   /** Problems of rule packs, by file. */
   readonly ruleProblems: readonly FileProblems[];
   readonly ruleSet: RuleSet;
   readonly atlas: AtlasCatalogue;
+}
+
+/**
+ * The model loaded (leniently: it may still have error problems) and every stage ran. Views,
+ * reports and the register read `model`, `graph`, `facts` and `threats` only from this variant.
+ */
+export interface LoadedAnalysis extends AnalysisBase {
+  readonly status: 'loaded';
+  readonly model: PipelineModel;
+  readonly graph: PipelineGraph;
+  readonly facts: ModelFacts;
+  /** Threats in file order of their element, then rule id. */
+  readonly threats: readonly Threat[];
+}
+
+/** The text could not be read as a model at all: only `problems` say why. */
+export interface FailedAnalysis extends AnalysisBase {
+  readonly status: 'failed';
+}
+
+/**
+ * One analysis of one text: `loaded` with the whole pipeline's output, or `failed` with the
+ * problems. A discriminated union so no consumer can meet a model without its graph or facts.
+ */
+export type Analysis = LoadedAnalysis | FailedAnalysis;
+
+/** The threats of an analysis; none when the model did not load. */
+export function threatsOf(analysis: Analysis): readonly Threat[] {
+  return analysis.status === 'loaded' ? analysis.threats : [];
+}
+
+/** The model of an analysis; undefined when it did not load (or there is no analysis). */
+export function modelOf(analysis: Analysis | undefined): PipelineModel | undefined {
+  return analysis?.status === 'loaded' ? analysis.model : undefined;
+}
+
+/** The error problems of the model file. */
+export function modelErrors(analysis: Analysis): Problem[] {
+  return analysis.problems.filter((p) => p.severity === 'error');
+}
+
+/** A loaded model without error problems: what sync, triage and reports require. */
+export function isUsable(analysis: Analysis): analysis is LoadedAnalysis {
+  return analysis.status === 'loaded' && !analysis.problems.some((p) => p.severity === 'error');
 }
 
 let builtinPacks: { packs: RulePack[]; problems: FileProblems[] } | undefined;
@@ -84,7 +124,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
   const loaded = loadModel(text, options);
   if (!loaded.model)
     return {
-      threats: [],
+      status: 'failed',
       problems: loaded.problems,
       ruleProblems: ruleSet.problems,
       ruleSet,
@@ -94,6 +134,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
   const facts = deriveFacts(graph);
   const threats = evaluateRules(ruleSet.rules, facts);
   return {
+    status: 'loaded',
     model: loaded.model,
     graph,
     facts,

@@ -3,7 +3,7 @@
  * scripts. Fields are only ever added; a rename or removal would need a new `format` version.
  * Lines and columns are 1-based; offsets are UTF-16 code units from the start of the file.
  */
-import type { Analysis } from './analysis';
+import { threatsOf, type Analysis } from './analysis';
 import type { Problem, SourceRange } from './problems';
 import type { ControlEvidence, Threat } from './rules/evaluate';
 import { LineIndex } from './util/lineIndex';
@@ -128,12 +128,12 @@ export function analysisToJson(
     format: ANALYSIS_JSON_FORMAT,
     model: {
       file,
-      name: analysis.model?.name ?? null,
-      components: analysis.model?.components.length ?? 0,
-      flows: analysis.model?.flows.length ?? 0,
+      name: analysis.status === 'loaded' ? analysis.model.name : null,
+      components: analysis.status === 'loaded' ? analysis.model.components.length : 0,
+      flows: analysis.status === 'loaded' ? analysis.model.flows.length : 0,
     },
     atlasVersion: analysis.atlas.version,
-    threats: analysis.threats.map((t) => jsonThreat(t, index)),
+    threats: threatsOf(analysis).map((t) => jsonThreat(t, index)),
     problems,
   };
 }

@@ -9,22 +9,35 @@
  * is dropped — so large models never queue work behind the keyboard. Texts come from open
  * documents first (unsaved edits count), then from disk through `workspace.fs` (virtual
  * workspaces work the same way).
+ *
+ * What to read around a model — the register, the custom packs, the ATLAS file — and how the
+ * register is checked are the core's `ModelWorkspace` (the same one the CLI uses), over
+ * `vscode.workspace.fs`; this service only decides when to analyse, which version counts, and
+ * whether the worker thread does it.
  */
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { activeRuleSet, analyze, type Analysis } from '../core/analysis';
-import {
-  atlasCatalogueFromYaml,
-  bundledAtlasCatalogue,
-  type AtlasCatalogue,
-} from '../core/kb/atlas';
-import { REGISTER_READ_LIMITS } from '../core/parse/source';
-import { problem, type Problem } from '../core/problems';
-import { checkRegister, loadRegister, type ThreatRegister } from '../core/register/register';
-import { loadRulePack, type FileProblems } from '../core/rules/loadPack';
+import { analyze, type Analysis } from '../core/analysis';
+import { bundledAtlasCatalogue } from '../core/kb/atlas';
+import type { Problem } from '../core/problems';
+import type { ThreatRegister } from '../core/register/register';
 import type { RulePack } from '../core/rules/types';
-import type { WorkerRequest, WorkerResponse } from './analysisWorker';
+import {
+  ModelWorkspace,
+  sessionRegister,
+  type ModelSession,
+  type SessionInputs,
+} from '../core/workspace/modelWorkspace';
+import { isModelPath, isRegisterPath, registerPathFor } from '../core/workspace/naming';
+import type { PackFileProblems } from '../core/workspace/packs';
+import {
+  unpackAnalysis,
+  type AnalysisRequest,
+  type AnalysisResponse,
+  type PackedAnalysis,
+} from '../core/workspace/workerPacking';
 import { readConfig } from './config';
+import { editorFileSystem } from './workspaceFileSystem';
 
 /** Models at least this long (UTF-16 units, about 60 KB) are analysed in a worker thread. */
 export const WORKER_THRESHOLD = 60_000;
@@ -36,6 +49,8 @@ export interface ModelState {
   readonly version: number | undefined;
   readonly text: string;
   readonly analysis: Analysis;
+  /** The core's session this state shows (model, packs, ATLAS, register). */
+  readonly session: ModelSession;
   readonly registerUri: vscode.Uri;
   /** Register text (open document first, then disk); undefined when there is none yet. */
   readonly registerText: string | undefined;
@@ -43,53 +58,35 @@ export interface ModelState {
   /** Problems reading the register, and triage problems against this analysis. */
   readonly registerProblems: readonly Problem[];
   /** Problems of custom rule packs and of the ATLAS file from the settings, by file. */
-  readonly packProblems: readonly (FileProblems & {
-    readonly uri: vscode.Uri;
-    readonly text: string;
-  })[];
+  readonly packProblems: readonly (PackFileProblems & { readonly uri: vscode.Uri })[];
   /** Time spent in `analyze()` for this version, in milliseconds. */
   readonly analyseMs: number;
 }
 
-const MODEL_PATTERN = /\.mltm\.ya?ml$/;
-const REGISTER_PATTERN = /\.threats\.ya?ml$/;
-
-/** Whether a URI names a threat model file. */
-export const isModelUri = (uri: vscode.Uri): boolean => MODEL_PATTERN.test(uri.path);
+/** Whether a URI names a threat model file (`*.mltm.yaml`, `*.mltm.yml`). */
+export const isModelUri = (uri: vscode.Uri): boolean => isModelPath(uri.path);
 /** Whether a URI names a threat register file. */
-export const isRegisterUri = (uri: vscode.Uri): boolean => REGISTER_PATTERN.test(uri.path);
+export const isRegisterUri = (uri: vscode.Uri): boolean => isRegisterPath(uri.path);
 
-/** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (the CLI's rule, DESIGN §1.2). */
+/** The register beside a model (the core's naming rule, shared with the CLI). */
 export function registerUriFor(modelUri: vscode.Uri): vscode.Uri {
-  const name = modelUri.path.slice(modelUri.path.lastIndexOf('/') + 1).replace(MODEL_PATTERN, '');
-  return vscode.Uri.joinPath(modelUri, '..', `${name}.threats.yaml`);
-}
-
-/** The model a register belongs to, by the same naming rule. */
-export function modelUriForRegister(registerUri: vscode.Uri): vscode.Uri {
-  const name = registerUri.path
-    .slice(registerUri.path.lastIndexOf('/') + 1)
-    .replace(REGISTER_PATTERN, '');
-  return vscode.Uri.joinPath(registerUri, '..', `${name}.mltm.yaml`);
+  return modelUri.with({ path: registerPathFor(modelUri.path) });
 }
 
 /** Today as YYYY-MM-DD; a function so tests and the register checks agree on one clock. */
 export const todayIso = (): string => new Date().toISOString().slice(0, 10);
 
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    // Only regular files are read (issue 16, defect 7): a register or rule pack that is a FIFO,
-    // or links to /dev/zero, would block or read without end. FileType has no bit for devices,
-    // so anything without the File bit (after links) is skipped; so is a file over the limit.
-    const stat = await vscode.workspace.fs.stat(uri);
-    if ((stat.type & vscode.FileType.File) === 0) return undefined;
-    if (stat.size > REGISTER_READ_LIMITS.maxLength * 4) return undefined;
-    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
+const openDocument = (uri: vscode.Uri): vscode.TextDocument | undefined =>
+  vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+
+/** A model workspace for one scheme and authority: paths are URI paths. */
+function editorWorkspace(base: vscode.Uri): ModelWorkspace {
+  const toUri = (path: string) => base.with({ path });
+  return new ModelWorkspace({
+    fs: editorFileSystem(vscode.workspace.fs, toUri),
+    openText: (path) => openDocument(toUri(path))?.getText(),
+    boundaryOf: (path) => vscode.workspace.getWorkspaceFolder(toUri(path))?.uri.path,
+  });
 }
 
 interface Pending {
@@ -104,16 +101,7 @@ export class AnalysisService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelState>();
   private readonly removed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed, this.removed];
-  private packCache = new Map<
-    string,
-    Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }>
-  >();
-  private atlasCache:
-    | {
-        path: string;
-        result: Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }>;
-      }
-    | undefined;
+  private readonly workspaces = new Map<string, ModelWorkspace>();
 
   /** Fires after a model's analysis changed (a new version, its register, packs or settings). */
   readonly onDidChange = this.changed.event;
@@ -124,7 +112,7 @@ export class AnalysisService implements vscode.Disposable {
   private nextRequest = 1;
   private readonly waiting = new Map<
     number,
-    { resolve: (r: NonNullable<WorkerResponse['result']>) => void; reject: (e: Error) => void }
+    { resolve: (r: PackedAnalysis) => void; reject: (e: Error) => void }
   >();
 
   /** `workerPath`: the bundled analysisWorker.js; without it everything runs on this thread. */
@@ -141,7 +129,7 @@ export class AnalysisService implements vscode.Disposable {
         if (e.affectsConfiguration('mltm')) this.refreshAll();
       }),
     );
-    const packs = vscode.workspace.createFileSystemWatcher('**/.mltm/rules/*.{yaml,yml}');
+    const packs = vscode.workspace.createFileSystemWatcher('**/.mltm/**');
     const registers = vscode.workspace.createFileSystemWatcher('**/*.threats.{yaml,yml}');
     const models = vscode.workspace.createFileSystemWatcher(
       '**/*.mltm.{yaml,yml}',
@@ -153,14 +141,10 @@ export class AnalysisService implements vscode.Disposable {
       models,
       models.onDidDelete((uri) => this.forget(uri)),
     );
-    const packChanged = () => {
-      this.packCache = new Map();
-      this.refreshAll();
-    };
+    const packChanged = () => this.refreshAll();
     const registerChanged = (uri: vscode.Uri) => {
       // An open register is followed through its document events instead.
-      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
-        this.refresh(modelUriForRegister(uri));
+      if (!openDocument(uri)) void this.modelForRegister(uri).then((model) => this.refresh(model));
     };
     this.disposables.push(
       packs,
@@ -189,11 +173,37 @@ export class AnalysisService implements vscode.Disposable {
     );
   }
 
+  /** The core's model workspace for a URI's scheme and authority. */
+  workspaceFor(uri: vscode.Uri): ModelWorkspace {
+    const base = uri.with({ path: '/', query: '', fragment: '' });
+    const key = base.toString();
+    let workspace = this.workspaces.get(key);
+    if (!workspace) this.workspaces.set(key, (workspace = editorWorkspace(base)));
+    return workspace;
+  }
+
+  /**
+   * The model a register belongs to: a tracked model whose register it is, else the core's rule
+   * (`<name>.mltm.yaml`, then `<name>.mltm.yml`, whichever is open or exists).
+   */
+  async modelForRegister(registerUri: vscode.Uri): Promise<vscode.Uri> {
+    const key = registerUri.toString();
+    const tracked = [...this.states.values()].find((s) => s.registerUri.toString() === key);
+    if (tracked) return tracked.uri;
+    return registerUri.with({
+      path: await this.workspaceFor(registerUri).modelPathForRegister(registerUri.path),
+    });
+  }
+
+  /** The model a URI is about: itself, or the model of a register; undefined for other files. */
+  async modelFor(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (isRegisterUri(uri)) return this.modelForRegister(uri);
+    return isModelUri(uri) ? uri : undefined;
+  }
+
   /** The state for the model's current text, analysing now if needed (no debounce). */
   async ensure(uri: vscode.Uri): Promise<ModelState | undefined> {
-    const document = vscode.workspace.textDocuments.find(
-      (d) => d.uri.toString() === uri.toString(),
-    );
+    const document = openDocument(uri);
     const current = this.get(uri);
     if (
       current &&
@@ -217,7 +227,8 @@ export class AnalysisService implements vscode.Disposable {
 
   private onOpen(document: vscode.TextDocument): void {
     if (isModelUri(document.uri)) this.schedule(document.uri, 0);
-    else if (isRegisterUri(document.uri)) this.schedule(modelUriForRegister(document.uri), 0);
+    else if (isRegisterUri(document.uri))
+      void this.modelForRegister(document.uri).then((model) => this.schedule(model, 0));
   }
 
   private onEdit(document: vscode.TextDocument, delay?: number): void {
@@ -227,15 +238,17 @@ export class AnalysisService implements vscode.Disposable {
       const sizeDelay = Math.min(1500, Math.floor(document.getText().length / 20_000) * 100);
       this.schedule(document.uri, delay ?? config.debounceMs + sizeDelay);
     } else if (isRegisterUri(document.uri)) {
-      const model = modelUriForRegister(document.uri);
-      if (this.get(model)) this.schedule(model, delay ?? readConfig(model).debounceMs);
+      void this.modelForRegister(document.uri).then((model) => {
+        if (this.get(model)) this.schedule(model, delay ?? readConfig(model).debounceMs);
+      });
     }
   }
 
   private onClose(document: vscode.TextDocument): void {
     // The model stays tracked (tree, status bar, Problems), now read from disk: unsaved edits are gone.
     if (isModelUri(document.uri)) this.refresh(document.uri);
-    else if (isRegisterUri(document.uri)) this.refresh(modelUriForRegister(document.uri));
+    else if (isRegisterUri(document.uri))
+      void this.modelForRegister(document.uri).then((model) => this.refresh(model));
   }
 
   private forget(uri: vscode.Uri): void {
@@ -250,7 +263,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   private refreshAll(): void {
-    this.atlasCache = undefined;
+    for (const workspace of this.workspaces.values()) workspace.forgetPacks();
     for (const state of this.states.values()) this.schedule(state.uri, 0);
   }
 
@@ -288,80 +301,100 @@ export class AnalysisService implements vscode.Disposable {
     return next;
   }
 
+  /** The `mltm.atlas.path` setting as a path in the model's workspace (relative: to the first folder). */
+  private atlasPath(setting: string, model: vscode.Uri): string | undefined {
+    if (!setting) return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      /^([a-zA-Z]:[\\/]|\/)/.test(setting) || !folder
+        ? vscode.Uri.file(setting)
+        : vscode.Uri.joinPath(folder, setting);
+    // Read through the model's workspace (same scheme): local files for a local workspace.
+    return model.scheme === uri.scheme ? uri.path : undefined;
+  }
+
   private async analyseNow(
     uri: vscode.Uri,
     token?: vscode.CancellationToken,
   ): Promise<ModelState | undefined> {
     if (token?.isCancellationRequested) return undefined;
-    const document = vscode.workspace.textDocuments.find(
-      (d) => d.uri.toString() === uri.toString(),
-    );
+    const document = openDocument(uri);
     const version = document?.version;
-    const text = document ? document.getText() : await readText(uri);
-    if (text === undefined) return undefined;
     const config = readConfig(uri);
-    const [packs, atlas] = await Promise.all([this.customPacks(uri), this.atlas(config.atlasPath)]);
-    const registerUri = registerUriFor(uri);
-    const registerText = await readText(registerUri);
+    const workspace = this.workspaceFor(uri);
+    const atlasPath = this.atlasPath(config.atlasPath, uri);
+    const gathered = await workspace.gather(uri.path, {
+      today: todayIso(),
+      ...(document && { text: document.getText() }),
+      ...(atlasPath !== undefined && { atlasPath, atlasLabel: config.atlasPath }),
+    });
+    const inputs = gathered.inputs;
+    if (!inputs) return undefined;
     // A newer version arrived while reading: its own run will publish.
-    if (token?.isCancellationRequested || (document && document.version !== version))
-      return undefined;
+    const outdated = () =>
+      token?.isCancellationRequested === true ||
+      (document !== undefined && document.version !== version);
+    if (outdated()) return undefined;
     const started = performance.now();
+    const options = workspace.analysisOptions(inputs);
     const inWorker =
-      this.workerPath !== undefined && text.length >= WORKER_THRESHOLD && !atlas.atlas;
-    const analysis = inWorker
-      ? await this.analyseInWorker(text, packs.packs)
-      : analyze(text, { customPacks: packs.packs, ...(atlas.atlas && { atlas: atlas.atlas }) });
+      this.workerPath !== undefined && inputs.text.length >= WORKER_THRESHOLD && !options.atlas;
+    const analysis = inWorker ? await this.analyseInWorker(inputs) : analyze(inputs.text, options);
     const analyseMs = performance.now() - started;
-    if (token?.isCancellationRequested || (document && document.version !== version))
-      return undefined;
-    let register: ThreatRegister | undefined;
-    const registerProblems: Problem[] = [];
-    if (registerText !== undefined) {
-      const loaded = loadRegister(registerText);
-      register = loaded.register;
-      registerProblems.push(...loaded.problems);
-      if (register && analysis.model) {
-        const modelFile = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-        registerProblems.push(
-          ...checkRegister(register, analysis, { today: todayIso(), modelFile }),
-        );
-      }
-    }
+    if (outdated()) return undefined;
+    const session = workspace.complete(inputs, analysis, todayIso());
+    const toUri = (path: string) => uri.with({ path });
+    const register = session.register;
     const state: ModelState = {
       uri,
       version,
-      text,
+      text: session.text,
       analysis,
-      registerUri,
-      registerText,
-      register,
-      registerProblems,
-      packProblems: [...packs.problems, ...atlas.problems],
+      session,
+      registerUri: toUri(session.registerPath),
+      registerText: register.status === 'read' ? register.text : undefined,
+      register: sessionRegister(session),
+      registerProblems: register.status === 'absent' ? [] : register.problems,
+      packProblems: [
+        ...session.packs.problems,
+        ...(session.atlas && session.atlas.problems.length > 0
+          ? [
+              {
+                file: session.atlas.path,
+                text: session.atlas.text,
+                problems: [...session.atlas.problems],
+              },
+            ]
+          : []),
+      ].map((group) => ({ ...group, uri: toUri(group.file) })),
       analyseMs,
     };
     if (analyseMs > 200 || inWorker)
       this.log.info(
-        `analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${text.length} characters${inWorker ? ', worker thread' : ''})`,
+        `analysed ${uri.path} in ${analyseMs.toFixed(0)} ms (${inputs.text.length} characters${inWorker ? ', worker thread' : ''})`,
       );
     this.states.set(uri.toString(), state);
     this.changed.fire(state);
     return state;
   }
 
-  /** Runs analyze() in the worker thread (started on first use); falls back to this thread if it fails. */
-  private async analyseInWorker(text: string, customPacks: RulePack[]): Promise<Analysis> {
+  /**
+   * Runs analyze() in the worker thread (started on first use) and rebuilds the whole analysis
+   * from its packed answer (`core/workspace/workerPacking.ts`); falls back to this thread if the
+   * worker fails.
+   */
+  private async analyseInWorker(inputs: SessionInputs): Promise<Analysis> {
+    const customPacks: readonly RulePack[] = inputs.packs.packs;
     const atlas = bundledAtlasCatalogue();
-    const ruleSet = activeRuleSet(customPacks, atlas);
     try {
       if (!this.worker) {
         const worker = new Worker(this.workerPath as string);
         worker.unref();
-        worker.on('message', (response: WorkerResponse) => {
+        worker.on('message', (response: AnalysisResponse) => {
           const waiter = this.waiting.get(response.id);
           this.waiting.delete(response.id);
-          if (response.result) waiter?.resolve(response.result);
-          else waiter?.reject(new Error(response.error ?? 'no result'));
+          if (response.analysis) waiter?.resolve(response.analysis);
+          else waiter?.reject(new Error(response.error));
         });
         worker.on('error', (error) => {
           this.log.error(`analysis worker failed: ${error.message}`);
@@ -372,109 +405,17 @@ export class AnalysisService implements vscode.Disposable {
         this.worker = worker;
       }
       const id = this.nextRequest++;
-      const result = await new Promise<NonNullable<WorkerResponse['result']>>((resolve, reject) => {
+      const packed = await new Promise<PackedAnalysis>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject });
-        this.worker?.postMessage({ id, text, customPacks } satisfies WorkerRequest);
+        this.worker?.postMessage({ id, text: inputs.text, customPacks } satisfies AnalysisRequest);
       });
-      return { ...result, ruleSet, ruleProblems: ruleSet.problems, atlas };
+      return unpackAnalysis(packed, customPacks, atlas);
     } catch (error) {
       this.log.warn(
         `analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return analyze(text, { customPacks, atlas });
+      return analyze(inputs.text, { customPacks, atlas });
     }
-  }
-
-  /** `.mltm/rules/*.yaml` of the nearest enclosing folder (inside the workspace folder) that has one. */
-  private customPacks(
-    modelUri: vscode.Uri,
-  ): Promise<{ packs: RulePack[]; problems: ModelState['packProblems'] }> {
-    const workspaceFolder = vscode.workspace.getWorkspaceFolder(modelUri);
-    const key = vscode.Uri.joinPath(modelUri, '..').toString();
-    let cached = this.packCache.get(key);
-    if (!cached) {
-      cached = (async () => {
-        let folder = vscode.Uri.joinPath(modelUri, '..');
-        for (;;) {
-          const rules = vscode.Uri.joinPath(folder, '.mltm', 'rules');
-          const entries = await vscode.workspace.fs.readDirectory(rules).then(
-            (list) => list,
-            () => undefined,
-          );
-          if (entries) {
-            const packs: RulePack[] = [];
-            const problems: { file: string; problems: Problem[]; uri: vscode.Uri; text: string }[] =
-              [];
-            for (const [name] of entries
-              .filter(([n, type]) => type === vscode.FileType.File && /\.ya?ml$/.test(n))
-              .sort(([a], [b]) => a.localeCompare(b))) {
-              const uri = vscode.Uri.joinPath(rules, name);
-              const text = (await readText(uri)) ?? '';
-              const result = loadRulePack(text, uri.fsPath);
-              if (result.pack) packs.push(result.pack);
-              if (result.problems.length > 0)
-                problems.push({ file: uri.fsPath, problems: result.problems, uri, text });
-            }
-            return { packs, problems };
-          }
-          const parent = vscode.Uri.joinPath(folder, '..');
-          if (
-            !workspaceFolder ||
-            folder.toString() === workspaceFolder.uri.toString() ||
-            parent.toString() === folder.toString()
-          )
-            return { packs: [], problems: [] };
-          folder = parent;
-        }
-      })();
-      this.packCache.set(key, cached);
-    }
-    return cached;
-  }
-
-  /** The ATLAS catalogue from the `mltm.atlas.path` setting (bundled when empty or unusable). */
-  private atlas(
-    path: string,
-  ): Promise<{ atlas?: AtlasCatalogue; problems: ModelState['packProblems'] }> {
-    if (!path) return Promise.resolve({ problems: [] });
-    if (this.atlasCache?.path !== path) {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const uri =
-        path.startsWith('/') || !folder ? vscode.Uri.file(path) : vscode.Uri.joinPath(folder, path);
-      const result = (async () => {
-        const text = await readText(uri);
-        if (text === undefined)
-          return {
-            problems: [
-              {
-                file: uri.fsPath,
-                uri,
-                text: '',
-                problems: [
-                  problem(
-                    'MLTM406',
-                    `The ATLAS file \`${path}\` from the setting mltm.atlas.path could not be read; using the bundled catalogue.`,
-                    { start: 0, end: 0 },
-                  ),
-                ],
-              },
-            ],
-          };
-        const loaded = atlasCatalogueFromYaml(text);
-        const problems = loaded.problems.map((p) =>
-          problem('MLTM406', `ATLAS data: ${p.message}`, {
-            start: p.offset ?? 0,
-            end: p.offset ?? 0,
-          }),
-        );
-        return {
-          ...(loaded.catalogue && { atlas: loaded.catalogue }),
-          problems: problems.length > 0 ? [{ file: uri.fsPath, uri, text, problems }] : [],
-        };
-      })();
-      this.atlasCache = { path, result };
-    }
-    return this.atlasCache.result;
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@
  * Each action names the diagnostic it fixes; the edits come from the core.
  */
 import * as vscode from 'vscode';
+import { modelOf, threatsOf } from '../core/analysis';
 import { controlInfo } from '../core/kb/controls';
 import { planAddControl } from '../core/edit/addControl';
 import { problemDocsUrl, ruleDocsUrl } from '../core/problems';
@@ -12,7 +13,6 @@ import type { Threat } from '../core/rules/evaluate';
 import {
   isModelUri,
   isRegisterUri,
-  modelUriForRegister,
   type AnalysisService,
   type ModelState,
 } from './analysisService';
@@ -33,7 +33,7 @@ export function threatOfDiagnostic(
 ): Threat | undefined {
   const start = document.offsetAt(diagnostic.range.start);
   const rule = codeValue(diagnostic);
-  return state.analysis.threats.find((t) => t.ruleId === rule && t.range.start === start);
+  return threatsOf(state.analysis).find((t) => t.ruleId === rule && t.range.start === start);
 }
 
 export class MltmCodeActions implements vscode.CodeActionProvider {
@@ -43,12 +43,14 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly service: AnalysisService) {}
 
-  provideCodeActions(
+  async provideCodeActions(
     document: vscode.TextDocument,
     _range: vscode.Range,
     context: vscode.CodeActionContext,
-  ): vscode.CodeAction[] {
-    const modelUri = isRegisterUri(document.uri) ? modelUriForRegister(document.uri) : document.uri;
+  ): Promise<vscode.CodeAction[]> {
+    const modelUri = isRegisterUri(document.uri)
+      ? await this.service.modelForRegister(document.uri)
+      : document.uri;
     const state = this.service.get(modelUri);
     if (!state) return [];
     // Positions are only trusted for the text they were computed from.
@@ -83,12 +85,13 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
         docs.push(this.docs(`Show documentation for ${code}`, problemDocsUrl(code), diagnostic));
         continue;
       }
-      if (!isModelUri(document.uri) || !state.analysis.model) continue;
+      const model = modelOf(state.analysis);
+      if (!isModelUri(document.uri) || !model) continue;
       const threat = threatOfDiagnostic(state, document, diagnostic);
       if (!threat) continue;
       let first = true;
       for (const control of threat.missingControls) {
-        const plan = planAddControl(state.text, state.analysis.model, threat.element, control);
+        const plan = planAddControl(state.text, model, threat.element, control);
         if (!plan.edit) continue;
         const action = new vscode.CodeAction(
           `Add control \`${control}\` (${controlInfo(control).title}) to \`${threat.element}\``,

@@ -14,14 +14,10 @@
  * - `mltm.register.revealInDiagram(threatNode)` (register view)
  */
 import * as vscode from 'vscode';
+import { modelOf } from '../core/analysis';
 import { STATUSES, type ThreatStatus } from '../core/register/register';
 import { SEVERITY_ORDER } from '../core/rules/types';
-import {
-  isModelUri,
-  isRegisterUri,
-  modelUriForRegister,
-  type AnalysisService,
-} from './analysisService';
+import type { AnalysisService } from './analysisService';
 import { exportDiagramImage, exportMermaid, openDiagramCommand } from './diagram/diagramCommands';
 import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
 import { renameEdit } from './languageFeatures';
@@ -54,11 +50,9 @@ const asUri = (value: unknown): vscode.Uri | undefined =>
       : undefined;
 
 /** The model a command is about: its argument, else the active editor's model (or register's model). */
-function targetModel(arg: unknown): vscode.Uri | undefined {
+function targetModel(service: AnalysisService, arg: unknown): Promise<vscode.Uri | undefined> {
   const uri = asUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
-  if (!uri) return undefined;
-  if (isRegisterUri(uri)) return modelUriForRegister(uri);
-  return isModelUri(uri) ? uri : undefined;
+  return uri ? service.modelFor(uri) : Promise.resolve(undefined);
 }
 
 function requireString(value: unknown, name: string): string {
@@ -86,7 +80,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.syncRegister': {
     title: 'Sync Threat Register',
     run: async ({ service }, arg) => {
-      const model = targetModel(arg);
+      const model = await targetModel(service, arg);
       if (!model) throw new Error('open a threat model (*.mltm.yaml) first');
       const state = await service.ensure(model);
       if (!state) throw new Error(`cannot read ${model.fsPath}`);
@@ -100,11 +94,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.renameId': {
     title: 'Rename Id',
     run: async ({ service }, arg, oldIdArg, newIdArg) => {
-      const model = targetModel(arg);
+      const model = await targetModel(service, arg);
       if (!model) throw new Error('open a threat model (*.mltm.yaml) first');
       const document = await vscode.workspace.openTextDocument(model);
       const state = await service.ensure(model);
-      const m = state?.analysis.model;
+      const m = modelOf(state?.analysis);
       if (!state || !m) throw new Error('the model has errors; fix them before renaming');
       const oldId =
         typeof oldIdArg === 'string'
@@ -141,9 +135,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.generateReport': {
     title: 'Generate Threat Report',
     // (model?, format?, target?): each argument skips its picker; returns the report's URI.
-    run: ({ service, extension }, arg, format, target) =>
+    run: async ({ service, extension }, arg, format, target) =>
       generateReport(service, extension, {
-        model: targetModel(arg) ?? asUri(arg),
+        model: (await targetModel(service, arg)) ?? asUri(arg),
         format: typeof format === 'string' ? format : undefined,
         target: asUri(target),
       }),

@@ -48,6 +48,11 @@ export function readConfig(scope?: vscode.Uri): MltmConfig {
   };
 }
 
+/** The Red Hat YAML extension's `yaml.validate` setting (whether it reports schema problems). */
+export function yamlValidationEnabled(): boolean {
+  return vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false;
+}
+
 /** Whether a configuration change touches mltm's settings. */
 export function affectsMltm(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration('mltm');

@@ -11,6 +11,7 @@
  * extension whenever it is installed and `yaml.validate` is on, and reports them otherwise.
  */
 import * as vscode from 'vscode';
+import { modelOf, threatsOf } from '../core/analysis';
 import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
 import { effectiveStatus, isOpen } from '../core/register/status';
 import type { Threat } from '../core/rules/evaluate';
@@ -18,7 +19,7 @@ import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { LineIndex } from '../core/util/lineIndex';
 import type { AnalysisService, ModelState } from './analysisService';
-import { affectsMltm, readConfig, type SchemaProblemsMode } from './config';
+import { affectsMltm, readConfig, yamlValidationEnabled, type SchemaProblemsMode } from './config';
 
 /** Codes the YAML extension reports too when it validates with our schema. */
 export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set([
@@ -38,8 +39,7 @@ export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set([
 /** Whether the Red Hat YAML extension is present and validating. */
 export function yamlExtensionValidates(): boolean {
   return (
-    vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined &&
-    vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false
+    vscode.extensions.getExtension('redhat.vscode-yaml') !== undefined && yamlValidationEnabled()
   );
 }
 
@@ -140,10 +140,10 @@ export function diagnosticsFor(
   }
 
   const floor = SEVERITY_ORDER.indexOf(config.minimumSeverity);
-  const model = state.analysis.model;
+  const model = modelOf(state.analysis);
   const registerIndex =
     state.registerText === undefined ? undefined : new LineIndex(state.registerText);
-  for (const threat of state.analysis.threats) {
+  for (const threat of threatsOf(state.analysis)) {
     if (!isOpenThreat(state, threat) || SEVERITY_ORDER.indexOf(threat.severity) < floor) continue;
     const diagnostic = new vscode.Diagnostic(
       toRange(modelIndex, threat.range),

@@ -5,8 +5,9 @@
  * themselves come from the core (`planAddControl`, `triageThreat`, `syncRegister`).
  */
 import * as vscode from 'vscode';
+import { modelOf } from '../core/analysis';
 import { planAddControl } from '../core/edit/addControl';
-import type { TextEdit } from '../core/edit/textEdit';
+import { minimalEdit, type TextEdit } from '../core/edit/textEdit';
 import type { Problem } from '../core/problems';
 import { NEEDS_JUSTIFICATION, type ThreatStatus } from '../core/register/register';
 import { syncRegister } from '../core/register/sync';
@@ -26,19 +27,6 @@ export function toWorkspaceEdit(
       edit.newText,
     );
   return into;
-}
-
-/** The smallest single edit turning `before` into `after` (keeps cursors and undo steps tidy). */
-export function minimalEdit(before: string, after: string): TextEdit {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore--;
-    endAfter--;
-  }
-  return { range: { start, end: endBefore }, newText: after.slice(start, endAfter) };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -95,7 +83,7 @@ export async function addControl(
 ): Promise<boolean> {
   const document = await vscode.workspace.openTextDocument(modelUri);
   const state = await service.ensure(modelUri);
-  const model = state?.analysis.model;
+  const model = modelOf(state?.analysis);
   if (!state || !model || state.text !== document.getText()) {
     void vscode.window.showWarningMessage(
       'mltm: the model does not load right now; fix its errors first, then add the control.',
@@ -123,7 +111,7 @@ export async function setThreatStatus(
   justification?: string,
 ): Promise<boolean> {
   const state = await service.ensure(modelUri);
-  if (!state?.analysis.model) {
+  if (!state || !modelOf(state.analysis)) {
     void vscode.window.showWarningMessage(
       'mltm: the model does not load right now; fix its errors first.',
     );
@@ -182,7 +170,7 @@ export function elementIdRange(
   state: ModelState,
   elementId: string,
 ): { start: number; end: number } | undefined {
-  const model = state.analysis.model;
+  const model = modelOf(state.analysis);
   if (!model) return undefined;
   const element = [...model.components, ...model.flows, ...model.boundaries, ...model.data].find(
     (e) => e.id === elementId,

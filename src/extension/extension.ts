@@ -6,7 +6,9 @@
  * code is measured and logged.
  */
 import * as vscode from 'vscode';
-import { AnalysisService } from './analysisService';
+import { shouldAutoSync } from '../core/workspace/autoSync';
+import { AnalysisService, isModelUri } from './analysisService';
+import { readConfig } from './config';
 import { MltmCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram/diagramPanel';
@@ -81,15 +83,12 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
 /** `mltm.register.autoSync`: sync the register after each save of a model. */
 function registerAutoSync(service: AnalysisService): vscode.Disposable {
   return vscode.workspace.onDidSaveTextDocument(async (document) => {
-    if (
-      !/\.mltm\.ya?ml$/.test(document.uri.path) ||
-      !vscode.workspace
-        .getConfiguration('mltm', document.uri)
-        .get<boolean>('register.autoSync', false)
-    )
-      return;
+    const path = document.uri.path;
+    const enabled = readConfig(document.uri).registerAutoSync;
+    // Setting and file name first: analysing every saved file would be wasted work.
+    if (!enabled || !isModelUri(document.uri)) return;
     const state = await service.ensure(document.uri);
-    if (state?.analysis.model)
+    if (shouldAutoSync({ path, enabled, analysis: state?.analysis }))
       await vscode.commands.executeCommand('mltm.syncRegister', document.uri);
   });
 }

@@ -6,7 +6,8 @@
  * model and its register together. All read the analysis service; none analyses by itself.
  */
 import * as vscode from 'vscode';
-import { analyze } from '../core/analysis';
+import { completionContext } from '../core/edit/completionContext';
+import { modelOf, threatsOf, analyze } from '../core/analysis';
 import { renameRefactor } from '../core/edit/rename';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../core/model/vocabulary';
@@ -36,8 +37,8 @@ export function elementAt(model: PipelineModel, offset: number): Element | undef
 }
 
 /** Threats of an element, most severe first. */
-export function threatsOf(state: ModelState, elementId: string): Threat[] {
-  return state.analysis.threats
+export function elementThreats(state: ModelState, elementId: string): Threat[] {
+  return threatsOf(state.analysis)
     .filter((t) => t.element === elementId)
     .sort(
       (a, b) =>
@@ -48,7 +49,7 @@ export function threatsOf(state: ModelState, elementId: string): Threat[] {
 
 /** The hover's Markdown for an element (exported for tests of the wording). */
 export function elementHoverMarkdown(state: ModelState, element: Element): vscode.MarkdownString {
-  const threats = threatsOf(state, element.id);
+  const threats = elementThreats(state, element.id);
   const open = threats.filter((t) => isOpenThreat(state, t)).length;
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
@@ -88,8 +89,9 @@ class Hover implements vscode.HoverProvider {
   constructor(private readonly service: AnalysisService) {}
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const state = this.service.get(document.uri);
-    if (!state?.analysis.model || state.text !== document.getText()) return undefined;
-    const element = elementAt(state.analysis.model, document.offsetAt(position));
+    const model = modelOf(state?.analysis);
+    if (!state || !model || state.text !== document.getText()) return undefined;
+    const element = elementAt(model, document.offsetAt(position));
     if (!element) return undefined;
     return new vscode.Hover(
       elementHoverMarkdown(state, element),
@@ -101,49 +103,14 @@ class Hover implements vscode.HoverProvider {
   }
 }
 
-/** The key whose value is being typed at the cursor, with the top-level section it is in. */
-export function completionContext(
-  lines: readonly string[],
-  line: number,
-  character: number,
-): { key: string; section: string } | undefined {
-  const prefix = (lines[line] ?? '').slice(0, character);
-  let key: string | undefined;
-  const inline = /([A-Za-z_]+):\s*(?:\[[^\]]*)?[^,:[\]{}]*$/.exec(prefix);
-  if (inline) key = inline[1];
-  else {
-    const dash = /^(\s*)-\s*[^:]*$/.exec(prefix);
-    if (dash) {
-      const indent = dash[1]?.length ?? 0;
-      for (let i = line - 1; i >= 0; i--) {
-        const match = /^(\s*)([A-Za-z_]+):\s*(#.*)?$/.exec(lines[i] ?? '');
-        if (match && (match[1]?.length ?? 0) <= indent) {
-          key = match[2];
-          break;
-        }
-        if (/^\S/.test(lines[i] ?? '')) break;
-      }
-    }
-  }
-  if (!key) return undefined;
-  let section = '';
-  for (let i = line; i >= 0; i--) {
-    const top = /^([A-Za-z_]+):/.exec(lines[i] ?? '');
-    if (top?.[1]) {
-      section = top[1];
-      break;
-    }
-  }
-  return { key, section };
-}
-
 class Completion implements vscode.CompletionItemProvider {
   /** The last model that loaded, per file: completion must work while the text is half-typed. */
   private readonly lastModel = new Map<string, PipelineModel>();
   constructor(private readonly service: AnalysisService) {}
 
   remember(state: ModelState): void {
-    if (state.analysis.model) this.lastModel.set(state.uri.toString(), state.analysis.model);
+    const model = modelOf(state.analysis);
+    if (model) this.lastModel.set(state.uri.toString(), model);
   }
 
   provideCompletionItems(
@@ -157,7 +124,8 @@ class Completion implements vscode.CompletionItemProvider {
     );
     if (!context) return undefined;
     const model =
-      this.service.get(document.uri)?.analysis.model ?? this.lastModel.get(document.uri.toString());
+      modelOf(this.service.get(document.uri)?.analysis) ??
+      this.lastModel.get(document.uri.toString());
     const item = (
       label: string,
       kind: vscode.CompletionItemKind,
@@ -243,7 +211,7 @@ class Lenses implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const state = this.service.get(document.uri);
-    const model = state?.analysis.model;
+    const model = modelOf(state?.analysis);
     if (
       !state ||
       !model ||
@@ -253,7 +221,7 @@ class Lenses implements vscode.CodeLensProvider {
       return [];
     const lenses: vscode.CodeLens[] = [];
     for (const element of [...model.components, ...model.flows]) {
-      const threats = threatsOf(state, element.id);
+      const threats = elementThreats(state, element.id);
       const open = threats.filter((t) => isOpenThreat(state, t)).length;
       const range = new vscode.Range(
         document.positionAt(element.idRange.start),
@@ -305,7 +273,7 @@ class Rename implements vscode.RenameProvider {
 
   prepareRename(document: vscode.TextDocument, position: vscode.Position): vscode.Range {
     const state = this.service.get(document.uri);
-    const model = state?.analysis.model;
+    const model = modelOf(state?.analysis);
     if (!state || !model || state.text !== document.getText())
       throw new Error('The model is being analysed or has errors; try again in a moment.');
     const found = idAt(model, state.text, document.offsetAt(position));
@@ -320,7 +288,7 @@ class Rename implements vscode.RenameProvider {
     newName: string,
   ): Promise<vscode.WorkspaceEdit> {
     const state = this.service.get(document.uri);
-    const model = state?.analysis.model;
+    const model = modelOf(state?.analysis);
     if (!state || !model) throw new Error('The model has errors; fix them before renaming.');
     const found = idAt(model, state.text, document.offsetAt(position));
     if (!found) throw new Error('No id at the cursor.');
@@ -335,7 +303,7 @@ export async function renameEdit(
   oldId: string,
   newId: string,
 ): Promise<vscode.WorkspaceEdit> {
-  const model = state.analysis.model;
+  const model = modelOf(state.analysis);
   if (!model) throw new Error('The model has errors; fix them before renaming.');
   const { atlas, ruleSet } = state.analysis;
   const result = renameRefactor({

@@ -5,6 +5,7 @@
  * the model. The status bar counts open threats (missing controls, no decision).
  */
 import * as vscode from 'vscode';
+import { modelOf, threatsOf } from '../core/analysis';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER } from '../core/rules/types';
 import { STATUSES } from '../core/register/register';
@@ -79,7 +80,7 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
     const f = this.filter;
     const floor = f.minimumSeverity ? SEVERITY_ORDER.indexOf(f.minimumSeverity as never) : 0;
     const text = f.text?.toLowerCase();
-    return state.analysis.threats.filter(
+    return threatsOf(state.analysis).filter(
       (t) =>
         (f.element === undefined || t.element === f.element) &&
         (f.statuses === undefined || f.statuses.includes(threatStatus(state, t))) &&
@@ -95,7 +96,7 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
         this.discovered = true;
         await this.service.discoverWorkspace();
       }
-      const states = this.service.all().filter((s) => s.analysis.model);
+      const states = this.service.all().filter((s) => modelOf(s.analysis));
       if (states.length === 1 && states[0]) return this.groups(states[0]);
       return states.map((state) => ({ type: 'model', state }));
     }
@@ -138,10 +139,10 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
   getTreeItem(node: RegisterNode): vscode.TreeItem {
     if (node.type === 'model') {
       const item = new vscode.TreeItem(
-        node.state.analysis.model?.name ?? fileName(node.state.uri),
+        modelOf(node.state.analysis)?.name ?? fileName(node.state.uri),
         vscode.TreeItemCollapsibleState.Expanded,
       );
-      const open = node.state.analysis.threats.filter((t) => isOpenThreat(node.state, t)).length;
+      const open = threatsOf(node.state.analysis).filter((t) => isOpenThreat(node.state, t)).length;
       item.description = `${fileName(node.state.uri)} · ${open} open`;
       item.resourceUri = node.state.uri;
       item.contextValue = 'model';
@@ -213,13 +214,13 @@ export function registerRegisterView(
   status.command = 'mltm.register.focus';
   const update = () => {
     const active = vscode.window.activeTextEditor?.document.uri;
-    const states = service.all().filter((s) => s.analysis.model);
+    const states = service.all().filter((s) => modelOf(s.analysis));
     const shown = active && service.get(active) ? [service.get(active) as ModelState] : states;
     if (shown.length === 0) {
       status.hide();
       return;
     }
-    const open = shown.flatMap((s) => s.analysis.threats.filter((t) => isOpenThreat(s, t)));
+    const open = shown.flatMap((s) => threatsOf(s.analysis).filter((t) => isOpenThreat(s, t)));
     const bySeverity = [...SEVERITY_ORDER]
       .reverse()
       .map((sev) => [sev, open.filter((t) => t.severity === sev).length] as const)

@@ -10,12 +10,8 @@
 import * as vscode from 'vscode';
 import { protectedNameReason } from '../cli/atomicWrite';
 import { renderReport, type ReportFormat } from '../core/report';
-import {
-  assembleReportInput,
-  locateRegisterNotes,
-  reportFileName,
-  reportTimestamp,
-} from '../core/report/input';
+import { reportFileName, reportTimestamp } from '../core/report/input';
+import { reportInputFor, reportRefusal } from '../core/workspace/report';
 import { MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS } from '../core/report/vendorPaths';
 import { isModelUri, type AnalysisService, type ModelState } from './analysisService';
 import { readConfig } from './config';
@@ -95,19 +91,11 @@ async function pickModel(): Promise<vscode.Uri | undefined> {
   return picked?.uri;
 }
 
-/** Why a state cannot be reported on (the CLI refuses the same inputs); undefined when it can. */
+const relative = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri, false);
+
+/** Why a state cannot be reported on (the core's rule, the one `mltm report` applies); undefined when it can. */
 export function reportBlocker(state: ModelState): string | undefined {
-  const modelErrors = state.analysis.problems.filter((p) => p.severity === 'error');
-  if (!state.analysis.model || modelErrors.length > 0)
-    return `the model has ${modelErrors.length === 1 ? 'an error' : `${modelErrors.length || 'some'} errors`}; fix ${modelErrors.length === 1 ? 'it' : 'them'} first (see the Problems panel)`;
-  if (state.registerText !== undefined && !state.register)
-    return 'its threat register does not load; fix it first (see the Problems panel)';
-  const packErrors = state.packProblems.filter((group) =>
-    group.problems.some((p) => p.severity === 'error'),
-  );
-  if (packErrors.length > 0)
-    return `a rule pack or ATLAS file has errors (${packErrors.map((g) => vscode.workspace.asRelativePath(g.uri, false)).join(', ')}); fix them first`;
-  return undefined;
+  return reportRefusal(state.session, (path) => relative(state.uri.with({ path })))?.reason;
 }
 
 /** The report text for a model's current state; throws with the reason when the input is invalid. */
@@ -116,23 +104,14 @@ export function reportText(
   format: ReportFormat,
   options: { toolVersion: string; now?: Date; mermaidScript?: string },
 ): string {
-  const blocker = reportBlocker(state);
-  if (blocker) throw new Error(blocker);
-  const registerFile = vscode.workspace.asRelativePath(state.registerUri, false);
-  const input = assembleReportInput({
-    analysis: state.analysis,
-    text: state.text,
-    file: vscode.workspace.asRelativePath(state.uri, false),
-    ...(state.register && { register: { register: state.register, file: registerFile } }),
-    registerNotes:
-      state.registerText === undefined
-        ? []
-        : locateRegisterNotes(registerFile, state.registerText, state.registerProblems),
+  const made = reportInputFor(state.session, {
+    display: (path) => relative(state.uri.with({ path })),
     generatedAt: reportTimestamp(options.now ?? new Date()),
     toolVersion: options.toolVersion,
     ...(options.mermaidScript !== undefined && { mermaidScript: options.mermaidScript }),
   });
-  return renderReport(format, input);
+  if (!made.input) throw new Error(made.refusal.reason);
+  return renderReport(format, made.input);
 }
 
 /** Writes `text` to `target` so readers see the old file or the new one, never half of it. */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { generatePipeline } from '../../bench/generate';
-import { analyze } from '../../src/core/analysis';
+import { analyze, threatsOf } from '../../src/core/analysis';
 import { syncRegister } from '../../src/core/register/sync';
 import {
   assertRangesInside,
@@ -23,7 +23,7 @@ const SYNC = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
 function checkModelText(text: string): void {
   const analysis = bounded('analyze', () => analyze(text));
   assertRangesInside(analysis.problems, text, 'model');
-  for (const threat of analysis.threats) {
+  for (const threat of threatsOf(analysis)) {
     assert.ok(
       threat.range.start >= 0 && threat.range.end <= text.length,
       `threat ${threat.id} range outside the file`,
@@ -33,7 +33,7 @@ function checkModelText(text: string): void {
   const hasErrors = analysis.problems.some((p) => p.severity === 'error');
   assert.equal(
     result.ok,
-    !hasErrors && analysis.model !== undefined,
+    !hasErrors && analysis.status === 'loaded',
     'sync must refuse exactly when the model has errors',
   );
   if (!result.ok) return;

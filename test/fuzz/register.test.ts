@@ -5,10 +5,11 @@
  * register; a sync that succeeds writes a register that loads and re-syncs unchanged; a sync that
  * refuses says why with MLTM310.
  */
+import { analyzeLoaded } from '../support/analysis';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { generatePipeline } from '../../bench/generate';
-import { analyze, type Analysis } from '../../src/core/analysis';
+import type { LoadedAnalysis } from '../../src/core/analysis';
 import { checkRegister, loadRegister } from '../../src/core/register/register';
 import { syncRefusals, syncRegister } from '../../src/core/register/sync';
 import {
@@ -21,12 +22,12 @@ import {
 
 const SYNC = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
 
-const base = new Map<string, { analysis: Analysis; register: string }>();
+const base = new Map<string, { analysis: LoadedAnalysis; register: string }>();
 function baseFor(components: number, seed: number) {
   const key = `${components}:${seed}`;
   let entry = base.get(key);
   if (!entry) {
-    const analysis = analyze(generatePipeline({ components, seed }).text);
+    const analysis = analyzeLoaded(generatePipeline({ components, seed }).text);
     const synced = syncRegister(undefined, analysis, SYNC);
     assert.ok(synced.ok);
     entry = { analysis, register: synced.text };

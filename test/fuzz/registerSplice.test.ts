@@ -16,6 +16,7 @@ import { STATUSES, type ThreatStatus } from '../../src/core/register/register';
 import { REGISTER_TO_STRING, syncRegister } from '../../src/core/register/sync';
 import { triageThreat, type TriageChange } from '../../src/core/register/triage';
 import { fuzzParameters } from './support';
+import { loaded } from '../support/analysis';
 
 const SYNC = { today: '2026-01-01', modelFile: 'fuzz.mltm.yaml' };
 const WHOLE = { ...SYNC, wholeDocument: true };
@@ -96,7 +97,9 @@ describe('fuzz: large-register fast paths equal the document path', function () 
         fc.array(handEditArbitrary, { maxLength: 3 }),
         fc.array(fc.tuple(fc.nat(), changeArbitrary), { minLength: 1, maxLength: 6 }),
         (components, seed, handEdits, steps) => {
-          const { analysis, register } = baseFor(components, seed);
+          const base = baseFor(components, seed);
+          const analysis = loaded(base.analysis);
+          const register = base.register;
           let text = handEdits.reduce(applyHandEdit, register);
           for (const [index, change] of steps) {
             const threat = analysis.threats[index % analysis.threats.length];

@@ -3,11 +3,12 @@
  * engine reports (same codes, same lines); updated after an edit; threats on flows linked to
  * both ends; register problems on the register file.
  */
+import { analyzeLoaded } from '../support/analysis';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyze } from '../../src/core/analysis';
+import { analyze, threatsOf } from '../../src/core/analysis';
 import { checkRegister, loadRegister } from '../../src/core/register/register';
 import { SEVERITY_ORDER } from '../../src/core/rules/types';
 import { LineIndex } from '../../src/core/util/lineIndex';
@@ -37,7 +38,7 @@ function expectedFor(text: string): string[] {
   const floor = SEVERITY_ORDER.indexOf('low');
   return [
     ...analysis.problems.map((p) => `${at(p.range.start)} ${p.code}`),
-    ...analysis.threats
+    ...threatsOf(analysis)
       .filter((t) => !t.mitigated && SEVERITY_ORDER.indexOf(t.severity) >= floor)
       .map((t) => `${at(t.range.start)} ${t.ruleId}`),
   ].sort();
@@ -121,7 +122,7 @@ describe('diagnostics', () => {
     const registerText = new TextDecoder().decode(await vscode.workspace.fs.readFile(registerUri));
     const loaded = loadRegister(registerText);
     assert.ok(loaded.register);
-    const analysis = analyze(modelEditor.document.getText());
+    const analysis = analyzeLoaded(modelEditor.document.getText());
     const expected = checkRegister(loaded.register, analysis, {
       today: new Date().toISOString().slice(0, 10),
       modelFile: 'bank.mltm.yaml',

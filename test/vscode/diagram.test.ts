@@ -12,12 +12,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { analyze } from '../../src/core/analysis';
 import { loadRegister } from '../../src/core/register/register';
 import { modelToMermaid } from '../../src/core/report/mermaid';
 import type { DiagramPanelStats } from '../../src/extension/diagram/diagramPanel';
 import type { MltmApi } from '../../src/extension/extension';
 import { fixture, openExample, restore, selfTestFail, waitFor } from './helpers';
+import { analyzeLoaded } from '../support/analysis';
 
 const EXAMPLE = '02-model-extraction.mltm.yaml';
 
@@ -100,7 +100,7 @@ describe('diagram', () => {
   it('mltm.openDiagram opens the panel and the webview receives the analysed scene', async () => {
     await vscode.commands.executeCommand('mltm.openDiagram', uri);
     const panel = await scene(uri, () => true, 'the first scene');
-    const expected = analyze(original);
+    const expected = analyzeLoaded(original);
     assert.ok(expected.model);
     const shown = panel.lastScene;
     assert.ok(shown);
@@ -283,7 +283,7 @@ describe('diagram', () => {
     assert.equal(written?.toString(), target.toString());
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     const document = await vscode.workspace.openTextDocument(uri);
-    const analysis = analyze(document.getText());
+    const analysis = analyzeLoaded(document.getText());
     const registerText = (
       await vscode.workspace.openTextDocument(
         fixture('examples', EXAMPLE.replace('.mltm.yaml', '.threats.yaml')),

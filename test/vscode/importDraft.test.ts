@@ -40,9 +40,8 @@ async function check(document: vscode.TextDocument): Promise<void> {
       analysis.problems.filter((p) => p.severity === 'error'),
       [],
     );
-    assert.ok(
-      analysis.model?.components.some((c) => c.id === 'train' && c.kind === 'training_job'),
-    );
+    assert.ok(analysis.status === 'loaded', 'the draft loads');
+    assert.ok(analysis.model.components.some((c) => c.id === 'train' && c.kind === 'training_job'));
     assert.ok(analysis.threats.length > 0);
   }
 }

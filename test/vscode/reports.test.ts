@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { analyze } from '../../src/core/analysis';
 import { loadRegister, type ThreatRegister } from '../../src/core/register/register';
 import { effectiveStatus } from '../../src/core/register/status';
 import { fixture, open, openExample, waitFor } from './helpers';
+import { analyzeLoaded } from '../support/analysis';
 
 interface SarifResult {
   ruleId: string;
@@ -37,7 +37,7 @@ function engineCounts(
   register: ThreatRegister | undefined;
   ids: string[];
 } {
-  const analysis = analyze(text);
+  const analysis = analyzeLoaded(text);
   assert.ok(analysis.model, 'the fixture loads');
   const register = registerText === undefined ? undefined : loadRegister(registerText).register;
   const open = analysis.threats.filter((t) => effectiveStatus(t, register) === 'open').length;
@@ -122,7 +122,7 @@ describe('generate report', () => {
     const run = sarif.runs[0];
     assert.ok(run);
     assert.equal(run.tool.driver.name, 'mltm');
-    const analysis = analyze(editor.document.getText());
+    const analysis = analyzeLoaded(editor.document.getText());
     const register = loadRegister(
       (await read(fixture('report', 'bank.threats.yaml'))) ?? '',
     ).register;
@@ -256,7 +256,7 @@ describe('generate report', () => {
     const report = JSON.parse((await read(json)) ?? '') as { threats: { id: string }[] };
     assert.deepEqual(
       report.threats.map((t) => t.id).sort(),
-      analyze(document.getText())
+      analyzeLoaded(document.getText())
         .threats.map((t) => t.id)
         .sort(),
     );

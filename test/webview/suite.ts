@@ -107,7 +107,8 @@ async function startServer(): Promise<void> {
 // ---- scenes, computed in node by the real core ----
 async function sceneOf(text: string, modelUri: string): Promise<DiagramScene> {
   const analysis = analyze(text);
-  assert.ok(analysis.graph, `${modelUri} has a graph`);
+  assert.equal(analysis.status, 'loaded', `${modelUri} loads`);
+  if (analysis.status !== 'loaded') throw new Error(`${modelUri} does not load`);
   const graph = diagramGraphFromPipeline(analysis.graph);
   return buildScene({ modelUri, analysis, graph, layout: await computeLayout(graph) });
 }

@@ -33,7 +33,7 @@ export const analyzeCommand: Command = {
       description: 'text output: hide threats whose controls are all in place',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length !== 1) {
       io.stderr('mltm analyze: give exactly one model file.\n');
       return EXIT.usage;
@@ -58,9 +58,9 @@ export const analyzeCommand: Command = {
         io.stderr(formatProblemLine(p) + '\n');
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
-    const custom = loadCustomPacks(path);
+    const custom = await loadCustomPacks(path, io.cwd);
     const analysis = analyze(read.text, { customPacks: custom.packs, ...(atlas && { atlas }) });
     const packTexts = new Map(custom.files.map((f) => [f, readUserFile(f).text ?? '']));
     // Problems of repository packs (from loading, and from assembling the rule set: duplicate
@@ -83,7 +83,7 @@ export const analyzeCommand: Command = {
       io.stderr(
         `${p.file}:${p.range.startLine}:${p.range.startColumn}: ${p.severity} ${p.code} ${p.message}\n`,
       );
-    if (!analysis.model) return EXIT.findings;
+    if (analysis.status !== 'loaded') return EXIT.findings;
     io.stdout(
       formatThreatsText(
         file,

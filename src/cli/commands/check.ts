@@ -6,9 +6,12 @@
  * of another model); exit 2 when the input is invalid (unreadable file, model errors, a register
  * that does not load, a bad option); else 0. Prints a short summary a CI log can show as is.
  */
+import { threatsOf } from '../../core/analysis';
 import { effectiveStatus } from '../../core/register/diff';
 import { SEVERITY_ORDER, type Severity } from '../../core/rules/types';
 import { LineIndex } from '../../core/util/lineIndex';
+import { sessionRegister } from '../../core/workspace/modelWorkspace';
+import { registerNotesOf } from '../../core/workspace/report';
 import type { Command } from '../command';
 import { EXIT, plural } from '../io';
 import { loadModelContext } from '../modelContext';
@@ -49,7 +52,7 @@ export const checkCommand: Command = {
       description: 'list at most this many failing threats per model',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length === 0) {
       io.stderr(`mltm check: give at least one model file.\nUsage: ${checkCommand.usage}\n`);
       return EXIT.usage;
@@ -66,13 +69,13 @@ export const checkCommand: Command = {
       );
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     const floor = failOn === 'none' ? Infinity : SEVERITY_ORDER.indexOf(failOn as Severity);
     let invalid = 0;
     let failing = 0;
     for (const path of positionals) {
-      const loaded = loadModelContext(path, {
+      const loaded = await loadModelContext(path, {
         cwd: io.cwd,
         today: todayIso(io),
         ...(atlas && { atlas }),
@@ -84,8 +87,12 @@ export const checkCommand: Command = {
         continue;
       }
       const c = loaded.context;
-      const index = new LineIndex(c.text);
-      const open = c.analysis.threats.filter((t) => effectiveStatus(t, c.register) === 'open');
+      const { session } = c;
+      const index = new LineIndex(session.text);
+      const register = sessionRegister(session);
+      const open = threatsOf(session.analysis).filter(
+        (t) => effectiveStatus(t, register) === 'open',
+      );
       const over = open
         .filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor)
         .sort(
@@ -93,7 +100,9 @@ export const checkCommand: Command = {
             SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
             (a.id < b.id ? -1 : 1),
         );
-      const registerIssues = c.registerNotes.filter((n) => GATING_REGISTER_CODES.has(n.code));
+      const registerIssues = registerNotesOf(session, c.display).filter((n) =>
+        GATING_REGISTER_CODES.has(n.code),
+      );
       const bySeverity = [...SEVERITY_ORDER]
         .reverse()
         .map((s) => [s, over.filter((t) => t.severity === s).length] as const)

@@ -85,7 +85,7 @@ export const diffCommand: Command = {
     },
     format: { type: 'string', default: 'text', description: 'text or json' },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     const format = String(values['format']);
     if (format !== 'text' && format !== 'json') {
       io.stderr(`mltm diff: unknown --format \`${format}\`; use text or json.\n`);
@@ -134,7 +134,7 @@ export const diffCommand: Command = {
         : undefined;
       beforeLabel = displayPath(io.cwd, beforePath);
     }
-    const packs = loadCustomPacks(afterPath).packs;
+    const packs = (await loadCustomPacks(afterPath)).packs;
     const oldAnalysis = analyze(beforeText, { customPacks: packs });
     const newAnalysis = analyze(after.text, { customPacks: packs });
     // A model with errors yields no threats; diffing it would report every threat as removed.

@@ -8,6 +8,7 @@ import { decide, DEFAULT_PLAN_STEPS, type Decision } from '../../core/decide/ind
 import { planToJson } from '../../core/decide/contract';
 import type { Command } from '../command';
 import { EXIT } from '../io';
+import { sessionRegister } from '../../core/workspace/modelWorkspace';
 import { loadModelContext } from '../modelContext';
 import { atlasOption } from '../workspace';
 import { todayIso } from './sync';
@@ -32,7 +33,7 @@ export const planCommand: Command = {
       description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length !== 1) {
       io.stderr('mltm plan: give exactly one model file.\n');
       return EXIT.usage;
@@ -48,9 +49,9 @@ export const planCommand: Command = {
       io.stderr(`mltm plan: --top must be a whole number from 1 to 100, not \`${topText}\`.\n`);
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
-    const loaded = loadModelContext(positionals[0] as string, {
+    const loaded = await loadModelContext(positionals[0] as string, {
       cwd: io.cwd,
       today: todayIso(io),
       ...(atlas && { atlas }),
@@ -61,23 +62,25 @@ export const planCommand: Command = {
       return EXIT.usage;
     }
     const c = loaded.context;
-    const analysis = c.analysis;
-    if (!analysis.facts) return EXIT.usage;
+    const { session } = c;
+    const analysis = session.analysis;
+    const register = sessionRegister(session);
+    if (analysis.status !== 'loaded') return EXIT.usage;
     const decision = decide(
       {
         facts: analysis.facts,
         threats: analysis.threats,
         rules: analysis.ruleSet.rules,
         atlas: analysis.atlas,
-        ...(c.register && { register: c.register }),
+        ...(register && { register }),
       },
       { maxSteps: top },
     );
     if (format === 'json')
-      io.stdout(JSON.stringify(planToJson(decision, c.file, c.text), null, 2) + '\n');
+      io.stdout(JSON.stringify(planToJson(decision, c.file, session.text), null, 2) + '\n');
     else if (format === 'md')
-      io.stdout(formatPlanMarkdown(c.file, analysis.model?.name ?? '', decision));
-    else io.stdout(formatPlanText(c.file, analysis.model?.name ?? '', decision));
+      io.stdout(formatPlanMarkdown(c.file, analysis.model.name ?? '', decision));
+    else io.stdout(formatPlanText(c.file, analysis.model.name ?? '', decision));
     return EXIT.ok;
   },
 };

@@ -21,6 +21,7 @@ import {
   readUserFile,
   type CliIo,
 } from '../io';
+import type { RulePack } from '../../core/rules/types';
 import { loadCustomPacks } from '../workspace';
 import { registerPathFor, reportRemovedTemporaries } from './sync';
 
@@ -35,17 +36,18 @@ export const renameCommand: Command = {
       description: 'print what would change, write nothing',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length !== 3) {
       io.stderr(`mltm rename: expected <model> <old-id> <new-id>.\n`);
       return EXIT.usage;
     }
     const path = resolve(io.cwd, positionals[0] as string);
-    if (values['dry-run']) return renameIds(path, positionals, values, io);
+    const packs = (await loadCustomPacks(path)).packs;
+    if (values['dry-run']) return renameIds(path, positionals, values, packs, io);
     // Both files stay locked from reading to writing (issue 16, defect 3).
     try {
       return withFileLocks([registerPathFor(path), path], () =>
-        renameIds(path, positionals, values, io),
+        renameIds(path, positionals, values, packs, io),
       );
     } catch (error) {
       if (!(error instanceof LockError)) throw error;
@@ -59,6 +61,7 @@ function renameIds(
   path: string,
   positionals: readonly string[],
   values: Record<string, unknown>,
+  packs: readonly RulePack[],
   io: CliIo,
 ): number {
   const [, oldId, newId] = positionals as [string, string, string];
@@ -68,11 +71,10 @@ function renameIds(
     for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }
-  const packs = loadCustomPacks(path).packs;
   const analyzeText = (text: string) => analyze(text, { customPacks: packs });
   const before = analyzeText(read.text);
   const blocking = before.problems.filter((p) => p.severity === 'error' && /^MLTM0/.test(p.code));
-  if (!before.model || blocking.length > 0) {
+  if (before.status !== 'loaded' || blocking.length > 0) {
     for (const p of locate(file, read.text, blocking.length > 0 ? blocking : before.problems))
       io.stderr(formatProblemLine(p) + '\n');
     io.stderr(

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
-import { assembleReportInput, reportTimestamp } from '../../core/report/input';
+import { reportTimestamp } from '../../core/report/input';
+import { reportInputFor } from '../../core/workspace/report';
 import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
 import type { Command } from '../command';
 import { describeWriteFailure, refusedOutputReason, writeOutputFile } from '../atomicWrite';
@@ -85,7 +86,7 @@ export const reportCommand: Command = {
       description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length !== 1) {
       io.stderr(`mltm report: give exactly one model file.\nUsage: ${reportCommand.usage}\n`);
       return EXIT.usage;
@@ -102,10 +103,10 @@ export const reportCommand: Command = {
       );
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     const base = typeof values['base'] === 'string' ? values['base'] : undefined;
-    const loaded = loadModelContext(positionals[0] as string, {
+    const loaded = await loadModelContext(positionals[0] as string, {
       cwd: io.cwd,
       today: todayIso(io),
       ...(atlas && { atlas }),
@@ -125,20 +126,19 @@ export const reportCommand: Command = {
           'mltm report: the mermaid library was not found; the HTML report shows the diagram as Mermaid source.\n',
         );
     }
-    const input = assembleReportInput({
-      analysis: c.analysis,
-      text: c.text,
-      file: c.file,
-      ...(c.register &&
-        c.registerFile !== undefined && {
-          register: { register: c.register, file: c.registerFile },
-        }),
-      registerNotes: c.registerNotes,
+    const made = reportInputFor(c.session, {
+      display: c.display,
       generatedAt,
       toolVersion: version,
       ...(c.diff && { diff: { diff: c.diff, ...(base !== undefined && { baseLabel: base }) } }),
       ...(mermaidScript !== undefined && { mermaidScript }),
     });
+    // loadModelContext refused every session reportInputFor would refuse.
+    if (!made.input) {
+      io.stderr(`mltm report: ${made.refusal.reason}; no report was written.\n`);
+      return EXIT.usage;
+    }
+    const input = made.input;
     const text = renderReport(format, input);
     const output = typeof values['output'] === 'string' ? values['output'] : undefined;
     // `--output /dev/stdout` is standard output by its name: written as without --output.

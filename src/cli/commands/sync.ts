@@ -6,8 +6,8 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { REGISTER_READ_LIMITS } from '../../core/parse/source';
-import { analyze } from '../../core/analysis';
-import { registerFileNameFor } from '../../core/register/register';
+import { analyze, threatsOf } from '../../core/analysis';
+import { registerFileNameFor } from '../../core/workspace/naming';
 import { syncRegister } from '../../core/register/sync';
 import type { Command } from '../command';
 import { describeWriteFailure, writeFileAtomic, type WriteResult } from '../atomicWrite';
@@ -22,9 +22,10 @@ import {
   readUserFile,
   type CliIo,
 } from '../io';
+import type { RulePack } from '../../core/rules/types';
 import { atlasOption, loadCustomPacks } from '../workspace';
 
-/** `<dir>/<name>.mltm.yaml` → `<dir>/<name>.threats.yaml` (any other name: `<name>.threats.yaml`). */
+/** The register beside a model, as a native path (the core's naming rule, `core/workspace/naming.ts`). */
 export function registerPathFor(modelPath: string): string {
   return join(dirname(modelPath), registerFileNameFor(basename(modelPath)));
 }
@@ -60,25 +61,29 @@ export const syncCommand: Command = {
       description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length === 0) {
       io.stderr('mltm sync: give at least one model file.\n');
       return EXIT.usage;
     }
-    const atlas = atlasOption(values['atlas'], io);
+    const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     let failed = false;
     let outOfDate = false;
     for (const given of positionals) {
       const path = resolve(io.cwd, given);
       const registerPath = registerPathFor(path);
+      // Packs are read before the register's lock is taken: they are not what the lock guards.
+      const packs = (await loadCustomPacks(path)).packs;
       let outcome: SyncOutcome;
       try {
         // Held from reading the register to writing it: a second sync or triage waits, then works
         // on this one's result (issue 16, defect 3). `--check` writes nothing and takes no lock.
         outcome = values['check']
-          ? syncModel(path, registerPath, values, atlas, io)
-          : withFileLocks([registerPath], () => syncModel(path, registerPath, values, atlas, io));
+          ? syncModel(path, registerPath, values, atlas, packs, io)
+          : withFileLocks([registerPath], () =>
+              syncModel(path, registerPath, values, atlas, packs, io),
+            );
       } catch (error) {
         if (!(error instanceof LockError)) throw error;
         io.stderr(
@@ -102,6 +107,7 @@ function syncModel(
   registerPath: string,
   values: Record<string, string | boolean | (string | boolean)[] | undefined>,
   atlas: AtlasCatalogue | undefined,
+  packs: readonly RulePack[],
   io: CliIo,
 ): SyncOutcome {
   const file = displayPath(io.cwd, path);
@@ -111,7 +117,7 @@ function syncModel(
     return 'failed';
   }
   const analysis = analyze(read.text, {
-    customPacks: loadCustomPacks(path).packs,
+    customPacks: packs,
     ...(atlas && { atlas }),
   });
   const registerFile = displayPath(io.cwd, registerPath);
@@ -161,7 +167,7 @@ function syncModel(
       `${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`,
     );
   if (!result.changed) {
-    io.stdout(`${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}).\n`);
+    io.stdout(`${registerFile}: up to date (${plural(threatsOf(analysis).length, 'threat')}).\n`);
     return 'ok';
   }
   // Only hashes in an older format (this mltm is newer than the one that wrote them): the
@@ -172,7 +178,7 @@ function syncModel(
     summary.added.length + summary.staled.length + summary.revived.length === 0;
   if (values['check'] && onlyMigration) {
     io.stdout(
-      `${registerFile}: up to date (${plural(analysis.threats.length, 'threat')}); the next \`mltm sync ${file}\` rewrites ${summary.migrated.length} ${summary.migrated.length === 1 ? 'entry' : 'entries'} in the current hash format.\n`,
+      `${registerFile}: up to date (${plural(threatsOf(analysis).length, 'threat')}); the next \`mltm sync ${file}\` rewrites ${summary.migrated.length} ${summary.migrated.length === 1 ? 'entry' : 'entries'} in the current hash format.\n`,
     );
     return 'ok';
   }

@@ -49,7 +49,7 @@ export const triageCommand: Command = {
       description: 're-confirm a decision after its element changed',
     },
   },
-  run({ positionals, values, io }) {
+  async run({ positionals, values, io }) {
     if (positionals.length === 1) return review(resolve(io.cwd, positionals[0] as string), io);
     if (positionals.length !== 2) {
       io.stderr('mltm triage: expected <model> [<threat-id>].\n');
@@ -64,7 +64,7 @@ export const triageCommand: Command = {
       return EXIT.usage;
     }
     const modelText = read.text;
-    const analysis = analyze(modelText, { customPacks: loadCustomPacks(path).packs });
+    const analysis = analyze(modelText, { customPacks: (await loadCustomPacks(path)).packs });
     const registerPath = registerPathFor(path);
     // The lock is held from reading the register to writing it: a parallel triage or sync waits,
     // then applies its change on top of this one's (issue 16, defect 3).
@@ -140,16 +140,16 @@ export const triageCommand: Command = {
  * Reviews a register against its model: prints every problem (`file:line:col: severity CODE
  * message`) and a summary. Exit 1 when there is an error or a warning (something to decide).
  */
-function review(path: string, io: CliIo): number {
+async function review(path: string, io: CliIo): Promise<number> {
   const file = displayPath(io.cwd, path);
   const read = readUserFile(path);
   if (read.text === undefined) {
     for (const p of locate(file, undefined, read.problems)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }
-  const analysis = analyze(read.text, { customPacks: loadCustomPacks(path).packs });
+  const analysis = analyze(read.text, { customPacks: (await loadCustomPacks(path)).packs });
   const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-  if (modelErrors.length > 0) {
+  if (analysis.status !== 'loaded' || modelErrors.length > 0) {
     for (const p of locate(file, read.text, modelErrors)) io.stderr(formatProblemLine(p) + '\n');
     return EXIT.usage;
   }

@@ -7,7 +7,7 @@
  * "needs review": where an entry's recorded fingerprints were current before the rename, they
  * are carried over to the renamed element's new fingerprint, and the checksum restamped.
  */
-import type { Analysis } from '../analysis';
+import { threatsOf, type Analysis } from '../analysis';
 import type { PipelineModel } from '../model/types';
 import { defaultFlowId } from '../model/types';
 import { problem, type Problem, type SourceRange } from '../problems';
@@ -174,8 +174,8 @@ export function planRegisterRename(
 ): { edits: TextEdit[]; problems: Problem[] } {
   const edits: TextEdit[] = [];
   const problems: Problem[] = [];
-  const oldThreats = new Map(before.threats.map((t) => [t.id, t]));
-  const newThreats = new Map(after.threats.map((t) => [t.id, t]));
+  const oldThreats = new Map(threatsOf(before).map((t) => [t.id, t]));
+  const newThreats = new Map(threatsOf(after).map((t) => [t.id, t]));
   const value = (pointer: string) => register.sourceMap.get(pointer)?.value;
   const keys = new Set(register.entries.map((e) => e.id));
   for (const entry of register.entries) {
@@ -267,7 +267,7 @@ export function renameRefactor(input: {
   readonly analyze: (text: string) => Analysis;
 }): RenameResult {
   const before = input.analyze(input.modelText);
-  if (!before.model)
+  if (before.status !== 'loaded')
     return {
       ok: false,
       file: 'model',
@@ -283,7 +283,7 @@ export function renameRefactor(input: {
   const newErrors = after.problems.filter(
     (p) => p.severity === 'error' && !errorsBefore.has(p.code + p.message),
   );
-  if (!after.model || newErrors.length > 0) {
+  if (after.status !== 'loaded' || newErrors.length > 0) {
     const first = newErrors[0];
     return {
       ok: false,

@@ -39,3 +39,16 @@ export function yamlScalar(value: string): string {
     return JSON.stringify(value);
   }
 }
+
+/** The smallest single edit turning `before` into `after` (keeps cursors and undo steps tidy). */
+export function minimalEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  return { range: { start, end: endBefore }, newText: after.slice(start, endAfter) };
+}

@@ -4,7 +4,7 @@
  * links, severity, effective status, missing controls). Built on the host from one analysis and
  * the register, so the webview needs no knowledge base of its own.
  */
-import type { Analysis } from '../analysis';
+import type { LoadedAnalysis } from '../analysis';
 import { effectiveStatus } from '../register/diff';
 import type { ThreatRegister } from '../register/register';
 import type { DiagramGraph, PositionedLayout } from './types';
@@ -44,7 +44,7 @@ export interface DiagramScene {
 }
 
 /** Builds the threat part of a scene from an analysis and the register (if any). */
-export function sceneThreats(analysis: Analysis, register?: ThreatRegister): SceneThreat[] {
+export function sceneThreats(analysis: LoadedAnalysis, register?: ThreatRegister): SceneThreat[] {
   const atlas = analysis.atlas;
   return analysis.threats.map((t) => ({
     id: t.id,
@@ -75,14 +75,14 @@ export function sceneThreats(analysis: Analysis, register?: ThreatRegister): Sce
 /** Assembles a scene. */
 export function buildScene(input: {
   modelUri: string;
-  analysis: Analysis;
+  analysis: LoadedAnalysis;
   register?: ThreatRegister;
   graph: DiagramGraph;
   layout: PositionedLayout;
 }): DiagramScene {
   return {
     modelUri: input.modelUri,
-    modelName: input.analysis.model?.name ?? '',
+    modelName: input.analysis.model.name,
     graph: input.graph,
     layout: input.layout,
     threats: sceneThreats(input.analysis, input.register),

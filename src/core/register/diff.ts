@@ -2,7 +2,7 @@
  * Threat diff between two versions of a model (and their registers): what a reviewer wants on a
  * pull request — threats added, removed, and changed in severity, missing controls or status.
  */
-import type { Analysis } from '../analysis';
+import { threatsOf, type Analysis } from '../analysis';
 import type { Threat } from '../rules/evaluate';
 import type { ThreatRegister } from './register';
 import { effectiveStatus } from './status';
@@ -49,8 +49,8 @@ export function diffThreats(
   beforeRegister?: ThreatRegister,
   afterRegister?: ThreatRegister,
 ): ThreatDiff {
-  const old = new Map(before.threats.map((t) => [t.id, t]));
-  const now = new Map(after.threats.map((t) => [t.id, t]));
+  const old = new Map(threatsOf(before).map((t) => [t.id, t]));
+  const now = new Map(threatsOf(after).map((t) => [t.id, t]));
   const byId = (a: ThreatChange, b: ThreatChange) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const added: ThreatChange[] = [];
   const removed: ThreatChange[] = [];

@@ -10,7 +10,7 @@
  */
 import type { Document } from 'yaml';
 import registerSchema from '../../../schemas/register.schema.json';
-import type { Analysis } from '../analysis';
+import type { LoadedAnalysis } from '../analysis';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
@@ -19,13 +19,7 @@ import { didYouMean } from '../util/suggest';
 
 export const REGISTER_FORMAT_VERSION = 1;
 
-/**
- * The register's file name for a model's file name: `fraud.mltm.yaml` → `fraud.threats.yaml`
- * (any other `name.yaml` → `name.threats.yaml`). The register lives in the model's folder.
- */
-export function registerFileNameFor(modelFileName: string): string {
-  return `${modelFileName.replace(/\.mltm\.ya?ml$/, '').replace(/\.ya?ml$/, '')}.threats.yaml`;
-}
+export { registerFileNameFor } from '../workspace/naming';
 
 export type ThreatStatus = 'open' | 'mitigated' | 'accepted' | 'transferred' | 'not_applicable';
 export const STATUSES: readonly ThreatStatus[] = [
@@ -317,12 +311,15 @@ export function unknownIdProblem(
 }
 
 /** Ids of the rules and elements of an analysis, as {@link unknownIdProblem} needs them. */
-export function knownIds(analysis: Analysis): { ruleIds: Set<string>; elementIds: Set<string> } {
+export function knownIds(analysis: LoadedAnalysis): {
+  ruleIds: Set<string>;
+  elementIds: Set<string>;
+} {
   return {
     ruleIds: new Set(analysis.ruleSet.rules.map((r) => r.id)),
     elementIds: new Set([
-      ...(analysis.model?.components.map((c) => c.id) ?? []),
-      ...(analysis.model?.flows.map((f) => f.id) ?? []),
+      ...analysis.model.components.map((c) => c.id),
+      ...analysis.model.flows.map((f) => f.id),
     ]),
   };
 }
@@ -330,7 +327,7 @@ export function knownIds(analysis: Analysis): { ruleIds: Set<string>; elementIds
 /** Triage problems of a register against the current analysis of its model. */
 export function checkRegister(
   register: ThreatRegister,
-  analysis: Analysis,
+  analysis: LoadedAnalysis,
   options: RegisterCheckOptions,
 ): Problem[] {
   const problems: Problem[] = [];

@@ -24,7 +24,7 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
-import type { Analysis } from '../analysis';
+import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
 import { fingerprintMatches, machineChecksum, machineChecksumMatches } from '../hashes';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
@@ -115,7 +115,7 @@ function header(modelFile: string): string {
  */
 export function syncRefusals(
   register: ThreatRegister,
-  analysis: Analysis,
+  analysis: LoadedAnalysis,
   options: SyncOptions,
 ): Problem[] {
   const problems: Problem[] = [];
@@ -212,12 +212,9 @@ export function syncRegisterDetailed(
   analysis: Analysis,
   options: SyncOptions,
 ): SyncResult & { readonly register?: ThreatRegister } {
-  if (!analysis.model || analysis.problems.some((p) => p.severity === 'error')) {
-    return {
-      ok: false,
-      file: 'model',
-      problems: [...analysis.problems.filter((p) => p.severity === 'error')],
-    };
+  if (!isUsable(analysis)) {
+    // A model that did not load has no error when its text was unreadable as YAML: say so anyway.
+    return { ok: false, file: 'model', problems: modelErrors(analysis) };
   }
   let document: Document;
   let crlf = false;
@@ -568,7 +565,7 @@ export function stampChecksum(document: Document, entry: YAMLMap): void {
  */
 function unchangedNeedsReview(
   register: ThreatRegister,
-  analysis: Analysis,
+  analysis: LoadedAnalysis,
   today: string,
 ): string[] | undefined {
   const threats = register.value['threats'];

@@ -5,7 +5,7 @@
  * the register view, so they all behave the same.
  */
 import { isMap, parseDocument, type Document, type YAMLMap } from 'yaml';
-import type { Analysis } from '../analysis';
+import { isUsable, modelErrors, type Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
 import {
@@ -74,9 +74,7 @@ export function triageThreat(
       ],
     };
   }
-  const modelErrors = analysis.problems.filter((p) => p.severity === 'error');
-  if (!analysis.model || modelErrors.length > 0)
-    return { ok: false, file: 'model', problems: modelErrors };
+  if (!isUsable(analysis)) return { ok: false, file: 'model', problems: modelErrors(analysis) };
   const threat = analysis.threats.find((t) => t.id === threatId);
   if (!threat)
     return {

@@ -5,7 +5,7 @@
  * so both write the same report for the same inputs. Pure: no file access, no clock — the date is
  * an argument.
  */
-import type { Analysis } from '../analysis';
+import type { LoadedAnalysis } from '../analysis';
 import type { Problem } from '../problems';
 import type { ThreatDiff } from '../register/diff';
 import type { ThreatRegister } from '../register/register';
@@ -15,7 +15,7 @@ import type { RegisterNote, ReportInput } from './view';
 
 /** Everything a report is assembled from, as the caller read it. */
 export interface ReportSources {
-  readonly analysis: Analysis;
+  readonly analysis: LoadedAnalysis;
   /** The model text the analysis was made from. */
   readonly text: string;
   /** The model's path as the report names it (relative, `/`-separated). */

@@ -11,7 +11,7 @@
  * also defuses `%%{init}%%` directives, `#…;` entity tricks, quotes, brackets, backticks (Markdown
  * strings) and `<script>`: Mermaid shows them as text.
  */
-import type { Analysis } from '../analysis';
+import type { LoadedAnalysis } from '../analysis';
 import { effectiveStatus } from '../register/diff';
 import type { ThreatRegister } from '../register/register';
 import { elementClassOf } from '../model/vocabulary';
@@ -117,17 +117,12 @@ const CLASS_OF_TRUST: Record<string, string> = {
 };
 
 /**
- * The Mermaid flowchart of an analysed model. Returns a diagram with a note when the model did
- * not load, so callers can always render the result.
+ * The Mermaid flowchart of an analysed model. Only a loaded analysis has one: the type keeps a
+ * model without its graph (which once drew an empty diagram) from reaching here.
  */
-export function modelToMermaid(analysis: Analysis, options: MermaidOptions = {}): string {
-  const model = analysis.model;
+export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions = {}): string {
+  const { model, graph } = analysis;
   const lines = [`flowchart ${options.direction ?? 'LR'}`];
-  if (!model || !analysis.graph) {
-    lines.push('  empty["The model has errors; no diagram"]');
-    return lines.join('\n') + '\n';
-  }
-  const graph = analysis.graph;
   const componentIds = new IdAllocator('c');
   const boundaryIds = new IdAllocator('b');
   const floor = SEVERITY_ORDER.indexOf(options.highlightFrom ?? 'high');

@@ -4,7 +4,7 @@
  * a change did to it (`--base`); plus the counts of the summary. Pure: analysis, register and
  * text in, plain data out — the Markdown, HTML, SARIF and JSON writers only format it.
  */
-import type { Analysis } from '../analysis';
+import type { LoadedAnalysis } from '../analysis';
 import { effectiveStatus, type ThreatChange, type ThreatDiff } from '../register/diff';
 import type { RegisterEntry, ThreatRegister } from '../register/register';
 import type { Threat } from '../rules/evaluate';
@@ -14,7 +14,7 @@ import { sha256Hex } from '../util/sha256';
 
 /** Everything a report is made from. Dates and versions are inputs, so output is reproducible. */
 export interface ReportInput {
-  readonly analysis: Analysis;
+  readonly analysis: LoadedAnalysis;
   /** The model text the analysis was made from (for positions and the model hash). */
   readonly text: string;
   /** The model's path as the report names it (relative to the repository / working folder, `/`-separated). */
@@ -116,7 +116,7 @@ export function buildReportView(input: ReportInput): ReportView {
   for (const c of input.diff?.changed ?? [])
     changes.set(c.id, { kind: 'changed', what: c.changes });
   const componentOwners = new Map(
-    (analysis.model?.components ?? [])
+    analysis.model.components
       .filter((c) => c.owner !== undefined)
       .map((c) => [c.id, c.owner as string]),
   );
@@ -147,7 +147,7 @@ export function buildReportView(input: ReportInput): ReportView {
     list.push(row);
   }
   const model = analysis.model;
-  const components: ElementGroup[] = (model?.components ?? []).map((c) => ({
+  const components: ElementGroup[] = model.components.map((c) => ({
     type: 'component',
     id: c.id,
     name: c.name,
@@ -155,7 +155,7 @@ export function buildReportView(input: ReportInput): ReportView {
     start: index.position(c.idRange.start),
     rows: (rowsByElement.get(`component:${c.id}`) ?? []).sort(bySeverityRank),
   }));
-  const flows: ElementGroup[] = (model?.flows ?? []).map((f) => ({
+  const flows: ElementGroup[] = model.flows.map((f) => ({
     type: 'flow',
     id: f.id,
     name: f.name ?? f.id,

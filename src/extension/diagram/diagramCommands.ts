@@ -5,14 +5,8 @@
  * points sit beside the panel they drive.
  */
 import * as vscode from 'vscode';
-import { buildGraph } from '../../core/graph/graph';
 import { modelToMermaid } from '../../core/report/mermaid';
-import {
-  isModelUri,
-  isRegisterUri,
-  modelUriForRegister,
-  type AnalysisService,
-} from '../analysisService';
+import type { AnalysisService } from '../analysisService';
 import { DiagramPanel, openDiagram } from './diagramPanel';
 
 const asUri = (value: unknown): vscode.Uri | undefined =>
@@ -26,15 +20,16 @@ const asUri = (value: unknown): vscode.Uri | undefined =>
  * The model a diagram command is about: its argument (a model or register URI, e.g. from the
  * explorer or the editor title), else the diagram panel in front, else the active editor's model.
  */
-export function diagramTarget(arg: unknown): vscode.Uri | undefined {
+export async function diagramTarget(
+  service: AnalysisService,
+  arg: unknown,
+): Promise<vscode.Uri | undefined> {
   const given = asUri(arg);
   const uri =
     given ??
     DiagramPanel.all().find((p) => p.panel.active)?.documentUri ??
     vscode.window.activeTextEditor?.document.uri;
-  if (!uri) return undefined;
-  if (isRegisterUri(uri)) return modelUriForRegister(uri);
-  return isModelUri(uri) ? uri : undefined;
+  return uri ? service.modelFor(uri) : undefined;
 }
 
 const NO_MODEL = 'open a threat model (*.mltm.yaml) or its diagram first';
@@ -46,7 +41,7 @@ export async function openDiagramCommand(
   arg: unknown,
   focus: unknown,
 ): Promise<DiagramPanel> {
-  const model = diagramTarget(arg);
+  const model = await diagramTarget(service, arg);
   if (!model) throw new Error(NO_MODEL);
   const document = await vscode.workspace.openTextDocument(model);
   return openDiagram(
@@ -67,7 +62,7 @@ export async function exportDiagramImage(
   format: 'svg' | 'png',
   arg: unknown,
 ): Promise<boolean> {
-  const model = diagramTarget(arg);
+  const model = await diagramTarget(service, arg);
   if (!model) throw new Error(NO_MODEL);
   const panel =
     DiagramPanel.forDocument(model) ??
@@ -93,18 +88,16 @@ export async function exportMermaid(
   arg: unknown,
   targetArg: unknown,
 ): Promise<vscode.Uri | undefined> {
-  const model = diagramTarget(arg);
+  const model = await diagramTarget(service, arg);
   if (!model) throw new Error(NO_MODEL);
   const state = await service.ensure(model);
   if (!state) throw new Error(`cannot read ${model.fsPath}`);
   const { analysis } = state;
-  if (!analysis.model)
+  if (analysis.status !== 'loaded')
     throw new Error(
       `the model has ${analysis.problems.length} problem(s); fix them before exporting`,
     );
-  // A large model analysed in the service's worker arrives without its graph; rebuild it.
-  const complete = analysis.graph ? analysis : { ...analysis, graph: buildGraph(analysis.model) };
-  const text = modelToMermaid(complete, state.register ? { register: state.register } : {});
+  const text = modelToMermaid(analysis, state.register ? { register: state.register } : {});
   const name = model.path.slice(model.path.lastIndexOf('/') + 1).replace(/\.mltm\.ya?ml$/, '');
   const target =
     asUri(targetArg) ??

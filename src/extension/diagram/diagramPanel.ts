@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Analysis } from '../../core/analysis';
-import { buildGraph } from '../../core/graph/graph';
 import { diagramGraphFromPipeline } from '../../core/layout/diagramGraph';
 import { buildScene, type DiagramScene } from '../../core/layout/scene';
 import {
@@ -257,9 +256,7 @@ export class DiagramPanel {
       (await this.service.ensure(this.document.uri));
     if (!current || generation !== this.renderGeneration) return;
     const analysis = current.analysis;
-    // Models analysed in the service's worker thread come back without the graph; rebuilding it is cheap.
-    const pipeline = analysis.graph ?? (analysis.model && buildGraph(analysis.model));
-    if (!pipeline) {
+    if (analysis.status !== 'loaded') {
       void this.post({
         type: 'problem',
         message: `The model has ${analysis.problems.length} problem(s) and cannot be drawn; showing the last good diagram.`,
@@ -267,7 +264,7 @@ export class DiagramPanel {
       return;
     }
     this.analysis = analysis;
-    const graph = diagramGraphFromPipeline(pipeline);
+    const graph = diagramGraphFromPipeline(analysis.graph);
     try {
       const layout = await this.layouts.layout(graph);
       if (!layout || generation !== this.renderGeneration) return; // superseded by a newer edit

@@ -2,7 +2,7 @@
  * Editor position → diagram element, for "the cursor in the YAML highlights the element".
  * Pure (no vscode), so it is unit-tested; the panel converts the cursor to an offset.
  */
-import type { Analysis } from '../../core/analysis';
+import { modelOf, type Analysis } from '../../core/analysis';
 
 /**
  * The component or flow whose YAML (its id key or its value) contains an offset; the smallest
@@ -10,7 +10,7 @@ import type { Analysis } from '../../core/analysis';
  * Undefined outside both.
  */
 export function elementAtOffset(analysis: Analysis, offset: number): string | undefined {
-  const model = analysis.model;
+  const model = modelOf(analysis);
   if (!model) return undefined;
   // A component's value range starts after its key: from the key on (`scorer:` and the rest of
   // that line) belongs to it too.

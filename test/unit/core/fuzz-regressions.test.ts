@@ -9,6 +9,7 @@ import { loadRegister } from '../../../src/core/register/register';
 import { readYaml } from '../../../src/core/parse/source';
 import { syncRegister } from '../../../src/core/register/sync';
 import { generatePipeline } from '../../../bench/generate';
+import { analyzeLoaded } from '../../support/analysis';
 
 const fixture = (name: string) =>
   readFileSync(join(__dirname, '../../fixtures/fuzz', name), 'utf8');
@@ -28,7 +29,7 @@ describe('fuzz regressions', () => {
   it('alias-bomb-under-limit: legal aliases expand (each resolved once, not by walking the document per use)', function () {
     this.timeout(60_000); // a hang detector only; it took minutes before the fix
     const text = fixture('alias-bomb-under-limit.mltm.yaml');
-    const analysis = analyze(text);
+    const analysis = analyzeLoaded(text);
     assert.deepEqual(
       analysis.problems.filter((p) => p.severity === 'error'),
       [],

@@ -22,7 +22,7 @@ import {
   type ChecksumFields,
 } from '../../../src/core/hashes';
 import { baselineRuleSet } from '../../../bench/caseStudies';
-import { analyze } from '../../../src/core/analysis';
+import { analyzeLoaded } from '../../support/analysis';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
 import { effectiveStatusOf } from '../../../src/core/register/status';
 import { syncRegister } from '../../../src/core/register/sync';
@@ -40,7 +40,7 @@ const V1_REGISTER = readFileSync(
  */
 const RULES_OF_THE_FIXTURE = baselineRuleSet();
 const analyzedThen = (text: string) => {
-  const analysis = analyze(text, { ruleSet: RULES_OF_THE_FIXTURE });
+  const analysis = analyzeLoaded(text, { ruleSet: RULES_OF_THE_FIXTURE });
   assert.deepEqual(
     analysis.problems.filter((p) => p.severity === 'error'),
     [],

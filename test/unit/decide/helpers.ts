@@ -11,7 +11,8 @@ export function decideText(
   options: { maxSteps?: number; register?: ThreatRegister } = {},
 ): Decision {
   const analysis = analyze(text);
-  if (!analysis.facts) throw new Error(`model does not load: ${analysis.problems[0]?.message}`);
+  if (analysis.status !== 'loaded')
+    throw new Error(`model does not load: ${analysis.problems[0]?.message}`);
   return decide(
     {
       facts: analysis.facts,

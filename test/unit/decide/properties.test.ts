@@ -17,6 +17,7 @@ import { planAddControl } from '../../../src/core/edit/addControl';
 import { applyEdits } from '../../../src/core/edit/textEdit';
 import { mltm } from '../cli/run';
 import { decideText } from './helpers';
+import { loaded } from '../../support/analysis';
 
 const FC = { seed: 14, numRuns: 25 } as const;
 
@@ -58,8 +59,7 @@ describe('decision layer properties', () => {
           const before = decideText(text, { maxSteps: 1 });
           const step = before.plan.steps[0];
           if (!step) return before.plan.totalRisk === before.plan.residualRisk;
-          const model = analyze(text).model;
-          assert.ok(model);
+          const model = loaded(analyze(text)).model;
           const planned = planAddControl(text, model, step.element, step.control);
           assert.ok(planned.edit, `no edit for ${step.control} on ${step.element}`);
           const after = decideText(applyEdits(text, [planned.edit]), { maxSteps: 1 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { analyzeLoaded } from '../../support/analysis';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/core/analysis';
 import {
   computeLayout,
   diagramGraphFromPipeline,
@@ -16,7 +16,7 @@ const examples = readdirSync(examplesDir)
   .sort();
 
 function graphOf(text: string): DiagramGraph {
-  const analysis = analyze(text);
+  const analysis = analyzeLoaded(text);
   assert.ok(analysis.graph, 'the model has a graph');
   return diagramGraphFromPipeline(analysis.graph);
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/core/analysis';
 import { buildScene, computeLayout, diagramGraphFromPipeline } from '../../../src/core/layout';
 import { isHostToWebview, isWebviewToHost } from '../../../src/shared/protocol';
 import { diagramCsp, diagramHtml } from '../../../src/extension/diagram/html';
+import { analyzeLoaded } from '../../support/analysis';
 
 describe('diagram protocol guards', () => {
   it('accepts every well-formed webview message', () => {
@@ -61,7 +61,7 @@ describe('diagram protocol guards', () => {
   });
 
   it('accepts a real scene and rejects broken host messages', async () => {
-    const analysis = analyze(
+    const analysis = analyzeLoaded(
       readFileSync(
         join(__dirname, '../../../examples/06-unauthenticated-resnet.mltm.yaml'),
         'utf8',

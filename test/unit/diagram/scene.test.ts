@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/core/analysis';
 import { sceneThreats } from '../../../src/core/layout';
 import { loadRegister } from '../../../src/core/register/register';
 import { triageThreat } from '../../../src/core/register/triage';
 import { computeBadges, defaultFilters } from '../../../webview/filters';
+import { analyzeLoaded } from '../../support/analysis';
 
 describe('diagram scene: threats as the diagram shows them', () => {
-  const analysis = analyze(
+  const analysis = analyzeLoaded(
     readFileSync(join(__dirname, '../../../examples/02-model-extraction.mltm.yaml'), 'utf8'),
   );
 

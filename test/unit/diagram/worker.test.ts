@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { analyze } from '../../../src/core/analysis';
 import { computeLayout, diagramGraphFromPipeline } from '../../../src/core/layout';
 import { LayoutClient } from '../../../src/extension/diagram/layoutClient';
+import { analyzeLoaded } from '../../support/analysis';
 
 const root = join(__dirname, '../../..');
 
@@ -30,7 +30,7 @@ describe('diagram layout worker', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const graphOf = (file: string) => {
-    const analysis = analyze(readFileSync(join(root, 'examples', file), 'utf8'));
+    const analysis = analyzeLoaded(readFileSync(join(root, 'examples', file), 'utf8'));
     assert.ok(analysis.graph);
     return diagramGraphFromPipeline(analysis.graph);
   };

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyze } from '../../../src/core/analysis';
 import { loadRegister } from '../../../src/core/register/register';
 import { syncRegister } from '../../../src/core/register/sync';
 import { triageThreat } from '../../../src/core/register/triage';
+import { analyzeLoaded } from '../../support/analysis';
 
 // Found by the real-VS-Code suite: a register written by sync must satisfy the register schema,
 // or the editor flags every entry the moment "accept risk" writes the file.
 describe('a register written by sync or triage', () => {
   const text = readFileSync('examples/06-unauthenticated-resnet.mltm.yaml', 'utf8');
-  const analysis = analyze(text);
+  const analysis = analyzeLoaded(text);
   const options = { today: '2026-11-25', modelFile: '06-unauthenticated-resnet.mltm.yaml' };
 
   it('loads without problems after sync', () => {

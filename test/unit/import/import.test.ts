@@ -13,6 +13,7 @@ import { analyze } from '../../../src/core/analysis';
 import { loadModel } from '../../../src/core/model/load';
 import { assertGolden } from '../../support/golden';
 import { mltm } from '../cli/run';
+import { loaded } from '../../support/analysis';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'import');
 const FORMATS = [
@@ -47,8 +48,9 @@ describe('mltm import', () => {
         [],
         'the draft has no errors',
       );
-      assert.ok(analysis.model && analysis.model.components.length > 0);
-      assert.ok(analysis.threats.length > 0, 'the draft is analysed into threats');
+      const ok = loaded(analysis);
+      assert.ok(ok.model.components.length > 0);
+      assert.ok(ok.threats.length > 0, 'the draft is analysed into threats');
     });
   }
 

@@ -13,6 +13,7 @@ import Ajv from 'ajv';
 import { analyze } from '../../../src/core/analysis';
 import { loadModel } from '../../../src/core/model/load';
 import { mltm } from '../cli/run';
+import { loaded } from '../../support/analysis';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const OTM_KB = join(ROOT, '..', 'shared', 'kb', 'otm');
@@ -57,12 +58,12 @@ describe('OTM', () => {
 
     it(`round-trips ${example} through OTM keeping every id, zone, flow and threat`, async () => {
       const text = readFileSync(join(ROOT, 'examples', example), 'utf8');
-      const before = analyze(text);
+      const before = loaded(analyze(text));
       const file = join(dir, example.replace('.mltm.yaml', '.otm.json'));
       writeFileSync(file, await exportOtm(example));
       const run = await mltm(['import', file], dir);
       assert.equal(run.code, 0, run.stderr);
-      const after = analyze(run.stdout);
+      const after = loaded(analyze(run.stdout));
       assert.deepEqual(
         after.problems.filter((p) => p.severity === 'error'),
         [],

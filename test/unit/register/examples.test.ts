@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/core/analysis';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
 import { listDir, mltm, removeTemp, tempDir, TODAY } from './helpers';
+import { analyzeLoaded } from '../../support/analysis';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const models = readdirSync(EXAMPLES)
@@ -33,7 +33,7 @@ describe('mltm sync on every example', () => {
           new RegExp(`${registerName.replace(/\./g, '\\.')}: created \\(\\d+ added\\)`),
         );
         const text = readFileSync(join(dir, registerName), 'utf8');
-        const analysis = analyze(readFileSync(join(dir, name), 'utf8'));
+        const analysis = analyzeLoaded(readFileSync(join(dir, name), 'utf8'));
         const loaded = loadRegister(text);
         assert.deepEqual(loaded.problems, []);
         assert.ok(loaded.register);

@@ -5,7 +5,8 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyze, type Analysis } from '../../../src/core/analysis';
+import { analyze, type LoadedAnalysis } from '../../../src/core/analysis';
+import { loaded } from '../../support/analysis';
 import { runCli } from '../../../src/cli/main';
 import { syncRegister, type SyncOptions } from '../../../src/core/register/sync';
 
@@ -31,8 +32,8 @@ flows:
 export const OPTIONS: SyncOptions = { today: TODAY, modelFile: 'm.mltm.yaml' };
 
 /** Analyses model text, failing the test if the model has errors (a broken fixture). */
-export function analyzed(text: string): Analysis {
-  const analysis = analyze(text);
+export function analyzed(text: string): LoadedAnalysis {
+  const analysis = loaded(analyze(text));
   const errors = analysis.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0)
     throw new Error(`fixture model has errors: ${errors.map((p) => p.message).join('; ')}`);

@@ -13,6 +13,7 @@ import { renameRefactor } from '../../../src/core/edit/rename';
 import { loadRegister, NEEDS_JUSTIFICATION, STATUSES } from '../../../src/core/register/register';
 import { REGISTER_TO_STRING, syncRegister } from '../../../src/core/register/sync';
 import { OPTIONS } from './helpers';
+import { analyzeLoaded } from '../../support/analysis';
 
 interface Component {
   id: string;
@@ -172,10 +173,10 @@ function runSequence(steps: Step[]): void {
         }
         target.id = newId;
         assert.equal(
-          analyze(result.modelText)
+          analyzeLoaded(result.modelText)
             .threats.map((t) => t.id)
             .join(),
-          analyze(modelText(state))
+          analyzeLoaded(modelText(state))
             .threats.map((t) => t.id)
             .join(),
         );

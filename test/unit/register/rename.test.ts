@@ -13,6 +13,7 @@ import { analyze } from '../../../src/core/analysis';
 import { syncRegister } from '../../../src/core/register/sync';
 import { triageThreat } from '../../../src/core/register/triage';
 import { listDir, mltm, removeTemp, tempDir, TODAY, writeFiles } from './helpers';
+import { analyzeLoaded } from '../../support/analysis';
 
 const EXAMPLE = join(__dirname, '..', '..', '..', 'examples', '01-fintech-posture.mltm.yaml');
 const OPTIONS = { today: TODAY, modelFile: 'm.mltm.yaml' };
@@ -231,7 +232,9 @@ describe('mltm rename', () => {
 
 /** The first threat id on a flow of the example (computed, so the test follows the rules). */
 function keysOfFlow(flowId: string): string {
-  const threat = analyze(readFileSync(EXAMPLE, 'utf8')).threats.find((t) => t.element === flowId);
+  const threat = analyzeLoaded(readFileSync(EXAMPLE, 'utf8')).threats.find(
+    (t) => t.element === flowId,
+  );
   assert.ok(threat, `no threat on ${flowId}`);
   return threat.id;
 }

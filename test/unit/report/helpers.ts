@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/core/analysis';
+import { loaded } from '../../support/analysis';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
 import type { ReportInput } from '../../../src/core/report/view';
 
@@ -23,7 +24,7 @@ export function exampleFiles(): string[] {
 /** The report input of a model (relative path), with the register beside it if there is one. */
 export function reportInput(file: string, extra: Partial<ReportInput> = {}): ReportInput {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const analysis = analyze(text);
+  const analysis = loaded(analyze(text));
   const registerFile = file.replace(/\.mltm\.yaml$/, '.threats.yaml');
   let registerPart: Partial<ReportInput> = {};
   if (existsSync(join(ROOT, registerFile))) {

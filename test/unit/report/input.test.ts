@@ -4,7 +4,6 @@
  * parts left out rather than set to undefined.
  */
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/core/analysis';
 import { loadRegister, checkRegister } from '../../../src/core/register/register';
 import { renderReport } from '../../../src/core/report';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../../src/core/report/input';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analyzeLoaded } from '../../support/analysis';
 
 const root = join(__dirname, '..', '..', '..');
 const modelText = readFileSync(join(root, 'test/vscode/workspace/report/bank.mltm.yaml'), 'utf8');
@@ -40,7 +40,7 @@ describe('report input', () => {
   });
 
   it('locates register problems at their line and column in the register', () => {
-    const analysis = analyze(modelText);
+    const analysis = analyzeLoaded(modelText);
     const register = loadRegister(registerText).register;
     assert.ok(register);
     const problems = checkRegister(register, analysis, {
@@ -67,7 +67,7 @@ describe('report input', () => {
   });
 
   it('leaves optional parts out, and the reports show the register it was given', () => {
-    const analysis = analyze(modelText);
+    const analysis = analyzeLoaded(modelText);
     const bare = assembleReportInput({
       analysis,
       text: modelText,

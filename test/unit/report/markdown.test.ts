@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { analyze } from '../../../src/core/analysis';
 import { renderMarkdown } from '../../../src/core/report/markdown';
 import { mdText } from '../../../src/core/report/text';
 import { assertGolden } from '../../support/golden';
 import { goldenName, HOSTILE, reportInput } from './helpers';
+import { analyzeLoaded } from '../../support/analysis';
 
 /** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
 function cells(row: string): string[] {
@@ -84,7 +84,7 @@ describe('report: Markdown', () => {
     const text = `mltm: 1\nname: big\ncomponents:\n${components}\nflows:\n${flows}\n`;
     const md = renderMarkdown({
       ...reportInput('examples/04-backdoored-model.mltm.yaml'),
-      analysis: analyze(text),
+      analysis: analyzeLoaded(text),
       text,
     });
     assert.doesNotMatch(md, /```mermaid/);

@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
-import { analyze } from '../../../src/core/analysis';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import type { RulePack } from '../../../src/core/rules/types';
+import { analyzeLoaded } from '../../support/analysis';
 
 function pack(rules: string): RulePack {
   const loaded = loadRulePack(`mltm-rules: 1\npack: { id: t }\nrules:\n${rules}`, 'test.yaml');
@@ -60,7 +60,7 @@ const MODEL = stringify({
 });
 
 const elements = (p: RulePack, rule: string) =>
-  analyze(MODEL, { customPacks: [p] })
+  analyzeLoaded(MODEL, { customPacks: [p] })
     .threats.filter((t) => t.ruleId === rule)
     .map((t) => t.element)
     .sort();
@@ -158,7 +158,7 @@ describe('rule condition receives_content_from (content reaching a component ove
     ],
   });
   const reached = (rule: string) =>
-    analyze(AGENT_MODEL, { customPacks: [pack(rule)] })
+    analyzeLoaded(AGENT_MODEL, { customPacks: [pack(rule)] })
       .threats.filter((t) => t.ruleId === 'r')
       .map((t) => t.element)
       .sort();
@@ -204,7 +204,7 @@ describe('control resolution on flows', () => {
     const p = pack(
       '  - { id: needs-limit, title: T, element: flow, when: { to: { kind: [serving_endpoint] }, data_kind: [inference_request] }, stride: [D], severity: low, mitigations: { all_of: [rate_limiting] } }\n',
     );
-    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter(
+    const threats = analyzeLoaded(MODEL, { customPacks: [p] }).threats.filter(
       (t) => t.ruleId === 'needs-limit',
     );
     const forward = threats.find((t) => t.element === 'forward');
@@ -222,7 +222,7 @@ describe('control resolution on flows', () => {
     const p = pack(
       '  - { id: needs-minimal-output, title: T, element: flow, when: { from: { kind: [api_gateway, serving_endpoint] } }, stride: [I], severity: low, mitigations: { all_of: [output_obfuscation] } }\n',
     );
-    const threats = analyze(MODEL, { customPacks: [p] }).threats.filter(
+    const threats = analyzeLoaded(MODEL, { customPacks: [p] }).threats.filter(
       (t) => t.ruleId === 'needs-minimal-output',
     );
     assert.equal(
@@ -240,7 +240,7 @@ describe('control resolution on flows', () => {
       '  - id: forward\n    from: gateway\n    to: server\n',
     );
     assert.notEqual(oneWay, MODEL);
-    const after = analyze(oneWay, { customPacks: [p] }).threats.find(
+    const after = analyzeLoaded(oneWay, { customPacks: [p] }).threats.find(
       (t) => t.ruleId === 'needs-minimal-output' && t.element === 'forward',
     );
     assert.deepEqual(

@@ -4,12 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { parseDocument, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { analyze, type Analysis } from '../../../src/core/analysis';
+import {
+  analyze,
+  threatsOf as coreThreatsOf,
+  type Analysis,
+  type LoadedAnalysis,
+} from '../../../src/core/analysis';
+import { loaded } from '../../support/analysis';
 import type { Threat } from '../../../src/core/rules/evaluate';
 
 /** Analyses model text and fails the test if it has errors (a rule test needs a valid model). */
-export function analyzeValid(text: string): Analysis {
-  const analysis = analyze(text);
+export function analyzeValid(text: string): LoadedAnalysis {
+  const analysis = loaded(analyze(text));
   const errors = analysis.problems.filter((p) => p.severity === 'error');
   assert.deepEqual(
     errors.map((p) => `${p.code} ${p.message}`),
@@ -21,7 +27,7 @@ export function analyzeValid(text: string): Analysis {
 
 /** Threats of one rule, optionally on one element. */
 export function threatsOf(analysis: Analysis, ruleId: string, element?: string): Threat[] {
-  return analysis.threats.filter(
+  return coreThreatsOf(analysis).filter(
     (t) => t.ruleId === ruleId && (element === undefined || t.element === element),
   );
 }
