@@ -25,7 +25,7 @@ import { loadRegister, type ThreatRegister } from '../src/core/register/register
 import { syncRegister } from '../src/core/register/sync';
 import { renderReport, type ReportFormat } from '../src/core/report/index';
 import { assembleReportInput } from '../src/core/report/input';
-import { generatePipeline, type GeneratedPipeline } from './generate';
+import { generateBoundaryNesting, generatePipeline, type GeneratedPipeline } from './generate';
 
 /** What a stage gets: the generated pipeline plus results of earlier stages, computed once. */
 export interface BenchContext {
@@ -107,12 +107,36 @@ const REPORT_STAGES: BenchStage[] = (
   run: (c: BenchContext) => report(format, c),
 }));
 
+const nestingTexts = new Map<string, string>();
+/**
+ * Analysis of a model whose boundaries nest `size × 12` deep through `parent:` (60,000 at size
+ * 5,000, the 2.6 MB file that never finished before issue 16 defect 9), as a chain or a cycle.
+ * The text is generated once per size, outside the timing.
+ */
+function nestingStage(shape: 'chain' | 'cycle'): BenchStage {
+  return {
+    id: `boundary-${shape}`,
+    label: `${shape} of 12×n boundaries`,
+    run: (c) => {
+      const key = `${shape}:${c.size}`;
+      let text = nestingTexts.get(key);
+      if (text === undefined) {
+        text = generateBoundaryNesting(c.size * 12, shape);
+        nestingTexts.set(key, text);
+      }
+      return analyze(text);
+    },
+  };
+}
+
 /** The measured stages, in table order. */
 export const BENCH_STAGES: BenchStage[] = [
   { id: 'parse', label: 'yaml parse', run: (c) => parseDocument(c.pipeline.text) },
   { id: 'analyze', label: 'analyze', run: (c) => analyze(c.pipeline.text) },
   { id: 'sync-new', label: 'sync (new)', run: (c) => synced(undefined, c.analysis()) },
   { id: 'sync-again', label: 're-sync', run: (c) => synced(c.registerText(), c.analysis()) },
+  nestingStage('chain'),
+  nestingStage('cycle'),
   ...REPORT_STAGES,
   {
     id: 'layout',
@@ -172,6 +196,14 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     size: 1000,
     limitMs: () => 2000,
     limitText: '< 2 s',
+  })),
+  ...(['chain', 'cycle'] as const).map((shape): BenchBudget => ({
+    id: `boundary-${shape}-5000`,
+    description: `60,000 boundaries nested as a ${shape} analysed in under 10 s (never finished before)`,
+    stage: `boundary-${shape}`,
+    size: 5000,
+    limitMs: () => 10_000,
+    limitText: '< 10 s',
   })),
   {
     id: 'layout-500',

@@ -73,6 +73,7 @@ export const PROBLEM_CODES = {
   MLTM209: { title: 'Control on an external entity', severity: 'warning' },
   MLTM210: { title: 'Reverse of a bidirectional flow', severity: 'info' },
   MLTM211: { title: 'Unused definition', severity: 'info' },
+  MLTM212: { title: 'Boundaries nest too deeply', severity: 'error' },
   // Register
   MLTM301: { title: 'Decision without justification', severity: 'warning' },
   MLTM302: { title: 'Expired decision', severity: 'warning' },

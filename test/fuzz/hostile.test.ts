@@ -1,13 +1,24 @@
 /**
  * Hostile input is refused quickly with its own code: alias bombs (MLTM003), nesting deeper than
- * the limit as flow brackets, block mappings or aliases (MLTM009), in models and registers alike.
+ * the limit as flow brackets, block mappings or aliases (MLTM009), in models and registers alike;
+ * boundary `parent:` chains, cycles and random forests of any size (issue 16 defect 9) resolve
+ * in bounded time to zones that agree with a naive walk of the nesting.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { generateBoundaryNesting } from '../../bench/generate';
 import { analyze } from '../../src/core/analysis';
+import { MAX_BOUNDARY_DEPTH } from '../../src/core/model/nesting';
 import { loadRegister } from '../../src/core/register/register';
 import { DEFAULT_READ_LIMITS } from '../../src/core/parse/source';
-import { aliasBomb, assertRangesInside, bounded, deepNesting, fuzzParameters } from './support';
+import {
+  aliasBomb,
+  assertRangesInside,
+  bounded,
+  deepNesting,
+  FUZZ_RUNS,
+  fuzzParameters,
+} from './support';
 
 const MODEL = 'mltm: 1\nname: hostile\ncomponents:\n  a: {kind: user}\n';
 const REGISTER = 'mltm-register: 1\nmodel: m.mltm.yaml\nthreats: {}\n';
@@ -88,6 +99,82 @@ describe('fuzz: hostile input', function () {
     assert.ok(
       problems.some((p) => p.code === 'MLTM009'),
       problems.map((p) => p.code).join(', '),
+    );
+  });
+
+  it('resolves boundary nesting of any shape in bounded time, as a naive walk would', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom('chain' as const, 'cycle' as const, 'random' as const),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (count, shape, seed) => {
+          const text = generateBoundaryNesting(count, shape, seed);
+          const analysis = bounded('analyze', () => analyze(text));
+          assertRangesInside(analysis.problems, text, `${shape} of ${count}`);
+          const model = analysis.model;
+          assert.ok(model && analysis.graph, 'a nesting model always loads');
+          const parentOf = new Map(model.boundaries.map((b) => [b.id, b.parent]));
+          // The oracle: walk each chain from scratch (quadratic, fine at this size).
+          const walk = (id: string) => {
+            const chain: string[] = [];
+            for (let at: string | undefined = id; at !== undefined && parentOf.has(at);) {
+              if (chain.includes(at)) return { chain, cyclic: true };
+              chain.push(at);
+              at = parentOf.get(at);
+            }
+            return { chain, cyclic: false };
+          };
+          const inCycle = (id: string) => {
+            const { chain, cyclic } = walk(id);
+            return cyclic && parentOf.get(chain[chain.length - 1] as string) === id;
+          };
+          let expectedTooDeep = 0;
+          for (const b of model.boundaries) {
+            const path: readonly string[] = analysis.graph.zones.get(b.id)?.path ?? [];
+            assert.ok(path.length <= MAX_BOUNDARY_DEPTH, `${b.id}: path of ${path.length}`);
+            assert.equal(path[path.length - 1], b.id);
+            for (let i = 1; i < path.length; i++)
+              assert.equal(parentOf.get(path[i] as string), path[i - 1], `${b.id}: path ${path}`);
+            const { chain, cyclic } = walk(b.id);
+            if (inCycle(b.id)) assert.deepEqual(path, [b.id], `${b.id} is in a cycle`);
+            else if (!cyclic && chain.length <= MAX_BOUNDARY_DEPTH)
+              assert.deepEqual(path, [...chain].reverse(), `${b.id}: the real nesting`);
+            if (!cyclic && chain.length === MAX_BOUNDARY_DEPTH + 1) expectedTooDeep++;
+          }
+          const cycles = new Set(model.boundaries.filter((b) => inCycle(b.id)).map((b) => b.id));
+          const reported = analysis.problems.filter((p) => p.code === 'MLTM204');
+          const members = reported.reduce(
+            (n, p) => n + Math.min(12, 1 + (p.related?.length ?? 0)),
+            0,
+          );
+          assert.ok(members <= cycles.size, 'each cycle reported once');
+          assert.equal(reported.length > 0, cycles.size > 0, 'cycles reported iff present');
+          assert.equal(
+            analysis.problems.filter((p) => p.code === 'MLTM212').length,
+            expectedTooDeep,
+            'MLTM212 once per boundary one past the limit (outside cycles)',
+          );
+        },
+      ),
+      fuzzParameters(),
+    );
+  });
+
+  it('resolves very long chains and cycles in bounded time', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2_000, max: 30_000 }),
+        fc.constantFrom('chain' as const, 'cycle' as const),
+        (count, shape) => {
+          const text = generateBoundaryNesting(count, shape);
+          const analysis = bounded('analyze', () => analyze(text));
+          assertRangesInside(analysis.problems, text, `${shape} of ${count}`);
+          const code = shape === 'chain' ? 'MLTM212' : 'MLTM204';
+          assert.equal(analysis.problems.filter((p) => p.code === code).length, 1);
+        },
+      ),
+      fuzzParameters(Math.min(6, FUZZ_RUNS)),
     );
   });
 });
