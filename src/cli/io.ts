@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { decodeUtf8, DEFAULT_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
+import { inert } from '../core/util/inert';
 import { LineIndex } from '../core/util/lineIndex';
 
 /** Exit codes shared by every command. */
@@ -141,7 +142,8 @@ export function locate(
 
 /** `file:line:col: severity CODE message`, the form editors and CI annotators parse. */
 export function formatProblemLine(p: LocatedProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.severity} ${p.code} ${p.message.replace(/\s*\n\s*/g, ' ')}`;
+  // The file name and message are inert: one problem is always exactly one line.
+  return `${inert(p.file)}:${p.line}:${p.column}: ${p.severity} ${p.code} ${inert(p.message.replace(/\s*\n\s*/g, ' '))}`;
 }
 
 /** Counts of problems by severity, for summaries. */

@@ -4,6 +4,7 @@
  * search for it, suppress it, link to its documentation), a severity, a human message and an
  * offset range into the file it concerns.
  */
+import { inert } from './util/inert';
 
 /** A half-open range of UTF-16 offsets into a source text: `[start, end)`. */
 export interface SourceRange {
@@ -105,7 +106,11 @@ export function ruleDocsUrl(ruleId: string): string {
   return `https://github.com/mltm-dev/mltm/blob/main/docs/rules.md#${ruleId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 }
 
-/** Builds a problem with the code's default severity unless one is given. */
+/**
+ * Builds a problem with the code's default severity unless one is given. The message is made
+ * inert (control characters written visibly): it quotes what the file says, and a name holding
+ * a newline and `::error …` must not become a second line in a terminal or a CI log.
+ */
 export function problem(
   code: keyof typeof PROBLEM_CODES,
   message: string,
@@ -115,9 +120,12 @@ export function problem(
   return {
     code,
     severity: extra.severity ?? PROBLEM_CODES[code].severity,
-    message,
+    message: inert(message),
     range,
     ...extra,
+    ...(extra.related && {
+      related: extra.related.map((r) => ({ ...r, message: inert(r.message) })),
+    }),
   };
 }
 

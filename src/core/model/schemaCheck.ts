@@ -6,6 +6,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { problem, type Problem, type SourceRange } from '../problems';
 import type { SourceMap } from '../parse/source';
+import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
+import { quoteInline } from '../util/inert';
 import { didYouMean } from '../util/suggest';
 
 type Schema = Record<string, unknown>;
@@ -17,6 +19,8 @@ export function validatorFor(schema: Schema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
     const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    // `format: date` is a real calendar date, by the one validator the CLI options use too.
+    ajv.addFormat('date', isCalendarDate);
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
@@ -226,6 +230,17 @@ export function checkAgainstSchema(
             problem(
               'MLTM107',
               `${capitalise(what)} \`${String(actual)}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
+          break;
+        }
+        case 'format': {
+          const actual = valueAt(value, path);
+          problems.push(
+            problem(
+              'MLTM109',
+              `${capitalise(what)} must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(String(actual))}.`,
               rangeAt(sourceMap, path),
             ),
           );

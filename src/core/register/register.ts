@@ -14,6 +14,7 @@ import type { Analysis } from '../analysis';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
+import { isCalendarDate } from '../util/date';
 import { fnv1a64 } from '../util/hash';
 import { didYouMean } from '../util/suggest';
 
@@ -405,7 +406,7 @@ export function checkRegister(
     if (
       entry.reviewBy !== undefined &&
       DECISIONS.has(status) &&
-      /^\d{4}-\d{2}-\d{2}$/.test(entry.reviewBy) &&
+      isCalendarDate(entry.reviewBy) &&
       entry.reviewBy < options.today
     ) {
       problems.push(

@@ -7,6 +7,8 @@
 import { isMap, parseDocument, type YAMLMap } from 'yaml';
 import type { Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
+import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
+import { quoteInline } from '../util/inert';
 import { DECISIONS, NEEDS_JUSTIFICATION, STATUSES, type ThreatStatus } from './register';
 import { REGISTER_TO_STRING, stampChecksum, syncRegister, type SyncOptions } from './sync';
 
@@ -55,13 +57,13 @@ export function triageThreat(
       ],
     };
   }
-  if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
+  if (change.reviewBy !== undefined && !isCalendarDate(change.reviewBy)) {
     return {
       ok: false,
       problems: [
         problem(
           'MLTM109',
-          `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`,
+          `review_by must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(change.reviewBy)}.`,
           none,
         ),
       ],

@@ -11,6 +11,7 @@
  * also defuses `%%{init}%%` directives, `#…;` entity tricks, quotes, brackets, backticks (Markdown
  * strings) and `<script>`: Mermaid shows them as text.
  */
+import { inert } from '../util/inert';
 import type { Analysis } from '../analysis';
 import { effectiveStatus } from '../register/diff';
 import type { ThreatRegister } from '../register/register';
@@ -37,7 +38,8 @@ const SAFE_CHAR = /[\p{L}\p{N} _.,\-/@'+=!?*()]/u;
  */
 export function mermaidText(value: string): string {
   let out = '';
-  for (const ch of value.replace(/\r\n?|\n|\u2028|\u2029/g, ' ')) {
+  // Line breaks become spaces; other control characters are written visibly (`\u001b`).
+  for (const ch of inert(value.replace(/\r\n?|\n|\u2028|\u2029/g, ' '))) {
     out += SAFE_CHAR.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   }
   return out;
