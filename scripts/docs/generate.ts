@@ -340,6 +340,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'A flow is the reverse of a flow marked `bidirectional: true`, which already covers both directions. Remove one, or drop `bidirectional`.',
   MLTM211:
     'A boundary that contains no component, or a data item that no flow carries and no component holds: usually a leftover, or a typo elsewhere.',
+  MLTM407:
+    "A rule's `why` uses a `{placeholder}` its element type does not have (component rules: `{element}`, `{kind}`, `{zone}`, `{tech}`, `{data}`, `{classification}`; flow rules: `{element}`, `{kind}`, `{from}`, `{to}`, `{from_zone}`, `{to_zone}`, `{data}`, `{classification}`). It is shown as written; fix the spelling or remove it.",
   MLTM212:
     'A boundary is nested more than 32 boundaries deep through `parent`. mltm follows nesting to 32 levels, so checking stays fast on any file; the boundary (and those inside it) is treated as an outermost boundary until the nesting is flattened.',
 };

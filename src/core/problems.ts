@@ -92,6 +92,7 @@ export const PROBLEM_CODES = {
   MLTM404: { title: 'Disabled rule does not exist', severity: 'warning' },
   MLTM405: { title: 'Unknown OWASP id', severity: 'warning' },
   MLTM406: { title: 'ATLAS data could not be loaded', severity: 'error' },
+  MLTM407: { title: "Unknown placeholder in a rule's why", severity: 'warning' },
 } as const satisfies Record<string, { title: string; severity: ProblemSeverity }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES | `MLTM${number}`;

@@ -109,6 +109,14 @@ export function reportBlocker(state: ModelState): string | undefined {
   return undefined;
 }
 
+/** The workspace folder a relative report path is relative to, as SARIF's `%SRCROOT%`. */
+function baseUriFor(uri: vscode.Uri): { baseUri?: string } {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return {};
+  const text = folder.uri.toString();
+  return { baseUri: text.endsWith('/') ? text : `${text}/` };
+}
+
 /** The report text for a model's current state; throws with the reason when the input is invalid. */
 export function reportText(
   state: ModelState,
@@ -122,6 +130,7 @@ export function reportText(
     analysis: state.analysis,
     text: state.text,
     file: vscode.workspace.asRelativePath(state.uri, false),
+    ...baseUriFor(state.uri),
     ...(state.register && { register: { register: state.register, file: registerFile } }),
     registerNotes:
       state.registerText === undefined

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
 import { assembleReportInput, reportTimestamp } from '../../core/report/input';
 import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
@@ -51,6 +52,12 @@ export function reportDate(
     : {
         error: `SOURCE_DATE_EPOCH ${quoteInline(epoch)} is not a time mltm can show: use whole seconds since 1970-01-01 up to ${MAX_EPOCH_SECONDS} (9999-12-31), or unset it.`,
       };
+}
+
+/** A folder as an absolute `file:` URI ending in `/`, as SARIF's `originalUriBaseIds` wants it. */
+export function folderUri(folder: string): string {
+  const href = pathToFileURL(resolve(folder)).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
 
 /** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
@@ -141,6 +148,8 @@ export const reportCommand: Command = {
       analysis: c.analysis,
       text: c.text,
       file: c.file,
+      // `c.file` is relative to the working folder when the model is inside it.
+      baseUri: folderUri(io.cwd),
       ...(c.register &&
         c.registerFile !== undefined && {
           register: { register: c.register, file: c.registerFile },
