@@ -5,6 +5,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { problem, type Problem, type SourceRange } from '../problems';
+import { pointerSegment } from '../parse/pointer';
 import type { SourceMap } from '../parse/source';
 import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
 import { quoteInline } from '../util/inert';
@@ -151,11 +152,7 @@ export function checkAgainstSchema(
           }
           const allowed = Object.keys(propertiesAt(schema, path));
           const suggestion = didYouMean(extra, allowed);
-          const keyRange = rangeAt(
-            sourceMap,
-            `${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-            'key',
-          );
+          const keyRange = rangeAt(sourceMap, `${path}/${pointerSegment(extra)}`, 'key');
           problems.push(
             problem(
               'MLTM102',
@@ -300,7 +297,8 @@ export function checkAgainstSchema(
         problem(
           'MLTM107',
           `\`${key}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`,
-          rangeAt(sourceMap, `${path}/${key}`, 'key'),
+          // Escaped (`~0`, `~1`): an id holding `/` or `~` is reported at its own key.
+          rangeAt(sourceMap, `${path}/${pointerSegment(key)}`, 'key'),
         ),
       );
     }

@@ -147,6 +147,25 @@ const str = (v: unknown): string | undefined =>
 const strList = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.map((x) => String(x)) : undefined;
 
+/**
+ * A register's `model:` path in one form: `/` separators, `.` and `x/..` segments resolved, so
+ * `./m.mltm.yaml` and `m.mltm.yaml` name the same model (the one answer for sync and check).
+ */
+export function normaliseModelPath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('\\').join('/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(segment);
+  }
+  return (path.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+/** Whether a register's `model:` names the model file `modelFile`. */
+export function sameModelPath(model: string, modelFile: string): boolean {
+  return normaliseModelPath(model) === normaliseModelPath(modelFile);
+}
+
 /** Splits a threat id `<rule-id>@<element-id>` (neither part may contain `@`). */
 export function splitThreatId(id: string): { ruleId: string; elementId: string } | undefined {
   const at = id.indexOf('@');
@@ -369,7 +388,7 @@ export function checkRegister(
   if (
     options.modelFile !== undefined &&
     register.model !== undefined &&
-    register.model !== options.modelFile
+    !sameModelPath(register.model, options.modelFile)
   ) {
     problems.push(
       problem(
