@@ -303,6 +303,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
   MLTM010: 'The file holds several YAML documents separated by `---`. Keep one model per file.',
   MLTM011:
     'The top of the file must be a mapping (`mltm: 1`, `name: ...`), not a list or a single value.',
+  MLTM012:
+    'The file starts with a `%YAML` directive for a version other than 1.2 (e.g. `%YAML 1.1`). mltm reads models, registers and rule packs as YAML 1.2 whatever they declare, so `no:` stays text and `<<` an ordinary key; remove the directive line (`%YAML 1.2` is accepted).',
   MLTM101:
     'A required property is missing: `mltm`, `name` and `components` at the top; `trust` on a boundary; `classification` on a data item; `kind` on a component; `from` and `to` on a flow.',
   MLTM102:

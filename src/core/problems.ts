@@ -52,6 +52,7 @@ export const PROBLEM_CODES = {
   MLTM009: { title: 'Nesting too deep', severity: 'error' },
   MLTM010: { title: 'More than one YAML document', severity: 'error' },
   MLTM011: { title: 'Not a mapping', severity: 'error' },
+  MLTM012: { title: 'YAML version other than 1.2', severity: 'error' },
   // Schema
   MLTM101: { title: 'Missing required property', severity: 'error' },
   MLTM102: { title: 'Unknown property', severity: 'error' },
