@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { generateBoundaryNesting } from '../../bench/generate';
+import { generateBoundaryNesting, generatePipeline } from '../../bench/generate';
+import { formatThreatsText } from '../../src/cli/commands/analyze';
+import { formatProblemLine, locate } from '../../src/cli/io';
+import { renderReport } from '../../src/core/report/index';
+import { assembleReportInput } from '../../src/core/report/input';
+import { LineIndex } from '../../src/core/util/lineIndex';
 import { analyze } from '../../src/core/analysis';
 import { MAX_BOUNDARY_DEPTH } from '../../src/core/model/nesting';
 import { loadRegister } from '../../src/core/register/register';
@@ -175,6 +180,85 @@ describe('fuzz: hostile input', function () {
         },
       ),
       fuzzParameters(Math.min(6, FUZZ_RUNS)),
+    );
+  });
+
+  it('writes control characters in every string field inert in problems, CLI text and reports', () => {
+    // Issue 16 defect 12: a newline + `::error …` in a name forged CI annotations, ESC and BEL
+    // reached terminals and reports. Every string field of a generated model gets its own mix.
+    const controls = fc.constantFrom(
+      '\n',
+      '\r',
+      '\t',
+      '\u0000',
+      '\u0007',
+      '\u001b[2J',
+      '\u001b]0;x\u0007',
+      '\u007f',
+      '\u0085',
+      '\u009b',
+      '\u2028',
+      '\u2029',
+      '\u202e',
+      '\u2066',
+      '\n::error file=a.ts::forged\n',
+      '\nPASS x\n',
+    );
+    const hostile = fc
+      .array(fc.oneof(controls, fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.join(''));
+    const FIELD =
+      /^(\s+)(name|description|kind|tech|owner|protocol|boundary|parent|from|to|id): (.*)$/;
+    // Raw controls, except the line breaks the output itself writes.
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 12 }),
+        fc.array(hostile, { minLength: 1, maxLength: 30 }),
+        (size, values) => {
+          let n = 0;
+          const text = generatePipeline({ components: size })
+            .text.split('\n')
+            .map((line) => {
+              const match = FIELD.exec(line);
+              if (!match) return line;
+              const extra = values[n++ % values.length] ?? '';
+              return `${match[1]}${match[2]}: ${JSON.stringify((match[3] ?? '') + extra)}`;
+            })
+            .join('\n');
+          const analysis = bounded('analyze', () => analyze(text));
+          assertRangesInside(analysis.problems, text, 'control characters');
+          for (const p of analysis.problems) assert.doesNotMatch(p.message, RAW, p.message);
+          const lines = locate('m.mltm.yaml', text, analysis.problems).map(formatProblemLine);
+          const listing = formatThreatsText(
+            'm.mltm.yaml',
+            analysis.model?.name ?? '',
+            analysis.atlas.version,
+            analysis.threats,
+            new LineIndex(text),
+            { minSeverity: 'info', openOnly: false },
+          );
+          for (const out of [...lines, ...listing.split('\n')]) {
+            assert.doesNotMatch(out, RAW, out);
+            assert.ok(!out.startsWith('::') && !out.startsWith('PASS'), out);
+          }
+          if (!analysis.model) return;
+          const input = assembleReportInput({
+            analysis,
+            text,
+            file: 'm.mltm.yaml',
+            registerNotes: [],
+            generatedAt: '2026-01-01T00:00:00Z',
+            toolVersion: '0.0.0',
+          });
+          for (const format of ['md', 'mermaid'] as const)
+            assert.doesNotMatch(renderReport(format, input), RAW, format);
+          // HTML keeps the line breaks and tabs of multi-line texts (whitespace there).
+          assert.doesNotMatch(renderReport('html', input).replace(/[\t\r]/g, ''), RAW, 'html');
+        },
+      ),
+      fuzzParameters(Math.min(40, FUZZ_RUNS)),
     );
   });
 });
