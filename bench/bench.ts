@@ -43,7 +43,7 @@ import { crownJewels } from '../src/core/decide/crownJewels';
 import { decide } from '../src/core/decide/index';
 import { attackPaths } from '../src/core/decide/paths';
 import { riskContext } from '../src/core/decide/risk';
-import { generatePipeline, type GeneratedPipeline } from './generate';
+import { generateBoundaryNesting, generatePipeline, type GeneratedPipeline } from './generate';
 import { NODE_IMPORT_FS } from '../src/cli/importFs';
 import { importEvidence } from '../src/core/import/index';
 import { walkEvidence } from '../src/core/import/walk';
@@ -142,6 +142,28 @@ const REPORT_STAGES: BenchStage[] = (
   maxSize: 1000,
   run: (c: BenchContext) => report(format, c),
 }));
+
+const nestingTexts = new Map<string, string>();
+/**
+ * Analysis of a model whose boundaries nest `size × 12` deep through `parent:` (60,000 at size
+ * 5,000, the 2.6 MB file that never finished before issue 16 defect 9), as a chain or a cycle.
+ * The text is generated once per size, outside the timing.
+ */
+function nestingStage(shape: 'chain' | 'cycle'): BenchStage {
+  return {
+    id: `boundary-${shape}`,
+    label: `${shape} of 12×n boundaries`,
+    run: (c) => {
+      const key = `${shape}:${c.size}`;
+      let text = nestingTexts.get(key);
+      if (text === undefined) {
+        text = generateBoundaryNesting(c.size * 12, shape);
+        nestingTexts.set(key, text);
+      }
+      return analyze(text);
+    },
+  };
+}
 
 /** The built `mltm` binary (dist/ must be built: `npm run bench` builds it first). */
 const MLTM_BIN = resolve(__dirname, '..', 'bin', 'mltm.js');
@@ -296,6 +318,8 @@ export const BENCH_STAGES: BenchStage[] = [
     },
   },
   ...DECIDE_STAGES,
+  nestingStage('chain'),
+  nestingStage('cycle'),
   ...REPORT_STAGES,
   {
     // `mltm import` over a repository of `size` files: walk, read, recognise, draft.
@@ -425,6 +449,14 @@ export const BENCH_BUDGETS: BenchBudget[] = [
     size: 1000,
     limitMs: () => 2000,
     limitText: '< 2 s',
+  })),
+  ...(['chain', 'cycle'] as const).map((shape): BenchBudget => ({
+    id: `boundary-${shape}-5000`,
+    description: `60,000 boundaries nested as a ${shape} analysed in under 10 s (never finished before)`,
+    stage: `boundary-${shape}`,
+    size: 5000,
+    limitMs: () => 10_000,
+    limitText: '< 10 s',
   })),
   {
     id: 'cli-version',

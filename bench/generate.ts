@@ -490,3 +490,50 @@ export function toYaml(model: SyntheticModel): string {
   );
   return `${head}flows:\n${flowLines.join('\n')}\n`;
 }
+
+/** Shapes of {@link generateBoundaryNesting}: one long chain, one long cycle, or a random forest. */
+export type NestingShape = 'chain' | 'cycle' | 'random';
+
+/**
+ * A model whose boundaries nest through `parent:` — the hostile shape that was quadratic (issue 16
+ * defect 9): `chain` nests every boundary in the previous one, `cycle` also closes the chain on
+ * itself, `random` gives each boundary a random parent (earlier, later, itself or unknown, so
+ * cycles, forests and dangling parents all occur). Two components sit in the innermost and
+ * outermost boundaries with a flow between them, so zones reach the rules and the diagram.
+ * Deterministic for a seed.
+ */
+export function generateBoundaryNesting(count: number, shape: NestingShape, seed = 1): string {
+  const rng = createRng(seed);
+  const n = Math.max(1, Math.floor(count));
+  const lines = ['mltm: 1', `name: ${shape} of ${n} boundaries`, 'boundaries:'];
+  for (let i = 0; i < n; i++) {
+    let parent: string | undefined;
+    if (shape === 'random') {
+      const pick = rng.next();
+      if (pick < 0.15) parent = undefined;
+      else if (pick < 0.2) parent = `nowhere-${i}`;
+      else parent = `b${rng.int(n)}`;
+    } else if (i > 0) parent = `b${i - 1}`;
+    else if (shape === 'cycle') parent = `b${n - 1}`;
+    lines.push(
+      `  b${i}:`,
+      `    name: Boundary ${i}`,
+      `    trust: ${i % 2 ? 'trusted' : 'untrusted'}`,
+    );
+    if (parent !== undefined) lines.push(`    parent: ${parent}`);
+  }
+  lines.push(
+    'components:',
+    '  inner:',
+    '    kind: serving_endpoint',
+    `    boundary: b${n - 1}`,
+    '  outer:',
+    '    kind: user',
+    '    boundary: b0',
+    'flows:',
+    '  - from: outer',
+    '    to: inner',
+    '',
+  );
+  return lines.join('\n');
+}

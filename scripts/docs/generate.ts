@@ -329,6 +329,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'The path names a folder, not a file: a model, a register or a rule pack is one file. Name the `*.mltm.yaml` inside it (a shell glob such as `models/*.mltm.yaml` names them all).',
   MLTM013:
     'The path (after following links) is a device, a named pipe (FIFO) or a socket, not a regular file: a model, register, rule pack or `--atlas` file named `/dev/zero` would read without end and a FIFO would block, so mltm refuses them before reading. Point at the file itself.',
+  MLTM014:
+    'The file starts with a `%YAML` directive for a version other than 1.2 (e.g. `%YAML 1.1`). mltm reads models, registers and rule packs as YAML 1.2 whatever they declare, so `no:` stays text and `<<` an ordinary key; remove the directive line (`%YAML 1.2` is accepted).',
   MLTM101:
     'A required property is missing: `mltm`, `name` and `components` at the top; `trust` on a boundary; `classification` on a data item; `kind` on a component; `from` and `to` on a flow.',
   MLTM102:
@@ -368,6 +370,10 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'A boundary that contains no component, or a data item that no flow carries and no component holds: usually a leftover, or a typo elsewhere.',
   MLTM212:
     'A data item is marked `crown_jewel:` but no component holds it and no flow carries it, so no attack path can end there. Add it to the `data` of the component that stores it.',
+  MLTM407:
+    "A rule's `why` uses a `{placeholder}` its element type does not have (component rules: `{element}`, `{kind}`, `{zone}`, `{tech}`, `{data}`, `{classification}`; flow rules: `{element}`, `{kind}`, `{from}`, `{to}`, `{from_zone}`, `{to_zone}`, `{data}`, `{classification}`). It is shown as written; fix the spelling or remove it.",
+  MLTM213:
+    'A boundary is nested more than 32 boundaries deep through `parent`. mltm follows nesting to 32 levels, so checking stays fast on any file; the boundary (and those inside it) is treated as an outermost boundary until the nesting is flattened.',
 };
 
 function problems(): string {

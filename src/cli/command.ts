@@ -23,6 +23,12 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /**
+   * Its standard output is a document (a report) written byte for byte: the renderers made
+   * every model string in it safe, and an inlined script must keep its hash. Every other
+   * command's output is text for terminals and CI logs, made inert on the way out.
+   */
+  readonly writesDocuments?: boolean;
   /** Returns the exit code (see `EXIT`). */
   run(context: CommandContext): number | Promise<number>;
 }

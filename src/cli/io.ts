@@ -3,10 +3,12 @@
  * problems in the `file:line:col: severity CODE message` form editors and CI annotate, and the
  * exit codes every command shares.
  */
+import { notRegularFileMessage } from '../core/workspace/fileSystem';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { decodeUtf8, DEFAULT_READ_LIMITS } from '../core/parse/source';
 import { problem, type Problem } from '../core/problems';
+import { inert } from '../core/util/inert';
 import { LineIndex } from '../core/util/lineIndex';
 
 /** Exit codes shared by every command (in their own module, so `main.ts` loads no I/O code). */
@@ -87,7 +89,12 @@ export function readUserFile(
 }
 
 function notRegular(path: string, stats: Stats): string {
-  const kind = stats.isFIFO()
+  return notRegularFileMessage(path, specialFileKind(stats));
+}
+
+/** What a special file is, in words, for messages. */
+export function specialFileKind(stats: Stats): string | undefined {
+  return stats.isFIFO()
     ? 'a named pipe (FIFO)'
     : stats.isCharacterDevice()
       ? 'a character device'
@@ -95,8 +102,7 @@ function notRegular(path: string, stats: Stats): string {
         ? 'a block device'
         : stats.isSocket()
           ? 'a socket'
-          : 'not a regular file';
-  return `\`${path}\` is ${kind}, not a regular file; mltm reads only regular files.`;
+          : undefined;
 }
 
 /**
@@ -171,7 +177,8 @@ export function locate(
 
 /** `file:line:col: severity CODE message`, the form editors and CI annotators parse. */
 export function formatProblemLine(p: LocatedProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.severity} ${p.code} ${p.message.replace(/\s*\n\s*/g, ' ')}`;
+  // The file name and message are inert: one problem is always exactly one line.
+  return `${inert(p.file)}:${p.line}:${p.column}: ${p.severity} ${p.code} ${inert(p.message.replace(/\s*\n\s*/g, ' '))}`;
 }
 
 /** Counts of problems by severity, for summaries. */

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
+import { inertKeepingLines } from '../core/util/inert';
 import { EXIT } from './exit';
 import type { CliIo } from './io';
 import { version } from '../../package.json';
@@ -116,11 +117,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return EXIT.usage;
   }
+  // Control characters from models, registers, packs or file names never reach a terminal or a
+  // CI log raw (ESC sequences, BEL, NUL, bidi overrides); commands also print each model string
+  // through `inert`, so a newline in one cannot start a forged line.
+  const safeIo: CliIo = {
+    ...io,
+    stdout: command.writesDocuments ? io.stdout : (text) => io.stdout(inertKeepingLines(text)),
+    stderr: (text) => io.stderr(inertKeepingLines(text)),
+  };
   try {
     return await command.run({
       positionals: parsed.positionals,
       values: parsed.values as CommandContextValues,
-      io,
+      io: safeIo,
     });
   } catch (error) {
     io.stderr(

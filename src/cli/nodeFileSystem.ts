@@ -3,6 +3,7 @@
  * `WorkspaceFileSystem` surface, and the conversion between native paths (`C:\repo\a.yaml`,
  * relative paths) and the workspace's absolute `/`-separated ones.
  */
+import { specialFileKind } from './io';
 import { promises as fs } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { EntryKind, WorkspaceFileSystem } from '../core/workspace/fileSystem';
@@ -36,7 +37,9 @@ export const nodeFileSystem: WorkspaceFileSystem = {
   async stat(path) {
     try {
       const stats = await fs.stat(nativePath(path));
-      return { kind: kindOf(stats), size: stats.size };
+      const kind = kindOf(stats);
+      const what = kind === 'other' ? specialFileKind(stats) : undefined;
+      return { kind, size: stats.size, ...(what !== undefined && { what }) };
     } catch {
       return undefined;
     }

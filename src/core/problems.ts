@@ -4,6 +4,7 @@
  * search for it, suppress it, link to its documentation), a severity, a human message and an
  * offset range into the file it concerns.
  */
+import { inert } from './util/inert';
 
 /** A half-open range of UTF-16 offsets into a source text: `[start, end)`. */
 export interface SourceRange {
@@ -53,6 +54,7 @@ export const PROBLEM_CODES = {
   MLTM011: { title: 'Not a mapping', severity: 'error' },
   MLTM012: { title: 'Not a file (a folder)', severity: 'error' },
   MLTM013: { title: 'Not a regular file', severity: 'error' },
+  MLTM014: { title: 'YAML version other than 1.2', severity: 'error' },
   // Schema
   MLTM101: { title: 'Missing required property', severity: 'error' },
   MLTM102: { title: 'Unknown property', severity: 'error' },
@@ -76,6 +78,7 @@ export const PROBLEM_CODES = {
   MLTM210: { title: 'Reverse of a bidirectional flow', severity: 'info' },
   MLTM211: { title: 'Unused definition', severity: 'info' },
   MLTM212: { title: 'Crown jewel nobody holds', severity: 'warning' },
+  MLTM213: { title: 'Boundaries nest too deeply', severity: 'error' },
   // Register
   MLTM301: { title: 'Decision without justification', severity: 'warning' },
   MLTM302: { title: 'Expired decision', severity: 'warning' },
@@ -93,6 +96,7 @@ export const PROBLEM_CODES = {
   MLTM404: { title: 'Disabled rule does not exist', severity: 'warning' },
   MLTM405: { title: 'Unknown OWASP id', severity: 'warning' },
   MLTM406: { title: 'ATLAS data could not be loaded', severity: 'error' },
+  MLTM407: { title: "Unknown placeholder in a rule's why", severity: 'warning' },
   // Importing evidence files and drift against them
   MLTM501: { title: 'Evidence file skipped', severity: 'warning' },
   MLTM502: { title: 'No supported file', severity: 'error' },
@@ -118,7 +122,11 @@ export function ruleDocsUrl(ruleId: string): string {
   return `https://github.com/mltm-dev/mltm/blob/main/docs/rules.md#${ruleId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 }
 
-/** Builds a problem with the code's default severity unless one is given. */
+/**
+ * Builds a problem with the code's default severity unless one is given. The message is made
+ * inert (control characters written visibly): it quotes what the file says, and a name holding
+ * a newline and `::error …` must not become a second line in a terminal or a CI log.
+ */
 export function problem(
   code: keyof typeof PROBLEM_CODES,
   message: string,
@@ -128,9 +136,12 @@ export function problem(
   return {
     code,
     severity: extra.severity ?? PROBLEM_CODES[code].severity,
-    message,
+    message: inert(message),
     range,
     ...extra,
+    ...(extra.related && {
+      related: extra.related.map((r) => ({ ...r, message: inert(r.message) })),
+    }),
   };
 }
 

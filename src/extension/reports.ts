@@ -98,6 +98,14 @@ export function reportBlocker(state: ModelState): string | undefined {
   return reportRefusal(state.session, (path) => relative(state.uri.with({ path })))?.reason;
 }
 
+/** The workspace folder a relative report path is relative to, as SARIF's `%SRCROOT%`. */
+function baseUriFor(uri: vscode.Uri): { baseUri?: string } {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return {};
+  const text = folder.uri.toString();
+  return { baseUri: text.endsWith('/') ? text : `${text}/` };
+}
+
 /** The report text for a model's current state; throws with the reason when the input is invalid. */
 export function reportText(
   state: ModelState,
@@ -106,6 +114,7 @@ export function reportText(
 ): string {
   const made = reportInputFor(state.session, {
     display: (path) => relative(state.uri.with({ path })),
+    ...baseUriFor(state.uri),
     generatedAt: reportTimestamp(options.now ?? new Date()),
     toolVersion: options.toolVersion,
     ...(options.mermaidScript !== undefined && { mermaidScript: options.mermaidScript }),

@@ -203,7 +203,7 @@ describe('fuzz: the writer and the reader', function () {
           if (use === 'read') {
             const read = readUserFile(path);
             assert.equal(read.text, undefined);
-            assert.match(read.problems[0]?.code ?? '', /^MLTM0(07|13)$/);
+            assert.match(read.problems[0]?.code ?? '', /^MLTM0(07|12|13)$/);
           } else if (use === 'write') {
             assert.throws(() => writeFileAtomic(path, 'x\n', undefined), WriteError);
           } else if (kind === 'folder' || kind === 'dangling') {

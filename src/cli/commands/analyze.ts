@@ -7,6 +7,7 @@ import { analysisToJson } from '../../core/contract';
 import { SEVERITY_ORDER } from '../../core/rules/types';
 import type { Threat } from '../../core/rules/evaluate';
 import { LineIndex } from '../../core/util/lineIndex';
+import { inert } from '../../core/util/inert';
 import type { Command } from '../command';
 import { displayPath, EXIT, formatProblemLine, locate, plural, readUserFile } from '../io';
 import { atlasOption, loadCustomPacks } from '../workspace';
@@ -119,32 +120,43 @@ export function formatThreatsText(
   const shown = threats.filter(
     (t) => SEVERITY_ORDER.indexOf(t.severity) >= floor && (!options.openOnly || !t.mitigated),
   );
-  const lines = [`${file} — ${name} (MITRE ATLAS ${atlasVersion})`, ''];
+  // Every model string through `inert`: a newline in a name must not start a forged line.
+  const lines = [`${inert(file)} — ${inert(name)} (MITRE ATLAS ${inert(atlasVersion)})`, ''];
   const byElement = new Map<string, Threat[]>();
   for (const t of shown) byElement.set(t.element, [...(byElement.get(t.element) ?? []), t]);
   for (const [element, list] of byElement) {
     const first = list[0] as Threat;
     const at = index.position(first.range.start);
     lines.push(
-      `${first.elementType} ${element}${first.elementType === 'component' ? ` (${first.elementKind})` : ''}  ${file}:${at.line}:${at.column}`,
+      `${first.elementType} ${inert(element)}${first.elementType === 'component' ? ` (${inert(first.elementKind)})` : ''}  ${inert(file)}:${at.line}:${at.column}`,
     );
     for (const t of [...list].sort(
       (a, b) =>
         SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
         a.ruleId.localeCompare(b.ruleId),
     )) {
-      const tags = [`[${t.stride.join('')}]`, ...t.atlas, ...t.owasp].join(' ');
+      const tags = inert([`[${t.stride.join('')}]`, ...t.atlas, ...t.owasp].join(' '));
       lines.push(
-        `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${t.title}  (${t.ruleId})  ${tags}`,
+        `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${inert(t.title)}  (${inert(t.ruleId)})  ${tags}`,
       );
       if (t.missingControls.length > 0) {
         const anyOf = t.mitigations.anyOf.filter((c) => t.missingControls.includes(c));
         const allOf = t.missingControls.filter((c) => !anyOf.includes(c));
         const parts = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)];
-        lines.push(`           missing: ${parts.join(', ')}`);
+        lines.push(`           missing: ${inert(parts.join(', '))}`);
       } else if (t.mitigatedBy.length > 0) {
         lines.push(
-          `           mitigated by: ${t.mitigatedBy.map((e) => (e.how === 'implied' ? `${e.control} (implied by ${e.impliedBy})` : e.how === 'neighbour' ? `${e.control} (on ${e.on.join(', ')})` : e.control)).join(', ')}`,
+          `           mitigated by: ${inert(
+            t.mitigatedBy
+              .map((e) =>
+                e.how === 'implied'
+                  ? `${e.control} (implied by ${e.impliedBy})`
+                  : e.how === 'neighbour'
+                    ? `${e.control} (on ${e.on.join(', ')})`
+                    : e.control,
+              )
+              .join(', '),
+          )}`,
         );
       }
     }

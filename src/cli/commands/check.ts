@@ -12,6 +12,7 @@ import { SEVERITY_ORDER, type Severity } from '../../core/rules/types';
 import { LineIndex } from '../../core/util/lineIndex';
 import { sessionRegister } from '../../core/workspace/modelWorkspace';
 import { registerNotesOf } from '../../core/workspace/report';
+import { inert } from '../../core/util/inert';
 import type { Command } from '../command';
 import { EXIT, plural } from '../io';
 import { loadModelContext } from '../modelContext';
@@ -100,8 +101,11 @@ export const checkCommand: Command = {
             SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
             (a.id < b.id ? -1 : 1),
         );
-      const registerIssues = registerNotesOf(session, c.display).filter((n) =>
-        GATING_REGISTER_CODES.has(n.code),
+      // Any error in the register fails the gate too: `check` reads the register through the same
+      // validation as `sync`, so a register sync refuses to write (an impossible `review_by`,
+      // an entry keyed `__proto__`) never passes.
+      const registerIssues = registerNotesOf(session, c.display).filter(
+        (n) => GATING_REGISTER_CODES.has(n.code) || n.severity === 'error',
       );
       const bySeverity = [...SEVERITY_ORDER]
         .reverse()
@@ -115,19 +119,22 @@ export const checkCommand: Command = {
           : `${plural(over.length, 'open threat')} at or above ${failOn}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
         plural(registerIssues.length, 'register problem'),
       ];
-      io.stdout(`${ok ? 'PASS' : 'FAIL'} ${c.file}: ${parts.join('; ')}.\n`);
+      // Model and file strings through `inert`: a newline in one cannot forge a PASS line.
+      io.stdout(`${ok ? 'PASS' : 'FAIL'} ${inert(c.file)}: ${parts.join('; ')}.\n`);
       for (const t of over.slice(0, maxListed)) {
         const at = index.position(t.range.start);
         io.stdout(
-          `  ${t.severity.toUpperCase().padEnd(8)} ${t.id}  ${t.title}  ${c.file}:${at.line}:${at.column}${t.missingControls.length > 0 ? `  missing: ${t.missingControls.join(', ')}` : ''}\n`,
+          `  ${t.severity.toUpperCase().padEnd(8)} ${inert(t.id)}  ${inert(t.title)}  ${inert(c.file)}:${at.line}:${at.column}${t.missingControls.length > 0 ? `  missing: ${inert(t.missingControls.join(', '))}` : ''}\n`,
         );
       }
       if (over.length > maxListed)
         io.stdout(
-          `  … and ${over.length - maxListed} more (mltm report ${c.file} lists them all)\n`,
+          `  … and ${over.length - maxListed} more (mltm report ${inert(c.file)} lists them all)\n`,
         );
       for (const n of registerIssues)
-        io.stdout(`  ${n.file}:${n.line}:${n.column}: ${n.severity} ${n.code} ${n.message}\n`);
+        io.stdout(
+          `  ${inert(n.file)}:${n.line}:${n.column}: ${n.severity} ${n.code} ${inert(n.message)}\n`,
+        );
     }
     const checked = positionals.length - invalid;
     io.stdout(

@@ -10,6 +10,7 @@ import { analyze } from '../../core/analysis';
 import { decodeUtf8, REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { diffThreats, type ThreatChange, type ThreatDiff } from '../../core/register/diff';
 import { loadRegister, type ThreatRegister } from '../../core/register/register';
+import { inert } from '../../core/util/inert';
 import type { Command } from '../command';
 import { displayPath, EXIT, formatProblemLine, locate, readUserFile } from '../io';
 import { loadCustomPacks } from '../workspace';
@@ -62,10 +63,11 @@ export function readAtRevision(path: string, revision: string): { text?: string;
 export function formatDiffText(diff: ThreatDiff, beforeLabel: string, afterLabel: string): string {
   const line = (c: ThreatChange, sign: string) => {
     const state = c.after ?? c.before;
-    return `  ${sign} ${c.id}  ${state?.severity ?? ''} ${state?.status ?? ''}  ${c.title}${sign === '~' ? `  (${c.changes.join('; ')})` : ''}`;
+    // Every string from the models and registers through `inert`: one change, one line.
+    return `  ${sign} ${inert(c.id)}  ${inert(state?.severity ?? '')} ${inert(state?.status ?? '')}  ${inert(c.title)}${sign === '~' ? `  (${inert(c.changes.join('; '))})` : ''}`;
   };
   const lines = [
-    `Threat diff ${beforeLabel} → ${afterLabel}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`,
+    `Threat diff ${inert(beforeLabel)} → ${inert(afterLabel)}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged.`,
   ];
   if (diff.added.length > 0) lines.push('', 'Added:', ...diff.added.map((c) => line(c, '+')));
   if (diff.removed.length > 0) lines.push('', 'Removed:', ...diff.removed.map((c) => line(c, '-')));

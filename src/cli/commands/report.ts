@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
 import { reportTimestamp } from '../../core/report/input';
 import { reportInputFor } from '../../core/workspace/report';
@@ -14,28 +15,50 @@ import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
 import type { Command } from '../command';
 import { describeWriteFailure, refusedOutputReason, writeOutputFile } from '../atomicWrite';
 import { EXIT } from '../io';
+import {
+  DATE_EXAMPLE,
+  MAX_EPOCH_SECONDS,
+  parseEpochSeconds,
+  parseTimestamp,
+} from '../../core/util/date';
+import { quoteInline } from '../../core/util/inert';
 import { loadModelContext } from '../modelContext';
 import { atlasOption } from '../workspace';
 import { registerPathFor, todayIso } from './sync';
 import { version } from '../../../package.json';
 
-/** The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else now; ISO 8601 to the second. */
+/**
+ * The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else now; ISO 8601
+ * to the second. A value that is not a real moment is refused with the line to show (an empty
+ * `SOURCE_DATE_EPOCH` counts as unset, as shells write `SOURCE_DATE_EPOCH=` to clear it).
+ */
 export function reportDate(
   option: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
+  now: Date = new Date(),
+): { readonly date: string } | { readonly error: string } {
   if (option !== undefined) {
-    const parsed = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.test(
-      option,
-    )
-      ? new Date(option.length === 10 ? `${option}T00:00:00Z` : option)
-      : undefined;
-    return parsed && !Number.isNaN(parsed.getTime()) ? reportTimestamp(parsed) : undefined;
+    const parsed = parseTimestamp(option);
+    return parsed
+      ? { date: reportTimestamp(parsed) }
+      : {
+          error: `--date ${quoteInline(option)} is not a date; use a real date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (e.g. ${DATE_EXAMPLE}).`,
+        };
   }
   const epoch = env['SOURCE_DATE_EPOCH'];
-  const when =
-    epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
-  return reportTimestamp(when);
+  if (epoch === undefined || epoch === '') return { date: reportTimestamp(now) };
+  const parsed = parseEpochSeconds(epoch);
+  return parsed
+    ? { date: reportTimestamp(parsed) }
+    : {
+        error: `SOURCE_DATE_EPOCH ${quoteInline(epoch)} is not a time mltm can show: use whole seconds since 1970-01-01 up to ${MAX_EPOCH_SECONDS} (9999-12-31), or unset it.`,
+      };
+}
+
+/** A folder as an absolute `file:` URI ending in `/`, as SARIF's `originalUriBaseIds` wants it. */
+export function folderUri(folder: string): string {
+  const href = pathToFileURL(resolve(folder)).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
 
 /** The text of the bundled `mermaid.min.js`, for the HTML report; undefined when it cannot be found. */
@@ -58,6 +81,7 @@ export function readMermaidLibrary(): string | undefined {
 
 export const reportCommand: Command = {
   name: 'report',
+  writesDocuments: true,
   summary: 'Write a threat report: Markdown, HTML, SARIF, JSON, Mermaid or OTM',
   usage:
     'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid|otm] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
@@ -96,13 +120,12 @@ export const reportCommand: Command = {
       io.stderr(`mltm report: unknown --format \`${format}\`; use ${REPORT_FORMATS.join(', ')}.\n`);
       return EXIT.usage;
     }
-    const generatedAt = reportDate(typeof values['date'] === 'string' ? values['date'] : undefined);
-    if (generatedAt === undefined) {
-      io.stderr(
-        `mltm report: --date \`${String(values['date'])}\` is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.\n`,
-      );
+    const when = reportDate(typeof values['date'] === 'string' ? values['date'] : undefined);
+    if ('error' in when) {
+      io.stderr(`mltm report: ${when.error}\n`);
       return EXIT.usage;
     }
+    const generatedAt = when.date;
     const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
     const base = typeof values['base'] === 'string' ? values['base'] : undefined;
@@ -128,6 +151,8 @@ export const reportCommand: Command = {
     }
     const made = reportInputFor(c.session, {
       display: c.display,
+      // `c.file` is relative to the working folder when the model is inside it.
+      baseUri: folderUri(io.cwd),
       generatedAt,
       toolVersion: version,
       ...(c.diff && { diff: { diff: c.diff, ...(base !== undefined && { baseLabel: base }) } }),

@@ -4,6 +4,7 @@
  * of trust (toward more trust is where attacks come in). Built once per analysis; the rules,
  * the diagram and the reports all read it.
  */
+import { resolveNesting } from '../model/nesting';
 import type { Boundary, Component, DataItem, Flow, PipelineModel } from '../model/types';
 import {
   CLASSIFICATION_ORDER,
@@ -74,21 +75,16 @@ const IMPLICIT_ZONE: Zone = {
 
 /** Builds the graph; tolerant of a model with problems (unknown ends and cycles are skipped). */
 export function buildGraph(model: PipelineModel): PipelineGraph {
-  const boundaryById = new Map(model.boundaries.map((b) => [b.id, b]));
   const zones = new Map<string, Zone>([[IMPLICIT_ZONE_ID, IMPLICIT_ZONE]]);
+  // Cycles and nesting past the depth limit were reported by the semantic checks.
+  const nesting = resolveNesting(model.boundaries);
   for (const boundary of model.boundaries) {
-    const path: string[] = [];
-    let current: Boundary | undefined = boundary;
-    // Stop at a cycle (reported by the semantic checks) or an unknown parent.
-    while (current && !path.includes(current.id)) {
-      path.unshift(current.id);
-      current = current.parent === undefined ? undefined : boundaryById.get(current.parent);
-    }
+    if (zones.has(boundary.id)) continue;
     zones.set(boundary.id, {
       id: boundary.id,
       name: boundary.name,
       trust: boundary.trust,
-      path,
+      path: nesting.paths.get(boundary.id) ?? [boundary.id],
       boundary,
     });
   }

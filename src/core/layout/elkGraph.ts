@@ -10,6 +10,7 @@
  * semi-interactive crossing minimisation had no measurable effect here).
  */
 import type { ElkEdgeSection, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api';
+import { resolveNesting } from '../model/nesting';
 import type {
   DiagramGraph,
   EdgeSection,
@@ -74,23 +75,11 @@ export function flowLabelWidth(label: string): number {
   return Math.min(NODE_GEOMETRY.maxWidth, Math.ceil(label.length * 6.2 + 8));
 }
 
-/** Boundary id chain (outermost first) for a boundary, stopping at unknown parents or cycles. */
-function boundaryPath(
-  id: string | undefined,
-  parents: ReadonlyMap<string, string | undefined>,
-): string[] {
-  const path: string[] = [];
-  let current = id;
-  while (current !== undefined && parents.has(current) && !path.includes(current)) {
-    path.unshift(current);
-    current = parents.get(current);
-  }
-  return path;
-}
-
 /** Builds the ELK input graph. Edges go in the lowest boundary containing both ends. */
 export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): ElkNode {
-  const parents = new Map(graph.boundaries.map((b) => [b.id, b.parent]));
+  // The diagram graph's parents are already acyclic and bounded; resolving again keeps a graph
+  // built some other way linear too.
+  const nesting = resolveNesting(graph.boundaries);
   const hierarchy = options.hierarchy ?? 'auto';
   const global =
     hierarchy === 'global' ||
@@ -127,7 +116,7 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
   const boundaryPadding = `[top=${g.boundaryTitle},left=${g.boundaryPadding},bottom=${g.boundaryPadding},right=${g.boundaryPadding}]`;
   // Parents first: boundaries sorted by depth, then id, so each parent exists when its child is added.
   const ordered = graph.boundaries
-    .map((b) => ({ b, path: boundaryPath(b.id, parents) }))
+    .map((b) => ({ b, path: nesting.paths.get(b.id) ?? [b.id] }))
     .sort(
       (x, y) => x.path.length - y.path.length || (x.b.id < y.b.id ? -1 : x.b.id > y.b.id ? 1 : 0),
     );
@@ -142,7 +131,7 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     (containers.get(parentKey) ?? root).children?.push(node);
     containers.set(b.id, node);
   }
-  const componentPath = new Map<string, string[]>();
+  const componentPath = new Map<string, readonly string[]>();
   for (const c of graph.components) {
     const container = (c.boundary !== undefined && containers.get(c.boundary)) || root;
     container.children?.push({
@@ -153,7 +142,7 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     componentPath.set(
       c.id,
       c.boundary !== undefined && containers.has(c.boundary)
-        ? boundaryPath(c.boundary, parents)
+        ? (nesting.paths.get(c.boundary) ?? [c.boundary])
         : [],
     );
   }

@@ -7,12 +7,26 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { problem, type Problem, type SourceRange } from '../problems';
 import AJV_OPTIONS from './ajvOptions.json';
 import { PRECOMPILED_VALIDATORS } from './precompiledValidators';
+import { pointerSegment } from '../parse/pointer';
 import type { SourceMap } from '../parse/source';
+import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
+import { quoteInline } from '../util/inert';
 import { didYouMean } from '../util/suggest';
 
 type Schema = Record<string, unknown>;
 
 const compiled = new WeakMap<Schema, ValidateFunction>();
+
+/**
+ * Compiles a schema at run time, with the formats the schemas use: `date` is a real calendar date,
+ * by the one validator the CLI options use too. (The precompiled validators cover the schemas
+ * without custom formats; see scripts/lib/precompiledValidators.mjs.)
+ */
+function compileAtRunTime(schema: object): ValidateFunction {
+  const ajv = new Ajv({ ...AJV_OPTIONS });
+  ajv.addFormat('date', isCalendarDate);
+  return ajv.compile(schema);
+}
 
 /**
  * The validator of a schema: precompiled in the bundles (by `$id`, see precompiledValidators.ts),
@@ -23,8 +37,7 @@ export function validatorFor(schema: Schema): ValidateFunction {
   if (!validate) {
     const id = typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
     validate =
-      (id !== undefined ? PRECOMPILED_VALIDATORS?.[id] : undefined) ??
-      new Ajv({ ...AJV_OPTIONS }).compile(schema);
+      (id !== undefined ? PRECOMPILED_VALIDATORS?.[id] : undefined) ?? compileAtRunTime(schema);
     compiled.set(schema, validate);
   }
   return validate;
@@ -154,11 +167,7 @@ export function checkAgainstSchema(
           }
           const allowed = Object.keys(propertiesAt(schema, path));
           const suggestion = didYouMean(extra, allowed);
-          const keyRange = rangeAt(
-            sourceMap,
-            `${path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-            'key',
-          );
+          const keyRange = rangeAt(sourceMap, `${path}/${pointerSegment(extra)}`, 'key');
           problems.push(
             problem(
               'MLTM102',
@@ -238,6 +247,17 @@ export function checkAgainstSchema(
           );
           break;
         }
+        case 'format': {
+          const actual = valueAt(value, path);
+          problems.push(
+            problem(
+              'MLTM109',
+              `${capitalise(what)} must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(String(actual))}.`,
+              rangeAt(sourceMap, path),
+            ),
+          );
+          break;
+        }
         case 'propertyNames': {
           // Reported with the offending key by the nested `pattern` error below.
           break;
@@ -292,7 +312,8 @@ export function checkAgainstSchema(
         problem(
           'MLTM107',
           `\`${key}\` is not a valid id: use letters, digits, \`-\`, \`_\` and \`.\`, starting with a letter or digit.`,
-          rangeAt(sourceMap, `${path}/${key}`, 'key'),
+          // Escaped (`~0`, `~1`): an id holding `/` or `~` is reported at its own key.
+          rangeAt(sourceMap, `${path}/${pointerSegment(key)}`, 'key'),
         ),
       );
     }

@@ -6,25 +6,41 @@
 import { problem, type Problem, type SourceRange } from '../problems';
 import { didYouMean } from '../util/suggest';
 import type { PipelineModel } from './types';
+import { MAX_BOUNDARY_DEPTH, resolveNesting } from './nesting';
 import { EXTERNAL_KINDS } from './vocabulary';
+
+/** Members of a boundary cycle named in its message; longer cycles are counted. */
+const CYCLE_MEMBERS_SHOWN = 12;
 
 function fieldRange(model: PipelineModel, path: string, fallback: SourceRange): SourceRange {
   return model.sourceMap.get(path)?.value ?? fallback;
 }
 
-const suggestion = (word: string, candidates: Iterable<string>, range: SourceRange) => {
-  const best = didYouMean(word, candidates);
-  return best
-    ? {
-        text: `; did you mean \`${best}\`?`,
-        extra: { fix: { range, replacement: best, title: `Change to \`${best}\`` } },
-      }
-    : { text: '.', extra: {} };
-};
+/**
+ * Edit-distance comparisons the did-you-mean hints of one check may spend. Each hint compares
+ * the word with every candidate, so a hostile file with tens of thousands of unknown references
+ * to tens of thousands of ids would be quadratic; past the budget, problems come without a hint.
+ */
+const SUGGESTION_BUDGET = 2_000_000;
+
+function suggester() {
+  let budget = SUGGESTION_BUDGET;
+  return (word: string, candidates: ReadonlySet<string>, range: SourceRange) => {
+    budget -= candidates.size;
+    const best = budget >= 0 ? didYouMean(word, candidates) : undefined;
+    return best
+      ? {
+          text: `; did you mean \`${best}\`?`,
+          extra: { fix: { range, replacement: best, title: `Change to \`${best}\`` } },
+        }
+      : { text: '.', extra: {} };
+  };
+}
 
 /** Returns every semantic problem of a model (which may have schema problems too). */
 export function checkSemantics(model: PipelineModel): Problem[] {
   const problems: Problem[] = [];
+  const suggestion = suggester();
   const componentIds = new Set(model.components.map((c) => c.id));
   const boundaryIds = new Set(model.boundaries.map((b) => b.id));
   const dataIds = new Set(model.data.map((d) => d.id));
@@ -49,34 +65,37 @@ export function checkSemantics(model: PipelineModel): Problem[] {
       );
     }
   }
-  const reportedCycle = new Set<string>();
-  for (const boundary of model.boundaries) {
-    const chain: string[] = [];
-    let current: string | undefined = boundary.id;
-    while (current !== undefined && !chain.includes(current)) {
-      chain.push(current);
-      current = boundaryById.get(current)?.parent;
-    }
-    if (current === undefined) continue;
-    const cycle = chain.slice(chain.indexOf(current));
-    const key = [...cycle].sort().join('|');
-    if (reportedCycle.has(key)) continue;
-    reportedCycle.add(key);
+  const nesting = resolveNesting(model.boundaries);
+  for (const cycle of nesting.cycles) {
     const [first, ...others] = cycle
       .map((id) => boundaryById.get(id))
       .filter((b) => b !== undefined);
     if (!first) continue;
+    // A hostile cycle can have thousands of members: name a few, count the rest.
+    const shown = cycle.length > CYCLE_MEMBERS_SHOWN ? cycle.slice(0, CYCLE_MEMBERS_SHOWN) : cycle;
+    const more = cycle.length > shown.length ? ` → … ${cycle.length - shown.length} more` : '';
     problems.push(
       problem(
         'MLTM204',
-        `Boundaries nest in a cycle: ${[...cycle, cycle[0]].map((id) => `\`${id}\``).join(' → ')}. A boundary cannot contain itself.`,
+        `Boundaries nest in a cycle: ${shown.map((id) => `\`${id}\``).join(' → ')}${more} → \`${cycle[0]}\`. A boundary cannot contain itself.`,
         fieldRange(model, `${first.pointer}/parent`, first.idRange),
         {
-          related: others.map((b) => ({
+          related: others.slice(0, CYCLE_MEMBERS_SHOWN - 1).map((b) => ({
             message: `\`${b.id}\` is part of the cycle`,
             range: fieldRange(model, `${b.pointer}/parent`, b.idRange),
           })),
         },
+      ),
+    );
+  }
+  for (const id of nesting.tooDeep) {
+    const boundary = boundaryById.get(id);
+    if (!boundary) continue;
+    problems.push(
+      problem(
+        'MLTM213',
+        `Boundary \`${id}\` is nested more than ${MAX_BOUNDARY_DEPTH} boundaries deep (its parent \`${boundary.parent ?? ''}\` is at the limit); mltm follows nesting to ${MAX_BOUNDARY_DEPTH} levels, so it and the boundaries inside it are treated as outermost. Flatten the nesting.`,
+        fieldRange(model, `${boundary.pointer}/parent`, boundary.idRange),
       ),
     );
   }

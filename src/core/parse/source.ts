@@ -381,6 +381,19 @@ export function readYaml(
     );
   }
 
+  // A `%YAML 1.1` directive would switch the library to YAML 1.1 (`no:` becomes false, `<<`
+  // merges): models and registers are YAML 1.2 whatever a file declares, so refuse it.
+  const directive = /^%YAML[ \t]+([^\s#]*)/m.exec(text);
+  if (directive && directive[1] !== '1.2') {
+    return fail(
+      problem(
+        'MLTM014',
+        `The ${what} declares \`%YAML ${directive[1] ?? ''}\`; mltm reads YAML 1.2 only (where \`no\` is text and \`<<\` an ordinary key). Remove the directive line.`,
+        { start: directive.index, end: directive.index + directive[0].length },
+      ),
+    );
+  }
+
   if (yamlReaderFor(options) === 'fast') {
     const simple = readSimpleYaml(text, limits.maxDepth);
     if (simple) return { text, value: simple.value, sourceMap: simple.sourceMap, problems };

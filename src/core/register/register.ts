@@ -15,6 +15,7 @@ import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
 import { fingerprintMatches, machineChecksumMatches } from '../hashes';
+import { isCalendarDate } from '../util/date';
 import { didYouMean } from '../util/suggest';
 
 export const REGISTER_FORMAT_VERSION = 1;
@@ -141,6 +142,25 @@ const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 const strList = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.map((x) => String(x)) : undefined;
+
+/**
+ * A register's `model:` path in one form: `/` separators, `.` and `x/..` segments resolved, so
+ * `./m.mltm.yaml` and `m.mltm.yaml` name the same model (the one answer for sync and check).
+ */
+export function normaliseModelPath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('\\').join('/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(segment);
+  }
+  return (path.startsWith('/') ? '/' : '') + out.join('/');
+}
+
+/** Whether a register's `model:` names the model file `modelFile`. */
+export function sameModelPath(model: string, modelFile: string): boolean {
+  return normaliseModelPath(model) === normaliseModelPath(modelFile);
+}
 
 /** Splits a threat id `<rule-id>@<element-id>` (neither part may contain `@`). */
 export function splitThreatId(id: string): { ruleId: string; elementId: string } | undefined {
@@ -339,7 +359,7 @@ export function checkRegister(
   if (
     options.modelFile !== undefined &&
     register.model !== undefined &&
-    register.model !== options.modelFile
+    !sameModelPath(register.model, options.modelFile)
   ) {
     problems.push(
       problem(
@@ -376,7 +396,7 @@ export function checkRegister(
     if (
       entry.reviewBy !== undefined &&
       DECISIONS.has(status) &&
-      /^\d{4}-\d{2}-\d{2}$/.test(entry.reviewBy) &&
+      isCalendarDate(entry.reviewBy) &&
       entry.reviewBy < options.today
     ) {
       problems.push(

@@ -34,6 +34,7 @@ import {
   loadRegister,
   MACHINE_FIELDS,
   REGISTER_FORMAT_VERSION,
+  sameModelPath,
   unknownIdProblem,
   type MachineState,
   type ThreatRegister,
@@ -119,7 +120,7 @@ export function syncRefusals(
   options: SyncOptions,
 ): Problem[] {
   const problems: Problem[] = [];
-  if (register.model !== undefined && register.model !== options.modelFile) {
+  if (register.model !== undefined && !sameModelPath(register.model, options.modelFile)) {
     problems.push(
       problem(
         'MLTM307',

@@ -16,6 +16,8 @@ import {
   type ThreatStatus,
 } from './register';
 import { REGISTER_TO_STRING, stampChecksum, syncRegisterDetailed, type SyncOptions } from './sync';
+import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
+import { quoteInline } from '../util/inert';
 
 export interface TriageChange {
   readonly status?: ThreatStatus;
@@ -62,13 +64,13 @@ export function triageThreat(
       ],
     };
   }
-  if (change.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(change.reviewBy)) {
+  if (change.reviewBy !== undefined && !isCalendarDate(change.reviewBy)) {
     return {
       ok: false,
       problems: [
         problem(
           'MLTM109',
-          `review_by must be a date like 2027-01-31, not \`${change.reviewBy}\`.`,
+          `review_by must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(change.reviewBy)}.`,
           none,
         ),
       ],

@@ -20,6 +20,8 @@ export interface ReportSources {
   readonly text: string;
   /** The model's path as the report names it (relative, `/`-separated). */
   readonly file: string;
+  /** The absolute URI of the folder `file` is relative to, ending in `/` (see `ReportInput`). */
+  readonly baseUri?: string;
   /** The loaded register and its path as the report names it; absent when there is none yet. */
   readonly register?: { readonly register: ThreatRegister; readonly file: string };
   /** Register problems, already located (see `locateRegisterNotes`). */
@@ -59,6 +61,7 @@ export function assembleReportInput(sources: ReportSources): ReportInput {
     analysis: sources.analysis,
     text: sources.text,
     file: sources.file,
+    ...(sources.baseUri !== undefined && { baseUri: sources.baseUri }),
     ...(sources.register && {
       register: sources.register.register,
       registerFile: sources.register.file,

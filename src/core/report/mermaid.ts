@@ -11,6 +11,7 @@
  * also defuses `%%{init}%%` directives, `#…;` entity tricks, quotes, brackets, backticks (Markdown
  * strings) and `<script>`: Mermaid shows them as text.
  */
+import { inert } from '../util/inert';
 import type { LoadedAnalysis } from '../analysis';
 import { effectiveStatus } from '../register/diff';
 import type { ThreatRegister } from '../register/register';
@@ -37,7 +38,8 @@ const SAFE_CHAR = /[\p{L}\p{N} _.,\-/@'+=!?*()]/u;
  */
 export function mermaidText(value: string): string {
   let out = '';
-  for (const ch of value.replace(/\r\n?|\n|\u2028|\u2029/g, ' ')) {
+  // Line breaks become spaces; other control characters are written visibly (`\u001b`).
+  for (const ch of inert(value.replace(/\r\n?|\n|\u2028|\u2029/g, ' '))) {
     out += SAFE_CHAR.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   }
   return out;
@@ -143,15 +145,21 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
     const path = graph.zones.get(b.id)?.path ?? [b.id];
     const parent = path.length >= 2 ? path[path.length - 2] : undefined;
     if (parent === undefined) roots.push(b.id);
-    else childBoundaries.set(parent, [...(childBoundaries.get(parent) ?? []), b.id]);
+    else {
+      const siblings = childBoundaries.get(parent);
+      if (siblings) siblings.push(b.id);
+      else childBoundaries.set(parent, [b.id]);
+    }
   }
   const componentsIn = new Map<string, string[]>();
   const topLevel: string[] = [];
   for (const c of model.components) {
     const zone = graph.nodes.get(c.id)?.zone.id;
-    if (zone && graph.zones.has(zone))
-      componentsIn.set(zone, [...(componentsIn.get(zone) ?? []), c.id]);
-    else topLevel.push(c.id);
+    if (zone && graph.zones.has(zone)) {
+      const members = componentsIn.get(zone);
+      if (members) members.push(c.id);
+      else componentsIn.set(zone, [c.id]);
+    } else topLevel.push(c.id);
   }
   const componentById = new Map(model.components.map((c) => [c.id, c]));
   const boundaryById = new Map(model.boundaries.map((b) => [b.id, b]));
@@ -179,7 +187,8 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
   };
   for (const c of topLevel) nodeLine(c, '  ');
   for (const id of roots) renderBoundary(id, 1);
-  // Boundaries in a parent cycle have no root: draw them at the top level.
+  // Every boundary has a root (cycles and unknown parents start their own path); this loop is
+  // a safety net that draws anything not reached at the top level.
   for (const b of model.boundaries) renderBoundary(b.id, 1);
 
   const riskyLinks: number[] = [];
@@ -198,7 +207,11 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
 
   lines.push(...CLASS_DEFS.map((d) => `  ${d}`));
   const byClass = new Map<string, string[]>();
-  const addClass = (cls: string, id: string) => byClass.set(cls, [...(byClass.get(cls) ?? []), id]);
+  const addClass = (cls: string, id: string) => {
+    const members = byClass.get(cls);
+    if (members) members.push(id);
+    else byClass.set(cls, [id]);
+  };
   for (const c of model.components) {
     addClass(CLASS_OF_ELEMENT[elementClassOf(c.kind)] ?? 'process', componentIds.get(c.id));
     if (atRisk.has(`component:${c.id}`)) addClass('atRisk', componentIds.get(c.id));

@@ -144,10 +144,48 @@ function missingControlRule(): SarifRule {
   };
 }
 
-function location(uri: string, row: ThreatRow): unknown {
+/** The base every relative location names; `originalUriBaseIds` says where it is. */
+export const SOURCE_ROOT = '%SRCROOT%';
+
+/**
+ * One path segment percent-encoded per RFC 3986: everything but unreserved characters and the
+ * sub-delimiters allowed in a path, so `#`, `?`, `%`, spaces, `:` and non-ASCII cannot change what
+ * the URI points at (`a#b.mltm.yaml` is not `a` with a fragment).
+ */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/%(2[146-9A-C]|3B|3D|40)/gi, (escape) =>
+    String.fromCharCode(parseInt(escape.slice(1), 16)),
+  );
+}
+
+/** An absolute path (POSIX `/…`, Windows `C:/…` or a UNC `//host/share/…`) as a `file:` URI. */
+export function fileUri(path: string): string {
+  const slashed = path.split('\\').join('/');
+  if (slashed.startsWith('//')) {
+    const [host = '', ...rest] = slashed.slice(2).split('/');
+    return `file://${encodeSegment(host)}/${rest.map(encodeSegment).join('/')}`;
+  }
+  const drive = /^([A-Za-z]):\//.exec(slashed);
+  const segments = (drive ? slashed.slice(3) : slashed.replace(/^\/+/, '')).split('/');
+  return `file:///${drive ? `${drive[1]}:/` : ''}${segments.map(encodeSegment).join('/')}`;
+}
+
+/**
+ * Where a report's file is, as a SARIF artifact location: a relative path becomes a relative
+ * reference against {@link SOURCE_ROOT}, an absolute one (a model outside the working folder) a
+ * `file:` URI; both percent-encoded. A bare path with `#` or `?`, or an absolute path without a
+ * scheme, is refused by SARIF consumers (Multitool SARIF1004) or points at another file.
+ */
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  const slashed = file.split('\\').join('/');
+  if (slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed)) return { uri: fileUri(slashed) };
+  return { uri: slashed.split('/').map(encodeSegment).join('/'), uriBaseId: SOURCE_ROOT };
+}
+
+function location(artifact: { uri: string; uriBaseId?: string }, row: ThreatRow): unknown {
   return {
     physicalLocation: {
-      artifactLocation: { uri },
+      artifactLocation: artifact,
       region: {
         startLine: row.start.line,
         startColumn: row.start.column,
@@ -177,7 +215,7 @@ export function buildSarif(
     return n;
   };
   const results: SarifResult[] = [];
-  const uri = encodeURI(input.file.split('\\').join('/'));
+  const uri = artifactLocation(input.file);
   // Missing controls, per element: which open threats each would mitigate, worst severity first.
   const missing = new Map<string, { row: ThreatRow; control: string; threats: Threat[] }>();
   for (const row of view.rows) {
@@ -260,6 +298,10 @@ export function buildSarif(
           },
         },
         automationDetails: { id: `mltm/${input.file.split('\\').join('/')}/` },
+        ...(uri.uriBaseId !== undefined &&
+          input.baseUri !== undefined && {
+            originalUriBaseIds: { [SOURCE_ROOT]: { uri: input.baseUri } },
+          }),
         columnKind: 'utf16CodeUnits',
         results,
         properties: {

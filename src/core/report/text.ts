@@ -2,6 +2,7 @@
  * Escaping and wording shared by the report writers. Every string that comes from a model, a
  * register or a rule pack goes through one of these before it reaches output.
  */
+import { inert, inertKeepingLines } from '../util/inert';
 import { atlasUrl, type AtlasCatalogue } from '../kb/atlas';
 import { OWASP_BY_ID } from '../kb/owasp';
 
@@ -9,20 +10,22 @@ const LINE_BREAKS = /\r\n?|\n|\u2028|\u2029/g;
 
 /**
  * Text for Markdown, safe in a table cell, a heading or a paragraph: line breaks become spaces,
- * Markdown punctuation is backslash-escaped (no accidental emphasis, links, code or table
+ * other control characters are written visibly (`\u001b`, never copied: NUL, ESC and BEL have
+ * no business in a report), Markdown punctuation is backslash-escaped (no accidental emphasis, links, code or table
  * cells), and `<`, `>`, `&` become entities (no raw HTML reaches the renderer).
  */
 export function mdText(value: string): string {
-  return value
-    .replace(LINE_BREAKS, ' ')
-    .replace(/[\\`*_[\]#|~<>&]/g, (ch) =>
-      ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`,
-    );
+  return inert(value.replace(LINE_BREAKS, ' ')).replace(/[\\`*_[\]#|~<>&]/g, (ch) =>
+    ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`,
+  );
 }
 
-/** Text for HTML element content and attribute values (double-quoted). */
+/**
+ * Text for HTML element content and attribute values (double-quoted); control characters other
+ * than line breaks and tabs are written visibly, as in Markdown.
+ */
 export function htmlText(value: string): string {
-  return value.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return inertKeepingLines(value).replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** `High`, `Not applicable`. */

@@ -21,6 +21,11 @@ export interface ReportInput {
   readonly file: string;
   readonly register?: ThreatRegister;
   /** Register path as the report names it. */
+  /**
+   * The absolute URI (`file:///…/`, ending in `/`) of the folder a relative `file` is relative to:
+   * SARIF names it as the `%SRCROOT%` base, so its locations resolve from any working folder.
+   */
+  readonly baseUri?: string;
   readonly registerFile?: string;
   /** Problems of the register (load + `checkRegister`), located: expired acceptances and the like. */
   readonly registerProblems?: readonly RegisterNote[];

@@ -15,6 +15,7 @@ import { componentFingerprints, flowFingerprints } from '../hashes';
 import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
 import {
   SEVERITY_ORDER,
+  WHY_PLACEHOLDER_PATTERN,
   type ClassificationCondition,
   type ComponentMatch,
   type EndMatch,
@@ -484,7 +485,7 @@ function compileTemplate(template: string): readonly TemplatePart[] {
   if (!parts) {
     const list: TemplatePart[] = [];
     let last = 0;
-    for (const match of template.matchAll(/\{([a-z_]+)\}/g)) {
+    for (const match of template.matchAll(WHY_PLACEHOLDER_PATTERN)) {
       const index = match.index ?? 0;
       if (index > last) list.push({ text: template.slice(last, index) });
       list.push({ key: match[1] ?? '', whole: match[0] });
@@ -496,12 +497,20 @@ function compileTemplate(template: string): readonly TemplatePart[] {
   return parts;
 }
 
-/** Fills `{key}` slots from `values`; an unknown key stays as written. */
+/**
+ * Fills `{key}` slots from `values`' own keys; an unknown key stays as written (and was
+ * reported when the pack loaded). Never a prototype lookup: `{constructor}` is not a function.
+ */
 function fill(template: string | undefined, values: Record<string, string>): string {
   if (!template) return '';
   let out = '';
   for (const part of compileTemplate(template))
-    out += 'text' in part ? part.text : (values[part.key] ?? part.whole);
+    out +=
+      'text' in part
+        ? part.text
+        : Object.hasOwn(values, part.key)
+          ? (values[part.key] as string)
+          : part.whole;
   return out;
 }
 

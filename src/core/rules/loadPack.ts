@@ -12,7 +12,13 @@ import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
 import { didYouMean } from '../util/suggest';
-import type { Rule, RulePack, Severity } from './types';
+import {
+  WHY_PLACEHOLDER_PATTERN,
+  WHY_PLACEHOLDERS,
+  type Rule,
+  type RulePack,
+  type Severity,
+} from './types';
 
 export const RULES_FORMAT_VERSION = 1;
 
@@ -132,6 +138,22 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
           read.sourceMap.get(path)?.value ?? { start: 0, end: 0 },
       },
     } as Rule);
+    // `why` placeholders: only the element type's own resolve; anything else is reported here.
+    const rule = rules[rules.length - 1] as Rule;
+    const unknown =
+      rule.why === undefined
+        ? []
+        : [
+            ...new Set([...rule.why.matchAll(WHY_PLACEHOLDER_PATTERN)].map((m) => m[1] ?? '')),
+          ].filter((key) => !WHY_PLACEHOLDERS[rule.element].has(key));
+    if (unknown.length > 0)
+      problems.push(
+        problem(
+          'MLTM407',
+          `The \`why\` of rule \`${rule.id}\` uses ${unknown.map((key) => `\`{${key}}\``).join(', ')}, which ${unknown.length === 1 ? 'is not a placeholder' : 'are not placeholders'} of ${rule.element} rules (${[...WHY_PLACEHOLDERS[rule.element]].map((key) => `{${key}}`).join(', ')}); ${unknown.length === 1 ? 'it is' : 'they are'} shown as written.`,
+          read.sourceMap.get(`${path}/why`)?.value ?? rule.origin.range,
+        ),
+      );
   });
   const disable = strings(root['disable']).map((id, index) => ({
     id,

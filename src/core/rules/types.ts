@@ -116,3 +116,26 @@ export interface RulePack {
   /** Rule ids this pack switches off. */
   readonly disable: readonly { readonly id: string; readonly range: SourceRange }[];
 }
+
+/**
+ * The placeholders a rule's `why` may use, per element type; each is filled from the element
+ * (see `componentShared` / `flowShared` in evaluate.ts, which fill exactly these). Anything else
+ * in braces is a problem in the pack (MLTM407) and stays as written: it never resolves through
+ * JavaScript's built-in object (`{constructor}`, `{__proto__}`).
+ */
+export const WHY_PLACEHOLDERS: Readonly<Record<'component' | 'flow', ReadonlySet<string>>> = {
+  component: new Set(['element', 'kind', 'zone', 'tech', 'data', 'classification']),
+  flow: new Set([
+    'element',
+    'kind',
+    'from',
+    'to',
+    'from_zone',
+    'to_zone',
+    'data',
+    'classification',
+  ]),
+};
+
+/** A `{placeholder}` in a `why` template. */
+export const WHY_PLACEHOLDER_PATTERN = /\{([a-z_]+)\}/g;

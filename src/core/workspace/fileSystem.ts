@@ -15,6 +15,13 @@ export interface FileStat {
   readonly kind: EntryKind;
   /** Size in bytes (files). */
   readonly size: number;
+  /** For `other`: what it is, in words ("a named pipe (FIFO)"), when the file system can tell. */
+  readonly what?: string;
+}
+
+/** The one message for a path that is not a regular file (CLI reader and model workspace alike). */
+export function notRegularFileMessage(label: string, what: string | undefined): string {
+  return `\`${label}\` is ${what ?? 'not a regular file'}, not a regular file; mltm reads only regular files.`;
 }
 
 export interface DirectoryEntry {
@@ -66,9 +73,7 @@ export async function readTextFile(
     return { problems: [problem('MLTM012', `\`${label}\` is a folder, not a file.`, AT_START)] };
   if (stat.kind === 'other')
     return {
-      problems: [
-        problem('MLTM007', `\`${label}\` is not a regular file; mltm reads only files.`, AT_START),
-      ],
+      problems: [problem('MLTM013', notRegularFileMessage(label, stat.what), AT_START)],
     };
   if (stat.size > maxLength * 4)
     return {

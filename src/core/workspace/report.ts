@@ -107,6 +107,8 @@ export interface ReportOptions {
   readonly toolVersion: string;
   readonly diff?: { readonly diff: ThreatDiff; readonly baseLabel?: string };
   readonly mermaidScript?: string;
+  /** The folder SARIF locations are relative to (`originalUriBaseIds`), as a URI. */
+  readonly baseUri?: string;
 }
 
 /**
@@ -140,6 +142,7 @@ export function reportInputFor(
       toolVersion: options.toolVersion,
       ...(options.diff && { diff: options.diff }),
       ...(options.mermaidScript !== undefined && { mermaidScript: options.mermaidScript }),
+      ...(options.baseUri !== undefined && { baseUri: options.baseUri }),
     }),
   };
 }

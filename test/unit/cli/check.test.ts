@@ -226,13 +226,12 @@ describe('cli: mltm report', () => {
   });
 
   it('takes the date from --date, else SOURCE_DATE_EPOCH, so reports are reproducible', () => {
-    assert.equal(reportDate('2026-03-04'), '2026-03-04T00:00:00Z');
-    assert.equal(reportDate('2026-03-04T05:06:07Z'), '2026-03-04T05:06:07Z');
-    assert.equal(reportDate('2026-02-30x'), undefined);
-    assert.equal(
-      reportDate(undefined, { SOURCE_DATE_EPOCH: '1767225600' }),
-      '2026-01-01T00:00:00Z',
-    );
+    assert.deepEqual(reportDate('2026-03-04'), { date: '2026-03-04T00:00:00Z' });
+    assert.deepEqual(reportDate('2026-03-04T05:06:07Z'), { date: '2026-03-04T05:06:07Z' });
+    assert.ok('error' in reportDate('2026-02-30x'));
+    assert.deepEqual(reportDate(undefined, { SOURCE_DATE_EPOCH: '1767225600' }), {
+      date: '2026-01-01T00:00:00Z',
+    });
   });
 
   it('exits 2 on a bad format, a bad date, a model with errors', async () => {

@@ -172,6 +172,25 @@ const CASES: Case[] = [
     message: /cycle: `a` → `a`/,
   },
   {
+    name: 'boundaries nested past the depth limit, at the first one past it',
+    text: lines(
+      'mltm: 1',
+      'name: m',
+      'boundaries:',
+      ...Array.from({ length: 34 }, (_, i) =>
+        i === 0 ? '  l0: { trust: trusted }' : `  l${i}: { trust: trusted, parent: l${i - 1} }`,
+      ),
+      'components:',
+      '  x: { kind: training_job, boundary: l33 }',
+    ),
+    code: 'MLTM213',
+    severity: 'error',
+    at: '36:34',
+    covers: 'l31',
+    message:
+      /Boundary `l32` is nested more than 32 boundaries deep \(its parent `l31` is at the limit\)/,
+  },
+  {
     name: 'duplicate explicit flow id',
     text: lines(
       'mltm: 1',

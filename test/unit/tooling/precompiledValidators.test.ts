@@ -45,8 +45,9 @@ describe('precompiled schema validators (the bundles) equal the run-time ones (t
     const validators = await precompiled();
     const pipeline = validators[pipelineSchema.$id];
     const rules = validators[rulesSchema.$id];
-    const register = validators[registerSchema.$id];
-    assert.ok(pipeline && rules && register, 'one validator per schema, by $id');
+    assert.ok(pipeline && rules, 'one validator per precompiled schema, by $id');
+    // The register schema is compiled at run time: its `format: date` is a calendar function.
+    assert.equal(validators[registerSchema.$id], undefined);
     const models = [
       ...readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'invalid')).map((f) =>
         join(REPO_ROOT, 'test', 'fixtures', 'invalid', f),
@@ -73,10 +74,5 @@ describe('precompiled schema validators (the bundles) equal the run-time ones (t
           source.file,
         );
     }
-    const entry = { 'mltm-register': 1, threats: { 'a@b': { status: 'maybe', extra: 1 } } };
-    assert.deepEqual(
-      outcome(register, entry),
-      outcome(validatorFor(registerSchema as Record<string, unknown>), entry),
-    );
   });
 });
