@@ -16,6 +16,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { findModels, runCiAction, summaryMarkdown } from '../../../src/cli/ciAction';
 import { mergeSarifLogs, type SarifLog } from '../../../src/core/report/sarifMerge';
+import { multitoolFindings } from '../../support/sarifMultitool';
 import { mltm } from './run';
 
 const root = join(__dirname, '../../..');
@@ -150,6 +151,11 @@ describe('GitHub Action', () => {
       const validate = sarifValidator();
       assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 2));
       assert.equal(sarif.runs.length, 1, 'one run for code scanning');
+      assert.deepEqual(
+        multitoolFindings(join(dir, 'out/mltm.sarif')),
+        [],
+        'the SARIF Multitool accepts the merged log',
+      );
       const run = sarif.runs[0] as unknown as SarifRun;
       // Every result of each model's own report is in the merged log, pointing at its rule.
       let expected = 0;

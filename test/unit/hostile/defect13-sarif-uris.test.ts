@@ -9,16 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { multitool } from '../../support/sarifMultitool';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,18 +24,6 @@ interface Sarif {
       locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
     }[];
   }[];
-}
-
-/** The Multitool's binary; npm may have skipped the postinstall that marks it executable. */
-function multitool(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package exports the binary's path
-  const binary = require('@microsoft/sarif-multitool') as string;
-  try {
-    accessSync(binary, constants.X_OK);
-  } catch {
-    chmodSync(binary, 0o755);
-  }
-  return binary;
 }
 
 describe('issue 16 defect 13 / issue 19.4: SARIF URIs from any working folder', function () {
