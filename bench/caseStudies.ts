@@ -16,35 +16,20 @@
  * committed `benchmark.md`; `npm run bench -- --stages casestudies` prints the same table.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { analyze, threatsOf } from '../src/core/analysis';
 import { bundledAtlasCatalogue } from '../src/core/kb/atlas';
 import { assembleRuleSet, loadRulePack, type RuleSet } from '../src/core/rules/loadPack';
 import type { RulePack } from '../src/core/rules/types';
+import { REPO_ROOT, sharedKbPath } from '../test/support/sharedKb';
 
-/** The repository root: the nearest folder above this file whose package.json is mltm's. */
-function findRepoRoot(): string {
-  let folder = __dirname;
-  for (;;) {
-    const manifest = join(folder, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'mltm'
-    )
-      return folder;
-    const up = dirname(folder);
-    if (up === folder) throw new Error('mltm repository root not found above bench/caseStudies.ts');
-    folder = up;
-  }
-}
-
-export const REPO_ROOT = findRepoRoot();
+export { REPO_ROOT };
 export const CASE_STUDY_DIR = join(REPO_ROOT, 'test', 'fixtures', 'casestudies');
 export const EXPECTED_FILE = join(CASE_STUDY_DIR, 'expected.yaml');
 export const BASELINE_PACK_DIR = join(CASE_STUDY_DIR, 'baseline-packs');
 /** MITRE's official ATLAS data, beside the repository (never copied into it). */
-export const OFFICIAL_ATLAS = join(REPO_ROOT, '..', 'shared', 'kb', 'ATLAS.yaml');
+export const OFFICIAL_ATLAS = sharedKbPath('ATLAS.yaml');
 
 /** The Done-when targets of issue 15 for the benchmark. */
 export const TARGETS = { familyRecall: 0.9, exactRecall: 0.8, noiseRatio: 1.1 } as const;

@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The repository root: the nearest folder above this file whose package.json is mltm's. */
 function findRepoRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
+  // `__dirname`: this module is also bundled (CommonJS) into the bench (bench/caseStudies.ts).
+  let folder = __dirname;
   for (;;) {
     const manifest = join(folder, 'package.json');
     if (
@@ -19,7 +19,7 @@ function findRepoRoot(): string {
     )
       return folder;
     const up = dirname(folder);
-    if (up === folder) throw new Error('mltm repository root not found above test/support');
+    if (up === folder) throw new Error(`mltm repository root not found above ${__dirname}`);
     folder = up;
   }
 }

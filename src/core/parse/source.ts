@@ -455,14 +455,7 @@ export function readYaml(
       text,
       sourceMap: EMPTY_MAP,
       document,
-      problems: [
-        ...problems,
-        problem(
-          'MLTM003',
-          `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`,
-          firstAliasRange(text) ?? whole,
-        ),
-      ],
+      problems: [...problems, aliasBombProblem(text, limits, whole)],
     };
   }
   const sourceMap = new Map<string, SourceEntry>();
@@ -577,14 +570,7 @@ export function readYaml(
         text,
         sourceMap: EMPTY_MAP,
         document,
-        problems: [
-          ...problems,
-          problem(
-            'MLTM003',
-            `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`,
-            firstAliasRange(text) ?? error.range,
-          ),
-        ],
+        problems: [...problems, aliasBombProblem(text, limits, error.range)],
       };
     }
     if (error instanceof DepthLimitError) {
@@ -631,6 +617,19 @@ function resolveAliases(document: Document.Parsed): Map<Alias, YamlNode> {
  * counting below `maxDepth` levels (the walk reports that depth as MLTM009) and on an alias
  * cycle (likewise), so it never recurses without bound.
  */
+
+/**
+ * The alias-bomb problem, one wording for both ways a bomb is found (counted before expanding,
+ * or stopped while expanding): at the first alias, else at `fallback`.
+ */
+function aliasBombProblem(text: string, limits: ReadLimits, fallback: SourceRange): Problem {
+  return problem(
+    'MLTM003',
+    `Aliases expand to more than ${limits.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); mltm refuses to expand them.`,
+    firstAliasRange(text) ?? fallback,
+  );
+}
+
 /**
  * How many values the aliases of a document would add when expanded, counted before anything
  * is expanded (memoised per node, so linear in the document). Only what is reached through an
