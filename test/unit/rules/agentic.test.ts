@@ -410,7 +410,16 @@ const CASES: readonly Case[] = [
       flows: `  - { from: app, to: api }`,
     }),
     element: 'app',
-    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
+    atlas: [
+      'AML.T0044',
+      'AML.T0043.000',
+      'AML.T0042',
+      'AML.T0047',
+      'AML.T0015',
+      'AML.T0063',
+      'AML.T0018.001',
+      'AML.T0043.004',
+    ],
     silence: [{ on: 'app', controls: ['model_hardening'] }],
     negatives: [
       {
@@ -605,7 +614,16 @@ const CASES: readonly Case[] = [
   - { from: sensor, to: detector }`,
     }),
     element: 'sensor->detector',
-    atlas: ['AML.T0015', 'AML.T0043', 'AML.T0043.001', 'AML.T0043.003', 'AML.T0042'],
+    atlas: [
+      'AML.T0015',
+      'AML.T0043',
+      'AML.T0043.001',
+      'AML.T0043.003',
+      'AML.T0042',
+      'AML.T0005',
+      'AML.T0043.000',
+      'AML.T0043.002',
+    ],
     silence: [{ on: 'detector', controls: ['adversarial_input_detection', 'model_hardening'] }],
     negatives: [
       {
@@ -630,7 +648,16 @@ const CASES: readonly Case[] = [
       flows: `  - { from: updates, to: endpoint-agent, data: [weights] }`,
     }),
     element: 'endpoint-agent',
-    atlas: ['AML.T0044', 'AML.T0043.000', 'AML.T0042', 'AML.T0047', 'AML.T0015'],
+    atlas: [
+      'AML.T0044',
+      'AML.T0043.000',
+      'AML.T0042',
+      'AML.T0047',
+      'AML.T0015',
+      'AML.T0063',
+      'AML.T0018.001',
+      'AML.T0043.004',
+    ],
     silence: [{ on: 'endpoint-agent', controls: ['model_hardening'] }],
     negatives: [],
   },
