@@ -122,6 +122,26 @@ const CHAT_INSTALL = model({
   - { from: registry, to: env, protocol: https }`,
 });
 
+const MAIL_ASSISTANT = model({
+  components: `  sender: { kind: external_client, boundary: internet }
+  mailbox: { kind: messaging_system, boundary: corp }
+  assistant: { kind: llm_app, boundary: corp }
+  owner: { kind: user, boundary: corp }`,
+  flows: `  - { from: sender, to: mailbox }
+  - { from: mailbox, to: assistant }
+  - { from: assistant, to: owner }
+  - { from: owner, to: mailbox }`,
+});
+
+const CODE_TOOL = model({
+  data: `  script: { kind: code, classification: internal }`,
+  components: `  visitor: { kind: external_client, boundary: internet }
+  agent: { kind: agent, boundary: corp }
+  runner: { kind: tool, boundary: corp }`,
+  flows: `  - { from: visitor, to: agent }
+  - { from: agent, to: runner, data: [script], bidirectional: true }`,
+});
+
 const CASES: readonly Case[] = [
   {
     rule: 'llm-api-command-and-control',
@@ -283,6 +303,36 @@ const CASES: readonly Case[] = [
         why: 'the developer does not ask a model',
         text: CHAT_INSTALL.replace('  - { from: chatbot, to: developer }\n', ''),
         element: 'env',
+      },
+    ],
+  },
+  {
+    rule: 'llm-worm-self-replication',
+    scenario: 'a mail assistant drafts replies its owner sends',
+    text: MAIL_ASSISTANT,
+    element: 'assistant',
+    atlas: ['AML.T0061'],
+    silence: [{ on: 'assistant', controls: ['llm_guardrails'] }],
+    negatives: [
+      {
+        why: 'the drafts are never sent as mail',
+        text: MAIL_ASSISTANT.replace('  - { from: owner, to: mailbox }\n', ''),
+        element: 'assistant',
+      },
+    ],
+  },
+  {
+    rule: 'agent-generated-code-execution',
+    scenario: 'an agent hands the code it wrote to a code-running tool',
+    text: CODE_TOOL,
+    element: 'agent->runner',
+    atlas: ['AML.T0050', 'AML.T0112.000'],
+    silence: [{ on: 'runner', controls: ['sandboxing', 'network_policy'] }],
+    negatives: [
+      {
+        why: 'the flow to the tool carries no code',
+        text: CODE_TOOL.replace('data: [script], bidirectional', 'bidirectional'),
+        element: 'agent->runner',
       },
     ],
   },
