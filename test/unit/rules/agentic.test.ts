@@ -130,7 +130,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: inbox, to: assistant }`,
     }),
     element: 'inbox->assistant',
-    atlas: ['AML.T0051.001', 'AML.T0093'],
+    atlas: ['AML.T0051.001', 'AML.T0093', 'AML.T0080.001'],
     silence: [{ on: 'assistant', controls: ['untrusted_content_marking'] }],
     negatives: [
       {
@@ -341,7 +341,7 @@ const CASES: readonly Case[] = [
       flows: `  - { from: dev, to: assistant }`,
     }),
     element: 'assistant',
-    atlas: ['AML.T0050', 'AML.T0102', 'AML.T0112.000', 'AML.T0037'],
+    atlas: ['AML.T0050', 'AML.T0102', 'AML.T0112.000', 'AML.T0037', 'AML.T0048'],
     owasp: ['LLM06:2025', 'ASI05:2026'],
     silence: [{ on: 'assistant', controls: ['sandboxing'] }],
     negatives: [
