@@ -8,7 +8,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../core/report';
+import {
+  REPORT_FORMATS,
+  renderMermaidPath,
+  renderReport,
+  type ReportFormat,
+} from '../../core/report';
 import { reportTimestamp } from '../../core/report/input';
 import { reportInputFor } from '../../core/workspace/report';
 import { MERMAID_BUNDLE_SEGMENTS } from '../../core/report/vendorPaths';
@@ -84,7 +89,7 @@ export const reportCommand: Command = {
   writesDocuments: true,
   summary: 'Write a threat report: Markdown, HTML, SARIF, JSON, Mermaid or OTM',
   usage:
-    'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid|otm] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>]',
+    'mltm report <model.mltm.yaml> [--format md|html|sarif|json|mermaid|otm] [--output <file>] [--base <git-rev>] [--date <YYYY-MM-DD[THH:MM:SSZ]>] [--atlas <ATLAS.yaml>] [--path <path-id>]',
   options: {
     format: {
       type: 'string',
@@ -109,6 +114,11 @@ export const reportCommand: Command = {
       type: 'string',
       description: 'an official MITRE ATLAS.yaml to use instead of the bundled catalogue',
     },
+    path: {
+      type: 'string',
+      description:
+        'with --format mermaid: highlight this attack path (an id `mltm plan` lists, path-…)',
+    },
   },
   async run({ positionals, values, io }) {
     if (positionals.length !== 1) {
@@ -118,6 +128,13 @@ export const reportCommand: Command = {
     const format = String(values['format']) as ReportFormat;
     if (!REPORT_FORMATS.includes(format)) {
       io.stderr(`mltm report: unknown --format \`${format}\`; use ${REPORT_FORMATS.join(', ')}.\n`);
+      return EXIT.usage;
+    }
+    const pathId = typeof values['path'] === 'string' ? values['path'] : undefined;
+    if (pathId !== undefined && format !== 'mermaid') {
+      io.stderr(
+        'mltm report: --path highlights an attack path in the diagram; use it with --format mermaid.\n',
+      );
       return EXIT.usage;
     }
     const when = reportDate(typeof values['date'] === 'string' ? values['date'] : undefined);
@@ -164,7 +181,16 @@ export const reportCommand: Command = {
       return EXIT.usage;
     }
     const input = made.input;
-    const text = renderReport(format, input);
+    let text: string;
+    if (pathId === undefined) text = renderReport(format, input);
+    else {
+      const highlighted = renderMermaidPath(input, pathId);
+      if ('error' in highlighted) {
+        io.stderr(`mltm report: ${highlighted.error}; no report was written.\n`);
+        return EXIT.usage;
+      }
+      text = highlighted.text;
+    }
     const output = typeof values['output'] === 'string' ? values['output'] : undefined;
     // `--output /dev/stdout` is standard output by its name: written as without --output.
     if (output === undefined || output === '/dev/stdout') {

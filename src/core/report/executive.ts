@@ -6,7 +6,8 @@
  * rules' own detection and containment texts). Computed with the decision layer from the report's
  * input, so it says what `mltm plan` says.
  */
-import { decide, type Decision } from '../decide/index';
+import type { Decision } from '../decide/index';
+import { reportDecision } from './decision';
 import type { Threat } from '../rules/evaluate';
 import type { ReportInput } from './view';
 
@@ -64,13 +65,8 @@ export function outcomesOf(threat: Threat, input: ReportInput): string[] {
 export function executiveSummary(input: ReportInput): ExecutiveSummary | undefined {
   const { analysis } = input;
   if (!analysis.facts) return undefined;
-  const decision = decide({
-    facts: analysis.facts,
-    threats: analysis.threats,
-    rules: analysis.ruleSet.rules,
-    atlas: analysis.atlas,
-    ...(input.register && { register: input.register }),
-  });
+  const decision = reportDecision(input);
+  if (!decision) return undefined;
   const open = analysis.threats.filter((t) => decision.open.has(t.id));
   const topRisks = open
     .map((threat) => ({ threat, score: decision.risks.get(threat.id)?.score ?? 0 }))

@@ -6,6 +6,7 @@
 import { renderHtml } from './html';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
+import { reportDecision } from './decision';
 import { modelToMermaid } from './mermaid';
 import { renderOtm } from './otm';
 import { renderSarif } from './sarif';
@@ -49,6 +50,33 @@ export function renderReport(format: ReportFormat, input: ReportInput): string {
     case 'otm':
       return renderOtm(buildReportView(input));
   }
+}
+
+/**
+ * The Mermaid diagram with one attack path highlighted, by its id (`path-…`, as `mltm plan`
+ * lists them); an error naming the model's paths when it has no such path.
+ */
+export function renderMermaidPath(
+  input: ReportInput,
+  pathId: string,
+): { text: string } | { error: string } {
+  const paths = reportDecision(input)?.paths ?? [];
+  const path = paths.find((p) => p.id === pathId);
+  if (!path) {
+    const known = paths.slice(0, 5).map((p) => p.id);
+    return {
+      error:
+        paths.length === 0
+          ? `no attack path \`${pathId}\`: this model has no attack paths`
+          : `no attack path \`${pathId}\` in this model; its riskiest: ${known.join(', ')}${paths.length > known.length ? ', …' : ''} (\`mltm plan\` lists them all)`,
+    };
+  }
+  return {
+    text: modelToMermaid(input.analysis, {
+      ...(input.register && { register: input.register }),
+      highlightPath: path.steps.map((s) => s.element),
+    }),
+  };
 }
 
 export type { ReportInput, RegisterNote } from './view';

@@ -3,6 +3,8 @@
  * distinct shapes and classes, flows labelled with id / protocol / data, and flows and
  * components with open high or critical threats drawn in red. Used by the Markdown report (a
  * ```mermaid fence renders on code hosts), the HTML report, and the diagram's "export Mermaid".
+ * It can highlight one attack path (`mltm report --format mermaid --path <id>`): the path's
+ * components get the `onPath` class and its flows a thick purple stroke, drawn over the red.
  *
  * Every string from the model is hostile: ids are replaced by generated node ids (`c1_<safe>`,
  * `b1_<safe>`), so reserved words (`end`, `graph`, `subgraph`, `click`, `style`) and odd
@@ -27,7 +29,16 @@ export interface MermaidOptions {
   readonly highlightFrom?: Severity;
   /** Show the component kind under its name; default true. */
   readonly showKinds?: boolean;
+  /**
+   * An attack path to highlight: the ids of its elements, components and flows (as in
+   * `AttackPath.steps`). Ids the model does not have are ignored.
+   */
+  readonly highlightPath?: readonly string[];
 }
+
+/** The class and link style of a highlighted attack path (purple: distinct from the red). */
+const PATH_CLASS_DEF = 'classDef onPath stroke:#6a1b9a,stroke-width:4px';
+const PATH_LINK_STYLE = 'stroke:#6a1b9a,stroke-width:4px';
 
 /** Characters kept as they are in a label: letters and digits of any script, and plain punctuation. */
 const SAFE_CHAR = /[\p{L}\p{N} _.,\-/@'+=!?*()]/u;
@@ -191,7 +202,9 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
   // a safety net that draws anything not reached at the top level.
   for (const b of model.boundaries) renderBoundary(b.id, 1);
 
+  const onPath = new Set(options.highlightPath ?? []);
   const riskyLinks: number[] = [];
+  const pathLinks: number[] = [];
   graph.edges.forEach((edge, n) => {
     const f = edge.flow;
     const parts = [f.name ?? f.id];
@@ -203,9 +216,11 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
       `  ${componentIds.get(f.from)} ${arrow}|"${parts.map(mermaidText).join(' · ')}"| ${componentIds.get(f.to)}`,
     );
     if (atRisk.has(`flow:${f.id}`)) riskyLinks.push(n);
+    if (onPath.has(f.id)) pathLinks.push(n);
   });
 
   lines.push(...CLASS_DEFS.map((d) => `  ${d}`));
+  if (onPath.size > 0) lines.push(`  ${PATH_CLASS_DEF}`);
   const byClass = new Map<string, string[]>();
   const addClass = (cls: string, id: string) => {
     const members = byClass.get(cls);
@@ -216,10 +231,14 @@ export function modelToMermaid(analysis: LoadedAnalysis, options: MermaidOptions
     addClass(CLASS_OF_ELEMENT[elementClassOf(c.kind)] ?? 'process', componentIds.get(c.id));
     if (atRisk.has(`component:${c.id}`)) addClass('atRisk', componentIds.get(c.id));
   }
+  // After atRisk, so the path's stroke is the one drawn.
+  for (const c of model.components)
+    if (onPath.has(c.id)) addClass('onPath', componentIds.get(c.id));
   for (const b of model.boundaries)
     addClass(CLASS_OF_TRUST[b.trust] ?? 'trusted', boundaryIds.get(b.id));
   for (const [cls, ids] of byClass) lines.push(`  class ${ids.join(',')} ${cls}`);
   if (riskyLinks.length > 0)
     lines.push(`  linkStyle ${riskyLinks.join(',')} stroke:#c62828,stroke-width:3px`);
+  if (pathLinks.length > 0) lines.push(`  linkStyle ${pathLinks.join(',')} ${PATH_LINK_STYLE}`);
   return lines.join('\n') + '\n';
 }

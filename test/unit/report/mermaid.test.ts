@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { renderMermaidPath } from '../../../src/core/report/index';
 import { mermaidText, modelToMermaid } from '../../../src/core/report/mermaid';
+import { mltm } from '../cli/run';
 import { inPage, launchChromium } from '../../support/chromium';
 import { assertGolden } from '../../support/golden';
 import { MermaidParser } from '../../support/mermaidParse';
@@ -47,6 +49,29 @@ describe('report: Mermaid export', function () {
       );
     });
   }
+
+  it('highlights an attack path: golden, real parser, and the CLI option with its errors', async () => {
+    const file = 'examples/02-model-extraction.mltm.yaml';
+    const id = 'path-bd8ccb4f3a578227'; // partner-storefront → api-gateway → recs-endpoint
+    const made = renderMermaidPath(reportInput(file), id);
+    assert.ok('text' in made, 'error' in made ? made.error : '');
+    assertGolden('reports/02-model-extraction.path.mmd', made.text);
+    assert.equal(await parser.parse(made.text), undefined);
+    assert.match(
+      made.text,
+      /class c\d+_partner_storefront,c\d+_api_gateway,c\d+_recs_endpoint onPath/,
+    );
+    const cli = await mltm(['report', file, '--format', 'mermaid', '--path', id]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.stdout, made.text);
+    const unknown = await mltm(['report', file, '--format', 'mermaid', '--path', 'path-0']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no attack path `path-0` in this model; its riskiest: path-/);
+    assert.equal(unknown.stdout, '');
+    const wrongFormat = await mltm(['report', file, '--format', 'md', '--path', id]);
+    assert.equal(wrongFormat.code, 2);
+    assert.match(wrongFormat.stderr, /use it with --format mermaid/);
+  });
 
   it('renders hostile names as text: no script, no handler, the names verbatim', async () => {
     const input = reportInput(HOSTILE);
