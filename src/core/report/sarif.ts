@@ -7,7 +7,11 @@
  * `partialFingerprints` come from the stable threat id, so alerts follow threats across edits.
  * Output is deterministic (no timestamps): the same inputs give the same bytes.
  */
+import { jsonRange } from '../contract';
+import type { AttackPath } from '../decide/index';
 import { controlInfo } from '../kb/controls';
+import { LineIndex } from '../util/lineIndex';
+import { reportDecision } from './decision';
 import type { Threat } from '../rules/evaluate';
 import type { Severity } from '../rules/types';
 import { atlasRef, owaspRef } from './text';
@@ -59,6 +63,7 @@ interface SarifResult {
   locations: unknown[];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
+  codeFlows?: unknown[];
   properties: Record<string, unknown>;
 }
 
@@ -196,6 +201,65 @@ function location(artifact: { uri: string; uriBaseId?: string }, row: ThreatRow)
   };
 }
 
+/** Attack paths shown on one result, riskiest first. */
+const CODE_FLOWS_PER_RESULT = 3;
+
+/**
+ * Attack paths as SARIF code flows, by the threat they end at: a path is attached to the open
+ * threats of its last step that has any (the crown jewel, else the nearest element before it),
+ * so a viewer steps through the model from the entry to the jewel.
+ */
+function codeFlowsByThreat(
+  input: ReportInput,
+  artifact: { uri: string; uriBaseId?: string },
+): Map<string, unknown[]> {
+  const byThreat = new Map<string, unknown[]>();
+  const paths: readonly AttackPath[] = reportDecision(input)?.paths ?? [];
+  if (paths.length === 0) return byThreat;
+  const index = new LineIndex(input.text);
+  for (const path of paths) {
+    const end = [...path.steps].reverse().find((s) => s.threats.length > 0);
+    if (!end) continue;
+    const flow = {
+      message: {
+        text: `Attack path ${path.id} (${path.kind}): ${path.entry} → ${path.goal} of ${path.target}, risk ${path.risk}`,
+      },
+      threadFlows: [
+        {
+          locations: path.steps.map((step) => {
+            const r = jsonRange(step.range, index);
+            return {
+              location: {
+                physicalLocation: {
+                  artifactLocation: artifact,
+                  region: {
+                    startLine: r.startLine,
+                    startColumn: r.startColumn,
+                    endLine: r.endLine,
+                    endColumn: r.endColumn,
+                  },
+                },
+                message: {
+                  text:
+                    step.threats.length > 0
+                      ? `${step.elementType} \`${step.element}\`: ${step.threats.join(', ')}`
+                      : `${step.elementType} \`${step.element}\``,
+                },
+              },
+            };
+          }),
+        },
+      ],
+    };
+    for (const id of end.threats) {
+      let list = byThreat.get(id);
+      if (!list) byThreat.set(id, (list = []));
+      if (list.length < CODE_FLOWS_PER_RESULT) list.push(flow);
+    }
+  }
+  return byThreat;
+}
+
 const SEVERITY_RANK: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 /** The SARIF log as an object (for callers that embed it), see {@link renderSarif}. */
@@ -218,6 +282,7 @@ export function buildSarif(
   const uri = artifactLocation(input.file);
   // Missing controls, per element: which open threats each would mitigate, worst severity first.
   const missing = new Map<string, { row: ThreatRow; control: string; threats: Threat[] }>();
+  const codeFlows = codeFlowsByThreat(input, uri);
   for (const row of view.rows) {
     const t = row.threat;
     const decided = row.status !== 'open';
@@ -253,6 +318,8 @@ export function buildSarif(
         },
       ];
     } else {
+      const flows = codeFlows.get(t.id);
+      if (flows) result.codeFlows = flows;
       for (const control of t.missingControls) {
         const key = `${control}@${t.elementType}:${t.element}`;
         const entry = missing.get(key);

@@ -104,6 +104,49 @@ describe('report: SARIF 2.1.0', () => {
     );
   });
 
+  it('carries attack paths as codeFlows on the threat they end at, each step located in the model', () => {
+    const input = reportInput('examples/02-model-extraction.mltm.yaml');
+    const log = buildSarif(input) as {
+      runs: {
+        results: {
+          partialFingerprints: Record<string, string>;
+          codeFlows?: {
+            message: { text: string };
+            threadFlows: {
+              locations: {
+                location: {
+                  physicalLocation: { region: { startLine: number; startColumn: number } };
+                  message: { text: string };
+                };
+              }[];
+            }[];
+          }[];
+        }[];
+      }[];
+    };
+    const results = log.runs[0]!.results;
+    const withFlows = results.filter((r) => (r.codeFlows?.length ?? 0) > 0);
+    assert.ok(withFlows.length > 0);
+    for (const r of withFlows) assert.ok((r.codeFlows?.length ?? 0) <= 3);
+    const flow = withFlows
+      .flatMap((r) => r.codeFlows ?? [])
+      .find((f) =>
+        f.message.text.includes('partner-storefront → confidentiality of recs-endpoint'),
+      );
+    assert.ok(flow, 'the storefront-to-endpoint path is a code flow');
+    const steps = flow.threadFlows[0]!.locations;
+    const lines = input.text.split('\n');
+    const shown = steps.map((s) => {
+      const region = s.location.physicalLocation.region;
+      return (lines[region.startLine - 1] ?? '').slice(region.startColumn - 1);
+    });
+    assert.deepEqual(
+      shown.map((text) => text.replace(/:$/, '')),
+      ['partner-storefront', 'public-recs-call', 'api-gateway', 'gateway-to-recs', 'recs-endpoint'],
+    );
+    assert.match(steps[3]!.location.message.text, /model-extraction-inference-api@gateway-to-recs/);
+  });
+
   it('emits register decisions as suppressions carrying the justification', () => {
     const run = runOf(HOSTILE);
     const accepted = run.results.find(
