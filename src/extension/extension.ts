@@ -15,6 +15,7 @@ import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram
 import { registerDiagnostics } from './diagnostics';
 import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
 import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
+import { startExtensionWorker } from './workers/platformWorkers';
 
 /** What `activate` returns: read-only views for the real-VS-Code tests (and other extensions). */
 export interface MltmApi {
@@ -38,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
   const log = vscode.window.createOutputChannel('mltm', { log: true });
   context.subscriptions.push(log);
   try {
-    const service = new AnalysisService(log, context.asAbsolutePath('dist/analysisWorker.js'));
+    const service = new AnalysisService(log, () =>
+      startExtensionWorker(context.extensionUri, 'analysisWorker'),
+    );
     const tree = new RegisterTree(service, context.workspaceState);
     context.subscriptions.push(
       service,
