@@ -109,6 +109,8 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidRemove = this.removed.event;
 
   private worker: WorkerChannel | undefined;
+  /** Analyses answered by the worker (not the main-thread fallback), for the tests' API. */
+  workerAnalyses = 0;
   private nextRequest = 1;
   private readonly waiting = new Map<
     number,
@@ -409,6 +411,7 @@ export class AnalysisService implements vscode.Disposable {
         this.waiting.set(id, { resolve, reject });
         this.worker?.postMessage({ id, text: inputs.text, customPacks } satisfies AnalysisRequest);
       });
+      this.workerAnalyses++;
       return unpackAnalysis(packed, customPacks, atlas);
     } catch (error) {
       this.log.warn(

@@ -32,6 +32,8 @@ export interface MltmApi {
    * the panel's guard and handler), e.g. the `revealElement` a click on a node posts.
    */
   postFromDiagram(modelUri: vscode.Uri, message: unknown): Promise<void>;
+  /** How many analyses the analysis worker answered (large models; 0 if it never ran or failed). */
+  workerAnalyses(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): MltmApi {
@@ -66,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       activationMs,
       registerTreeItems: () => treeItems(tree),
       diagramPanels: () => DiagramPanel.all().map((panel) => panel.stats()),
+      workerAnalyses: () => service.workerAnalyses,
       postFromDiagram: async (modelUri, message) => {
         const panel = DiagramPanel.forDocument(modelUri);
         if (!panel) throw new Error(`no diagram open for ${modelUri.toString()}`);

@@ -15,6 +15,8 @@ import example from '../../examples/06-unauthenticated-resnet.mltm.yaml';
 import { analyze, threatsOf } from '../../src/core/analysis';
 import { SEVERITY_ORDER } from '../../src/core/rules/types';
 import { LineIndex } from '../../src/core/util/lineIndex';
+import { WORKER_THRESHOLD } from '../../src/extension/analysisService';
+import type { MltmApi } from '../../src/extension/extension';
 import { MEMFS_SCHEME, MemFs } from './memfs';
 
 const EXAMPLE = '06-unauthenticated-resnet.mltm.yaml';
@@ -100,6 +102,31 @@ function expectedDiagnostics(text: string): string[] {
 
 function mltmDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
+}
+
+/** A generated model past the worker threshold: a chain of components behind one client. */
+function largeModel(count: number): string {
+  const lines = [
+    'mltm: 1',
+    'name: Large generated model',
+    'boundaries:',
+    '  internet: {name: Internet, trust: untrusted}',
+    '  cloud: {name: Cloud, trust: trusted}',
+    'components:',
+    '  client: {name: Client, kind: external_client, boundary: internet}',
+  ];
+  const kinds = ['serving_endpoint', 'data_store', 'training_job'];
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `  c${i}:`,
+      `    name: Component ${i}`,
+      `    kind: ${kinds[i % 3]}`,
+      '    boundary: cloud',
+      '    controls: [authn]',
+    );
+  lines.push('flows:', '  - {from: client, to: c0}');
+  for (let i = 1; i < count; i++) lines.push(`  - {from: c${i - 1}, to: c${i}}`);
+  return lines.join('\n') + '\n';
 }
 
 export async function run(): Promise<void> {
@@ -255,6 +282,40 @@ export async function run(): Promise<void> {
       );
       return shown?.selection.active.line === line ? true : undefined;
     });
+  });
+
+  await test('a large model is analysed in the analysis Web Worker, with the same diagnostics', async () => {
+    const api = vscode.extensions.getExtension<MltmApi>('mltm.mltm')?.exports;
+    check(api, 'mltm exported no API');
+    const text = largeModel(700);
+    check(
+      text.length >= WORKER_THRESHOLD,
+      `the generated model is below the worker threshold (${text.length})`,
+    );
+    const uri = vscode.Uri.joinPath(folder, 'large.mltm.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const before = api.workerAnalyses();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+      preview: false,
+    });
+    const expected = expectedDiagnostics(text);
+    const seen = await waitFor(
+      'mltm diagnostics on the large model',
+      () => {
+        const list = mltmDiagnostics(uri);
+        return list.length === expected.length ? list : undefined;
+      },
+      120_000,
+    );
+    same(
+      seen.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${code(d)}`).sort(),
+      expected,
+      'diagnostics of the large model',
+    );
+    check(
+      api.workerAnalyses() > before,
+      'the analysis ran on the extension host thread, not in the Web Worker',
+    );
   });
 
   registration.dispose();
