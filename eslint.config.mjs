@@ -51,7 +51,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/extension/**/*.ts', 'test/vscode/**/*.ts'],
+    files: ['src/extension/**/*.ts', 'test/vscode/**/*.ts', 'test/web/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

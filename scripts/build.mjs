@@ -1,8 +1,11 @@
 // Bundles every runtime target with esbuild: the extension host (node, cjs, `vscode` external),
-// the CLI (node), the webview (browser, iife), the real-VS-Code test entry and the benchmark.
+// the web extension host build (browser, cjs: package.json "browser", for vscode.dev and
+// github.dev, with its Web Workers), the CLI (node), the webview (browser, iife), the
+// real-VS-Code and browser-workbench test entries and the benchmark.
 // Type-checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { precompiledValidatorsSource } from './lib/precompiledValidators.mjs';
@@ -63,6 +66,48 @@ const cliCommandsExternal = {
   },
 };
 
+/**
+ * The browser build of the extension and its workers: `workers/platformWorkers` becomes its
+ * `.web.ts` sibling (Web Workers instead of worker threads), and any Node built-in on the path
+ * fails the build with the importing file named — the web worker extension host has none, and
+ * a stray `node:` import would otherwise surface only as an extension that fails to activate.
+ */
+const browserOnly = {
+  name: 'browser-only',
+  setup(build) {
+    build.onResolve({ filter: /\/workers\/platformWorkers$/ }, (args) => ({
+      path: join(args.resolveDir, `${args.path}.web.ts`),
+    }));
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /.*/ }, (args) => {
+      const bare = args.path.replace(/^node:/, '');
+      if (!args.path.startsWith('node:') && !builtins.has(bare.split('/')[0])) return undefined;
+      return {
+        errors: [
+          {
+            text: `the browser build may not use the Node built-in "${args.path}" (imported by ${args.importer.replace(`${root}/`, '')}): the web worker extension host has no Node APIs. Go through vscode.workspace.fs, or src/extension/workers/platformWorkers for workers.`,
+          },
+        ],
+      };
+    });
+  },
+};
+
+const browserCommon = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  external: ['vscode'],
+  loader: { '.yaml': 'text' },
+  // Libraries that read process.env.NODE_ENV find it (there is no `process` in a Web Worker).
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+  plugins: [precompiledValidators, browserOnly],
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   { ...nodeCommon, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
@@ -98,6 +143,26 @@ const targets = [
     outfile: 'dist/analysisWorker.js',
   },
   { ...nodeCommon, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  // The web extension (package.json "browser"): CommonJS, as the web worker extension host loads
+  // it, and its Web Workers (plain scripts).
+  {
+    ...browserCommon,
+    format: 'cjs',
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/web/extension.js',
+  },
+  {
+    ...browserCommon,
+    format: 'iife',
+    entryPoints: ['src/extension/workers/webLayoutWorker.ts'],
+    outfile: 'dist/web/layoutWorker.js',
+  },
+  {
+    ...browserCommon,
+    format: 'iife',
+    entryPoints: ['src/extension/workers/webAnalysisWorker.ts'],
+    outfile: 'dist/web/analysisWorker.js',
+  },
   {
     bundle: true,
     platform: 'browser',
@@ -128,6 +193,14 @@ if (!production) {
     outbase: 'test/vscode',
     external: ['vscode', 'mocha'],
   });
+  // The browser-workbench test (scripts/web/run-tests.mjs): runs in the web worker extension host.
+  if (existsSync(join(root, 'test/web/index.ts')))
+    targets.push({
+      ...browserCommon,
+      format: 'cjs',
+      entryPoints: ['test/web/index.ts'],
+      outfile: 'dist/test/web/index.js',
+    });
 }
 
 // Every entry point must exist: a renamed or deleted one would otherwise leave an old bundle

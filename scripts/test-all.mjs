@@ -26,7 +26,7 @@ let failed = 0;
 const failures = [];
 
 /** Runs a step in its own process group; resolves true on exit code 0. */
-function run(name, command, args, env = {}) {
+function run(name, command, args, env = {}, timeoutMs = stepTimeoutMs) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: root,
@@ -35,9 +35,9 @@ function run(name, command, args, env = {}) {
       detached: true,
     });
     const timer = setTimeout(() => {
-      failures.push(`${name}: killed after ${Math.round(stepTimeoutMs / 1000)} s (time limit)`);
+      failures.push(`${name}: killed after ${Math.round(timeoutMs / 1000)} s (time limit)`);
       killGroup(child.pid);
-    }, stepTimeoutMs);
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       failures.push(`${name}: could not start (${error.message})`);
@@ -72,15 +72,21 @@ async function check(name, command, args) {
   return ok;
 }
 
-async function suite(name, command, args, countsFile, env = {}) {
+async function suite(name, command, args, countsFile, env = {}, timeoutMs = stepTimeoutMs) {
   if (only.length > 0 && !only.includes(name)) return;
   console.log(`\n== ${name} ==`);
   rmSync(countsFile, { force: true });
-  const ok = await run(name, command, args, {
-    ...env,
-    MLTM_COUNTS_FILE: countsFile,
-    MLTM_TEST_RESULTS: countsFile,
-  });
+  const ok = await run(
+    name,
+    command,
+    args,
+    {
+      ...env,
+      MLTM_COUNTS_FILE: countsFile,
+      MLTM_TEST_RESULTS: countsFile,
+    },
+    timeoutMs,
+  );
   if (!existsSync(countsFile)) {
     failed++;
     failures.push(`${name}: the suite did not complete`);
@@ -100,10 +106,13 @@ async function suite(name, command, args, countsFile, env = {}) {
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** The suites after the build, in order: name, script, counts file. */
+/** The suites after the build, in order: name, script, and optionally a time limit of their own. */
 const SUITES = [
   ['webview', 'scripts/webview/run-tests.mjs'],
   ['vscode', 'scripts/vscode/run-tests.mjs'],
+  // The browser build in a real web workbench (code-server's web worker extension host, Chromium).
+  // Its runner gives up after 5 minutes (MLTM_WEB_TIMEOUT_MS); the step is killed at 10 whatever.
+  ['web', 'scripts/web/run-tests.mjs', 10 * 60_000],
   // pre-commit installs and runs the repository's hooks (.pre-commit-hooks.yaml).
   ['integrations', 'scripts/integrations/run-tests.mjs'],
   // Builds the production VSIX (replacing dist/) and restores the development build.
@@ -154,9 +163,16 @@ if (!systemReady) {
       join(resultsDir, 'unit-yaml-library.json'),
       { MLTM_YAML_READER: 'library' },
     );
-    for (const [name, script] of SUITES)
+    for (const [name, script, timeoutMs] of SUITES)
       if (existsSync(join(root, script)))
-        await suite(name, process.execPath, [script], join(resultsDir, `${name}.json`));
+        await suite(
+          name,
+          process.execPath,
+          [script],
+          join(resultsDir, `${name}.json`),
+          {},
+          timeoutMs ?? stepTimeoutMs,
+        );
   } else {
     failures.push('build failed: the test suites did not run');
   }

@@ -25,6 +25,7 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeUtf8 } from '../core/parse/source';
+import { protectedNameReason } from '../core/workspace/naming';
 
 export class ConcurrentEditError extends Error {
   constructor(readonly path: string) {
@@ -421,17 +422,6 @@ export function writeOutputFile(
 }
 
 /** Models, registers and rule packs: files an output must never replace, whatever the command. */
-const PROTECTED_NAMES: readonly [RegExp, string][] = [
-  [/\.mltm\.ya?ml$/i, 'a model'],
-  [/\.threats\.ya?ml$/i, 'a threat register'],
-];
-
-/** Why a file of this name is never an output (a model, a register), or undefined. Also the editor's check. */
-export function protectedNameReason(name: string): string | undefined {
-  for (const [pattern, what] of PROTECTED_NAMES) if (pattern.test(name)) return `it is ${what}`;
-  return undefined;
-}
-
 /** `path` as the file a write would reach: links followed, `..` resolved, for a new file its real folder. */
 export function resolveWritePath(path: string, io: WriteFs = NODE_WRITE_FS): string {
   try {

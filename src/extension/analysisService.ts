@@ -15,7 +15,6 @@
  * `vscode.workspace.fs`; this service only decides when to analyse, which version counts, and
  * whether the worker thread does it.
  */
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { analyze, type Analysis } from '../core/analysis';
 import { bundledAtlasCatalogue } from '../core/kb/atlas';
@@ -37,6 +36,7 @@ import {
   type PackedAnalysis,
 } from '../core/workspace/workerPacking';
 import { readConfig } from './config';
+import type { WorkerChannel } from './workers/channel';
 import { editorFileSystem } from './workspaceFileSystem';
 
 /** Models at least this long (UTF-16 units, about 60 KB) are analysed in a worker thread. */
@@ -108,17 +108,19 @@ export class AnalysisService implements vscode.Disposable {
   /** Fires when a model file is deleted and no longer tracked. */
   readonly onDidRemove = this.removed.event;
 
-  private worker: Worker | undefined;
+  private worker: WorkerChannel | undefined;
+  /** Analyses answered by the worker (not the main-thread fallback), for the tests' API. */
+  workerAnalyses = 0;
   private nextRequest = 1;
   private readonly waiting = new Map<
     number,
     { resolve: (r: PackedAnalysis) => void; reject: (e: Error) => void }
   >();
 
-  /** `workerPath`: the bundled analysisWorker.js; without it everything runs on this thread. */
+  /** `startWorker`: starts the analysis worker (the platform's transport); without it everything runs on this thread. */
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly workerPath?: string,
+    private readonly startWorker?: () => WorkerChannel,
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.onOpen(d)),
@@ -338,7 +340,7 @@ export class AnalysisService implements vscode.Disposable {
     const started = performance.now();
     const options = workspace.analysisOptions(inputs);
     const inWorker =
-      this.workerPath !== undefined && inputs.text.length >= WORKER_THRESHOLD && !options.atlas;
+      this.startWorker !== undefined && inputs.text.length >= WORKER_THRESHOLD && !options.atlas;
     const analysis = inWorker ? await this.analyseInWorker(inputs) : analyze(inputs.text, options);
     const analyseMs = performance.now() - started;
     if (outdated()) return undefined;
@@ -388,19 +390,19 @@ export class AnalysisService implements vscode.Disposable {
     const atlas = bundledAtlasCatalogue();
     try {
       if (!this.worker) {
-        const worker = new Worker(this.workerPath as string);
-        worker.unref();
-        worker.on('message', (response: AnalysisResponse) => {
+        const worker = (this.startWorker as () => WorkerChannel)();
+        worker.onMessage((message) => {
+          const response = message as AnalysisResponse;
           const waiter = this.waiting.get(response.id);
           this.waiting.delete(response.id);
           if (response.analysis) waiter?.resolve(response.analysis);
           else waiter?.reject(new Error(response.error));
         });
-        worker.on('error', (error) => {
+        worker.onError((error) => {
           this.log.error(`analysis worker failed: ${error.message}`);
           for (const waiter of this.waiting.values()) waiter.reject(error);
           this.waiting.clear();
-          this.worker = undefined;
+          if (this.worker === worker) this.worker = undefined;
         });
         this.worker = worker;
       }
@@ -409,6 +411,7 @@ export class AnalysisService implements vscode.Disposable {
         this.waiting.set(id, { resolve, reject });
         this.worker?.postMessage({ id, text: inputs.text, customPacks } satisfies AnalysisRequest);
       });
+      this.workerAnalyses++;
       return unpackAnalysis(packed, customPacks, atlas);
     } catch (error) {
       this.log.warn(
@@ -424,6 +427,6 @@ export class AnalysisService implements vscode.Disposable {
       pending.cancel.cancel();
     }
     for (const d of this.disposables) d.dispose();
-    void this.worker?.terminate();
+    this.worker?.terminate();
   }
 }

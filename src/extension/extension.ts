@@ -15,6 +15,7 @@ import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram
 import { registerDiagnostics } from './diagnostics';
 import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
 import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
+import { startExtensionWorker } from './workers/platformWorkers';
 
 /** What `activate` returns: read-only views for the real-VS-Code tests (and other extensions). */
 export interface MltmApi {
@@ -31,6 +32,8 @@ export interface MltmApi {
    * the panel's guard and handler), e.g. the `revealElement` a click on a node posts.
    */
   postFromDiagram(modelUri: vscode.Uri, message: unknown): Promise<void>;
+  /** How many analyses the analysis worker answered (large models; 0 if it never ran or failed). */
+  workerAnalyses(): number;
 }
 
 export function activate(context: vscode.ExtensionContext): MltmApi {
@@ -38,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
   const log = vscode.window.createOutputChannel('mltm', { log: true });
   context.subscriptions.push(log);
   try {
-    const service = new AnalysisService(log, context.asAbsolutePath('dist/analysisWorker.js'));
+    const service = new AnalysisService(log, () =>
+      startExtensionWorker(context.extensionUri, 'analysisWorker'),
+    );
     const tree = new RegisterTree(service, context.workspaceState);
     context.subscriptions.push(
       service,
@@ -63,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       activationMs,
       registerTreeItems: () => treeItems(tree),
       diagramPanels: () => DiagramPanel.all().map((panel) => panel.stats()),
+      workerAnalyses: () => service.workerAnalyses,
       postFromDiagram: async (modelUri, message) => {
         const panel = DiagramPanel.forDocument(modelUri);
         if (!panel) throw new Error(`no diagram open for ${modelUri.toString()}`);

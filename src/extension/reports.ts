@@ -8,9 +8,9 @@
  * reader never sees half a report. Then it is opened (Markdown in its preview).
  */
 import * as vscode from 'vscode';
-import { protectedNameReason } from '../cli/atomicWrite';
 import { renderReport, type ReportFormat } from '../core/report';
 import { reportFileName, reportTimestamp } from '../core/report/input';
+import { protectedNameReason } from '../core/workspace/naming';
 import { reportInputFor, reportRefusal } from '../core/workspace/report';
 import { MERMAID_BUNDLE_SEGMENTS, MERMAID_NODE_MODULES_SEGMENTS } from '../core/report/vendorPaths';
 import { isModelUri, type AnalysisService, type ModelState } from './analysisService';
@@ -187,7 +187,9 @@ async function openReport(uri: vscode.Uri, format: EditorReportFormat): Promise<
     return;
   }
   await vscode.window.showTextDocument(uri, { preview: false });
-  if (format === 'html') {
+  // A system browser and file manager only reach files on this machine's disk: in a virtual or
+  // browser workspace (vscode.dev, github.dev) the report stays open in the editor, unoffered.
+  if (format === 'html' && uri.scheme === 'file') {
     // Not awaited: the command finishes when the report is written; the offer stays in the corner.
     void vscode.window
       .showInformationMessage(

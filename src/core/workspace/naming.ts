@@ -46,3 +46,17 @@ export async function modelPathForRegister(
   for (const candidate of candidates) if (await exists(fs, candidate)) return candidate;
   return candidates[0] as string;
 }
+
+const PROTECTED_NAMES: readonly [RegExp, string][] = [
+  [/\.mltm\.ya?ml$/i, 'a model'],
+  [/\.threats\.ya?ml$/i, 'a threat register'],
+];
+
+/**
+ * Why a file of this name is never an output (a model, a register), or undefined: the CLI's
+ * output checks and the editor's report writer ask this one function.
+ */
+export function protectedNameReason(name: string): string | undefined {
+  for (const [pattern, what] of PROTECTED_NAMES) if (pattern.test(name)) return `it is ${what}`;
+  return undefined;
+}

@@ -12,7 +12,6 @@
  * version, custom packs, ATLAS setting) and register state the diagnostics show, never a second
  * analysis of its own. It redraws when the service publishes a new state for its model.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Analysis } from '../../core/analysis';
 import { diagramGraphFromPipeline } from '../../core/layout/diagramGraph';
@@ -26,6 +25,7 @@ import {
 import { isModelUri, type AnalysisService, type ModelState } from '../analysisService';
 import { elementAtOffset } from './elementAt';
 import { diagramHtml } from './html';
+import { startExtensionWorker } from '../workers/platformWorkers';
 import { LayoutClient } from './layoutClient';
 
 /** What a panel has sent its webview: read by the real-VS-Code tests through the extension API. */
@@ -124,9 +124,7 @@ export class DiagramPanel {
     private document: vscode.TextDocument,
     focusElementId?: string,
   ) {
-    this.layouts = new LayoutClient(
-      vscode.Uri.joinPath(extensionUri, 'dist', 'layoutWorker.js').fsPath,
-    );
+    this.layouts = new LayoutClient(() => startExtensionWorker(extensionUri, 'layoutWorker'));
     this.pendingFocus = focusElementId;
     DiagramPanel.panels.set(document.uri.toString(), this);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'diagram.svg');
@@ -228,7 +226,7 @@ export class DiagramPanel {
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     return diagramHtml({
       cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
+      nonce: randomNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.css')).toString(),
     });
@@ -379,7 +377,7 @@ export class DiagramPanel {
       void this.post({ type: 'result', requestId, ok: false, message: 'Export cancelled.' });
       return;
     }
-    const bytes = format === 'svg' ? new TextEncoder().encode(data) : Buffer.from(data, 'base64');
+    const bytes = format === 'svg' ? new TextEncoder().encode(data) : base64Bytes(data);
     await vscode.workspace.fs.writeFile(target, bytes);
     void this.post({ type: 'result', requestId, ok: true });
   }
@@ -433,4 +431,18 @@ export function openDiagram(
   focusElementId?: string,
 ): DiagramPanel {
   return DiagramPanel.createOrShow(context.extensionUri, service, document, focusElementId);
+}
+
+/** 16 random bytes in base64 for the webview's CSP (Web Crypto: the same in node and browsers). */
+function randomNonce(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** The bytes of a base64 string (the PNG the webview exports), without node's Buffer. */
+function base64Bytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -1,5 +1,6 @@
 /**
- * Runs layouts in a `worker_threads` Worker (dist/layoutWorker.js) and cancels superseded ones.
+ * Runs layouts in a worker (dist/layoutWorker.js, a worker thread; dist/web/layoutWorker.js, a
+ * Web Worker, in the browser build: ../workers/channel.ts) and cancels superseded ones.
  *
  * Why the host's worker and not a worker in the webview: the layout module is the same code the
  * benchmark and the tests run in node, so what is measured is what users get; the webview stays
@@ -12,8 +13,8 @@
  * running, the worker is terminated (its result would be stale anyway) and a fresh one takes
  * the new request; the superseded promise resolves to `undefined`, which callers ignore.
  */
-import { Worker } from 'node:worker_threads';
 import type { DiagramGraph, LayoutOptions, PositionedLayout } from '../../core/layout/index';
+import type { WorkerChannel } from '../workers/channel';
 
 export interface LayoutWorkerRequest {
   readonly id: number;
@@ -32,13 +33,14 @@ interface Pending {
 }
 
 export class LayoutClient {
-  private worker: Worker | undefined;
+  private worker: WorkerChannel | undefined;
   private pending: Pending | undefined;
   private nextId = 1;
   /** Workers terminated because a newer request superseded them (for diagnostics and tests). */
   restarts = 0;
 
-  constructor(private readonly workerPath: string) {}
+  /** `startWorker`: starts a fresh layout worker (the platform's transport). */
+  constructor(private readonly startWorker: () => WorkerChannel) {}
 
   /** Lays out a graph; resolves `undefined` if a later call superseded this one. */
   layout(graph: DiagramGraph, options: LayoutOptions = {}): Promise<PositionedLayout | undefined> {
@@ -61,10 +63,11 @@ export class LayoutClient {
     this.terminate();
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): WorkerChannel {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
-    worker.on('message', (response: LayoutWorkerResponse) => {
+    const worker = this.startWorker();
+    worker.onMessage((message) => {
+      const response = message as LayoutWorkerResponse;
       const pending = this.pending;
       // A response for an older id arrives only if termination raced with completion: drop it.
       if (!pending || pending.id !== response.id) return;
@@ -72,12 +75,9 @@ export class LayoutClient {
       if (response.ok) pending.resolve(response.layout);
       else pending.reject(new Error(response.message));
     });
-    worker.on('error', (error) => {
+    worker.onError((error) => {
       this.pending?.reject(error);
       this.pending = undefined;
-      this.worker = undefined;
-    });
-    worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
     this.worker = worker;
@@ -87,6 +87,6 @@ export class LayoutClient {
   private terminate(): void {
     const worker = this.worker;
     this.worker = undefined;
-    void worker?.terminate();
+    worker?.terminate();
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { computeLayout, diagramGraphFromPipeline } from '../../../src/core/layout';
 import { LayoutClient } from '../../../src/extension/diagram/layoutClient';
+import { startNodeWorker } from '../../../src/extension/workers/nodeWorker';
 import { analyzeLoaded } from '../../support/analysis';
 
 const root = join(__dirname, '../../..');
@@ -36,7 +37,7 @@ describe('diagram layout worker', () => {
   };
 
   it('lays out in a worker thread with the same result as in process', async () => {
-    const client = new LayoutClient(workerPath);
+    const client = new LayoutClient(() => startNodeWorker(workerPath));
     try {
       const graph = graphOf('06-unauthenticated-resnet.mltm.yaml');
       assert.deepEqual(await client.layout(graph), await computeLayout(graph));
@@ -46,7 +47,7 @@ describe('diagram layout worker', () => {
   });
 
   it('a newer request supersedes a running one: the stale result is dropped and the worker restarted', async () => {
-    const client = new LayoutClient(workerPath);
+    const client = new LayoutClient(() => startNodeWorker(workerPath));
     try {
       const first = client.layout(graphOf('01-fintech-posture.mltm.yaml'));
       const newer = graphOf('02-model-extraction.mltm.yaml');

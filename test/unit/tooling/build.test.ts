@@ -32,6 +32,8 @@ describe('build (scripts/build.mjs)', () => {
         'src/cli/main.ts',
         'src/cli/actionEntry.ts',
         'src/extension/layoutWorker.ts',
+        'src/extension/workers/webLayoutWorker.ts',
+        'src/extension/workers/webAnalysisWorker.ts',
         'bench/bench.ts',
         'test/vscode/index.ts',
       ]) {
@@ -50,6 +52,47 @@ describe('build (scripts/build.mjs)', () => {
         'build: 2 entry points are missing: src/extension/analysisWorker.ts, webview/main.ts. Restore them, or update the targets in scripts/build.mjs.',
       );
       assert.ok(existsSync(join(dir, 'dist', 'kept.txt')), 'dist/ untouched');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a Node built-in on the browser path (package.json "browser"), naming the importer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mltm-build-'));
+    try {
+      mkdirSync(join(dir, 'scripts'));
+      cpSync(join(ROOT, 'scripts', 'build.mjs'), join(dir, 'scripts', 'build.mjs'));
+      cpSync(join(ROOT, 'scripts', 'lib'), join(dir, 'scripts', 'lib'), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      for (const entry of [
+        'src/cli/main.ts',
+        'src/cli/actionEntry.ts',
+        'src/extension/layoutWorker.ts',
+        'src/extension/analysisWorker.ts',
+        'src/extension/workers/webLayoutWorker.ts',
+        'src/extension/workers/webAnalysisWorker.ts',
+        'bench/bench.ts',
+        'test/vscode/index.ts',
+        'webview/main.ts',
+      ]) {
+        mkdirSync(join(dir, entry, '..'), { recursive: true });
+        writeFileSync(join(dir, entry), 'export {};\n');
+      }
+      // Fine for the desktop bundle, fatal for the web worker extension host.
+      writeFileSync(
+        join(dir, 'src/extension/extension.ts'),
+        "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+      );
+      const run = spawnSync(process.execPath, [join(dir, 'scripts', 'build.mjs')], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      assert.notEqual(run.status, 0, 'the build must fail');
+      assert.match(
+        run.stderr,
+        /the browser build may not use the Node built-in "node:fs" \(imported by src\/extension\/extension\.ts\)/,
+      );
+      assert.ok(!existsSync(join(dir, 'dist', 'web', 'extension.js')), 'no browser bundle written');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
