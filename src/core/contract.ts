@@ -40,6 +40,19 @@ export interface JsonThreat {
   readonly mitigated: boolean;
   readonly fingerprint: string;
   readonly range: JsonRange;
+  /** Threats of generic rules this one fully covers on the same element, merged into it. */
+  readonly merged?: readonly JsonMergedThreat[];
+}
+
+/** A threat merged into another (`covers` in the packs): kept under its own id in registers. */
+export interface JsonMergedThreat {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly why: string;
+  readonly missingControls: readonly string[];
+  readonly mitigated: boolean;
 }
 
 export interface JsonProblem {
@@ -98,6 +111,17 @@ export function jsonThreat(threat: Threat, index: LineIndex): JsonThreat {
     mitigated: threat.mitigated,
     fingerprint: threat.fingerprint,
     range: jsonRange(threat.range, index),
+    ...(threat.merged && {
+      merged: threat.merged.map((m) => ({
+        id: m.id,
+        ruleId: m.ruleId,
+        title: m.title,
+        severity: m.severity,
+        why: m.why,
+        missingControls: m.missingControls,
+        mitigated: m.mitigated,
+      })),
+    }),
   };
 }
 
