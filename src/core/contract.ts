@@ -136,6 +136,30 @@ export function analysisToJson(
   texts: ReadonlyMap<string, string> = new Map(),
 ): AnalysisJson {
   const index = new LineIndex(text);
+  return {
+    format: ANALYSIS_JSON_FORMAT,
+    model: {
+      file,
+      name: analysis.status === 'loaded' ? analysis.model.name : null,
+      components: analysis.status === 'loaded' ? analysis.model.components.length : 0,
+      flows: analysis.status === 'loaded' ? analysis.model.flows.length : 0,
+    },
+    atlasVersion: analysis.atlas.version,
+    threats: threatsOf(analysis).map((t) => jsonThreat(t, index)),
+    problems: analysisProblemsToJson(analysis, file, index, texts),
+  };
+}
+
+/**
+ * The contract's `problems` alone: what the text output prints, without converting every
+ * threat (which on a 1,000-component model costs as much as the listing itself).
+ */
+export function analysisProblemsToJson(
+  analysis: Analysis,
+  file: string,
+  index: LineIndex,
+  texts: ReadonlyMap<string, string> = new Map(),
+): JsonProblem[] {
   const problem = (p: Problem, f: string, i: LineIndex): JsonProblem => ({
     file: f,
     code: p.code,
@@ -148,16 +172,5 @@ export function analysisToJson(
     const other = new LineIndex(texts.get(group.file) ?? '');
     problems.push(...group.problems.map((p) => problem(p, group.file, other)));
   }
-  return {
-    format: ANALYSIS_JSON_FORMAT,
-    model: {
-      file,
-      name: analysis.status === 'loaded' ? analysis.model.name : null,
-      components: analysis.status === 'loaded' ? analysis.model.components.length : 0,
-      flows: analysis.status === 'loaded' ? analysis.model.flows.length : 0,
-    },
-    atlasVersion: analysis.atlas.version,
-    threats: threatsOf(analysis).map((t) => jsonThreat(t, index)),
-    problems,
-  };
+  return problems;
 }

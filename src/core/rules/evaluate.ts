@@ -604,13 +604,27 @@ function mergeCovered(rules: readonly Rule[], threats: Threat[]): Threat[] {
   const covering = rules.filter((r) => r.covers.length > 0);
   if (covering.length === 0) return threats;
   covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Only threats of the covering and covered rules take part: indexed once, so the merge costs
+  // little more than those threats, whatever the model's size.
+  const involved = new Set<string>();
+  for (const rule of covering) {
+    involved.add(rule.id);
+    for (const id of rule.covers) involved.add(id);
+  }
   const byKey = new Map<string, Threat>();
-  for (const t of threats) byKey.set(t.id, t);
+  const byRule = new Map<string, Threat[]>();
+  for (const t of threats) {
+    if (!involved.has(t.ruleId)) continue;
+    byKey.set(t.id, t);
+    const list = byRule.get(t.ruleId);
+    if (list) list.push(t);
+    else byRule.set(t.ruleId, [t]);
+  }
   const absorbed = new Set<string>();
   const absorbing = new Map<string, Threat[]>();
   for (const rule of covering)
-    for (const t of threats) {
-      if (t.ruleId !== rule.id || absorbed.has(t.id)) continue;
+    for (const t of byRule.get(rule.id) ?? []) {
+      if (absorbed.has(t.id)) continue;
       for (const coveredId of rule.covers) {
         const other = byKey.get(`${coveredId}@${t.element}`);
         if (!other || absorbed.has(other.id) || absorbing.has(other.id)) continue;
