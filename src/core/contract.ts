@@ -40,6 +40,19 @@ export interface JsonThreat {
   readonly mitigated: boolean;
   readonly fingerprint: string;
   readonly range: JsonRange;
+  /** Threats of generic rules this one fully covers on the same element, merged into it. */
+  readonly merged?: readonly JsonMergedThreat[];
+}
+
+/** A threat merged into another (`covers` in the packs): kept under its own id in registers. */
+export interface JsonMergedThreat {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly why: string;
+  readonly missingControls: readonly string[];
+  readonly mitigated: boolean;
 }
 
 export interface JsonProblem {
@@ -98,6 +111,17 @@ export function jsonThreat(threat: Threat, index: LineIndex): JsonThreat {
     mitigated: threat.mitigated,
     fingerprint: threat.fingerprint,
     range: jsonRange(threat.range, index),
+    ...(threat.merged && {
+      merged: threat.merged.map((m) => ({
+        id: m.id,
+        ruleId: m.ruleId,
+        title: m.title,
+        severity: m.severity,
+        why: m.why,
+        missingControls: m.missingControls,
+        mitigated: m.mitigated,
+      })),
+    }),
   };
 }
 
@@ -112,6 +136,30 @@ export function analysisToJson(
   texts: ReadonlyMap<string, string> = new Map(),
 ): AnalysisJson {
   const index = new LineIndex(text);
+  return {
+    format: ANALYSIS_JSON_FORMAT,
+    model: {
+      file,
+      name: analysis.status === 'loaded' ? analysis.model.name : null,
+      components: analysis.status === 'loaded' ? analysis.model.components.length : 0,
+      flows: analysis.status === 'loaded' ? analysis.model.flows.length : 0,
+    },
+    atlasVersion: analysis.atlas.version,
+    threats: threatsOf(analysis).map((t) => jsonThreat(t, index)),
+    problems: analysisProblemsToJson(analysis, file, index, texts),
+  };
+}
+
+/**
+ * The contract's `problems` alone: what the text output prints, without converting every
+ * threat (which on a 1,000-component model costs as much as the listing itself).
+ */
+export function analysisProblemsToJson(
+  analysis: Analysis,
+  file: string,
+  index: LineIndex,
+  texts: ReadonlyMap<string, string> = new Map(),
+): JsonProblem[] {
   const problem = (p: Problem, f: string, i: LineIndex): JsonProblem => ({
     file: f,
     code: p.code,
@@ -124,16 +172,5 @@ export function analysisToJson(
     const other = new LineIndex(texts.get(group.file) ?? '');
     problems.push(...group.problems.map((p) => problem(p, group.file, other)));
   }
-  return {
-    format: ANALYSIS_JSON_FORMAT,
-    model: {
-      file,
-      name: analysis.status === 'loaded' ? analysis.model.name : null,
-      components: analysis.status === 'loaded' ? analysis.model.components.length : 0,
-      flows: analysis.status === 'loaded' ? analysis.model.flows.length : 0,
-    },
-    atlasVersion: analysis.atlas.version,
-    threats: threatsOf(analysis).map((t) => jsonThreat(t, index)),
-    problems,
-  };
+  return problems;
 }

@@ -108,6 +108,11 @@ export const PROBLEM_CODES = {
   MLTM511: { title: 'Element missing from the model', severity: 'warning' },
   MLTM512: { title: 'Source of a model element no longer exists', severity: 'warning' },
   MLTM513: { title: 'Claimed control no longer proven', severity: 'warning' },
+  // Rule packs: duplicates merged by `covers`
+  MLTM514: {
+    title: 'Covered rule does not exist or is of another element type',
+    severity: 'warning',
+  },
 } as const satisfies Record<string, { title: string; severity: ProblemSeverity }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES | `MLTM${number}`;

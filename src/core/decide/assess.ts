@@ -7,11 +7,13 @@
  */
 import type { ModelFacts } from '../rules/facts';
 import {
+  combineResolutions,
   componentControl,
   evaluateRules,
   flowControl,
   resolveMitigations,
   type AddedControls,
+  type ControlEvidence,
   type Threat,
 } from '../rules/evaluate';
 import type { Rule } from '../rules/types';
@@ -78,16 +80,23 @@ export class Assessment {
     const current = this.states.get(threat.id);
     if (!rule || !current) return current;
     const facts = this.input.facts;
-    let resolution;
+    // A merged threat (`covers`) closes only when every rule merged into it does.
+    const rules = [rule];
+    for (const m of threat.merged ?? []) {
+      const mergedRule = this.rulesById.get(m.ruleId);
+      if (mergedRule) rules.push(mergedRule);
+    }
+    let find: (control: string) => ControlEvidence | undefined;
     if (threat.elementType === 'component') {
       const component = facts.components.get(threat.element);
       if (!component) return current;
-      resolution = resolveMitigations(rule, (c) => componentControl(component, c, facts, extra));
+      find = (c) => componentControl(component, c, facts, extra);
     } else {
       const flow = this.flowFacts().get(threat.element);
       if (!flow) return current;
-      resolution = resolveMitigations(rule, (c) => flowControl(flow, c, extra));
+      find = (c) => flowControl(flow, c, extra);
     }
+    const resolution = combineResolutions(rules.map((r) => resolveMitigations(r, find)));
     const state = { missing: resolution.missing, found: resolution.mitigatedBy.length };
     return {
       threat,

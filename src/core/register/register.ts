@@ -15,6 +15,7 @@ import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
 import { fingerprintMatches, machineChecksumMatches } from '../hashes';
+import { withMerged } from '../rules/evaluate';
 import { isCalendarDate } from '../util/date';
 import { didYouMean } from '../util/suggest';
 
@@ -351,7 +352,7 @@ export function checkRegister(
   options: RegisterCheckOptions,
 ): Problem[] {
   const problems: Problem[] = [];
-  const threats = new Map(analysis.threats.map((t) => [t.id, t]));
+  const threats = new Map(withMerged(analysis.threats).map((t) => [t.id, t]));
   const { ruleIds, elementIds } = knownIds(analysis);
   const field = (entry: RegisterEntry, name: string) =>
     register.sourceMap.get(`${entry.pointer}/${name}`)?.value ?? entry.keyRange;

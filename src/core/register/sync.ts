@@ -27,7 +27,7 @@ import {
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
 import { fingerprintMatches, machineChecksum, machineChecksumMatches } from '../hashes';
 import { problem, type Problem } from '../problems';
-import type { Threat } from '../rules/evaluate';
+import { withMerged, type Threat } from '../rules/evaluate';
 import {
   DECISIONS,
   knownIds,
@@ -130,7 +130,7 @@ export function syncRefusals(
     );
     return problems;
   }
-  const produced = new Set(analysis.threats.map((t) => t.id));
+  const produced = new Set(withMerged(analysis.threats).map((t) => t.id));
   const { ruleIds, elementIds } = knownIds(analysis);
   let live = 0;
   const wouldStale: (typeof register.entries)[number][] = [];
@@ -300,7 +300,8 @@ export function syncRegisterDetailed(
   const revived: string[] = [];
   const needsReview: string[] = [];
   const migrated: string[] = [];
-  const current = new Map(analysis.threats.map((t) => [t.id, t]));
+  // Merged threats (`covers`) keep their own entries: refreshed, never staled, never added.
+  const current = new Map(withMerged(analysis.threats).map((t) => [t.id, t]));
   const existing = new Set<string>();
 
   for (const pair of threatsMap.items as Pair<YamlNode, YamlNode>[]) {
@@ -571,7 +572,8 @@ function unchangedNeedsReview(
 ): string[] | undefined {
   const threats = register.value['threats'];
   if (threats === null || typeof threats !== 'object' || Array.isArray(threats)) return undefined;
-  const current = new Map(analysis.threats.map((t) => [t.id, t]));
+  const current = new Map(withMerged(analysis.threats).map((t) => [t.id, t]));
+  const primaries = new Set(analysis.threats.map((t) => t.id));
   const entries = threats as Record<string, unknown>;
   const ids = Object.keys(entries);
   if (ids.length !== register.entries.length) return undefined;
@@ -585,14 +587,14 @@ function unchangedNeedsReview(
     const before = JSON.stringify(raw);
     const threat = current.get(entry.id);
     if (threat) {
-      produced++;
+      if (primaries.has(entry.id)) produced++;
       refreshEntry(scratch, node, threat, today);
       if (machineOf(node)['needs_review'] === true) needsReview.push(entry.id);
     } else markStale(scratch, node, today);
     stampChecksum(scratch, node);
     if (JSON.stringify(node.toJSON()) !== before) return undefined;
   }
-  // A threat without an entry would be added.
-  if (produced !== current.size) return undefined;
+  // A threat without an entry would be added (merged ones are not: they keep entries they have).
+  if (produced !== primaries.size) return undefined;
   return needsReview;
 }

@@ -78,11 +78,21 @@ export function triageThreat(
   }
   if (!isUsable(analysis)) return { ok: false, file: 'model', problems: modelErrors(analysis) };
   const threat = analysis.threats.find((t) => t.id === threatId);
-  if (!threat)
+  if (!threat) {
+    const into = analysis.threats.find((t) => t.merged?.some((m) => m.id === threatId));
     return {
       ok: false,
-      problems: [problem('MLTM305', `The model does not produce a threat \`${threatId}\`.`, none)],
+      problems: [
+        problem(
+          'MLTM305',
+          into
+            ? `\`${threatId}\` is merged into \`${into.id}\`, which covers it on the same element; triage \`${into.id}\` (an existing entry under \`${threatId}\` keeps its decision).`
+            : `The model does not produce a threat \`${threatId}\`.`,
+          none,
+        ),
+      ],
     };
+  }
   const synced = syncRegisterDetailed(registerText, analysis, options);
   if (!synced.ok) return synced;
   // One entry of a register that was already up to date: only that entry's lines are read and

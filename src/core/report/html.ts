@@ -127,7 +127,7 @@ function threatRow(view: ReportView, row: ThreatRow): string {
     `<tr class="threat" data-severity="${htmlText(t.severity)}" data-stride="${htmlText(t.stride.join(' '))}" data-status="${htmlText(row.status)}">`,
     `<td><span class="sev sev-${htmlText(t.severity)}">${htmlText(capitalise(t.severity))}</span></td>`,
     `<td>${element}</td>`,
-    `<td>${htmlText(t.title)}${change}<br><small>${htmlText(t.id)}</small><br><small>${htmlText(t.why)}</small></td>`,
+    `<td>${htmlText(t.title)}${change}<br><small>${htmlText(t.id)}</small>${(t.merged ?? []).map((m) => `<br><small>also covers ${htmlText(m.title)} (${htmlText(m.id)})</small>`).join('')}<br><small>${htmlText(t.why)}</small></td>`,
     `<td>${htmlText(t.stride.join(' '))}</td>`,
     `<td>${atlas || '—'}</td>`,
     `<td>${owasp || '—'}</td>`,

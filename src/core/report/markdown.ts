@@ -79,7 +79,11 @@ function threatCell(row: ThreatRow): string {
   const mark = row.change
     ? `*${row.change.kind === 'added' ? 'new' : `changed: ${mdText(row.change.what.join('; '))}`}* `
     : '';
-  return `${mark}${mdText(row.threat.title)} (${mdText(row.threat.id)})`;
+  // A merged threat (`covers`) names the generic threats it stands for.
+  const merged = (row.threat.merged ?? [])
+    .map((m) => `${mdText(m.title)} (${mdText(m.id)})`)
+    .join('; ');
+  return `${mark}${mdText(row.threat.title)} (${mdText(row.threat.id)})${merged ? `; also covers ${merged}` : ''}`;
 }
 
 function table(view: ReportView, group: ElementGroup): string[] {

@@ -289,7 +289,12 @@ export function buildSarif(
     if (decided && row.status === 'mitigated' && !row.entry) continue; // mitigated by the controls in place: not a finding
     const n = indexOf(t.ruleId, () => ruleFor(t, view));
     const where = `${t.elementType} \`${t.element}\``;
-    const text = `${t.title} on ${where}: ${t.why}${t.missingControls.length > 0 ? ` Missing: ${t.missingControls.join(', ')}.` : ''}`;
+    const merged = t.merged ?? [];
+    const also =
+      merged.length > 0
+        ? ` Also covers: ${merged.map((m) => `${m.title} (${m.id})`).join('; ')}.`
+        : '';
+    const text = `${t.title} on ${where}: ${t.why}${also}${t.missingControls.length > 0 ? ` Missing: ${t.missingControls.join(', ')}.` : ''}`;
     const result: SarifResult = {
       ruleId: t.ruleId,
       ruleIndex: n,
@@ -300,6 +305,7 @@ export function buildSarif(
       // STRIDE, ATLAS and OWASP ids are on the rule (tags), not repeated on every result.
       properties: {
         threatId: t.id,
+        ...(merged.length > 0 && { mergedThreatIds: merged.map((m) => m.id) }),
         severity: t.severity,
         status: row.status,
         ...(row.owner && { owner: row.owner }),

@@ -8,7 +8,7 @@
  * ever executed.
  */
 import { controlInfo } from '../kb/controls';
-import type { StrideLetter } from '../kb/stride';
+import { sortStride, type StrideLetter } from '../kb/stride';
 import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
 import { componentFingerprints, flowFingerprints } from '../hashes';
@@ -72,7 +72,31 @@ export interface Threat {
    * recorded by an older mltm still matches an unchanged element.
    */
   readonly previousFingerprints: readonly string[];
+  /**
+   * Threats of generic rules this threat's rule fully covers on the same element (`covers` in
+   * the pack), merged into this one: it lists their rules, STRIDE letters, ATLAS and OWASP ids,
+   * the controls they ask for (in `missingControls` / `mitigatedBy`; `mitigated` only when all
+   * are) and the higher severity. Each keeps its own id, so a register entry under it keeps its
+   * decision (sync refreshes it and never marks it stale). Absent when nothing merged.
+   */
+  readonly merged?: readonly Threat[];
 }
+
+/** A threat and the threats merged into it: every id the register may hold for it. */
+export function withMerged(threats: readonly Threat[]): Threat[] {
+  const all: Threat[] = [];
+  for (const threat of threats) {
+    all.push(threat);
+    if (threat.merged) all.push(...threat.merged);
+  }
+  return all;
+}
+
+/** The rule ids a (possibly merged) threat reports: its own, then the merged ones. */
+export const threatRuleIds = (threat: Threat): string[] => [
+  threat.ruleId,
+  ...(threat.merged ?? []).map((m) => m.ruleId),
+];
 
 type Predicate<T> = (facts: T) => boolean;
 
@@ -541,6 +565,132 @@ export function resolveMitigations(
   return { allOf, anyOf, mitigatedBy, missing, mitigated: hasMitigations && missing.length === 0 };
 }
 
+type Resolution = ReturnType<typeof resolveMitigations>;
+
+/**
+ * One resolution for a merged threat out of its rules' own (its rule first): every control any
+ * of them misses is missing, and it is mitigated only when each of them is. The engine and the
+ * fix plan's "what if" both combine through here, so a merged threat closes exactly when
+ * re-analysis says it does.
+ */
+export function combineResolutions(resolutions: readonly Resolution[]): Resolution {
+  const [first, ...rest] = resolutions;
+  if (!first) throw new Error('combineResolutions needs at least one resolution');
+  if (rest.length === 0) return first;
+  const missing = [...first.missing];
+  const mitigatedBy = [...first.mitigatedBy];
+  let mitigated = first.mitigated;
+  for (const r of rest) {
+    for (const c of r.missing) if (!missing.includes(c)) missing.push(c);
+    for (const e of r.mitigatedBy)
+      if (!mitigatedBy.some((m) => m.control === e.control)) mitigatedBy.push(e);
+    mitigated = mitigated && r.mitigated;
+  }
+  return { allOf: first.allOf, anyOf: first.anyOf, mitigatedBy, missing, mitigated };
+}
+
+const union = <T>(a: readonly T[], b: readonly T[]): T[] => [
+  ...a,
+  ...b.filter((x) => !a.includes(x)),
+];
+
+/**
+ * Merges each threat of a rule with `covers` with the threats of the covered rules on the same
+ * element. Covering rules go in id order; a threat merges at most once, either way (a covered
+ * threat joins the first covering threat that claims it, and a threat that absorbed others is
+ * never itself absorbed), so the result does not depend on pack or file order.
+ */
+function mergeCovered(rules: readonly Rule[], threats: Threat[]): Threat[] {
+  const covering = rules.filter((r) => r.covers.length > 0);
+  if (covering.length === 0) return threats;
+  covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Only threats of the covering and covered rules take part: indexed once, so the merge costs
+  // little more than those threats, whatever the model's size.
+  const involved = new Set<string>();
+  for (const rule of covering) {
+    involved.add(rule.id);
+    for (const id of rule.covers) involved.add(id);
+  }
+  const byKey = new Map<string, Threat>();
+  const byRule = new Map<string, Threat[]>();
+  for (const t of threats) {
+    if (!involved.has(t.ruleId)) continue;
+    byKey.set(t.id, t);
+    const list = byRule.get(t.ruleId);
+    if (list) list.push(t);
+    else byRule.set(t.ruleId, [t]);
+  }
+  const absorbed = new Set<string>();
+  const absorbing = new Map<string, Threat[]>();
+  for (const rule of covering)
+    for (const t of byRule.get(rule.id) ?? []) {
+      if (absorbed.has(t.id)) continue;
+      for (const coveredId of rule.covers) {
+        const other = byKey.get(`${coveredId}@${t.element}`);
+        if (!other || absorbed.has(other.id) || absorbing.has(other.id)) continue;
+        if (other.elementType !== t.elementType) continue;
+        absorbed.add(other.id);
+        const list = absorbing.get(t.id) ?? [];
+        list.push(other);
+        absorbing.set(t.id, list);
+      }
+    }
+  if (absorbed.size === 0) return threats;
+  const out: Threat[] = [];
+  for (const t of threats) {
+    if (absorbed.has(t.id)) continue;
+    const merged = absorbing.get(t.id);
+    out.push(merged ? mergeInto(t, merged) : t);
+  }
+  return out;
+}
+
+function mergeInto(threat: Threat, merged: readonly Threat[]): Threat {
+  const resolution = combineResolutions([
+    {
+      allOf: threat.mitigations.allOf,
+      anyOf: threat.mitigations.anyOf,
+      mitigatedBy: [...threat.mitigatedBy],
+      missing: [...threat.missingControls],
+      mitigated: threat.mitigated,
+    },
+    ...merged.map((m) => ({
+      allOf: m.mitigations.allOf,
+      anyOf: m.mitigations.anyOf,
+      mitigatedBy: [...m.mitigatedBy],
+      missing: [...m.missingControls],
+      mitigated: m.mitigated,
+    })),
+  ]);
+  let severity = threat.severity;
+  const severityReasons = [...threat.severityReasons];
+  for (const m of merged)
+    if ((SEVERITY_INDEX.get(m.severity) ?? 0) > (SEVERITY_INDEX.get(severity) ?? 0)) {
+      severity = m.severity;
+      severityReasons.push(`${m.severity}: the merged threat \`${m.id}\` is ${m.severity}`);
+    }
+  let stride = threat.stride;
+  let atlas = threat.atlas;
+  let owasp = threat.owasp;
+  for (const m of merged) {
+    stride = union(stride, m.stride);
+    atlas = union(atlas, m.atlas);
+    owasp = union(owasp, m.owasp);
+  }
+  return {
+    ...threat,
+    stride: sortStride([...stride]),
+    atlas,
+    owasp,
+    severity,
+    severityReasons,
+    mitigatedBy: resolution.mitigatedBy,
+    missingControls: resolution.missing,
+    mitigated: resolution.mitigated,
+    merged,
+  };
+}
+
 /**
  * Per-element values every threat of that element shares (fingerprint, the `why` template
  * values), computed once per element rather than once per threat: a 1,000-component model has
@@ -692,7 +842,7 @@ export function evaluateRules(
       }
     }
   }
-  return threats.sort(
+  return mergeCovered(rules, threats).sort(
     (a, b) =>
       a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
   );

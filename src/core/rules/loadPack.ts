@@ -131,6 +131,12 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
       ...(typeof raw['detection'] === 'string' && { detection: raw['detection'] }),
       ...(typeof raw['containment'] === 'string' && { containment: raw['containment'] }),
       references: strings(raw['references']),
+      covers: strings(raw['covers']),
+      coversRanges: strings(raw['covers']).map(
+        (_, i) =>
+          read.sourceMap.get(`${path}/covers/${i}`)?.value ??
+          read.sourceMap.get(path)?.value ?? { start: 0, end: 0 },
+      ),
       origin: {
         pack: packId,
         file,
@@ -332,6 +338,39 @@ export function assembleRuleSet(packs: readonly RulePack[], catalogue: AtlasCata
         );
       }
     }
+  }
+  // `covers` entries that name no active rule, or one of the other element type, cannot merge
+  // anything: reported and dropped, so the engine only ever merges same-element threats.
+  for (const [id, rule] of byId) {
+    if (rule.covers.length === 0) continue;
+    const keep: string[] = [];
+    const keepRanges: SourceRange[] = [];
+    rule.covers.forEach((coveredId, i) => {
+      const covered = byId.get(coveredId);
+      const range = rule.coversRanges[i] ?? rule.origin.range;
+      if (covered && covered.element === rule.element && coveredId !== id) {
+        keep.push(coveredId);
+        keepRanges.push(range);
+        return;
+      }
+      const suggestion = covered ? undefined : didYouMean(coveredId, [...byId.keys()]);
+      report(
+        rule.origin.file,
+        problem(
+          'MLTM514',
+          coveredId === id
+            ? `Rule \`${id}\` lists itself in \`covers\`; the entry is ignored.`
+            : covered
+              ? `Rule \`${id}\` (a ${rule.element} rule) covers \`${coveredId}\`, a ${covered.element} rule: only threats on the same element can merge, so the entry is ignored.`
+              : disabled.some((d) => d.id === coveredId)
+                ? `Rule \`${id}\` covers \`${coveredId}\`, which is disabled; the entry has no effect.`
+                : `Rule \`${id}\` covers \`${coveredId}\`, which no pack defines${suggestion ? `; did you mean \`${suggestion}\`?` : '.'} The entry is ignored.`,
+          range,
+        ),
+      );
+    });
+    if (keep.length !== rule.covers.length)
+      byId.set(id, { ...rule, covers: keep, coversRanges: keepRanges });
   }
   const rules = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {

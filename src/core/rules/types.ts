@@ -84,6 +84,14 @@ interface RuleCommon {
   readonly detection?: string;
   readonly containment?: string;
   readonly references: readonly string[];
+  /**
+   * Generic rules this rule fully covers: on an element where both match, the covered rule's
+   * threat is merged into this rule's (`Threat.merged`). Declared in the pack, so packs without
+   * it (the frozen case-study baseline) evaluate exactly as before.
+   */
+  readonly covers: readonly string[];
+  /** Where each `covers` entry is written, for located problems. */
+  readonly coversRanges: readonly SourceRange[];
   /** Which pack the rule came from, and where in it. */
   readonly origin: RuleOrigin;
 }

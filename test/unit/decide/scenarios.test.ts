@@ -60,14 +60,15 @@ describe('mltm plan on the scenario examples', () => {
     assert.ok(path?.steps[3]?.atlas.includes('AML.T0024'));
   });
 
-  it('backdoored model (#4): signature verification on the registry in the first two steps, scanning in the plan; paths from the hub to the registry', async () => {
+  it('backdoored model (#4): scanning and signature verification both in the first three steps; paths from the hub to the registry', async () => {
     const json = await plan('04-backdoored-model');
     const signing = rankOf(json, 'model_signing', 'model-registry');
-    assert.ok(signing !== undefined && signing <= 2, `model_signing at rank ${signing}`);
     const scanning = rankOf(json, 'model_scanning');
-    // A measured floor, not the goal (issue 14 wants scanning in the first steps): rank 9 since the
-    // issue-15 rules added threats the plan weighs too.
-    assert.ok(scanning !== undefined && scanning <= 9, `model_scanning at rank ${scanning}`);
+    // The scenario's two fixes. Measured: scanning 2 (the hub model loaded unscanned is now its own
+    // threat, merged with deserialisation), signing 3; the first step is output obfuscation on the
+    // scorer, an extraction fix the scenario does not name (issue 14 keeps that open).
+    assert.ok(scanning !== undefined && scanning <= 3, `model_scanning at rank ${scanning}`);
+    assert.ok(signing !== undefined && signing <= 3, `model_signing at rank ${signing}`);
     assert.ok(hasPath(json, 'hf-hub', 'model-registry'));
   });
 

@@ -5,17 +5,34 @@
 import assert from 'node:assert/strict';
 import { parseDocument, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import {
+  activeRuleSet,
   analyze,
   threatsOf as coreThreatsOf,
   type Analysis,
   type LoadedAnalysis,
 } from '../../../src/core/analysis';
 import { loaded } from '../../support/analysis';
+import { withoutCovers } from '../../support/noise';
 import type { Threat } from '../../../src/core/rules/evaluate';
 
 /** Analyses model text and fails the test if it has errors (a rule test needs a valid model). */
 export function analyzeValid(text: string): LoadedAnalysis {
   const analysis = loaded(analyze(text));
+  const errors = analysis.problems.filter((p) => p.severity === 'error');
+  assert.deepEqual(
+    errors.map((p) => `${p.code} ${p.message}`),
+    [],
+    'the test model must be valid',
+  );
+  return analysis;
+}
+
+/**
+ * The same analysis with the packs' `covers` merges left out: what each rule reports on its own.
+ * Rule-by-rule tests judge a rule by itself; the merges are test/unit/rules/dedupe.test.ts's.
+ */
+export function analyzeUnmerged(text: string): LoadedAnalysis {
+  const analysis = loaded(analyze(text, { ruleSet: withoutCovers(activeRuleSet()) }));
   const errors = analysis.problems.filter((p) => p.severity === 'error');
   assert.deepEqual(
     errors.map((p) => `${p.code} ${p.message}`),
@@ -76,7 +93,7 @@ export function assertFiresAndSilenced(
   element: string,
   silence?: { on: string; controls: readonly string[] }[],
 ): Threat {
-  const before = threatsOf(analyzeValid(text), ruleId, element);
+  const before = threatsOf(analyzeUnmerged(text), ruleId, element);
   assert.equal(before.length, 1, `rule ${ruleId} should fire once on ${element}`);
   const threat = before[0] as Threat;
   assert.ok(
@@ -86,7 +103,7 @@ export function assertFiresAndSilenced(
   if (silence) {
     let fixed = text;
     for (const step of silence) fixed = withControls(fixed, step.on, step.controls);
-    const after = threatsOf(analyzeValid(fixed), ruleId, element);
+    const after = threatsOf(analyzeUnmerged(fixed), ruleId, element);
     assert.equal(
       after.length,
       1,

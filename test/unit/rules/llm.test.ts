@@ -12,7 +12,7 @@ import { BUILTIN_PACK_SOURCES } from '../../../src/core/rules/builtin';
 import { loadRulePack } from '../../../src/core/rules/loadPack';
 import { sharedKbFileOrSkip } from '../../support/sharedKb';
 import { agenticCaseRules } from './agenticCases';
-import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
+import { analyzeUnmerged, analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
 
 const PACK_FILE = 'builtin:llm.rules.yaml';
 const packSource = BUILTIN_PACK_SOURCES.find((s) => s.file === PACK_FILE);
@@ -680,7 +680,7 @@ describe('built-in LLM rules', () => {
   - { from: chat, to: openai, bidirectional: true, controls: [output_filtering, encryption_in_transit] }
   - { from: agent, to: crm }`,
     });
-    const analysis = analyzeValid(text);
+    const analysis = analyzeUnmerged(text);
     const llmRules = new Set(
       (loadRulePack(packSource?.text ?? '', PACK_FILE).pack?.rules ?? []).map((r) => r.id),
     );
