@@ -135,7 +135,12 @@ export function formatThreatsText(
         SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
         a.ruleId.localeCompare(b.ruleId),
     )) {
-      const tags = inert([`[${t.stride.join('')}]`, ...t.atlas, ...t.owasp].join(' '));
+      // Privacy threats show their LINDDUN codes beside (or instead of) STRIDE letters.
+      const letters = [
+        ...(t.stride.length > 0 || t.linddun.length === 0 ? [`[${t.stride.join('')}]`] : []),
+        ...(t.linddun.length > 0 ? [`[LINDDUN ${t.linddun.join(' ')}]`] : []),
+      ];
+      const tags = inert([...letters, ...t.atlas, ...t.owasp].join(' '));
       lines.push(
         `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${inert(t.title)}  (${inert(t.ruleId)})  ${tags}`,
       );
