@@ -555,7 +555,9 @@ export interface CaseStudyResult {
   readonly baselineExactRecall: number;
   readonly threatsPerModel: number;
   readonly baselineThreatsPerModel: number;
-  /** Threats with today's rules over threats with the baseline packs. */
+  /** Privacy (LINDDUN) threats per model, included in threatsPerModel. */
+  readonly privacyThreatsPerModel: number;
+  /** Security threats with today's rules over those with the baseline packs (caseStudies.ts). */
   readonly noiseRatio: number;
   /** Wall-clock time of the whole stage (both rule sets over every model), ms. */
   readonly elapsedMs: number;
@@ -824,6 +826,7 @@ function measureCaseStudies(): { result: CaseStudyResult; benchmark: CaseStudyBe
       baselineExactRecall: recall(b.baseline.exactHits, b.baseline.expected),
       threatsPerModel: b.current.threats / n,
       baselineThreatsPerModel: b.baseline.threats / n,
+      privacyThreatsPerModel: b.current.privacyThreats / n,
       noiseRatio: noiseRatio(b),
       elapsedMs,
       perCase: b.cases.map((c) => ({

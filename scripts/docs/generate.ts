@@ -13,6 +13,7 @@ import { controlInfo } from '../../src/core/kb/controls';
 import { OWASP_BY_ID } from '../../src/core/kb/owasp';
 import { atlasCoverage, PREPARATION_TACTICS } from '../../src/core/rules/coverage';
 import { STRIDE_BY_LETTER } from '../../src/core/kb/stride';
+import { LINDDUN_BY_CODE } from '../../src/core/kb/linddun';
 import { PROBLEM_CODES, type ProblemSeverity } from '../../src/core/problems';
 import type { Rule } from '../../src/core/rules/types';
 
@@ -374,6 +375,8 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     "A rule's `why` uses a `{placeholder}` its element type does not have (component rules: `{element}`, `{kind}`, `{zone}`, `{tech}`, `{data}`, `{classification}`; flow rules: `{element}`, `{kind}`, `{from}`, `{to}`, `{from_zone}`, `{to_zone}`, `{data}`, `{classification}`). It is shown as written; fix the spelling or remove it.",
   MLTM213:
     'A boundary is nested more than 32 boundaries deep through `parent`. mltm follows nesting to 32 levels, so checking stays fast on any file; the boundary (and those inside it) is treated as an outermost boundary until the nesting is flattened.',
+  MLTM220:
+    'A rule names no threat category: a security rule needs at least one STRIDE letter in `stride`, and a `category: privacy` rule at least one LINDDUN code in `linddun` (L, I, Nr, D, DD, U, Nc). The rule is left out until it has one.',
 };
 
 function problems(): string {
@@ -457,21 +460,31 @@ function rules(): string {
       continue;
     }
     lines.push(`${pack.rules.length} rules.`, '');
+    // Privacy packs get a LINDDUN column; the security packs' tables stay as they were.
+    const privacy = pack.rules.some((rule) => rule.linddun.length > 0);
     lines.push(
-      '| Rule | Element | STRIDE | ATLAS | OWASP | Severity | Mitigated by |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      `| Rule | Element | STRIDE |${privacy ? ' LINDDUN |' : ''} ATLAS | OWASP | Severity | Mitigated by |`,
+      `| --- | --- | --- |${privacy ? ' --- |' : ''} --- | --- | --- | --- |`,
     );
     for (const rule of [...pack.rules].sort((a, b) => a.id.localeCompare(b.id)))
-      lines.push(ruleRow(rule, atlas));
+      lines.push(ruleRow(rule, atlas, privacy));
     lines.push('');
   }
   return lines.join('\n');
 }
 
-function ruleRow(rule: Rule, atlas: ReturnType<typeof bundledAtlasCatalogue>): string {
-  const stride = rule.stride
-    .map((letter) => `${letter} (${STRIDE_BY_LETTER.get(letter)?.name ?? '?'})`)
-    .join(', ');
+function ruleRow(
+  rule: Rule,
+  atlas: ReturnType<typeof bundledAtlasCatalogue>,
+  withLinddun: boolean,
+): string {
+  const stride =
+    rule.stride
+      .map((letter) => `${letter} (${STRIDE_BY_LETTER.get(letter)?.name ?? '?'})`)
+      .join(', ') || '—';
+  const linddun = withLinddun
+    ? ` ${rule.linddun.map((code) => `${code} (${LINDDUN_BY_CODE.get(code)?.name ?? '?'})`).join(', ') || '—'} |`
+    : '';
   const atlasIds = rule.atlas
     .map((id) => `[${id}](${atlas.url(id) ?? ''}) ${atlas.nameOf(id) ?? ''}`.trim())
     .join('<br>');
@@ -487,5 +500,5 @@ function ruleRow(rule: Rule, atlas: ReturnType<typeof bundledAtlasCatalogue>): s
       ? [`any of ${rule.mitigations.any_of.map((c) => `\`${c}\``).join(', ')}`]
       : []),
   ];
-  return `| <a id="${rule.id}"></a>\`${rule.id}\` ${cell(rule.title)} | ${rule.element} | ${stride} | ${atlasIds} | ${owasp.join('<br>')} | ${rule.severity} | ${mitigations.join('; ') || '—'} |`;
+  return `| <a id="${rule.id}"></a>\`${rule.id}\` ${cell(rule.title)} | ${rule.element} | ${stride} |${linddun} ${atlasIds} | ${owasp.join('<br>')} | ${rule.severity} | ${mitigations.join('; ') || '—'} |`;
 }

@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { mergeSarifLogs, type SarifLog } from '../core/report/sarifMerge';
 import { mdText } from '../core/report/text';
+import { failsGate, parseFailOn, type GatePolicy } from '../core/gate';
 import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
 import { writeFileAtomic } from './atomicWrite';
 import { EXIT, type CliIo } from './io';
@@ -49,6 +50,7 @@ interface ReportJson {
   readonly threats: readonly {
     readonly id: string;
     readonly title: string;
+    readonly category: string;
     readonly severity: Severity;
     readonly status: string;
   }[];
@@ -89,7 +91,11 @@ export function findModels(globs: string, cwd: string): string[] {
   return [...new Set(out.split('\0').filter((f) => f.length > 0))].sort();
 }
 
-function summarise(file: string, report: ReportJson | undefined, floor: number): ModelSummary {
+function summarise(
+  file: string,
+  report: ReportJson | undefined,
+  policy: GatePolicy | undefined,
+): ModelSummary {
   const open = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   if (!report) return { file, name: file, valid: false, open, decided: 0, top: [] };
   let decided = 0;
@@ -97,7 +103,7 @@ function summarise(file: string, report: ReportJson | undefined, floor: number):
   for (const t of report.threats) {
     if (t.status === 'open') {
       open[t.severity]++;
-      if (SEVERITY_ORDER.indexOf(t.severity) >= floor) over.push(t);
+      if (policy && failsGate(policy, t)) over.push(t);
     } else if (t.status !== 'mitigated') decided++;
   }
   over.sort(
@@ -192,8 +198,9 @@ export async function runCiAction(
   const atlas = inputs.atlas !== undefined && inputs.atlas !== '' ? ['--atlas', inputs.atlas] : [];
   const check = await capture(['check', ...models, '--fail-on', inputs.failOn, ...atlas], cwd);
   log(check.stdout + check.stderr);
-  const floor =
-    inputs.failOn === 'none' ? Infinity : SEVERITY_ORDER.indexOf(inputs.failOn as Severity);
+  // The same policy `check` applied (core/gate.ts); an invalid value was refused by it above.
+  const parsedFailOn = parseFailOn(inputs.failOn);
+  const policy = parsedFailOn.ok ? parsedFailOn.policy : undefined;
   const logs: SarifLog[] = [];
   const summaries: ModelSummary[] = [];
   for (const file of models) {
@@ -205,7 +212,7 @@ export async function runCiAction(
       summarise(
         file,
         json.code === EXIT.ok ? (JSON.parse(json.stdout) as ReportJson) : undefined,
-        floor,
+        policy,
       ),
     );
   }

@@ -26,8 +26,10 @@ export interface JsonThreat {
   readonly elementType: 'component' | 'flow';
   readonly elementKind: string;
   readonly title: string;
-  readonly category: 'stride' | 'ml';
+  readonly category: 'stride' | 'ml' | 'privacy';
   readonly stride: readonly string[];
+  /** LINDDUN privacy codes (L, I, Nr, D, DD, U, Nc); empty for security threats. */
+  readonly linddun: readonly string[];
   readonly atlas: readonly string[];
   readonly owasp: readonly string[];
   readonly severity: string;
@@ -99,6 +101,7 @@ export function jsonThreat(threat: Threat, index: LineIndex): JsonThreat {
     title: threat.title,
     category: threat.category,
     stride: threat.stride,
+    linddun: threat.linddun,
     atlas: threat.atlas,
     owasp: threat.owasp,
     severity: threat.severity,

@@ -79,6 +79,7 @@ export const PROBLEM_CODES = {
   MLTM211: { title: 'Unused definition', severity: 'info' },
   MLTM212: { title: 'Crown jewel nobody holds', severity: 'warning' },
   MLTM213: { title: 'Boundaries nest too deeply', severity: 'error' },
+  MLTM220: { title: 'Rule without threat categories', severity: 'error' },
   // Register
   MLTM301: { title: 'Decision without justification', severity: 'warning' },
   MLTM302: { title: 'Expired decision', severity: 'warning' },

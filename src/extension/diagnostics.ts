@@ -17,6 +17,7 @@ import { effectiveStatus, isOpen } from '../core/register/status';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
+import { LINDDUN_BY_CODE } from '../core/kb/linddun';
 import { LineIndex } from '../core/util/lineIndex';
 import type { AnalysisService, ModelState } from './analysisService';
 import { affectsMltm, readConfig, yamlValidationEnabled, type SchemaProblemsMode } from './config';
@@ -108,7 +109,10 @@ export function problemDiagnostic(
 /** The diagnostic message of a threat: what, why it is open, what to add. */
 export function threatMessage(threat: Threat): string {
   const stride = threat.stride.map((l) => STRIDE_BY_LETTER.get(l)?.name ?? l).join(', ');
-  const tags = [stride, ...threat.atlas].filter(Boolean).join(' · ');
+  const linddun = threat.linddun.map((c) => LINDDUN_BY_CODE.get(c)?.name ?? c).join(', ');
+  const tags = [stride, linddun && `LINDDUN: ${linddun}`, ...threat.atlas]
+    .filter(Boolean)
+    .join(' · ');
   const anyOf = threat.mitigations.anyOf.filter((c) => threat.missingControls.includes(c));
   const allOf = threat.missingControls.filter((c) => !anyOf.includes(c));
   const missing = [...allOf, ...(anyOf.length > 1 ? [`one of ${anyOf.join(' | ')}`] : anyOf)].join(

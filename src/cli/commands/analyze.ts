@@ -145,7 +145,12 @@ export function formatThreatsText(
         (SEVERITY_RANK.get(b.severity) ?? 0) - (SEVERITY_RANK.get(a.severity) ?? 0) ||
         (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
     )) {
-      const tags = inert([`[${t.stride.join('')}]`, ...t.atlas, ...t.owasp].join(' '));
+      // Privacy threats show their LINDDUN codes beside (or instead of) STRIDE letters.
+      const letters = [
+        ...(t.stride.length > 0 || t.linddun.length === 0 ? [`[${t.stride.join('')}]`] : []),
+        ...(t.linddun.length > 0 ? [`[LINDDUN ${t.linddun.join(' ')}]`] : []),
+      ];
+      const tags = inert([...letters, ...t.atlas, ...t.owasp].join(' '));
       lines.push(
         `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${inert(t.title)}  (${inert(t.ruleId)})  ${tags}`,
       );

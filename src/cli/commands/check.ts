@@ -1,5 +1,6 @@
 /**
- * `mltm check <model…> --fail-on <severity>`: the CI gate. Exit 1 when a model has open threats
+ * `mltm check <model…> --fail-on <severity>[,<category>=<severity>]`: the CI gate (the policy's
+ * syntax is core/gate.ts). Exit 1 when a model has open threats
  * (the register's decision, else the controls in place, say so) at or above the severity, or
  * when its register has problems a reviewer must act on (an expired or unjustified decision, a
  * decision taken before the element changed, entries for unknown rules or elements, a register
@@ -8,7 +9,8 @@
  */
 import { threatsOf } from '../../core/analysis';
 import { effectiveStatus } from '../../core/register/diff';
-import { SEVERITY_ORDER, type Severity } from '../../core/rules/types';
+import { SEVERITY_ORDER } from '../../core/rules/types';
+import { describePolicy, failsGate, parseFailOn } from '../../core/gate';
 import { LineIndex } from '../../core/util/lineIndex';
 import { sessionRegister } from '../../core/workspace/modelWorkspace';
 import { registerNotesOf } from '../../core/workspace/report';
@@ -29,19 +31,17 @@ export const GATING_REGISTER_CODES: ReadonlySet<string> = new Set([
   'MLTM307',
 ]);
 
-const FAIL_ON_VALUES = [...SEVERITY_ORDER, 'none'] as const;
-
 export const checkCommand: Command = {
   name: 'check',
   summary: 'CI gate: fail on open threats at or above a severity, or on register problems',
   usage:
-    'mltm check <model.mltm.yaml…> [--fail-on critical|high|medium|low|info|none] [--atlas <ATLAS.yaml>] [--max-listed <n>]',
+    'mltm check <model.mltm.yaml…> [--fail-on critical|high|medium|low|info|none[,security=<severity>][,privacy=<severity>]] [--atlas <ATLAS.yaml>] [--max-listed <n>]',
   options: {
     'fail-on': {
       type: 'string',
       default: 'high',
       description:
-        'fail on open threats at or above this severity (`none`: only on register problems)',
+        'fail on open threats at or above this severity (`none`: only on register problems); per category with `security=` / `privacy=` terms, e.g. `high,privacy=none` or `none,privacy=medium`',
     },
     atlas: {
       type: 'string',
@@ -58,11 +58,15 @@ export const checkCommand: Command = {
       io.stderr(`mltm check: give at least one model file.\nUsage: ${checkCommand.usage}\n`);
       return EXIT.usage;
     }
-    const failOn = String(values['fail-on']);
-    if (!(FAIL_ON_VALUES as readonly string[]).includes(failOn)) {
-      io.stderr(`mltm check: unknown --fail-on \`${failOn}\`; use ${FAIL_ON_VALUES.join(', ')}.\n`);
+    const parsedFailOn = parseFailOn(String(values['fail-on']));
+    if (!parsedFailOn.ok) {
+      io.stderr(`mltm check: ${inert(parsedFailOn.message)}\n`);
       return EXIT.usage;
     }
+    const policy = parsedFailOn.policy;
+    const failOnGiven = String(values['fail-on']);
+    const failOn = describePolicy(policy);
+    const gatesNothing = policy.security === 'none' && policy.privacy === 'none';
     const maxListed = Number(values['max-listed']);
     if (!Number.isInteger(maxListed) || maxListed < 0) {
       io.stderr(
@@ -72,7 +76,6 @@ export const checkCommand: Command = {
     }
     const atlas = await atlasOption(values['atlas'], io);
     if (atlas === false) return EXIT.usage;
-    const floor = failOn === 'none' ? Infinity : SEVERITY_ORDER.indexOf(failOn as Severity);
     let invalid = 0;
     let failing = 0;
     for (const path of positionals) {
@@ -95,7 +98,7 @@ export const checkCommand: Command = {
         (t) => effectiveStatus(t, register) === 'open',
       );
       const over = open
-        .filter((t) => SEVERITY_ORDER.indexOf(t.severity) >= floor)
+        .filter((t) => failsGate(policy, t))
         .sort(
           (a, b) =>
             SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
@@ -114,7 +117,7 @@ export const checkCommand: Command = {
       const ok = over.length === 0 && registerIssues.length === 0;
       if (!ok) failing++;
       const parts = [
-        failOn === 'none'
+        gatesNothing
           ? `${plural(open.length, 'open threat')}`
           : `${plural(over.length, 'open threat')} at or above ${failOn}${bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
         plural(registerIssues.length, 'register problem'),
@@ -138,7 +141,7 @@ export const checkCommand: Command = {
     }
     const checked = positionals.length - invalid;
     io.stdout(
-      `mltm check: ${plural(checked, 'model')} checked, ${failing} failing${invalid > 0 ? `, ${invalid} invalid` : ''} (--fail-on ${failOn}).\n`,
+      `mltm check: ${plural(checked, 'model')} checked, ${failing} failing${invalid > 0 ? `, ${invalid} invalid` : ''} (--fail-on ${inert(failOnGiven)}).\n`,
     );
     if (invalid > 0) return EXIT.usage;
     return failing > 0 ? EXIT.findings : EXIT.ok;

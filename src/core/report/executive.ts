@@ -47,7 +47,9 @@ export function outcomesOf(threat: Threat, input: ReportInput): string[] {
     /weights-exfiltration|model-theft/.test(threat.ruleId)
   )
     out.push('model theft: a competitor gets a working copy of the model');
-  if (threat.stride.includes('I') && data.some((d) => d.pii))
+  if (threat.category === 'privacy')
+    out.push('privacy harm: personal data used, linked or kept beyond what people were told');
+  else if (threat.stride.includes('I') && data.some((d) => d.pii))
     out.push('regulatory exposure: a personal-data breach to report');
   else if (threat.stride.includes('I')) out.push('confidential information leaks');
   if (threat.stride.includes('T') || threat.stride.includes('E'))

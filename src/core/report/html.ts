@@ -16,6 +16,8 @@
  * CSS, since it is escaped everywhere.
  */
 import { STRIDE } from '../kb/stride';
+import { LINDDUN } from '../kb/linddun';
+import { aiRmfSummary, NIST_AI_RMF_SOURCE, NIST_AI_RMF_URL } from '../kb/nistAiRmf';
 import { SEVERITY_ORDER } from '../rules/types';
 import { sha256Base64 } from '../util/sha256';
 import { executiveText } from './executive';
@@ -68,11 +70,15 @@ const APP_SCRIPT = `(function () {
   }
   function apply() {
     var severity = selected('severity'), status = selected('status'), stride = selected('stride');
+    var category = selected('category'), linddun = selected('linddun');
     var shown = 0;
     rows.forEach(function (row) {
       var letters = (row.getAttribute('data-stride') || '').split(' ').filter(Boolean);
+      var codes = (row.getAttribute('data-linddun') || '').split(' ').filter(Boolean);
       var visible = severity[row.getAttribute('data-severity')] === true && status[row.getAttribute('data-status')] === true &&
-        (letters.length === 0 || letters.some(function (l) { return stride[l] === true; }));
+        category[row.getAttribute('data-category')] === true &&
+        (letters.length === 0 || letters.some(function (l) { return stride[l] === true; })) &&
+        (codes.length === 0 || codes.some(function (c) { return linddun[c] === true; }));
       row.hidden = !visible;
       if (visible) shown++;
     });
@@ -114,6 +120,24 @@ function link(ref: LinkedId): string {
     : `${label}${name}`;
 }
 
+/** The NIST AI RMF summary: evidence from the model's controls, open threats per subcategory. */
+function governance(view: ReportView): string[] {
+  const open = view.rows.filter((r) => isOpen(r.status)).map((r) => r.threat);
+  const rows = aiRmfSummary(view.input.analysis.facts.controlsAnywhere, open);
+  return [
+    '<section id="nist-ai-rmf">',
+    '<h2>NIST AI RMF</h2>',
+    `<p>Subcategories of the <a href="${htmlText(NIST_AI_RMF_URL)}">${htmlText(NIST_AI_RMF_SOURCE)}</a> that this model speaks to: the controls it declares that give evidence for each, and the open threats that fall under it (security threats under MEASURE 2.7, privacy threats under MEASURE 2.10, legal-duty privacy threats also under GOVERN 1.1, every threat also under the subcategories of the controls that would mitigate it). Summaries are paraphrases; the framework's text is authoritative.</p>`,
+    '<table><thead><tr><th>Function</th><th>Subcategory</th><th>Summary</th><th>Evidenced by controls</th><th class="num">Open threats</th></tr></thead><tbody>',
+    ...rows.map(
+      (r) =>
+        `<tr><td>${htmlText(r.subcategory.fn)}</td><td>${htmlText(r.subcategory.id)}</td><td>${htmlText(r.subcategory.summary)}</td><td>${r.evidence.length > 0 ? r.evidence.map((c) => `<code>${htmlText(c)}</code>`).join(', ') : '—'}</td><td class="num">${r.openThreats}</td></tr>`,
+    ),
+    '</tbody></table>',
+    '</section>',
+  ];
+}
+
 function threatRow(view: ReportView, row: ThreatRow): string {
   const t = row.threat;
   const atlas = t.atlas.map((id) => link(atlasRef(id, view.input.analysis.atlas))).join('<br>');
@@ -124,11 +148,11 @@ function threatRow(view: ReportView, row: ThreatRow): string {
   const element = `${htmlText(t.elementType)} <b>${htmlText(t.element)}</b><br><small>${htmlText(`${view.input.file}:${row.start.line}:${row.start.column}`)}</small>`;
   const guidance = `<b>Detect:</b> ${t.detection ? htmlText(t.detection) : '<span class="muted">no guidance in the rule</span>'}<br><b>Contain:</b> ${t.containment ? htmlText(t.containment) : '<span class="muted">no guidance in the rule</span>'}`;
   return [
-    `<tr class="threat" data-severity="${htmlText(t.severity)}" data-stride="${htmlText(t.stride.join(' '))}" data-status="${htmlText(row.status)}">`,
+    `<tr class="threat" data-severity="${htmlText(t.severity)}" data-category="${t.category === 'privacy' ? 'privacy' : 'security'}" data-stride="${htmlText(t.stride.join(' '))}" data-linddun="${htmlText(t.linddun.join(' '))}" data-status="${htmlText(row.status)}">`,
     `<td><span class="sev sev-${htmlText(t.severity)}">${htmlText(capitalise(t.severity))}</span></td>`,
     `<td>${element}</td>`,
     `<td>${htmlText(t.title)}${change}<br><small>${htmlText(t.id)}</small>${(t.merged ?? []).map((m) => `<br><small>also covers ${htmlText(m.title)} (${htmlText(m.id)})</small>`).join('')}<br><small>${htmlText(t.why)}</small></td>`,
-    `<td>${htmlText(t.stride.join(' '))}</td>`,
+    `<td>${[t.stride.join(' '), t.linddun.length > 0 ? `LINDDUN ${t.linddun.join(' ')}` : ''].filter(Boolean).map(htmlText).join('<br>') || '—'}</td>`,
     `<td>${atlas || '—'}</td>`,
     `<td>${owasp || '—'}</td>`,
     `<td class="st-${htmlText(row.status)}">${htmlText(statusLabel(row.status))}</td>`,
@@ -264,6 +288,7 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
       '</section>',
     );
   }
+  out.push(...governance(view));
   out.push(
     '<section id="threats">',
     '<h2>Threats</h2>',
@@ -272,11 +297,13 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
       .reverse()
       .map((s) => checkbox('severity', s, capitalise(s)))
       .join('')}</fieldset>`,
+    `<fieldset><legend>Category</legend>${checkbox('category', 'security', 'Security (STRIDE, ML)')}${checkbox('category', 'privacy', 'Privacy (LINDDUN)')}</fieldset>`,
     `<fieldset><legend>STRIDE</legend>${STRIDE.map((s) => checkbox('stride', s.letter, `${s.letter} ${s.name}`)).join('')}</fieldset>`,
+    `<fieldset><legend>LINDDUN</legend>${LINDDUN.map((c) => checkbox('linddun', c.code, `${c.code} ${c.name}`)).join('')}</fieldset>`,
     `<fieldset><legend>Status</legend>${view.statuses.map((s) => checkbox('status', s, capitalise(s))).join('')}</fieldset>`,
     '<p id="shown-count" aria-live="polite"></p>',
     '</div>',
-    '<table id="threat-table"><thead><tr><th>Severity</th><th>Element</th><th>Threat</th><th>STRIDE</th><th>MITRE ATLAS</th><th>OWASP</th><th>Status</th><th>Owner</th><th>Justification</th><th>Missing controls</th><th>Detect and contain</th></tr></thead><tbody>',
+    '<table id="threat-table"><thead><tr><th>Severity</th><th>Element</th><th>Threat</th><th>STRIDE / LINDDUN</th><th>MITRE ATLAS</th><th>OWASP</th><th>Status</th><th>Owner</th><th>Justification</th><th>Missing controls</th><th>Detect and contain</th></tr></thead><tbody>',
   );
   for (const group of [...view.components, ...view.flows])
     for (const row of group.rows) out.push(threatRow(view, row));

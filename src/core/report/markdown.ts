@@ -4,9 +4,13 @@
  * Mermaid diagram in a fence, then one table per component and per flow with every threat's
  * STRIDE letters, ATLAS techniques (linked), OWASP ids, severity, status from the register,
  * owner, justification and missing controls, followed by how each threat would be detected and
- * contained. Pure GitHub-flavoured Markdown: no raw HTML, every model string escaped.
+ * contained, and the NIST AI RMF summary (which subcategories the model's controls evidence and
+ * which have open threats). Privacy threats show their LINDDUN codes where STRIDE letters are.
+ * Pure GitHub-flavoured Markdown: no raw HTML, every model string escaped.
  */
 import { STRIDE_BY_LETTER, type StrideLetter } from '../kb/stride';
+import { LINDDUN_BY_CODE, type LinddunCode } from '../kb/linddun';
+import { aiRmfSummary, NIST_AI_RMF_SOURCE, NIST_AI_RMF_URL } from '../kb/nistAiRmf';
 import { executiveText } from './executive';
 import { modelToMermaid } from './mermaid';
 import { atlasRef, capitalise, mdLink, mdText, owaspRef, sentence } from './text';
@@ -66,13 +70,36 @@ function summary(view: ReportView): string[] {
   return lines;
 }
 
-function strideCell(letters: readonly string[]): string {
-  return (
-    letters
-      .map((l) => `${l} ${STRIDE_BY_LETTER.get(l as StrideLetter)?.name ?? ''}`.trim())
-      .map(mdText)
-      .join(', ') || DASH
-  );
+function strideCell(letters: readonly string[], linddun: readonly string[] = []): string {
+  const stride = letters
+    .map((l) => `${l} ${STRIDE_BY_LETTER.get(l as StrideLetter)?.name ?? ''}`.trim())
+    .map(mdText)
+    .join(', ');
+  const privacy = linddun
+    .map((c) => `${c} ${LINDDUN_BY_CODE.get(c as LinddunCode)?.name ?? ''}`.trim())
+    .map(mdText)
+    .join(', ');
+  return [stride, privacy && `LINDDUN: ${privacy}`].filter(Boolean).join('; ') || DASH;
+}
+
+/** The NIST AI RMF summary of the model: evidence from its controls, open threats per subcategory. */
+function governance(view: ReportView): string[] {
+  const open = view.rows.filter((r) => isOpen(r.status)).map((r) => r.threat);
+  const rows = aiRmfSummary(view.input.analysis.facts.controlsAnywhere, open);
+  const lines = [
+    '## NIST AI RMF',
+    '',
+    `Subcategories of the ${mdLink(NIST_AI_RMF_SOURCE, NIST_AI_RMF_URL)} that this model speaks to: the controls it declares that give evidence for each, and the open threats that fall under it (security threats under MEASURE 2.7, privacy threats under MEASURE 2.10, legal-duty privacy threats also under GOVERN 1.1, every threat also under the subcategories of the controls that would mitigate it). Summaries are paraphrases; the framework's text is authoritative.`,
+    '',
+    '| Function | Subcategory | Summary | Evidenced by controls | Open threats |',
+    '|---|---|---|---|---:|',
+  ];
+  for (const row of rows)
+    lines.push(
+      `| ${row.subcategory.fn} | ${row.subcategory.id} | ${mdText(row.subcategory.summary)} | ${row.evidence.map(mdText).join(', ') || DASH} | ${row.openThreats} |`,
+    );
+  lines.push('');
+  return lines;
 }
 
 function threatCell(row: ThreatRow): string {
@@ -110,7 +137,7 @@ function table(view: ReportView, group: ElementGroup): string[] {
     const owner = row.owner;
     const justification = row.entry?.justification;
     lines.push(
-      `| ${capitalise(t.severity)} | ${threatCell(row)} | ${strideCell(t.stride)} | ${atlas} | ${owasp} | ${mdText(statusLabel(row.status))} | ${cell(owner)} | ${cell(justification)} | ${t.missingControls.map(mdText).join(', ') || DASH} |`,
+      `| ${capitalise(t.severity)} | ${threatCell(row)} | ${strideCell(t.stride, t.linddun)} | ${atlas} | ${owasp} | ${mdText(statusLabel(row.status))} | ${cell(owner)} | ${cell(justification)} | ${t.missingControls.map(mdText).join(', ') || DASH} |`,
     );
   }
   lines.push('', '**Detect and contain**', '');
@@ -200,6 +227,7 @@ export function renderMarkdown(
     );
   }
   lines.push(...changes(view));
+  lines.push(...governance(view));
   const components = view.components.filter((g) => g.rows.length > 0);
   const flows = view.flows.filter((g) => g.rows.length > 0);
   lines.push('## Threats by component', '');

@@ -9,6 +9,7 @@
  */
 import { controlInfo } from '../kb/controls';
 import { sortStride, type StrideLetter } from '../kb/stride';
+import type { LinddunCode } from '../kb/linddun';
 import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
 import { componentFingerprints, flowFingerprints } from '../hashes';
@@ -21,6 +22,7 @@ import {
   type EndMatch,
   type FlowMatch,
   type Rule,
+  type RuleCategory,
   type Severity,
 } from './types';
 
@@ -45,8 +47,10 @@ export interface Threat {
   readonly elementKind: string;
   readonly title: string;
   readonly description?: string;
-  readonly category: 'stride' | 'ml';
+  readonly category: RuleCategory;
   readonly stride: readonly StrideLetter[];
+  /** LINDDUN privacy codes; empty for security threats. */
+  readonly linddun: readonly LinddunCode[];
   readonly atlas: readonly string[];
   readonly owasp: readonly string[];
   readonly severity: Severity;
@@ -760,6 +764,7 @@ function makeThreat(
   if (rule.description !== undefined) threat.description = rule.description;
   threat.category = rule.category;
   threat.stride = rule.stride;
+  threat.linddun = rule.linddun;
   threat.atlas = rule.atlas;
   threat.owasp = rule.owasp;
   threat.severity = severity.severity;

@@ -8,6 +8,7 @@ import rulesSchema from '../../../schemas/rules.schema.json';
 import type { AtlasCatalogue } from '../kb/atlas';
 import { OWASP_BY_ID } from '../kb/owasp';
 import { sortStride, type StrideLetter } from '../kb/stride';
+import { sortLinddun, type LinddunCode } from '../kb/linddun';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
@@ -117,8 +118,10 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
       ...(typeof raw['description'] === 'string' && { description: raw['description'] }),
       element: raw['element'] === 'flow' ? 'flow' : 'component',
       when: (isRecord(raw['when']) ? raw['when'] : {}) as never,
-      category: raw['category'] === 'stride' ? 'stride' : 'ml',
+      category:
+        raw['category'] === 'stride' ? 'stride' : raw['category'] === 'privacy' ? 'privacy' : 'ml',
       stride: sortStride(strings(raw['stride']) as StrideLetter[]),
+      linddun: sortLinddun(strings(raw['linddun']) as LinddunCode[]),
       atlas: strings(raw['atlas']),
       owasp: strings(raw['owasp']),
       severity: raw['severity'] as Severity,
@@ -144,8 +147,28 @@ export function loadRulePack(text: string, file: string): PackLoadResult {
           read.sourceMap.get(path)?.value ?? { start: 0, end: 0 },
       },
     } as Rule);
-    // `why` placeholders: only the element type's own resolve; anything else is reported here.
     const rule = rules[rules.length - 1] as Rule;
+    // A rule must say what kind of threat it is: STRIDE letters for security, LINDDUN codes for
+    // privacy. Left out otherwise, like a rule with a schema error.
+    const lacks =
+      rule.category === 'privacy'
+        ? rule.linddun.length === 0 &&
+          'a `category: privacy` rule needs at least one LINDDUN code in `linddun` (L, I, Nr, D, DD, U, Nc)'
+        : rule.stride.length === 0 &&
+          'a security rule needs at least one STRIDE letter in `stride` (S, T, R, I, D, E)';
+    if (lacks) {
+      problems.push(
+        problem(
+          'MLTM220',
+          `Rule \`${rule.id}\` names no threat category: ${lacks}. The rule is left out.`,
+          read.sourceMap.get(`${path}/${rule.category === 'privacy' ? 'category' : 'stride'}`)
+            ?.value ?? rule.origin.range,
+        ),
+      );
+      rules.pop();
+      return;
+    }
+    // `why` placeholders: only the element type's own resolve; anything else is reported here.
     const unknown =
       rule.why === undefined
         ? []

@@ -4,9 +4,14 @@
  */
 import type { SourceRange } from '../problems';
 import type { StrideLetter } from '../kb/stride';
+import type { LinddunCode } from '../kb/linddun';
 import type { Classification, Exposure, TrustLevel } from '../model/vocabulary';
 import type { ElementClass } from '../model/vocabulary';
 import type { TrustDirection } from '../graph/graph';
+
+/** Generic STRIDE, ML-specific security, or privacy (LINDDUN). */
+export type RuleCategory = 'stride' | 'ml' | 'privacy';
+export const RULE_CATEGORIES: readonly RuleCategory[] = ['stride', 'ml', 'privacy'];
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -73,8 +78,10 @@ interface RuleCommon {
   readonly id: string;
   readonly title: string;
   readonly description?: string;
-  readonly category: 'stride' | 'ml';
+  readonly category: RuleCategory;
   readonly stride: readonly StrideLetter[];
+  /** LINDDUN privacy threat codes (empty for security rules). */
+  readonly linddun: readonly LinddunCode[];
   readonly atlas: readonly string[];
   readonly owasp: readonly string[];
   readonly severity: Severity;

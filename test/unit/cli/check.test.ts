@@ -46,11 +46,12 @@ describe('cli: mltm check (the CI gate)', () => {
   });
 
   it('exits 1 on open threats at or above the severity, listing them with their location', async () => {
+    // 29 = 27 security threats + 2 privacy threats raised to high by personal data (public exposure).
     const r = await run(['check', 'examples/02-model-extraction.mltm.yaml', '--fail-on', 'high']);
     assert.equal(r.code, 1);
     assert.match(
       r.out,
-      /^FAIL examples\/02-model-extraction\.mltm\.yaml: 26 open threats at or above high \(9 critical, 17 high\); 0 register problems\.$/m,
+      /^FAIL examples\/02-model-extraction\.mltm\.yaml: 28 open threats at or above high \(9 critical, 19 high\); 0 register problems\.$/m,
     );
     assert.match(
       r.out,
@@ -120,6 +121,34 @@ describe('cli: mltm check (the CI gate)', () => {
     const r = await run(['check', join(folder, 'm.mltm.yaml'), '--fail-on', 'critical']);
     assert.equal(r.code, 2);
     assert.match(r.err, /m\.threats\.yaml:\d+:\d+: error MLTM001/);
+  });
+
+  it('--fail-on includes or excludes privacy threats by category', async () => {
+    const file = 'examples/11-rag-llm-app.mltm.yaml';
+    const all = await run(['check', file, '--fail-on', 'none,privacy=low', '--max-listed', '500']);
+    assert.equal(all.code, 1);
+    const listed = all.out.split('\n').filter((l) => /^ {2}[A-Z]+ +\S+@/.test(l));
+    assert.ok(listed.length > 0);
+    // Only privacy rules' threats are listed (their ids are the privacy pack's).
+    assert.ok(
+      listed.every((l) =>
+        /(personal-data|training-without|trained-model|generative-model|reidentification|sensitive-attribute)/.test(
+          l,
+        ),
+      ),
+      listed.join('\n'),
+    );
+    assert.match(all.out, /\(--fail-on none,privacy=low\)\.\n$/);
+    const without = await run([
+      'check',
+      file,
+      '--fail-on',
+      'info,privacy=none',
+      '--max-listed',
+      '500',
+    ]);
+    assert.ok(!/personal-data-to-llm-provider/.test(without.out), 'privacy excluded');
+    assert.match(without.out, /at or above security info, privacy none/);
   });
 
   it('exits 2 on a bad option or no model', async () => {

@@ -435,7 +435,10 @@ describe('semantic checks', () => {
   }
 
   it('every semantic code has a test case here', () => {
-    const semanticCodes = Object.keys(PROBLEM_CODES).filter((code) => /^MLTM2\d\d$/.test(code));
+    // MLTM220 is a rule-pack problem numbered in the privacy range (test/unit/rules/privacy.test.ts).
+    const semanticCodes = Object.keys(PROBLEM_CODES).filter(
+      (code) => /^MLTM2\d\d$/.test(code) && code !== 'MLTM220',
+    );
     const tested = new Set(CASES.map((c) => c.code));
     assert.deepEqual(
       semanticCodes.filter((code) => !tested.has(code as keyof typeof PROBLEM_CODES)),

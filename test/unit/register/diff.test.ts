@@ -46,7 +46,13 @@ describe('diffThreats', () => {
     );
     assert.ok(
       diff.added.length > 0 &&
-        diff.added.every((c) => c.element === 'client->api' && c.changes[0] === 'added'),
+        // The new model's personal data also adds two privacy threats on other elements.
+        diff.added.every(
+          (c) =>
+            (c.element === 'client->api' ||
+              /^(personal-data-store-exposure|sensitive-attribute-inference)@/.test(c.id)) &&
+            c.changes[0] === 'added',
+        ),
     );
     assert.ok(
       diff.removed.length > 0 &&

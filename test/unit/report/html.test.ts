@@ -157,11 +157,43 @@ describe('report: HTML in real Chromium', function () {
     await page.close();
   });
 
+  it('filters privacy (LINDDUN) threats by category and LINDDUN code, and shows the NIST AI RMF table', async () => {
+    const { page, log } = await open(
+      browser,
+      renderHtml(reportInput('examples/11-rag-llm-app.mltm.yaml', { mermaidScript: MERMAID })),
+      folder,
+    );
+    const visible = () =>
+      inPage<string[]>(
+        page,
+        `[...document.querySelectorAll('tr.threat')].filter((r) => !r.hidden).map((r) => r.getAttribute('data-category') + '|' + r.getAttribute('data-linddun'))`,
+      );
+    const all = await visible();
+    const privacy = all.filter((r) => r.startsWith('privacy|'));
+    assert.ok(privacy.length > 0 && privacy.every((r) => r.split('|')[1] !== ''));
+    await page.click('input[data-filter="category"][value="security"]');
+    assert.deepEqual(await visible(), privacy, 'only privacy threats are left');
+    for (const code of ['L', 'I', 'Nr', 'D', 'U', 'Nc'])
+      await page.click(`input[data-filter="linddun"][value="${code}"]`);
+    const onlyDD = await visible();
+    assert.ok(onlyDD.length > 0 && onlyDD.every((r) => r.split('|')[1]!.split(' ').includes('DD')));
+    await page.click('input[data-filter="category"][value="privacy"]');
+    assert.deepEqual(await visible(), []);
+    const nist = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('#nist-ai-rmf tbody tr')].map((r) => r.children[1].textContent)`,
+    );
+    assert.ok(nist.includes('MEASURE 2.10') && nist.includes('GOVERN 1.1'), nist.join(', '));
+    assert.deepEqual([...log.dialogs, ...log.errors, ...log.console], []);
+    await page.close();
+  });
+
   it("is complete without the library: the diagram as Mermaid source, no script but the report's own", async () => {
     const html = renderHtml(reportInput('examples/02-model-extraction.mltm.yaml'));
     assert.doesNotMatch(
       html,
-      /<script src=|<link |https?:\/\/(?!atlas\.mitre\.org|owasp\.org|genai\.owasp\.org)[^"'\s<]*"/,
+      // Links only to the catalogues and to the NIST AI RMF publication (NIST AI 100-1).
+      /<script src=|<link |https?:\/\/(?!atlas\.mitre\.org|owasp\.org|genai\.owasp\.org|doi\.org\/10\.6028\/NIST\.AI\.100-1")[^"'\s<]*"/,
     );
     const { page, log } = await open(browser, html, folder);
     assert.match((await page.textContent('#diagram-source')) ?? '', /^flowchart LR/);

@@ -4,6 +4,9 @@ import { mdText } from '../../../src/core/report/text';
 import { assertGolden } from '../../support/golden';
 import { goldenName, HOSTILE, reportInput } from './helpers';
 import { analyzeLoaded } from '../../support/analysis';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../support/sharedKb';
 
 /** Cells of a GFM table row: split on pipes that are not backslash-escaped. */
 function cells(row: string): string[] {
@@ -15,6 +18,7 @@ function cells(row: string): string[] {
 
 describe('report: Markdown', () => {
   for (const file of [
+    'examples/01-fintech-posture.mltm.yaml',
     'examples/02-model-extraction.mltm.yaml',
     'examples/04-backdoored-model.mltm.yaml',
     'examples/11-rag-llm-app.mltm.yaml',
@@ -24,6 +28,47 @@ describe('report: Markdown', () => {
       assertGolden(goldenName(file, 'md'), renderMarkdown(reportInput(file)));
     });
   }
+
+  it('shows LINDDUN codes on the privacy threats of models with personal data (01 fintech, 11 RAG app), and the NIST AI RMF table', () => {
+    for (const file of [
+      'examples/01-fintech-posture.mltm.yaml',
+      'examples/11-rag-llm-app.mltm.yaml',
+    ]) {
+      const md = renderMarkdown(reportInput(file));
+      const privacyRows = md
+        .split('\n')
+        .filter((line) => line.startsWith('| ') && line.includes('LINDDUN: '));
+      assert.ok(privacyRows.length >= 3, `${file}: ${privacyRows.length} LINDDUN rows`);
+      assert.match(md, /## NIST AI RMF/);
+      const measure210 = md
+        .split('\n')
+        .find((line) => line.startsWith('| MEASURE | MEASURE 2.10 |'));
+      assert.ok(measure210, `${file}: MEASURE 2.10 row`);
+      assert.notEqual(cells(measure210).at(-1)?.trim(), '0', `${file}: open privacy threats`);
+    }
+  });
+
+  it('a model without personal data shows no LINDDUN threat and no open legal-duty privacy threat', () => {
+    const text = readFileSync(join(REPO_ROOT, 'examples/02-model-extraction.mltm.yaml'), 'utf8');
+    const withoutPii = text.replace(/^\s*pii: true\s*$/gm, '');
+    assert.ok(withoutPii !== text);
+    const analysis = analyzeLoaded(withoutPii);
+    const md = renderMarkdown({
+      ...reportInput('examples/02-model-extraction.mltm.yaml'),
+      analysis,
+      text: withoutPii,
+    });
+    assert.doesNotMatch(md, /LINDDUN: /);
+    // GOVERN 1.1 holds only privacy threats' legal duties (MEASURE 2.10 also holds security
+    // threats that privacy controls mitigate, such as membership inference).
+    const govern11 = md.split('\n').find((line) => line.startsWith('| GOVERN | GOVERN 1.1 |'));
+    assert.equal(
+      cells(govern11 ?? '')
+        .at(-1)
+        ?.trim(),
+      '0',
+    );
+  });
 
   it('keeps every table row to its columns, whatever the model says', () => {
     const md = renderMarkdown(reportInput(HOSTILE));
