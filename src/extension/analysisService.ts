@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { analyze, type Analysis } from '../core/analysis';
 import { bundledAtlasCatalogue } from '../core/kb/atlas';
+import type { Decision } from '../core/decide';
 import type { Problem } from '../core/problems';
 import type { ThreatRegister } from '../core/register/register';
 import type { RulePack } from '../core/rules/types';
@@ -61,6 +62,11 @@ export interface ModelState {
   readonly packProblems: readonly (PackFileProblems & { readonly uri: vscode.Uri })[];
   /** Time spent in `analyze()` for this version, in milliseconds. */
   readonly analyseMs: number;
+  /**
+   * The editor's decision (fix plan, risks, paths) when the worker thread made it with the
+   * analysis (large models); otherwise diagnostics.ts `decisionOf` makes it once, on demand.
+   */
+  readonly decision?: Decision;
 }
 
 /** Whether a URI names a threat model file (`*.mltm.yaml`, `*.mltm.yml`). */
@@ -112,7 +118,10 @@ export class AnalysisService implements vscode.Disposable {
   private nextRequest = 1;
   private readonly waiting = new Map<
     number,
-    { resolve: (r: PackedAnalysis) => void; reject: (e: Error) => void }
+    {
+      resolve: (r: { packed: PackedAnalysis; decision?: Decision }) => void;
+      reject: (e: Error) => void;
+    }
   >();
 
   /** `workerPath`: the bundled analysisWorker.js; without it everything runs on this thread. */
@@ -339,7 +348,9 @@ export class AnalysisService implements vscode.Disposable {
     const options = workspace.analysisOptions(inputs);
     const inWorker =
       this.workerPath !== undefined && inputs.text.length >= WORKER_THRESHOLD && !options.atlas;
-    const analysis = inWorker ? await this.analyseInWorker(inputs) : analyze(inputs.text, options);
+    const { analysis, decision } = inWorker
+      ? await this.analyseInWorker(inputs)
+      : { analysis: analyze(inputs.text, options), decision: undefined };
     const analyseMs = performance.now() - started;
     if (outdated()) return undefined;
     const session = workspace.complete(inputs, analysis, todayIso());
@@ -368,6 +379,7 @@ export class AnalysisService implements vscode.Disposable {
           : []),
       ].map((group) => ({ ...group, uri: toUri(group.file) })),
       analyseMs,
+      ...(decision && { decision }),
     };
     if (analyseMs > 200 || inWorker)
       this.log.info(
@@ -383,7 +395,9 @@ export class AnalysisService implements vscode.Disposable {
    * from its packed answer (`core/workspace/workerPacking.ts`); falls back to this thread if the
    * worker fails.
    */
-  private async analyseInWorker(inputs: SessionInputs): Promise<Analysis> {
+  private async analyseInWorker(
+    inputs: SessionInputs,
+  ): Promise<{ analysis: Analysis; decision?: Decision }> {
     const customPacks: readonly RulePack[] = inputs.packs.packs;
     const atlas = bundledAtlasCatalogue();
     try {
@@ -393,7 +407,11 @@ export class AnalysisService implements vscode.Disposable {
         worker.on('message', (response: AnalysisResponse) => {
           const waiter = this.waiting.get(response.id);
           this.waiting.delete(response.id);
-          if (response.analysis) waiter?.resolve(response.analysis);
+          if (response.analysis)
+            waiter?.resolve({
+              packed: response.analysis,
+              ...(response.decision && { decision: response.decision }),
+            });
           else waiter?.reject(new Error(response.error));
         });
         worker.on('error', (error) => {
@@ -405,16 +423,27 @@ export class AnalysisService implements vscode.Disposable {
         this.worker = worker;
       }
       const id = this.nextRequest++;
-      const packed = await new Promise<PackedAnalysis>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        this.worker?.postMessage({ id, text: inputs.text, customPacks } satisfies AnalysisRequest);
-      });
-      return unpackAnalysis(packed, customPacks, atlas);
+      const registerText = inputs.registerRead?.text;
+      const answer = await new Promise<{ packed: PackedAnalysis; decision?: Decision }>(
+        (resolve, reject) => {
+          this.waiting.set(id, { resolve, reject });
+          this.worker?.postMessage({
+            id,
+            text: inputs.text,
+            customPacks,
+            decide: registerText === undefined ? {} : { registerText },
+          } satisfies AnalysisRequest);
+        },
+      );
+      return {
+        analysis: unpackAnalysis(answer.packed, customPacks, atlas),
+        ...(answer.decision && { decision: answer.decision }),
+      };
     } catch (error) {
       this.log.warn(
         `analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return analyze(inputs.text, { customPacks, atlas });
+      return { analysis: analyze(inputs.text, { customPacks, atlas }) };
     }
   }
 
