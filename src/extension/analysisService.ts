@@ -18,8 +18,8 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { analyze, type Analysis } from '../core/analysis';
+import type { EditorDecision } from '../core/views/problemsPanel';
 import { bundledAtlasCatalogue } from '../core/kb/atlas';
-import type { Decision } from '../core/decide';
 import type { Problem } from '../core/problems';
 import type { ThreatRegister } from '../core/register/register';
 import type { RulePack } from '../core/rules/types';
@@ -66,7 +66,7 @@ export interface ModelState {
    * The editor's decision (fix plan, risks, paths) when the worker thread made it with the
    * analysis (large models); otherwise diagnostics.ts `decisionOf` makes it once, on demand.
    */
-  readonly decision?: Decision;
+  readonly decision?: EditorDecision;
 }
 
 /** Whether a URI names a threat model file (`*.mltm.yaml`, `*.mltm.yml`). */
@@ -119,7 +119,7 @@ export class AnalysisService implements vscode.Disposable {
   private readonly waiting = new Map<
     number,
     {
-      resolve: (r: { packed: PackedAnalysis; decision?: Decision }) => void;
+      resolve: (r: { packed: PackedAnalysis; decision?: EditorDecision }) => void;
       reject: (e: Error) => void;
     }
   >();
@@ -397,7 +397,7 @@ export class AnalysisService implements vscode.Disposable {
    */
   private async analyseInWorker(
     inputs: SessionInputs,
-  ): Promise<{ analysis: Analysis; decision?: Decision }> {
+  ): Promise<{ analysis: Analysis; decision?: EditorDecision }> {
     const customPacks: readonly RulePack[] = inputs.packs.packs;
     const atlas = bundledAtlasCatalogue();
     try {
@@ -424,7 +424,7 @@ export class AnalysisService implements vscode.Disposable {
       }
       const id = this.nextRequest++;
       const registerText = inputs.registerRead?.text;
-      const answer = await new Promise<{ packed: PackedAnalysis; decision?: Decision }>(
+      const answer = await new Promise<{ packed: PackedAnalysis; decision?: EditorDecision }>(
         (resolve, reject) => {
           this.waiting.set(id, { resolve, reject });
           this.worker?.postMessage({

@@ -14,8 +14,11 @@
  */
 import * as vscode from 'vscode';
 import { modelOf } from '../core/analysis';
-import type { Decision } from '../core/decide';
-import { editorDecision, problemsPanelEntries } from '../core/views/problemsPanel';
+import {
+  editorDecision,
+  problemsPanelEntries,
+  type EditorDecision,
+} from '../core/views/problemsPanel';
 import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
 import { effectiveStatus, isOpen } from '../core/register/status';
 import type { Threat } from '../core/rules/evaluate';
@@ -64,14 +67,14 @@ export function isOpenThreat(state: ModelState, threat: Threat): boolean {
   return isOpen(threat, state.register);
 }
 
-const decisions = new WeakMap<ModelState, Decision>();
+const decisions = new WeakMap<ModelState, EditorDecision>();
 
 /**
  * The decision (risk, attack paths, fix plan) of a model state, computed once per analysed
  * version and shared by the diagnostics, the Fix Plan view and CodeLens. Undefined when the model
  * did not load.
  */
-export function decisionOf(state: ModelState): Decision | undefined {
+export function decisionOf(state: ModelState): EditorDecision | undefined {
   if (state.analysis.status !== 'loaded') return undefined;
   if (state.decision) return state.decision;
   let decision = decisions.get(state);

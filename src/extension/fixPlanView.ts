@@ -18,9 +18,6 @@ export type FixPlanNode =
 
 const fileName = (uri: vscode.Uri) => uri.path.slice(uri.path.lastIndexOf('/') + 1);
 
-/** Attack paths listed per model (the plan's are the riskiest first). */
-const PATHS_SHOWN = 20;
-
 export class FixPlanTree implements vscode.TreeDataProvider<FixPlanNode> {
   private readonly changed = new vscode.EventEmitter<FixPlanNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -49,9 +46,7 @@ export class FixPlanTree implements vscode.TreeDataProvider<FixPlanNode> {
       case 'steps':
         return decision.plan.steps.map((step) => ({ type: 'step', state: node.state, step }));
       case 'paths':
-        return decision.paths
-          .slice(0, PATHS_SHOWN)
-          .map((path) => ({ type: 'path', state: node.state, path }));
+        return decision.paths.map((path) => ({ type: 'path', state: node.state, path }));
       default:
         return [];
     }
@@ -78,7 +73,10 @@ export class FixPlanTree implements vscode.TreeDataProvider<FixPlanNode> {
       }
       case 'paths': {
         const item = new vscode.TreeItem('Attack paths', Collapsed);
-        item.description = String(decision?.paths.length ?? 0);
+        item.description =
+          decision && decision.pathCount > decision.paths.length
+            ? `${decision.paths.length} riskiest of ${decision.pathCount}`
+            : String(decision?.pathCount ?? 0);
         item.contextValue = 'paths';
         return item;
       }

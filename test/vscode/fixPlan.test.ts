@@ -142,7 +142,7 @@ describe('fixes: Problems panel, Fix Plan view, attack path in the diagram', () 
     const groups = mine.filter((i) => i.depth === 1).map((i) => `${i.label} ${i.description}`);
     assert.deepEqual(groups, [
       `Fix steps ${decision.plan.steps.length}`,
-      `Attack paths ${decision.paths.length}`,
+      `Attack paths ${decision.pathCount > decision.paths.length ? `${decision.paths.length} riskiest of ${decision.pathCount}` : decision.pathCount}`,
     ]);
     const steps = mine.filter((i) => i.contextValue === 'step');
     assert.deepEqual(

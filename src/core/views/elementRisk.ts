@@ -3,7 +3,7 @@
  * open threats (what reviewers rank by) and how many are open, from the same decision the fix
  * diagnostics and the Fix Plan view use. Elements with no open threat are absent.
  */
-import type { Decision } from '../decide';
+import type { EditorDecision } from './problemsPanel';
 import type { Threat } from '../rules/evaluate';
 
 export interface ElementRisk {
@@ -14,12 +14,12 @@ export interface ElementRisk {
 
 export function elementRisks(
   threats: readonly Threat[],
-  decision: Decision,
+  decision: EditorDecision,
 ): ReadonlyMap<string, ElementRisk> {
   const out = new Map<string, ElementRisk>();
   for (const threat of threats) {
     if (!decision.open.has(threat.id)) continue;
-    const score = decision.risks.get(threat.id)?.score ?? 0;
+    const score = decision.riskScores.get(threat.id) ?? 0;
     const prior = out.get(threat.element);
     out.set(threat.element, {
       highest: Math.max(prior?.highest ?? 0, score),

@@ -11,7 +11,7 @@
  * `mltm plan` prints), computed once per analysis by {@link editorDecision}.
  */
 import type { LoadedAnalysis } from '../analysis';
-import { decide, type Decision, type PlanStep } from '../decide';
+import { decide, type AttackPath, type FixPlan, type PlanStep } from '../decide';
 import type { PipelineModel } from '../model/types';
 import type { SourceRange } from '../problems';
 import type { ThreatRegister } from '../register/register';
@@ -27,6 +27,9 @@ export const DIAGNOSTICS_MODES: readonly DiagnosticsMode[] = ['fixes', 'threats'
  * short list of decisions.
  */
 export const EDITOR_PLAN_STEPS = 15;
+
+/** Attack paths the editor keeps (the Fix Plan view lists them, riskiest first). */
+export const EDITOR_PATHS = 20;
 
 /** Severities that must stay visible in the panel when no shown fix closes them. */
 const MUST_SHOW: ReadonlySet<Severity> = new Set(['high', 'critical']);
@@ -60,12 +63,30 @@ export type PanelEntry =
     }
   | { readonly kind: 'threat'; readonly threat: Threat; readonly severity: Severity };
 
+/**
+ * What the editor's views read of core/decide's decision: the plan, the attack paths, which
+ * threats are open and each threat's risk score. The risk factors (the words behind each score)
+ * stay out: on a 1,000-component model they are most of an 11 MB message from the worker thread,
+ * which the host would spend over half a second reading, and no editor view shows them; nor do
+ * the attack paths past the {@link EDITOR_PATHS} riskiest the Fix Plan view lists.
+ */
+export interface EditorDecision {
+  readonly plan: FixPlan;
+  /** The {@link EDITOR_PATHS} riskiest attack paths (a path on a long chain has thousands of steps). */
+  readonly paths: readonly AttackPath[];
+  /** How many attack paths the decision found in all. */
+  readonly pathCount: number;
+  readonly open: ReadonlySet<string>;
+  /** Risk score (0–100) per threat id. */
+  readonly riskScores: ReadonlyMap<string, number>;
+}
+
 /** The decision the editor's views share: the plan with {@link EDITOR_PLAN_STEPS} steps. */
 export function editorDecision(
   analysis: LoadedAnalysis,
   register: ThreatRegister | undefined,
-): Decision {
-  return decide(
+): EditorDecision {
+  const decision = decide(
     {
       facts: analysis.facts,
       threats: analysis.threats,
@@ -75,6 +96,15 @@ export function editorDecision(
     },
     { maxSteps: EDITOR_PLAN_STEPS },
   );
+  const riskScores = new Map<string, number>();
+  for (const [id, risk] of decision.risks) riskScores.set(id, risk.score);
+  return {
+    plan: decision.plan,
+    paths: decision.paths.slice(0, EDITOR_PATHS),
+    pathCount: decision.paths.length,
+    open: decision.open,
+    riskScores,
+  };
 }
 
 const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
@@ -113,7 +143,7 @@ function elementRange(model: PipelineModel, step: PlanStep): SourceRange | undef
 export function problemsPanelEntries(input: {
   readonly model: PipelineModel;
   readonly threats: readonly Threat[];
-  readonly decision: Decision;
+  readonly decision: EditorDecision;
   readonly isOpen: (threat: Threat) => boolean;
   readonly minimumSeverity: Severity;
   readonly mode: DiagnosticsMode;
@@ -130,7 +160,7 @@ export function problemsPanelEntries(input: {
     const closes = step.closes
       .map((id) => byId.get(id))
       .filter((t): t is Threat => t !== undefined && input.isOpen(t))
-      .map((threat) => ({ threat, risk: input.decision.risks.get(threat.id)?.score ?? 0 }))
+      .map((threat) => ({ threat, risk: input.decision.riskScores.get(threat.id) ?? 0 }))
       .sort((a, b) => b.risk - a.risk || (a.threat.id < b.threat.id ? -1 : 1));
     const shown = closes.filter((c) => rank(c.threat.severity) >= floor);
     const range = elementRange(input.model, step);

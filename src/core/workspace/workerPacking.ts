@@ -21,13 +21,12 @@ import {
   type FailedAnalysis,
   type LoadedAnalysis,
 } from '../analysis';
-import type { Decision } from '../decide';
 import { buildGraph } from '../graph/graph';
 import type { AtlasCatalogue } from '../kb/atlas';
 import { deriveFacts } from '../rules/facts';
 import { loadRegister } from '../register/register';
 import type { RulePack } from '../rules/types';
-import { editorDecision } from '../views/problemsPanel';
+import { editorDecision, type EditorDecision } from '../views/problemsPanel';
 
 /** The fields the host keeps and re-attaches. */
 type HostFields = 'ruleSet' | 'atlas' | 'ruleProblems';
@@ -53,7 +52,7 @@ export type AnalysisResponse =
       readonly id: number;
       readonly analysis: PackedAnalysis;
       /** When asked for and the model loaded. */
-      readonly decision?: Decision;
+      readonly decision?: EditorDecision;
       readonly error?: undefined;
     }
   | {
