@@ -51,6 +51,11 @@ let scene: DiagramScene | undefined;
 let filters: FilterState = isFilterState(saved.filters) ? saved.filters : defaultFilters();
 let selected: { id: string; kind: 'component' | 'flow' } | null = saved.selected ?? null;
 let highlighted: string | null = null;
+/** The attack path the Fix Plan view selected: its components and flows, marked `on-path`. */
+let pathHighlight: { id: string | null; elementIds: readonly string[] } = {
+  id: null,
+  elementIds: [],
+};
 let elements = new Map<string, SVGGElement>();
 let nextRequestId = 1;
 let firstScene = true;
@@ -266,6 +271,7 @@ function draw(): void {
   if (selected && !elements.has(`${selected.kind}:${selected.id}`)) selected = null;
   showSelection();
   setHighlight(highlighted);
+  setPathHighlight(pathHighlight);
 }
 
 function applyFilters(redrawBadges = true): void {
@@ -275,6 +281,7 @@ function applyFilters(redrawBadges = true): void {
     elements = renderScene(content, scene, filters);
     showSelection();
     setHighlight(highlighted);
+    setPathHighlight(pathHighlight);
   }
   const visible = visibleElements(scene, filters);
   const matches = searchMatches(scene, filters.search);
@@ -404,6 +411,26 @@ function setHighlight(id: string | null): void {
   element?.classList.add('highlighted');
 }
 
+/** Marks the path's elements (the stage dims the rest while a path is shown). */
+function setPathHighlight(path: { id: string | null; elementIds: readonly string[] }): void {
+  pathHighlight = path;
+  for (const element of content.querySelectorAll('.on-path')) {
+    element.classList.remove('on-path');
+    element.removeAttribute('data-path-step');
+  }
+  let marked = 0;
+  path.elementIds.forEach((id, step) => {
+    const element = elements.get(`component:${id}`) ?? elements.get(`flow:${id}`);
+    if (!element) return;
+    element.classList.add('on-path');
+    element.setAttribute('data-path-step', String(step + 1));
+    marked++;
+  });
+  stage.classList.toggle('path-shown', marked > 0);
+  if (path.id === null) stage.removeAttribute('data-path');
+  else stage.setAttribute('data-path', path.id);
+}
+
 function elementOf(
   target: EventTarget | null,
 ): { id: string; kind: 'component' | 'flow' } | undefined {
@@ -483,6 +510,9 @@ function handle(message: HostToWebview): void {
       break;
     case 'focus':
       focusElement(message.elementId);
+      break;
+    case 'highlightPath':
+      setPathHighlight({ id: message.pathId, elementIds: message.elementIds });
       break;
     case 'export':
       void exportImage(message.format);

@@ -9,7 +9,8 @@
 // it to MLTM_COUNTS_FILE (read by scripts/test-all.mjs) and exits non-zero on any failure. The
 // offline path also saves a screenshot of the workbench to test-results/vscode-workbench.png, and
 // serves the diagram test's requests (see serveDiagramRequest): it counts the nodes in the real
-// diagram webview's DOM, clicks one there, and screenshots the workbench with the diagram open.
+// diagram webview's DOM, clicks one there, reads which elements an attack path marks, and
+// screenshots the workbench with the diagram open.
 // Env: MLTM_VSCODE_MODE=online|offline forces a path; MLTM_VSCODE_TIMEOUT_MS bounds the suite;
 // MLTM_VSCODE_SELFTEST_FAIL=1 makes one test assert a wrong value (proves failures are real).
 import { spawn, spawnSync } from 'node:child_process';
@@ -135,6 +136,28 @@ async function serveDiagramRequest(page, driverDir) {
       .first()
       .getAttribute('data-id', { timeout: 1000 })
       .catch(() => null);
+    // An attack path the Fix Plan view asked to highlight: wait for its elements to be marked.
+    if (request.onPath !== undefined) {
+      const pathDeadline = Date.now() + 15_000;
+      while ((await frame.locator('.on-path').count()) !== request.onPath) {
+        if (Date.now() > pathDeadline) break;
+        await sleep(250);
+      }
+      response.onPath = await frame.locator('.on-path').evaluateAll((els) =>
+        els.map((e) => ({
+          id: e.getAttribute('data-id'),
+          shape: e.classList.contains('node') ? 'node' : 'edge',
+          step: e.getAttribute('data-path-step'),
+        })),
+      );
+      response.pathShown = await frame
+        .locator('svg.stage')
+        .first()
+        .evaluate((e) => ({
+          shown: e.classList.contains('path-shown'),
+          path: e.getAttribute('data-path'),
+        }));
+    }
     if (request.screenshot) {
       // A wider window for the picture, with the diagram fitted to its new size.
       await page.setViewportSize({ width: 1920, height: 1080 });

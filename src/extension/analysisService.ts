@@ -17,6 +17,7 @@
  */
 import * as vscode from 'vscode';
 import { analyze, type Analysis } from '../core/analysis';
+import type { EditorDecision } from '../core/views/problemsPanel';
 import { bundledAtlasCatalogue } from '../core/kb/atlas';
 import type { Problem } from '../core/problems';
 import type { ThreatRegister } from '../core/register/register';
@@ -61,6 +62,11 @@ export interface ModelState {
   readonly packProblems: readonly (PackFileProblems & { readonly uri: vscode.Uri })[];
   /** Time spent in `analyze()` for this version, in milliseconds. */
   readonly analyseMs: number;
+  /**
+   * The editor's decision (fix plan, risks, paths) when the worker thread made it with the
+   * analysis (large models); otherwise diagnostics.ts `decisionOf` makes it once, on demand.
+   */
+  readonly decision?: EditorDecision;
 }
 
 /** Whether a URI names a threat model file (`*.mltm.yaml`, `*.mltm.yml`). */
@@ -114,7 +120,10 @@ export class AnalysisService implements vscode.Disposable {
   private nextRequest = 1;
   private readonly waiting = new Map<
     number,
-    { resolve: (r: PackedAnalysis) => void; reject: (e: Error) => void }
+    {
+      resolve: (r: { packed: PackedAnalysis; decision?: EditorDecision }) => void;
+      reject: (e: Error) => void;
+    }
   >();
 
   /** `startWorker`: starts the analysis worker (the platform's transport); without it everything runs on this thread. */
@@ -341,7 +350,9 @@ export class AnalysisService implements vscode.Disposable {
     const options = workspace.analysisOptions(inputs);
     const inWorker =
       this.startWorker !== undefined && inputs.text.length >= WORKER_THRESHOLD && !options.atlas;
-    const analysis = inWorker ? await this.analyseInWorker(inputs) : analyze(inputs.text, options);
+    const { analysis, decision } = inWorker
+      ? await this.analyseInWorker(inputs)
+      : { analysis: analyze(inputs.text, options), decision: undefined };
     const analyseMs = performance.now() - started;
     if (outdated()) return undefined;
     const session = workspace.complete(inputs, analysis, todayIso());
@@ -370,6 +381,7 @@ export class AnalysisService implements vscode.Disposable {
           : []),
       ].map((group) => ({ ...group, uri: toUri(group.file) })),
       analyseMs,
+      ...(decision && { decision }),
     };
     if (analyseMs > 200 || inWorker)
       this.log.info(
@@ -385,7 +397,9 @@ export class AnalysisService implements vscode.Disposable {
    * from its packed answer (`core/workspace/workerPacking.ts`); falls back to this thread if the
    * worker fails.
    */
-  private async analyseInWorker(inputs: SessionInputs): Promise<Analysis> {
+  private async analyseInWorker(
+    inputs: SessionInputs,
+  ): Promise<{ analysis: Analysis; decision?: EditorDecision }> {
     const customPacks: readonly RulePack[] = inputs.packs.packs;
     const atlas = bundledAtlasCatalogue();
     try {
@@ -395,7 +409,11 @@ export class AnalysisService implements vscode.Disposable {
           const response = message as AnalysisResponse;
           const waiter = this.waiting.get(response.id);
           this.waiting.delete(response.id);
-          if (response.analysis) waiter?.resolve(response.analysis);
+          if (response.analysis)
+            waiter?.resolve({
+              packed: response.analysis,
+              ...(response.decision && { decision: response.decision }),
+            });
           else waiter?.reject(new Error(response.error));
         });
         worker.onError((error) => {
@@ -407,17 +425,28 @@ export class AnalysisService implements vscode.Disposable {
         this.worker = worker;
       }
       const id = this.nextRequest++;
-      const packed = await new Promise<PackedAnalysis>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject });
-        this.worker?.postMessage({ id, text: inputs.text, customPacks } satisfies AnalysisRequest);
-      });
+      const registerText = inputs.registerRead?.text;
+      const answer = await new Promise<{ packed: PackedAnalysis; decision?: EditorDecision }>(
+        (resolve, reject) => {
+          this.waiting.set(id, { resolve, reject });
+          this.worker?.postMessage({
+            id,
+            text: inputs.text,
+            customPacks,
+            decide: registerText === undefined ? {} : { registerText },
+          } satisfies AnalysisRequest);
+        },
+      );
       this.workerAnalyses++;
-      return unpackAnalysis(packed, customPacks, atlas);
+      return {
+        analysis: unpackAnalysis(answer.packed, customPacks, atlas),
+        ...(answer.decision && { decision: answer.decision }),
+      };
     } catch (error) {
       this.log.warn(
         `analysing on the main thread instead: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return analyze(inputs.text, { customPacks, atlas });
+      return { analysis: analyze(inputs.text, { customPacks, atlas }) };
     }
   }
 

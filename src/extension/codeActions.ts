@@ -1,6 +1,7 @@
 /**
  * Quick fixes for mltm diagnostics, in a fixed order: the fix itself first (preferred: add the
- * missing control, or the problem's did-you-mean replacement), then the register decisions
+ * missing control — for a fix-plan diagnostic the control its step proposes — or the problem's
+ * did-you-mean replacement), then the register decisions
  * (accept the risk, mark not applicable — both ask for a justification), then the documentation.
  * Each action names the diagnostic it fixes; the edits come from the core.
  */
@@ -10,12 +11,14 @@ import { controlInfo } from '../core/kb/controls';
 import { planAddControl } from '../core/edit/addControl';
 import { problemDocsUrl, ruleDocsUrl } from '../core/problems';
 import type { Threat } from '../core/rules/evaluate';
+import { controlOfFixCode } from '../core/views/problemsPanel';
 import {
   isModelUri,
   isRegisterUri,
   type AnalysisService,
   type ModelState,
 } from './analysisService';
+import { decisionOf } from './diagnostics';
 import { toWorkspaceEdit } from './edits';
 
 const codeValue = (d: vscode.Diagnostic): string | undefined =>
@@ -87,6 +90,29 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
       }
       const model = modelOf(state.analysis);
       if (!isModelUri(document.uri) || !model) continue;
+      const fixControl = controlOfFixCode(code);
+      if (fixControl !== undefined) {
+        const start = document.offsetAt(diagnostic.range.start);
+        const step = decisionOf(state)?.plan.steps.find((s) => {
+          const element =
+            s.elementType === 'flow'
+              ? model.flows.find((f) => f.id === s.element)
+              : model.components.find((c) => c.id === s.element);
+          return s.control === fixControl && element?.idRange.start === start;
+        });
+        if (!step) continue;
+        const plan = planAddControl(state.text, model, step.element, step.control);
+        if (!plan.edit) continue;
+        const action = new vscode.CodeAction(
+          `Add control \`${step.control}\` (${controlInfo(step.control).title}) to \`${step.element}\``,
+          vscode.CodeActionKind.QuickFix,
+        );
+        action.edit = toWorkspaceEdit(document, [plan.edit]);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+        fixes.push(action);
+        continue;
+      }
       const threat = threatOfDiagnostic(state, document, diagnostic);
       if (!threat) continue;
       let first = true;

@@ -23,6 +23,8 @@ import { addControl, revealElement, setThreatStatus, syncModelRegister } from '.
 import { renameEdit } from './languageFeatures';
 import { threatNode, type GroupBy, type RegisterTree } from './registerView';
 import { draftModelFromWorkspace } from './importDraft';
+import { decisionOf } from './diagnostics';
+import { pathElementIds } from './fixPlanView';
 import { generateReport } from './reports';
 import { newModelFromTemplate } from './templates';
 
@@ -218,6 +220,18 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     title: 'Export Mermaid',
     run: ({ service }, modelUri, targetUri) => exportMermaid(service, modelUri, targetUri),
     onError: false,
+  },
+  'mltm.showAttackPath': {
+    title: 'Show Attack Path in Diagram',
+    run: async ({ extension, service }, modelUri, pathId) => {
+      const uri = requireModel(modelUri);
+      const id = requireString(pathId, 'pathId');
+      const state = await service.ensure(uri);
+      const path = state && decisionOf(state)?.paths.find((p) => p.id === id);
+      if (!path) throw new Error(`no attack path \`${id}\` in ${uri.path}`);
+      const panel = await openDiagramCommand(extension, service, uri, undefined);
+      panel.highlightPath(path.id, pathElementIds(path));
+    },
   },
   'mltm.register.revealInDiagram': {
     title: 'Reveal in Diagram',

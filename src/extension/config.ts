@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Severity } from '../core/rules/types';
+import type { DiagnosticsMode } from '../core/views/problemsPanel';
 
 export type SchemaProblemsMode = 'auto' | 'always' | 'never';
 
@@ -13,6 +14,8 @@ export interface MltmConfig {
   readonly debounceMs: number;
   /** Threats below this severity get no diagnostic. */
   readonly minimumSeverity: Severity;
+  /** What the Problems panel lists for threats: the fix plan's steps (default) or every open threat. */
+  readonly diagnosticsShow: DiagnosticsMode;
   /** Whether schema problems (MLTM001–MLTM109) are reported by mltm, the YAML extension, or both. */
   readonly schemaProblems: SchemaProblemsMode;
   /** An official ATLAS.yaml replacing the bundled catalogue; empty for the bundled one. */
@@ -39,6 +42,7 @@ export function readConfig(scope?: vscode.Uri): MltmConfig {
     minimumSeverity: (SEVERITIES as readonly string[]).includes(severity)
       ? (severity as Severity)
       : 'low',
+    diagnosticsShow: c.get<string>('diagnostics.show', 'fixes') === 'threats' ? 'threats' : 'fixes',
     schemaProblems: schema === 'always' || schema === 'never' ? schema : 'auto',
     atlasPath: c.get<string>('atlas.path', '').trim(),
     registerAutoSync: c.get<boolean>('register.autoSync', false),

@@ -1,6 +1,8 @@
 /**
  * Diagnostics: turns each model state into what the Problems panel shows — model problems,
- * one diagnostic per open threat with missing controls, register problems on the register
+ * the threats as core/views/problemsPanel decides (by default one diagnostic per fix-plan step,
+ * on the element where the control goes; with `mltm.diagnostics.show: threats` one per open
+ * threat with missing controls), register problems on the register
  * file, rule-pack problems on the pack files — in ONE collection named `mltm`. Every diagnostic
  * has `source: "mltm"` and a `code` linking to its documentation (`MLTMnnn` problems, or the
  * threat's rule id).
@@ -11,16 +13,24 @@
  * extension whenever it is installed and `yaml.validate` is on, and reports them otherwise.
  */
 import * as vscode from 'vscode';
-import { modelOf, threatsOf } from '../core/analysis';
+import { modelOf } from '../core/analysis';
+import {
+  editorDecision,
+  problemsPanelEntries,
+  type EditorDecision,
+} from '../core/views/problemsPanel';
 import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
 import { effectiveStatus, isOpen } from '../core/register/status';
 import type { Threat } from '../core/rules/evaluate';
-import { SEVERITY_ORDER, type Severity } from '../core/rules/types';
+import type { Severity } from '../core/rules/types';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { LINDDUN_BY_CODE } from '../core/kb/linddun';
 import { LineIndex } from '../core/util/lineIndex';
 import type { AnalysisService, ModelState } from './analysisService';
 import { affectsMltm, readConfig, yamlValidationEnabled, type SchemaProblemsMode } from './config';
+
+/** Where a fix diagnostic's code links: how the plan ranks fixes. */
+const FIX_PLAN_DOCS = 'https://github.com/mltm-dev/mltm/blob/main/docs/risk.md';
 
 /** Codes the YAML extension reports too when it validates with our schema. */
 export const SCHEMA_PROBLEM_CODES: ReadonlySet<string> = new Set([
@@ -56,6 +66,21 @@ export function threatStatus(state: ModelState, threat: Threat): string {
 /** Whether a threat still asks for action: controls missing and no decision recorded. */
 export function isOpenThreat(state: ModelState, threat: Threat): boolean {
   return isOpen(threat, state.register);
+}
+
+const decisions = new WeakMap<ModelState, EditorDecision>();
+
+/**
+ * The decision (risk, attack paths, fix plan) of a model state, computed once per analysed
+ * version and shared by the diagnostics, the Fix Plan view and CodeLens. Undefined when the model
+ * did not load.
+ */
+export function decisionOf(state: ModelState): EditorDecision | undefined {
+  if (state.analysis.status !== 'loaded') return undefined;
+  if (state.decision) return state.decision;
+  let decision = decisions.get(state);
+  if (!decision) decisions.set(state, (decision = editorDecision(state.analysis, state.register)));
+  return decision;
 }
 
 const THREAT_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -143,12 +168,41 @@ export function diagnosticsFor(
     add(state.uri, problemDiagnostic(problem, modelIndex, state.uri));
   }
 
-  const floor = SEVERITY_ORDER.indexOf(config.minimumSeverity);
   const model = modelOf(state.analysis);
+  const decision = decisionOf(state);
   const registerIndex =
     state.registerText === undefined ? undefined : new LineIndex(state.registerText);
-  for (const threat of threatsOf(state.analysis)) {
-    if (!isOpenThreat(state, threat) || SEVERITY_ORDER.indexOf(threat.severity) < floor) continue;
+  const entries =
+    model && decision && state.analysis.status === 'loaded'
+      ? problemsPanelEntries({
+          model,
+          threats: state.analysis.threats,
+          decision,
+          isOpen: (t) => isOpenThreat(state, t),
+          minimumSeverity: config.minimumSeverity,
+          mode: config.diagnosticsShow,
+        })
+      : [];
+  for (const entry of entries) {
+    if (entry.kind === 'fix') {
+      const diagnostic = new vscode.Diagnostic(
+        toRange(modelIndex, entry.range),
+        entry.message,
+        THREAT_SEVERITY[entry.severity],
+      );
+      diagnostic.source = 'mltm';
+      diagnostic.code = { value: entry.code, target: vscode.Uri.parse(FIX_PLAN_DOCS) };
+      diagnostic.relatedInformation = entry.closes.map(
+        ({ threat, risk }) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(state.uri, toRange(modelIndex, threat.range)),
+            `closes ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}`,
+          ),
+      );
+      add(state.uri, diagnostic);
+      continue;
+    }
+    const { threat } = entry;
     const diagnostic = new vscode.Diagnostic(
       toRange(modelIndex, threat.range),
       threatMessage(threat),
@@ -180,12 +234,12 @@ export function diagnosticsFor(
           ),
         );
     }
-    const entry = state.register?.byId.get(threat.id);
-    if (entry && registerIndex)
+    const entryInRegister = state.register?.byId.get(threat.id);
+    if (entryInRegister && registerIndex)
       related.push(
         new vscode.DiagnosticRelatedInformation(
-          new vscode.Location(state.registerUri, toRange(registerIndex, entry.keyRange)),
-          `register entry \`${threat.id}\` (status: ${entry.status})`,
+          new vscode.Location(state.registerUri, toRange(registerIndex, entryInRegister.keyRange)),
+          `register entry \`${threat.id}\` (status: ${entryInRegister.status})`,
         ),
       );
     if (related.length > 0) diagnostic.relatedInformation = related;

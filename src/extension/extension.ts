@@ -13,6 +13,7 @@ import { MltmCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram/diagramPanel';
 import { registerDiagnostics } from './diagnostics';
+import { FixPlanTree, registerFixPlanView, type FixPlanNode } from './fixPlanView';
 import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
 import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
 import { startExtensionWorker } from './workers/platformWorkers';
@@ -23,6 +24,8 @@ export interface MltmApi {
   registerTreeItems(): Promise<
     { label: string; description: string; depth: number; contextValue: string }[]
   >;
+  /** The Fix Plan tree as a person sees it (labels, descriptions, depth-first; every node expanded). */
+  fixPlanTreeItems(): Promise<TreeItemView[]>;
   /** Milliseconds `activate` took. */
   readonly activationMs: number;
   /** The open diagram panels: what each sent its webview and received from it. */
@@ -45,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       startExtensionWorker(context.extensionUri, 'analysisWorker'),
     );
     const tree = new RegisterTree(service, context.workspaceState);
+    const fixPlan = new FixPlanTree(service);
     context.subscriptions.push(
       service,
       ...registerDiagnostics(service),
@@ -58,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
         MltmCodeActions.metadata,
       ),
       ...registerRegisterView(service, tree),
+      ...registerFixPlanView(service, fixPlan),
       ...registerCommands({ extension: context, service, tree, log }),
       ...registerDiagram(context, service),
       registerAutoSync(service),
@@ -67,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
     return {
       activationMs,
       registerTreeItems: () => treeItems(tree),
+      fixPlanTreeItems: () => treeItems(fixPlan),
       diagramPanels: () => DiagramPanel.all().map((panel) => panel.stats()),
       workerAnalyses: () => service.workerAnalyses,
       postFromDiagram: async (modelUri, message) => {
@@ -99,11 +105,21 @@ function registerAutoSync(service: AnalysisService): vscode.Disposable {
   });
 }
 
-async function treeItems(
-  tree: RegisterTree,
-): Promise<{ label: string; description: string; depth: number; contextValue: string }[]> {
-  const out: { label: string; description: string; depth: number; contextValue: string }[] = [];
-  const walk = async (node: RegisterNode | undefined, depth: number) => {
+interface TreeItemView {
+  label: string;
+  description: string;
+  depth: number;
+  contextValue: string;
+  /** What selecting the item runs. */
+  command?: { command: string; arguments: unknown[] };
+}
+
+async function treeItems<T extends RegisterNode | FixPlanNode>(tree: {
+  getChildren(node?: T): T[] | Promise<T[]>;
+  getTreeItem(node: T): vscode.TreeItem;
+}): Promise<TreeItemView[]> {
+  const out: TreeItemView[] = [];
+  const walk = async (node: T | undefined, depth: number) => {
     for (const child of await tree.getChildren(node)) {
       const item = tree.getTreeItem(child);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -112,6 +128,9 @@ async function treeItems(
         description: typeof item.description === 'string' ? item.description : '',
         depth,
         contextValue: item.contextValue ?? '',
+        ...(item.command && {
+          command: { command: item.command.command, arguments: item.command.arguments ?? [] },
+        }),
       });
       await walk(child, depth + 1);
     }

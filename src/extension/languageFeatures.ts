@@ -2,7 +2,8 @@
  * Language features on model files: hover (an element's threats with STRIDE, ATLAS names and
  * links, severity, status and why), completion (ids in from/to/boundary/parent/data, control,
  * component and data kinds — our own provider, so it works without the YAML extension),
- * CodeLens ("N threats · M open" and "Diagram" on each component and flow) and rename (F2) of an id in the
+ * CodeLens ("N threats · M open · risk R" — R the highest risk of its open threats — and "Diagram"
+ * on each component and flow) and rename (F2) of an id in the
  * model and its register together. All read the analysis service; none analyses by itself.
  */
 import * as vscode from 'vscode';
@@ -14,9 +15,10 @@ import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../cor
 import type { PipelineModel } from '../core/model/types';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER } from '../core/rules/types';
+import { elementRisks } from '../core/views/elementRisk';
 import type { AnalysisService, ModelState } from './analysisService';
 import { readConfig } from './config';
-import { isOpenThreat, threatStatus } from './diagnostics';
+import { decisionOf, isOpenThreat, threatStatus } from './diagnostics';
 import { toWorkspaceEdit } from './edits';
 
 export const MODEL_SELECTOR: vscode.DocumentSelector = [
@@ -220,16 +222,24 @@ class Lenses implements vscode.CodeLensProvider {
     )
       return [];
     const lenses: vscode.CodeLens[] = [];
+    const decision = decisionOf(state);
+    const risks =
+      decision && state.analysis.status === 'loaded'
+        ? elementRisks(state.analysis.threats, decision)
+        : undefined;
     for (const element of [...model.components, ...model.flows]) {
       const threats = elementThreats(state, element.id);
       const open = threats.filter((t) => isOpenThreat(state, t)).length;
+      const risk = risks?.get(element.id);
       const range = new vscode.Range(
         document.positionAt(element.idRange.start),
         document.positionAt(element.idRange.start),
       );
       lenses.push(
         new vscode.CodeLens(range, {
-          title: `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open`,
+          title:
+            `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open` +
+            (risk ? ` · risk ${risk.highest}` : ''),
           command: 'mltm.showElementThreats',
           arguments: [document.uri, element.id],
           tooltip: `Show the threats of ${element.id}`,

@@ -26,6 +26,12 @@ export type HostToWebview =
   | { readonly type: 'highlight'; readonly elementId: string | null }
   /** Show only this component's neighbourhood (focus mode), e.g. from "Open Diagram" on an element. */
   | { readonly type: 'focus'; readonly elementId: string }
+  /** Mark an attack path's components and flows (the Fix Plan view selected it); empty clears. */
+  | {
+      readonly type: 'highlightPath';
+      readonly pathId: string | null;
+      readonly elementIds: readonly string[];
+    }
   /** Export the current view (a command asked); the webview answers with `exportImage`. */
   | { readonly type: 'export'; readonly format: ExportFormat }
   /** The outcome of a request the webview made (`requestId` echoed). */
@@ -179,6 +185,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       );
     case 'focus':
       return hasOnly(v, ['type', 'elementId']) && isBoundedString(v.elementId, 1000);
+    case 'highlightPath':
+      return (
+        hasOnly(v, ['type', 'pathId', 'elementIds']) &&
+        (v.pathId === null || isBoundedString(v.pathId, 1000)) &&
+        Array.isArray(v.elementIds) &&
+        v.elementIds.length <= MAX_PATH_ELEMENTS &&
+        v.elementIds.every((id) => isBoundedString(id, 1000))
+      );
     case 'export':
       return (
         hasOnly(v, ['type', 'format']) && (EXPORT_FORMATS as readonly unknown[]).includes(v.format)
@@ -197,6 +211,9 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
 
 /** A control name: a built-in kind (`rate_limiting`) or a custom one (`x-canary-tokens`). */
 const CONTROL_NAME = /^(x-)?[a-z][a-z0-9_-]*$/i;
+
+/** Most elements one highlighted attack path may name (paths are shortest paths: far fewer). */
+export const MAX_PATH_ELEMENTS = 10_000;
 
 /** Largest exported image accepted from the webview (base64 PNG of a big diagram stays far below). */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;

@@ -20,6 +20,7 @@ import {
   openExample,
   restore,
   selfTestFail,
+  showDiagnostics,
 } from './helpers';
 
 const code = (d: vscode.Diagnostic) =>
@@ -45,6 +46,9 @@ function expectedFor(text: string): string[] {
 }
 
 describe('diagnostics', () => {
+  // One diagnostic per threat (mltm.diagnostics.show: threats); fixPlan.test.ts tests the default.
+  before(() => showDiagnostics('threats'));
+  after(() => showDiagnostics(undefined));
   const examples = readdirSync(join(__dirname, '..', '..', '..', 'examples'))
     .filter((f) => f.endsWith('.mltm.yaml'))
     .sort();

@@ -9,14 +9,12 @@
  * there, and screenshots the workbench (test-results/vscode-diagram.png).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { loadRegister } from '../../src/core/register/register';
 import { modelToMermaid } from '../../src/core/report/mermaid';
 import type { DiagramPanelStats } from '../../src/extension/diagram/diagramPanel';
 import type { MltmApi } from '../../src/extension/extension';
-import { fixture, openExample, restore, selfTestFail, waitFor } from './helpers';
+import { askDriver, fixture, openExample, restore, selfTestFail, waitFor } from './helpers';
 import { analyzeLoaded } from '../support/analysis';
 
 const EXAMPLE = '02-model-extraction.mltm.yaml';
@@ -54,27 +52,6 @@ function scene(
 /** The editor showing a document (the reveal may use any column). */
 const editorOf = (uri: vscode.Uri) =>
   vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-
-/** Asks the offline driver (scripts/vscode/run-tests.mjs) to inspect the webview DOM; undefined without one. */
-async function askDriver(
-  request: Record<string, unknown>,
-): Promise<Record<string, unknown> | undefined> {
-  const dir = process.env['MLTM_VSCODE_DRIVER_DIR'];
-  if (!dir) return undefined;
-  const response = join(dir, 'diagram-response.json');
-  rmSync(response, { force: true });
-  writeFileSync(join(dir, 'diagram-request.json.tmp'), JSON.stringify(request));
-  // Renamed into place so the driver never reads half a file.
-  renameSync(join(dir, 'diagram-request.json.tmp'), join(dir, 'diagram-request.json'));
-  return waitFor(
-    'the driver to inspect the diagram webview',
-    () =>
-      existsSync(response)
-        ? (JSON.parse(readFileSync(response, 'utf8')) as Record<string, unknown>)
-        : undefined,
-    60_000,
-  );
-}
 
 describe('diagram', () => {
   let original = '';

@@ -5,7 +5,18 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import { analysedDiagnostics, fixture, mltmDiagnostics, open, restore, waitFor } from './helpers';
+import { elementRisks } from '../../src/core/views/elementRisk';
+import { editorDecision } from '../../src/core/views/problemsPanel';
+import { analyzeLoaded } from '../support/analysis';
+import {
+  analysedDiagnostics,
+  fixture,
+  mltmDiagnostics,
+  open,
+  restore,
+  waitFor,
+  showDiagnostics,
+} from './helpers';
 
 const code = (d: vscode.Diagnostic) =>
   typeof d.code === 'object' ? String(d.code.value) : String(d.code);
@@ -19,6 +30,9 @@ const hoverText = (hovers: vscode.Hover[]) =>
 const revert = (editor: vscode.TextEditor, text: string) => restore(editor.document, text);
 
 describe('editing a model', () => {
+  // One diagnostic per threat (mltm.diagnostics.show: threats); fixPlan.test.ts tests the default.
+  before(() => showDiagnostics('threats'));
+  after(() => showDiagnostics(undefined));
   // Every test starts from the fixture as written, even after a failed one.
   let shopText = '';
   before(async () => {
@@ -214,12 +228,16 @@ describe('editing a model', () => {
     });
     const counts = lenses.filter((l) => l.command?.command === 'mltm.showElementThreats');
     const shown = counts.map((l) => `${l.range.start.line + 1} ${l.command?.title}`);
+    // The risk is the highest risk score of the element's open threats, as the core scores it.
+    const analysis = analyzeLoaded(editor.document.getText());
+    const risks = elementRisks(analysis.threats, editorDecision(analysis, undefined));
+    const risk = (id: string) => ` · risk ${risks.get(id)?.highest ?? '∅'}`;
     assert.deepEqual(shown, [
       '24 0 threats · 0 open',
-      '28 4 threats · 4 open',
-      '34 2 threats · 2 open',
-      '40 6 threats · 6 open',
-      '43 1 threat · 1 open',
+      `28 4 threats · 4 open${risk('scoring-api')}`,
+      `34 2 threats · 2 open${risk('model-store')}`,
+      `40 6 threats · 6 open${risk(analysis.model.flows[0]?.id ?? '')}`,
+      `43 1 threat · 1 open${risk('load-model')}`,
     ]);
     // Each element also gets a lens opening the diagram focused on it, on the same line.
     const diagram = lenses.filter((l) => l.command?.command === 'mltm.openDiagram');

@@ -2,6 +2,8 @@
  * Helpers shared by the real-VS-Code tests: the fixture workspace (a fresh copy per run, made by
  * scripts/vscode/run-tests.mjs), opening files, and waiting for what a user would see.
  */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 /** The fixture workspace folder. */
@@ -83,4 +85,45 @@ export async function analysedDiagnostics(uri: vscode.Uri): Promise<vscode.Diagn
     return lenses.length > 0 ? true : undefined;
   });
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
+}
+
+const isFixDiagnostic = (d: vscode.Diagnostic) =>
+  d.source === 'mltm' && typeof d.code === 'object' && String(d.code.value).startsWith('fix:');
+
+/**
+ * Sets `mltm.diagnostics.show` for the workspace (undefined: the default, `fixes`) and waits
+ * until the published diagnostics follow it: suites that test one diagnostic per threat ask
+ * for `threats` in `before` and give the default back in `after`.
+ */
+export async function showDiagnostics(mode: 'threats' | undefined): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('mltm')
+    .update('diagnostics.show', mode, vscode.ConfigurationTarget.Workspace);
+  if (mode === 'threats')
+    await waitFor('diagnostics one per threat', () =>
+      vscode.languages.getDiagnostics().some(([, list]) => list.some(isFixDiagnostic))
+        ? undefined
+        : true,
+    );
+}
+
+/** Asks the offline driver (scripts/vscode/run-tests.mjs) to inspect the webview DOM; undefined without one. */
+export async function askDriver(
+  request: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
+  const dir = process.env['MLTM_VSCODE_DRIVER_DIR'];
+  if (!dir) return undefined;
+  const response = join(dir, 'diagram-response.json');
+  rmSync(response, { force: true });
+  writeFileSync(join(dir, 'diagram-request.json.tmp'), JSON.stringify(request));
+  // Renamed into place so the driver never reads half a file.
+  renameSync(join(dir, 'diagram-request.json.tmp'), join(dir, 'diagram-request.json'));
+  return waitFor(
+    'the driver to inspect the diagram webview',
+    () =>
+      existsSync(response)
+        ? (JSON.parse(readFileSync(response, 'utf8')) as Record<string, unknown>)
+        : undefined,
+    60_000,
+  );
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MltmApi } from '../../src/extension/extension';
 import { parse } from 'yaml';
-import { fixture, mltmDiagnostics, open, openExample, waitFor } from './helpers';
+import { fixture, mltmDiagnostics, open, openExample, waitFor, showDiagnostics } from './helpers';
 
 const code = (d: vscode.Diagnostic) =>
   typeof d.code === 'object' ? String(d.code.value) : String(d.code);
@@ -19,6 +19,9 @@ function api(): MltmApi {
 }
 
 describe('threat register', () => {
+  // One diagnostic per threat (mltm.diagnostics.show: threats); fixPlan.test.ts tests the default.
+  before(() => showDiagnostics('threats'));
+  after(() => showDiagnostics(undefined));
   const threatId = 'ai-service-denial-of-service@scoring-api';
 
   it('accept risk writes the register file with the status and justification', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { generatePipeline } from '../../bench/generate';
 import { WORKER_THRESHOLD } from '../../src/extension/analysisService';
-import { fixture, mltmDiagnostics, open, waitFor } from './helpers';
+import { fixture, mltmDiagnostics, open, waitFor, showDiagnostics } from './helpers';
 
 const code = (d: vscode.Diagnostic) =>
   typeof d.code === 'object' ? String(d.code.value) : String(d.code);
@@ -37,6 +37,9 @@ const remove = (...segments: string[]) =>
   vscode.workspace.fs.delete(fixture(...segments), { recursive: true, useTrash: false });
 
 describe('model session (core ModelWorkspace)', () => {
+  // One diagnostic per threat (mltm.diagnostics.show: threats); fixPlan.test.ts tests the default.
+  before(() => showDiagnostics('threats'));
+  after(() => showDiagnostics(undefined));
   it('a 1,000-component model analysed in the worker thread gets an HTML report with its diagram', async function () {
     this.timeout(240_000);
     const text = generatePipeline({ components: 1000, seed: 3 }).text;

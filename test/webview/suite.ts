@@ -18,6 +18,7 @@ import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { analyze } from '../../src/core/analysis';
+import { editorDecision } from '../../src/core/views/problemsPanel';
 import {
   buildScene,
   computeLayout,
@@ -479,6 +480,65 @@ async function main(): Promise<void> {
       assert.equal(await page.locator('.highlighted').getAttribute('data-id'), target);
       await send(page, { type: 'highlight', elementId: null });
       assert.equal(await page.locator('.highlighted').count(), 0);
+      await page.close();
+    });
+
+    await test('an attack path from the host (Fix Plan view) marks its components and flows, keeps them across a redraw, and clears', async () => {
+      const file = '01-fintech-posture.mltm.yaml';
+      const fintech = scenes.get(file) as DiagramScene;
+      const analysis = analyze(readFileSync(join(examplesDir, file), 'utf8'));
+      assert.equal(analysis.status, 'loaded');
+      if (analysis.status !== 'loaded') return;
+      const path = editorDecision(analysis, undefined).paths[0];
+      assert.ok(path, 'the example has an attack path');
+      const ids = path.steps.map((st) => st.element);
+      assert.ok(
+        path.steps.some((st) => st.elementType === 'flow'),
+        'the path crosses at least one flow',
+      );
+      const { page, errors } = await openPage(browser);
+      await showScene(page, fintech);
+      await send(page, { type: 'highlightPath', pathId: path.id, elementIds: ids });
+      const marked = () =>
+        page.$$eval('.on-path', (els) =>
+          els
+            .map((e) => ({
+              id: e.getAttribute('data-id'),
+              shape: e.classList.contains('node') ? 'node' : 'edge',
+              step: Number(e.getAttribute('data-path-step')),
+            }))
+            .sort((a, b) => a.step - b.step),
+        );
+      const expected = path.steps.map((st, i) => ({
+        id: st.element,
+        shape: st.elementType === 'component' ? 'node' : 'edge',
+        step: i + 1,
+      }));
+      assert.deepEqual(await marked(), expected);
+      assert.equal(await page.locator('svg.stage.path-shown').count(), 1);
+      assert.equal(await page.locator('svg.stage').getAttribute('data-path'), path.id);
+      // The rest recedes; the path stays fully opaque.
+      const opacity = (selector: string) =>
+        page.$eval(selector, (e) => Number(getComputedStyle(e).opacity));
+      assert.equal(await opacity(`.node[data-id="${ids[0]}"]`), 1);
+      const other = fintech.graph.components.find((c) => !ids.includes(c.id));
+      assert.ok(other);
+      assert.ok((await opacity(`.node[data-id="${other.id}"]`)) < 1, 'off-path nodes faded');
+      // A redraw (the next edit's scene) keeps the path marked.
+      await send(page, { type: 'scene', scene: fintech });
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.on-path').length === n,
+        ids.length,
+      );
+      assert.deepEqual(await marked(), expected);
+      // Malformed: ignored, the path stays.
+      await send(page, { type: 'highlightPath', pathId: path.id, elementIds: 'x' });
+      await send(page, { type: 'highlightPath', elementIds: [] });
+      assert.deepEqual(await marked(), expected);
+      await send(page, { type: 'highlightPath', pathId: null, elementIds: [] });
+      assert.equal(await page.locator('.on-path').count(), 0);
+      assert.equal(await page.locator('svg.stage.path-shown').count(), 0);
+      assert.deepEqual(errors, []);
       await page.close();
     });
 

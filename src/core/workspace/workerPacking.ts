@@ -9,6 +9,10 @@
  *   so the host rebuilds them with the same functions `analyze` uses.
  * - Every other field — model, threats, problems, and any field added to `Analysis` later —
  *   travels, because the packed type is derived from `Analysis` itself.
+ * - The editor's decision (risk, attack paths, fix plan: core/views/problemsPanel's
+ *   `editorDecision`) is plain data and costs more than the analysis on large models, so the
+ *   worker makes it too when asked, with the register text the host read (loaded the way the
+ *   session loads it), and the host's main thread never runs it for a large model.
  */
 import {
   activeRuleSet,
@@ -20,7 +24,9 @@ import {
 import { buildGraph } from '../graph/graph';
 import type { AtlasCatalogue } from '../kb/atlas';
 import { deriveFacts } from '../rules/facts';
+import { loadRegister } from '../register/register';
 import type { RulePack } from '../rules/types';
+import { editorDecision, type EditorDecision } from '../views/problemsPanel';
 
 /** The fields the host keeps and re-attaches. */
 type HostFields = 'ruleSet' | 'atlas' | 'ruleProblems';
@@ -36,12 +42,25 @@ export interface AnalysisRequest {
   readonly id: number;
   readonly text: string;
   readonly customPacks: readonly RulePack[];
+  /** Make the editor's decision too, over this register (`registerText` undefined: none). */
+  readonly decide?: { readonly registerText?: string };
 }
 
 /** A worker's answer to request `id`: the packed analysis, or the error it hit. */
 export type AnalysisResponse =
-  | { readonly id: number; readonly analysis: PackedAnalysis; readonly error?: undefined }
-  | { readonly id: number; readonly analysis?: undefined; readonly error: string };
+  | {
+      readonly id: number;
+      readonly analysis: PackedAnalysis;
+      /** When asked for and the model loaded. */
+      readonly decision?: EditorDecision;
+      readonly error?: undefined;
+    }
+  | {
+      readonly id: number;
+      readonly analysis?: undefined;
+      readonly decision?: undefined;
+      readonly error: string;
+    };
 
 /** The part of an analysis that crosses to the host (see the module comment). */
 export function packAnalysis(analysis: Analysis): PackedAnalysis {
@@ -74,7 +93,16 @@ export function answerAnalysisRequest(
   customPacks: readonly RulePack[] = request.customPacks,
 ): AnalysisResponse {
   try {
-    return { id: request.id, analysis: packAnalysis(analyze(request.text, { customPacks })) };
+    const analysis = analyze(request.text, { customPacks });
+    const register =
+      request.decide?.registerText === undefined
+        ? undefined
+        : loadRegister(request.decide.registerText).register;
+    const decision =
+      request.decide && analysis.status === 'loaded'
+        ? editorDecision(analysis, register)
+        : undefined;
+    return { id: request.id, analysis: packAnalysis(analysis), ...(decision && { decision }) };
   } catch (error) {
     return {
       id: request.id,

@@ -58,6 +58,8 @@ export class DiagramPanel {
   private readonly received: Record<string, number> = {};
   private readonly sent: Record<string, number> = {};
   private pendingFocus: string | undefined;
+  /** The attack path shown (Fix Plan view); sent again after each scene so a redraw keeps it. */
+  private shownPath: { pathId: string | null; elementIds: readonly string[] } | undefined;
   private renderGeneration = 0;
   private disposed = false;
   /**
@@ -193,6 +195,12 @@ export class DiagramPanel {
     });
   }
 
+  /** Marks an attack path's elements in the diagram (`pathId` null and no elements: clears). */
+  highlightPath(pathId: string | null, elementIds: readonly string[]): void {
+    this.shownPath = { pathId, elementIds: [...elementIds] };
+    void this.post({ type: 'highlightPath', ...this.shownPath });
+  }
+
   /** Shows only an element's neighbourhood. */
   focus(elementId: string): void {
     if (this.ready) void this.post({ type: 'focus', elementId });
@@ -275,6 +283,7 @@ export class DiagramPanel {
       });
       this.lastScene = scene;
       if (await this.post({ type: 'scene', scene })) this.scenesDelivered++;
+      if (this.shownPath) void this.post({ type: 'highlightPath', ...this.shownPath });
       if (this.pendingFocus !== undefined) {
         void this.post({ type: 'focus', elementId: this.pendingFocus });
         this.pendingFocus = undefined;

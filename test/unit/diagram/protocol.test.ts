@@ -79,6 +79,8 @@ describe('diagram protocol guards', () => {
     assert.ok(isHostToWebview({ type: 'scene', scene }));
     assert.ok(isHostToWebview({ type: 'highlight', elementId: null }));
     assert.ok(isHostToWebview({ type: 'export', format: 'png' }));
+    assert.ok(isHostToWebview({ type: 'highlightPath', pathId: 'p1', elementIds: ['a', 'a->b'] }));
+    assert.ok(isHostToWebview({ type: 'highlightPath', pathId: null, elementIds: [] }));
     assert.equal(isHostToWebview({ type: 'export', format: 'pdf' }), false);
     assert.ok(isHostToWebview({ type: 'result', requestId: 3, ok: false, message: 'no' }));
     for (const message of [
@@ -90,6 +92,11 @@ describe('diagram protocol guards', () => {
       },
       { type: 'highlight' },
       { type: 'focus', elementId: null },
+      { type: 'highlightPath', pathId: 'p1', elementIds: 'a' },
+      { type: 'highlightPath', pathId: 'p1', elementIds: [1] },
+      { type: 'highlightPath', elementIds: [] },
+      { type: 'highlightPath', pathId: 'p1', elementIds: Array(10_001).fill('a') },
+      { type: 'highlightPath', pathId: 'p1', elementIds: [], extra: true },
       { type: 'result', requestId: 'x', ok: true },
       { type: 'eval', code: 'alert(1)' },
     ])

@@ -13,6 +13,8 @@ import type { ModelFacts } from '../../../src/core/rules/facts';
 import type { RulePack } from '../../../src/core/rules/types';
 import { renderReport } from '../../../src/core/report';
 import { ModelWorkspace } from '../../../src/core/workspace/modelWorkspace';
+import { loadRegister } from '../../../src/core/register/register';
+import { editorDecision } from '../../../src/core/views/problemsPanel';
 import { reportInputFor } from '../../../src/core/workspace/report';
 import {
   answerAnalysisRequest,
@@ -104,6 +106,37 @@ describe('analysis packing for the worker thread', () => {
   it('the graph itself could not cross: its link chain overflows the structured clone', () => {
     if (direct.status !== 'loaded') return assert.fail('the model loads');
     assert.throws(() => structuredClone(direct.graph), RangeError);
+  });
+
+  it("the editor's decision made in the worker, over the register text, is the host's", () => {
+    const small = generatePipeline({ components: 50, seed: 7 }).text;
+    const analysis = analyze(small);
+    if (analysis.status !== 'loaded') return assert.fail('the model loads');
+    const onHost = editorDecision(analysis, undefined);
+    const accepted = onHost.plan.steps[0]?.closes[0];
+    assert.ok(accepted, 'the plan closes something');
+    const registerText = [
+      'mltm-register: 1',
+      'model: generated.mltm.yaml',
+      'threats:',
+      `  ${accepted}:`,
+      '    status: accepted',
+      '    justification: Covered elsewhere.',
+      '',
+    ].join('\n');
+    const register = loadRegister(registerText).register;
+    const withRegister = editorDecision(analysis, register);
+    assert.ok(!withRegister.open.has(accepted), 'the accepted threat is not open');
+    const response = structuredClone(
+      answerAnalysisRequest({ id: 3, text: small, customPacks: [], decide: { registerText } }),
+    );
+    assert.deepEqual(response.decision, withRegister);
+    const none = structuredClone(
+      answerAnalysisRequest({ id: 4, text: small, customPacks: [], decide: {} }),
+    );
+    assert.deepEqual(none.decision, onHost);
+    const notAsked = answerAnalysisRequest({ id: 5, text: small, customPacks: [] });
+    assert.equal(notAsked.decision, undefined);
   });
 
   it('a failed analysis crosses as failed, with its problems', () => {
