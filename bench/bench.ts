@@ -344,7 +344,9 @@ export const BENCH_STAGES: BenchStage[] = [
     run: async (c) => {
       const graph = c.analysis().graph;
       if (!graph) throw new Error('the synthetic model has no graph');
-      return computeLayout(diagramGraphFromPipeline(graph));
+      // As the editor asks: for a panel's shape (1000×620 drawing area), so models up to
+      // ARRANGEMENT_SEARCH_LIMIT components are timed with every arrangement tried.
+      return computeLayout(diagramGraphFromPipeline(graph), { aspectRatio: 1000 / 620 });
     },
   },
   ...PROCESS_STAGES,

@@ -1,6 +1,8 @@
 /**
- * Webview entry: owns the page. Builds the toolbar (filters, search, legend, zoom, export), the
- * SVG stage with its minimap and the side panel; validates every message from the host
+ * Webview entry: owns the page. Builds the toolbar (one row: search, fit and zoom, and three
+ * folded menus, Filters, View and Export, so the drawing keeps the panel's height), the SVG stage
+ * with its minimap and the side panel; reports the drawing area's size to the host (with `ready`,
+ * then on resize) so the layout is arranged for the panel's shape; validates every message from the host
  * (`isHostToWebview`) before acting; posts `ready` once listening; keeps the view (transform,
  * filters, selection, model URI) in the webview state so the panel serializer can restore it
  * after a reload.
@@ -42,6 +44,7 @@ interface SavedState {
   view?: ViewTransform;
   filters?: FilterState;
   selected?: { id: string; kind: 'component' | 'flow' } | null;
+  flowLabels?: boolean;
 }
 
 const vscode = acquireVsCodeApi();
@@ -83,6 +86,7 @@ function saveState(): void {
     view: viewport.view,
     filters,
     selected,
+    flowLabels: stage.classList.contains('show-flow-labels'),
   };
   vscode.setState(state);
 }
@@ -94,6 +98,8 @@ toolbar.className = 'toolbar';
 toolbar.setAttribute('role', 'toolbar');
 const filterBar = document.createElement('div');
 filterBar.className = 'filters';
+filterBar.setAttribute('role', 'group');
+filterBar.setAttribute('aria-label', 'Filters');
 const status = document.createElement('div');
 status.className = 'status-bar';
 status.setAttribute('role', 'status');
@@ -117,16 +123,104 @@ const stageWrap = document.createElement('div');
 stageWrap.className = 'stage-wrap';
 stageWrap.append(stage, minimap, legend);
 main.append(stageWrap, panel);
-app.append(toolbar, filterBar, status, main);
+app.append(toolbar, status, main);
+if (saved.flowLabels === true) stage.classList.add('show-flow-labels');
 
 const viewport = new Viewport(stage, content, minimap, () => saveState());
 
 // ---- toolbar ----
+/**
+ * A toolbar button that opens a panel under it (one open at a time; Escape or a click elsewhere
+ * closes it). Folding filters, view options and exports this way keeps the toolbar one row high
+ * in a narrow panel, so "Fit" has the panel's height to draw in.
+ */
+const menus: { anchor: HTMLElement; panel: HTMLElement }[] = [];
+function menu(
+  label: string,
+  testId: string,
+  title: string,
+  ...items: HTMLElement[]
+): { trigger: HTMLElement; panel: HTMLElement } {
+  const anchor = document.createElement('span');
+  anchor.className = 'menu-anchor';
+  const panel = document.createElement('div');
+  panel.className = `menu-panel menu-${testId}`;
+  panel.hidden = true;
+  panel.append(...items);
+  const trigger = button(
+    label,
+    () => {
+      const open = panel.hidden;
+      closeMenus();
+      panel.hidden = !open;
+      trigger.setAttribute('aria-expanded', String(open));
+    },
+    { secondary: true, title, testId },
+  );
+  trigger.setAttribute('aria-haspopup', 'true');
+  trigger.setAttribute('aria-expanded', 'false');
+  anchor.append(trigger, panel);
+  menus.push({ anchor, panel });
+  return { trigger, panel };
+}
+function closeMenus(): void {
+  for (const m of menus) {
+    m.panel.hidden = true;
+    m.anchor.firstElementChild?.setAttribute('aria-expanded', 'false');
+  }
+}
+document.addEventListener('pointerdown', (e) => {
+  if (!menus.some((m) => m.anchor.contains(e.target as Node))) closeMenus();
+});
+
 const search = textField('Search components and flows', (value) => {
   filters.search = value;
   applyFilters(false); // badges do not depend on the search
 });
 search.classList.add('search');
+const filtersMenu = menu(
+  'Filters',
+  'filters',
+  'Filter threats by STRIDE, severity, status and ATLAS tactic',
+  filterBar,
+  button('Reset filters', () => resetFilters(), { secondary: true, testId: 'reset-filters' }),
+);
+const viewMenu = menu(
+  'View',
+  'view',
+  'Flow labels, minimap, legend',
+  checkbox(
+    'Flow labels',
+    stage.classList.contains('show-flow-labels'),
+    (on) => {
+      stage.classList.toggle('show-flow-labels', on);
+      saveState();
+    },
+    'flow-labels',
+  ),
+  checkbox(
+    'Minimap',
+    true,
+    (on) => {
+      minimap.classList.toggle('hidden', !on);
+      viewport.placeMinimap();
+    },
+    'minimap',
+  ),
+  checkbox('Legend', false, (on) => (legend.hidden = !on), 'legend'),
+);
+const exportMenu = menu(
+  'Export',
+  'export',
+  'Save the view as an image, or the model as Mermaid',
+  button('SVG', () => void exportImage('svg'), { secondary: true, testId: 'export-svg' }),
+  button('PNG', () => void exportImage('png'), { secondary: true, testId: 'export-png' }),
+  button('Mermaid', () => post({ type: 'exportMermaid', requestId: nextRequestId++ }), {
+    secondary: true,
+    title: "Save the model as a Mermaid flowchart (the reports' exporter)",
+    testId: 'export-mermaid',
+  }),
+);
 toolbar.append(
   search,
   button('Fit', () => viewport.fit(), { title: 'Fit to view', testId: 'fit' }),
@@ -140,20 +234,9 @@ toolbar.append(
     title: 'Zoom out',
     testId: 'zoom-out',
   }),
-  button('Minimap', () => minimap.classList.toggle('hidden'), {
-    secondary: true,
-    title: 'Show or hide the overview',
-    testId: 'minimap',
-  }),
-  button('Legend', () => (legend.hidden = !legend.hidden), { secondary: true, testId: 'legend' }),
-  button('Reset filters', () => resetFilters(), { secondary: true, testId: 'reset-filters' }),
-  button('Export SVG', () => void exportImage('svg'), { secondary: true, testId: 'export-svg' }),
-  button('Export PNG', () => void exportImage('png'), { secondary: true, testId: 'export-png' }),
-  button('Export Mermaid', () => post({ type: 'exportMermaid', requestId: nextRequestId++ }), {
-    secondary: true,
-    title: "Save the model as a Mermaid flowchart (the reports' exporter)",
-    testId: 'export-mermaid',
-  }),
+  filtersMenu.trigger.parentElement as HTMLElement,
+  viewMenu.trigger.parentElement as HTMLElement,
+  exportMenu.trigger.parentElement as HTMLElement,
 );
 
 // ---- filters ----
@@ -306,6 +389,13 @@ function applyFilters(redrawBadges = true): void {
     element.classList.toggle('search-hit', matches !== undefined && matches.has(id));
   }
   stage.classList.toggle('focus-mode', filters.focus !== null);
+  const narrowed = [
+    filters.stride.length < STRIDE_LETTERS.length,
+    filters.severities.length < SEVERITIES.length,
+    filters.statuses.length < STATUSES.length,
+    filters.tactic !== '',
+  ].filter(Boolean).length;
+  filtersMenu.trigger.textContent = narrowed === 0 ? 'Filters' : `Filters (${narrowed})`;
   status.textContent = statusText(visible.components.size, visible.flows.size);
   saveState();
 }
@@ -330,6 +420,10 @@ function showSelection(): void {
     return;
   }
   elements.get(`${selected.kind}:${selected.id}`)?.classList.add('selected');
+  if (selected.kind === 'flow')
+    content
+      .querySelector(`.edge-label-group[data-for="${CSS.escape(selected.id)}"]`)
+      ?.classList.add('selected');
   renderSidePanel(panel, scene, selected.id, selected.kind, filters, {
     reveal: (id) => post({ type: 'revealElement', elementId: id }),
     addControl: (elementId, control) =>
@@ -450,6 +544,18 @@ stage.addEventListener('click', (e) => {
   selectElement(target);
   post({ type: 'revealElement', elementId: target.id });
 });
+// The pointed-at or keyboard-focused flow shows its label (all do with View ▸ Flow labels).
+function showFlowLabel(target: EventTarget | null, on: boolean): void {
+  const element = elementOf(target);
+  if (element?.kind !== 'flow') return;
+  content
+    .querySelector(`.edge-label-group[data-for="${CSS.escape(element.id)}"]`)
+    ?.classList.toggle('shown', on);
+}
+stage.addEventListener('pointerover', (e) => showFlowLabel(e.target, true));
+stage.addEventListener('pointerout', (e) => showFlowLabel(e.target, false));
+stage.addEventListener('focusin', (e) => showFlowLabel(e.target, true));
+stage.addEventListener('focusout', (e) => showFlowLabel(e.target, false));
 stage.addEventListener('dblclick', (e) => {
   const target = elementOf(e.target);
   if (target?.kind === 'component') setFocus(filters.focus === target.id ? null : target.id);
@@ -468,7 +574,8 @@ document.addEventListener('keydown', (e) => {
   else if (e.key === '-') viewport.zoomBy(0.8);
   else if (e.key === '0') viewport.fit();
   else if (e.key === 'Escape') {
-    if (filters.focus !== null) setFocus(null);
+    if (menus.some((m) => !m.panel.hidden)) closeMenus();
+    else if (filters.focus !== null) setFocus(null);
     else selectElement(null);
   }
 });
@@ -498,6 +605,10 @@ function handle(message: HostToWebview): void {
         if (saved.view && saved.modelUri === scene.modelUri) viewport.setView(saved.view);
         // After the status line has its text, so the stage has its final height.
         else requestAnimationFrame(() => viewport.fit());
+      } else if (viewport.fitted) {
+        // Still at "Fit" (the user has not zoomed or panned): the new drawing is fitted too, so a
+        // layout re-arranged for a resized panel fills it again.
+        requestAnimationFrame(() => viewport.fit());
       }
       saveState();
       break;
@@ -532,4 +643,29 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   handle(event.data);
 });
-post({ type: 'ready' });
+// ---- the drawing area's size, for the host's layout ----
+/** The main area (stage and side panel): the side panel opening does not re-arrange the layout. */
+function panelSize(): { width: number; height: number } | undefined {
+  const rect = main.getBoundingClientRect();
+  const width = Math.round(rect.width);
+  const height = Math.round(rect.height);
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}
+let reportedSize = panelSize();
+let sizeTimer: ReturnType<typeof setTimeout> | undefined;
+new ResizeObserver(() => {
+  clearTimeout(sizeTimer);
+  sizeTimer = setTimeout(() => {
+    const size = panelSize();
+    if (
+      !size ||
+      (reportedSize &&
+        Math.abs(size.width - reportedSize.width) < 4 &&
+        Math.abs(size.height - reportedSize.height) < 4)
+    )
+      return;
+    reportedSize = size;
+    post({ type: 'panelSize', panel: size });
+  }, 250);
+}).observe(main);
+post(reportedSize ? { type: 'ready', panel: reportedSize } : { type: 'ready' });

@@ -5,7 +5,7 @@
  * tests; colours come from CSS classes bound to `--vscode-*` variables (style.css).
  */
 import type { DiagramScene } from '../src/core/layout/scene';
-import { NODE_GEOMETRY } from '../src/core/layout/elkGraph';
+import { boundaryTitle, labelLines, NODE_GEOMETRY } from '../src/core/layout/elkGraph';
 import type { EdgeSection } from '../src/core/layout/types';
 import { computeBadges, type Badge, type FilterState } from './filters';
 import { iconGlyph, iconName } from './icons';
@@ -38,15 +38,15 @@ export function elide(label: string, maxChars: number): string {
 
 function badgeGroup(badge: Badge, cx: number, cy: number): SVGGElement {
   const label = String(badge.count);
-  const width = Math.max(18, 8 + label.length * 7);
+  const width = Math.max(24, 10 + label.length * 9);
   const group = svg('g', {
     class: 'badge',
     'data-severity': badge.severity,
     'data-count': badge.count,
   });
   group.append(
-    svg('rect', { x: cx - width / 2, y: cy - 9, width, height: 18, rx: 9, class: 'badge-bg' }),
-    text(label, { x: cx, y: cy + 4, 'text-anchor': 'middle', class: 'badge-text' }),
+    svg('rect', { x: cx - width / 2, y: cy - 12, width, height: 24, rx: 12, class: 'badge-bg' }),
+    text(label, { x: cx, y: cy + 5, 'text-anchor': 'middle', class: 'badge-text' }),
   );
   const title = svg('title');
   title.textContent = `${badge.count} open threat${badge.count === 1 ? '' : 's'}, highest ${badge.severity}`;
@@ -142,14 +142,17 @@ export function renderScene(
         class: 'boundary-box',
       }),
     );
-    const title = `${info?.label ?? box.id}${info ? ` · ${info.trust.replace('_', '-')}` : ''}`;
+    const title = info ? boundaryTitle(info) : box.id;
     group.append(
-      text(elide(title, Math.floor((box.width - 16) / 6.5)), {
-        x: box.x + 10,
-        y: box.y + 18,
+      text(elide(title, Math.floor((box.width - 16) / g.boundaryCharWidth)), {
+        x: box.x + 8,
+        y: box.y + g.boundaryFont + 4,
         class: 'boundary-label',
       }),
     );
+    const tooltip = svg('title');
+    tooltip.textContent = title;
+    group.append(tooltip);
     boundaryLayer.append(group);
     elements.set(`boundary:${box.id}`, group);
   }
@@ -183,6 +186,8 @@ export function renderScene(
     const labelGroup = svg('g', { class: 'edge-label-group', 'data-for': edge.id });
     let badgeAt = midpoint(edge.sections);
     if (edge.label) {
+      // Flow labels are shown on demand (hover, selection, the "Flow labels" toggle; style.css):
+      // the layout leaves no room for all of them at once.
       const l = edge.label;
       labelGroup.append(
         svg('rect', {
@@ -191,18 +196,18 @@ export function renderScene(
           width: l.width + 4,
           height: l.height,
           rx: 3,
-          class: 'edge-label-bg',
+          class: 'edge-label-bg edge-label-part',
         }),
       );
       labelGroup.append(
-        text(elide(l.text, Math.floor(l.width / 6.2) + 1), {
+        text(elide(l.text, Math.floor((l.width - 10) / g.edgeCharWidth)), {
           x: l.x + l.width / 2,
-          y: l.y + l.height - 4,
+          y: l.y + l.height - 6,
           'text-anchor': 'middle',
-          class: 'edge-label',
+          class: 'edge-label edge-label-part',
         }),
       );
-      badgeAt = { x: l.x + l.width + 10, y: l.y + l.height / 2 };
+      badgeAt = { x: l.x + l.width / 2, y: l.y + l.height / 2 };
     }
     const badge = badges.get(edge.id);
     if (badge) labelGroup.append(badgeGroup(badge, badgeAt.x, badgeAt.y));
@@ -236,24 +241,20 @@ export function renderScene(
       }),
     );
     group.append(
-      text(iconGlyph(kind), { x: box.x + 10, y: box.y + box.height / 2 + 8, class: 'node-icon' }),
+      text(iconGlyph(kind), { x: box.x + 12, y: box.y + box.height / 2 + 11, class: 'node-icon' }),
     );
-    const maxChars = Math.floor((box.width - g.labelLeft - 8) / g.charWidth);
-    group.append(
-      text(elide(info?.label ?? box.id, maxChars), {
-        x: box.x + g.labelLeft,
-        y: box.y + box.height / 2 - 2,
-        class: 'node-label',
-      }),
-    );
-    group.append(
-      text(elide(kind.replaceAll('_', ' '), maxChars + 2), {
-        x: box.x + g.labelLeft,
-        y: box.y + box.height / 2 + 12,
-        class: 'node-kind',
-      }),
-    );
+    const lines = labelLines(info?.label ?? box.id);
+    lines.forEach((line, i) => {
+      group.append(
+        text(line, {
+          x: box.x + g.labelLeft,
+          y: box.y + g.paddingY + (i + 1) * g.lineHeight - 7,
+          class: 'node-label',
+        }),
+      );
+    });
     const tooltip = svg('title');
+    // The kind is named here and shown by the icon; see NODE_GEOMETRY.paddingY.
     tooltip.textContent = `${info?.label ?? box.id} (${box.id}, ${kind})`;
     group.append(tooltip);
     const badge = badges.get(box.id);

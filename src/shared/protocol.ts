@@ -42,9 +42,20 @@ export type HostToWebview =
       readonly message?: string;
     };
 
+/** CSS pixel size of the webview's drawing area: where "Fit" has to fit the diagram. */
+export interface PanelSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 export type WebviewToHost =
-  /** The webview is listening; the host may now send state. */
-  | { readonly type: 'ready' }
+  /**
+   * The webview is listening; the host may now send state. `panel` is the drawing area's size,
+   * so the first layout is already chosen for it (absent from an older webview: no preference).
+   */
+  | { readonly type: 'ready'; readonly panel?: PanelSize }
+  /** The drawing area was resized (debounced); the host re-lays out when the shape changed. */
+  | { readonly type: 'panelSize'; readonly panel: PanelSize }
   /** Show this element's YAML in the editor (a click on a node or edge, or "Reveal in YAML"). */
   | { readonly type: 'revealElement'; readonly elementId: string }
   /** Add a control to an element, through `mltm.addControl`. */
@@ -96,6 +107,16 @@ const hasOnly = (o: Json, keys: readonly string[]) => Object.keys(o).every((k) =
 const isBox = (v: unknown): boolean =>
   isObject(v) && isNumber(v.x) && isNumber(v.y) && isNumber(v.width) && isNumber(v.height);
 const isPoint = (v: unknown): boolean => isObject(v) && isNumber(v.x) && isNumber(v.y);
+/** A panel size: two positive finite numbers below a bound no screen reaches. */
+const isPanelSize = (v: unknown): v is PanelSize =>
+  isObject(v) &&
+  hasOnly(v, ['width', 'height']) &&
+  isNumber(v.width) &&
+  isNumber(v.height) &&
+  v.width > 0 &&
+  v.height > 0 &&
+  v.width <= 100_000 &&
+  v.height <= 100_000;
 
 function isScene(v: unknown): v is DiagramScene {
   if (!isObject(v) || !isString(v.modelUri) || !isString(v.modelName) || !isNumber(v.problemCount))
@@ -223,7 +244,9 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isObject(v) || !isString(v.type)) return false;
   switch (v.type) {
     case 'ready':
-      return hasOnly(v, ['type']);
+      return hasOnly(v, ['type', 'panel']) && (v.panel === undefined || isPanelSize(v.panel));
+    case 'panelSize':
+      return hasOnly(v, ['type', 'panel']) && isPanelSize(v.panel);
     case 'revealElement':
       return (
         hasOnly(v, ['type', 'elementId']) &&

@@ -138,8 +138,9 @@ const INIT_SCRIPT = `
 async function openPage(
   browser: Browser,
   theme: TestTheme = THEMES[1] as TestTheme,
+  viewport: { width: number; height: number } = { width: 1400, height: 900 },
 ): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport });
   const watched: Watched = { page, errors: [], dialogs: [], cspViolations: [] };
   page.on('pageerror', (e) => watched.errors.push(e.message));
   page.on('console', (m) => {
@@ -191,6 +192,71 @@ async function showScene(page: Page, scene: DiagramScene): Promise<void> {
 const visibleCount = (page: Page, selector: string) =>
   page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
 
+// ---- readability at fit: what a user sees in a real panel ----
+/** Panel sizes measured (CSS px): an editor beside a side bar, and a narrow split. */
+const PANELS = [
+  { name: '1000x660', width: 1000, height: 660 },
+  { name: '600x800', width: 600, height: 800 },
+] as const;
+/** The issue's target: labels at fit at least this high (CSS px), models up to 30 components. */
+const MIN_LABEL_PX = 11;
+const READABLE_MODEL_LIMIT = 30;
+/**
+ * Examples that miss the target today, with the floor they are held to (a regression fails).
+ * Not met: these are the densest examples (01: 27 components in 11 nested boundaries, 41 flows),
+ * whose layered layout stays too large for the panel in every arrangement tried (ARRANGEMENTS in
+ * src/core/layout). An entry that reaches the target fails too, so this list only shrinks.
+ */
+const BELOW_TARGET: Record<string, Partial<Record<(typeof PANELS)[number]['name'], number>>> = {
+  '01-fintech-posture.mltm.yaml': { '1000x660': 8, '600x800': 5.5 },
+  '04-backdoored-model.mltm.yaml': { '600x800': 10.5 },
+  '11-rag-llm-app.mltm.yaml': { '600x800': 10 },
+};
+
+/**
+ * Does what the host does: reads the panel size the webview reported with `ready`, lays the model
+ * out for that aspect ratio, and sends the scene.
+ */
+async function showSceneForPanel(
+  page: Page,
+  text: string,
+  modelUri: string,
+): Promise<DiagramScene> {
+  const ready = (await posted(page)).find((m) => m.type === 'ready') as Extract<
+    WebviewToHost,
+    { type: 'ready' }
+  >;
+  assert.ok(ready.panel, 'ready carries the panel size');
+  const analysis = analyze(text);
+  if (analysis.status !== 'loaded') throw new Error(`${modelUri} does not load`);
+  const graph = diagramGraphFromPipeline(analysis.graph);
+  const layout = await computeLayout(graph, {
+    aspectRatio: ready.panel.width / ready.panel.height,
+  });
+  const scene = buildScene({ modelUri, analysis, graph, layout });
+  await showScene(page, scene);
+  return scene;
+}
+
+/**
+ * Rendered height of every component and boundary label at the current view: its computed font
+ * size times the on-screen scale (getBoundingClientRect over the text's own bounding box).
+ */
+async function labelPixels(page: Page): Promise<{ id: string; px: number }[]> {
+  return page.$$eval('.node-label, .boundary-label', (els) =>
+    els.map((e) => {
+      const text = e as SVGTextElement;
+      const rect = text.getBoundingClientRect();
+      const box = text.getBBox();
+      const font = parseFloat(getComputedStyle(text).fontSize);
+      return {
+        id: text.closest('[data-id]')?.getAttribute('data-id') ?? '?',
+        px: box.height > 0 ? (font * rect.height) / box.height : 0,
+      };
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   await startServer();
   // A browser that fails to start (no Chromium on this machine) must end the suite with a
@@ -217,7 +283,10 @@ async function main(): Promise<void> {
     await test('the webview says ready first, before any state', async () => {
       const { page, errors, cspViolations } = await openPage(browser);
       const messages = await posted(page);
-      assert.deepEqual(messages[0], { type: 'ready' });
+      assert.equal(messages[0]?.type, 'ready');
+      assert.ok(isWebviewToHost(messages[0]), 'the host accepts it');
+      const panel = (messages[0] as Extract<WebviewToHost, { type: 'ready' }>).panel;
+      assert.ok(panel && panel.width > 1000 && panel.height > 700, 'ready carries the panel size');
       assert.equal(await page.locator('.node').count(), 0);
       assert.deepEqual(errors, []);
       assert.deepEqual(
@@ -242,13 +311,13 @@ async function main(): Promise<void> {
         for (const b of scene.graph.boundaries) {
           const group = page.locator(`.boundary[data-id="${b.id}"]`);
           assert.equal(await group.getAttribute('data-trust'), b.trust);
-          assert.equal(
-            await group
-              .locator('.boundary-label')
-              .textContent()
-              .then((t) => t?.startsWith(b.label.slice(0, 10))),
-            true,
-            `boundary label ${b.id}`,
+          // Elided to its box, never garbled: what is drawn starts the title; the tooltip is whole.
+          const drawn = (await group.locator('.boundary-label').textContent()) ?? '';
+          const whole = (await group.locator(':scope > title').textContent()) ?? '';
+          assert.ok(whole.startsWith(b.label), `boundary tooltip ${b.id}`);
+          assert.ok(
+            drawn.length > 1 && whole.startsWith(drawn.replace(/…$/, '')),
+            `boundary label ${b.id}: ${drawn}`,
           );
         }
         for (const c of scene.graph.components) {
@@ -298,6 +367,92 @@ async function main(): Promise<void> {
         await page.close();
       });
     }
+
+    const readability: Record<string, Record<string, number>> = {};
+    for (const panel of PANELS)
+      for (const file of files) {
+        await test(`${file} at fit in a ${panel.name} panel: labels readable, minimap over no node, flow labels on demand`, async () => {
+          const { page, errors } = await openPage(browser, THEMES[1] as TestTheme, panel);
+          const text = readFileSync(join(examplesDir, file), 'utf8');
+          const scene = await showSceneForPanel(page, text, `file:///examples/${file}`);
+          await page.locator('vscode-button[data-action="fit"]').click();
+          const toolbar = await page.locator('.toolbar').boundingBox();
+          assert.ok(
+            toolbar && toolbar.height < 48,
+            `the toolbar is one row (${toolbar?.height} px)`,
+          );
+          const labels = await labelPixels(page);
+          assert.ok(labels.length >= scene.graph.components.length, 'every label measured');
+          const smallest = Math.min(...labels.map((l) => l.px));
+          (readability[file] ??= {})[panel.name] = Math.round(smallest * 10) / 10;
+          const where = labels.find((l) => l.px === smallest)?.id;
+          const floor = BELOW_TARGET[file]?.[panel.name];
+          if (floor !== undefined) {
+            assert.ok(
+              smallest >= floor,
+              `smallest label ${smallest.toFixed(1)} px (${where}) < its floor ${floor} px`,
+            );
+            assert.ok(
+              smallest < MIN_LABEL_PX,
+              `now ${smallest.toFixed(1)} px: remove it from BELOW_TARGET`,
+            );
+          } else if (scene.graph.components.length <= READABLE_MODEL_LIMIT)
+            assert.ok(
+              smallest >= MIN_LABEL_PX,
+              `smallest label ${smallest.toFixed(1)} px (${where}) < ${MIN_LABEL_PX} px`,
+            );
+          // The minimap, when shown, covers no node: at fit, and zoomed in.
+          for (const step of ['fit', 'zoom-in', 'zoom-in']) {
+            if (step !== 'fit') await page.locator(`vscode-button[data-action="${step}"]`).click();
+            const overlap = await page.evaluate(() => {
+              const map = document.querySelector('.minimap') as Element;
+              if (getComputedStyle(map).display === 'none') return [];
+              const m = map.getBoundingClientRect();
+              return [...document.querySelectorAll('.node-box')]
+                .map((n) => ({
+                  id: n.closest('[data-id]')?.getAttribute('data-id'),
+                  r: n.getBoundingClientRect(),
+                }))
+                .filter(
+                  ({ r }) =>
+                    r.left < m.right && r.right > m.left && r.top < m.bottom && r.bottom > m.top,
+                )
+                .map(({ id }) => id);
+            });
+            assert.deepEqual(overlap, [], `minimap over nodes after ${step}`);
+          }
+          // Flow labels: hidden until a flow is pointed at, all shown with View ▸ Flow labels.
+          const labelled = scene.layout.edges.find((e) => e.label);
+          if (labelled) {
+            const label = page.locator(`.edge-label-group[data-for="${labelled.id}"] .edge-label`);
+            assert.equal(await label.isVisible(), false, 'flow labels hidden at first');
+            await page.locator('vscode-button[data-action="fit"]').click();
+            await page
+              .locator(`.edge[data-id="${labelled.id}"] .edge-hit`)
+              .dispatchEvent('pointerover');
+            assert.equal(await label.isVisible(), true, 'hovering a flow shows its label');
+            await page.locator('vscode-button[data-action="view"]').click();
+            await page.locator('vscode-checkbox[data-value="flow-labels"]').click();
+            await page.mouse.move(0, 0);
+            assert.equal(
+              await visibleCount(page, '.edge-label'),
+              scene.layout.edges.filter((e) => e.label).length,
+              'the toggle shows every flow label',
+            );
+          }
+          assert.deepEqual(errors, []);
+          await page.close();
+        });
+      }
+    writeFileSync(
+      join(artefacts, 'label-px-at-fit.json'),
+      `${JSON.stringify(readability, null, 2)}\n`,
+    );
+    console.log('  smallest label at fit (CSS px):');
+    for (const [file, byPanel] of Object.entries(readability))
+      console.log(
+        `    ${file.padEnd(40)} ${PANELS.map((p) => `${p.name} ${byPanel[p.name] ?? '—'}`).join('  ')}`,
+      );
 
     const rag = scenes.get('11-rag-llm-app.mltm.yaml') as DiagramScene;
     const target = [...computeBadges(rag.threats, defaultFilters())]
@@ -409,6 +564,12 @@ async function main(): Promise<void> {
     await test('filters hide elements: severity, STRIDE, status; reset shows all again', async () => {
       const { page } = await openPage(browser);
       await showScene(page, rag);
+      assert.equal(
+        await page.locator('.filters').isVisible(),
+        false,
+        'filters folded behind one button',
+      );
+      await page.locator('vscode-button[data-action="filters"]').click();
       // Keep only "critical": uncheck the other severities.
       for (const severity of ['high', 'medium', 'low', 'info'])
         await page.locator(`.filter-severities vscode-checkbox[data-value="${severity}"]`).click();
@@ -454,7 +615,14 @@ async function main(): Promise<void> {
       }, tactic.id);
       const visible = visibleElements(rag, { ...defaultFilters(), tactic: tactic.id });
       assert.equal(await visibleCount(page, '.node'), visible.components.size);
+      assert.equal(
+        await page.locator('vscode-button[data-action="filters"]').textContent(),
+        'Filters (1)',
+        'the folded filters say how many are narrowed',
+      );
+      await page.locator('vscode-button[data-action="filters"]').click();
       await page.locator('vscode-button[data-action="reset-filters"]').click();
+      await page.keyboard.press('Escape');
       const c = rag.graph.components[0] as DiagramScene['graph']['components'][number];
       await page.locator('.toolbar vscode-textfield.search input').fill(c.label);
       assert.ok(
@@ -624,8 +792,12 @@ async function main(): Promise<void> {
 
     for (const theme of THEMES) {
       await test(`theme ${theme.name}: colours follow the --vscode-* variables; screenshot saved`, async () => {
-        const { page, errors } = await openPage(browser, theme);
-        await showScene(page, rag);
+        const { page, errors } = await openPage(browser, theme, PANELS[0]);
+        await showSceneForPanel(
+          page,
+          readFileSync(join(examplesDir, '11-rag-llm-app.mltm.yaml'), 'utf8'),
+          rag.modelUri,
+        );
         await page.locator(`.node[data-id="${target}"] .node-box`).click();
         await page.locator('vscode-button[data-action="fit"]').click();
         const rgb = (hex: string) =>
@@ -691,6 +863,10 @@ async function main(): Promise<void> {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, 300);
       assert.ok(scale(await transform()) < scale(zoomed), 'wheel down zooms out');
+      // Zoomed out, the corners are free of nodes and the minimap shows in one of them.
+      await page.locator('vscode-button[data-action="zoom-out"]').click();
+      await page.locator('vscode-button[data-action="zoom-out"]').click();
+      await page.locator('.minimap').waitFor({ state: 'visible' });
       const mini = await page.locator('.minimap').boundingBox();
       assert.ok(mini);
       const beforeJump = await transform();
@@ -742,6 +918,7 @@ async function main(): Promise<void> {
       const { page } = await openPage(browser);
       await showScene(page, rag);
       await page.locator('vscode-button[data-action="fit"]').click();
+      await page.locator('vscode-button[data-action="export"]').click();
       await page.locator('vscode-button[data-action="export-svg"]').click();
       await page.waitForFunction(() =>
         (window as unknown as { __posted: { type: string }[] }).__posted.some(
@@ -788,6 +965,7 @@ async function main(): Promise<void> {
     await test("the toolbar's Export Mermaid posts a typed exportMermaid request the host guard accepts", async () => {
       const { page, errors } = await openPage(browser);
       await showScene(page, rag);
+      await page.locator('vscode-button[data-action="export"]').click();
       await page.locator('vscode-button[data-action="export-mermaid"]').click();
       const first = (await posted(page)).at(-1);
       assert.equal(first?.type, 'exportMermaid');

@@ -9,10 +9,11 @@
  * interactive modes, which would pin previous positions, refuse hierarchical graphs, and its
  * semi-interactive crossing minimisation had no measurable effect here).
  */
-import type { ElkEdgeSection, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api';
+import type { ElkEdgeSection, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import { resolveNesting } from '../model/nesting';
 import type {
   DiagramGraph,
+  Box,
   EdgeSection,
   PositionedBoundary,
   PositionedEdge,
@@ -20,21 +21,88 @@ import type {
   PositionedNode,
 } from './types';
 
-/** Geometry shared with the renderer, which draws inside the boxes ELK sized. */
+/**
+ * Geometry shared with the renderer, which draws inside the boxes ELK sized. Text is large
+ * relative to the gaps on purpose: "Fit" scales the whole drawing down, and what decides whether
+ * a label is readable at fit is the font size divided by the diagram's extent. Gaps, paddings and
+ * icons stay small, so a larger font grows the diagram less than it grows the text (measured in
+ * Chromium by test/webview/suite.ts: label height at fit for every example).
+ */
 export const NODE_GEOMETRY = {
-  height: 44,
+  /** Font size of a component's label (diagram units; CSS `.node-label`). */
+  labelFont: 24,
+  /** Average glyph advance of the 600-weight label font, for sizing before any DOM exists. */
+  charWidth: 13.4,
+  /** Distance between two label lines. */
+  lineHeight: 28,
+  /** Longest label line (characters); longer labels wrap onto a second line, then are elided. */
+  maxLineChars: 18,
+  /**
+   * Padding above and below the label. The kind is not written in the box: at fit it would be
+   * far below readable size; the icon shows it, the tooltip and the side panel name it.
+   */
+  paddingY: 9,
   minWidth: 120,
-  maxWidth: 240,
   /** Left padding + icon + gap before the label. */
-  labelLeft: 36,
-  paddingRight: 28,
-  /** Average glyph advance of the 12px UI font, for sizing before any DOM exists. */
-  charWidth: 7,
-  labelHeight: 16,
-  /** Room above a boundary's children for its title. */
-  boundaryTitle: 28,
-  boundaryPadding: 14,
+  labelLeft: 46,
+  paddingRight: 14,
+  /** Font size of a flow label (CSS `.edge-label`) and the height of its box. */
+  edgeLabelFont: 16,
+  labelHeight: 22,
+  /** Average glyph advance of the flow-label font. */
+  edgeCharWidth: 8.6,
+  /** Font size of a boundary's title (CSS `.boundary-label`) and the room above its children. */
+  boundaryFont: 22,
+  boundaryTitle: 34,
+  boundaryPadding: 10,
+  /** Average glyph advance of the boundary-title font, for eliding it to the box. */
+  boundaryCharWidth: 12.3,
 } as const;
+
+/**
+ * A component label as drawn: one line when it fits {@link NODE_GEOMETRY.maxLineChars}, else two
+ * lines split at the word boundary that makes the longer line shortest (or mid-word when there is
+ * none), each line elided with "…" beyond the limit. The layout sizes boxes from these lines and
+ * the renderer draws them, so box and text always agree.
+ */
+export function labelLines(label: string): string[] {
+  const max = NODE_GEOMETRY.maxLineChars;
+  const chars = [...label];
+  if (chars.length <= max) return [label];
+  const elide = (line: string) => {
+    const c = [...line];
+    return c.length <= max ? line : `${c.slice(0, max - 1).join('')}…`;
+  };
+  let best: [string, string] | undefined;
+  let bestLength = Infinity;
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i] !== ' ') continue;
+    const first = chars.slice(0, i).join('');
+    const second = chars.slice(i + 1).join('');
+    const longer = Math.max([...first].length, [...second].length);
+    if (longer < bestLength) {
+      bestLength = longer;
+      best = [first, second];
+    }
+  }
+  if (!best || [...best[0]].length > max)
+    best = [chars.slice(0, max).join(''), chars.slice(max).join('')];
+  return [elide(best[0]), elide(best[1])];
+}
+
+/**
+ * A boundary's title: its label and trust level. Drawn elided to the box's width (boxes are not
+ * widened for it: measured, that cost more text size at fit than it gave); the tooltip has it whole.
+ */
+export function boundaryTitle(boundary: { label: string; trust: string }): string {
+  return `${boundary.label} · ${boundary.trust.replace('_', '-')}`;
+}
+
+/** Height of a component box holding this many label lines. */
+export function componentHeight(lines: number): number {
+  const g = NODE_GEOMETRY;
+  return g.paddingY * 2 + lines * g.lineHeight;
+}
 
 /** Layout direction: left to right by default, top to bottom for tall pipelines. */
 export type LayoutDirection = 'RIGHT' | 'DOWN';
@@ -53,6 +121,11 @@ export const GLOBAL_LAYOUT_LIMIT = 100;
 export interface ElkGraphOptions {
   readonly direction?: LayoutDirection;
   readonly hierarchy?: HierarchyMode;
+  /**
+   * Wrap the layered layout's long chains into rows (ELK's `MULTI_EDGE` graph wrapping) aiming
+   * at this width / height ratio; no wrapping when absent.
+   */
+  readonly wrapToAspectRatio?: number;
 }
 
 export const BOUNDARY_PREFIX = 'b:';
@@ -61,18 +134,16 @@ export const FLOW_PREFIX = 'f:';
 /** Layout-only edges between boxes (separate mode); never drawn. */
 export const PROXY_PREFIX = 'p:';
 
-/** Width of a component box for its label (clamped; longer labels are elided when drawn). */
+/** Width of a component box for its label lines (the longest one). */
 export function componentWidth(label: string): number {
   const g = NODE_GEOMETRY;
-  return Math.min(
-    g.maxWidth,
-    Math.max(g.minWidth, Math.ceil(g.labelLeft + label.length * g.charWidth + g.paddingRight)),
-  );
+  const longest = Math.max(...labelLines(label).map((l) => [...l].length));
+  return Math.max(g.minWidth, Math.ceil(g.labelLeft + longest * g.charWidth + g.paddingRight));
 }
 
 /** Width of a flow label box. */
 export function flowLabelWidth(label: string): number {
-  return Math.min(NODE_GEOMETRY.maxWidth, Math.ceil(label.length * 6.2 + 8));
+  return Math.min(320, Math.ceil([...label].length * NODE_GEOMETRY.edgeCharWidth + 10));
 }
 
 /** Builds the ELK input graph. Edges go in the lowest boundary containing both ends. */
@@ -98,15 +169,19 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
       'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
       'elk.layered.crossingMinimization.greedySwitchHierarchical.type': 'OFF',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-      'elk.spacing.nodeNode': '28',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
-      'elk.spacing.edgeEdge': '12',
-      'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
-      'elk.spacing.edgeLabel': '4',
-      'elk.edgeLabels.placement': 'CENTER',
+      // Tight gaps: at fit every gap costs text size. Flow labels are not laid out (they would
+      // widen every gap between layers); the renderer shows them on demand, see `fromElkGraph`.
+      'elk.spacing.nodeNode': '16',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+      'elk.spacing.edgeEdge': '8',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
       'elk.json.shapeCoords': 'ROOT',
       'elk.json.edgeCoords': 'ROOT',
-      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      'elk.padding': '[top=4,left=4,bottom=4,right=4]',
+      ...(options.wrapToAspectRatio !== undefined && {
+        'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+        'elk.aspectRatio': String(options.wrapToAspectRatio),
+      }),
     },
     children: [],
     edges: [],
@@ -137,7 +212,7 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     container.children?.push({
       id: COMPONENT_PREFIX + c.id,
       width: componentWidth(c.label),
-      height: g.height,
+      height: componentHeight(labelLines(c.label).length),
     });
     componentPath.set(
       c.id,
@@ -179,16 +254,43 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
       sources: [COMPONENT_PREFIX + f.source],
       targets: [COMPONENT_PREFIX + f.target],
     };
-    if (f.label !== '')
-      edge.labels = [
-        { id: `l:${f.id}`, text: f.label, width: flowLabelWidth(f.label), height: g.labelHeight },
-      ];
     container.edges?.push(edge);
   }
   return root;
 }
 
 const strip = (id: string, prefix: string) => id.slice(prefix.length);
+
+/**
+ * Where a flow's label goes: centred on the longest segment of its route (the first of equal
+ * ones), the place with most room along the line. Labels are not part of the ELK layout, so the
+ * renderer shows them on demand (hover, selection, the "Flow labels" toggle) rather than all at
+ * once, where they could overlap.
+ */
+export function flowLabelBox(
+  sections: readonly EdgeSection[],
+  text: string,
+): (Box & { text: string }) | undefined {
+  if (text === '') return undefined;
+  let best: { x: number; y: number } | undefined;
+  let bestLength = -1;
+  for (const s of sections) {
+    const points = [s.start, ...s.bendPoints, s.end];
+    for (let i = 1; i < points.length; i++) {
+      const a = points[i - 1] as { x: number; y: number };
+      const b = points[i] as { x: number; y: number };
+      const length = Math.abs(b.x - a.x) + Math.abs(b.y - a.y);
+      if (length > bestLength) {
+        bestLength = length;
+        best = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+      }
+    }
+  }
+  if (!best) return undefined;
+  const width = flowLabelWidth(text);
+  const height = NODE_GEOMETRY.labelHeight;
+  return { text, x: best.x - width / 2, y: best.y - height / 2, width, height };
+}
 
 function section(s: ElkEdgeSection): EdgeSection {
   return {
@@ -226,21 +328,14 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
       const id = strip(edge.id, FLOW_PREFIX);
       const flow = flows.get(id);
       if (!flow) continue;
-      const label = (edge.labels ?? [])[0] as ElkLabel | undefined;
+      const sections = (edge.sections ?? []).map(section);
+      const label = flowLabelBox(sections, flow.label);
       edges.push({
         id,
         source: flow.source,
         target: flow.target,
-        sections: (edge.sections ?? []).map(section),
-        ...(label && {
-          label: {
-            text: flow.label,
-            x: label.x ?? 0,
-            y: label.y ?? 0,
-            width: label.width ?? 0,
-            height: label.height ?? 0,
-          },
-        }),
+        sections,
+        ...(label && { label }),
       });
     }
   };
@@ -270,21 +365,14 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
             { x: midX, y: start.y },
             { x: midX, y: end.y },
           ];
-    const width = flowLabelWidth(flow.label);
+    const sections = [{ start, end, bendPoints }];
+    const label = flowLabelBox(sections, flow.label);
     edges.push({
       id: flow.id,
       source: flow.source,
       target: flow.target,
-      sections: [{ start, end, bendPoints }],
-      ...(flow.label !== '' && {
-        label: {
-          text: flow.label,
-          x: midX - width / 2,
-          y: (start.y + end.y) / 2 - NODE_GEOMETRY.labelHeight / 2,
-          width,
-          height: NODE_GEOMETRY.labelHeight,
-        },
-      }),
+      sections,
+      ...(label && { label }),
     });
   }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

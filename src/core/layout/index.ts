@@ -1,6 +1,7 @@
 /**
- * The diagram layout: `computeLayout(graph)` runs ELK (layered, left to right) over a diagram
- * graph and returns absolute positions. This is the only module that loads the ELK runtime, and
+ * The diagram layout: `computeLayout(graph)` runs ELK (layered) over a diagram graph and returns
+ * absolute positions. Given the panel's aspect ratio, it picks the arrangement that fills that
+ * panel best (see {@link LayoutOptions.aspectRatio}). This is the only module that loads the ELK runtime, and
  * it loads it lazily on the first call, so importing the layout types costs nothing. The
  * extension calls it from a worker thread (src/extension/layoutWorker.ts); the benchmark and the
  * tests call it directly.
@@ -15,6 +16,9 @@ export {
   toElkGraph,
   fromElkGraph,
   componentWidth,
+  componentHeight,
+  labelLines,
+  flowLabelBox,
   flowLabelWidth,
   NODE_GEOMETRY,
   GLOBAL_LAYOUT_LIMIT,
@@ -22,8 +26,41 @@ export {
   type HierarchyMode,
   type LayoutDirection,
 } from './elkGraph';
+import type { LayoutDirection } from './elkGraph';
 
-export type LayoutOptions = ElkGraphOptions;
+export interface LayoutOptions extends Omit<ElkGraphOptions, 'wrapToAspectRatio'> {
+  /**
+   * Width / height of the panel the diagram is shown in (the webview reports its size). With it
+   * and no fixed `direction`, models up to {@link ARRANGEMENT_SEARCH_LIMIT} components are laid
+   * out in each of {@link ARRANGEMENTS} and the one whose "Fit" scale in that panel is largest
+   * wins (so its labels are largest); larger models get one layout, left to right. Without it,
+   * one layout in `direction` (default left to right), as before.
+   */
+  readonly aspectRatio?: number;
+}
+
+/**
+ * Largest model (components) for which every arrangement is tried. The issue's readability target
+ * is models up to 30 components; above, four layouts would cost more than the gain (measured in
+ * `npm run bench -- --stages layout`).
+ */
+export const ARRANGEMENT_SEARCH_LIMIT = 30;
+
+/**
+ * The arrangements tried, in order (ties keep the earlier one, so the choice is deterministic):
+ * layers left to right or top to bottom, each plain or wrapped into rows by ELK's graph wrapping.
+ */
+export const ARRANGEMENTS: readonly { direction: LayoutDirection; wrap: boolean }[] = [
+  { direction: 'RIGHT', wrap: false },
+  { direction: 'DOWN', wrap: false },
+  { direction: 'RIGHT', wrap: true },
+  { direction: 'DOWN', wrap: true },
+];
+
+/** Scale at which a layout fits a panel of this aspect ratio (panel height 1). */
+export function fitScale(layout: { width: number; height: number }, aspectRatio: number): number {
+  return Math.min(aspectRatio / Math.max(1, layout.width), 1 / Math.max(1, layout.height));
+}
 
 let elk: ELK | undefined;
 
@@ -43,9 +80,35 @@ export async function computeLayout(
   graph: DiagramGraph,
   options: LayoutOptions = {},
 ): Promise<PositionedLayout> {
-  const input = toElkGraph(graph, options);
-  const laidOut = await (await elkInstance()).layout(input);
-  return fromElkGraph(laidOut, graph);
+  const engine = await elkInstance();
+  const ratio = options.aspectRatio;
+  const search =
+    options.direction === undefined &&
+    ratio !== undefined &&
+    Number.isFinite(ratio) &&
+    ratio > 0 &&
+    graph.components.length <= ARRANGEMENT_SEARCH_LIMIT;
+  if (!search) {
+    const { aspectRatio: _unused, ...single } = options;
+    return fromElkGraph(await engine.layout(toElkGraph(graph, single)), graph);
+  }
+  let best: PositionedLayout | undefined;
+  let bestScale = -1;
+  for (const arrangement of ARRANGEMENTS) {
+    const input = toElkGraph(graph, {
+      ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
+      direction: arrangement.direction,
+      ...(arrangement.wrap && { wrapToAspectRatio: ratio }),
+    });
+    const layout = fromElkGraph(await engine.layout(input), graph);
+    const scale = fitScale(layout, ratio);
+    // A wrapped layout must be clearly better to win: wrapping turns flows back across rows.
+    if (scale > bestScale * (arrangement.wrap ? 1.05 : 1)) {
+      best = layout;
+      bestScale = scale;
+    }
+  }
+  return best as PositionedLayout;
 }
 export {
   buildScene,

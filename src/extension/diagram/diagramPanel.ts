@@ -63,6 +63,13 @@ export class DiagramPanel {
   private renderGeneration = 0;
   private disposed = false;
   /**
+   * Width / height of the webview's drawing area (from `ready` and `panelSize`), which the layout
+   * arranges the diagram for; and the ratio the last layout was asked for, to re-lay out only
+   * when the panel's shape really changed.
+   */
+  private panelAspect: number | undefined;
+  private laidOutAspect: number | undefined;
+  /**
    * This panel's layout worker (started by its first render). One per panel, because a newer
    * request supersedes the running one: panels must not cancel each other's layouts.
    */
@@ -272,7 +279,12 @@ export class DiagramPanel {
     this.analysis = analysis;
     const graph = diagramGraphFromPipeline(analysis.graph);
     try {
-      const layout = await this.layouts.layout(graph);
+      const aspectRatio = this.panelAspect;
+      this.laidOutAspect = aspectRatio;
+      const layout = await this.layouts.layout(
+        graph,
+        aspectRatio === undefined ? {} : { aspectRatio },
+      );
       if (!layout || generation !== this.renderGeneration) return; // superseded by a newer edit
       const scene = buildScene({
         modelUri: this.document.uri.toString(),
@@ -313,6 +325,7 @@ export class DiagramPanel {
     const modelUri = this.document.uri;
     switch (message.type) {
       case 'ready':
+        if (message.panel) this.panelAspect = message.panel.width / message.panel.height;
         this.ready = true;
         for (const wake of this.readyWaiters.splice(0)) wake();
         await this.render();
@@ -345,6 +358,16 @@ export class DiagramPanel {
       case 'exportMermaid':
         await this.run(message.requestId, 'mltm.exportMermaid', modelUri);
         return;
+      case 'panelSize': {
+        this.panelAspect = message.panel.width / message.panel.height;
+        const last = this.laidOutAspect;
+        // Re-lay out when the shape changed by a quarter or more (a panel dragged from beside the
+        // editor to below it), not for every pixel of a resize.
+        const changed =
+          last === undefined || Math.abs(Math.log(this.panelAspect / last)) >= Math.log(1.25);
+        if (changed && this.lastScene) await this.render();
+        return;
+      }
       default:
         assertNever(message);
     }

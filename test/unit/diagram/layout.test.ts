@@ -3,8 +3,12 @@ import { analyzeLoaded } from '../../support/analysis';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ARRANGEMENT_SEARCH_LIMIT,
   computeLayout,
   diagramGraphFromPipeline,
+  fitScale,
+  labelLines,
+  NODE_GEOMETRY,
   toElkGraph,
   type DiagramGraph,
   type PositionedLayout,
@@ -186,6 +190,100 @@ describe('diagram layout', () => {
     );
     assert.equal(elk.layoutOptions?.['elk.direction'], 'RIGHT');
     assert.equal(elk.layoutOptions?.['elk.edgeRouting'], 'ORTHOGONAL');
+  });
+
+  it('wraps long component labels onto two lines at the best word break, elided beyond', () => {
+    assert.deepEqual(labelLines('Feature store'), ['Feature store']);
+    assert.deepEqual(labelLines('Online feature store service'), [
+      'Online feature',
+      'store service',
+    ]);
+    const max = NODE_GEOMETRY.maxLineChars;
+    const long = 'x'.repeat(max * 3);
+    const lines = labelLines(long);
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0], 'x'.repeat(max));
+    assert.equal([...(lines[1] as string)].length, max);
+    assert.ok(lines[1]?.endsWith('…'));
+    // Boxes are sized for the lines the renderer draws.
+    const graph = graphOf(
+      "mltm: 1\nname: r\ncomponents:\n  a: {kind: user, name: 'Online feature store service'}\n  b: {kind: tool}\n",
+    );
+    const [a, b] = toElkGraph(graph).children ?? [];
+    assert.ok((a?.height ?? 0) > (b?.height ?? 0), 'two lines make a taller box');
+  });
+
+  it('leaves flow labels out of the ELK input and centres each on the longest segment of its route', () => {
+    const { graph, layout } = layouts.get('11-rag-llm-app.mltm.yaml') as {
+      graph: DiagramGraph;
+      layout: PositionedLayout;
+    };
+    const edges = (n: { edges?: { labels?: unknown[] }[]; children?: unknown[] }): unknown[] => [
+      ...(n.edges ?? []).flatMap((e) => e.labels ?? []),
+      ...((n.children ?? []) as never[]).flatMap(edges),
+    ];
+    assert.deepEqual(edges(toElkGraph(graph) as never), []);
+    const labelled = layout.edges.filter((e) => e.label);
+    assert.equal(labelled.length, graph.flows.filter((f) => f.label !== '').length);
+    for (const e of labelled) {
+      const l = e.label as NonNullable<typeof e.label>;
+      const centre = { x: l.x + l.width / 2, y: l.y + l.height / 2 };
+      const points = e.sections.flatMap((s) => [s.start, ...s.bendPoints, s.end]);
+      const onRoute = points.some((p, i) => {
+        const q = points[i + 1];
+        if (!q) return false;
+        return (
+          Math.abs(centre.x - (p.x + q.x) / 2) < 0.01 && Math.abs(centre.y - (p.y + q.y) / 2) < 0.01
+        );
+      });
+      assert.ok(onRoute, `${e.id}: label centred on a segment of its route`);
+    }
+  });
+
+  it('arranges a model for the panel: the layout that fits the aspect ratio best, deterministically', async () => {
+    for (const file of ['04-backdoored-model.mltm.yaml', '11-rag-llm-app.mltm.yaml']) {
+      const { graph } = layouts.get(file) as { graph: DiagramGraph };
+      for (const aspectRatio of [1000 / 600, 600 / 740]) {
+        const chosen = await computeLayout(graph, { aspectRatio });
+        for (const direction of ['RIGHT', 'DOWN'] as const) {
+          const plain = await computeLayout(graph, { direction });
+          assert.ok(
+            fitScale(chosen, aspectRatio) >= fitScale(plain, aspectRatio),
+            `${file} at ${aspectRatio.toFixed(2)}: at least as large at fit as ${direction}`,
+          );
+        }
+        assert.deepEqual(await computeLayout(graph, { aspectRatio }), chosen, 'deterministic');
+      }
+    }
+    // The panel's shape decides: some example is arranged differently for a wide and a tall one.
+    const shapes = [];
+    for (const [, { graph }] of layouts) {
+      const wide = await computeLayout(graph, { aspectRatio: 1000 / 600 });
+      const tall = await computeLayout(graph, { aspectRatio: 600 / 740 });
+      shapes.push(wide.width / wide.height > tall.width / tall.height);
+      if (shapes.at(-1)) break;
+    }
+    assert.ok(shapes.includes(true), 'a wide panel gets a wider arrangement than a tall one');
+  });
+
+  it('lays a model above the search limit out once, left to right, whatever the panel', async () => {
+    const n = ARRANGEMENT_SEARCH_LIMIT + 1;
+    const graph: DiagramGraph = {
+      boundaries: [],
+      components: Array.from({ length: n }, (_, i) => ({
+        id: `c${String(i).padStart(2, '0')}`,
+        label: `C ${i}`,
+        kind: 'tool',
+      })),
+      flows: Array.from({ length: n - 1 }, (_, i) => ({
+        id: `f${i}`,
+        source: `c${String(i).padStart(2, '0')}`,
+        target: `c${String(i + 1).padStart(2, '0')}`,
+        label: '',
+        bidirectional: false,
+      })),
+    };
+    assert.deepEqual(await computeLayout(graph, { aspectRatio: 0.5 }), await computeLayout(graph));
   });
 
   it('draws a component whose boundary is unknown at top level instead of failing', async () => {

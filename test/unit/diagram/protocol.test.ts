@@ -10,6 +10,8 @@ describe('diagram protocol guards', () => {
   it('accepts every well-formed webview message', () => {
     for (const message of [
       { type: 'ready' },
+      { type: 'ready', panel: { width: 1000, height: 620 } },
+      { type: 'panelSize', panel: { width: 600.5, height: 760 } },
       { type: 'revealElement', elementId: 'scorer' },
       { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'rate_limiting' },
       { type: 'addControl', requestId: 1, elementId: 'scorer', control: 'x-canary-tokens' },
@@ -35,6 +37,13 @@ describe('diagram protocol guards', () => {
       {},
       { type: 'nope' },
       { type: 'ready', extra: 1 },
+      { type: 'ready', panel: { width: 0, height: 600 } },
+      { type: 'ready', panel: { width: 1000 } },
+      { type: 'panelSize' },
+      { type: 'panelSize', panel: { width: -1, height: 600 } },
+      { type: 'panelSize', panel: { width: 1e9, height: 600 } },
+      { type: 'panelSize', panel: { width: 800, height: 600, depth: 1 } },
+      { type: 'panelSize', panel: { width: Number.NaN, height: 600 } },
       { type: 'revealElement' },
       { type: 'revealElement', elementId: '' },
       { type: 'revealElement', elementId: 42 },
