@@ -119,6 +119,9 @@ async function runWorkbench(base, workspace) {
     JSON.stringify({
       // The one switch: run mltm in the browser's web worker extension host, as on vscode.dev.
       'remote.extensionKind': { 'mltm.mltm': ['web'] },
+      // The checks compare diagnostics with the engine's threats one by one (the per-threat
+      // mode); the default fix-plan diagnostics are the real-VS-Code suite's (fixPlan.test.ts).
+      'mltm.diagnostics.show': 'threats',
       'security.workspace.trust.enabled': false,
       'workbench.startupEditor': 'none',
       'telemetry.telemetryLevel': 'off',

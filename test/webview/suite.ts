@@ -181,6 +181,14 @@ async function posted(page: Page): Promise<WebviewToHost[]> {
   return page.evaluate(() => (window as unknown as { __posted: WebviewToHost[] }).__posted);
 }
 
+/**
+ * What the user's actions posted: every message but `panelSize`, which the webview sends on its
+ * own whenever the panel is resized (a resize can land between a click and the check).
+ */
+async function postedActions(page: Page): Promise<WebviewToHost[]> {
+  return (await posted(page)).filter((m) => m.type !== 'panelSize');
+}
+
 async function showScene(page: Page, scene: DiagramScene): Promise<void> {
   await send(page, { type: 'scene', scene });
   await page.waitForFunction(
@@ -490,7 +498,10 @@ async function main(): Promise<void> {
           .textContent(),
         ` ${ref.name}`,
       );
-      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
+      assert.deepEqual((await postedActions(page)).at(-1), {
+        type: 'revealElement',
+        elementId: target,
+      });
       assert.ok(
         (await page.locator(`.node[data-id="${target}"]`).getAttribute('class'))?.includes(
           'selected',
@@ -512,14 +523,14 @@ async function main(): Promise<void> {
       await item
         .locator(`.control[data-control="${open.missingControls[0]}"] vscode-button`)
         .click();
-      const add = (await posted(page)).at(-1);
+      const add = (await postedActions(page)).at(-1);
       assert.equal(add?.type, 'addControl');
       assert.deepEqual(
         { ...add, requestId: 0 },
         { type: 'addControl', requestId: 0, elementId: target, control: open.missingControls[0] },
       );
       await item.locator('vscode-button[data-action="accept"]').click();
-      const accept = (await posted(page)).at(-1);
+      const accept = (await postedActions(page)).at(-1);
       assert.deepEqual(
         { ...accept, requestId: 0 },
         { type: 'setThreatStatus', requestId: 0, threatId: open.id, status: 'accepted' },
@@ -529,7 +540,10 @@ async function main(): Promise<void> {
         .locator('input')
         .fill('Only reachable from the corporate VPN');
       await item.locator('vscode-button[data-action="not-applicable"]').click();
-      const na = (await posted(page)).at(-1) as Extract<WebviewToHost, { type: 'setThreatStatus' }>;
+      const na = (await postedActions(page)).at(-1) as Extract<
+        WebviewToHost,
+        { type: 'setThreatStatus' }
+      >;
       assert.deepEqual(
         { ...na, requestId: 0 },
         {
@@ -542,7 +556,10 @@ async function main(): Promise<void> {
       );
       assert.ok(na.requestId > (accept as { requestId: number }).requestId, 'request ids increase');
       await page.locator('.side-panel vscode-button[data-action="reveal"]').click();
-      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: target });
+      assert.deepEqual((await postedActions(page)).at(-1), {
+        type: 'revealElement',
+        elementId: target,
+      });
       await page.close();
     });
 
@@ -557,7 +574,10 @@ async function main(): Promise<void> {
         await page.locator('.side-panel li.threat').count(),
         rag.threats.filter((t) => t.element === flow).length,
       );
-      assert.deepEqual((await posted(page)).at(-1), { type: 'revealElement', elementId: flow });
+      assert.deepEqual((await postedActions(page)).at(-1), {
+        type: 'revealElement',
+        elementId: flow,
+      });
       await page.close();
     });
 
@@ -967,12 +987,12 @@ async function main(): Promise<void> {
       await showScene(page, rag);
       await page.locator('vscode-button[data-action="export"]').click();
       await page.locator('vscode-button[data-action="export-mermaid"]').click();
-      const first = (await posted(page)).at(-1);
+      const first = (await postedActions(page)).at(-1);
       assert.equal(first?.type, 'exportMermaid');
       assert.deepEqual(Object.keys(first ?? {}).sort(), ['requestId', 'type']);
       assert.ok(isWebviewToHost(first), 'the host accepts it');
       await page.locator('vscode-button[data-action="export-mermaid"]').click();
-      const second = (await posted(page)).at(-1) as Extract<
+      const second = (await postedActions(page)).at(-1) as Extract<
         WebviewToHost,
         { type: 'exportMermaid' }
       >;
