@@ -147,7 +147,7 @@ if (!systemReady) {
       ['mocha', '--reporter', join(root, 'scripts/mocha-count-reporter.cjs')],
       join(resultsDir, 'unit.json'),
     );
-    // The parse, model and register suites again with the fast YAML reader switched off, so the
+    // The parse, model, register and hostile-input suites again with the fast YAML reader switched off, so the
     // `yaml` library path (what every file outside the fast reader's subset takes) is tested on
     // its own and the two paths cannot drift apart unseen (see ARCHITECTURE.md, two YAML readers).
     await suite(

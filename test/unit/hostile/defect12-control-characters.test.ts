@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { YAML_READER_ENV } from '../../../src/core/parse/source';
 import { inert } from '../../../src/core/util/inert';
 import { mltm } from '../cli/run';
 
@@ -66,6 +67,37 @@ describe('issue 16 defect 12: control characters are written inert', () => {
     }
     const analyze = await mltm(['analyze', file], dir);
     assert.match(analyze.stdout, /Shop\\n::error file=src\/app\.ts,line=1::forged\\nPASS forged/);
+  });
+
+  it('both YAML readers make analyze, check and validate print the same, inert', async () => {
+    // The suite also runs under MLTM_YAML_READER=library (CI's unit-yaml-library step); this
+    // case compares the two readers within one run, so neither can print less than the other.
+    const { dir, file } = hostileModel();
+    const forced = process.env[YAML_READER_ENV];
+    const runAll = async (reader: string | undefined) => {
+      if (reader === undefined) delete process.env[YAML_READER_ENV];
+      else process.env[YAML_READER_ENV] = reader;
+      const runs = [];
+      for (const args of [
+        ['analyze', file],
+        ['check', file, '--fail-on', 'none'],
+        ['validate', file],
+      ])
+        runs.push(await mltm(args, dir));
+      return runs;
+    };
+    try {
+      const fast = await runAll(undefined);
+      const library = await runAll('library');
+      assert.deepEqual(library, fast);
+      assert.match(
+        fast[0]?.stdout ?? '',
+        /Shop\\n::error file=src\/app\.ts,line=1::forged\\nPASS forged/,
+      );
+    } finally {
+      if (forced === undefined) delete process.env[YAML_READER_ENV];
+      else process.env[YAML_READER_ENV] = forced;
+    }
   });
 
   it('an invalid kind with an escape sequence is quoted visibly in the problem', async () => {

@@ -57,6 +57,38 @@ describe('YAML reader seam', () => {
     assert.equal(TEXT.slice(list?.start, list?.end), '- x\n  - y');
   });
 
+  it('both readers agree on control, C1, bidi and line-separator characters written raw', () => {
+    // Characters the output must write inert (issue 16 defect 12): whichever reader reads them,
+    // the value, the problems and the ranges are the same.
+    const codes = [0x01, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f, 0x80, 0x85, 0x9b, 0x9f];
+    codes.push(0xa0, 0x200b, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066, 0x2069, 0xfeff, 0xfffe);
+    const shapes = (ch: string) => [
+      `name: Shop${ch}x\nkind: llm_app\n`,
+      `name: Shop${ch}\nkind: llm_app\n`,
+      `name: "Shop${ch}x"\nkind: llm_app\n`,
+      `name: 'Shop${ch}x'\nkind: llm_app\n`,
+      `w${ch}b:\n  kind: llm_app\n`,
+      `a: { name: W${ch}eb }\n`,
+      `name: Shop # c${ch}x\nkind: llm_app\n`,
+      `description: |\n  a${ch}b\nkind: llm_app\n`,
+    ];
+    const seen = (read: ReturnType<typeof readYaml>) => ({
+      value: read.value,
+      problems: read.problems.map((p) => [p.code, p.message, p.range]),
+      ranges: [...read.sourceMap],
+    });
+    for (const code of codes)
+      for (const text of shapes(String.fromCharCode(code))) {
+        const fast = withReader(undefined, () => readYaml(text, 'model'));
+        const library = withReader('library', () => readYaml(text, 'model'));
+        assert.deepEqual(
+          seen(fast),
+          seen(library),
+          `U+${code.toString(16)} in ${JSON.stringify(text)}`,
+        );
+      }
+  });
+
   it('the shared range rules', () => {
     assert.equal(endBeforeLineBreaks('ab\r\n\n', 0, 5), 2);
     assert.equal(endBeforeLineBreaks('\n\n', 1, 2), 1, 'never before the start');
