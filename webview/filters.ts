@@ -1,19 +1,29 @@
 /**
- * What the user chose to see: STRIDE letters, severities, statuses, an ATLAS tactic, a search
+ * What the user chose to see: STRIDE letters, categories (security / privacy), LINDDUN codes,
+ * severities, statuses, an ATLAS tactic, a search
  * string and a focus element; and the pure functions deciding, for a scene, which threats match
  * and which elements stay visible, and the badge of each element. DOM-free, so node tests use it
  * as the oracle for what the page must show. Positions never change when filtering: the layout is stable,
  * elements are hidden in place.
  */
+import { GATE_CATEGORIES, gateCategoryOf } from '../src/core/gate';
+import { LINDDUN_CODES } from '../src/core/kb/linddun';
 import type { DiagramScene, SceneThreat } from '../src/core/layout/scene';
 
 export const STRIDE_LETTERS = ['S', 'T', 'R', 'I', 'D', 'E'] as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/** Threat categories as the check gate names them: security (STRIDE and ML) and privacy. */
+export const CATEGORIES: readonly string[] = GATE_CATEGORIES;
+export const LINDDUN_LETTERS: readonly string[] = LINDDUN_CODES;
 export const STATUSES = ['open', 'mitigated', 'accepted', 'transferred', 'not_applicable'] as const;
 
 export interface FilterState {
   /** Letters shown; all six means no STRIDE filter. */
   stride: string[];
+  /** Categories shown (`security`, `privacy`); both means no category filter. */
+  categories: string[];
+  /** LINDDUN codes shown; all seven means no LINDDUN filter (a narrower one shows privacy threats only). */
+  linddun: string[];
   severities: string[];
   statuses: string[];
   /** ATLAS tactic id, or '' for any. */
@@ -26,6 +36,8 @@ export interface FilterState {
 export function defaultFilters(): FilterState {
   return {
     stride: [...STRIDE_LETTERS],
+    categories: [...CATEGORIES],
+    linddun: [...LINDDUN_LETTERS],
     severities: [...SEVERITIES],
     statuses: [...STATUSES],
     tactic: '',
@@ -38,6 +50,8 @@ export function defaultFilters(): FilterState {
 export function threatFilterActive(f: FilterState): boolean {
   return (
     f.stride.length < STRIDE_LETTERS.length ||
+    f.categories.length < CATEGORIES.length ||
+    f.linddun.length < LINDDUN_LETTERS.length ||
     f.severities.length < SEVERITIES.length ||
     f.statuses.length < STATUSES.length ||
     f.tactic !== ''
@@ -46,6 +60,9 @@ export function threatFilterActive(f: FilterState): boolean {
 
 export function threatMatches(t: SceneThreat, f: FilterState): boolean {
   if (f.stride.length < STRIDE_LETTERS.length && !t.stride.some((s) => f.stride.includes(s)))
+    return false;
+  if (!f.categories.includes(gateCategoryOf(t.category))) return false;
+  if (f.linddun.length < LINDDUN_LETTERS.length && !t.linddun.some((c) => f.linddun.includes(c)))
     return false;
   if (!f.severities.includes(t.severity)) return false;
   if (!f.statuses.includes(t.status)) return false;

@@ -18,7 +18,9 @@ import {
 } from '../src/shared/protocol';
 import { button, checkbox, select as selectControl, setChecked, textField } from './controls';
 import {
+  CATEGORIES,
   defaultFilters,
+  LINDDUN_LETTERS,
   searchMatches,
   SEVERITIES,
   STATUSES,
@@ -69,6 +71,8 @@ function isFilterState(v: unknown): v is FilterState {
     typeof f === 'object' &&
     f !== null &&
     Array.isArray(f.stride) &&
+    Array.isArray(f.categories) &&
+    Array.isArray(f.linddun) &&
     Array.isArray(f.severities) &&
     Array.isArray(f.statuses) &&
     typeof f.tactic === 'string' &&
@@ -241,13 +245,13 @@ toolbar.append(
 
 // ---- filters ----
 const filterControls: {
-  group: 'stride' | 'severities' | 'statuses';
+  group: 'stride' | 'categories' | 'linddun' | 'severities' | 'statuses';
   value: string;
   element: HTMLElement;
 }[] = [];
 function filterGroup(
   title: string,
-  group: 'stride' | 'severities' | 'statuses',
+  group: 'stride' | 'categories' | 'linddun' | 'severities' | 'statuses',
   values: readonly string[],
   label: (v: string) => string,
 ): HTMLElement {
@@ -278,6 +282,8 @@ const tacticBox = document.createElement('div');
 tacticBox.className = 'filter-group filter-tactic';
 filterBar.append(
   filterGroup('STRIDE', 'stride', STRIDE_LETTERS, (v) => v),
+  filterGroup('Category', 'categories', CATEGORIES, (v) => v),
+  filterGroup('LINDDUN', 'linddun', LINDDUN_LETTERS, (v) => v),
   filterGroup('Severity', 'severities', SEVERITIES, (v) => v),
   filterGroup('Status', 'statuses', STATUSES, (v) => v.replace('_', ' ')),
   tacticBox,
@@ -391,6 +397,8 @@ function applyFilters(redrawBadges = true): void {
   stage.classList.toggle('focus-mode', filters.focus !== null);
   const narrowed = [
     filters.stride.length < STRIDE_LETTERS.length,
+    filters.categories.length < CATEGORIES.length,
+    filters.linddun.length < LINDDUN_LETTERS.length,
     filters.severities.length < SEVERITIES.length,
     filters.statuses.length < STATUSES.length,
     filters.tactic !== '',

@@ -77,6 +77,20 @@ export function parseFailOn(text: string): GateParse {
 export const gateCategoryOf = (category: string): GateCategory =>
   category === 'privacy' ? 'privacy' : 'security';
 
+/**
+ * How a threat's category reads where STRIDE letters are shown (register view, diagram): its gate
+ * category, and for privacy threats their LINDDUN codes, e.g. `privacy (LINDDUN I, DD)`.
+ */
+export function categoryLabel(threat: {
+  readonly category: string;
+  readonly linddun: readonly string[];
+}): string {
+  const category = gateCategoryOf(threat.category);
+  return category === 'privacy' && threat.linddun.length > 0
+    ? `privacy (LINDDUN ${threat.linddun.join(', ')})`
+    : category;
+}
+
 /** Whether an open threat of this category and severity fails the gate. */
 export function failsGate(
   policy: GatePolicy,

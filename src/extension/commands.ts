@@ -15,6 +15,7 @@
  */
 import * as vscode from 'vscode';
 import { modelOf } from '../core/analysis';
+import { GATE_CATEGORIES } from '../core/gate';
 import { STATUSES, type ThreatStatus } from '../core/register/register';
 import { SEVERITY_ORDER } from '../core/rules/types';
 import type { AnalysisService } from './analysisService';
@@ -263,6 +264,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
           { label: 'Open threats only', value: 'open' },
           { label: 'By status…', value: 'status' },
           { label: 'By minimum severity…', value: 'severity' },
+          { label: 'By category (security / privacy)…', value: 'category' },
           { label: 'By text…', value: 'text' },
         ],
         { title: 'Filter the threat register' },
@@ -281,6 +283,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
           title: 'Show threats at least this severe',
         });
         return severity && tree.setFilter({ ...tree.filter, minimumSeverity: severity });
+      }
+      if (kind.value === 'category') {
+        const picked = await vscode.window.showQuickPick([...GATE_CATEGORIES], {
+          title: 'Show threats of category',
+        });
+        const category = GATE_CATEGORIES.find((c) => c === picked);
+        return category && tree.setFilter({ ...tree.filter, category });
       }
       const text = await vscode.window.showInputBox({
         title: 'Show threats whose title, id or ATLAS ids contain',

@@ -1,11 +1,13 @@
 /**
  * The Threat Register view (activity bar → mltm Threats) and the status bar item. The tree shows
- * every analysed model's threats grouped by element, severity or status, with filters; inline
+ * every analysed model's threats grouped by element, severity or status, with filters (one is the
+ * category: security or privacy; a threat's description names its category and LINDDUN codes); inline
  * actions change a threat's status (through `mltm.setThreatStatus`) and clicking reveals it in
  * the model. The status bar counts open threats (missing controls, no decision).
  */
 import * as vscode from 'vscode';
 import { modelOf, threatsOf } from '../core/analysis';
+import { categoryLabel, gateCategoryOf, type GateCategory } from '../core/gate';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER } from '../core/rules/types';
 import { STATUSES } from '../core/register/register';
@@ -18,6 +20,8 @@ export interface RegisterFilter {
   readonly element?: string;
   readonly statuses?: readonly string[];
   readonly minimumSeverity?: string;
+  /** Only threats of this gate category (`security`: STRIDE and ML; `privacy`: LINDDUN). */
+  readonly category?: GateCategory;
   readonly text?: string;
 }
 
@@ -85,6 +89,7 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
         (f.element === undefined || t.element === f.element) &&
         (f.statuses === undefined || f.statuses.includes(threatStatus(state, t))) &&
         SEVERITY_ORDER.indexOf(t.severity) >= floor &&
+        (f.category === undefined || gateCategoryOf(t.category) === f.category) &&
         (text === undefined ||
           `${t.title} ${t.id} ${t.atlas.join(' ')}`.toLowerCase().includes(text)),
     );
@@ -169,6 +174,8 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
       this.groupBy === 'element' ? undefined : threat.element,
       this.groupBy === 'severity' ? undefined : threat.severity,
       this.groupBy === 'status' ? undefined : status,
+      // Security is the default reading; only privacy threats name their category and codes.
+      gateCategoryOf(threat.category) === 'privacy' ? categoryLabel(threat) : undefined,
       threat.mitigated ? 'controls in place' : `missing ${threat.missingControls.join(', ')}`,
     ];
     item.description = parts.filter(Boolean).join(' · ');

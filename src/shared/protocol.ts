@@ -183,6 +183,8 @@ function isScene(v: unknown): v is DiagramScene {
       isString(t.element) &&
       (t.elementType === 'component' || t.elementType === 'flow') &&
       isArrayOf(t.stride, isString) &&
+      isString(t.category) &&
+      isArrayOf(t.linddun, isString) &&
       isArrayOf(t.atlas, atlasRef) &&
       isString(t.severity) &&
       isString(t.status) &&

@@ -169,6 +169,35 @@ describe('threat register', () => {
     await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
   });
 
+  it('shows privacy threats with their category and LINDDUN codes, and filters by category', async () => {
+    const editor = await openExample('11-rag-llm-app.mltm.yaml');
+    await mltmDiagnostics(editor.document.uri);
+    await vscode.commands.executeCommand('mltm.register.groupBy', 'element');
+    const modelThreats = async () => {
+      const all = await api().registerTreeItems();
+      const start = all.findIndex((i) => i.label.startsWith('Ask Atlas'));
+      assert.ok(start >= 0, 'the RAG example is listed');
+      const end = all.findIndex((i, index) => index > start && i.depth === 0);
+      return all
+        .slice(start + 1, end < 0 ? undefined : end)
+        .filter((i) => i.contextValue.startsWith('threat'));
+    };
+    await vscode.commands.executeCommand('mltm.register.filter', {});
+    const everything = await modelThreats();
+    const linddun = /privacy \((?:LINDDUN )(?:L|I|Nr|D|DD|U|Nc)(?:, (?:L|I|Nr|D|DD|U|Nc))*\)/;
+    const labelled = everything.filter((i) => linddun.test(i.description));
+    assert.ok(labelled.length > 0, 'privacy threats name their category and LINDDUN codes');
+    await vscode.commands.executeCommand('mltm.register.filter', { category: 'privacy' });
+    const privacy = await modelThreats();
+    assert.equal(privacy.length, labelled.length, 'the privacy filter keeps exactly those');
+    assert.ok(privacy.every((i) => linddun.test(i.description)));
+    await vscode.commands.executeCommand('mltm.register.filter', { category: 'security' });
+    const security = await modelThreats();
+    assert.equal(security.length, everything.length - labelled.length);
+    assert.ok(security.every((i) => !i.description.includes('privacy')));
+    await vscode.commands.executeCommand('mltm.register.filter', {});
+  });
+
   it('creates a model from a scenario template, then syncs its register', async () => {
     const target = fixture('templates', 'resnet.mltm.yaml');
     const created = await vscode.commands.executeCommand<vscode.Uri>(

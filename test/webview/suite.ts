@@ -621,6 +621,50 @@ async function main(): Promise<void> {
       await page.close();
     });
 
+    await test('category filter shows only privacy threats; LINDDUN codes narrow them', async () => {
+      const { page } = await openPage(browser);
+      await showScene(page, rag);
+      const privacy = rag.threats.filter((t) => t.category === 'privacy');
+      assert.ok(privacy.length > 0, 'the RAG example handles personal data');
+      assert.ok(
+        privacy.every((t) => t.linddun.length > 0),
+        'privacy threats carry LINDDUN codes',
+      );
+      await page.locator('vscode-button[data-action="filters"]').click();
+      await page.locator('.filter-categories vscode-checkbox[data-value="security"]').click();
+      const filters = { ...defaultFilters(), categories: ['privacy'] };
+      const visible = visibleElements(rag, filters);
+      assert.ok(visible.components.size > 0, 'privacy threats are on some components');
+      assert.ok(
+        visible.components.size < rag.graph.components.length ||
+          visible.flows.size < rag.graph.flows.length,
+        'privacy alone is narrower than everything',
+      );
+      assert.equal(await visibleCount(page, '.node'), visible.components.size);
+      assert.equal(await visibleCount(page, '.edge'), visible.flows.size);
+      const badges = computeBadges(rag.threats, filters);
+      assert.equal(await page.locator('.badge').count(), badges.size);
+      const openPrivacy = privacy.filter((t) => t.status === 'open').length;
+      assert.equal(
+        [...badges.values()].reduce((n, b) => n + b.count, 0),
+        openPrivacy,
+        'badges count the open privacy threats only',
+      );
+      assert.equal(
+        await page.locator('vscode-button[data-action="filters"]').textContent(),
+        'Filters (1)',
+      );
+      // LINDDUN: only Data disclosure (DD) among the privacy threats.
+      for (const code of ['L', 'I', 'Nr', 'D', 'U', 'Nc'])
+        await page.locator(`.filter-linddun vscode-checkbox[data-value="${code}"]`).click();
+      const dd = visibleElements(rag, { ...filters, linddun: ['DD'] });
+      assert.equal(await visibleCount(page, '.node'), dd.components.size);
+      assert.equal(await visibleCount(page, '.edge'), dd.flows.size);
+      await page.locator('vscode-button[data-action="reset-filters"]').click();
+      assert.equal(await visibleCount(page, '.node'), rag.graph.components.length);
+      await page.close();
+    });
+
     await test('ATLAS tactic filter and search', async () => {
       const { page } = await openPage(browser);
       await showScene(page, rag);

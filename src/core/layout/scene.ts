@@ -24,6 +24,10 @@ export interface SceneThreat {
   readonly element: string;
   readonly elementType: 'component' | 'flow';
   readonly stride: readonly string[];
+  /** The threat's category: `stride`, `ml` or `privacy`. */
+  readonly category: string;
+  /** LINDDUN codes of a privacy threat (L, I, Nr, D, DD, U, Nc); empty otherwise. */
+  readonly linddun: readonly string[];
   readonly atlas: readonly SceneAtlasRef[];
   readonly severity: string;
   /** Effective status: the register's decision, else mitigated or open. */
@@ -53,6 +57,8 @@ export function sceneThreats(analysis: LoadedAnalysis, register?: ThreatRegister
     element: t.element,
     elementType: t.elementType,
     stride: [...t.stride],
+    category: t.category,
+    linddun: [...t.linddun],
     atlas: t.atlas.map((id) => {
       const name = atlas.nameOf(id);
       const url = atlas.url(id);

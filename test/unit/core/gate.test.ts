@@ -4,7 +4,7 @@
  * with a message that says what is allowed.
  */
 import assert from 'node:assert/strict';
-import { describePolicy, failsGate, parseFailOn } from '../../../src/core/gate';
+import { categoryLabel, describePolicy, failsGate, parseFailOn } from '../../../src/core/gate';
 
 const policy = (text: string) => {
   const parsed = parseFailOn(text);
@@ -58,5 +58,15 @@ describe('gate: --fail-on policy', () => {
     assert.match(message('high,low'), /two severities/);
     assert.match(message('privacy=low,privacy=high'), /category `privacy` twice/);
     assert.match(message('high,'), /empty term/);
+  });
+
+  it('labels a threat by gate category, privacy with its LINDDUN codes', () => {
+    assert.equal(categoryLabel({ category: 'stride', linddun: [] }), 'security');
+    assert.equal(categoryLabel({ category: 'ml', linddun: [] }), 'security');
+    assert.equal(
+      categoryLabel({ category: 'privacy', linddun: ['I', 'DD'] }),
+      'privacy (LINDDUN I, DD)',
+    );
+    assert.equal(categoryLabel({ category: 'privacy', linddun: [] }), 'privacy');
   });
 });

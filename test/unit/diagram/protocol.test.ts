@@ -95,6 +95,15 @@ describe('diagram protocol guards', () => {
     for (const message of [
       { type: 'scene' },
       { type: 'scene', scene: { ...scene, threats: [{ id: 1 }] } },
+      // A threat without its category or with non-string LINDDUN codes: the filters need both.
+      {
+        type: 'scene',
+        scene: { ...scene, threats: scene.threats.map(({ category: _c, ...t }) => t) },
+      },
+      {
+        type: 'scene',
+        scene: { ...scene, threats: scene.threats.map((t) => ({ ...t, linddun: [1] })) },
+      },
       {
         type: 'scene',
         scene: { ...scene, layout: { ...scene.layout, nodes: [{ id: 'a', x: 'NaN' }] } },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sceneThreats } from '../../../src/core/layout';
 import { loadRegister } from '../../../src/core/register/register';
 import { triageThreat } from '../../../src/core/register/triage';
-import { computeBadges, defaultFilters } from '../../../webview/filters';
+import { computeBadges, defaultFilters, threatMatches } from '../../../webview/filters';
 import { analyzeLoaded } from '../../support/analysis';
 
 describe('diagram scene: threats as the diagram shows them', () => {
@@ -45,5 +45,30 @@ describe('diagram scene: threats as the diagram shows them', () => {
     assert.equal(threats.find((t) => t.id === target.id)?.status, 'accepted');
     const after = computeBadges(threats, defaultFilters()).get(target.element);
     assert.equal(after?.count ?? 0, (before?.count ?? 0) - 1);
+  });
+
+  it('carries category and LINDDUN codes; the category filter keeps privacy threats only', () => {
+    const fintech = analyzeLoaded(
+      readFileSync(join(__dirname, '../../../examples/01-fintech-posture.mltm.yaml'), 'utf8'),
+    );
+    const threats = sceneThreats(fintech);
+    const privacy = threats.filter((t) => t.category === 'privacy');
+    assert.ok(privacy.length > 0, 'the fintech example handles personal data');
+    assert.ok(privacy.every((t) => t.linddun.length > 0));
+    assert.ok(threats.some((t) => t.category !== 'privacy'));
+    const onlyPrivacy = { ...defaultFilters(), categories: ['privacy'] };
+    assert.deepEqual(
+      threats.filter((t) => threatMatches(t, onlyPrivacy)).map((t) => t.id),
+      privacy.map((t) => t.id),
+    );
+    const onlySecurity = { ...defaultFilters(), categories: ['security'] };
+    assert.equal(
+      threats.filter((t) => threatMatches(t, onlySecurity)).length,
+      threats.length - privacy.length,
+    );
+    const code = privacy[0]?.linddun[0] as string;
+    const byCode = { ...defaultFilters(), linddun: [code] };
+    const matched = threats.filter((t) => threatMatches(t, byCode));
+    assert.ok(matched.length > 0 && matched.every((t) => t.linddun.includes(code)));
   });
 });
