@@ -6,25 +6,11 @@
  * rules (MCP servers as tools, coding assistants as agents) are tested here too.
  */
 import assert from 'node:assert/strict';
-import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
+import { caseModel, ruleCaseTests, type RuleCase } from './caseTable';
+import { analyzeValid, threatsOf } from './harness';
 
 /** A model text from YAML sections. */
-function model(parts: { boundaries?: string; data?: string; components: string; flows?: string }) {
-  return [
-    'mltm: 1',
-    'name: agentic rule test',
-    'boundaries:',
-    parts.boundaries ??
-      `  internet: { name: Internet, trust: untrusted }
-  devices: { name: User devices, trust: untrusted }
-  app: { name: App, trust: trusted }`,
-    ...(parts.data ? ['data:', parts.data] : []),
-    'components:',
-    parts.components,
-    ...(parts.flows ? ['flows:', parts.flows] : []),
-    '',
-  ].join('\n');
-}
+const model = (parts: Parameters<typeof caseModel>[1]) => caseModel('agentic rule test', parts);
 
 const CONFIDENTIAL_DOCS = `  docs: { kind: documents, classification: confidential }`;
 
@@ -54,18 +40,7 @@ const TRIFECTA = model(TRIFECTA_PARTS);
 const CUSTOMER_SHOP = `  customer: { kind: user, boundary: internet }
   shop: { kind: web_app, boundary: app }`;
 
-interface Case {
-  readonly rule: string;
-  readonly scenario: string;
-  readonly text: string;
-  readonly element: string;
-  readonly atlas: readonly string[];
-  readonly owasp?: readonly string[];
-  readonly silence: { on: string; controls: readonly string[] }[];
-  readonly negatives: { why: string; text: string; element?: string }[];
-}
-
-const CASES: readonly Case[] = [
+const CASES: readonly RuleCase[] = [
   {
     rule: 'agent-lethal-trifecta',
     scenario: 'an assistant reads mail and a confidential drive and can post to chat',
@@ -677,24 +652,7 @@ const CASES: readonly Case[] = [
 ];
 
 describe('rules for agents, MCP, coding assistants, products and registries', () => {
-  for (const c of CASES) {
-    describe(`${c.rule}: ${c.scenario}`, () => {
-      it('fires with its ATLAS ids and is silenced by its controls', () => {
-        const threat = assertFiresAndSilenced(c.text, c.rule, c.element, c.silence);
-        assert.deepEqual([...threat.atlas].sort(), [...c.atlas].sort());
-        if (c.owasp) assert.deepEqual([...threat.owasp].sort(), [...c.owasp].sort());
-        assert.ok(!threat.why.includes('{'), `why has unfilled placeholders: ${threat.why}`);
-      });
-      for (const negative of c.negatives) {
-        it(`does not fire: ${negative.why}`, () => {
-          assert.deepEqual(
-            threatsOf(analyzeValid(negative.text), c.rule, negative.element).map((t) => t.id),
-            [],
-          );
-        });
-      }
-    });
-  }
+  ruleCaseTests(CASES);
 
   it('the lethal trifecta fires on each outward tool, not on tools that only read', () => {
     const elements = threatsOf(analyzeValid(TRIFECTA), 'agent-lethal-trifecta')

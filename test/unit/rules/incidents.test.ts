@@ -4,36 +4,16 @@
  * shape it foresees, with its ATLAS ids, is silenced by the controls an architect adds where they
  * would add them, and does not fire on the near-miss that tells it apart from its neighbours.
  */
-import assert from 'node:assert/strict';
-import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
+import { caseModel, ruleCaseTests, type RuleCase } from './caseTable';
+
+/** The zones of these incidents: the internet, a corporate network and a vendor. */
+const INCIDENT_BOUNDARIES = `  internet: { name: Internet, trust: untrusted }
+  corp: { name: Corporate network, trust: trusted }
+  vendor: { name: Vendor, trust: semi_trusted }`;
 
 /** A model text from YAML sections. */
-function model(parts: { boundaries?: string; data?: string; components: string; flows?: string }) {
-  return [
-    'mltm: 1',
-    'name: incident rule test',
-    'boundaries:',
-    parts.boundaries ??
-      `  internet: { name: Internet, trust: untrusted }
-  corp: { name: Corporate network, trust: trusted }
-  vendor: { name: Vendor, trust: semi_trusted }`,
-    ...(parts.data ? ['data:', parts.data] : []),
-    'components:',
-    parts.components,
-    ...(parts.flows ? ['flows:', parts.flows] : []),
-    '',
-  ].join('\n');
-}
-
-interface Case {
-  readonly rule: string;
-  readonly scenario: string;
-  readonly text: string;
-  readonly element: string;
-  readonly atlas: readonly string[];
-  readonly silence: { on: string; controls: readonly string[] }[];
-  readonly negatives: { why: string; text: string; element?: string }[];
-}
+const model = (parts: Parameters<typeof caseModel>[1]) =>
+  caseModel('incident rule test', { boundaries: INCIDENT_BOUNDARIES, ...parts });
 
 const WORKSTATION_LLM = model({
   components: `  host: { kind: x-workstation, boundary: corp }
@@ -142,7 +122,7 @@ const CODE_TOOL = model({
   - { from: agent, to: runner, data: [script], bidirectional: true }`,
 });
 
-const CASES: readonly Case[] = [
+const CASES: readonly RuleCase[] = [
   {
     rule: 'llm-api-command-and-control',
     scenario: 'a workstation may call a hosted LLM API',
@@ -339,21 +319,5 @@ const CASES: readonly Case[] = [
 ];
 
 describe('rules for incident shapes of agents, LLM clients, mail and LLM API hosts', () => {
-  for (const c of CASES) {
-    describe(`${c.rule}: ${c.scenario}`, () => {
-      it('fires with its ATLAS ids and is silenced by its controls', () => {
-        const threat = assertFiresAndSilenced(c.text, c.rule, c.element, c.silence);
-        assert.deepEqual([...threat.atlas].sort(), [...c.atlas].sort());
-        assert.ok(!threat.why.includes('{'), `why has unfilled placeholders: ${threat.why}`);
-      });
-      for (const negative of c.negatives) {
-        it(`does not fire: ${negative.why}`, () => {
-          assert.deepEqual(
-            threatsOf(analyzeValid(negative.text), c.rule, negative.element).map((t) => t.id),
-            [],
-          );
-        });
-      }
-    });
-  }
+  ruleCaseTests(CASES);
 });

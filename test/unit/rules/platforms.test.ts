@@ -4,35 +4,10 @@
  * each fires on a minimal model of the shape it foresees, with its ATLAS ids, is silenced by
  * the controls an architect adds where they would add them, and stays quiet on a near miss.
  */
-import assert from 'node:assert/strict';
-import { analyzeValid, assertFiresAndSilenced, threatsOf } from './harness';
+import { caseModel, ruleCaseTests, type RuleCase } from './caseTable';
 
 /** A model text from YAML sections. */
-function model(parts: { data?: string; components: string; flows?: string }) {
-  return [
-    'mltm: 1',
-    'name: platform rule test',
-    'boundaries:',
-    `  internet: { name: Internet, trust: untrusted }
-  devices: { name: User devices, trust: untrusted }
-  app: { name: App, trust: trusted }`,
-    ...(parts.data ? ['data:', parts.data] : []),
-    'components:',
-    parts.components,
-    ...(parts.flows ? ['flows:', parts.flows] : []),
-    '',
-  ].join('\n');
-}
-
-interface Case {
-  readonly rule: string;
-  readonly scenario: string;
-  readonly text: string;
-  readonly element: string;
-  readonly atlas: readonly string[];
-  readonly silence: { on: string; controls: readonly string[] }[];
-  readonly negatives: { why: string; text: string; element?: string }[];
-}
+const model = (parts: Parameters<typeof caseModel>[1]) => caseModel('platform rule test', parts);
 
 const RELEASE = model({
   data: `  full: { kind: model, classification: confidential }
@@ -117,7 +92,7 @@ const IDP = model({
   - { id: check, from: idp, to: verify, data: [upload] }`,
 });
 
-const CASES: readonly Case[] = [
+const CASES: readonly RuleCase[] = [
   {
     rule: 'withheld-model-public-sibling',
     scenario: 'a lab keeps its full model private and releases a small one with the paper',
@@ -314,23 +289,5 @@ const CASES: readonly Case[] = [
 ];
 
 describe('rules for exposed ML platforms, untrusted-code hosts and proxy models', () => {
-  for (const c of CASES) {
-    describe(`${c.rule}: ${c.scenario}`, () => {
-      it('fires with its ATLAS ids and is silenced by its controls', () => {
-        const threat = assertFiresAndSilenced(c.text, c.rule, c.element, c.silence);
-        assert.deepEqual([...threat.atlas].sort(), [...c.atlas].sort());
-        assert.ok(!threat.why.includes('{'), `why has unfilled placeholders: ${threat.why}`);
-      });
-      for (const negative of c.negatives) {
-        it(`does not fire: ${negative.why}`, () => {
-          assert.deepEqual(
-            threatsOf(analyzeValid(negative.text), c.rule, negative.element ?? c.element).map(
-              (t) => t.id,
-            ),
-            [],
-          );
-        });
-      }
-    });
-  }
+  ruleCaseTests(CASES);
 });
