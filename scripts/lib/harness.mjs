@@ -77,3 +77,43 @@ export async function waitFor(what, predicate, deadline, since = Date.now()) {
     `timed out after ${((Date.now() - since) / 1000).toFixed(0)} s waiting for ${what}`,
   );
 }
+
+/**
+ * Waits until the code-server child `server` answers /healthz on `port`; fails at once with the
+ * tail of its output (`output`, the chunks it wrote) if it exits first. One wait for every
+ * runner that drives a code-server workbench (real VS Code, web, VSIX smoke).
+ */
+export function waitForCodeServer(server, output, port, deadline, since) {
+  return waitFor(
+    'code-server to listen',
+    async () => {
+      if (server.exitCode !== null)
+        throw new Error(
+          `code-server exited with ${server.exitCode}:\n${Buffer.concat(output).toString().slice(-2000)}`,
+        );
+      return fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    deadline,
+    since,
+  );
+}
+
+/** Debian Chromium (or `MLTM_CHROMIUM`), headless and quiet, through playwright-core. */
+export async function launchHeadlessChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}

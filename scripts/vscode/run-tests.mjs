@@ -29,7 +29,13 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep, waitFor } from '../lib/harness.mjs';
+import {
+  freePort,
+  sleep,
+  waitFor,
+  launchHeadlessChromium,
+  waitForCodeServer,
+} from '../lib/harness.mjs';
 import { setupOffline } from './setup-offline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -265,35 +271,9 @@ async function runOffline(base, workspace, resultsFile) {
   let browser;
   try {
     const deadline = Date.now() + timeoutMs;
-    await waitFor(
-      'code-server to listen',
-      async () => {
-        if (server.exitCode !== null)
-          throw new Error(
-            `code-server exited with ${server.exitCode}:\n${Buffer.concat(output).toString().slice(-2000)}`,
-          );
-        return fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      deadline,
-      started,
-    );
+    await waitForCodeServer(server, output, port, deadline, started);
     log(`code-server listening on 127.0.0.1:${port}`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchHeadlessChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
     const payload = [

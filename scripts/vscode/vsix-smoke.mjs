@@ -23,7 +23,14 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, createSuite, freePort, waitFor } from '../lib/harness.mjs';
+import {
+  assert,
+  createSuite,
+  freePort,
+  waitFor,
+  launchHeadlessChromium,
+  waitForCodeServer,
+} from '../lib/harness.mjs';
 import { setupOffline } from './setup-offline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -161,31 +168,8 @@ async function main() {
     server.stdout.on('data', (d) => output.push(d));
     server.stderr.on('data', (d) => output.push(d));
     const deadline = Date.now() + timeoutMs;
-    await waitFor(
-      'code-server to listen',
-      async () => {
-        if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
-        return fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      deadline,
-      started,
-    );
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.MLTM_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    await waitForCodeServer(server, output, port, deadline, started);
+    browser = await launchHeadlessChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page
