@@ -70,10 +70,14 @@ async function diagramFrame(page) {
 }
 
 /** Answers test/web/index.ts's question about the diagram: counts, ids, a click, a screenshot. */
+let servedRequest = 0;
 async function serveDiagramRequest(page, driverDir) {
+  // Each numbered request once; the file stays (the test renames it into place, and VS Code
+  // resolves the renamed file afterwards: deleting it here would fail that write).
   const request = JSON.parse(readFileSync(join(driverDir, 'diagram-request.json'), 'utf8'));
-  rmSync(join(driverDir, 'diagram-request.json'), { force: true });
-  const response = {};
+  if (request.id === servedRequest) return;
+  servedRequest = request.id;
+  const response = { id: request.id };
   try {
     const deadline = Date.now() + 60_000;
     let frame;

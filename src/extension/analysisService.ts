@@ -48,6 +48,8 @@ export interface ModelState {
   readonly uri: vscode.Uri;
   /** The document version analysed; undefined when read from disk. */
   readonly version: number | undefined;
+  /** The register document's version this analysis read; undefined when it was not open. */
+  readonly registerVersion: number | undefined;
   readonly text: string;
   readonly analysis: Analysis;
   /** The core's session this state shows (model, packs, ATLAS, register). */
@@ -212,18 +214,34 @@ export class AnalysisService implements vscode.Disposable {
     return isModelUri(uri) ? uri : undefined;
   }
 
-  /** The state for the model's current text, analysing now if needed (no debounce). */
+  /**
+   * The state for the model's current text and register, analysing now if needed (no debounce).
+   * A state is current only when it read the model's and the register's document versions open
+   * now and no change is waiting for its run: a command right after a register write (Sync, then
+   * Generate Report) must not answer from the analysis of a half-written register.
+   */
   async ensure(uri: vscode.Uri): Promise<ModelState | undefined> {
-    const document = openDocument(uri);
-    const current = this.get(uri);
-    if (
-      current &&
-      (document === undefined
-        ? current.version === undefined
-        : current.version === document.version)
-    )
-      return current;
+    const key = uri.toString();
+    // A run under way may be the one that reads the current texts: its answer first.
+    await this.running.get(key);
+    const waiting = this.pending.get(key);
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      waiting.cancel.cancel();
+      this.pending.delete(key);
+    } else {
+      const current = this.get(uri);
+      if (current && this.isCurrent(current)) return current;
+    }
     return this.run(uri);
+  }
+
+  /** Whether a state read the model and register texts the editor holds now. */
+  private isCurrent(state: ModelState): boolean {
+    return (
+      state.version === openDocument(state.uri)?.version &&
+      state.registerVersion === openDocument(state.registerUri)?.version
+    );
   }
 
   /** Finds every model in the workspace and analyses those not yet known (for the tree and status bar). */
@@ -331,6 +349,8 @@ export class AnalysisService implements vscode.Disposable {
     if (token?.isCancellationRequested) return undefined;
     const document = openDocument(uri);
     const version = document?.version;
+    // Taken before reading: an edit made while reading makes this state stale, never wrongly current.
+    const registerVersion = openDocument(registerUriFor(uri))?.version;
     const config = readConfig(uri);
     const workspace = this.workspaceFor(uri);
     const atlasPath = this.atlasPath(config.atlasPath, uri);
@@ -361,6 +381,7 @@ export class AnalysisService implements vscode.Disposable {
     const state: ModelState = {
       uri,
       version,
+      registerVersion,
       text: session.text,
       analysis,
       session,

@@ -232,6 +232,51 @@ describe('generate report', () => {
     }
   });
 
+  it('reports the register as it is in the editor: a decision typed a moment ago, not yet analysed, is in the report', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect<string>('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    const model = await open(fixture('report', 'bank.mltm.yaml'));
+    const registerEditor = await open(fixture('report', 'bank.threats.yaml'));
+    const before = engineCounts(model.document.getText(), registerEditor.document.getText());
+    const decided = registerEditor.document
+      .getText()
+      .replace(
+        '  external-caller-spoofing@shopper->scoring-api:\n    status: open\n',
+        '  external-caller-spoofing@shopper->scoring-api:\n    status: accepted\n    justification: Callers are vetted partners.\n',
+      );
+    const after = engineCounts(model.document.getText(), decided);
+    assert.equal(
+      after.open,
+      before.open - 1,
+      'the decision closes one open threat (else this test proves nothing)',
+    );
+    try {
+      await registerEditor.edit((b) =>
+        b.replace(
+          new vscode.Range(
+            registerEditor.document.positionAt(0),
+            registerEditor.document.positionAt(registerEditor.document.getText().length),
+          ),
+          decided,
+        ),
+      );
+      // At once: the edit's analysis still waits for its debounce, the report must not answer
+      // from the analysis before it (issue 19: Sync then Generate Report in a browser workbench).
+      const target = fixture('out', 'bank-register-unsaved.md');
+      await vscode.commands.executeCommand('mltm.generateReport', model.document.uri, 'md', target);
+      const text = await read(target);
+      assert.ok(
+        text?.includes(`**${after.total} threats, ${after.open} open.**`),
+        `counts ${after.total}/${after.open} of the edited register; the report says:\n${text?.split('\n').slice(0, 8).join('\n') ?? '(nothing)'}`,
+      );
+    } finally {
+      await vscode.window.showTextDocument(registerEditor.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it("writes HTML and JSON too: a self-contained page under a strict CSP, and the engine's threats", async () => {
     const uri = fixture('report', 'bank.mltm.yaml');
     const document = await vscode.workspace.openTextDocument(uri);

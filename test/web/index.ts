@@ -59,25 +59,38 @@ function driverUri(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder, '.driver', name);
 }
 
+/**
+ * Writes a file the driver polls for: to a temporary name, then renamed, so the driver never
+ * sees it half-written (a remote write creates the file before its bytes arrive) nor deletes it
+ * under the write.
+ */
 async function writeJson(uri: vscode.Uri, value: unknown): Promise<void> {
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(value)));
+  const partial = uri.with({ path: `${uri.path}.partial` });
+  await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(JSON.stringify(value)));
+  await vscode.workspace.fs.rename(partial, uri, { overwrite: true });
 }
+
+let driverRequests = 0;
 
 /** Asks the driver (Chromium, outside the workbench) about the diagram webview's DOM. */
 async function askDriver(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+  // Numbered, never deleted by the driver (which serves each number once): a request deleted
+  // while VS Code still resolves its rename fails the write.
+  const id = ++driverRequests;
   const response = driverUri('diagram-response.json');
-  await vscode.workspace.fs.delete(response).then(undefined, () => undefined);
-  await writeJson(driverUri('diagram-request.json'), request);
-  const text = await waitFor(
+  await writeJson(driverUri('diagram-request.json'), { ...request, id });
+  return waitFor(
     'the driver to read the diagram webview',
     () =>
       Promise.resolve(vscode.workspace.fs.readFile(response)).then(
-        (bytes) => new TextDecoder().decode(bytes),
+        (bytes) => {
+          const answer = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+          return answer['id'] === id ? answer : undefined;
+        },
         () => undefined,
       ),
     60_000,
   );
-  return JSON.parse(text) as Record<string, unknown>;
 }
 
 const code = (d: vscode.Diagnostic) =>
@@ -241,7 +254,15 @@ export async function run(): Promise<void> {
       'md',
       target,
     );
-    same(written?.toString(), target.toString(), 'report written to');
+    if (written?.toString() !== target.toString()) {
+      // The command shows its refusal as a message; the register's diagnostics say why.
+      const problems = vscode.languages
+        .getDiagnostics(register)
+        .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+      throw new Error(
+        `report written to: expected "${target.toString()}", got ${String(written)}; register diagnostics:\n${problems.join('\n') || '(none)'}\n${registerText.slice(0, 400)}`,
+      );
+    }
     const report = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
     const loaded = analyze(modelText);
     check(loaded.status === 'loaded', 'the example did not load');
