@@ -8,7 +8,7 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { importEvidence } from '../../core/import';
-import { compareWithEvidence } from '../../core/import/drift';
+import { checkDrift } from '../../core/import/driftCheck';
 import { loadModel } from '../../core/model/load';
 import type { FileProblem } from '../../core/import/draft';
 import type { EvidenceFile } from '../../core/import/evidence';
@@ -190,25 +190,25 @@ async function compare(
     return EXIT.usage;
   }
   const folder = dirname(modelAbsolute);
-  const evidence = await readEvidence(positionals, io, folder);
-  const result = importEvidence(evidence.files);
+  const absolute = new Map<string, string>();
   const modelShown = posixRelative(folder, modelAbsolute);
-  evidence.absolute.set(modelShown, modelAbsolute);
-  const texts = new Map(evidence.files.map((f) => [f.path, f.text]));
-  texts.set(modelShown, read.text);
-  const drift = compareWithEvidence({
-    draft: result.draft,
-    modelFile: modelShown,
-    modelText: read.text,
-    evidenceFiles: new Set(evidence.files.map((f) => f.path)),
-    sourceExists: (path) => existsSync(resolve(folder, path)),
-  });
-  printFileProblems(
-    [...evidence.problems, ...result.draft.problems, ...drift],
-    texts,
-    evidence.absolute,
-    io,
+  absolute.set(modelShown, modelAbsolute);
+  const result = await checkDrift(
+    positionals.map((p) => resolve(io.cwd, p)),
+    NODE_IMPORT_FS,
+    {
+      display: (path) => {
+        const shown = posixRelative(folder, path);
+        absolute.set(shown, path);
+        return shown;
+      },
+    },
+    { file: modelShown, text: read.text, resolve: (path) => resolve(folder, path) },
   );
+  const texts = new Map(result.evidence.texts);
+  texts.set(modelShown, read.text);
+  const drift = result.drift;
+  printFileProblems([...result.problems, ...drift], texts, absolute, io);
   if (result.recognised.length === 0) {
     io.stderr(
       `mltm import: no supported file in ${positionals.map((p) => `\`${p}\``).join(', ')} to compare with.\n`,
