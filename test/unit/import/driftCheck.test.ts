@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { importEvidence } from '../../../src/core/import';
 import { EvidenceFile } from '../../../src/core/import/evidence';
 import { checkDrift, EDITOR_DRIFT_LIMITS } from '../../../src/core/import/driftCheck';
+import { relativePath } from '../../../src/core/import/importer';
 import type { ImportFs } from '../../../src/core/import/walk';
 
 const MESH = join(__dirname, '..', '..', 'fixtures', 'import', 'mesh');
@@ -147,5 +148,12 @@ describe('drift check (core, shared by the CLI and the editor)', () => {
       bytes.problems.find((p) => p.problem.code === 'MLTM520')?.problem.message ?? '',
       /hold more than 2 MB of candidate files\./,
     );
+  });
+
+  it('names evidence files relative to the model folder, as x-source does (the editor: URI paths)', () => {
+    assert.equal(relativePath('/ws/drift', '/ws/drift/k8s/istio.yaml'), 'k8s/istio.yaml');
+    assert.equal(relativePath('/ws/models', '/ws/k8s/istio.yaml'), '../k8s/istio.yaml');
+    assert.equal(relativePath('/ws/a/b/', '/ws/c'), '../../c');
+    assert.equal(relativePath('/c:/repo', '/c:/repo/dvc.yaml'), 'dvc.yaml');
   });
 });
