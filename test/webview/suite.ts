@@ -429,9 +429,7 @@ async function main(): Promise<void> {
                   t.bottom - r.bottom,
                 );
                 if (out > 0.5)
-                  problems.push(
-                    `label of ${id} ${out.toFixed(1)} px outside its box L${(r.left - t.left).toFixed(1)} R${(t.right - r.right).toFixed(1)} T${(r.top - t.top).toFixed(1)} B${(t.bottom - r.bottom).toFixed(1)}`,
-                  );
+                  problems.push(`a label line of ${id} runs ${out.toFixed(1)} px out of its box`);
               }
             for (const a of boxes)
               for (const b of boxes)

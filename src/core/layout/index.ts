@@ -7,7 +7,13 @@
  * tests call it directly.
  */
 import type { ELK } from 'elkjs/lib/elk-api';
-import { toElkGraph, fromElkGraph, NODE_GEOMETRY, type ElkGraphOptions } from './elkGraph';
+import {
+  toElkGraph,
+  fromElkGraph,
+  labelLines,
+  NODE_GEOMETRY,
+  type ElkGraphOptions,
+} from './elkGraph';
 import type { DiagramGraph, PositionedLayout } from './types';
 
 export * from './types';
@@ -35,7 +41,8 @@ export interface LayoutOptions extends Omit<
   /**
    * Width / height of the panel the diagram is shown in (the webview reports its size). With it
    * and no fixed `direction`, models up to {@link ARRANGEMENT_SEARCH_LIMIT} components are laid
-   * out in each of {@link ARRANGEMENTS} and the one whose "Fit" scale in that panel is largest
+   * out in each of {@link ARRANGEMENTS}, with labels wrapped for each of
+   * {@link LABEL_LINE_CHARS}, and the one whose "Fit" scale in that panel is largest
    * wins (so its labels are largest); larger models get one layout, left to right. Without it,
    * one layout in `direction` (default left to right), as before.
    */
@@ -44,7 +51,7 @@ export interface LayoutOptions extends Omit<
 
 /**
  * Largest model (components) for which every arrangement is tried. The issue's readability target
- * is models up to 30 components; above, four layouts would cost more than the gain (measured in
+ * is models up to 30 components; above, eight layouts would cost more than the gain (measured in
  * `npm run bench -- --stages layout`).
  */
 export const ARRANGEMENT_SEARCH_LIMIT = 30;
@@ -104,7 +111,13 @@ export async function computeLayout(
   }
   let best: PositionedLayout | undefined;
   let bestScale = -1;
-  for (const labelLineChars of LABEL_LINE_CHARS)
+  const sameLines = (chars: number) =>
+    graph.components.every(
+      (c) => labelLines(c.label, chars).join('\n') === labelLines(c.label).join('\n'),
+    );
+  for (const labelLineChars of LABEL_LINE_CHARS) {
+    // Shorter lines that wrap no label differently give the same layouts: not worth running.
+    if (labelLineChars !== NODE_GEOMETRY.maxLineChars && sameLines(labelLineChars)) continue;
     for (const arrangement of ARRANGEMENTS) {
       const input = toElkGraph(graph, {
         ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
@@ -123,6 +136,7 @@ export async function computeLayout(
         bestScale = scale;
       }
     }
+  }
   return best as PositionedLayout;
 }
 export {
