@@ -180,6 +180,15 @@ export interface ElkGraphOptions {
    * {@link NODE_GEOMETRY.maxLineChars}. `fromElkGraph` must be given the same value.
    */
   readonly labelLineChars?: number;
+  /**
+   * Pack boundaries instead of layering them, this many levels down from the top: the blocks of
+   * each packed level (boundaries and components outside any) are laid out on their own and
+   * placed in rows aiming at `wrapToAspectRatio` (ELK's rectangle packing); below, boundaries are
+   * laid out layered as usual. Flows between packed blocks are not routed by ELK: `fromElkGraph`
+   * draws them as plain connectors. For models whose nested boundaries make one layered layout
+   * too long for the panel in every direction. 0 or absent: no packing.
+   */
+  readonly packDepth?: number;
 }
 
 export const BOUNDARY_PREFIX = 'b:';
@@ -260,6 +269,33 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     (containers.get(parentKey) ?? root).children?.push(node);
     containers.set(b.id, node);
   }
+  // Packing: the containers of the top `packDepth` levels place their blocks in rows (rectangle
+  // packing); each boundary just below starts a layered layout of its own, which ELK does not
+  // let inherit the root's options, so they are given again (without graph wrapping).
+  const packed = new Set<ElkNode>();
+  const { 'elk.layered.wrapping.strategy': _wrapping, ...layered } = root.layoutOptions ?? {};
+  const pack = (container: ElkNode, levels: number) => {
+    packed.add(container);
+    container.layoutOptions = {
+      ...(container === root ? layered : container.layoutOptions),
+      'elk.algorithm': 'rectpacking',
+      'elk.hierarchyHandling': 'SEPARATE_CHILDREN',
+      'elk.aspectRatio': String(options.wrapToAspectRatio ?? 1),
+      'elk.rectpacking.widthApproximation.optimizationGoal': 'MAX_SCALE_DRIVEN',
+      'elk.spacing.nodeNode': layered['elk.spacing.nodeNode'] as string,
+    };
+    for (const child of container.children ?? []) {
+      if (!child.id.startsWith(BOUNDARY_PREFIX)) continue;
+      if (levels > 1) pack(child, levels - 1);
+      else
+        child.layoutOptions = {
+          ...layered,
+          'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+          'elk.padding': boundaryPadding,
+        };
+    }
+  };
+  if (global && (options.packDepth ?? 0) > 0) pack(root, options.packDepth as number);
   const componentPath = new Map<string, readonly string[]>();
   for (const c of graph.components) {
     const container = (c.boundary !== undefined && containers.get(c.boundary)) || root;
@@ -286,6 +322,8 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
     const containerKey = common === 0 ? '' : (from[common - 1] as string);
     const container = containers.get(containerKey) ?? root;
     const crossing = from.length > common || to.length > common;
+    // Packed containers route no edge (rectangle packing ignores them): drawn by `fromElkGraph`.
+    if (packed.has(container)) continue;
     if (!global && crossing) {
       // Separate mode routes no edge across a boundary's border. Tell ELK how the boxes relate
       // instead (an edge between the two children of the common container that hold the ends),

@@ -72,6 +72,24 @@ export const ARRANGEMENTS: readonly { direction: LayoutDirection; wrap: boolean 
  * default, {@link NODE_GEOMETRY.maxLineChars}): long lines make wide, low boxes, which suit a
  * wide panel; short ones narrow, taller boxes (up to three lines), which suit a narrow one.
  */
+/**
+ * Packing depths tried after the layered arrangements, for models with boundaries (see
+ * `ElkGraphOptions.packDepth`): the top-level blocks packed into rows, then also the blocks inside
+ * them. Packing draws the flows between packed blocks as plain connectors rather than routed
+ * ones, so a packed layout must be clearly larger at fit to win ({@link PACKING_HANDICAP}).
+ */
+export const PACK_DEPTHS: readonly number[] = [1, 2];
+
+/** How much larger a packed layout's fit scale must be than the best layered one to win. */
+export const PACKING_HANDICAP = 1.15;
+
+/**
+ * Packing is tried only when the best layered layout draws labels at fit smaller than this
+ * fraction of the panel's height: 1/60 is 11 px (the issue's readability target) in a panel 660 px
+ * high. Layered layouts route every flow, so a model that reads well layered stays layered.
+ */
+export const PACK_BELOW_LABEL_FRACTION = 1 / 60;
+
 export const LABEL_LINE_CHARS: readonly number[] = [NODE_GEOMETRY.maxLineChars, 10];
 
 /** Scale at which a layout fits a panel of this aspect ratio (panel height 1). */
@@ -115,25 +133,41 @@ export async function computeLayout(
     graph.components.every(
       (c) => labelLines(c.label, chars).join('\n') === labelLines(c.label).join('\n'),
     );
-  for (const labelLineChars of LABEL_LINE_CHARS) {
-    // Shorter lines that wrap no label differently give the same layouts: not worth running.
-    if (labelLineChars !== NODE_GEOMETRY.maxLineChars && sameLines(labelLineChars)) continue;
-    for (const arrangement of ARRANGEMENTS) {
-      const input = toElkGraph(graph, {
-        ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
-        direction: arrangement.direction,
-        ...(arrangement.wrap && { wrapToAspectRatio: ratio }),
-        labelLineChars,
-      });
-      const layout = fromElkGraph(await engine.layout(input), graph, { labelLineChars });
-      const scale = fitScale(layout, ratio);
-      // A wrapped layout must be clearly better to win: wrapping turns flows back across rows.
-      // So must shorter label lines: they break labels that fit on one line.
-      const handicap =
-        (arrangement.wrap ? 1.05 : 1) * (labelLineChars < NODE_GEOMETRY.maxLineChars ? 1.05 : 1);
-      if (scale > bestScale * handicap) {
-        best = layout;
-        bestScale = scale;
+  const layered = ARRANGEMENTS.map((a) => ({ ...a, packDepth: 0 }));
+  const packedArrangements = PACK_DEPTHS.flatMap((packDepth) =>
+    (['RIGHT', 'DOWN'] as const).map((direction) => ({ direction, wrap: false, packDepth })),
+  );
+  for (const arrangements of [layered, packedArrangements]) {
+    if (
+      arrangements === packedArrangements &&
+      (graph.boundaries.length === 0 ||
+        bestScale * NODE_GEOMETRY.labelFont >= PACK_BELOW_LABEL_FRACTION)
+    )
+      break;
+    for (const labelLineChars of LABEL_LINE_CHARS) {
+      // Shorter lines that wrap no label differently give the same layouts: not worth running.
+      if (labelLineChars !== NODE_GEOMETRY.maxLineChars && sameLines(labelLineChars)) continue;
+      for (const arrangement of arrangements) {
+        const input = toElkGraph(graph, {
+          ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
+          direction: arrangement.direction,
+          ...((arrangement.wrap || arrangement.packDepth > 0) && { wrapToAspectRatio: ratio }),
+          ...(arrangement.packDepth > 0 && { packDepth: arrangement.packDepth }),
+          labelLineChars,
+        });
+        const layout = fromElkGraph(await engine.layout(input), graph, { labelLineChars });
+        const scale = fitScale(layout, ratio);
+        // A wrapped layout must be clearly better to win: wrapping turns flows back across rows.
+        // So must shorter label lines: they break labels that fit on one line; and packing, which
+        // leaves flows between blocks unrouted.
+        const handicap =
+          (arrangement.wrap ? 1.05 : 1) *
+          (labelLineChars < NODE_GEOMETRY.maxLineChars ? 1.05 : 1) *
+          (arrangement.packDepth > 0 ? PACKING_HANDICAP : 1);
+        if (scale > bestScale * handicap) {
+          best = layout;
+          bestScale = scale;
+        }
       }
     }
   }

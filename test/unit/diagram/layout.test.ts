@@ -7,12 +7,21 @@ import {
   computeLayout,
   diagramGraphFromPipeline,
   fitScale,
+  fromElkGraph,
   labelLines,
   NODE_GEOMETRY,
+  PACK_BELOW_LABEL_FRACTION,
   toElkGraph,
   type DiagramGraph,
   type PositionedLayout,
 } from '../../../src/core/layout';
+
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk-api';
+
+const elk = new ELK();
+/** One ELK run, as `computeLayout` makes for each arrangement it tries. */
+const elkLayout = (input: ElkNode) => elk.layout(input);
 
 const examplesDir = join(__dirname, '../../../examples');
 const examples = readdirSync(examplesDir)
@@ -304,6 +313,94 @@ describe('diagram layout', () => {
       if (shapes.at(-1)) break;
     }
     assert.ok(shapes.includes(true), 'a wide panel gets a wider arrangement than a tall one');
+  });
+
+  it('packs the boundaries of a model too long for the panel layered, keeping every box and flow', async () => {
+    const { graph } = layouts.get('01-fintech-posture.mltm.yaml') as { graph: DiagramGraph };
+    for (const aspectRatio of [1000 / 660, 600 / 800]) {
+      const at = `01 at ${aspectRatio.toFixed(2)}`;
+      const chosen = await computeLayout(graph, { aspectRatio });
+      let layered = 0;
+      for (const direction of ['RIGHT', 'DOWN'] as const)
+        for (const labelLineChars of [NODE_GEOMETRY.maxLineChars, 10])
+          for (const wrap of [false, true]) {
+            const one = fromElkGraph(
+              await elkLayout(
+                toElkGraph(graph, {
+                  direction,
+                  labelLineChars,
+                  ...(wrap && { wrapToAspectRatio: aspectRatio }),
+                }),
+              ),
+              graph,
+              { labelLineChars },
+            );
+            layered = Math.max(layered, fitScale(one, aspectRatio));
+          }
+      assert.ok(
+        layered * NODE_GEOMETRY.labelFont < PACK_BELOW_LABEL_FRACTION,
+        `${at}: no layered arrangement reaches the target`,
+      );
+      assert.ok(
+        fitScale(chosen, aspectRatio) > layered * 1.15,
+        `${at}: packed, clearly larger at fit (${fitScale(chosen, aspectRatio)} vs ${layered})`,
+      );
+      assert.equal(chosen.nodes.length, graph.components.length, `${at}: every component`);
+      assert.equal(chosen.boundaries.length, graph.boundaries.length, `${at}: every boundary`);
+      const nodes = new Map(chosen.nodes.map((n) => [n.id, n]));
+      const boundaries = new Map(chosen.boundaries.map((b) => [b.id, b]));
+      for (const c of graph.components)
+        if (c.boundary !== undefined)
+          assert.ok(
+            inside(nodes.get(c.id) as never, boundaries.get(c.boundary) as never),
+            `${at}: ${c.id} inside ${c.boundary}`,
+          );
+      for (const b of graph.boundaries)
+        if (b.parent !== undefined)
+          assert.ok(
+            inside(boundaries.get(b.id) as never, boundaries.get(b.parent) as never),
+            `${at}: ${b.id} inside ${b.parent}`,
+          );
+      const apart = (a: PositionedLayout['nodes'][number], b: PositionedLayout['nodes'][number]) =>
+        a.x + a.width <= b.x + 0.5 ||
+        b.x + b.width <= a.x + 0.5 ||
+        a.y + a.height <= b.y + 0.5 ||
+        b.y + b.height <= a.y + 0.5;
+      for (const [i, a] of chosen.nodes.entries())
+        for (const b of chosen.nodes.slice(i + 1))
+          assert.ok(apart(a, b), `${at}: ${a.id} and ${b.id} apart`);
+      // Every flow drawn once, from the border of its source to the border of its target.
+      assert.deepEqual(
+        chosen.edges.map((e) => e.id),
+        graph.flows.map((f) => f.id).sort(),
+      );
+      const onBorder = (p: { x: number; y: number }, n: PositionedLayout['nodes'][number]) =>
+        p.x >= n.x - 1 &&
+        p.x <= n.x + n.width + 1 &&
+        p.y >= n.y - 1 &&
+        p.y <= n.y + n.height + 1 &&
+        (Math.abs(p.x - n.x) <= 1 ||
+          Math.abs(p.x - n.x - n.width) <= 1 ||
+          Math.abs(p.y - n.y) <= 1 ||
+          Math.abs(p.y - n.y - n.height) <= 1);
+      for (const e of chosen.edges) {
+        const flow = graph.flows.find((f) => f.id === e.id);
+        assert.equal(e.source, flow?.source);
+        assert.equal(e.target, flow?.target);
+        const first = e.sections[0];
+        const last = e.sections.at(-1);
+        assert.ok(first && last, `${at}: ${e.id} routed`);
+        assert.ok(
+          onBorder(first.start, nodes.get(e.source) as never),
+          `${at}: ${e.id} starts at its source`,
+        );
+        assert.ok(
+          onBorder(last.end, nodes.get(e.target) as never),
+          `${at}: ${e.id} ends at its target`,
+        );
+      }
+      assert.deepEqual(await computeLayout(graph, { aspectRatio }), chosen, `${at}: deterministic`);
+    }
   });
 
   it('lays a model above the search limit out once, left to right, whatever the panel', async () => {
