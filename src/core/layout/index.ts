@@ -74,11 +74,14 @@ export const ARRANGEMENTS: readonly { direction: LayoutDirection; wrap: boolean 
  */
 /**
  * Packing depths tried after the layered arrangements, for models with boundaries (see
- * `ElkGraphOptions.packDepth`): the top-level blocks packed into rows, then also the blocks inside
- * them. Packing draws the flows between packed blocks as plain connectors rather than routed
- * ones, so a packed layout must be clearly larger at fit to win ({@link PACKING_HANDICAP}).
+ * `ElkGraphOptions.packDepth`), each only while labels are still below
+ * {@link PACK_BELOW_LABEL_FRACTION}: first the top two levels packed (the top-level blocks and the
+ * blocks inside them: the most compact, and the cheapest to lay out, each block being small),
+ * then the top level alone. Packing draws the flows between packed blocks as plain connectors
+ * rather than routed ones, so a packed layout must be clearly larger at fit to win
+ * ({@link PACKING_HANDICAP}).
  */
-export const PACK_DEPTHS: readonly number[] = [1, 2];
+export const PACK_DEPTHS: readonly number[] = [2, 1];
 
 /** How much larger a packed layout's fit scale must be than the best layered one to win. */
 export const PACKING_HANDICAP = 1.15;
@@ -134,12 +137,13 @@ export async function computeLayout(
       (c) => labelLines(c.label, chars).join('\n') === labelLines(c.label).join('\n'),
     );
   const layered = ARRANGEMENTS.map((a) => ({ ...a, packDepth: 0 }));
-  const packedArrangements = PACK_DEPTHS.flatMap((packDepth) =>
+  const packed = PACK_DEPTHS.map((packDepth) =>
     (['RIGHT', 'DOWN'] as const).map((direction) => ({ direction, wrap: false, packDepth })),
   );
-  for (const arrangements of [layered, packedArrangements]) {
+  for (const arrangements of [layered, ...packed]) {
+    // Packing is a way to reach readable labels, not a better layout: once there, stop.
     if (
-      arrangements === packedArrangements &&
+      arrangements !== layered &&
       (graph.boundaries.length === 0 ||
         bestScale * NODE_GEOMETRY.labelFont >= PACK_BELOW_LABEL_FRACTION)
     )
