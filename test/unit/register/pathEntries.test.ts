@@ -16,6 +16,7 @@ import { checkPathEntries } from '../../../src/core/register/pathEntries';
 import { triagePath } from '../../../src/core/register/pathEntries';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
 import { syncRegister } from '../../../src/core/register/sync';
+import { triageThreat } from '../../../src/core/register/triage';
 import { decideText } from '../decide/helpers';
 import { analyze } from '../../../src/core/analysis';
 import {
@@ -188,6 +189,28 @@ describe('register: attack-path decisions', () => {
     assert.ok(back.ok);
     assert.ok(back.summary.revived.includes(ACCESS));
     assert.equal(back.text, text);
+  });
+
+  it('the quick paths (no-change check, one-entry triage splice) give the whole-document bytes', () => {
+    const text = accepted();
+    const changed = MODEL.replace('controls: [authn]', 'controls: [authn, audit_logging]');
+    for (const model of [MODEL, changed]) {
+      const quick = syncRegister(text, analyzed(model), OPTIONS);
+      const whole = syncRegister(text, analyzed(model), { ...OPTIONS, wholeDocument: true });
+      assert.ok(quick.ok && whole.ok);
+      assert.equal(quick.text, whole.text);
+      assert.deepEqual(quick.summary, whole.summary);
+    }
+    const change = { status: 'accepted', justification: 'Behind the gateway' } as const;
+    const id = 'process-input-tampering@api';
+    const spliced = triageThreat(text, analyzed(MODEL), id, change, OPTIONS);
+    const whole = triageThreat(text, analyzed(MODEL), id, change, {
+      ...OPTIONS,
+      wholeDocument: true,
+    });
+    assert.ok(spliced.ok && whole.ok);
+    assert.equal(spliced.text, whole.text);
+    assert.ok(spliced.text.endsWith(text.slice(text.indexOf('paths:\n'))), 'path entry kept');
   });
 
   it('never rewrites what a person wrote on a path entry: comments, notes, x- keys, order', () => {
