@@ -5,7 +5,7 @@
  * tests; colours come from CSS classes bound to `--vscode-*` variables (style.css).
  */
 import type { DiagramScene } from '../src/core/layout/scene';
-import { boundaryTitle, labelLines, NODE_GEOMETRY } from '../src/core/layout/elkGraph';
+import { boundaryTitle, NODE_GEOMETRY } from '../src/core/layout/elkGraph';
 import type { EdgeSection } from '../src/core/layout/types';
 import { computeBadges, type Badge, type FilterState } from './filters';
 import { iconGlyph, iconName } from './icons';
@@ -148,6 +148,7 @@ export function renderScene(
         x: box.x + 8,
         y: box.y + g.boundaryFont + 4,
         class: 'boundary-label',
+        'data-room': box.width - 16,
       }),
     );
     const tooltip = svg('title');
@@ -243,13 +244,15 @@ export function renderScene(
     group.append(
       text(iconGlyph(kind), { x: box.x + 12, y: box.y + box.height / 2 + 11, class: 'node-icon' }),
     );
-    const lines = labelLines(info?.label ?? box.id);
+    // The lines the layout sized this box for (the wrap it chose for the panel).
+    const lines = box.lines;
     lines.forEach((line, i) => {
       group.append(
         text(line, {
           x: box.x + g.labelLeft,
           y: box.y + g.paddingY + (i + 1) * g.lineHeight - 7,
           class: 'node-label',
+          'data-room': box.width - g.labelLeft - 4,
         }),
       );
     });
@@ -263,5 +266,24 @@ export function renderScene(
     elements.set(`component:${box.id}`, group);
   }
   root.append(boundaryLayer, edgeLayer, nodeLayer, edgeLabelLayer);
+  condenseToRoom(root);
   return elements;
+}
+
+/**
+ * Boxes are sized from an average glyph width (NODE_GEOMETRY.charWidth) before any DOM exists;
+ * a wide font (or one with wide capitals) can draw a line longer than that. Such a line is
+ * condensed to its room (`data-room`), so text never runs out of its box. Reads every length
+ * after all writes: one layout pass, not one per label.
+ */
+function condenseToRoom(root: SVGGElement): void {
+  const labels = [...root.querySelectorAll<SVGTextElement>('text[data-room]')];
+  const lengths = labels.map((t) => t.getComputedTextLength());
+  labels.forEach((t, i) => {
+    const room = Number(t.getAttribute('data-room'));
+    if ((lengths[i] as number) > room && room > 0) {
+      t.setAttribute('textLength', String(room));
+      t.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+    }
+  });
 }

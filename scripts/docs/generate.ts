@@ -333,6 +333,10 @@ const PROBLEM_EXPLANATIONS: Record<string, string> = {
     'A model element says where it came from (`x-source: path:line`, written by `mltm import`) and that file no longer exists, or no longer describes the element. Remove the element or update its source.',
   MLTM513:
     'A control the model claims with `x-evidence: { control: path:line }` is no longer proven by that file. Check the file, or remove the claim.',
+  MLTM520:
+    'The editor checks drift (setting `mltm.drift.evidencePaths`) only while the evidence paths hold at most 2,000 candidate files and 50 MB, so a huge tree never stalls it; beyond that it checks nothing rather than report drift from part of the files. The problem is at the top of the model. Name narrower folders, or run `mltm import <paths> --compare <model>` (no such limit).',
+  MLTM521:
+    'An OTM file carries a register decision (`mltmDecision`, written by `mltm report --format otm`) that `mltm import --output` cannot put into the register beside the draft: the drafted model produces no threat with that id (the element was renamed or removed, or the rule is gone), or the status is unknown. The problem is at the decision in the OTM file; every other decision is still written. Record it again with `mltm triage` once the threat exists.',
   MLTM001:
     'The file is not valid YAML. The message says what the YAML parser expected; the location is where it stopped. Common causes: an unclosed `{` or `[`, a tab used for indentation, a `:` inside an unquoted value.',
   MLTM002:

@@ -110,6 +110,8 @@ export const PROBLEM_CODES = {
   MLTM511: { title: 'Element missing from the model', severity: 'warning' },
   MLTM512: { title: 'Source of a model element no longer exists', severity: 'warning' },
   MLTM513: { title: 'Claimed control no longer proven', severity: 'warning' },
+  MLTM520: { title: 'Drift not checked: too much evidence', severity: 'warning' },
+  MLTM521: { title: 'Imported decision not written to the register', severity: 'warning' },
   // Rule packs: duplicates merged by `covers`
   MLTM514: {
     title: 'Covered rule does not exist or is of another element type',

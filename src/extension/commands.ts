@@ -163,7 +163,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'mltm.draftModelFromWorkspace': {
     title: 'Draft Threat Model from Workspace Files',
     // (folder?): the folder skips the picker; returns the draft's (unsaved) document.
-    run: ({ log }, folder) => draftModelFromWorkspace(log, asUri(folder)),
+    run: ({ log, service }, folder) => draftModelFromWorkspace(log, asUri(folder), service),
   },
   'mltm.addControl': {
     title: 'Add Control',

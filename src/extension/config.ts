@@ -28,6 +28,11 @@ export interface MltmConfig {
   readonly reportsOutputFolder: string;
   /** Ask where to save each generated report instead of using the default place. */
   readonly reportsAskWhereToSave: boolean;
+  /**
+   * Evidence files and folders (relative to the model's workspace folder) whose drift against
+   * the model shows as diagnostics; empty: no drift check.
+   */
+  readonly driftEvidencePaths: readonly string[];
 }
 
 const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -49,12 +54,28 @@ export function readConfig(scope?: vscode.Uri): MltmConfig {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     reportsOutputFolder: c.get<string>('reports.outputFolder', '').trim(),
     reportsAskWhereToSave: c.get<boolean>('reports.askWhereToSave', false),
+    driftEvidencePaths: evidencePaths(c.get<unknown>('drift.evidencePaths', [])),
   };
+}
+
+/** The setting's paths: strings only, trimmed, `\` as `/`, no empties or repeats. */
+function evidencePaths(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const paths = value
+    .filter((p): p is string => typeof p === 'string')
+    .map((p) => p.trim().replace(/\\/g, '/').replace(/\/+$/, ''))
+    .filter((p) => p !== '');
+  return [...new Set(paths)];
 }
 
 /** The Red Hat YAML extension's `yaml.validate` setting (whether it reports schema problems). */
 export function yamlValidationEnabled(): boolean {
   return vscode.workspace.getConfiguration('yaml').get<boolean>('validate', true) !== false;
+}
+
+/** Whether a configuration change touches the drift check's evidence paths. */
+export function affectsDrift(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration('mltm.drift');
 }
 
 /** Whether a configuration change touches mltm's settings. */

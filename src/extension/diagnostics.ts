@@ -103,11 +103,15 @@ function toRange(index: LineIndex, range: { start: number; end: number }): vscod
   return new vscode.Range(start.line - 1, start.column - 1, end.line - 1, end.column - 1);
 }
 
-/** One problem as a diagnostic of the file whose text `index` indexes. */
+/**
+ * One problem as a diagnostic of the file whose text `index` indexes; related locations in other
+ * files are kept when `relatedIn` knows those files (drift points into the evidence files).
+ */
 export function problemDiagnostic(
   problem: Problem,
   index: LineIndex,
   uri: vscode.Uri,
+  relatedIn?: (file: string) => { readonly uri: vscode.Uri; readonly index: LineIndex } | undefined,
 ): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(
     toRange(index, problem.range),
@@ -117,15 +121,17 @@ export function problemDiagnostic(
   diagnostic.source = 'mltm';
   diagnostic.code = { value: problem.code, target: vscode.Uri.parse(problemDocsUrl(problem.code)) };
   if (problem.related && problem.related.length > 0) {
-    diagnostic.relatedInformation = problem.related
-      .filter((r) => r.file === undefined)
-      .map(
-        (r) =>
-          new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(uri, toRange(index, r.range)),
-            r.message,
-          ),
-      );
+    diagnostic.relatedInformation = problem.related.flatMap((r) => {
+      const target = r.file === undefined ? { uri, index } : relatedIn?.(r.file);
+      return target
+        ? [
+            new vscode.DiagnosticRelatedInformation(
+              new vscode.Location(target.uri, toRange(target.index, r.range)),
+              r.message,
+            ),
+          ]
+        : [];
+    });
   }
   if (problem.code === 'MLTM304') diagnostic.tags = [vscode.DiagnosticTag.Unnecessary];
   return diagnostic;

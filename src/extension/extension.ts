@@ -13,6 +13,7 @@ import { MltmCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { DiagramPanel, registerDiagram, type DiagramPanelStats } from './diagram/diagramPanel';
 import { registerDiagnostics } from './diagnostics';
+import { DriftDiagnostics } from './driftDiagnostics';
 import { FixPlanTree, registerFixPlanView, type FixPlanNode } from './fixPlanView';
 import { MODEL_SELECTOR, registerLanguageFeatures } from './languageFeatures';
 import { RegisterTree, registerRegisterView, type RegisterNode } from './registerView';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
     context.subscriptions.push(
       service,
       ...registerDiagnostics(service),
+      new DriftDiagnostics(service, log),
       ...registerLanguageFeatures(service),
       vscode.languages.registerCodeActionsProvider(
         [

@@ -4,11 +4,17 @@
  * CLI (core/import/walk.ts), drafts with the same core (`importEvidence`), and opens the draft
  * beside the files as an unsaved document whose path is `<folder>/<folder>.draft.mltm.yaml`, so
  * nothing is written until the user saves (and `x-source` paths are relative to that folder).
+ * Register decisions an OTM file carries open beside it the same way, as the register
+ * `<folder>.draft.threats.yaml` (what `mltm import --output` writes beside the model).
  * Progress shows in a cancellable notification; problems in the evidence go to the log.
  */
 import * as vscode from 'vscode';
+import { analyze } from '../core/analysis';
 import { importEvidence } from '../core/import';
-import type { FileProblem } from '../core/import/draft';
+import type { DraftDecision, FileProblem } from '../core/import/draft';
+import { registerFromDecisions } from '../core/import/importRegister';
+import { registerFileNameFor } from '../core/workspace/naming';
+import { todayIso, type AnalysisService } from './analysisService';
 import { walkEvidence, type ImportFs, type ImportFsType } from '../core/import/walk';
 import { LineIndex } from '../core/util/lineIndex';
 
@@ -75,6 +81,7 @@ function describeProblems(problems: readonly FileProblem[], texts: Map<string, s
 export async function draftModelFromWorkspace(
   log: vscode.LogOutputChannel,
   folderArg?: vscode.Uri,
+  service?: AnalysisService,
 ): Promise<vscode.TextDocument | undefined> {
   const folder = await pickFolder(folderArg);
   if (!folder) return undefined;
@@ -109,19 +116,70 @@ export async function draftModelFromWorkspace(
     );
     return undefined;
   }
-  const target = vscode.Uri.joinPath(folder, `${name}.draft.mltm.yaml`).with({
-    scheme: 'untitled',
-  });
-  const document = await vscode.workspace.openTextDocument(target);
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(target, new vscode.Range(0, 0, document.lineCount, 0), drafted.text);
-  await vscode.workspace.applyEdit(edit);
+  const modelFile = `${name}.draft.mltm.yaml`;
+  const document = await openUnsaved(vscode.Uri.joinPath(folder, modelFile), drafted.text);
   await vscode.window.showTextDocument(document, {
     viewColumn: vscode.ViewColumn.Beside,
     preview: false,
   });
+  const register = await draftRegister(
+    drafted.draft.decisions,
+    document,
+    folder,
+    modelFile,
+    texts,
+    service,
+  );
+  for (const line of register.problems) log.info(`import: ${line}`);
+  const registerNote =
+    register.written > 0
+      ? `, with ${register.written} register decisions from the files in ${registerFileNameFor(modelFile)}`
+      : '';
+  const problemCount = problems.length + register.problems.length;
   void vscode.window.showInformationMessage(
-    `mltm: drafted ${drafted.draft.components.size} components from ${drafted.recognised.length} files${problems.length > 0 ? ` (${problems.length} problems in the files, see the mltm log)` : ''}. Review it, then save.`,
+    `mltm: drafted ${drafted.draft.components.size} components from ${drafted.recognised.length} files${registerNote}${problemCount > 0 ? ` (${problemCount} problems in the files, see the mltm log)` : ''}. Review it, then save.`,
   );
   return document;
+}
+
+/** An unsaved document at `uri`'s path holding `text` (nothing is written until the user saves). */
+async function openUnsaved(uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const target = uri.with({ scheme: 'untitled' });
+  const document = await vscode.workspace.openTextDocument(target);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(target, new vscode.Range(0, 0, document.lineCount, 0), text);
+  await vscode.workspace.applyEdit(edit);
+  return document;
+}
+
+/**
+ * The register decisions an OTM file carries, as the CLI writes them beside `--output`
+ * (core/import/importRegister.ts), opened unsaved beside the draft under the register's name for
+ * it. The draft is analysed as the editor analyses it (its workspace's rule packs), else plainly.
+ */
+async function draftRegister(
+  decisions: readonly DraftDecision[],
+  draft: vscode.TextDocument,
+  folder: vscode.Uri,
+  modelFile: string,
+  texts: Map<string, string>,
+  service: AnalysisService | undefined,
+): Promise<{ written: number; problems: string[] }> {
+  if (decisions.length === 0) return { written: 0, problems: [] };
+  const state = await service?.ensure(draft.uri);
+  const analysis = state?.text === draft.getText() ? state.analysis : analyze(draft.getText());
+  const built = registerFromDecisions(decisions, analysis, { today: todayIso(), modelFile });
+  const problems = describeProblems(built.problems, texts);
+  if (built.text === undefined) return { written: 0, problems };
+  const register = await openUnsaved(
+    vscode.Uri.joinPath(folder, registerFileNameFor(modelFile)),
+    built.text,
+  );
+  await vscode.window.showTextDocument(register, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preview: false,
+    preserveFocus: true,
+  });
+  await vscode.window.showTextDocument(draft, { preview: false });
+  return { written: built.written.length, problems };
 }

@@ -152,7 +152,14 @@ function isScene(v: unknown): v is DiagramScene {
     Array.isArray(s.bendPoints) &&
     s.bendPoints.every(isPoint);
   const okLayout =
-    isArrayOf(layout.nodes, (n): n is Json => isObject(n) && isString(n.id) && isBox(n)) &&
+    isArrayOf(
+      layout.nodes,
+      (n): n is Json =>
+        isObject(n) &&
+        isString(n.id) &&
+        isBox(n) &&
+        isArrayOf(n.lines, (l): l is string => isString(l)),
+    ) &&
     isArrayOf(
       layout.boundaries,
       (b): b is Json => isObject(b) && isString(b.id) && isNumber(b.depth) && isBox(b),

@@ -26,6 +26,40 @@ describe('Draft Threat Model from Workspace Files', () => {
   });
 });
 
+describe('Draft Threat Model from an OTM file with register decisions', () => {
+  it('opens the register beside the draft, unsaved, with the decisions the OTM file carries', async () => {
+    const document = (await vscode.commands.executeCommand(
+      'mltm.draftModelFromWorkspace',
+      fixture('otm'),
+    )) as vscode.TextDocument | undefined;
+    assert.ok(document, 'the command returned the draft');
+    const register = vscode.workspace.textDocuments.find((d) =>
+      d.uri.path.endsWith('/otm/otm.draft.threats.yaml'),
+    );
+    try {
+      assert.ok(register, 'the register is open beside the draft');
+      assert.equal(register.uri.scheme, 'untitled', 'nothing is written until the user saves');
+      const text = register.getText();
+      assert.match(text, /^model: otm\.draft\.mltm\.yaml$/m);
+      assert.match(
+        text,
+        / {2}model-inversion-inference-api@resnet-api:\n(?: {4}.*\n)*? {4}status: accepted\n(?: {4}.*\n)*? {4}justification: "?Labels only: no confidence scores leave the API\."?\n/,
+      );
+      assert.match(
+        text,
+        / {2}transfer-attack-from-public-base-model@resnet-api:\n(?: {4}.*\n)*? {4}status: not_applicable\n/,
+      );
+      assert.equal(vscode.window.activeTextEditor?.document, document, 'the draft keeps focus');
+    } finally {
+      for (const open of [register, document])
+        if (open) {
+          await vscode.window.showTextDocument(open, { preview: false });
+          await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        }
+    }
+  });
+});
+
 async function check(document: vscode.TextDocument): Promise<void> {
   {
     assert.equal(document.uri.scheme, 'untitled');

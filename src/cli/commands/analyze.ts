@@ -109,8 +109,38 @@ const LABEL: Record<string, string> = {
   info: 'INFO',
 };
 
-/** Human listing: threats grouped by element in file order, most severe first within each. */
+/** Severity labels padded to one column. */
+const SEVERITY_LABEL: Record<string, string> = Object.fromEntries(
+  Object.entries(LABEL).map(([severity, label]) => [severity, label.padEnd(8)]),
+);
+
 const SEVERITY_RANK: ReadonlyMap<string, number> = new Map(SEVERITY_ORDER.map((s, i) => [s, i]));
+
+/**
+ * A threat's title, rule id and tags as listed. Every threat of a rule shares the rule's arrays
+ * (a merged threat has its own), so the text is built once per rule and reused while the arrays
+ * are the same ones: on a 1,000-component model this was most of the listing's cost.
+ */
+interface Heading {
+  readonly title: string;
+  readonly stride: readonly string[];
+  readonly linddun: readonly string[];
+  readonly atlas: readonly string[];
+  readonly owasp: readonly string[];
+  readonly text: string;
+}
+
+function headingText(t: Threat): string {
+  // Privacy threats show their LINDDUN codes beside (or instead of) STRIDE letters.
+  const letters = [
+    ...(t.stride.length > 0 || t.linddun.length === 0 ? [`[${t.stride.join('')}]`] : []),
+    ...(t.linddun.length > 0 ? [`[LINDDUN ${t.linddun.join(' ')}]`] : []),
+  ];
+  const tags = inert([...letters, ...t.atlas, ...t.owasp].join(' '));
+  return `${inert(t.title)}  (${inert(t.ruleId)})  ${tags}`;
+}
+
+/** Human listing: threats grouped by element in file order, most severe first within each. */
 
 export function formatThreatsText(
   file: string,
@@ -121,6 +151,29 @@ export function formatThreatsText(
   options: { minSeverity: string; openOnly: boolean },
 ): string {
   const floor = SEVERITY_ORDER.indexOf(options.minSeverity as never);
+  const headings = new Map<string, Heading>();
+  const headingOf = (t: Threat): string => {
+    const known = headings.get(t.ruleId);
+    if (
+      known &&
+      known.title === t.title &&
+      known.stride === t.stride &&
+      known.linddun === t.linddun &&
+      known.atlas === t.atlas &&
+      known.owasp === t.owasp
+    )
+      return known.text;
+    const text = headingText(t);
+    headings.set(t.ruleId, {
+      title: t.title,
+      stride: t.stride,
+      linddun: t.linddun,
+      atlas: t.atlas,
+      owasp: t.owasp,
+      text,
+    });
+    return text;
+  };
   const shown = threats.filter(
     (t) => SEVERITY_ORDER.indexOf(t.severity) >= floor && (!options.openOnly || !t.mitigated),
   );
@@ -145,15 +198,7 @@ export function formatThreatsText(
         (SEVERITY_RANK.get(b.severity) ?? 0) - (SEVERITY_RANK.get(a.severity) ?? 0) ||
         (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
     )) {
-      // Privacy threats show their LINDDUN codes beside (or instead of) STRIDE letters.
-      const letters = [
-        ...(t.stride.length > 0 || t.linddun.length === 0 ? [`[${t.stride.join('')}]`] : []),
-        ...(t.linddun.length > 0 ? [`[LINDDUN ${t.linddun.join(' ')}]`] : []),
-      ];
-      const tags = inert([...letters, ...t.atlas, ...t.owasp].join(' '));
-      lines.push(
-        `  ${(LABEL[t.severity] ?? t.severity).padEnd(8)} ${inert(t.title)}  (${inert(t.ruleId)})  ${tags}`,
-      );
+      lines.push(`  ${SEVERITY_LABEL[t.severity] ?? t.severity.padEnd(8)} ${headingOf(t)}`);
       if (t.missingControls.length > 0) {
         const anyOf = t.mitigations.anyOf.filter((c) => t.missingControls.includes(c));
         const allOf = t.missingControls.filter((c) => !anyOf.includes(c));

@@ -3,12 +3,16 @@
  * pipeline's own files (DVC, Kubeflow, Argo, KServe, Seldon, Kubernetes and Istio policies,
  * docker-compose, MCP configs, MLflow, OTM), statically — nothing is run or fetched. The draft
  * goes to standard output or, atomically, to `--output` (refusing an existing file unless
- * `--force`). Problems in the evidence files are printed located, and those files are skipped.
+ * `--force`); register decisions an OTM file carries go, atomically, to the register beside
+ * `--output` (same refusal). Problems in the evidence files are printed located, and those
+ * files are skipped.
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { importEvidence } from '../../core/import';
-import { compareWithEvidence } from '../../core/import/drift';
+import { analyze } from '../../core/analysis';
+import { checkDrift } from '../../core/import/driftCheck';
+import { registerFromDecisions } from '../../core/import/importRegister';
 import { loadModel } from '../../core/model/load';
 import type { FileProblem } from '../../core/import/draft';
 import type { EvidenceFile } from '../../core/import/evidence';
@@ -17,6 +21,8 @@ import { problem } from '../../core/problems';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../atomicWrite';
 import { NODE_IMPORT_FS } from '../importFs';
+import { loadCustomPacks } from '../workspace';
+import { registerPathFor, todayIso } from './sync';
 import {
   displayPath,
   EXIT,
@@ -150,10 +156,38 @@ export const importCommand: Command = {
       return EXIT.usage;
     }
     const summary = `drafted ${plural(result.draft.components.size, 'component')} and ${plural(result.draft.flows.length, 'flow')} from ${plural(result.recognised.length, 'file')} (${result.draft.formats.join(', ')})`;
+    const decisions = result.draft.decisions;
     if (target === undefined) {
       io.stdout(result.text);
+      if (decisions.length > 0)
+        io.stderr(
+          `mltm import: the files carry ${plural(decisions.length, 'register decision')}; give --output <model.mltm.yaml> to write them to the register beside it (not written now).\n`,
+        );
       io.stderr(`mltm import: ${summary}. Review the draft before relying on it.\n`);
       return EXIT.ok;
+    }
+    // The decisions an OTM file carries go to the register beside the draft, written through
+    // the register's own triage; decided before anything is written, so a refusal writes nothing.
+    let register: { path: string; shown: string; text: string; count: number } | undefined;
+    if (decisions.length > 0) {
+      const registerTarget = registerPathFor(target);
+      const shown = displayPath(io.cwd, registerTarget);
+      if (existsSync(registerTarget) && values['force'] !== true) {
+        io.stderr(
+          `mltm import: \`${shown}\` exists and the files carry ${plural(decisions.length, 'register decision')}; add --force to replace it (nothing was written).\n`,
+        );
+        return EXIT.usage;
+      }
+      const analysis = analyze(result.text, {
+        customPacks: (await loadCustomPacks(target, io.cwd)).packs,
+      });
+      const built = registerFromDecisions(decisions, analysis, {
+        today: todayIso(io),
+        modelFile: basename(target),
+      });
+      printFileProblems(built.problems, texts, evidence.absolute, io);
+      if (built.text !== undefined)
+        register = { path: registerTarget, shown, text: built.text, count: built.written.length };
     }
     try {
       const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
@@ -165,6 +199,20 @@ export const importCommand: Command = {
       return EXIT.usage;
     }
     io.stderr(`mltm import: wrote ${output}: ${summary}. Review the draft before relying on it.\n`);
+    if (register) {
+      try {
+        const before = existsSync(register.path) ? readFileSync(register.path, 'utf8') : undefined;
+        writeFileAtomic(register.path, register.text, before);
+      } catch (error) {
+        io.stderr(
+          `mltm import: wrote ${output}, but cannot write \`${register.shown}\`: ${error instanceof Error ? error.message : String(error)}; run the import again with --force.\n`,
+        );
+        return EXIT.usage;
+      }
+      io.stderr(
+        `mltm import: wrote ${register.shown}: ${plural(register.count, 'decision')} from the files.\n`,
+      );
+    }
     return EXIT.ok;
   },
 };
@@ -190,25 +238,25 @@ async function compare(
     return EXIT.usage;
   }
   const folder = dirname(modelAbsolute);
-  const evidence = await readEvidence(positionals, io, folder);
-  const result = importEvidence(evidence.files);
+  const absolute = new Map<string, string>();
   const modelShown = posixRelative(folder, modelAbsolute);
-  evidence.absolute.set(modelShown, modelAbsolute);
-  const texts = new Map(evidence.files.map((f) => [f.path, f.text]));
-  texts.set(modelShown, read.text);
-  const drift = compareWithEvidence({
-    draft: result.draft,
-    modelFile: modelShown,
-    modelText: read.text,
-    evidenceFiles: new Set(evidence.files.map((f) => f.path)),
-    sourceExists: (path) => existsSync(resolve(folder, path)),
-  });
-  printFileProblems(
-    [...evidence.problems, ...result.draft.problems, ...drift],
-    texts,
-    evidence.absolute,
-    io,
+  absolute.set(modelShown, modelAbsolute);
+  const result = await checkDrift(
+    positionals.map((p) => resolve(io.cwd, p)),
+    NODE_IMPORT_FS,
+    {
+      display: (path) => {
+        const shown = posixRelative(folder, path);
+        absolute.set(shown, path);
+        return shown;
+      },
+    },
+    { file: modelShown, text: read.text, resolve: (path) => resolve(folder, path) },
   );
+  const texts = new Map(result.evidence.texts);
+  texts.set(modelShown, read.text);
+  const drift = result.drift;
+  printFileProblems([...result.problems, ...drift], texts, absolute, io);
   if (result.recognised.length === 0) {
     io.stderr(
       `mltm import: no supported file in ${positionals.map((p) => `\`${p}\``).join(', ')} to compare with.\n`,

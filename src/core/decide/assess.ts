@@ -19,7 +19,7 @@ import {
 import type { Rule } from '../rules/types';
 import type { ThreatRegister } from '../register/register';
 import { effectiveStatusOf } from '../register/status';
-import { riskOf, type Risk, type RiskContext } from './risk';
+import { riskOf, riskScore, type Risk, type RiskContext } from './risk';
 
 export interface ThreatState {
   readonly threat: Threat;
@@ -74,29 +74,11 @@ export class Assessment {
     return sum;
   }
 
-  /** The state a threat would have with the current additions plus `extra`. */
+  /** The state a threat would have with the additions `extra` (see {@link withAddition}). */
   resolve(threat: Threat, extra: AddedControls): ThreatState | undefined {
-    const rule = this.rulesById.get(threat.ruleId);
     const current = this.states.get(threat.id);
-    if (!rule || !current) return current;
-    const facts = this.input.facts;
-    // A merged threat (`covers`) closes only when every rule merged into it does.
-    const rules = [rule];
-    for (const m of threat.merged ?? []) {
-      const mergedRule = this.rulesById.get(m.ruleId);
-      if (mergedRule) rules.push(mergedRule);
-    }
-    let find: (control: string) => ControlEvidence | undefined;
-    if (threat.elementType === 'component') {
-      const component = facts.components.get(threat.element);
-      if (!component) return current;
-      find = (c) => componentControl(component, c, facts, extra);
-    } else {
-      const flow = this.flowFacts().get(threat.element);
-      if (!flow) return current;
-      find = (c) => flowControl(flow, c, extra);
-    }
-    const resolution = combineResolutions(rules.map((r) => resolveMitigations(r, find)));
+    const resolution = this.resolution(threat, extra);
+    if (!current || !resolution) return current;
     const state = { missing: resolution.missing, found: resolution.mitigatedBy.length };
     return {
       threat,
@@ -107,17 +89,61 @@ export class Assessment {
     };
   }
 
+  /**
+   * The open risk a threat would have with the additions `extra` (0 once dealt with): the score
+   * of {@link resolve} without building its explanation, for the fix plan's candidates.
+   */
+  openScoreWith(threat: Threat, extra: AddedControls): number {
+    const current = this.states.get(threat.id);
+    if (!current || current.decided) return 0;
+    const resolution = this.resolution(threat, extra);
+    if (!resolution) return current.open ? current.risk.score : 0;
+    if (resolution.mitigated) return 0;
+    return riskScore(
+      threat,
+      { missing: resolution.missing, found: resolution.mitigatedBy.length },
+      this.context,
+    );
+  }
+
+  /** The engine's mitigation resolution of a threat's rules under `extra`. */
+  private resolution(threat: Threat, extra: AddedControls) {
+    const rule = this.rulesById.get(threat.ruleId);
+    if (!rule) return undefined;
+    const facts = this.input.facts;
+    // A merged threat (`covers`) closes only when every rule merged into it does.
+    const rules = [rule];
+    for (const m of threat.merged ?? []) {
+      const mergedRule = this.rulesById.get(m.ruleId);
+      if (mergedRule) rules.push(mergedRule);
+    }
+    let find: (control: string) => ControlEvidence | undefined;
+    if (threat.elementType === 'component') {
+      const component = facts.components.get(threat.element);
+      if (!component) return undefined;
+      find = (c) => componentControl(component, c, facts, extra);
+    } else {
+      const flow = this.flowFacts().get(threat.element);
+      if (!flow) return undefined;
+      find = (c) => flowControl(flow, c, extra);
+    }
+    return combineResolutions(rules.map((r) => resolveMitigations(r, find)));
+  }
+
   private flowsById?: Map<string, ModelFacts['flows'][number]>;
   private flowFacts() {
     if (!this.flowsById) this.flowsById = new Map(this.input.facts.flows.map((f) => [f.id, f]));
     return this.flowsById;
   }
 
-  /** The additions so far plus one more, as the engine reads them. */
+  /**
+   * The additions so far plus one more, as the engine reads them: a view over the current
+   * additions (no copy — the plan asks this of every candidate), so read it before adding more.
+   */
   withAddition(element: string, control: string): AddedControls {
-    const map = new Map<string, ReadonlySet<string>>(this.added);
-    map.set(element, new Set([...(this.added.get(element) ?? []), control]));
-    return map;
+    return {
+      has: (id, c) => (id === element && c === control) || this.added.get(id)?.has(c) === true,
+    };
   }
 
   /** Whether the model (with the additions) has a control anywhere. */
@@ -135,8 +161,10 @@ export class Assessment {
    */
   add(element: string, control: string, touched: Iterable<Threat>): Set<string> {
     const newAnywhere = !this.presentAnywhere(control);
+    let set = this.added.get(element);
+    if (!set) this.added.set(element, (set = new Set()));
+    set.add(control);
     const extra = this.withAddition(element, control);
-    this.added.set(element, new Set(extra.get(element)));
     const changed = new Set<string>();
     for (const threat of touched) {
       const next = this.resolve(threat, extra);

@@ -186,7 +186,6 @@ interface Candidate {
   readonly target: string;
   readonly goal: CrownJewelGoal;
   readonly risk: number;
-  readonly preds: ReadonlyMap<string, readonly Hop[]>;
 }
 
 const compareCandidates = (a: Candidate, b: Candidate) =>
@@ -201,9 +200,43 @@ function compareStrings(a: string, b: string): number {
 }
 
 /**
+ * Breadth-first search from `entry` recording, per node, every predecessor hop on a shortest way
+ * (the shortest-path DAG): frontier by frontier, each node's hops in adjacency order.
+ */
+function shortestPathDag(
+  entry: string,
+  out: ReadonlyMap<string, readonly Hop[]>,
+): Map<string, Hop[]> {
+  const dist = new Map<string, number>([[entry, 0]]);
+  const preds = new Map<string, Hop[]>();
+  let frontier = [entry];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const d = dist.get(id) as number;
+      for (const hop of out.get(id) ?? []) {
+        const seen = dist.get(hop.to);
+        if (seen === undefined) {
+          dist.set(hop.to, d + 1);
+          preds.set(hop.to, [hop]);
+          next.push(hop.to);
+        } else if (seen === d + 1) preds.get(hop.to)?.push(hop);
+      }
+    }
+    frontier = next;
+  }
+  return preds;
+}
+
+/**
  * Attack paths of a model in the assessment's current state: entry/target/goal triples ranked
  * by the highest open risk at the target (then kind, entry, target, goal), the first ones
  * expanded into up to {@link PATHS_PER_PAIR} shortest paths each until {@link MAX_PATHS}.
+ *
+ * Two passes keep this linear in entries × flows with small constants: every entry's search
+ * first only marks what it reaches (node numbers in typed arrays, no predecessor lists), which
+ * ranks the triples; only the entries of the triples kept are searched again with their
+ * shortest-path DAGs to spell the paths out.
  */
 export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[]): AttackPath[] {
   const graph = assessment.context.graph;
@@ -218,58 +251,76 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   );
   const riskAt = (id: string) => targetRisk.get(id) ?? 0;
   const ids = [...graph.nodes.keys()].sort();
+  const number = new Map(ids.map((id, i) => [id, i]));
   const cleaning = new Map<string, boolean>();
+  // The best MAX_PATHS triples so far, sorted once full; `worst` is the last one kept.
   let candidates: Candidate[] = [];
+  let worst: Candidate | undefined;
   const keep = () => {
     candidates.sort(compareCandidates);
     candidates = candidates.slice(0, MAX_PATHS);
+    worst = candidates.length >= MAX_PATHS ? candidates[candidates.length - 1] : undefined;
   };
+  const consider = (c: Candidate) => {
+    if (worst && compareCandidates(c, worst) >= 0) return;
+    candidates.push(c);
+    if (candidates.length > 4 * MAX_PATHS) keep();
+  };
+  const passing = new Map<PathKind, Map<string, Hop[]>>();
+  const dist = new Int32Array(ids.length);
+  const queue = new Int32Array(ids.length);
   for (const kind of ['content', 'access'] as const) {
     const entries = ids.filter((id) =>
       kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id),
     );
     // Whether a hop is passable does not depend on the entry: filter the adjacency once.
     const out = new Map<string, Hop[]>();
+    const next: number[][] = ids.map(() => []);
     for (const [from, list] of hops[kind]) {
-      const passing = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
-      if (passing.length > 0) out.set(from, passing);
+      const through = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
+      if (through.length === 0) continue;
+      out.set(from, through);
+      next[number.get(from) as number] = through.map((hop) => number.get(hop.to) as number);
     }
+    passing.set(kind, out);
+    const goals = GOALS_OF_KIND[kind];
     for (const entry of entries) {
-      // BFS recording, per node, every predecessor hop on a shortest way (the shortest-path DAG).
-      const dist = new Map<string, number>([[entry, 0]]);
-      const preds = new Map<string, Hop[]>();
-      let frontier = [entry];
-      while (frontier.length > 0) {
-        const next: string[] = [];
-        for (const id of frontier) {
-          const d = dist.get(id) as number;
-          for (const hop of out.get(id) ?? []) {
-            const seen = dist.get(hop.to);
-            if (seen === undefined) {
-              dist.set(hop.to, d + 1);
-              preds.set(hop.to, [hop]);
-              next.push(hop.to);
-            } else if (seen === d + 1) preds.get(hop.to)?.push(hop);
+      const start = number.get(entry) as number;
+      dist.fill(-1);
+      dist[start] = 0;
+      queue[0] = start;
+      let head = 0;
+      let tail = 1;
+      while (head < tail) {
+        const v = queue[head++] as number;
+        for (const w of next[v] as number[])
+          if (dist[w] === -1) {
+            dist[w] = (dist[v] as number) + 1;
+            queue[tail++] = w;
           }
-        }
-        frontier = next;
       }
-      for (const [target, d] of dist) {
-        if (d === 0) continue;
+      for (let i = 1; i < tail; i++) {
+        const target = ids[queue[i] as number] as string;
         const jewel = jewelById.get(target);
         if (!jewel) continue;
+        const risk = riskAt(target);
+        // Risk ranks first: a target below the worst triple kept cannot enter.
+        if (worst && risk < worst.risk) continue;
         for (const goal of jewel.goals)
-          if (GOALS_OF_KIND[kind].has(goal))
-            candidates.push({ kind, entry, target, goal, risk: riskAt(target), preds });
+          if (goals.has(goal)) consider({ kind, entry, target, goal, risk });
       }
-      if (candidates.length > 4 * MAX_PATHS) keep();
     }
   }
   keep();
   const paths: AttackPath[] = [];
   const seen = new Set<string>();
+  const dags = new Map<string, Map<string, Hop[]>>();
   for (const c of candidates) {
-    for (const hopsOnPath of shortestPaths(c.target, c.entry, c.preds, PATHS_PER_PAIR)) {
+    const dagKey = `${c.kind}\u0000${c.entry}`;
+    let preds = dags.get(dagKey);
+    if (!preds)
+      dags.set(dagKey, (preds = shortestPathDag(c.entry, passing.get(c.kind) ?? new Map())));
+    for (const hopsOnPath of shortestPaths(c.target, c.entry, preds, PATHS_PER_PAIR)) {
       const path = makePath(c, hopsOnPath, graph, open);
       if (seen.has(path.id)) continue;
       seen.add(path.id);

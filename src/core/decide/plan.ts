@@ -15,8 +15,8 @@
 import { controlInfo } from '../kb/controls';
 import type { Threat } from '../rules/evaluate';
 import type { ModelFacts } from '../rules/facts';
-import type { Assessment } from './assess';
-import { openByElement, pathHolds, type AttackPath } from './paths';
+import type { Assessment, ThreatState } from './assess';
+import { pathHolds, type AttackPath } from './paths';
 
 export interface PlanStep {
   /** 1-based. */
@@ -43,6 +43,17 @@ export interface FixPlan {
 }
 
 const key = (element: string, control: string) => `${element}\u0000${control}`;
+
+/** A control addition the plan can propose, with its current gain and the threats it touches. */
+interface Candidate {
+  readonly element: string;
+  readonly control: string;
+  /** Tie-break order: element id, then control. */
+  readonly order: string;
+  /** Open risk it would remove now: the sum of its threats' contributions. */
+  gain: number;
+  readonly threats: Map<string, Threat>;
+}
 
 /**
  * Where a missing control can go so it counts for a threat, per the control's placement: the
@@ -105,12 +116,24 @@ export function fixPlan(
   const flowIds = new Set(facts.flows.map((f) => f.id));
   const flowsById = new Map(facts.flows.map((f) => [f.id, f]));
 
-  // Candidate index: which threats each (element, control) can touch, and the reverse.
-  const threatsOf = new Map<string, Map<string, Threat>>();
-  const keysOf = new Map<string, string[]>();
-  const candidate = new Map<string, { element: string; control: string }>();
-  const gains = new Map<string, number>();
-  const contributions = new Map<string, Map<string, number>>();
+  // Candidate index: which threats each (element, control) can touch, and the reverse. One
+  // record per candidate, found through element then control (no key strings per lookup: the
+  // index is built over every open threat's every placement).
+  const byElement = new Map<string, Map<string, Candidate>>();
+  const candidates: Candidate[] = [];
+  const candidateFor = (element: string, control: string): Candidate => {
+    let byControl = byElement.get(element);
+    if (!byControl) byElement.set(element, (byControl = new Map()));
+    let c = byControl.get(control);
+    if (!c) {
+      c = { element, control, order: key(element, control), gain: 0, threats: new Map() };
+      byControl.set(control, c);
+      candidates.push(c);
+    }
+    return c;
+  };
+  /** Per threat id, the candidates it is indexed under and what it adds to each one's gain. */
+  const contributions = new Map<string, { candidate: Candidate; gain: number }[]>();
 
   /**
    * Whether adding `control` on a flow or neighbour of a component threat's element provably
@@ -145,56 +168,65 @@ export function fixPlan(
 
   const index = (threatId: string) => {
     const state = assessment.states.get(threatId);
-    for (const k of keysOf.get(threatId) ?? []) {
-      threatsOf.get(k)?.delete(threatId);
-      const old = contributions.get(threatId)?.get(k) ?? 0;
-      gains.set(k, (gains.get(k) ?? 0) - old);
+    for (const { candidate, gain } of contributions.get(threatId) ?? []) {
+      candidate.threats.delete(threatId);
+      candidate.gain -= gain;
     }
-    keysOf.delete(threatId);
     contributions.delete(threatId);
     if (!state || !state.open) return;
-    const keys: string[] = [];
-    const contribution = new Map<string, number>();
+    const mine: { candidate: Candidate; gain: number }[] = [];
     for (const control of state.missing)
       for (const element of placementsFor(state.threat, control, facts, flowsById)) {
-        const k = key(element, control);
-        keys.push(k);
-        candidate.set(k, { element, control });
-        let set = threatsOf.get(k);
-        if (!set) threatsOf.set(k, (set = new Map()));
-        set.set(threatId, state.threat);
-        let gain = 0;
-        if (!changesNothing(state.threat, control, element)) {
-          const next = assessment.resolve(state.threat, assessment.withAddition(element, control));
-          gain = state.risk.score - (next && next.open ? next.risk.score : 0);
-        }
-        contribution.set(k, gain);
-        gains.set(k, (gains.get(k) ?? 0) + gain);
+        const candidate = candidateFor(element, control);
+        candidate.threats.set(threatId, state.threat);
+        const gain = changesNothing(state.threat, control, element)
+          ? 0
+          : state.risk.score -
+            assessment.openScoreWith(state.threat, assessment.withAddition(element, control));
+        mine.push({ candidate, gain });
+        candidate.gain += gain;
       }
-    keysOf.set(threatId, keys);
-    contributions.set(threatId, contribution);
+    contributions.set(threatId, mine);
   };
   for (const id of [...assessment.states.keys()].sort()) index(id);
 
   const steps: PlanStep[] = [];
   let unbroken = [...paths];
-  while (steps.length < options.maxSteps) {
-    let best: string | undefined;
-    let bestGain = 0;
-    for (const [k, g] of gains) {
-      if (g > bestGain || (g === bestGain && g > 0 && best !== undefined && k < best)) {
-        best = k;
-        bestGain = g;
+  // Threat ids per element on some path, so a step asks only those whether paths still hold
+  // (not every threat of the model); threats a step brings in join their element's list.
+  const onPaths = new Map<string, Set<string>>();
+  for (const p of paths) for (const s of p.steps) onPaths.set(s.element, new Set());
+  for (const [id, s] of assessment.states) onPaths.get(s.threat.element)?.add(id);
+  const openOnPaths = (): Map<string, ThreatState[]> => {
+    const open = new Map<string, ThreatState[]>();
+    for (const [element, threatIds] of onPaths) {
+      const states: ThreatState[] = [];
+      for (const id of threatIds) {
+        const s = assessment.states.get(id);
+        if (s?.open) states.push(s);
       }
+      if (states.length > 0) open.set(element, states);
     }
-    if (best === undefined || bestGain <= 0) break;
-    const { element, control } = candidate.get(best) as { element: string; control: string };
+    return open;
+  };
+  while (steps.length < options.maxSteps) {
+    let best: Candidate | undefined;
+    for (const c of candidates) {
+      if (c.gain <= 0) continue;
+      if (!best || c.gain > best.gain || (c.gain === best.gain && c.order < best.order)) best = c;
+    }
+    if (best === undefined) break;
+    const { element, control } = best;
     const before = assessment.openRisk();
-    const touched = [...(threatsOf.get(best)?.values() ?? [])];
+    const touched = [...best.threats.values()];
     const wasOpen = new Map(touched.map((t) => [t.id, assessment.states.get(t.id)]));
     const changed = assessment.add(element, control, touched);
     const after = assessment.openRisk();
-    for (const id of [...changed].sort()) index(id);
+    for (const id of [...changed].sort()) {
+      index(id);
+      const s = assessment.states.get(id);
+      if (s) onPaths.get(s.threat.element)?.add(id);
+    }
     const closes: string[] = [];
     let highestRisk = 0;
     for (const [id, prior] of wasOpen) {
@@ -203,7 +235,7 @@ export function fixPlan(
         highestRisk = Math.max(highestRisk, prior.risk.score);
       }
     }
-    const open = openByElement(assessment);
+    const open = openOnPaths();
     const broken: string[] = [];
     unbroken = unbroken.filter((p) => {
       if (pathHolds(p, assessment, open)) return true;

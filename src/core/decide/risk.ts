@@ -250,19 +250,33 @@ function tacticsOf(atlas: AtlasCatalogue, technique: string): readonly string[] 
   return atlas.techniques.get(t.parent)?.tactics ?? [];
 }
 
+/** A factor whose explanation is written only when someone reads it. */
+interface PendingFactor {
+  readonly factor: string;
+  readonly delta: number;
+  readonly on: 'likelihood' | 'impact';
+  readonly why: () => string;
+}
+
 interface StaticRisk {
   /** Likelihood before the controls factor, unclamped. */
   readonly likelihood: number;
   readonly impact: number;
-  readonly likelihoodFactors: readonly RiskFactor[];
-  readonly impactFactors: readonly RiskFactor[];
+  readonly likelihoodFactors: readonly PendingFactor[];
+  readonly impactFactors: readonly PendingFactor[];
 }
+
+const written = (f: PendingFactor): RiskFactor => ({
+  factor: f.factor,
+  effect: `${f.on} ${signed(f.delta)}`,
+  why: f.why(),
+});
 
 /** The factors that do not depend on the threat's mitigation state, computed once per threat. */
 function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
   const cached = context.cache.get(threat.id);
   if (cached && cached.threat === threat) return cached.value;
-  let factors: RiskFactor[] = [];
+  let factors: PendingFactor[] = [];
   const graph = context.graph;
   // The component the attacker has to get to: the element, or the flow's receiving end.
   const flow = threat.elementType === 'flow' ? context.edgeById.get(threat.element) : undefined;
@@ -271,8 +285,8 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
 
   // Likelihood.
   let likelihood = 1;
-  const add = (factor: string, delta: number, why: string, on: 'likelihood' | 'impact') => {
-    factors.push({ factor, effect: `${on} ${signed(delta)}`, why });
+  const add = (factor: string, delta: number, why: () => string, on: 'likelihood' | 'impact') => {
+    factors.push({ factor, delta, why, on });
     return delta;
   };
   const startId = flow ? flow.source.component.id : componentId;
@@ -281,56 +295,63 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
     likelihood += add(
       'reach',
       0,
-      'not reachable along flows from any entry point: needs an insider or a supply-chain foothold',
+      () =>
+        'not reachable along flows from any entry point: needs an insider or a supply-chain foothold',
       'likelihood',
     );
   else if (hops === 0)
     likelihood += add(
       'reach',
       2,
-      flow
-        ? `the flow starts at an entry point (\`${startId}\`)`
-        : 'is itself an entry point (untrusted zone, external entity or public)',
+      () =>
+        flow
+          ? `the flow starts at an entry point (\`${startId}\`)`
+          : 'is itself an entry point (untrusted zone, external entity or public)',
       'likelihood',
     );
   else if (hops === 1)
     likelihood += add(
       'reach',
       2,
-      `one hop from the entry point \`${context.via.get(startId) ?? ''}\``,
+      () => `one hop from the entry point \`${context.via.get(startId) ?? ''}\``,
       'likelihood',
     );
   else if (hops <= 3)
     likelihood += add(
       'reach',
       1,
-      `${hops} hops from the entry point \`${context.via.get(startId) ?? ''}\``,
+      () => `${hops} hops from the entry point \`${context.via.get(startId) ?? ''}\``,
       'likelihood',
     );
   else
     likelihood += add(
       'reach',
       0,
-      `${hops} hops from the nearest entry point \`${context.via.get(startId) ?? ''}\``,
+      () => `${hops} hops from the nearest entry point \`${context.via.get(startId) ?? ''}\``,
       'likelihood',
     );
   if (flow && flow.direction === 'toward_more_trust')
-    likelihood += add('boundary', 1, 'crosses a trust boundary toward more trust', 'likelihood');
+    likelihood += add(
+      'boundary',
+      1,
+      () => 'crosses a trust boundary toward more trust',
+      'likelihood',
+    );
   else if (!flow && node?.component.exposure === 'public')
-    likelihood += add('exposure', 1, 'declared `exposure: public`', 'likelihood');
+    likelihood += add('exposure', 1, () => 'declared `exposure: public`', 'likelihood');
   const tactics = new Set(threat.atlas.flatMap((t) => tacticsOf(context.atlas, t)));
   if (tactics.has('AML.TA0004'))
     likelihood += add(
       'technique',
       1,
-      'an ATLAS Initial Access technique: no foothold needed beyond what the entry gives',
+      () => 'an ATLAS Initial Access technique: no foothold needed beyond what the entry gives',
       'likelihood',
     );
   else if (tactics.has('AML.TA0000'))
     likelihood += add(
       'technique',
       0,
-      'an ATLAS AI Model Access technique: needs access to the model or its API',
+      () => 'an ATLAS AI Model Access technique: needs access to the model or its API',
       'likelihood',
     );
   const likelihoodFactors = factors;
@@ -344,7 +365,7 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
   impact += add(
     'severity',
     SEVERITY_IMPACT[threat.severity] ?? 0,
-    `the rule's severity here is ${threat.severity}`,
+    () => `the rule's severity here is ${threat.severity}`,
     'impact',
   );
   const data = flow
@@ -353,9 +374,9 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
         .map((id) => graph.dataById.get(id))
         .filter((d) => d !== undefined);
   if (has('I', 'T') && data.some((d) => d.classification === 'restricted'))
-    impact += add('data', 1, 'discloses or tampers with restricted data', 'impact');
+    impact += add('data', 1, () => 'discloses or tampers with restricted data', 'impact');
   if (has('I', 'T') && data.some((d) => d.pii))
-    impact += add('personal-data', 1, 'discloses or tampers with personal data', 'impact');
+    impact += add('personal-data', 1, () => 'discloses or tampers with personal data', 'impact');
   const jewel = context.jewels.get(componentId);
   if (jewel) {
     const attacked = jewel.goals.filter((g) =>
@@ -365,19 +386,21 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
       impact += add(
         'crown-jewel',
         1,
-        `\`${componentId}\` is a crown jewel (${jewel.why}) and this threat attacks its ${attacked.join(' and ')}`,
+        () =>
+          `\`${componentId}\` is a crown jewel (${jewel.why}) and this threat attacks its ${attacked.join(' and ')}`,
         'impact',
       );
   }
   if (!jewel && has('S', 'I', 'E') && data.some((d) => d.kind === 'credentials'))
-    impact += add('credentials', 1, 'credentials at stake', 'impact');
+    impact += add('credentials', 1, () => 'credentials at stake', 'impact');
   const total = graph.nodes.size;
   const feeds = context.downstream.get(componentId) ?? 0;
   if (has('T', 'D', 'E') && total >= 4 && feeds * 4 >= total)
     impact += add(
       'downstream',
       1,
-      `a corruption or outage here spreads: feeds at least a quarter of the pipeline (${feeds} of ${total} components downstream)`,
+      () =>
+        `a corruption or outage here spreads: feeds at least a quarter of the pipeline (${feeds} of ${total} components downstream)`,
       'impact',
     );
   const value: StaticRisk = {
@@ -390,36 +413,57 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
   return value;
 }
 
-/** The risk of a threat in a given mitigation state. */
+/** How far a threat's mitigation state moves its likelihood, and in which of four cases. */
+function controlsEffect(
+  threat: Threat,
+  state: MitigationState,
+): { readonly delta: number; readonly why: () => string } {
+  const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
+  if (required === 0) return { delta: 0, why: () => 'the rule names no mitigating control' };
+  if (state.missing.length === 0)
+    return { delta: -2, why: () => 'every control the rule asks for is in place' };
+  if (state.found === 0)
+    return {
+      delta: 1,
+      why: () =>
+        `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`,
+    };
+  return {
+    delta: 0,
+    why: () => `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`,
+  };
+}
+
+/**
+ * The risk of a threat in a given mitigation state. Its factors are written out when first read
+ * (every threat gets a risk; few have their explanation shown), then kept.
+ */
 export function riskOf(threat: Threat, state: MitigationState, context: RiskContext): Risk {
   const fixed = staticRisk(threat, context);
-  const factors: RiskFactor[] = [...fixed.likelihoodFactors];
-  let likelihood = fixed.likelihood;
-  const add = (factor: string, delta: number, why: string, on: 'likelihood' | 'impact') => {
-    factors.push({ factor, effect: `${on} ${signed(delta)}`, why });
-    return delta;
-  };
-  const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
-  if (required === 0)
-    likelihood += add('controls', 0, 'the rule names no mitigating control', 'likelihood');
-  else if (state.missing.length === 0)
-    likelihood += add('controls', -2, 'every control the rule asks for is in place', 'likelihood');
-  else if (state.found === 0)
-    likelihood += add(
-      'controls',
-      1,
-      `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`,
-      'likelihood',
-    );
-  else
-    likelihood += add(
-      'controls',
-      0,
-      `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`,
-      'likelihood',
-    );
-  likelihood = clamp(likelihood);
-  factors.push(...fixed.impactFactors);
+  const controls = controlsEffect(threat, state);
+  const likelihood = clamp(fixed.likelihood + controls.delta);
   const impact = fixed.impact;
-  return { score: likelihood * impact * 4, likelihood, impact, factors };
+  let factors: readonly RiskFactor[] | undefined;
+  return {
+    score: likelihood * impact * 4,
+    likelihood,
+    impact,
+    get factors(): readonly RiskFactor[] {
+      factors ??= [
+        ...fixed.likelihoodFactors.map(written),
+        { factor: 'controls', effect: `likelihood ${signed(controls.delta)}`, why: controls.why() },
+        ...fixed.impactFactors.map(written),
+      ];
+      return factors;
+    },
+  };
+}
+
+/**
+ * Just the score of {@link riskOf}, without building its explanation: what the fix plan asks of
+ * every candidate control addition (tens of thousands on a 1,000-component model).
+ */
+export function riskScore(threat: Threat, state: MitigationState, context: RiskContext): number {
+  const fixed = staticRisk(threat, context);
+  return clamp(fixed.likelihood + controlsEffect(threat, state).delta) * fixed.impact * 4;
 }

@@ -83,6 +83,21 @@ export interface Contradiction {
   readonly reason: string;
 }
 
+/**
+ * A register decision a file carries (an OTM export's `mltmDecision` attribute): the human
+ * fields of the threat's register entry, as written, keyed by the threat's id in the draft.
+ */
+export interface DraftDecision {
+  readonly threatId: string;
+  readonly status: string;
+  readonly owner?: string;
+  readonly justification?: string;
+  readonly ticket?: string;
+  readonly reviewBy?: string;
+  readonly notes?: string;
+  readonly source: SourceRef;
+}
+
 /** A problem in an evidence file (skipped file, literal secret, unpinned package, ...). */
 export interface FileProblem {
   readonly file: string;
@@ -104,6 +119,8 @@ export class DraftBuilder {
   readonly data = new Map<string, DraftData>();
   readonly boundaries = new Map<string, DraftBoundary>();
   readonly contradictions: Contradiction[] = [];
+  /** Register decisions the files carry (OTM), for the register written beside the draft. */
+  readonly decisions: DraftDecision[] = [];
   readonly problems: FileProblem[] = [];
   /** A name a file gives the whole model (an OTM project's name). */
   suggestedName?: string;

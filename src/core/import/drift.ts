@@ -48,6 +48,25 @@ interface ModelElement {
   readonly value: Record<string, unknown>;
 }
 
+/**
+ * The files a model's `x-source` and `x-evidence` name (relative to the model's folder), so the
+ * caller can say which exist before `compareWithEvidence` asks.
+ */
+export function referencedFiles(modelText: string): string[] {
+  const root = asRecord(readYaml(modelText, 'model').value);
+  const out = new Set<string>();
+  const visit = (value: unknown) => {
+    const v = asRecord(value);
+    if (typeof v['x-source'] === 'string') out.add(parseSourceRef(v['x-source']).file);
+    for (const at of Object.values(asRecord(v['x-evidence'])))
+      if (typeof at === 'string') out.add(parseSourceRef(at).file);
+  };
+  for (const key of ['components', 'boundaries', 'data'])
+    Object.values(asRecord(root[key])).forEach(visit);
+  if (Array.isArray(root['flows'])) root['flows'].forEach(visit);
+  return [...out].sort();
+}
+
 /** Drift findings, sorted by file and position. */
 export function compareWithEvidence(input: DriftInput): FileProblem[] {
   const read = readYaml(input.modelText, 'model');

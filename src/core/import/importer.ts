@@ -36,6 +36,16 @@ export function joinPath(folder: string, relative: string): string {
   return normalisePath(folder === '' ? relative : `${folder}/${relative}`);
 }
 
+/** `to` relative to `fromFolder` (both POSIX paths), with `..` where it leaves the folder. */
+export function relativePath(fromFolder: string, to: string): string {
+  const from = normalisePath(fromFolder).split('/').filter(Boolean);
+  const target = normalisePath(to).split('/').filter(Boolean);
+  let common = 0;
+  while (common < from.length && common < target.length && from[common] === target[common])
+    common++;
+  return [...from.slice(common).map(() => '..'), ...target.slice(common)].join('/');
+}
+
 export function normalisePath(path: string): string {
   const out: string[] = [];
   const absolute = path.startsWith('/');

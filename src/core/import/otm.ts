@@ -4,8 +4,10 @@
  * components (kind from `mltmKind`, else the OTM `type` when it is an mltm kind, else `x-<type>`;
  * controls from `mltmControls`), dataflows → flows with their ids, assets → data (classification
  * from `mltmClassification`, else from confidentiality). Ids are kept as they are, so a model
- * exported with `mltm report --format otm` and imported again has the same threat ids, and its
- * register's decisions still apply. Controls come from the file's own claims, marked by their
+ * exported with `mltm report --format otm` and imported again has the same threat ids; the
+ * threats' recorded decisions (`mltmDecision`: status, owner, justification, ticket, review_by,
+ * notes as the register has them) become `draft.decisions`, which `registerFromDecisions`
+ * (importRegister.ts) writes into the register beside the draft. Controls come from the file's own claims, marked by their
  * source line like every other importer's.
  */
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS } from '../model/vocabulary';
@@ -144,6 +146,7 @@ export const otmImporter: FormatImporter = {
       for (const control of controlsOf(attributes)) draft.claim(drafted, control, at);
       components.set(id, drafted);
     });
+    const flowIds = new Map<string, string>();
     asArray(v['dataflows']).forEach((flow, i) => {
       const f = asRecord(flow);
       const from = components.get(asString(f['source']) ?? '');
@@ -159,6 +162,7 @@ export const otmImporter: FormatImporter = {
         }),
       });
       if (!drafted) return;
+      const otmId = id;
       // The flow's id is kept unless mltm wrote it as the default `<from>-><to>`.
       if (
         id !== undefined &&
@@ -169,9 +173,36 @@ export const otmImporter: FormatImporter = {
       if (asString(f['name']) !== undefined && asString(f['name']) !== id)
         drafted.name = asString(f['name']);
       if (f['bidirectional'] === true) drafted.bidirectional = true;
+      if (otmId !== undefined) flowIds.set(otmId, drafted.id ?? `${from.id}->${to.id}`);
       const at = doc.ref(`/dataflows/${i}`);
       for (const control of controlsOf(attributes))
         if (!drafted.controls.has(control)) drafted.controls.set(control, at);
+    });
+    // Register decisions (`mltm report --format otm` writes them as `mltmDecision`), under the
+    // threat's id in the draft: the element's id may have been made unique.
+    asArray(v['threats']).forEach((threat, i) => {
+      const t = asRecord(threat);
+      const attributes = asRecord(t['attributes']);
+      const decision = asRecord(attributes['mltmDecision']);
+      const status = asString(decision['status']);
+      const rule = asString(attributes['mltmRule']);
+      const element = asString(attributes['mltmElement']);
+      if (status === undefined || rule === undefined || element === undefined) return;
+      const elementId = components.get(element)?.id ?? flowIds.get(element) ?? element;
+      const text = (key: string) => {
+        const value = decision[key];
+        return typeof value === 'string' ? value : undefined;
+      };
+      draft.decisions.push({
+        threatId: `${rule}@${elementId}`,
+        status,
+        ...(text('owner') !== undefined && { owner: text('owner') }),
+        ...(text('justification') !== undefined && { justification: text('justification') }),
+        ...(text('ticket') !== undefined && { ticket: text('ticket') }),
+        ...(text('review_by') !== undefined && { reviewBy: text('review_by') }),
+        ...(text('notes') !== undefined && { notes: text('notes') }),
+        source: doc.ref(`/threats/${i}/attributes/mltmDecision`),
+      });
     });
     draft.usedFormat('OTM');
   },

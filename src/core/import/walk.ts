@@ -34,6 +34,13 @@ export interface WalkOptions {
   /** Called every so many files, for progress in the editor. */
   readonly onProgress?: (filesSeen: number) => void;
   readonly isCancelled?: () => boolean;
+  /**
+   * Stop once more than this many candidate files were met (the editor's drift check: a huge
+   * tree must not stall it). The result then says so in `overLimit` and holds no files.
+   */
+  readonly maxFiles?: number;
+  /** Stop once the candidate files to read add up to more than this many bytes (as `maxFiles`). */
+  readonly maxTotalBytes?: number;
 }
 
 export interface WalkResult {
@@ -41,6 +48,8 @@ export interface WalkResult {
   readonly problems: FileProblem[];
   /** Files looked at (candidates read or refused). */
   readonly seen: number;
+  /** Set when `maxFiles` or `maxTotalBytes` stopped the walk: which limit, in words. */
+  readonly overLimit?: string;
 }
 
 /** Folders never walked into: version control, dependencies, virtual environments, build output. */
@@ -87,7 +96,10 @@ export async function walkEvidence(
   const files: EvidenceFile[] = [];
   const problems: FileProblem[] = [];
   let seen = 0;
+  let pendingBytes = 0;
+  let overLimit: string | undefined;
   const pending: { path: string; size: number }[] = [];
+  const stopped = () => overLimit !== undefined || options.isCancelled?.() === true;
 
   const refuse = (path: string, message: string, code: 'MLTM501' | 'MLTM007' | 'MLTM005') =>
     problems.push({ file: options.display(path), problem: problem(code, message, at0) });
@@ -102,7 +114,7 @@ export async function walkEvidence(
     }
     const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of sorted) {
-      if (options.isCancelled?.()) return;
+      if (stopped()) return;
       const path = fs.join(folder, entry.name);
       if (entry.type === 'directory') {
         if (SKIPPED_FOLDERS.has(entry.name)) continue;
@@ -116,6 +128,10 @@ export async function walkEvidence(
 
   const visitFile = async (path: string, type: ImportFsType): Promise<void> => {
     seen++;
+    if (options.maxFiles !== undefined && seen > options.maxFiles) {
+      overLimit = `more than ${options.maxFiles.toLocaleString('en-US')} candidate files`;
+      return;
+    }
     if (seen % 200 === 0) options.onProgress?.(seen);
     let stat: { type: ImportFsType; size: number } | undefined;
     try {
@@ -150,11 +166,16 @@ export async function walkEvidence(
       );
       return;
     }
+    pendingBytes += stat.size;
+    if (options.maxTotalBytes !== undefined && pendingBytes > options.maxTotalBytes) {
+      overLimit = `more than ${(options.maxTotalBytes / 1048576).toFixed(0)} MB of candidate files`;
+      return;
+    }
     pending.push({ path, size: stat.size });
   };
 
   for (const root of roots) {
-    if (options.isCancelled?.()) break;
+    if (stopped()) break;
     let stat: { type: ImportFsType; size: number } | undefined;
     try {
       stat = await fs.stat(root);
@@ -174,6 +195,7 @@ export async function walkEvidence(
     else await visitFile(root, 'file');
   }
 
+  if (overLimit !== undefined) return { files: [], problems, seen, overLimit };
   // Read in small batches: fast on a local disk, bounded in open files.
   for (let i = 0; i < pending.length; i += 32) {
     if (options.isCancelled?.()) break;

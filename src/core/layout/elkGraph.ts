@@ -35,8 +35,10 @@ export const NODE_GEOMETRY = {
   charWidth: 13.4,
   /** Distance between two label lines. */
   lineHeight: 28,
-  /** Longest label line (characters); longer labels wrap onto a second line, then are elided. */
+  /** Longest label line (characters): longer labels wrap (see `labelLines`), then are elided. */
   maxLineChars: 18,
+  /** Most label lines; a longer label is elided on the last one. */
+  maxLines: 3,
   /**
    * Padding above and below the label. The kind is not written in the box: at fit it would be
    * far below readable size; the icon shows it, the tooltip and the side panel name it.
@@ -60,34 +62,81 @@ export const NODE_GEOMETRY = {
 } as const;
 
 /**
- * A component label as drawn: one line when it fits {@link NODE_GEOMETRY.maxLineChars}, else two
- * lines split at the word boundary that makes the longer line shortest (or mid-word when there is
- * none), each line elided with "…" beyond the limit. The layout sizes boxes from these lines and
- * the renderer draws them, so box and text always agree.
+ * A component label as drawn, wrapped for a line length of about `lineChars` characters: one
+ * line when it fits, else the fewest lines (up to {@link NODE_GEOMETRY.maxLines}) that do, split
+ * at the word breaks that make the longest line shortest. Words are never cut to meet
+ * `lineChars`: a line is at least as long as the label's longest word. Only a word longer than
+ * {@link NODE_GEOMETRY.maxLineChars}, or a label too long for the lines, is cut, the last line
+ * elided with "…". The layout sizes boxes from these lines and the renderer draws them, so box
+ * and text always agree; a shorter `lineChars` gives narrower, taller boxes (see
+ * `LABEL_LINE_CHARS` in ./index.ts, which tries both for the panel).
  */
-export function labelLines(label: string): string[] {
+export function labelLines(
+  label: string,
+  lineChars: number = NODE_GEOMETRY.maxLineChars,
+): string[] {
   const max = NODE_GEOMETRY.maxLineChars;
+  const maxLines = NODE_GEOMETRY.maxLines;
   const chars = [...label];
-  if (chars.length <= max) return [label];
-  const elide = (line: string) => {
-    const c = [...line];
-    return c.length <= max ? line : `${c.slice(0, max - 1).join('')}…`;
-  };
-  let best: [string, string] | undefined;
-  let bestLength = Infinity;
-  for (let i = 1; i < chars.length; i++) {
-    if (chars[i] !== ' ') continue;
-    const first = chars.slice(0, i).join('');
-    const second = chars.slice(i + 1).join('');
-    const longer = Math.max([...first].length, [...second].length);
-    if (longer < bestLength) {
-      bestLength = longer;
-      best = [first, second];
+  const words = label.split(' ').filter((w) => w !== '');
+  const lengths = words.map((w) => [...w].length);
+  const target = Math.min(max, Math.max(lineChars, ...lengths));
+  if (chars.length <= target) return [label];
+  if (chars.length <= max * maxLines) {
+    for (const limit of target < max ? [target, max] : [max]) {
+      const lines = balancedLines(words, lengths, limit, maxLines);
+      if (lines) return lines;
     }
   }
-  if (!best || [...best[0]].length > max)
-    best = [chars.slice(0, max).join(''), chars.slice(max).join('')];
-  return [elide(best[0]), elide(best[1])];
+  // Too long for the lines at word breaks: full lines cut anywhere, the last one elided.
+  const lines: string[] = [];
+  for (let k = 0; k < maxLines && k * max < chars.length; k++) {
+    const line = chars.slice(k * max, k === maxLines - 1 ? undefined : (k + 1) * max);
+    lines.push(line.length <= max ? line.join('') : `${line.slice(0, max - 1).join('')}…`);
+  }
+  return lines;
+}
+
+/**
+ * The fewest lines (2 … maxLines) of whole words, each at most `limit` characters, split where
+ * the longest line is shortest (the first such split: deterministic); undefined when none fits.
+ * Exhaustive over break positions, which is cheap: callers pass at most a few dozen words.
+ */
+function balancedLines(
+  words: readonly string[],
+  lengths: readonly number[],
+  limit: number,
+  maxLines: number,
+): string[] | undefined {
+  const n = words.length;
+  const span = (i: number, j: number) => {
+    let sum = j - i - 1;
+    for (let k = i; k < j; k++) sum += lengths[k] as number;
+    return sum;
+  };
+  // shortest(i, lines): the smallest longest line laying words i… onto `lines` lines.
+  const memo = new Map<number, { longest: number; breaks: number[] }>();
+  const shortest = (i: number, lines: number): { longest: number; breaks: number[] } => {
+    const key = i * (maxLines + 1) + lines;
+    const known = memo.get(key);
+    if (known) return known;
+    let answer = { longest: span(i, n), breaks: [] as number[] };
+    if (lines > 1)
+      for (let j = i + 1; j < n; j++) {
+        const rest = shortest(j, lines - 1);
+        const longest = Math.max(span(i, j), rest.longest);
+        if (longest < answer.longest) answer = { longest, breaks: [j, ...rest.breaks] };
+      }
+    memo.set(key, answer);
+    return answer;
+  };
+  for (let lines = 2; lines <= Math.min(maxLines, n); lines++) {
+    const split = shortest(0, lines);
+    if (split.longest > limit) continue;
+    const starts = [0, ...split.breaks, n];
+    return starts.slice(0, -1).map((s, k) => words.slice(s, starts[k + 1]).join(' '));
+  }
+  return undefined;
 }
 
 /**
@@ -126,6 +175,11 @@ export interface ElkGraphOptions {
    * at this width / height ratio; no wrapping when absent.
    */
   readonly wrapToAspectRatio?: number;
+  /**
+   * Line length component labels are wrapped for (`labelLines`); default
+   * {@link NODE_GEOMETRY.maxLineChars}. `fromElkGraph` must be given the same value.
+   */
+  readonly labelLineChars?: number;
 }
 
 export const BOUNDARY_PREFIX = 'b:';
@@ -134,10 +188,10 @@ export const FLOW_PREFIX = 'f:';
 /** Layout-only edges between boxes (separate mode); never drawn. */
 export const PROXY_PREFIX = 'p:';
 
-/** Width of a component box for its label lines (the longest one). */
-export function componentWidth(label: string): number {
+/** Width of a component box for these label lines (the longest one). */
+export function componentWidth(lines: readonly string[]): number {
   const g = NODE_GEOMETRY;
-  const longest = Math.max(...labelLines(label).map((l) => [...l].length));
+  const longest = Math.max(0, ...lines.map((l) => [...l].length));
   return Math.max(g.minWidth, Math.ceil(g.labelLeft + longest * g.charWidth + g.paddingRight));
 }
 
@@ -209,10 +263,11 @@ export function toElkGraph(graph: DiagramGraph, options: ElkGraphOptions = {}): 
   const componentPath = new Map<string, readonly string[]>();
   for (const c of graph.components) {
     const container = (c.boundary !== undefined && containers.get(c.boundary)) || root;
+    const lines = labelLines(c.label, options.labelLineChars);
     container.children?.push({
       id: COMPONENT_PREFIX + c.id,
-      width: componentWidth(c.label),
-      height: componentHeight(labelLines(c.label).length),
+      width: componentWidth(lines),
+      height: componentHeight(lines.length),
     });
     componentPath.set(
       c.id,
@@ -301,14 +356,20 @@ function section(s: ElkEdgeSection): EdgeSection {
 }
 
 /**
- * Reads ELK's laid-out graph (with ROOT coordinates) into a `PositionedLayout`. Output lists are
+ * Reads ELK's laid-out graph (with ROOT coordinates) into a `PositionedLayout`, each node with
+ * the label lines its box was sized for (`options` as given to `toElkGraph`). Output lists are
  * sorted by id, whatever order ELK returns them in.
  */
-export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedLayout {
+export function fromElkGraph(
+  laidOut: ElkNode,
+  graph: DiagramGraph,
+  options: Pick<ElkGraphOptions, 'labelLineChars'> = {},
+): PositionedLayout {
   const nodes: PositionedNode[] = [];
   const boundaries: PositionedBoundary[] = [];
   const edges: PositionedEdge[] = [];
   const flows = new Map(graph.flows.map((f) => [f.id, f]));
+  const labels = new Map(graph.components.map((c) => [c.id, c.label]));
   const visit = (node: ElkNode, depth: number) => {
     for (const child of node.children ?? []) {
       const box = {
@@ -321,7 +382,9 @@ export function fromElkGraph(laidOut: ElkNode, graph: DiagramGraph): PositionedL
         boundaries.push({ id: strip(child.id, BOUNDARY_PREFIX), depth, ...box });
         visit(child, depth + 1);
       } else if (child.id.startsWith(COMPONENT_PREFIX)) {
-        nodes.push({ id: strip(child.id, COMPONENT_PREFIX), ...box });
+        const id = strip(child.id, COMPONENT_PREFIX);
+        const lines = labelLines(labels.get(id) ?? id, options.labelLineChars);
+        nodes.push({ id, ...box, lines });
       }
     }
     for (const edge of (node.edges ?? []) as ElkExtendedEdge[]) {

@@ -7,7 +7,13 @@
  * tests call it directly.
  */
 import type { ELK } from 'elkjs/lib/elk-api';
-import { toElkGraph, fromElkGraph, type ElkGraphOptions } from './elkGraph';
+import {
+  toElkGraph,
+  fromElkGraph,
+  labelLines,
+  NODE_GEOMETRY,
+  type ElkGraphOptions,
+} from './elkGraph';
 import type { DiagramGraph, PositionedLayout } from './types';
 
 export * from './types';
@@ -28,11 +34,15 @@ export {
 } from './elkGraph';
 import type { LayoutDirection } from './elkGraph';
 
-export interface LayoutOptions extends Omit<ElkGraphOptions, 'wrapToAspectRatio'> {
+export interface LayoutOptions extends Omit<
+  ElkGraphOptions,
+  'wrapToAspectRatio' | 'labelLineChars'
+> {
   /**
    * Width / height of the panel the diagram is shown in (the webview reports its size). With it
    * and no fixed `direction`, models up to {@link ARRANGEMENT_SEARCH_LIMIT} components are laid
-   * out in each of {@link ARRANGEMENTS} and the one whose "Fit" scale in that panel is largest
+   * out in each of {@link ARRANGEMENTS}, with labels wrapped for each of
+   * {@link LABEL_LINE_CHARS}, and the one whose "Fit" scale in that panel is largest
    * wins (so its labels are largest); larger models get one layout, left to right. Without it,
    * one layout in `direction` (default left to right), as before.
    */
@@ -41,7 +51,7 @@ export interface LayoutOptions extends Omit<ElkGraphOptions, 'wrapToAspectRatio'
 
 /**
  * Largest model (components) for which every arrangement is tried. The issue's readability target
- * is models up to 30 components; above, four layouts would cost more than the gain (measured in
+ * is models up to 30 components; above, eight layouts would cost more than the gain (measured in
  * `npm run bench -- --stages layout`).
  */
 export const ARRANGEMENT_SEARCH_LIMIT = 30;
@@ -56,6 +66,13 @@ export const ARRANGEMENTS: readonly { direction: LayoutDirection; wrap: boolean 
   { direction: 'RIGHT', wrap: true },
   { direction: 'DOWN', wrap: true },
 ];
+
+/**
+ * Line lengths component labels are wrapped for, tried with each arrangement (the first is the
+ * default, {@link NODE_GEOMETRY.maxLineChars}): long lines make wide, low boxes, which suit a
+ * wide panel; short ones narrow, taller boxes (up to three lines), which suit a narrow one.
+ */
+export const LABEL_LINE_CHARS: readonly number[] = [NODE_GEOMETRY.maxLineChars, 10];
 
 /** Scale at which a layout fits a panel of this aspect ratio (panel height 1). */
 export function fitScale(layout: { width: number; height: number }, aspectRatio: number): number {
@@ -94,18 +111,30 @@ export async function computeLayout(
   }
   let best: PositionedLayout | undefined;
   let bestScale = -1;
-  for (const arrangement of ARRANGEMENTS) {
-    const input = toElkGraph(graph, {
-      ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
-      direction: arrangement.direction,
-      ...(arrangement.wrap && { wrapToAspectRatio: ratio }),
-    });
-    const layout = fromElkGraph(await engine.layout(input), graph);
-    const scale = fitScale(layout, ratio);
-    // A wrapped layout must be clearly better to win: wrapping turns flows back across rows.
-    if (scale > bestScale * (arrangement.wrap ? 1.05 : 1)) {
-      best = layout;
-      bestScale = scale;
+  const sameLines = (chars: number) =>
+    graph.components.every(
+      (c) => labelLines(c.label, chars).join('\n') === labelLines(c.label).join('\n'),
+    );
+  for (const labelLineChars of LABEL_LINE_CHARS) {
+    // Shorter lines that wrap no label differently give the same layouts: not worth running.
+    if (labelLineChars !== NODE_GEOMETRY.maxLineChars && sameLines(labelLineChars)) continue;
+    for (const arrangement of ARRANGEMENTS) {
+      const input = toElkGraph(graph, {
+        ...(options.hierarchy !== undefined && { hierarchy: options.hierarchy }),
+        direction: arrangement.direction,
+        ...(arrangement.wrap && { wrapToAspectRatio: ratio }),
+        labelLineChars,
+      });
+      const layout = fromElkGraph(await engine.layout(input), graph, { labelLineChars });
+      const scale = fitScale(layout, ratio);
+      // A wrapped layout must be clearly better to win: wrapping turns flows back across rows.
+      // So must shorter label lines: they break labels that fit on one line.
+      const handicap =
+        (arrangement.wrap ? 1.05 : 1) * (labelLineChars < NODE_GEOMETRY.maxLineChars ? 1.05 : 1);
+      if (scale > bestScale * handicap) {
+        best = layout;
+        bestScale = scale;
+      }
     }
   }
   return best as PositionedLayout;

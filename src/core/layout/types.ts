@@ -53,6 +53,8 @@ export interface Box {
 /** A positioned component; coordinates are absolute (diagram space). */
 export interface PositionedNode extends Box {
   readonly id: string;
+  /** The label as drawn, one entry per line: what the box was sized for (`labelLines`). */
+  readonly lines: readonly string[];
 }
 
 /** A positioned boundary; `depth` 0 is outermost, for drawing order and shading. */

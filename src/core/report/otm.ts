@@ -5,7 +5,8 @@
  * assets, threats with their register state (`state` is the effective status a report shows)
  * and the controls that mitigate them → mitigations. Everything OTM has no field for (kinds,
  * tech, controls, exposure, flow protocol, the register decision) is in `attributes` under
- * `mltm…` keys, so `mltm import` of the file gives the model back with every id.
+ * `mltm…` keys, so `mltm import` of the file gives the model back with every id, and its
+ * register's decisions with it (`mltmDecision`: the entry's human fields as written).
  */
 import { CONTROLS } from '../kb/controls';
 import { STRIDE_BY_LETTER } from '../kb/stride';
@@ -36,6 +37,25 @@ function projectId(name: string): string {
 /** Removes `undefined` values so the JSON holds only what is known. */
 function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The threat's register entry as people wrote it (status and the other human fields, by their
+ * register keys), so `mltm import` of the file writes the same decisions into a register.
+ * Absent without an entry, or for an entry that records nothing (open, no field set).
+ */
+function decisionOf(row: ThreatRow): Record<string, string> | undefined {
+  const e = row.entry;
+  if (!e) return undefined;
+  const fields = defined({
+    owner: e.owner,
+    justification: e.justification,
+    ticket: e.ticket,
+    review_by: e.reviewBy,
+    notes: e.notes,
+  }) as Record<string, string>;
+  if (e.status === 'open' && Object.keys(fields).length === 0) return undefined;
+  return { status: e.status, ...fields };
 }
 
 export function renderOtm(view: ReportView): string {
@@ -183,6 +203,7 @@ export function renderOtm(view: ReportView): string {
           mltmJustification: row.entry?.justification,
           mltmTicket: row.entry?.ticket,
           mltmReviewBy: row.entry?.reviewBy,
+          mltmDecision: decisionOf(row),
         }),
       }),
     ),

@@ -321,12 +321,14 @@ function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
  * Controls to count as declared on top of the model's own, by element id: what the fix plan asks
  * "what if this control were added here?" with, so it answers with this engine's placement rules.
  */
-export type AddedControls = ReadonlyMap<string, ReadonlySet<string>>;
+export interface AddedControls {
+  has(elementId: string, control: string): boolean;
+}
 
-const NO_ADDITIONS: AddedControls = new Map();
+const NO_ADDITIONS: AddedControls = { has: () => false };
 
 const added = (extra: AddedControls, elementId: string, control: string) =>
-  extra.get(elementId)?.has(control) === true;
+  extra.has(elementId, control);
 
 /** Whether a flow declares a control (in the model or among the additions). */
 const flowDeclares = (

@@ -192,25 +192,65 @@ describe('diagram layout', () => {
     assert.equal(elk.layoutOptions?.['elk.edgeRouting'], 'ORTHOGONAL');
   });
 
-  it('wraps long component labels onto two lines at the best word break, elided beyond', () => {
+  it('wraps long component labels at the best word breaks, up to three lines, elided beyond', () => {
+    const max = NODE_GEOMETRY.maxLineChars;
     assert.deepEqual(labelLines('Feature store'), ['Feature store']);
     assert.deepEqual(labelLines('Online feature store service'), [
       'Online feature',
       'store service',
     ]);
-    const max = NODE_GEOMETRY.maxLineChars;
-    const long = 'x'.repeat(max * 3);
+    // Shorter lines for a narrow panel: the fewest lines that fit, words never cut for it.
+    assert.deepEqual(labelLines('Feature store', 10), ['Feature', 'store']);
+    assert.deepEqual(labelLines('Card authorization switch', 10), [
+      'Card',
+      'authorization',
+      'switch',
+    ]);
+    // No three lines of at most its longest word: the default lines.
+    assert.deepEqual(
+      labelLines('Online feature store service', 10),
+      labelLines('Online feature store service'),
+    );
+    assert.deepEqual(labelLines('Recommendation model', 10), ['Recommendation', 'model']);
+    // Too long for three lines at word breaks: full lines, the last elided.
+    const long = 'x'.repeat(max * 4);
     const lines = labelLines(long);
-    assert.equal(lines.length, 2);
-    assert.equal(lines[0], 'x'.repeat(max));
-    assert.equal([...(lines[1] as string)].length, max);
-    assert.ok(lines[1]?.endsWith('…'));
-    // Boxes are sized for the lines the renderer draws.
+    assert.equal(lines.length, NODE_GEOMETRY.maxLines);
+    assert.deepEqual(lines.slice(0, -1), ['x'.repeat(max), 'x'.repeat(max)]);
+    assert.equal([...(lines.at(-1) as string)].length, max);
+    assert.ok(lines.at(-1)?.endsWith('…'));
+    const words = Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ');
+    const cut = labelLines(words, 10);
+    assert.equal(cut.length, NODE_GEOMETRY.maxLines);
+    assert.ok(cut.every((l) => [...l].length <= max) && cut.at(-1)?.endsWith('…'));
+    assert.deepEqual(labelLines(''), ['']);
+    // Boxes are sized for the lines the renderer draws, which the layout hands it.
     const graph = graphOf(
-      "mltm: 1\nname: r\ncomponents:\n  a: {kind: user, name: 'Online feature store service'}\n  b: {kind: tool}\n",
+      "mltm: 1\nname: r\ncomponents:\n  a: {kind: user, name: 'Card authorization switch'}\n  b: {kind: tool}\n",
     );
     const [a, b] = toElkGraph(graph).children ?? [];
     assert.ok((a?.height ?? 0) > (b?.height ?? 0), 'two lines make a taller box');
+    const [narrowA] = toElkGraph(graph, { labelLineChars: 10 }).children ?? [];
+    assert.ok((narrowA?.height ?? 0) > (a?.height ?? 0), 'three lines, taller still');
+    assert.ok((narrowA?.width ?? 0) < (a?.width ?? 0), 'and narrower');
+  });
+
+  it('hands the renderer the label lines each box was sized for', async () => {
+    for (const [file, { graph, layout }] of layouts)
+      for (const node of layout.nodes) {
+        const label = graph.components.find((c) => c.id === node.id)?.label ?? '';
+        assert.deepEqual(node.lines, labelLines(label), `${file}: ${node.id}`);
+      }
+    const { graph } = layouts.get('11-rag-llm-app.mltm.yaml') as { graph: DiagramGraph };
+    const tall = await computeLayout(graph, { aspectRatio: 600 / 740 });
+    for (const node of tall.nodes) {
+      const label = graph.components.find((c) => c.id === node.id)?.label ?? '';
+      assert.deepEqual(node.lines, labelLines(label, 10), `narrow: ${node.id}`);
+    }
+    assert.ok(
+      tall.nodes.some((n) => n.lines.length === 3),
+      'a tall panel gets the shorter lines for 11-rag-llm-app',
+    );
   });
 
   it('leaves flow labels out of the ELK input and centres each on the longest segment of its route', () => {
