@@ -422,7 +422,7 @@ export function pathAlong(
     hops.push(hop);
   }
   const risk = Math.max(0, ...(open.get(target) ?? []).map((s) => s.risk.score));
-  const candidate: Candidate = { kind, entry, target, goal: jewelGoal, risk, preds: new Map() };
+  const candidate: Candidate = { kind, entry, target, goal: jewelGoal, risk };
   return withDecisions([makePath(candidate, hops, graph, open)], assessment)[0];
 }
 
