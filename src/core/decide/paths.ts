@@ -314,6 +314,7 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   keep();
   const paths: AttackPath[] = [];
   const seen = new Set<string>();
+  const stepCache = new Map<string, PathStep>();
   const dags = new Map<string, Map<string, Hop[]>>();
   for (const c of candidates) {
     const dagKey = `${c.kind}\u0000${c.entry}`;
@@ -321,10 +322,11 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     if (!preds)
       dags.set(dagKey, (preds = shortestPathDag(c.entry, passing.get(c.kind) ?? new Map())));
     for (const hopsOnPath of shortestPaths(c.target, c.entry, preds, PATHS_PER_PAIR)) {
-      const path = makePath(c, hopsOnPath, graph, open);
-      if (seen.has(path.id)) continue;
-      seen.add(path.id);
-      paths.push(path);
+      // The id first: a path already listed is not spelled out again.
+      const id = pathId(c.kind, c.entry, elementsOf(c.entry, hopsOnPath), c.goal);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      paths.push(makePath(c, hopsOnPath, graph, open, stepCache));
     }
     if (paths.length >= MAX_PATHS) break;
   }
@@ -486,17 +488,38 @@ function step(
   };
 }
 
+/** The elements of a path in order: entry, then each hop's flow and the component it reaches. */
+function elementsOf(entry: string, hops: readonly Hop[]): string[] {
+  const elements = [entry];
+  for (const hop of hops) elements.push(hop.edge.flow.id, hop.to);
+  return elements;
+}
+
+/**
+ * A path spelled out. `steps` caches each element's step for one assessment state: the same
+ * elements recur in many paths, and a step depends only on the element and its open threats.
+ */
 function makePath(
   c: Candidate,
   hops: readonly Hop[],
   graph: PipelineGraph,
   open: ReadonlyMap<string, ThreatState[]>,
+  cache: Map<string, PathStep> = new Map(),
 ): AttackPath {
+  const cached = (element: string, make: () => PathStep) => {
+    let s = cache.get(element);
+    if (!s) cache.set(element, (s = make()));
+    return s;
+  };
   const range = (id: string) => graph.nodes.get(id)?.component.idRange ?? { start: 0, end: 0 };
-  const steps: PathStep[] = [step(c.entry, 'component', range(c.entry), open)];
+  const steps: PathStep[] = [
+    cached(c.entry, () => step(c.entry, 'component', range(c.entry), open)),
+  ];
   for (const hop of hops) {
-    steps.push(step(hop.edge.flow.id, 'flow', hop.edge.flow.idRange, open));
-    steps.push(step(hop.to, 'component', range(hop.to), open));
+    steps.push(
+      cached(hop.edge.flow.id, () => step(hop.edge.flow.id, 'flow', hop.edge.flow.idRange, open)),
+    );
+    steps.push(cached(hop.to, () => step(hop.to, 'component', range(hop.to), open)));
   }
   const elements = steps.map((s) => s.element);
   return {
