@@ -4,10 +4,11 @@
 // real-VS-Code and browser-workbench test entries and the benchmark.
 // Type-checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinPackFiles, compiledPacksSource } from './lib/compiledPacks.mjs';
 import { precompiledValidatorsSource } from './lib/precompiledValidators.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +32,40 @@ const precompiledValidators = {
   },
 };
 
+/**
+ * Puts the built-in packs as loaded at build time in place of src/core/rules/builtin/loaded.ts
+ * (which loads their YAML at run time).
+ */
+let compiledPacks;
+let compiledPacksKey;
+const builtinPacksCompiled = {
+  name: 'builtin-packs-compiled',
+  setup(build) {
+    build.onResolve({ filter: /\/builtin\/loaded$/ }, (args) =>
+      args.importer.endsWith(join('src', 'core', 'analysis.ts'))
+        ? { path: 'builtin-packs', namespace: 'mltm-packs' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'mltm-packs' }, async () => {
+      // Once per state of the pack files: every target shares it, a watch rebuild after an edit
+      // to a pack loads again.
+      const key = builtinPackFiles(root)
+        .map((file) => `${file}:${statSync(file).mtimeMs}`)
+        .join('\n');
+      if (key !== compiledPacksKey) {
+        compiledPacksKey = key;
+        compiledPacks = compiledPacksSource(root);
+      }
+      return {
+        contents: await compiledPacks,
+        loader: 'js',
+        resolveDir: root,
+        watchFiles: builtinPackFiles(root),
+      };
+    });
+  },
+};
+
 const nodeCommon = {
   bundle: true,
   platform: 'node',
@@ -43,7 +78,7 @@ const nodeCommon = {
   external: ['vscode'],
   // Built-in rule packs are YAML files bundled as text.
   loader: { '.yaml': 'text' },
-  plugins: [precompiledValidators],
+  plugins: [precompiledValidators, builtinPacksCompiled],
 };
 
 /** The CLI's commands: one `src/cli/commands/<name>.ts` each, bundled as `dist/cli-<name>.js`. */
@@ -105,7 +140,7 @@ const browserCommon = {
   loader: { '.yaml': 'text' },
   // Libraries that read process.env.NODE_ENV find it (there is no `process` in a Web Worker).
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-  plugins: [precompiledValidators, browserOnly],
+  plugins: [precompiledValidators, builtinPacksCompiled, browserOnly],
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -118,7 +153,7 @@ const targets = [
     ...nodeCommon,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    plugins: [precompiledValidators, cliCommandsExternal],
+    plugins: [precompiledValidators, builtinPacksCompiled, cliCommandsExternal],
     // `import()` becomes `require()`: a real import() of a CommonJS bundle goes through Node's
     // ESM loader, which first lexes the whole file for its exports (~100 ms for a command).
     supported: { 'dynamic-import': false },

@@ -107,6 +107,16 @@ const VOCABULARY_TITLES: Record<string, string> = {
   stride: 'STRIDE letters',
   severity: 'Severities',
   status: 'Statuses',
+  pathKind: 'Attack-path kinds',
+  pathGoal: 'Attack-path goals',
+  pathStatus: 'Attack-path statuses',
+};
+
+/** The vocabulary names of an attack-path entry's closed fields. */
+const PATH_VOCABULARIES: Record<string, string> = {
+  kind: 'pathKind',
+  goal: 'pathGoal',
+  status: 'pathStatus',
 };
 
 function vocabularyTitle(name: string): string {
@@ -259,8 +269,26 @@ function registerFormat(): string {
     lines.push('### `machine`', '', cell(machine.description ?? ''), '');
     propertiesTable(machine, lines);
   }
+  const pathEntry = schema.definitions?.['pathEntry'] ?? {};
+  lines.push(
+    '<a id="pathEntry"></a>',
+    '',
+    '## Attack-path entry (`pathEntry`)',
+    '',
+    'One per attack path someone decided on, keyed by its id `path-<16 hex digits>` (`mltm plan` lists them). A decision counts while the path exists; it needs review when any element on the path changed since (as a threat entry does when its element changes), and the entry goes stale when the model no longer has the path.',
+    '',
+  );
+  propertiesTable(pathEntry, lines, (p) => PATH_VOCABULARIES[p] ?? p);
+  const pathMachine = pathEntry.properties?.['machine'];
+  if (pathMachine?.properties) {
+    lines.push('### `machine` of a path entry', '', cell(pathMachine.description ?? ''), '');
+    propertiesTable(pathMachine, lines);
+  }
   lines.push('## Vocabularies', '');
   vocabulary('Statuses', entry.properties?.['status'] ?? {}, lines);
+  vocabulary('Attack-path statuses', pathEntry.properties?.['status'] ?? {}, lines);
+  vocabulary('Attack-path kinds', pathEntry.properties?.['kind'] ?? {}, lines);
+  vocabulary('Attack-path goals', pathEntry.properties?.['goal'] ?? {}, lines);
   vocabulary('Severities', entry.properties?.['severity'] ?? {}, lines);
   vocabulary('STRIDE letters', entry.properties?.['stride']?.items ?? {}, lines);
   return lines.join('\n');

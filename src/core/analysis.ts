@@ -7,10 +7,10 @@ import { buildGraph, type PipelineGraph } from './graph/graph';
 import { loadModel, type LoadOptions } from './model/load';
 import type { PipelineModel } from './model/types';
 import type { Problem } from './problems';
-import { BUILTIN_PACK_SOURCES } from './rules/builtin';
+import { loadBuiltinPacks } from './rules/builtin/loaded';
 import { evaluateRules, type Threat } from './rules/evaluate';
 import { deriveFacts, type ModelFacts } from './rules/facts';
-import { assembleRuleSet, loadRulePack, type FileProblems, type RuleSet } from './rules/loadPack';
+import { assembleRuleSet, type FileProblems, type RuleSet } from './rules/loadPack';
 import type { RulePack } from './rules/types';
 
 export interface AnalysisOptions extends LoadOptions {
@@ -86,11 +86,9 @@ export function builtinRulePacks(): { packs: RulePack[]; problems: FileProblems[
   if (!builtinPacks) {
     const packs: RulePack[] = [];
     const problems: FileProblems[] = [];
-    for (const source of BUILTIN_PACK_SOURCES) {
-      const result = loadRulePack(source.text, source.file);
+    for (const { file, result } of loadBuiltinPacks()) {
       if (result.pack) packs.push(result.pack);
-      if (result.problems.length > 0)
-        problems.push({ file: source.file, problems: result.problems });
+      if (result.problems.length > 0) problems.push({ file, problems: result.problems });
     }
     builtinPacks = { packs, problems };
   }

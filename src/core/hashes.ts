@@ -252,3 +252,71 @@ function machineChecksumV1(fields: ChecksumFields): string {
     ]),
   ).slice(0, 12);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attack paths (`paths:` entries)
+// ---------------------------------------------------------------------------------------------
+
+/** What a path's fingerprint covers: how the attacker moves, what for, and every element on it. */
+export interface PathFingerprintFields {
+  readonly kind: string;
+  readonly goal: string;
+  /** The current fingerprint of each element on the path, entry first. */
+  readonly elementFingerprints: readonly string[];
+}
+
+/**
+ * The fingerprint of an attack path (`machine.fingerprint` / `machine.decided_fingerprint` of a
+ * path entry): it changes when any element on the path changes as its threats' fingerprints do,
+ * so a decision about the path goes due a review exactly as a threat's does. The path's element
+ * ids are in its id already; the element fingerprints keep their order (entry first).
+ */
+export function pathFingerprint(fields: PathFingerprintFields): string {
+  return versioned(
+    fnv1a64(
+      canonicalFields({
+        kind: fields.kind,
+        goal: fields.goal,
+        element_fingerprints: fields.elementFingerprints,
+      }),
+    ),
+  );
+}
+
+/** The fields of a path entry that sync keeps, as its checksum reads them. */
+export interface PathChecksumFields {
+  readonly kind?: string;
+  readonly entry?: string;
+  readonly target?: string;
+  readonly goal?: string;
+  readonly elements?: readonly string[];
+  readonly machine: Omit<ChecksumFields['machine'], 'missingControls'>;
+}
+
+/** The checksum over a path entry's machine-kept fields (current version). */
+export function pathMachineChecksum(fields: PathChecksumFields): string {
+  const m = fields.machine;
+  return versioned(
+    fnv1a64(
+      canonicalFields({
+        kind: fields.kind,
+        entry: fields.entry,
+        target: fields.target,
+        goal: fields.goal,
+        elements: fields.elements,
+        fingerprint: m.fingerprint,
+        decided_status: m.decidedStatus,
+        decided_fingerprint: m.decidedFingerprint,
+        needs_review: m.needsReview === true,
+        first_seen: m.firstSeen,
+        stale: m.stale,
+        stale_since: m.staleSince,
+      }),
+    ).slice(0, 12),
+  );
+}
+
+/** Whether a recorded path-entry checksum matches (only the current version exists for paths). */
+export function pathMachineChecksumMatches(recorded: string, fields: PathChecksumFields): boolean {
+  return hashVersion(recorded) === HASH_VERSION && recorded === pathMachineChecksum(fields);
+}

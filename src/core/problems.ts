@@ -91,6 +91,7 @@ export const PROBLEM_CODES = {
   MLTM308: { title: 'Machine field edited by hand', severity: 'warning' },
   MLTM309: { title: 'Sync would mark most of the register stale', severity: 'error' },
   MLTM310: { title: 'Register not written', severity: 'error' },
+  MLTM311: { title: 'Register entry for an unknown attack path', severity: 'warning' },
   // Rule packs
   MLTM402: { title: 'Duplicate rule id', severity: 'error' },
   MLTM403: { title: 'Unknown ATLAS id', severity: 'warning' },

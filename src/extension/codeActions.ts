@@ -11,14 +11,14 @@ import { controlInfo } from '../core/kb/controls';
 import { planAddControl } from '../core/edit/addControl';
 import { problemDocsUrl, ruleDocsUrl } from '../core/problems';
 import type { Threat } from '../core/rules/evaluate';
-import { controlOfFixCode } from '../core/views/problemsPanel';
+import { controlOfFixCode, OPEN_THREATS_CODE } from '../core/views/problemsPanel';
 import {
   isModelUri,
   isRegisterUri,
   type AnalysisService,
   type ModelState,
 } from './analysisService';
-import { decisionOf } from './diagnostics';
+import { decisionOf, panelEntriesOf } from './diagnostics';
 import { toWorkspaceEdit } from './edits';
 
 const codeValue = (d: vscode.Diagnostic): string | undefined =>
@@ -113,43 +113,60 @@ export class MltmCodeActions implements vscode.CodeActionProvider {
         fixes.push(action);
         continue;
       }
-      const threat = threatOfDiagnostic(state, document, diagnostic);
-      if (!threat) continue;
+      // An element's open high or critical threats that no single fix closes: the actions of
+      // each, the controls once each (the riskiest threat's first control preferred).
+      const threats =
+        code === OPEN_THREATS_CODE
+          ? (() => {
+              const start = document.offsetAt(diagnostic.range.start);
+              const entry = panelEntriesOf(state).find(
+                (e) => e.kind === 'threats' && e.range.start === start,
+              );
+              return entry?.kind === 'threats' ? entry.threats.map((c) => c.threat) : [];
+            })()
+          : [threatOfDiagnostic(state, document, diagnostic)].filter(
+              (t): t is Threat => t !== undefined,
+            );
+      const offered = new Set<string>();
       let first = true;
-      for (const control of threat.missingControls) {
-        const plan = planAddControl(state.text, model, threat.element, control);
-        if (!plan.edit) continue;
-        const action = new vscode.CodeAction(
-          `Add control \`${control}\` (${controlInfo(control).title}) to \`${threat.element}\``,
-          vscode.CodeActionKind.QuickFix,
+      for (const threat of threats) {
+        for (const control of threat.missingControls) {
+          if (offered.has(`${threat.element}\u0000${control}`)) continue;
+          const plan = planAddControl(state.text, model, threat.element, control);
+          if (!plan.edit) continue;
+          offered.add(`${threat.element}\u0000${control}`);
+          const action = new vscode.CodeAction(
+            `Add control \`${control}\` (${controlInfo(control).title}) to \`${threat.element}\``,
+            vscode.CodeActionKind.QuickFix,
+          );
+          action.edit = toWorkspaceEdit(document, [plan.edit]);
+          action.diagnostics = [diagnostic];
+          // One preferred fix per diagnostic: the first control the (riskiest) rule asks for.
+          if (first) action.isPreferred = true;
+          first = false;
+          fixes.push(action);
+        }
+        for (const [status, title] of [
+          ['accepted', `Accept the risk of \`${threat.id}\` in the register…`],
+          ['not_applicable', `Mark \`${threat.id}\` not applicable in the register…`],
+        ] as const) {
+          const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+          action.command = {
+            command: 'mltm.setThreatStatus',
+            title,
+            arguments: [document.uri, threat.id, status],
+          };
+          action.diagnostics = [diagnostic];
+          decisions.push(action);
+        }
+        docs.push(
+          this.docs(
+            `Show documentation for rule ${threat.ruleId}`,
+            ruleDocsUrl(threat.ruleId),
+            diagnostic,
+          ),
         );
-        action.edit = toWorkspaceEdit(document, [plan.edit]);
-        action.diagnostics = [diagnostic];
-        // One preferred fix per diagnostic: the first control the rule asks for.
-        if (first) action.isPreferred = true;
-        first = false;
-        fixes.push(action);
       }
-      for (const [status, title] of [
-        ['accepted', `Accept the risk of \`${threat.id}\` in the register…`],
-        ['not_applicable', `Mark \`${threat.id}\` not applicable in the register…`],
-      ] as const) {
-        const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        action.command = {
-          command: 'mltm.setThreatStatus',
-          title,
-          arguments: [document.uri, threat.id, status],
-        };
-        action.diagnostics = [diagnostic];
-        decisions.push(action);
-      }
-      docs.push(
-        this.docs(
-          `Show documentation for rule ${threat.ruleId}`,
-          ruleDocsUrl(threat.ruleId),
-          diagnostic,
-        ),
-      );
     }
     return [...fixes, ...decisions, ...docs];
   }

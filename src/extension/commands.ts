@@ -20,12 +20,18 @@ import { STATUSES, type ThreatStatus } from '../core/register/register';
 import { SEVERITY_ORDER } from '../core/rules/types';
 import type { AnalysisService } from './analysisService';
 import { exportDiagramImage, exportMermaid, openDiagramCommand } from './diagram/diagramCommands';
-import { addControl, revealElement, setThreatStatus, syncModelRegister } from './edits';
+import {
+  addControl,
+  revealElement,
+  setPathStatus,
+  setThreatStatus,
+  syncModelRegister,
+} from './edits';
 import { renameEdit } from './languageFeatures';
 import { threatNode, type GroupBy, type RegisterTree } from './registerView';
 import { draftModelFromWorkspace } from './importDraft';
 import { decisionOf } from './diagnostics';
-import { pathElementIds } from './fixPlanView';
+import { pathElementIds, type FixPlanNode } from './fixPlanView';
 import { generateReport } from './reports';
 import { newModelFromTemplate } from './templates';
 
@@ -233,6 +239,27 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       const panel = await openDiagramCommand(extension, service, uri, undefined);
       panel.highlightPath(path.id, pathElementIds(path));
     },
+  },
+  'mltm.acceptAttackPath': {
+    title: 'Accept Attack Path',
+    // (node) from the Fix Plan view's context menu, or (model, pathId, justification?).
+    run: ({ service }, arg, pathIdArg, justification) => {
+      const node = arg as FixPlanNode | undefined;
+      const fromTree = typeof node === 'object' && node !== null && 'type' in node;
+      if (fromTree && node.type !== 'path') return false;
+      const [uri, id] =
+        fromTree && node.type === 'path'
+          ? [node.state.uri, node.path.id]
+          : [requireModel(arg), requireString(pathIdArg, 'pathId')];
+      return setPathStatus(
+        service,
+        uri,
+        id,
+        'accepted',
+        typeof justification === 'string' ? justification : undefined,
+      );
+    },
+    onError: false,
   },
   'mltm.register.revealInDiagram': {
     title: 'Reveal in Diagram',

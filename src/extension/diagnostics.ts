@@ -17,6 +17,7 @@ import { modelOf } from '../core/analysis';
 import {
   editorDecision,
   problemsPanelEntries,
+  type PanelEntry,
   type EditorDecision,
 } from '../core/views/problemsPanel';
 import { problemDocsUrl, ruleDocsUrl, type Problem } from '../core/problems';
@@ -152,6 +153,26 @@ export function threatMessage(threat: Threat): string {
   return `${threat.title} (${threat.severity}) on \`${threat.element}\`: missing ${missing}. [${tags}]`;
 }
 
+/**
+ * The Problems panel entries of a model state (core/views/problemsPanel under the user's
+ * settings): what the diagnostics show and what their quick fixes act on.
+ */
+export function panelEntriesOf(state: ModelState): PanelEntry[] {
+  const config = readConfig(state.uri);
+  const model = modelOf(state.analysis);
+  const decision = decisionOf(state);
+  return model && decision && state.analysis.status === 'loaded'
+    ? problemsPanelEntries({
+        model,
+        threats: state.analysis.threats,
+        decision,
+        isOpen: (t) => isOpenThreat(state, t),
+        minimumSeverity: config.minimumSeverity,
+        mode: config.diagnosticsShow,
+      })
+    : [];
+}
+
 /** Diagnostics of one model state, by file. */
 export function diagnosticsFor(
   state: ModelState,
@@ -175,20 +196,9 @@ export function diagnosticsFor(
   }
 
   const model = modelOf(state.analysis);
-  const decision = decisionOf(state);
   const registerIndex =
     state.registerText === undefined ? undefined : new LineIndex(state.registerText);
-  const entries =
-    model && decision && state.analysis.status === 'loaded'
-      ? problemsPanelEntries({
-          model,
-          threats: state.analysis.threats,
-          decision,
-          isOpen: (t) => isOpenThreat(state, t),
-          minimumSeverity: config.minimumSeverity,
-          mode: config.diagnosticsShow,
-        })
-      : [];
+  const entries = panelEntriesOf(state);
   for (const entry of entries) {
     if (entry.kind === 'fix') {
       const diagnostic = new vscode.Diagnostic(
@@ -203,6 +213,24 @@ export function diagnosticsFor(
           new vscode.DiagnosticRelatedInformation(
             new vscode.Location(state.uri, toRange(modelIndex, threat.range)),
             `closes ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}`,
+          ),
+      );
+      add(state.uri, diagnostic);
+      continue;
+    }
+    if (entry.kind === 'threats') {
+      const diagnostic = new vscode.Diagnostic(
+        toRange(modelIndex, entry.range),
+        entry.message,
+        THREAT_SEVERITY[entry.severity],
+      );
+      diagnostic.source = 'mltm';
+      diagnostic.code = { value: entry.code, target: vscode.Uri.parse(FIX_PLAN_DOCS) };
+      diagnostic.relatedInformation = entry.threats.map(
+        ({ threat, risk }) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(state.uri, toRange(modelIndex, threat.range)),
+            `open ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}; missing ${threat.missingControls.join(', ')}`,
           ),
       );
       add(state.uri, diagnostic);

@@ -2,16 +2,17 @@
  * Edits to the model and the register, always through `WorkspaceEdit`: undo works, unsaved
  * changes in an open register are the base of the edit (never overwritten from disk), and the
  * register is saved afterwards only when it had no unsaved changes before. The decisions
- * themselves come from the core (`planAddControl`, `triageThreat`, `syncRegister`).
+ * themselves come from the core (`planAddControl`, `triageThreat`, `triagePath`, `syncRegister`).
  */
 import * as vscode from 'vscode';
 import { modelOf } from '../core/analysis';
 import { planAddControl } from '../core/edit/addControl';
 import { minimalEdit, type TextEdit } from '../core/edit/textEdit';
 import type { Problem } from '../core/problems';
-import { NEEDS_JUSTIFICATION, type ThreatStatus } from '../core/register/register';
+import { NEEDS_JUSTIFICATION, type PathStatus, type ThreatStatus } from '../core/register/register';
 import { syncRegister } from '../core/register/sync';
 import { triageThreat } from '../core/register/triage';
+import { PATH_NEEDS_JUSTIFICATION, triagePath } from '../core/register/pathEntries';
 import { todayIso, type AnalysisService, type ModelState } from './analysisService';
 
 /** Core text edits (offsets) as a WorkspaceEdit on a document. */
@@ -135,6 +136,54 @@ export async function setThreatStatus(
     registerDoc?.getText(),
     state.analysis,
     threatId,
+    { status, ...(reason !== undefined && { justification: reason }) },
+    { today: todayIso(), modelFile: fileName(modelUri) },
+  );
+  if (!result.ok) {
+    void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
+    return false;
+  }
+  return writeRegister(state.registerUri, result.text);
+}
+
+/**
+ * `mltm.acceptAttackPath` (and any path decision): records a decision about an attack path in
+ * the register's `paths:`, through the same core triage and register write as a threat's status.
+ * Asks for a justification when the status needs one and none was given; false when the person
+ * cancels or the core refuses (an unknown path, a register sync would not write).
+ */
+export async function setPathStatus(
+  service: AnalysisService,
+  modelUri: vscode.Uri,
+  pathId: string,
+  status: PathStatus,
+  justification?: string,
+): Promise<boolean> {
+  const state = await service.ensure(modelUri);
+  if (!state || !modelOf(state.analysis)) {
+    void vscode.window.showWarningMessage(
+      'mltm: the model does not load right now; fix its errors first.',
+    );
+    return false;
+  }
+  let reason = justification;
+  if (PATH_NEEDS_JUSTIFICATION.has(status) && !(reason ?? '').trim()) {
+    const existing = state.register?.pathsById.get(pathId)?.justification;
+    reason = await vscode.window.showInputBox({
+      title: `${status === 'accepted' ? 'Accept the attack path' : 'Mark not applicable: attack path'} ${pathId}`,
+      prompt: 'Why? Reviewers and auditors read this in the threat register.',
+      value: existing ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) =>
+        value.trim() ? undefined : 'A justification is required for this decision.',
+    });
+    if (reason === undefined) return false;
+  }
+  const registerDoc = await registerDocument(state.registerUri);
+  const result = triagePath(
+    registerDoc?.getText(),
+    state.analysis,
+    pathId,
     { status, ...(reason !== undefined && { justification: reason }) },
     { today: todayIso(), modelFile: fileName(modelUri) },
   );

@@ -3,7 +3,9 @@
  * (the same plan the fix diagnostics and `mltm plan` show, from core/decide through
  * {@link decisionOf}) and its attack paths, riskiest first. Selecting a step reveals the element
  * the control goes on; selecting a path opens the diagram with the path's components and flows
- * marked (`mltm.showAttackPath`).
+ * marked (`mltm.showAttackPath`). A path the register decided on says so (`accepted`, …, and
+ * whether it is due a review); an open path's context menu offers Accept Attack Path
+ * (`mltm.acceptAttackPath`), which writes the decision into the register's `paths:`.
  */
 import * as vscode from 'vscode';
 import type { AttackPath, PlanStep } from '../core/decide';
@@ -105,10 +107,20 @@ export class FixPlanTree implements vscode.TreeDataProvider<FixPlanNode> {
           `${path.entry} → ${path.target}`,
           vscode.TreeItemCollapsibleState.None,
         );
-        item.description = `${path.kind} · ${path.goal} · risk ${path.risk}`;
-        item.tooltip = path.steps.map((s) => s.element).join(' → ');
-        item.iconPath = new vscode.ThemeIcon('debug-stackframe');
-        item.contextValue = 'path';
+        const decision = path.decision;
+        item.description =
+          `${path.kind} · ${path.goal} · risk ${path.risk}` +
+          (decision
+            ? ` · ${decision.status.replace('_', ' ')}${decision.needsReview ? ' (needs review)' : ''}`
+            : '');
+        item.tooltip =
+          path.steps.map((s) => s.element).join(' → ') +
+          (decision?.justification
+            ? `\n${decision.status.replace('_', ' ')}: ${decision.justification}`
+            : '');
+        item.iconPath = new vscode.ThemeIcon(decision ? 'pass' : 'debug-stackframe');
+        // `path` for an open path, `path-<status>` for a decided one (the menus read it).
+        item.contextValue = decision ? `path-${decision.status}` : 'path';
         item.command = {
           command: 'mltm.showAttackPath',
           title: 'Show Attack Path in Diagram',

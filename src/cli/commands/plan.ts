@@ -4,7 +4,12 @@
  * crown jewels, from core's decision layer; text for people, Markdown for a review, JSON (the
  * `mltm-plan/1` contract) for scripts. Honours the register beside the model.
  */
-import { decide, DEFAULT_PLAN_STEPS, type Decision } from '../../core/decide/index';
+import {
+  decide,
+  DEFAULT_PLAN_STEPS,
+  type AttackPath,
+  type Decision,
+} from '../../core/decide/index';
 import { planToJson } from '../../core/decide/contract';
 import type { Command } from '../command';
 import { EXIT } from '../io';
@@ -85,6 +90,17 @@ export const planCommand: Command = {
   },
 };
 
+/**
+ * The register's decision on a path, as the plan shows it: ` [accepted]`, ` [not applicable,
+ * needs review]`; empty for an open path.
+ */
+function decisionNote(path: AttackPath, lead = ' '): string {
+  const d = path.decision;
+  if (!d) return '';
+  const words = `${d.status.replace('_', ' ')}${d.needsReview ? ', needs review' : ''}`;
+  return lead === ' ' ? ` [${words}]` : `${lead}${words}`;
+}
+
 const percent = (part: number, whole: number) =>
   whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;
 
@@ -104,10 +120,14 @@ export function formatPlanText(file: string, name: string, decision: Decision): 
     );
     if (s.closes.length > 0) lines.push(`    closes: ${s.closes.join(', ')}`);
   }
-  lines.push('', `Attack paths (${paths.length}, riskiest first):`);
+  const decided = paths.filter((p) => p.decision !== undefined).length;
+  lines.push(
+    '',
+    `Attack paths (${paths.length}, riskiest first${decided > 0 ? `; ${decided} decided in the register, cut by no step` : ''}):`,
+  );
   for (const p of paths.slice(0, 10))
     lines.push(
-      `  ${p.id}  ${p.kind} → ${p.goal} of ${p.target}, risk ${p.risk}: ${p.steps.map((s) => s.element).join(' → ')}`,
+      `  ${p.id}  ${p.kind} → ${p.goal} of ${p.target}, risk ${p.risk}${decisionNote(p)}: ${p.steps.map((s) => s.element).join(' → ')}`,
     );
   if (paths.length > 10) lines.push(`  … ${paths.length - 10} more (--format json lists them all)`);
   lines.push('');
@@ -133,7 +153,7 @@ export function formatPlanMarkdown(file: string, name: string, decision: Decisio
   lines.push('', '## Attack paths', '');
   for (const p of paths.slice(0, 20))
     lines.push(
-      `- ${code(p.id)} (${p.kind}, ${p.goal} of ${code(p.target)}, risk ${p.risk}): ${p.steps.map((s) => code(s.element)).join(' → ')}`,
+      `- ${code(p.id)} (${p.kind}, ${p.goal} of ${code(p.target)}, risk ${p.risk}${decisionNote(p, ', ')}): ${p.steps.map((s) => code(s.element)).join(' → ')}`,
     );
   if (paths.length > 20)
     lines.push(`- … ${paths.length - 20} more (\`--format json\` lists them all)`);

@@ -164,7 +164,7 @@ function syncModel(
   ].filter(Boolean);
   for (const id of summary.needsReview)
     io.stdout(
-      `${registerFile}: ${id}: the element changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`,
+      `${registerFile}: ${id}: ${id.includes('@') ? 'the element' : 'an element on the attack path'} changed since the decision; review it (mltm triage ${file} ${id} --confirm).\n`,
     );
   if (!result.changed) {
     io.stdout(`${registerFile}: up to date (${plural(threatsOf(analysis).length, 'threat')}).\n`);

@@ -1,14 +1,22 @@
 /**
  * `mltm triage <model> <threat-id> --status accepted --justification "…"`: records a decision in
- * the register from the command line — the same library call the editor's quick fixes use.
- * `mltm triage <model>` alone reviews the register: every triage problem, located.
+ * the register from the command line — the same library call the editor's quick fixes use. An
+ * attack-path id (`path-…`, as `mltm plan` lists them) records a decision about that path, as
+ * the Fix Plan view's Accept Attack Path does. `mltm triage <model>` alone reviews the register:
+ * every triage problem, located.
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { REGISTER_READ_LIMITS } from '../../core/parse/source';
 import { analyze } from '../../core/analysis';
 import { triageThreat } from '../../core/register/triage';
-import { checkRegister, loadRegister, type ThreatStatus } from '../../core/register/register';
+import { checkPathEntries, triagePath } from '../../core/register/pathEntries';
+import {
+  checkRegister,
+  loadRegister,
+  type PathStatus,
+  type ThreatStatus,
+} from '../../core/register/register';
 import type { Command } from '../command';
 import { describeWriteFailure, writeFileAtomic } from '../atomicWrite';
 import { LockError, withFileLocks } from '../fileLock';
@@ -27,13 +35,14 @@ import { registerPathFor, reportRemovedTemporaries, todayIso } from './sync';
 
 export const triageCommand: Command = {
   name: 'triage',
-  summary: 'Record a decision about one threat in the register',
+  summary: 'Record a decision about one threat or attack path in the register',
   usage:
-    'mltm triage <model.mltm.yaml> (review the register) | mltm triage <model.mltm.yaml> <rule-id@element-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
+    'mltm triage <model.mltm.yaml> (review the register) | mltm triage <model.mltm.yaml> <rule-id@element-id | path-id> [--status <status>] [--justification <text>] [--owner <who>] [--ticket <id>] [--review-by <YYYY-MM-DD>] [--confirm]',
   options: {
     status: {
       type: 'string',
-      description: 'open, mitigated, accepted, transferred or not_applicable',
+      description:
+        'open, mitigated, accepted, transferred or not_applicable (a path: open, mitigated, accepted or not_applicable)',
     },
     justification: {
       type: 'string',
@@ -46,7 +55,7 @@ export const triageCommand: Command = {
     confirm: {
       type: 'boolean',
       default: false,
-      description: 're-confirm a decision after its element changed',
+      description: 're-confirm a decision after its element (or an element on the path) changed',
     },
   },
   async run({ positionals, values, io }) {
@@ -81,21 +90,37 @@ export const triageCommand: Command = {
         }
         const text = (key: string) =>
           typeof values[key] === 'string' ? (values[key] as string) : undefined;
-        const result = triageThreat(
-          existing.text,
-          analysis,
-          threatId,
-          {
-            ...(text('status') !== undefined && { status: text('status') as ThreatStatus }),
-            ...(text('justification') !== undefined && { justification: text('justification') }),
-            ...(text('owner') !== undefined && { owner: text('owner') }),
-            ...(text('ticket') !== undefined && { ticket: text('ticket') }),
-            ...(text('review-by') !== undefined && { reviewBy: text('review-by') }),
-            ...(text('notes') !== undefined && { notes: text('notes') }),
-            confirm: values['confirm'] === true,
-          },
-          { today: todayIso(io), modelFile: basename(path) },
-        );
+        const change = {
+          ...(text('justification') !== undefined && { justification: text('justification') }),
+          ...(text('owner') !== undefined && { owner: text('owner') }),
+          ...(text('ticket') !== undefined && { ticket: text('ticket') }),
+          ...(text('review-by') !== undefined && { reviewBy: text('review-by') }),
+          ...(text('notes') !== undefined && { notes: text('notes') }),
+          confirm: values['confirm'] === true,
+        };
+        const syncOptions = { today: todayIso(io), modelFile: basename(path) };
+        // Threat ids hold `@`; path ids never do (`path-` and hex digits).
+        const result = isPathId(threatId)
+          ? triagePath(
+              existing.text,
+              analysis,
+              threatId,
+              {
+                ...change,
+                ...(text('status') !== undefined && { status: text('status') as PathStatus }),
+              },
+              syncOptions,
+            )
+          : triageThreat(
+              existing.text,
+              analysis,
+              threatId,
+              {
+                ...change,
+                ...(text('status') !== undefined && { status: text('status') as ThreatStatus }),
+              },
+              syncOptions,
+            );
         if (!result.ok) {
           if (result.file === undefined)
             for (const p of result.problems) io.stderr(`mltm triage: ${p.message}\n`);
@@ -136,6 +161,9 @@ export const triageCommand: Command = {
   },
 };
 
+/** Whether a triage target is an attack path (`path-` + 16 hex digits, as `mltm plan` prints). */
+const isPathId = (id: string): boolean => /^path-[0-9a-f]{16}$/.test(id);
+
 /**
  * Reviews a register against its model: prints every problem (`file:line:col: severity CODE
  * message`) and a summary. Exit 1 when there is an error or a warning (something to decide).
@@ -169,7 +197,13 @@ async function review(path: string, io: CliIo): Promise<number> {
   const problems = [
     ...loaded.problems,
     ...(loaded.register
-      ? checkRegister(loaded.register, analysis, { today: todayIso(io), modelFile: basename(path) })
+      ? [
+          ...checkRegister(loaded.register, analysis, {
+            today: todayIso(io),
+            modelFile: basename(path),
+          }),
+          ...checkPathEntries(loaded.register, analysis, { today: todayIso(io) }),
+        ]
       : []),
   ];
   for (const p of locate(registerFile, registerRead.text, problems))

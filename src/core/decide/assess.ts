@@ -41,7 +41,11 @@ export interface DecisionInput {
 
 export class Assessment {
   /** Current state per threat id. */
-  readonly states = new Map<string, ThreatState>();
+  get states(): ReadonlyMap<string, ThreatState> {
+    return this.byId;
+  }
+  /** Changed only through `put` and `remove`, which keep the open-risk sum. */
+  private readonly byId = new Map<string, ThreatState>();
   /** Controls added so far, by element id. */
   readonly added = new Map<string, Set<string>>();
   private readonly rulesById: ReadonlyMap<string, Rule>;
@@ -51,7 +55,7 @@ export class Assessment {
     readonly context: RiskContext,
   ) {
     this.rulesById = new Map(input.rules.map((r) => [r.id, r]));
-    for (const threat of input.threats) this.states.set(threat.id, this.initial(threat));
+    for (const threat of input.threats) this.put(threat.id, this.initial(threat));
   }
 
   private initial(threat: Threat): ThreatState {
@@ -67,11 +71,24 @@ export class Assessment {
     };
   }
 
+  /** Sum of the risk of open threats, kept as states change (the plan asks it every step). */
+  private open = 0;
+
   /** Sum of the risk of open threats. */
   openRisk(): number {
-    let sum = 0;
-    for (const s of this.states.values()) if (s.open) sum += s.risk.score;
-    return sum;
+    return this.open;
+  }
+
+  private put(id: string, state: ThreatState): void {
+    this.remove(id);
+    this.byId.set(id, state);
+    if (state.open) this.open += state.risk.score;
+  }
+
+  private remove(id: string): void {
+    const old = this.states.get(id);
+    if (old?.open) this.open -= old.risk.score;
+    this.byId.delete(id);
   }
 
   /** The state a threat would have with the additions `extra` (see {@link withAddition}). */
@@ -168,7 +185,7 @@ export class Assessment {
     const changed = new Set<string>();
     for (const threat of touched) {
       const next = this.resolve(threat, extra);
-      if (next) this.states.set(threat.id, next);
+      if (next) this.put(threat.id, next);
       changed.add(threat.id);
     }
     if (newAnywhere) {
@@ -185,14 +202,14 @@ export class Assessment {
         const ids = new Set(switching.map((r) => r.id));
         for (const [id, s] of this.states)
           if (ids.has(s.threat.ruleId)) {
-            this.states.delete(id);
+            this.remove(id);
             changed.add(id);
           }
         for (const threat of evaluateRules(switching, facts, extra)) {
           const status = effectiveStatusOf(threat, this.input.register);
           const decided = status.source === 'register';
           const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
-          this.states.set(threat.id, {
+          this.put(threat.id, {
             threat,
             ...state,
             decided,

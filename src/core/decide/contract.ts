@@ -7,6 +7,7 @@
 import { jsonRange, type JsonRange } from '../contract';
 import { LineIndex } from '../util/lineIndex';
 import type { Decision } from './index';
+import { pathStatusOf } from './paths';
 
 export const PLAN_JSON_FORMAT = 'mltm-plan/1';
 
@@ -29,10 +30,19 @@ export interface PlanJsonPathStep {
 
 export interface PlanJsonPath {
   readonly id: string;
+  /** `content` (attacker data along data flows) or `access` (through open threats). */
+  readonly kind: string;
   readonly entry: string;
   readonly target: string;
   readonly goal: string;
   readonly risk: number;
+  /**
+   * The register's decision on the path (`paths:`): `open` (none), `accepted`, `mitigated` or
+   * `not_applicable`. A decided path is in no step's `breaksPaths`.
+   */
+  readonly status: string;
+  /** The decision was taken before an element on the path changed (review it). */
+  readonly needsReview: boolean;
   readonly steps: readonly PlanJsonPathStep[];
 }
 
@@ -64,10 +74,13 @@ export function planToJson(decision: Decision, model: string, text: string): Pla
     })),
     paths: decision.paths.map((p) => ({
       id: p.id,
+      kind: p.kind,
       entry: p.entry,
       target: p.target,
       goal: p.goal,
       risk: p.risk,
+      status: pathStatusOf(p),
+      needsReview: p.decision?.needsReview ?? false,
       steps: p.steps.map((s) => ({
         element: s.element,
         threats: s.threats,

@@ -12,11 +12,22 @@
  * Each entry/target pair keeps at most {@link PATHS_PER_PAIR} shortest paths (enumerated over
  * the shortest-path DAG, in id order: no exponential blow-up on dense or cyclic graphs), and the
  * model keeps the {@link MAX_PATHS} riskiest (only their triples are kept while searching, so
- * memory stays bounded too). A path's id hashes its entry, elements and goal.
+ * memory stays bounded too). A path's id hashes its entry, elements and goal, and for a content
+ * path its kind too: a content and an access path over the same elements to the same goal are two
+ * paths (before, they had one id and the content one was dropped); access ids kept their value.
+ *
+ * A path the register decided on (`paths:` entry accepted, mitigated or not applicable) carries
+ * that decision ({@link AttackPath.decision}); the fix plan leaves it out of `breaksPaths`.
+ * {@link pathAlong} re-derives a path from the elements a register entry recorded, so a decided
+ * path the enumeration no longer lists (a riskier hundred, a shorter way) is still known to hold.
  */
 import type { GraphEdge, PipelineGraph } from '../graph/graph';
+import { componentFingerprints, flowFingerprints, pathFingerprint } from '../hashes';
 import type { CrownJewelGoal } from '../model/vocabulary';
 import type { SourceRange } from '../problems';
+import type { PathEntry, PathStatus } from '../register/register';
+import { pathDecisionOf, type PathDecisionState } from '../register/status';
+import type { ModelFacts } from '../rules/facts';
 import { fnv1a64 } from '../util/hash';
 import type { Assessment, ThreatState } from './assess';
 import type { CrownJewel } from './crownJewels';
@@ -68,7 +79,15 @@ export interface AttackPath {
   /** Highest risk of an open threat on the target (0 when the target has none). */
   readonly risk: number;
   readonly steps: readonly PathStep[];
+  /** The register's decision about this path, when it has one (accepted, mitigated, not applicable). */
+  readonly decision?: PathDecision;
 }
+
+/** A register decision on an attack path, as the plan and every view show it. */
+export type PathDecision = PathDecisionState;
+
+/** A path's status for output: its decision, or `open`. */
+export const pathStatusOf = (path: AttackPath): PathStatus => path.decision?.status ?? 'open';
 
 interface Hop {
   readonly edge: GraphEdge;
@@ -295,6 +314,7 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   keep();
   const paths: AttackPath[] = [];
   const seen = new Set<string>();
+  const stepCache = new Map<string, PathStep>();
   const dags = new Map<string, Map<string, Hop[]>>();
   for (const c of candidates) {
     const dagKey = `${c.kind}\u0000${c.entry}`;
@@ -302,14 +322,126 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     if (!preds)
       dags.set(dagKey, (preds = shortestPathDag(c.entry, passing.get(c.kind) ?? new Map())));
     for (const hopsOnPath of shortestPaths(c.target, c.entry, preds, PATHS_PER_PAIR)) {
-      const path = makePath(c, hopsOnPath, graph, open);
-      if (seen.has(path.id)) continue;
-      seen.add(path.id);
-      paths.push(path);
+      // The id first: a path already listed is not spelled out again.
+      const id = pathId(c.kind, c.entry, elementsOf(c.entry, hopsOnPath), c.goal);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      paths.push(makePath(c, hopsOnPath, graph, open, stepCache));
     }
     if (paths.length >= MAX_PATHS) break;
   }
-  return paths.slice(0, MAX_PATHS);
+  return withDecisions(paths.slice(0, MAX_PATHS), assessment);
+}
+
+/**
+ * The fingerprint of each element by id (components and flows), computed once per element asked
+ * for: only paths with a register entry need one, and a path on a long chain has thousands.
+ */
+export function elementFingerprinter(facts: ModelFacts): (id: string) => string {
+  const flows = new Map(facts.flows.map((f) => [f.id, f]));
+  const memo = new Map<string, string>();
+  return (id) => {
+    let value = memo.get(id);
+    if (value === undefined) {
+      const component = facts.components.get(id);
+      const flow = component ? undefined : flows.get(id);
+      value = component
+        ? componentFingerprints(component).fingerprint
+        : flow
+          ? flowFingerprints(flow).fingerprint
+          : '';
+      memo.set(id, value);
+    }
+    return value;
+  };
+}
+
+/** The fingerprint of a path as the model stands (`machine.fingerprint` of its register entry). */
+export function fingerprintOfPath(path: AttackPath, fingerprintOf: (id: string) => string): string {
+  return pathFingerprint({
+    kind: path.kind,
+    goal: path.goal,
+    elementFingerprints: path.steps.map((s) => fingerprintOf(s.element)),
+  });
+}
+
+/** The paths with the register's decisions attached (unchanged when the register has no `paths:`). */
+function withDecisions(paths: AttackPath[], assessment: Assessment): AttackPath[] {
+  const entries = assessment.input.register?.pathsById;
+  if (!entries || entries.size === 0) return paths;
+  const fingerprintOf = elementFingerprinter(assessment.input.facts);
+  return paths.map((path) => {
+    const entry = entries.get(path.id);
+    const decision = entry && pathDecisionOf(entry, fingerprintOfPath(path, fingerprintOf));
+    return decision ? { ...path, decision } : path;
+  });
+}
+
+/** What a register entry recorded of a path: enough to find it again without enumerating. */
+export interface RecordedPath {
+  readonly kind?: string;
+  readonly goal?: string;
+  readonly elements?: readonly string[];
+}
+
+/**
+ * The attack path along recorded elements (entry, flow, component, …, crown jewel), when it is
+ * still one in the assessment's current state: the entry still starts paths of its kind, each
+ * flow still joins its neighbours in the path's direction and is passable, the last component is
+ * still a crown jewel with the goal. Undefined otherwise. The caller compares the id.
+ */
+export function pathAlong(
+  assessment: Assessment,
+  jewels: readonly CrownJewel[],
+  recorded: RecordedPath | PathEntry,
+): AttackPath | undefined {
+  const { kind, goal, elements } = recorded;
+  if (kind !== 'content' && kind !== 'access') return undefined;
+  if (!elements || elements.length < 3 || elements.length % 2 === 0) return undefined;
+  const graph = assessment.context.graph;
+  const entry = elements[0] as string;
+  const target = elements[elements.length - 1] as string;
+  const isEntry = kind === 'content' ? isContentSource(graph, entry) : isEntryPoint(graph, entry);
+  const jewel = jewels.find((j) => j.element === target);
+  const jewelGoal = jewel?.goals.find((g) => g === goal);
+  if (!isEntry || !jewelGoal || !GOALS_OF_KIND[kind].has(jewelGoal) || entry === target)
+    return undefined;
+  const open = openByElement(assessment);
+  const hops: Hop[] = [];
+  for (let i = 1; i < elements.length; i += 2) {
+    const edge = assessment.context.edgeById.get(elements[i] as string);
+    const from = elements[i - 1] as string;
+    const to = elements[i + 1] as string;
+    if (!edge || !graph.nodes.has(from) || !graph.nodes.has(to)) return undefined;
+    const forward = edge.source.component.id === from && edge.target.component.id === to;
+    const backward =
+      kind === 'content' &&
+      edge.flow.bidirectional &&
+      edge.source.component.id === to &&
+      edge.target.component.id === from;
+    const hop = { edge, from, to };
+    if (!(forward || backward) || !passable(kind, hop, assessment, open)) return undefined;
+    hops.push(hop);
+  }
+  const risk = Math.max(0, ...(open.get(target) ?? []).map((s) => s.risk.score));
+  const candidate: Candidate = { kind, entry, target, goal: jewelGoal, risk };
+  return withDecisions([makePath(candidate, hops, graph, open)], assessment)[0];
+}
+
+/**
+ * A path's id: `path-` + FNV-1a of [entry, elements, goal], with the kind appended for content
+ * paths (access paths keep the ids they had before the kind counted; content paths over the same
+ * elements as an access path had collided with it).
+ */
+export function pathId(
+  kind: PathKind,
+  entry: string,
+  elements: readonly string[],
+  goal: string,
+): string {
+  const parts: unknown[] = [entry, elements, goal];
+  if (kind === 'content') parts.push(kind);
+  return `path-${fnv1a64(JSON.stringify(parts))}`;
 }
 
 /** Up to `k` shortest paths entry → target over the predecessor DAG, in id order. */
@@ -356,21 +488,42 @@ function step(
   };
 }
 
+/** The elements of a path in order: entry, then each hop's flow and the component it reaches. */
+function elementsOf(entry: string, hops: readonly Hop[]): string[] {
+  const elements = [entry];
+  for (const hop of hops) elements.push(hop.edge.flow.id, hop.to);
+  return elements;
+}
+
+/**
+ * A path spelled out. `steps` caches each element's step for one assessment state: the same
+ * elements recur in many paths, and a step depends only on the element and its open threats.
+ */
 function makePath(
   c: Candidate,
   hops: readonly Hop[],
   graph: PipelineGraph,
   open: ReadonlyMap<string, ThreatState[]>,
+  cache: Map<string, PathStep> = new Map(),
 ): AttackPath {
+  const cached = (element: string, make: () => PathStep) => {
+    let s = cache.get(element);
+    if (!s) cache.set(element, (s = make()));
+    return s;
+  };
   const range = (id: string) => graph.nodes.get(id)?.component.idRange ?? { start: 0, end: 0 };
-  const steps: PathStep[] = [step(c.entry, 'component', range(c.entry), open)];
+  const steps: PathStep[] = [
+    cached(c.entry, () => step(c.entry, 'component', range(c.entry), open)),
+  ];
   for (const hop of hops) {
-    steps.push(step(hop.edge.flow.id, 'flow', hop.edge.flow.idRange, open));
-    steps.push(step(hop.to, 'component', range(hop.to), open));
+    steps.push(
+      cached(hop.edge.flow.id, () => step(hop.edge.flow.id, 'flow', hop.edge.flow.idRange, open)),
+    );
+    steps.push(cached(hop.to, () => step(hop.to, 'component', range(hop.to), open)));
   }
   const elements = steps.map((s) => s.element);
   return {
-    id: `path-${fnv1a64(JSON.stringify([c.entry, elements, c.goal]))}`,
+    id: pathId(c.kind, c.entry, elements, c.goal),
     kind: c.kind,
     entry: c.entry,
     target: c.target,

@@ -188,7 +188,8 @@ export function fixPlan(
       }
     contributions.set(threatId, mine);
   };
-  for (const id of [...assessment.states.keys()].sort()) index(id);
+  // Gains are integer sums and ties break on element then control: index order cannot matter.
+  for (const id of assessment.states.keys()) index(id);
 
   const steps: PlanStep[] = [];
   let unbroken = [...paths];

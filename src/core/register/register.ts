@@ -7,6 +7,11 @@
  * people: mltm reads them and never rewrites them. Machine fields (title, element, stride,
  * atlas, severity and everything under `machine`) are kept by sync; a checksum tells when a
  * person edited them by hand.
+ *
+ * A register may also hold `paths:`, decisions about attack paths keyed by path id
+ * (`path-<16 hex>`, as `mltm plan` lists them). Only paths a person decided on have entries (a
+ * triage writes them; sync refreshes, never adds them); their checks against the model are in
+ * `pathEntries.ts`, which needs the decision layer.
  */
 import type { Document } from 'yaml';
 import registerSchema from '../../../schemas/register.schema.json';
@@ -91,11 +96,51 @@ export interface RegisterEntry {
   readonly machine: MachineState;
 }
 
+/** The decisions a person can record about an attack path. */
+export type PathStatus = 'open' | 'mitigated' | 'accepted' | 'not_applicable';
+export const PATH_STATUSES: readonly PathStatus[] = [
+  'open',
+  'mitigated',
+  'accepted',
+  'not_applicable',
+];
+
+/** Keys sync keeps at the top of a path entry (what the path is). */
+export const PATH_MACHINE_FIELDS = ['kind', 'entry', 'target', 'goal', 'elements'] as const;
+
+/** The machine state of a path entry: a threat entry's, without missing controls. */
+export type PathMachineState = Omit<MachineState, 'missingControls'>;
+
+/** One entry of `paths:`: a person's decision about one attack path. */
+export interface PathEntry {
+  readonly id: string;
+  readonly keyRange: SourceRange;
+  readonly range: SourceRange;
+  readonly pointer: string;
+  readonly kind?: string;
+  readonly entry?: string;
+  readonly target?: string;
+  readonly goal?: string;
+  /** The path's components and flows, entry first (as sync recorded them). */
+  readonly elements?: readonly string[];
+  /** The status as written; `open` when absent. */
+  readonly status: string;
+  readonly owner?: string;
+  readonly justification?: string;
+  readonly ticket?: string;
+  readonly reviewBy?: string;
+  readonly notes?: string;
+  readonly machine: PathMachineState;
+}
+
 export interface ThreatRegister {
   readonly model?: string;
   /** In file order. */
   readonly entries: readonly RegisterEntry[];
   readonly byId: ReadonlyMap<string, RegisterEntry>;
+  /** Attack-path decisions (`paths:`), in file order; empty when the register has none. */
+  readonly paths: readonly PathEntry[];
+  readonly pathsById: ReadonlyMap<string, PathEntry>;
   readonly sourceMap: SourceMap;
   /** The register as plain values (what the text says), for sync's no-change check. */
   readonly value: Readonly<Record<string, unknown>>;
@@ -120,8 +165,9 @@ const REGISTER_WORDING: SchemaWording = {
       .split('/')
       .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (!section) return 'the register';
-    if (section !== 'threats' || key === undefined) return `\`${section}\``;
-    const entry = `entry \`${key}\``;
+    if ((section !== 'threats' && section !== 'paths') || key === undefined)
+      return `\`${section}\``;
+    const entry = `${section === 'paths' ? 'path entry' : 'entry'} \`${key}\``;
     if (field === undefined) return entry;
     return rest.length > 0
       ? `\`${field}.${rest.join('.')}\` of ${entry}`
@@ -143,6 +189,34 @@ const str = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 const strList = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.map((x) => String(x)) : undefined;
+
+/** The `machine` map of an entry (threat or path) as typed state; absent keys stay absent. */
+function machineStateOf(value: unknown): MachineState {
+  const machineRaw = isRecord(value) ? value : {};
+  return {
+    ...(str(machineRaw['fingerprint']) !== undefined && {
+      fingerprint: str(machineRaw['fingerprint']),
+    }),
+    ...(strList(machineRaw['missing_controls']) !== undefined && {
+      missingControls: strList(machineRaw['missing_controls']),
+    }),
+    ...(str(machineRaw['decided_status']) !== undefined && {
+      decidedStatus: str(machineRaw['decided_status']),
+    }),
+    ...(str(machineRaw['decided_fingerprint']) !== undefined && {
+      decidedFingerprint: str(machineRaw['decided_fingerprint']),
+    }),
+    ...(machineRaw['needs_review'] === true && { needsReview: true }),
+    ...(str(machineRaw['first_seen']) !== undefined && {
+      firstSeen: str(machineRaw['first_seen']),
+    }),
+    stale: machineRaw['stale'] === true,
+    ...(str(machineRaw['stale_since']) !== undefined && {
+      staleSince: str(machineRaw['stale_since']),
+    }),
+    ...(str(machineRaw['checksum']) !== undefined && { checksum: str(machineRaw['checksum']) }),
+  };
+}
 
 /**
  * A register's `model:` path in one form: `/` separators, `.` and `x/..` segments resolved, so
@@ -212,7 +286,8 @@ export function loadRegister(
     return { problems: problems.sort(compareProblems), writable: false };
   }
   const shapeOk =
-    root['threats'] === undefined || root['threats'] === null || isRecord(root['threats']);
+    (root['threats'] === undefined || root['threats'] === null || isRecord(root['threats'])) &&
+    (root['paths'] === undefined || root['paths'] === null || isRecord(root['paths']));
   problems.push(
     ...checkAgainstSchema(
       root,
@@ -229,30 +304,7 @@ export function loadRegister(
     const keyRange = entry?.key ?? { start: 0, end: 0 };
     const split = splitThreatId(id);
     if (!split || !isRecord(raw)) continue;
-    const machineRaw = isRecord(raw['machine']) ? raw['machine'] : {};
-    const machine: MachineState = {
-      ...(str(machineRaw['fingerprint']) !== undefined && {
-        fingerprint: str(machineRaw['fingerprint']),
-      }),
-      ...(strList(machineRaw['missing_controls']) !== undefined && {
-        missingControls: strList(machineRaw['missing_controls']),
-      }),
-      ...(str(machineRaw['decided_status']) !== undefined && {
-        decidedStatus: str(machineRaw['decided_status']),
-      }),
-      ...(str(machineRaw['decided_fingerprint']) !== undefined && {
-        decidedFingerprint: str(machineRaw['decided_fingerprint']),
-      }),
-      ...(machineRaw['needs_review'] === true && { needsReview: true }),
-      ...(str(machineRaw['first_seen']) !== undefined && {
-        firstSeen: str(machineRaw['first_seen']),
-      }),
-      stale: machineRaw['stale'] === true,
-      ...(str(machineRaw['stale_since']) !== undefined && {
-        staleSince: str(machineRaw['stale_since']),
-      }),
-      ...(str(machineRaw['checksum']) !== undefined && { checksum: str(machineRaw['checksum']) }),
-    };
+    const machine = machineStateOf(raw['machine']);
     entries.push({
       id,
       ...split,
@@ -273,10 +325,38 @@ export function loadRegister(
       machine,
     });
   }
+  const paths: PathEntry[] = [];
+  for (const [id, raw] of Object.entries(isRecord(root['paths']) ? root['paths'] : {})) {
+    const path = pointer('paths', id);
+    const located = read.sourceMap.get(path);
+    const keyRange = located?.key ?? { start: 0, end: 0 };
+    if (!isRecord(raw)) continue;
+    const { missingControls: _none, ...machine } = machineStateOf(raw['machine']);
+    paths.push({
+      id,
+      keyRange,
+      range: located?.value ?? keyRange,
+      pointer: path,
+      ...(str(raw['kind']) !== undefined && { kind: str(raw['kind']) }),
+      ...(str(raw['entry']) !== undefined && { entry: str(raw['entry']) }),
+      ...(str(raw['target']) !== undefined && { target: str(raw['target']) }),
+      ...(str(raw['goal']) !== undefined && { goal: str(raw['goal']) }),
+      ...(strList(raw['elements']) !== undefined && { elements: strList(raw['elements']) }),
+      status: str(raw['status']) ?? 'open',
+      ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
+      ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
+      ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
+      ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
+      ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
+      machine,
+    });
+  }
   const register: ThreatRegister = {
     ...(str(root['model']) !== undefined && { model: str(root['model']) }),
     entries,
     byId: new Map(entries.map((e) => [e.id, e])),
+    paths,
+    pathsById: new Map(paths.map((e) => [e.id, e])),
     sourceMap: read.sourceMap,
     value: root,
     ...(read.document && { document: read.document }),

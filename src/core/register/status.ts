@@ -10,12 +10,19 @@
  * 2. Otherwise (no entry, `open`, an unknown status, or a stale entry) the threat is `mitigated`
  *    when the controls in the model — declared, implied by `tech`, or provided by a neighbour —
  *    cover every mitigation the rule asks for (`threat.mitigated`), and `open` when they do not.
+ *
+ * An attack path's status is its `paths:` entry's decision (accepted, mitigated,
+ * not_applicable), by the same rule: it counts while the elements changed since, only due a
+ * review ({@link pathDecisionOf}); with no entry or `open`, the path is open.
  */
 import { fingerprintMatches } from '../hashes';
 import type { Threat } from '../rules/evaluate';
 import {
   DECISIONS,
+  PATH_STATUSES,
   STATUSES,
+  type PathEntry,
+  type PathStatus,
   type RegisterEntry,
   type ThreatRegister,
   type ThreatStatus,
@@ -63,4 +70,36 @@ export function effectiveStatus(threat: Threat, register?: ThreatRegister): Thre
 /** Whether a threat still needs action: its effective status is `open`. */
 export function isOpen(threat: Threat, register?: ThreatRegister): boolean {
   return effectiveStatus(threat, register) === 'open';
+}
+
+/** A register decision on an attack path (see the module comment). */
+export interface PathDecisionState {
+  readonly status: Exclude<PathStatus, 'open'>;
+  readonly needsReview: boolean;
+  readonly owner?: string;
+  readonly justification?: string;
+}
+
+/**
+ * The decision a `paths:` entry records about the path whose fingerprint is now `fingerprint`;
+ * undefined when the entry decides nothing (`open`, or a status a path cannot have).
+ */
+export function pathDecisionOf(
+  entry: PathEntry,
+  fingerprint: string,
+): PathDecisionState | undefined {
+  const written = (PATH_STATUSES as readonly string[]).includes(entry.status)
+    ? (entry.status as PathStatus)
+    : undefined;
+  if (written === undefined || written === 'open') return undefined;
+  const needsReview =
+    entry.machine.decidedStatus === written &&
+    entry.machine.decidedFingerprint !== undefined &&
+    entry.machine.decidedFingerprint !== fingerprint;
+  return {
+    status: written,
+    needsReview,
+    ...(entry.owner !== undefined && { owner: entry.owner }),
+    ...(entry.justification !== undefined && { justification: entry.justification }),
+  };
 }

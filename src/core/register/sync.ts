@@ -11,6 +11,12 @@
  * names another model, entries no rule can produce that sync never wrote (typos), hand edits of
  * the fields sync keeps, or a sync that would suddenly mark most of the register stale.
  *
+ * Attack-path entries (`paths:`) are refreshed the same way — what the path is, its fingerprint
+ * over every element on it, stale when the model no longer has the path, `needs_review` when an
+ * element on it changed since the decision — but never added: a path gets an entry only when a
+ * person decides on it (`triagePath`), since a hundred derived paths in every register would bury
+ * the few decisions in noise.
+ *
  * Determinism: the output depends only on the register text, the analysis and `today`; a second
  * run with the same inputs returns the same bytes, and `changed` is false.
  */
@@ -25,7 +31,14 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
-import { fingerprintMatches, machineChecksum, machineChecksumMatches } from '../hashes';
+import { findPaths, type FoundPath } from '../decide/index';
+import {
+  fingerprintMatches,
+  machineChecksum,
+  machineChecksumMatches,
+  pathMachineChecksum,
+  pathMachineChecksumMatches,
+} from '../hashes';
 import { problem, type Problem } from '../problems';
 import { withMerged, type Threat } from '../rules/evaluate';
 import {
@@ -33,13 +46,55 @@ import {
   knownIds,
   loadRegister,
   MACHINE_FIELDS,
+  PATH_MACHINE_FIELDS,
   REGISTER_FORMAT_VERSION,
   sameModelPath,
   unknownIdProblem,
   type MachineState,
+  type PathEntry,
+  type PathMachineState,
   type ThreatRegister,
   type ThreatStatus,
 } from './register';
+
+/**
+ * The attack paths behind a register's `paths:` entries (and `ids`), by id; empty without a
+ * decision layer question to ask (no entries, no ids), so a register without `paths:` costs
+ * nothing.
+ */
+export function registerPaths(
+  analysis: LoadedAnalysis,
+  register: ThreatRegister | undefined,
+  ids: readonly string[] = [],
+): Map<string, FoundPath> {
+  if ((register?.paths.length ?? 0) === 0 && ids.length === 0) return new Map();
+  return findPaths(
+    {
+      facts: analysis.facts,
+      threats: analysis.threats,
+      rules: analysis.ruleSet.rules,
+      atlas: analysis.atlas,
+      ...(register && { register }),
+    },
+    ids,
+  );
+}
+
+/** The checksum fields of a path entry as loaded. */
+export function pathChecksumFieldsOf(entry: PathEntry) {
+  const { checksum: _checksum, ...machine } = entry.machine;
+  return {
+    ...(entry.kind !== undefined && { kind: entry.kind }),
+    ...(entry.entry !== undefined && { entry: entry.entry }),
+    ...(entry.target !== undefined && { target: entry.target }),
+    ...(entry.goal !== undefined && { goal: entry.goal }),
+    ...(entry.elements !== undefined && { elements: entry.elements }),
+    machine,
+  };
+}
+
+/** The statuses that are decisions on a path (all but `open`). */
+const PATH_DECISIONS: ReadonlySet<string> = new Set(['mitigated', 'accepted', 'not_applicable']);
 
 export interface SyncOptions {
   /** Today as YYYY-MM-DD (an input, so output is reproducible). */
@@ -118,6 +173,7 @@ export function syncRefusals(
   register: ThreatRegister,
   analysis: LoadedAnalysis,
   options: SyncOptions,
+  paths: ReadonlyMap<string, FoundPath> = registerPaths(analysis, register),
 ): Problem[] {
   const problems: Problem[] = [];
   if (register.model !== undefined && !sameModelPath(register.model, options.modelFile)) {
@@ -170,6 +226,27 @@ export function syncRefusals(
       );
     }
   }
+  for (const entry of register.paths) {
+    // A path entry mltm never wrote (no first_seen) whose id names no attack path: a typo or a
+    // paste from another model; marking it stale would bury the person's decision.
+    if (!paths.has(entry.id) && entry.machine.firstSeen === undefined)
+      problems.push({ ...unknownPathProblem(entry), severity: 'error' });
+    if (
+      entry.machine.checksum !== undefined &&
+      !options.restoreMachineFields &&
+      !pathMachineChecksumMatches(entry.machine.checksum, pathChecksumFieldsOf(entry))
+    ) {
+      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
+      problems.push(
+        problem(
+          'MLTM308',
+          `Fields kept by mltm (kind, entry, target, goal, elements, machine) of path \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
+          range,
+          { severity: 'error' },
+        ),
+      );
+    }
+  }
   if (
     !options.allowMassStale &&
     wouldStale.length >= MASS_STALE_MINIMUM &&
@@ -185,6 +262,15 @@ export function syncRefusals(
     );
   }
   return problems;
+}
+
+/** The problem for a `paths:` entry whose id names no attack path of the model (MLTM311). */
+export function unknownPathProblem(entry: PathEntry): Problem {
+  return problem(
+    'MLTM311',
+    `The model has no attack path \`${entry.id}\`${entry.entry !== undefined && entry.target !== undefined ? ` (recorded as ${entry.entry} → ${entry.target})` : ''}; \`mltm plan\` lists the ids of its paths. Fix the id or delete the entry.`,
+    entry.keyRange,
+  );
 }
 
 /**
@@ -219,6 +305,7 @@ export function syncRegisterDetailed(
   }
   let document: Document;
   let crlf = false;
+  let paths: ReadonlyMap<string, FoundPath> = new Map();
   if (registerText === undefined || registerText.trim() === '') {
     document = new Document({
       'mltm-register': REGISTER_FORMAT_VERSION,
@@ -238,11 +325,12 @@ export function syncRegisterDetailed(
         problems: quick.problems.filter((p) => p.severity === 'error'),
       };
     }
-    const refusals = syncRefusals(quick.register, analysis, options);
+    paths = registerPaths(analysis, quick.register);
+    const refusals = syncRefusals(quick.register, analysis, options, paths);
     if (refusals.length > 0) return { ok: false, file: 'register', problems: refusals };
     const unchanged = options.wholeDocument
       ? undefined
-      : unchangedNeedsReview(quick.register, analysis, options.today);
+      : unchangedNeedsReview(quick.register, analysis, options.today, paths);
     if (unchanged)
       return {
         ok: true,
@@ -338,6 +426,26 @@ export function syncRegisterDetailed(
     // made a new register of 10,000 threats quadratic; `existing` already says the id is new.
     threatsMap.items.push(document.createPair(threat.id, entry));
     added.push(threat.id);
+  }
+  const pathsNode = document.get('paths', true) as YamlNode | null | undefined;
+  if (isMap(pathsNode)) {
+    for (const pair of pathsNode.items as Pair<YamlNode, YamlNode>[]) {
+      const id = String((pair.key as { value?: unknown } | null)?.value ?? '');
+      const entry = pair.value;
+      if (!isMap(entry)) continue;
+      const found = paths.get(id);
+      const before = JSON.stringify(entry.toJSON());
+      if (found) {
+        const wasStale = machineOf(entry)['stale'] === true;
+        refreshPathEntry(document, entry, found, options.today);
+        if (wasStale) revived.push(id);
+        if (machineOf(entry)['needs_review'] === true) needsReview.push(id);
+      } else if (markStale(document, entry, options.today)) {
+        staled.push(id);
+      }
+      stampPathChecksum(document, entry);
+      if (before !== JSON.stringify(entry.toJSON())) refreshed.push(id);
+    }
   }
   const lf = document.toString(REGISTER_TO_STRING);
   // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
@@ -496,6 +604,77 @@ function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today:
   moveToEnd(machine, 'checksum');
 }
 
+/** The first human (or unknown) key of a path entry. */
+function firstHumanPathKey(entry: YAMLMap): string | undefined {
+  const machineKeys = new Set<string>([...PATH_MACHINE_FIELDS, 'machine']);
+  for (const pair of entry.items as Pair[])
+    if (!machineKeys.has(keyName(pair))) return keyName(pair);
+  return undefined;
+}
+
+/**
+ * Refreshes a path entry from the path as the model has it: what the path is, its fingerprint,
+ * and the decision stamp (as {@link refreshEntry} does for a threat: an unchanged decision keeps
+ * its stamp, so a change of any element on the path shows as `needs_review`).
+ */
+export function refreshPathEntry(
+  document: Document,
+  entry: YAMLMap,
+  found: FoundPath,
+  today: string,
+): void {
+  const { path, fingerprint } = found;
+  const anchor = firstHumanPathKey(entry);
+  const newKeys: string[] = [];
+  if (setIfChanged(document, entry, 'kind', path.kind)) newKeys.push('kind');
+  if (setIfChanged(document, entry, 'entry', path.entry)) newKeys.push('entry');
+  if (setIfChanged(document, entry, 'target', path.target)) newKeys.push('target');
+  if (setIfChanged(document, entry, 'goal', path.goal)) newKeys.push('goal');
+  const elements = path.steps.map((s) => s.element);
+  if (setIfChanged(document, entry, 'elements', elements, true)) newKeys.push('elements');
+  if (anchor !== undefined) for (const key of newKeys) moveBefore(entry, key, anchor);
+  const machine = machineMap(document, entry);
+  const status = String(entry.get('status') ?? 'open');
+  setIfChanged(document, machine, 'fingerprint', fingerprint);
+  if (!machine.has('first_seen')) setIfChanged(document, machine, 'first_seen', today);
+  deleteKey(machine, 'stale');
+  deleteKey(machine, 'stale_since');
+  if (PATH_DECISIONS.has(status)) {
+    if (machine.get('decided_status') !== status || !machine.has('decided_fingerprint')) {
+      setIfChanged(document, machine, 'decided_status', status);
+      setIfChanged(document, machine, 'decided_fingerprint', fingerprint);
+    }
+    if (machine.get('decided_fingerprint') !== fingerprint)
+      setIfChanged(document, machine, 'needs_review', true);
+    else deleteKey(machine, 'needs_review');
+  } else {
+    deleteKey(machine, 'decided_status');
+    deleteKey(machine, 'decided_fingerprint');
+    deleteKey(machine, 'needs_review');
+  }
+  moveToEnd(machine, 'checksum');
+}
+
+/** {@link stampChecksum} for a path entry. */
+export function stampPathChecksum(document: Document, entry: YAMLMap): void {
+  const json = entry.toJSON() as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  const { missingControls: _none, ...machineState } = machineStateOf(json);
+  const state: PathMachineState = machineState;
+  const checksum = pathMachineChecksum({
+    ...(str(json['kind']) !== undefined && { kind: str(json['kind']) }),
+    ...(str(json['entry']) !== undefined && { entry: str(json['entry']) }),
+    ...(str(json['target']) !== undefined && { target: str(json['target']) }),
+    ...(str(json['goal']) !== undefined && { goal: str(json['goal']) }),
+    ...(list(json['elements']) !== undefined && { elements: list(json['elements']) }),
+    machine: state,
+  });
+  const machine = machineMap(document, entry);
+  setIfChanged(document, machine, 'checksum', checksum);
+  moveToEnd(machine, 'checksum');
+}
+
 /** Marks an entry stale (with the date) unless it already is; returns whether it changed. */
 function markStale(document: Document, entry: YAMLMap, today: string): boolean {
   const machine = machineMap(document, entry);
@@ -569,6 +748,7 @@ function unchangedNeedsReview(
   register: ThreatRegister,
   analysis: LoadedAnalysis,
   today: string,
+  paths: ReadonlyMap<string, FoundPath>,
 ): string[] | undefined {
   const threats = register.value['threats'];
   if (threats === null || typeof threats !== 'object' || Array.isArray(threats)) return undefined;
@@ -596,5 +776,25 @@ function unchangedNeedsReview(
   }
   // A threat without an entry would be added (merged ones are not: they keep entries they have).
   if (produced !== primaries.size) return undefined;
+  const pathEntries = register.value['paths'];
+  if (register.paths.length > 0) {
+    if (pathEntries === null || typeof pathEntries !== 'object' || Array.isArray(pathEntries))
+      return undefined;
+    const raws = pathEntries as Record<string, unknown>;
+    if (Object.keys(raws).length !== register.paths.length) return undefined;
+    for (const entry of register.paths) {
+      const raw = raws[entry.id];
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      const node = scratch.createNode(raw) as YAMLMap;
+      const before = JSON.stringify(raw);
+      const found = paths.get(entry.id);
+      if (found) {
+        refreshPathEntry(scratch, node, found, today);
+        if (machineOf(node)['needs_review'] === true) needsReview.push(entry.id);
+      } else markStale(scratch, node, today);
+      stampPathChecksum(scratch, node);
+      if (JSON.stringify(node.toJSON()) !== before) return undefined;
+    }
+  }
   return needsReview;
 }

@@ -192,13 +192,33 @@ function applyChange(
       none,
     );
   }
+  setHumanFields(document, entry, change);
+  const machine = entry.get('machine', true);
+  if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
+    // The person decided (or re-confirmed) with the element as it is now.
+    machine.set('decided_status', status);
+    machine.set('decided_fingerprint', threat.fingerprint);
+    if (machine.has('needs_review')) machine.delete('needs_review');
+  } else if (isMap(machine) && !DECISIONS.has(status)) {
+    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review'])
+      if (machine.has(key)) machine.delete(key);
+  }
+  stampChecksum(document, entry);
+  return undefined;
+}
+
+/**
+ * Sets the human fields a change gives on an entry node (threat or path): an empty string
+ * removes the key; a new key goes before `machine`, so the entry reads: what, decision,
+ * bookkeeping.
+ */
+export function setHumanFields(document: Document, entry: YAMLMap, change: TriageChange): void {
   const set = (key: string, value: string | undefined) => {
     if (value === undefined) return;
     if (value === '') {
       if (entry.has(key)) entry.delete(key);
     } else if (entry.has(key)) entry.set(key, value);
     else {
-      // A new human key goes before `machine`, so the entry reads: what, decision, bookkeeping.
       const machineIndex = entry.items.findIndex(
         (p) => String((p.key as { value?: unknown }).value) === 'machine',
       );
@@ -213,16 +233,4 @@ function applyChange(
   set('ticket', change.ticket);
   set('review_by', change.reviewBy);
   set('notes', change.notes);
-  const machine = entry.get('machine', true);
-  if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
-    // The person decided (or re-confirmed) with the element as it is now.
-    machine.set('decided_status', status);
-    machine.set('decided_fingerprint', threat.fingerprint);
-    if (machine.has('needs_review')) machine.delete('needs_review');
-  } else if (isMap(machine) && !DECISIONS.has(status)) {
-    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review'])
-      if (machine.has(key)) machine.delete(key);
-  }
-  stampChecksum(document, entry);
-  return undefined;
 }

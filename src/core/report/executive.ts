@@ -92,6 +92,21 @@ const percent = (part: number, whole: number) =>
   whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;
 const unstop = (text: string) => text.trim().replace(/\.$/, '');
 
+/**
+ * What the register decided about attack paths, in one sentence (empty when it decided none):
+ * such paths are the team's call, and no fix step is credited with cutting them.
+ */
+function decidedPathsSentence(paths: Decision['paths']): string {
+  const decided = paths.filter((p) => p.decision !== undefined);
+  if (decided.length === 0) return '';
+  const counts = (['accepted', 'mitigated', 'not_applicable'] as const)
+    .map((status) => [status, decided.filter((p) => p.decision?.status === status).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status.replace('_', ' ')}`);
+  const review = decided.filter((p) => p.decision?.needsReview).length;
+  return ` The threat register decides ${decided.length} of the ${paths.length} attack paths (${counts.join(', ')}${review > 0 ? `; ${review} due a review since an element on them changed` : ''}); no step is credited with cutting them.`;
+}
+
 /** The executive summary in words; undefined when the model did not load. */
 export function executiveText(input: ReportInput): ExecutiveText | undefined {
   const summary = executiveSummary(input);
@@ -122,7 +137,9 @@ export function executiveText(input: ReportInput): ExecutiveText | undefined {
             (s) =>
               `Add ${s.control} to ${s.element}: removes ${s.riskReduced} of the risk, closes ${plural(s.closes.length, 'threat')}${s.breaksPaths.length > 0 ? `, cuts ${plural(s.breaksPaths.length, 'attack path')}` : ''}.`,
           ),
-    residual: `After these ${shown.length} steps the open risk falls from ${plan.totalRisk} to ${afterShown} (−${percent(plan.totalRisk - afterShown, plan.totalRisk)}); the full plan (mltm plan, ${plan.steps.length} steps) leaves ${plan.residualRisk}.`,
+    residual:
+      `After these ${shown.length} steps the open risk falls from ${plan.totalRisk} to ${afterShown} (−${percent(plan.totalRisk - afterShown, plan.totalRisk)}); the full plan (mltm plan, ${plan.steps.length} steps) leaves ${plan.residualRisk}.` +
+      decidedPathsSentence(summary.decision.paths),
     readiness: summary.topRisks.map(
       (r) =>
         `${r.threat.title} (${r.threat.id}): detect — ${unstop(r.threat.detection ?? 'no detection guidance in the rule')}; contain — ${r.threat.containment ?? 'no containment guidance in the rule.'}`,

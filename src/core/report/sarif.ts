@@ -8,7 +8,7 @@
  * Output is deterministic (no timestamps): the same inputs give the same bytes.
  */
 import { jsonRange } from '../contract';
-import type { AttackPath } from '../decide/index';
+import { pathStatusOf, type AttackPath } from '../decide/index';
 import { controlInfo } from '../kb/controls';
 import { LineIndex } from '../util/lineIndex';
 import { reportDecision } from './decision';
@@ -220,9 +220,21 @@ function codeFlowsByThreat(
   for (const path of paths) {
     const end = [...path.steps].reverse().find((s) => s.threats.length > 0);
     if (!end) continue;
+    const decision = path.decision;
     const flow = {
       message: {
-        text: `Attack path ${path.id} (${path.kind}): ${path.entry} → ${path.goal} of ${path.target}, risk ${path.risk}`,
+        text: `Attack path ${path.id} (${path.kind}): ${path.entry} → ${path.goal} of ${path.target}, risk ${path.risk}${decision ? `; ${decision.status.replace('_', ' ')} in the threat register${decision.needsReview ? ' (needs review)' : ''}` : ''}`,
+      },
+      // The register's decision on the path (`paths:`) travels with it, so a viewer can tell an
+      // accepted path from one still to cut.
+      properties: {
+        pathId: path.id,
+        kind: path.kind,
+        goal: path.goal,
+        status: pathStatusOf(path),
+        ...(decision?.needsReview && { needsReview: true }),
+        ...(decision?.justification !== undefined && { justification: decision.justification }),
+        ...(decision?.owner !== undefined && { owner: decision.owner }),
       },
       threadFlows: [
         {

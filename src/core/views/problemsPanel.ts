@@ -5,7 +5,9 @@
  * - `fixes` (default): one entry per step of the fix plan that closes open threats, on the
  *   element where the control goes, severity the highest among the threats it closes, the closed
  *   threats as related information. Open high or critical threats that no shown step closes keep
- *   an entry of their own, so nothing that matters disappears from the panel.
+ *   an entry, so nothing that matters disappears from the panel: their own when alone on their
+ *   element, else one per element listing them (no single control closes them; each needs
+ *   several, and a row per threat would bring back the list the plan replaced).
  * - `threats`: one entry per open threat, as before the plan existed.
  * Both honour the minimum-severity setting. The decision comes from core/decide (the same plan
  * `mltm plan` prints), computed once per analysis by {@link editorDecision}.
@@ -39,6 +41,9 @@ export const FIX_CODE_PREFIX = 'fix:';
 
 export const fixCode = (control: string): string => `${FIX_CODE_PREFIX}${control}`;
 
+/** Code of the entry grouping an element's open high or critical threats that no fix closes. */
+export const OPEN_THREATS_CODE = 'open-threats';
+
 /** The control a fix diagnostic's code names, or undefined for any other code. */
 export function controlOfFixCode(code: string | undefined): string | undefined {
   return code?.startsWith(FIX_CODE_PREFIX) ? code.slice(FIX_CODE_PREFIX.length) : undefined;
@@ -61,7 +66,18 @@ export type PanelEntry =
       /** The threats the step closes, riskiest first. */
       readonly closes: readonly ClosedThreat[];
     }
-  | { readonly kind: 'threat'; readonly threat: Threat; readonly severity: Severity };
+  | { readonly kind: 'threat'; readonly threat: Threat; readonly severity: Severity }
+  | {
+      readonly kind: 'threats';
+      /** The element the threats are on. */
+      readonly element: string;
+      readonly range: SourceRange;
+      readonly severity: Severity;
+      readonly message: string;
+      readonly code: string;
+      /** Two or more open high or critical threats on the element, riskiest first. */
+      readonly threats: readonly ClosedThreat[];
+    };
 
 /**
  * What the editor's views read of core/decide's decision: the plan, the attack paths, which
@@ -180,8 +196,50 @@ export function problemsPanelEntries(input: {
       closes,
     });
   }
+  const left = new Map<string, Threat[]>();
   for (const threat of open)
-    if (!covered.has(threat.id) && MUST_SHOW.has(threat.severity))
-      entries.push({ kind: 'threat', threat, severity: threat.severity });
+    if (!covered.has(threat.id) && MUST_SHOW.has(threat.severity)) {
+      const list = left.get(threat.element);
+      if (list) list.push(threat);
+      else left.set(threat.element, [threat]);
+    }
+  for (const [element, threats] of left) {
+    const [only] = threats;
+    if (threats.length === 1 && only) {
+      entries.push({ kind: 'threat', threat: only, severity: only.severity });
+      continue;
+    }
+    const ranked = threats
+      .map((threat) => ({ threat, risk: input.decision.riskScores.get(threat.id) ?? 0 }))
+      .sort((a, b) => b.risk - a.risk || (a.threat.id < b.threat.id ? -1 : 1));
+    entries.push({
+      kind: 'threats',
+      element,
+      range: (threats[0] as Threat).range,
+      severity: ranked.reduce<Severity>(
+        (s, c) => (rank(c.threat.severity) > rank(s) ? c.threat.severity : s),
+        'info',
+      ),
+      message: openThreatsMessage(element, ranked),
+      code: OPEN_THREATS_CODE,
+      threats: ranked,
+    });
+  }
   return entries;
+}
+
+/**
+ * "`credit-score-call`: 2 open high threats no single control closes — Evasion…, Model
+ * extraction…; missing adversarial_training, rate_limiting, …"
+ */
+export function openThreatsMessage(element: string, threats: readonly ClosedThreat[]): string {
+  const counts = [...SEVERITY_ORDER]
+    .reverse()
+    .filter((s) => MUST_SHOW.has(s))
+    .map((s) => [s, threats.filter((c) => c.threat.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  const titles = [...new Set(threats.map((c) => c.threat.title))].join(', ');
+  const missing = [...new Set(threats.flatMap((c) => c.threat.missingControls))].sort();
+  return `\`${element}\`: ${threats.length} open threats (${counts.join(', ')}) that no single control closes — ${titles}; missing ${missing.join(', ')}.`;
 }

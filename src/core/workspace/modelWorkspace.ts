@@ -18,6 +18,7 @@ import type { AtlasCatalogue } from '../kb/atlas';
 import { REGISTER_READ_LIMITS } from '../parse/source';
 import type { Problem } from '../problems';
 import { checkRegister, loadRegister, type ThreatRegister } from '../register/register';
+import { checkPathEntries } from '../register/pathEntries';
 import { loadAtlasOverride, type AtlasOverride } from './atlasOverride';
 import { readTextFile, type TextReadResult, type WorkspaceFileSystem } from './fileSystem';
 import { modelPathForRegister, registerPathFor } from './naming';
@@ -221,6 +222,7 @@ function registerState(inputs: SessionInputs, analysis: Analysis, today: string)
   if (loaded.register && analysis.status === 'loaded')
     problems.push(
       ...checkRegister(loaded.register, analysis, { today, modelFile: baseName(inputs.path) }),
+      ...checkPathEntries(loaded.register, analysis, { today }),
     );
   return {
     status: 'read',

@@ -19,7 +19,11 @@ import {
   hashVersion,
   machineChecksum,
   machineChecksumMatches,
+  pathFingerprint,
+  pathMachineChecksum,
+  pathMachineChecksumMatches,
   type ChecksumFields,
+  type PathChecksumFields,
 } from '../../../src/core/hashes';
 import { baselineRuleSet } from '../../../bench/caseStudies';
 import { analyzeLoaded } from '../../support/analysis';
@@ -123,6 +127,45 @@ describe('register hashes: pinned values (a change rewrites every user register)
     assert.ok(machineChecksumMatches('1fbd09a5c8bd', ENTRY));
     assert.ok(!machineChecksumMatches('1fbd09a5c8bd', { ...ENTRY, severity: 'low' }));
     assert.ok(!machineChecksumMatches('v2-f062e35d84da', { ...ENTRY, title: 'edited' }));
+  });
+
+  it('attack-path fingerprint, version 2: changing it turns every path decision into needs-review', () => {
+    const fields = {
+      kind: 'access',
+      goal: 'confidentiality',
+      elementFingerprints: ['v2-aaaaaaaaaaaaaaaa', 'v2-bbbbbbbbbbbbbbbb', 'v2-cccccccccccccccc'],
+    };
+    assert.equal(pathFingerprint(fields), 'v2-0f3d5d320df37467');
+    // Any element's change, the order of the elements, the kind and the goal each count.
+    assert.notEqual(
+      pathFingerprint({
+        ...fields,
+        elementFingerprints: [...fields.elementFingerprints].reverse(),
+      }),
+      pathFingerprint(fields),
+    );
+    assert.notEqual(pathFingerprint({ ...fields, kind: 'content' }), pathFingerprint(fields));
+    assert.notEqual(pathFingerprint({ ...fields, goal: 'integrity' }), pathFingerprint(fields));
+  });
+
+  it('attack-path entry checksum, version 2: changing it makes every path entry look edited by hand', () => {
+    const fields: PathChecksumFields = {
+      kind: 'access',
+      entry: 'client',
+      target: 'api',
+      goal: 'confidentiality',
+      elements: ['client', 'query', 'api'],
+      machine: {
+        fingerprint: 'v2-0123456789abcdef',
+        decidedStatus: 'accepted',
+        decidedFingerprint: 'v2-0123456789abcdef',
+        firstSeen: '2026-12-07',
+        stale: false,
+      },
+    };
+    assert.equal(pathMachineChecksum(fields), 'v2-8c999a4c2f01');
+    assert.ok(pathMachineChecksumMatches('v2-8c999a4c2f01', fields));
+    assert.ok(!pathMachineChecksumMatches('v2-8c999a4c2f01', { ...fields, target: 'registry' }));
   });
 
   it('a checksum of an unknown version cannot be verified and counts as a mismatch', () => {

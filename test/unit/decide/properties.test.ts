@@ -171,8 +171,22 @@ describe('mltm plan: the mltm-plan/1 contract and bad input', () => {
       ]);
     assert.ok(json.paths.length > 0);
     for (const p of json.paths) {
-      assert.deepEqual(Object.keys(p), ['id', 'entry', 'target', 'goal', 'risk', 'steps']);
+      assert.deepEqual(Object.keys(p), [
+        'id',
+        'kind',
+        'entry',
+        'target',
+        'goal',
+        'risk',
+        'status',
+        'needsReview',
+        'steps',
+      ]);
       assert.match(p.id, /^path-[0-9a-f]{16}$/);
+      assert.ok(p.kind === 'content' || p.kind === 'access', p.kind);
+      // No register beside the example decides a path.
+      assert.equal(p.status, 'open');
+      assert.equal(p.needsReview, false);
       for (const s of p.steps) {
         assert.deepEqual(Object.keys(s), [
           'element',
