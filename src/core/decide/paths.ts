@@ -267,49 +267,74 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     if (candidates.length > 4 * MAX_PATHS) keep();
   };
   const passing = new Map<PathKind, Map<string, Hop[]>>();
-  const dist = new Int32Array(ids.length);
-  const queue = new Int32Array(ids.length);
-  for (const kind of ['content', 'access'] as const) {
-    const entries = ids.filter((id) =>
-      kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id),
-    );
+  const kinds = ['content', 'access'] as const;
+  // Per kind: which nodes start paths, and the passable hops backwards (node numbers).
+  const startsPaths = new Map<PathKind, Uint8Array>();
+  const back = new Map<PathKind, number[][]>();
+  for (const kind of kinds) {
+    const starts = new Uint8Array(ids.length);
+    ids.forEach((id, i) => {
+      if (kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id)) starts[i] = 1;
+    });
+    startsPaths.set(kind, starts);
     // Whether a hop is passable does not depend on the entry: filter the adjacency once.
     const out = new Map<string, Hop[]>();
-    const next: number[][] = ids.map(() => []);
+    const prev: number[][] = ids.map(() => []);
     for (const [from, list] of hops[kind]) {
       const through = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
       if (through.length === 0) continue;
       out.set(from, through);
-      next[number.get(from) as number] = through.map((hop) => number.get(hop.to) as number);
+      const f = number.get(from) as number;
+      for (const hop of through) prev[number.get(hop.to) as number]?.push(f);
     }
     passing.set(kind, out);
-    const goals = GOALS_OF_KIND[kind];
-    for (const entry of entries) {
-      const start = number.get(entry) as number;
-      dist.fill(-1);
-      dist[start] = 0;
-      queue[0] = start;
-      let head = 0;
-      let tail = 1;
-      while (head < tail) {
-        const v = queue[head++] as number;
-        for (const w of next[v] as number[])
-          if (dist[w] === -1) {
-            dist[w] = (dist[v] as number) + 1;
-            queue[tail++] = w;
-          }
-      }
-      for (let i = 1; i < tail; i++) {
-        const target = ids[queue[i] as number] as string;
-        const jewel = jewelById.get(target);
-        if (!jewel) continue;
-        const risk = riskAt(target);
-        // Risk ranks first: a target below the worst triple kept cannot enter.
-        if (worst && risk < worst.risk) continue;
-        for (const goal of jewel.goals)
-          if (goals.has(goal)) consider({ kind, entry, target, goal, risk });
+    back.set(kind, prev);
+  }
+  // Triples rank by the target's risk first, so targets are searched riskiest first, backwards
+  // (which entries reach this target?), and the search stops after the first risk level that
+  // fills the list: the same triples as searching forward from every entry, without a search
+  // per entry (which grew with entries × flows, quadratic in the model's size).
+  const reached = new Uint8Array(ids.length);
+  const queue = new Int32Array(ids.length);
+  const targets = [...jewelById.values()]
+    .filter((j) => number.has(j.element))
+    .sort((a, b) => riskAt(b.element) - riskAt(a.element) || compareStrings(a.element, b.element));
+  for (let first = 0; first < targets.length;) {
+    const risk = riskAt((targets[first] as CrownJewel).element);
+    let last = first;
+    while (last < targets.length && riskAt((targets[last] as CrownJewel).element) === risk) last++;
+    for (const kind of kinds) {
+      const goals = GOALS_OF_KIND[kind];
+      const starts = startsPaths.get(kind) as Uint8Array;
+      const prev = back.get(kind) as number[][];
+      for (let t = first; t < last; t++) {
+        const jewel = targets[t] as CrownJewel;
+        const target = jewel.element;
+        const from = number.get(target) as number;
+        reached.fill(0);
+        reached[from] = 1;
+        queue[0] = from;
+        let head = 0;
+        let tail = 1;
+        while (head < tail) {
+          const v = queue[head++] as number;
+          for (const u of prev[v] as number[])
+            if (reached[u] === 0) {
+              reached[u] = 1;
+              queue[tail++] = u;
+            }
+        }
+        for (let i = 1; i < tail; i++) {
+          const v = queue[i] as number;
+          if (starts[v] === 0) continue;
+          const entry = ids[v] as string;
+          for (const goal of jewel.goals)
+            if (goals.has(goal)) consider({ kind, entry, target, goal, risk });
+        }
       }
     }
+    if (candidates.length >= MAX_PATHS) break;
+    first = last;
   }
   keep();
   const paths: AttackPath[] = [];
