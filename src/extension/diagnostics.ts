@@ -173,6 +173,34 @@ export function panelEntriesOf(state: ModelState): PanelEntry[] {
     : [];
 }
 
+/**
+ * The one diagnostic a grouped panel entry (a fix, or an element's open
+ * threats) becomes: its message at its range, linked to the fix-plan docs, with
+ * one related location per threat it lists.
+ */
+function groupedDiagnostic(
+  entry: Extract<PanelEntry, { kind: 'fix' | 'threats' }>,
+  related: readonly { range: { start: number; end: number }; message: string }[],
+  index: LineIndex,
+  uri: vscode.Uri,
+): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(
+    toRange(index, entry.range),
+    entry.message,
+    THREAT_SEVERITY[entry.severity],
+  );
+  diagnostic.source = 'mltm';
+  diagnostic.code = { value: entry.code, target: vscode.Uri.parse(FIX_PLAN_DOCS) };
+  diagnostic.relatedInformation = related.map(
+    ({ range, message }) =>
+      new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(uri, toRange(index, range)),
+        message,
+      ),
+  );
+  return diagnostic;
+}
+
 /** Diagnostics of one model state, by file. */
 export function diagnosticsFor(
   state: ModelState,
@@ -201,39 +229,19 @@ export function diagnosticsFor(
   const entries = panelEntriesOf(state);
   for (const entry of entries) {
     if (entry.kind === 'fix') {
-      const diagnostic = new vscode.Diagnostic(
-        toRange(modelIndex, entry.range),
-        entry.message,
-        THREAT_SEVERITY[entry.severity],
-      );
-      diagnostic.source = 'mltm';
-      diagnostic.code = { value: entry.code, target: vscode.Uri.parse(FIX_PLAN_DOCS) };
-      diagnostic.relatedInformation = entry.closes.map(
-        ({ threat, risk }) =>
-          new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(state.uri, toRange(modelIndex, threat.range)),
-            `closes ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}`,
-          ),
-      );
-      add(state.uri, diagnostic);
+      const related = entry.closes.map(({ threat, risk }) => ({
+        range: threat.range,
+        message: `closes ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}`,
+      }));
+      add(state.uri, groupedDiagnostic(entry, related, modelIndex, state.uri));
       continue;
     }
     if (entry.kind === 'threats') {
-      const diagnostic = new vscode.Diagnostic(
-        toRange(modelIndex, entry.range),
-        entry.message,
-        THREAT_SEVERITY[entry.severity],
-      );
-      diagnostic.source = 'mltm';
-      diagnostic.code = { value: entry.code, target: vscode.Uri.parse(FIX_PLAN_DOCS) };
-      diagnostic.relatedInformation = entry.threats.map(
-        ({ threat, risk }) =>
-          new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(state.uri, toRange(modelIndex, threat.range)),
-            `open ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}; missing ${threat.missingControls.join(', ')}`,
-          ),
-      );
-      add(state.uri, diagnostic);
+      const related = entry.threats.map(({ threat, risk }) => ({
+        range: threat.range,
+        message: `open ${threat.id} (${threat.severity}, risk ${risk}): ${threat.title}; missing ${threat.missingControls.join(', ')}`,
+      }));
+      add(state.uri, groupedDiagnostic(entry, related, modelIndex, state.uri));
       continue;
     }
     const { threat } = entry;
