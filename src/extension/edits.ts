@@ -118,27 +118,53 @@ export async function setThreatStatus(
     );
     return false;
   }
-  let reason = justification;
-  if (NEEDS_JUSTIFICATION.has(status) && !(reason ?? '').trim()) {
-    const existing = state.register?.byId.get(threatId)?.justification;
-    reason = await vscode.window.showInputBox({
-      title: `${status === 'accepted' ? 'Accept the risk of' : status === 'transferred' ? 'Transfer' : 'Mark not applicable:'} ${threatId}`,
-      prompt: 'Why? Reviewers and auditors read this in the threat register.',
-      value: existing ?? '',
-      ignoreFocusOut: true,
-      validateInput: (value) =>
-        value.trim() ? undefined : 'A justification is required for this decision.',
-    });
-    if (reason === undefined) return false;
-  }
-  const registerDoc = await registerDocument(state.registerUri);
-  const result = triageThreat(
-    registerDoc?.getText(),
-    state.analysis,
-    threatId,
-    { status, ...(reason !== undefined && { justification: reason }) },
-    { today: todayIso(), modelFile: fileName(modelUri) },
+  const reason = await justificationFor(
+    NEEDS_JUSTIFICATION.has(status),
+    justification,
+    `${status === 'accepted' ? 'Accept the risk of' : status === 'transferred' ? 'Transfer' : 'Mark not applicable:'} ${threatId}`,
+    state.register?.byId.get(threatId)?.justification,
   );
+  if (reason === false) return false;
+  const registerDoc = await registerDocument(state.registerUri);
+  return writeTriage(
+    state,
+    triageThreat(
+      registerDoc?.getText(),
+      state.analysis,
+      threatId,
+      { status, ...(reason !== undefined && { justification: reason }) },
+      { today: todayIso(), modelFile: fileName(modelUri) },
+    ),
+  );
+}
+
+/**
+ * The justification a decision records: the one given, else (when the status needs one) asked
+ * for, prefilled with the recorded one; false when the person cancels.
+ */
+async function justificationFor(
+  needed: boolean,
+  given: string | undefined,
+  title: string,
+  existing: string | undefined,
+): Promise<string | undefined | false> {
+  if (!needed || (given ?? '').trim()) return given;
+  const asked = await vscode.window.showInputBox({
+    title,
+    prompt: 'Why? Reviewers and auditors read this in the threat register.',
+    value: existing ?? '',
+    ignoreFocusOut: true,
+    validateInput: (value) =>
+      value.trim() ? undefined : 'A justification is required for this decision.',
+  });
+  return asked === undefined ? false : asked;
+}
+
+/** Writes what a core triage gave to the register, or says why it refused. */
+async function writeTriage(
+  state: { readonly registerUri: vscode.Uri },
+  result: ReturnType<typeof triageThreat> | ReturnType<typeof triagePath>,
+): Promise<boolean> {
   if (!result.ok) {
     void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
     return false;
@@ -166,32 +192,24 @@ export async function setPathStatus(
     );
     return false;
   }
-  let reason = justification;
-  if (PATH_NEEDS_JUSTIFICATION.has(status) && !(reason ?? '').trim()) {
-    const existing = state.register?.pathsById.get(pathId)?.justification;
-    reason = await vscode.window.showInputBox({
-      title: `${status === 'accepted' ? 'Accept the attack path' : 'Mark not applicable: attack path'} ${pathId}`,
-      prompt: 'Why? Reviewers and auditors read this in the threat register.',
-      value: existing ?? '',
-      ignoreFocusOut: true,
-      validateInput: (value) =>
-        value.trim() ? undefined : 'A justification is required for this decision.',
-    });
-    if (reason === undefined) return false;
-  }
-  const registerDoc = await registerDocument(state.registerUri);
-  const result = triagePath(
-    registerDoc?.getText(),
-    state.analysis,
-    pathId,
-    { status, ...(reason !== undefined && { justification: reason }) },
-    { today: todayIso(), modelFile: fileName(modelUri) },
+  const reason = await justificationFor(
+    PATH_NEEDS_JUSTIFICATION.has(status),
+    justification,
+    `${status === 'accepted' ? 'Accept the attack path' : 'Mark not applicable: attack path'} ${pathId}`,
+    state.register?.pathsById.get(pathId)?.justification,
   );
-  if (!result.ok) {
-    void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
-    return false;
-  }
-  return writeRegister(state.registerUri, result.text);
+  if (reason === false) return false;
+  const registerDoc = await registerDocument(state.registerUri);
+  return writeTriage(
+    state,
+    triagePath(
+      registerDoc?.getText(),
+      state.analysis,
+      pathId,
+      { status, ...(reason !== undefined && { justification: reason }) },
+      { today: todayIso(), modelFile: fileName(modelUri) },
+    ),
+  );
 }
 
 /** `mltm.syncRegister`: creates or updates the register beside a model. */
