@@ -10,7 +10,7 @@ import { isMap, parseDocument, type YAMLMap } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
 import { pathMachineChecksumMatches } from '../hashes';
 import { compareProblems, problem, type Problem } from '../problems';
-import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
+import { isCalendarDate } from '../util/date';
 import { quoteInline } from '../util/inert';
 import {
   loadRegister,
@@ -29,7 +29,7 @@ import {
   unknownPathProblem,
   type SyncOptions,
 } from './sync';
-import { setHumanFields, type TriageChange, type TriageResult } from './triage';
+import { reviewByProblem, setHumanFields, type TriageChange, type TriageResult } from './triage';
 
 /** Path statuses that need a justification. */
 export const PATH_NEEDS_JUSTIFICATION: ReadonlySet<PathStatus> = new Set([
@@ -149,18 +149,8 @@ export function triagePath(
       ],
     };
   }
-  if (change.reviewBy !== undefined && !isCalendarDate(change.reviewBy)) {
-    return {
-      ok: false,
-      problems: [
-        problem(
-          'MLTM109',
-          `review_by must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(change.reviewBy)}.`,
-          none,
-        ),
-      ],
-    };
-  }
+  const badDate = reviewByProblem(change.reviewBy);
+  if (badDate) return { ok: false, problems: [badDate] };
   if (!isUsable(analysis)) return { ok: false, file: 'model', problems: modelErrors(analysis) };
   const synced = syncRegisterDetailed(registerText, analysis, options);
   if (!synced.ok) return synced;

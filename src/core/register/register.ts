@@ -248,6 +248,28 @@ export function splitThreatId(id: string): { ruleId: string; elementId: string }
  * Loads a register. Never throws, never writes. `document: true` keeps the `yaml` library's
  * document for a writer (sync edits it in place); readers skip building it.
  */
+/**
+ * The fields people own in a threat or path entry (status, owner, justification, ticket,
+ * review_by, notes), as loaded: one reader for both kinds of entry.
+ */
+function humanFieldsOf(raw: Record<string, unknown>): {
+  status: string;
+  owner?: string;
+  justification?: string;
+  ticket?: string;
+  reviewBy?: string;
+  notes?: string;
+} {
+  return {
+    status: str(raw['status']) ?? 'open',
+    ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
+    ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
+    ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
+    ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
+    ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
+  };
+}
+
 export function loadRegister(
   text: string,
   options: { readonly document?: boolean } = {},
@@ -316,12 +338,7 @@ export function loadRegister(
       ...(strList(raw['stride']) !== undefined && { stride: strList(raw['stride']) }),
       ...(strList(raw['atlas']) !== undefined && { atlas: strList(raw['atlas']) }),
       ...(str(raw['severity']) !== undefined && { severity: str(raw['severity']) }),
-      status: str(raw['status']) ?? 'open',
-      ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
-      ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
-      ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
-      ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
-      ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
+      ...humanFieldsOf(raw),
       machine,
     });
   }
@@ -342,12 +359,7 @@ export function loadRegister(
       ...(str(raw['target']) !== undefined && { target: str(raw['target']) }),
       ...(str(raw['goal']) !== undefined && { goal: str(raw['goal']) }),
       ...(strList(raw['elements']) !== undefined && { elements: strList(raw['elements']) }),
-      status: str(raw['status']) ?? 'open',
-      ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
-      ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
-      ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
-      ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
-      ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
+      ...humanFieldsOf(raw),
       machine,
     });
   }

@@ -39,6 +39,16 @@ export type TriageResult =
       readonly file?: 'model' | 'register';
     };
 
+/** The problem with a `review_by` a decision would record, if it is not a calendar date. */
+export function reviewByProblem(reviewBy: string | undefined): Problem | undefined {
+  if (reviewBy === undefined || isCalendarDate(reviewBy)) return undefined;
+  return problem(
+    'MLTM109',
+    `review_by must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(reviewBy)}.`,
+    { start: 0, end: 0 },
+  );
+}
+
 /**
  * Applies a decision to threat `threatId`. The register is synced first (so the entry exists and
  * machine fields are current), then the human fields given are set, and the decision stamped
@@ -64,18 +74,8 @@ export function triageThreat(
       ],
     };
   }
-  if (change.reviewBy !== undefined && !isCalendarDate(change.reviewBy)) {
-    return {
-      ok: false,
-      problems: [
-        problem(
-          'MLTM109',
-          `review_by must be a date like ${DATE_EXAMPLE} (YYYY-MM-DD, a real calendar day), not ${quoteInline(change.reviewBy)}.`,
-          none,
-        ),
-      ],
-    };
-  }
+  const badDate = reviewByProblem(change.reviewBy);
+  if (badDate) return { ok: false, problems: [badDate] };
   if (!isUsable(analysis)) return { ok: false, file: 'model', problems: modelErrors(analysis) };
   const threat = analysis.threats.find((t) => t.id === threatId);
   if (!threat) {
