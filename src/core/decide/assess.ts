@@ -39,6 +39,8 @@ export interface DecisionInput {
   readonly register?: ThreatRegister;
 }
 
+const CLOSED = { open: false, score: 0 } as const;
+
 export class Assessment {
   /** Current state per threat id. */
   get states(): ReadonlyMap<string, ThreatState> {
@@ -107,20 +109,25 @@ export class Assessment {
   }
 
   /**
-   * The open risk a threat would have with the additions `extra` (0 once dealt with): the score
-   * of {@link resolve} without building its explanation, for the fix plan's candidates.
+   * What a threat would be with the additions `extra`: whether it stays open, and its open risk
+   * (0 once dealt with). The score of {@link resolve} without building its explanation, for the
+   * fix plan's candidates.
    */
-  openScoreWith(threat: Threat, extra: AddedControls): number {
+  outcomeWith(
+    threat: Threat,
+    extra: AddedControls,
+  ): { readonly open: boolean; readonly score: number } {
     const current = this.states.get(threat.id);
-    if (!current || current.decided) return 0;
+    if (!current || current.decided) return CLOSED;
     const resolution = this.resolution(threat, extra);
-    if (!resolution) return current.open ? current.risk.score : 0;
-    if (resolution.mitigated) return 0;
-    return riskScore(
+    if (!resolution) return current.open ? { open: true, score: current.risk.score } : CLOSED;
+    if (resolution.mitigated) return CLOSED;
+    const score = riskScore(
       threat,
       { missing: resolution.missing, found: resolution.mitigatedBy.length },
       this.context,
     );
+    return { open: true, score };
   }
 
   /** The engine's mitigation resolution of a threat's rules under `extra`. */

@@ -83,6 +83,11 @@ function defaultGoals(
     goals.push('integrity');
     why.push('a tool acts on the world for the agent (sends, writes, pays)');
   }
+  if (component.kind === 'mcp_server') {
+    // The tools an agent reaches over MCP act on the world as a `tool` does.
+    goals.push('integrity');
+    why.push('an MCP server acts on the world for the agent (files, mail, code, messages)');
+  }
   if (holds('credentials')) {
     goals.push('confidentiality');
     why.push('holds credentials');

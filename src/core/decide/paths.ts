@@ -5,10 +5,11 @@
  * id order):
  * - *content*: attacker-controlled data (a hub model, a public dataset, a web page, a prompt, a
  *   tool's result) moves along data flows — both ways on a bidirectional flow, whose response
- *   carries content back — until an element that cleans it (validation, provenance, signing,
- *   scanning, guardrails) stops it;
+ *   carries content back — until a flow or receiving element with a control that cleans that
+ *   kind of data ({@link CLEANS}: provenance cleans datasets, not a hub model) stops it;
  * - *access*: a caller who controls an element reaches what it sends to, wherever the flow or
- *   the receiving element has an open threat to exploit.
+ *   the receiving element has an open threat that gives a hold on it (spoofing, tampering,
+ *   elevation); into the crown jewel, also a threat against the path's goal itself.
  * Each entry/target pair keeps at most {@link PATHS_PER_PAIR} shortest paths (enumerated over
  * the shortest-path DAG, in id order: no exponential blow-up on dense or cyclic graphs), and the
  * model keeps the {@link MAX_PATHS} riskiest (only their triples are kept while searching, so
@@ -27,11 +28,12 @@ import type { CrownJewelGoal } from '../model/vocabulary';
 import type { SourceRange } from '../problems';
 import type { PathEntry, PathStatus } from '../register/register';
 import { pathDecisionOf, type PathDecisionState } from '../register/status';
+import type { Threat } from '../rules/evaluate';
 import type { ModelFacts } from '../rules/facts';
 import { fnv1a64 } from '../util/hash';
 import type { Assessment, ThreatState } from './assess';
 import type { CrownJewel } from './crownJewels';
-import { isEntryPoint } from './risk';
+import { attacksGoal, isEntryPoint } from './risk';
 
 export const PATHS_PER_PAIR = 3;
 export const MAX_PATHS = 100;
@@ -47,6 +49,66 @@ export const CLEANING_CONTROLS: readonly string[] = [
   'llm_guardrails',
   'untrusted_content_marking',
 ];
+
+/**
+ * What each cleaning control cleans, by the kind of data a flow carries: scanning a model does not
+ * clean a poisoned dataset, and the provenance of training data says nothing about a backdoored
+ * model pulled from a hub. A flow that declares no data kinds is cleaned by any of them.
+ */
+export const CLEANS: Readonly<Record<string, readonly string[]>> = {
+  input_validation: ['inference_request', 'prompt', 'feedback', 'raw_data'],
+  data_validation: [
+    'raw_data',
+    'training_data',
+    'labels',
+    'features',
+    'feedback',
+    'documents',
+    'embeddings',
+  ],
+  data_provenance: [
+    'raw_data',
+    'training_data',
+    'labels',
+    'features',
+    'feedback',
+    'documents',
+    'embeddings',
+  ],
+  model_signing: ['model', 'code'],
+  model_scanning: ['model', 'code'],
+  artifact_checksums: ['model', 'code'],
+  llm_guardrails: [
+    'prompt',
+    'inference_request',
+    'documents',
+    'embeddings',
+    'prediction',
+    'feedback',
+  ],
+  untrusted_content_marking: [
+    'prompt',
+    'documents',
+    'embeddings',
+    'prediction',
+    'feedback',
+    'raw_data',
+  ],
+};
+
+/** Data kinds that carry no content an attacker can plant instructions or poison in. */
+const NOT_CONTENT: ReadonlySet<string> = new Set(['credentials', 'logs']);
+
+/**
+ * STRIDE letters of a threat that moves an attacker onto the element: impersonating a caller to
+ * it (S), tampering with what it receives or does (T), gaining its privileges (E). Repudiation,
+ * disclosure and denial of service harm an element but give no hold on it.
+ */
+const FOOTHOLD_LETTERS = ['S', 'T', 'E'] as const;
+
+/** Whether an open threat gives the attacker a hold on its element (see {@link FOOTHOLD_LETTERS}). */
+export const givesFoothold = (threat: Threat): boolean =>
+  FOOTHOLD_LETTERS.some((letter) => threat.stride.includes(letter));
 
 /** Kinds whose output is attacker-controllable content. */
 const CONTENT_SOURCE_KINDS: ReadonlySet<string> = new Set([
@@ -116,31 +178,80 @@ function isContentSource(graph: PipelineGraph, id: string): boolean {
   );
 }
 
-function cleans(assessment: Assessment, element: string): boolean {
-  return CLEANING_CONTROLS.some((c) => assessment.hasOwnControl(element, c));
+/** The content kinds a hop carries (its flow's declared data kinds that can carry content). */
+export function contentKinds(hop: { readonly edge: GraphEdge }): string[] {
+  const kinds = new Set<string>();
+  for (const d of hop.edge.data)
+    if (d.kind !== undefined && !NOT_CONTENT.has(d.kind)) kinds.add(d.kind);
+  return [...kinds].sort();
 }
 
-/** Whether a hop is passable in a mode, given the current threat states. */
+/** Whether `control` on the hop's flow or receiving component cleans content of these kinds. */
+export function controlCleans(control: string, kinds: readonly string[]): boolean {
+  const cleaned = CLEANS[control];
+  if (cleaned === undefined) return false;
+  return kinds.length === 0 || kinds.every((k) => cleaned.includes(k));
+}
+
+/**
+ * The content kinds of a hop that no control on its flow or receiving component cleans yet:
+ * `undefined` when the hop is cleaned (nothing passes); `[]` for a flow that names no kind and
+ * has no cleaning control (any cleaning control would clean it, see {@link controlCleans}).
+ */
+export function uncleanedKinds(
+  assessment: Assessment,
+  hop: { readonly edge: GraphEdge; readonly to: string },
+): string[] | undefined {
+  const flow = hop.edge.flow.id;
+  const has = (c: string) =>
+    assessment.hasOwnControl(flow, c) || assessment.hasOwnControl(hop.to, c);
+  const kinds = contentKinds(hop);
+  if (kinds.length === 0) return CLEANING_CONTROLS.some(has) ? undefined : [];
+  const left = kinds.filter(
+    (k) => !CLEANING_CONTROLS.some((c) => CLEANS[c]?.includes(k) && has(c)),
+  );
+  return left.length === 0 ? undefined : left;
+}
+
+/**
+ * The open threats an access hop passes on (ids, in the flow's then the receiver's order): those
+ * giving a foothold on the flow or the receiving component, and on the last hop into the target
+ * (`goal` given) also those attacking the goal itself. Empty when the hop is closed.
+ */
+export function hopBlockers(
+  hop: { readonly edge: GraphEdge; readonly to: string },
+  open: ReadonlyMap<string, ThreatState[]>,
+  goal?: CrownJewelGoal,
+): string[] {
+  const ids: string[] = [];
+  for (const element of [hop.edge.flow.id, hop.to])
+    for (const s of open.get(element) ?? [])
+      if (givesFoothold(s.threat) || (goal !== undefined && attacksGoal(s.threat, goal)))
+        ids.push(s.threat.id);
+  return ids;
+}
+
+/**
+ * Whether a hop is passable, given the current threat states. Content passes where neither the
+ * flow nor the receiving component cleans it. Access passes where the flow or the receiving
+ * component has an open threat that gives a foothold; on the last hop into the target (`goal`
+ * given), also where one attacks the goal itself (reading a model through its API needs no hold
+ * on it).
+ */
 function passable(
   kind: PathKind,
   hop: Hop,
   assessment: Assessment,
   open: ReadonlyMap<string, ThreatState[]>,
-  cleaning?: Map<string, boolean>,
+  goal?: CrownJewelGoal,
 ): boolean {
-  if (kind === 'content') {
-    // Memoised per search: the same elements are asked about once per entry.
-    const cleaned = (id: string) => {
-      let value = cleaning?.get(id);
-      if (value === undefined) {
-        value = cleans(assessment, id);
-        cleaning?.set(id, value);
-      }
-      return value;
-    };
-    return !cleaned(hop.edge.flow.id) && !cleaned(hop.to);
-  }
-  return (open.get(hop.edge.flow.id)?.length ?? 0) > 0 || (open.get(hop.to)?.length ?? 0) > 0;
+  if (kind === 'content') return uncleanedKinds(assessment, hop) !== undefined;
+  const test =
+    goal === undefined
+      ? givesFoothold
+      : (threat: Threat) => givesFoothold(threat) || attacksGoal(threat, goal);
+  const on = (id: string) => open.get(id)?.some((s) => test(s.threat)) ?? false;
+  return on(hop.edge.flow.id) || on(hop.to);
 }
 
 /** Hops out of each component per mode, sorted by target then flow id. */
@@ -201,31 +312,45 @@ function compareStrings(a: string, b: string): number {
 
 /**
  * Breadth-first search from `entry` recording, per node, every predecessor hop on a shortest way
- * (the shortest-path DAG): frontier by frontier, each node's hops in adjacency order.
+ * (the shortest-path DAG): frontier by frontier, each node's hops in adjacency order. `last`, when
+ * given, adds hops usable only as the last one into its target (an access path's goal hops): the
+ * target is reached through them but not searched on from.
  */
 function shortestPathDag(
   entry: string,
   out: ReadonlyMap<string, readonly Hop[]>,
+  last?: { readonly target: string; readonly into: ReadonlyMap<string, readonly Hop[]> },
 ): Map<string, Hop[]> {
   const dist = new Map<string, number>([[entry, 0]]);
   const preds = new Map<string, Hop[]>();
   let frontier = [entry];
+  const reach = (hop: Hop, d: number, next: string[]) => {
+    const seen = dist.get(hop.to);
+    if (seen === undefined) {
+      dist.set(hop.to, d + 1);
+      preds.set(hop.to, [hop]);
+      next.push(hop.to);
+    } else if (seen === d + 1) preds.get(hop.to)?.push(hop);
+  };
   while (frontier.length > 0) {
     const next: string[] = [];
     for (const id of frontier) {
+      if (last && id === last.target) continue;
       const d = dist.get(id) as number;
-      for (const hop of out.get(id) ?? []) {
-        const seen = dist.get(hop.to);
-        if (seen === undefined) {
-          dist.set(hop.to, d + 1);
-          preds.set(hop.to, [hop]);
-          next.push(hop.to);
-        } else if (seen === d + 1) preds.get(hop.to)?.push(hop);
-      }
+      // Adjacency order (target, then flow id) holds across both lists: the goal hops all go to
+      // one target, so merging them by that order keeps predecessor lists in id order.
+      const hops = last?.into.get(id);
+      const all = hops ? [...(out.get(id) ?? []), ...hops].sort(compareHops) : (out.get(id) ?? []);
+      for (const hop of all) reach(hop, d, next);
     }
     frontier = next;
   }
   return preds;
+}
+
+/** Adjacency order: by the component reached, then by flow id. */
+function compareHops(a: Hop, b: Hop): number {
+  return compareStrings(a.to, b.to) || compareStrings(a.edge.flow.id, b.edge.flow.id);
 }
 
 /**
@@ -233,9 +358,9 @@ function shortestPathDag(
  * by the highest open risk at the target (then kind, entry, target, goal), the first ones
  * expanded into up to {@link PATHS_PER_PAIR} shortest paths each until {@link MAX_PATHS}.
  *
- * Two passes keep this linear in entries × flows with small constants: every entry's search
- * first only marks what it reaches (node numbers in typed arrays, no predecessor lists), which
- * ranks the triples; only the entries of the triples kept are searched again with their
+ * Two passes keep this linear in entries × flows with small constants: the targets' searches
+ * first only mark which entries reach them (node numbers in typed arrays, no predecessor lists),
+ * which ranks the triples; only the entries of the triples kept are searched again with their
  * shortest-path DAGs to spell the paths out.
  */
 export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[]): AttackPath[] {
@@ -252,7 +377,6 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   const riskAt = (id: string) => targetRisk.get(id) ?? 0;
   const ids = [...graph.nodes.keys()].sort();
   const number = new Map(ids.map((id, i) => [id, i]));
-  const cleaning = new Map<string, boolean>();
   // The best MAX_PATHS triples so far, sorted once full; `worst` is the last one kept.
   let candidates: Candidate[] = [];
   let worst: Candidate | undefined;
@@ -271,17 +395,27 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   // Per kind: which nodes start paths, and the passable hops backwards (node numbers).
   const startsPaths = new Map<PathKind, Uint8Array>();
   const back = new Map<PathKind, number[][]>();
+  // Access hops into each node, passable or not: the last hop into a target also passes on a
+  // threat against the target's goal.
+  const accessInto = new Map<string, Hop[]>();
+  for (const list of hops.access.values())
+    for (const hop of list) {
+      let into = accessInto.get(hop.to);
+      if (!into) accessInto.set(hop.to, (into = []));
+      into.push(hop);
+    }
   for (const kind of kinds) {
     const starts = new Uint8Array(ids.length);
     ids.forEach((id, i) => {
       if (kind === 'content' ? isContentSource(graph, id) : isEntryPoint(graph, id)) starts[i] = 1;
     });
     startsPaths.set(kind, starts);
-    // Whether a hop is passable does not depend on the entry: filter the adjacency once.
+    // Whether a hop (other than an access path's last) is passable does not depend on the entry
+    // or the target: filter the adjacency once.
     const out = new Map<string, Hop[]>();
     const prev: number[][] = ids.map(() => []);
     for (const [from, list] of hops[kind]) {
-      const through = list.filter((hop) => passable(kind, hop, assessment, open, cleaning));
+      const through = list.filter((hop) => passable(kind, hop, assessment, open));
       if (through.length === 0) continue;
       out.set(from, through);
       const f = number.get(from) as number;
@@ -290,12 +424,46 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     passing.set(kind, out);
     back.set(kind, prev);
   }
+  /** Hops into `target` passable only as an access path's last hop towards `goal`, by source. */
+  const goalHops = (target: string, goal: CrownJewelGoal): Map<string, Hop[]> => {
+    const map = new Map<string, Hop[]>();
+    for (const hop of accessInto.get(target) ?? [])
+      if (
+        !passable('access', hop, assessment, open) &&
+        passable('access', hop, assessment, open, goal)
+      ) {
+        let list = map.get(hop.from);
+        if (!list) map.set(hop.from, (list = []));
+        list.push(hop);
+      }
+    return map;
+  };
   // Triples rank by the target's risk first, so targets are searched riskiest first, backwards
   // (which entries reach this target?), and the search stops after the first risk level that
   // fills the list: the same triples as searching forward from every entry, without a search
   // per entry (which grew with entries × flows, quadratic in the model's size).
   const reached = new Uint8Array(ids.length);
   const queue = new Int32Array(ids.length);
+  /** Marks every node with a passable way to the seeds (`queue[0, tail)` afterwards), seeds included. */
+  const searchBack = (seeds: readonly number[], prev: readonly number[][]): number => {
+    reached.fill(0);
+    let tail = 0;
+    for (const s of seeds)
+      if (reached[s] === 0) {
+        reached[s] = 1;
+        queue[tail++] = s;
+      }
+    let head = 0;
+    while (head < tail) {
+      const v = queue[head++] as number;
+      for (const u of prev[v] as number[])
+        if (reached[u] === 0) {
+          reached[u] = 1;
+          queue[tail++] = u;
+        }
+    }
+    return tail;
+  };
   const targets = [...jewelById.values()]
     .filter((j) => number.has(j.element))
     .sort((a, b) => riskAt(b.element) - riskAt(a.element) || compareStrings(a.element, b.element));
@@ -310,26 +478,31 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
       for (let t = first; t < last; t++) {
         const jewel = targets[t] as CrownJewel;
         const target = jewel.element;
-        const from = number.get(target) as number;
-        reached.fill(0);
-        reached[from] = 1;
-        queue[0] = from;
-        let head = 0;
-        let tail = 1;
-        while (head < tail) {
-          const v = queue[head++] as number;
-          for (const u of prev[v] as number[])
-            if (reached[u] === 0) {
-              reached[u] = 1;
-              queue[tail++] = u;
-            }
+        const at = number.get(target) as number;
+        const wanted = jewel.goals.filter((g) => goals.has(g));
+        if (wanted.length === 0) continue;
+        // Content reaches the target the same way for every goal; access's last hop also passes
+        // on a threat against the goal, so each goal with such hops is searched on its own.
+        const searches: { goals: CrownJewelGoal[]; seeds: number[] }[] = [];
+        const plain: CrownJewelGoal[] = [];
+        for (const goal of wanted) {
+          const extra = kind === 'access' ? goalHops(target, goal) : new Map<string, Hop[]>();
+          if (extra.size === 0) plain.push(goal);
+          else
+            searches.push({
+              goals: [goal],
+              seeds: [at, ...[...extra.keys()].map((id) => number.get(id) as number)],
+            });
         }
-        for (let i = 1; i < tail; i++) {
-          const v = queue[i] as number;
-          if (starts[v] === 0) continue;
-          const entry = ids[v] as string;
-          for (const goal of jewel.goals)
-            if (goals.has(goal)) consider({ kind, entry, target, goal, risk });
+        if (plain.length > 0) searches.unshift({ goals: plain, seeds: [at] });
+        for (const search of searches) {
+          const tail = searchBack(search.seeds, prev);
+          for (let i = 0; i < tail; i++) {
+            const v = queue[i] as number;
+            if (v === at || starts[v] === 0) continue;
+            const entry = ids[v] as string;
+            for (const goal of search.goals) consider({ kind, entry, target, goal, risk });
+          }
         }
       }
     }
@@ -342,10 +515,14 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   const stepCache = new Map<string, PathStep>();
   const dags = new Map<string, Map<string, Hop[]>>();
   for (const c of candidates) {
-    const dagKey = `${c.kind}\u0000${c.entry}`;
+    const into = c.kind === 'access' ? goalHops(c.target, c.goal) : undefined;
+    const last = into && into.size > 0 ? { target: c.target, into } : undefined;
+    const dagKey = last
+      ? `${c.kind}\u0000${c.entry}\u0000${c.target}\u0000${c.goal}`
+      : `${c.kind}\u0000${c.entry}`;
     let preds = dags.get(dagKey);
     if (!preds)
-      dags.set(dagKey, (preds = shortestPathDag(c.entry, passing.get(c.kind) ?? new Map())));
+      dags.set(dagKey, (preds = shortestPathDag(c.entry, passing.get(c.kind) ?? new Map(), last)));
     for (const hopsOnPath of shortestPaths(c.target, c.entry, preds, PATHS_PER_PAIR)) {
       // The id first: a path already listed is not spelled out again.
       const id = pathId(c.kind, c.entry, elementsOf(c.entry, hopsOnPath), c.goal);
@@ -445,7 +622,12 @@ export function pathAlong(
       edge.source.component.id === to &&
       edge.target.component.id === from;
     const hop = { edge, from, to };
-    if (!(forward || backward) || !passable(kind, hop, assessment, open)) return undefined;
+    const lastHop = i + 2 >= elements.length;
+    if (
+      !(forward || backward) ||
+      !passable(kind, hop, assessment, open, lastHop ? jewelGoal : undefined)
+    )
+      return undefined;
     hops.push(hop);
   }
   const risk = Math.max(0, ...(open.get(target) ?? []).map((s) => s.risk.score));
@@ -558,21 +740,26 @@ function makePath(
   };
 }
 
-/** Whether a path still works in the assessment's current state (every hop passable). */
-export function pathHolds(
-  path: AttackPath,
-  assessment: Assessment,
-  open: ReadonlyMap<string, ThreatState[]>,
-): boolean {
-  const graph = assessment.context.graph;
-  const edgeById = assessment.context.edgeById;
+/** One hop of a path, as it passes: flow step index, edge, ends, and the goal on the last hop. */
+export interface PathHop {
+  readonly flowStep: number;
+  readonly edge: GraphEdge;
+  readonly from: string;
+  readonly to: string;
+  /** The path's goal on its last hop (into the target), else undefined. */
+  readonly goal?: CrownJewelGoal;
+}
+
+/** The hops of a path in order; undefined when one of its elements is gone from the model. */
+export function hopsOfPath(path: AttackPath, assessment: Assessment): PathHop[] | undefined {
+  const hops: PathHop[] = [];
   for (let i = 1; i + 1 < path.steps.length; i += 2) {
-    const flowStep = path.steps[i] as PathStep;
-    const edge = edgeById.get(flowStep.element);
-    const to = (path.steps[i + 1] as PathStep).element;
+    const edge = assessment.context.edgeById.get((path.steps[i] as PathStep).element);
     const from = (path.steps[i - 1] as PathStep).element;
-    if (!edge || !graph.nodes.has(to)) return false;
-    if (!passable(path.kind, { edge, from, to }, assessment, open)) return false;
+    const to = (path.steps[i + 1] as PathStep).element;
+    if (!edge || !assessment.context.graph.nodes.has(to)) return undefined;
+    const last = i + 2 >= path.steps.length;
+    hops.push({ flowStep: i, edge, from, to, ...(last && { goal: path.goal }) });
   }
-  return true;
+  return hops;
 }

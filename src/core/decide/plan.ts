@@ -1,10 +1,12 @@
 /**
  * The fix plan: which control additions (a control on an element) remove the most open risk,
- * chosen greedily — a weighted set cover, each step recomputed after the previous ones. A
- * candidate's gain is the open risk of the threats it would close (or make less likely), found
- * by re-resolving exactly those threats with the engine's placement rules and the control added;
- * gains are kept per candidate and only the candidates sharing a threat with the chosen step are
- * recomputed. A step's `riskReduced` is the open risk before minus after applying it to the
+ * chosen greedily — a weighted set cover over threats and crown-jewel exposures, each step
+ * recomputed after the previous ones. A step weighs its threat gain plus the risk of each
+ * exposure (kind, target, goal) whose every unbroken attack path it cuts, so a choke point ranks
+ * high whatever number of paths the enumeration happened to list. A candidate's gain is the
+ * open risk of the threats it would close (or make less likely), found by re-resolving exactly
+ * those threats with the engine's placement rules and the control added; gains are kept per
+ * candidate and only the candidates sharing a threat with the chosen step are recomputed. A step's `riskReduced` is the open risk before minus after applying it to the
  * assessment, which equals re-analysing the model with the control written in (a property test
  * holds them equal through the real add-control edit).
  *
@@ -16,7 +18,15 @@ import { controlInfo } from '../kb/controls';
 import type { Threat } from '../rules/evaluate';
 import type { ModelFacts } from '../rules/facts';
 import type { Assessment, ThreatState } from './assess';
-import { pathHolds, type AttackPath } from './paths';
+import {
+  CLEANING_CONTROLS,
+  controlCleans,
+  hopBlockers,
+  hopsOfPath,
+  uncleanedKinds,
+  type AttackPath,
+  type PathHop,
+} from './paths';
 
 export interface PlanStep {
   /** 1-based. */
@@ -126,14 +136,28 @@ export function fixPlan(
     if (!byControl) byElement.set(element, (byControl = new Map()));
     let c = byControl.get(control);
     if (!c) {
-      c = { element, control, order: key(element, control), gain: 0, threats: new Map() };
+      c = {
+        element,
+        control,
+        order: key(element, control),
+        gain: 0,
+        threats: new Map(),
+      };
       byControl.set(control, c);
       candidates.push(c);
     }
     return c;
   };
-  /** Per threat id, the candidates it is indexed under and what it adds to each one's gain. */
-  const contributions = new Map<string, { candidate: Candidate; gain: number }[]>();
+  /**
+   * Per threat id, the candidates it is indexed under, what it adds to each one's gain, and
+   * whether that candidate would close it (not only make it less likely).
+   */
+  const contributions = new Map<
+    string,
+    { candidate: Candidate; gain: number; closes: boolean }[]
+  >();
+  const closes = (candidate: Candidate, threatId: string) =>
+    contributions.get(threatId)?.some((c) => c.candidate === candidate && c.closes) ?? false;
 
   /**
    * Whether adding `control` on a flow or neighbour of a component threat's element provably
@@ -174,16 +198,16 @@ export function fixPlan(
     }
     contributions.delete(threatId);
     if (!state || !state.open) return;
-    const mine: { candidate: Candidate; gain: number }[] = [];
+    const mine: { candidate: Candidate; gain: number; closes: boolean }[] = [];
     for (const control of state.missing)
       for (const element of placementsFor(state.threat, control, facts, flowsById)) {
         const candidate = candidateFor(element, control);
         candidate.threats.set(threatId, state.threat);
-        const gain = changesNothing(state.threat, control, element)
-          ? 0
-          : state.risk.score -
-            assessment.openScoreWith(state.threat, assessment.withAddition(element, control));
-        mine.push({ candidate, gain });
+        const outcome = changesNothing(state.threat, control, element)
+          ? undefined
+          : assessment.outcomeWith(state.threat, assessment.withAddition(element, control));
+        const gain = outcome ? state.risk.score - outcome.score : 0;
+        mine.push({ candidate, gain, closes: outcome !== undefined && !outcome.open });
         candidate.gain += gain;
       }
     contributions.set(threatId, mine);
@@ -210,12 +234,121 @@ export function fixPlan(
     }
     return open;
   };
-  while (steps.length < options.maxSteps) {
-    let best: Candidate | undefined;
-    for (const c of candidates) {
-      if (c.gain <= 0) continue;
-      if (!best || c.gain > best.gain || (c.gain === best.gain && c.order < best.order)) best = c;
+  // The distinct hops of the paths (many paths share most of theirs), each with its paths.
+  // What still lets each pass (uncleaned kinds, open threats passed on) is kept until a step
+  // changes its flow or receiver.
+  interface SharedHop {
+    readonly kind: AttackPath['kind'];
+    readonly hop: PathHop;
+    readonly paths: AttackPath[];
+    passes?: { readonly kinds?: string[]; readonly blockers?: string[] };
+  }
+  const hops = new Map<string, SharedHop>();
+  const hopsOn = new Map<string, SharedHop[]>();
+  for (const path of paths)
+    for (const hop of hopsOfPath(path, assessment) ?? []) {
+      const id = `${path.kind}\u0000${hop.edge.flow.id}\u0000${hop.from}\u0000${hop.to}\u0000${hop.goal ?? ''}`;
+      let entry = hops.get(id);
+      if (!entry) {
+        hops.set(id, (entry = { kind: path.kind, hop, paths: [] }));
+        for (const element of [hop.edge.flow.id, hop.to]) {
+          let list = hopsOn.get(element);
+          if (!list) hopsOn.set(element, (list = []));
+          list.push(entry);
+        }
+      }
+      entry.paths.push(path);
     }
+  const holding = new Set(paths);
+  /** Unbroken paths per kind, crown jewel and goal: the exposures a choke point can end. */
+  const exposures = new Map(paths.map((p) => [p, `${p.kind}\u0000${p.target}\u0000${p.goal}`]));
+  const exposure = (p: AttackPath) => exposures.get(p) as string;
+  const holdingTo = new Map<string, number>();
+  for (const p of paths) holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 0) + 1);
+  /** What lets a hop pass now, kept until a step changes its flow or receiver. */
+  const passesOf = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) =>
+    (shared.passes ??=
+      shared.kind === 'content'
+        ? { kinds: uncleanedKinds(assessment, shared.hop) }
+        : { blockers: hopBlockers(shared.hop, open, shared.hop.goal) });
+  /** Whether a hop is passable now: content left uncleaned, or an open threat to pass on. */
+  const passesNow = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) => {
+    const passes = passesOf(shared, open);
+    return shared.kind === 'content'
+      ? passes.kinds !== undefined
+      : (passes.blockers?.length ?? 0) > 0;
+  };
+  /**
+   * The unbroken paths each candidate would cut now, found from the hops rather than the
+   * candidates (far fewer): a content hop is cut by a cleaning control on its flow or receiver
+   * that cleans the kinds still uncleaned; an access hop by a candidate closing every open threat
+   * it passes on, which must then close the first of them.
+   */
+  const cutsNow = (open: ReadonlyMap<string, ThreatState[]>): Map<Candidate, Set<AttackPath>> => {
+    const cuts = new Map<Candidate, Set<AttackPath>>();
+    const add = (c: Candidate | undefined, on: readonly AttackPath[]) => {
+      if (!c || c.gain <= 0) return;
+      let set = cuts.get(c);
+      if (!set) cuts.set(c, (set = new Set()));
+      for (const p of on) set.add(p);
+    };
+    for (const shared of hops.values()) {
+      const { kind, hop, paths: on } = shared;
+      const live = on.filter((p) => holding.has(p));
+      if (live.length === 0) continue;
+      const passes = passesOf(shared, open);
+      if (kind === 'content') {
+        const kinds = passes.kinds;
+        if (kinds === undefined) continue;
+        for (const control of CLEANING_CONTROLS)
+          if (controlCleans(control, kinds))
+            for (const element of [hop.edge.flow.id, hop.to])
+              add(byElement.get(element)?.get(control), live);
+      } else {
+        const blockers = passes.blockers ?? [];
+        const first = blockers[0];
+        if (first === undefined) continue;
+        for (const { candidate } of contributions.get(first) ?? [])
+          if (blockers.every((b) => closes(candidate, b))) add(candidate, live);
+      }
+    }
+    return cuts;
+  };
+  /**
+   * The risk of the crown-jewel exposures a candidate's cuts would end: a (kind, target, goal)
+   * every unbroken path to which it cuts, weighed by the target's risk once, however many paths
+   * the enumeration listed.
+   */
+  const exposuresEnded = (cut: ReadonlySet<AttackPath>): number => {
+    const cutTo = new Map<string, { count: number; risk: number }>();
+    for (const p of cut) {
+      const e = cutTo.get(exposure(p));
+      cutTo.set(exposure(p), { count: (e?.count ?? 0) + 1, risk: p.risk });
+    }
+    let value = 0;
+    for (const [key, { count, risk }] of cutTo) if (count === holdingTo.get(key)) value += risk;
+    return value;
+  };
+  let open = openOnPaths();
+  while (steps.length < options.maxSteps) {
+    // A step's weight: the open risk it removes plus the risk of the attack paths it cuts (a
+    // weighted set cover over threats and paths); only a step that removes risk is proposed.
+    let best: Candidate | undefined;
+    let bestWeight = 0;
+    const consider = (c: Candidate, weight: number) => {
+      if (!best || weight > bestWeight || (weight === bestWeight && c.order < best.order)) {
+        best = c;
+        bestWeight = weight;
+      }
+    };
+    // By gain first, then the few candidates that end an exposure with their full weight: a
+    // candidate's gain alone never exceeds its weight, so the heaviest one wins either way.
+    for (const c of candidates) if (c.gain > 0) consider(c, c.gain);
+    if (holding.size > 0)
+      for (const [c, cut] of cutsNow(open)) {
+        const ended = exposuresEnded(cut);
+        if (ended > 0) consider(c, c.gain + ended);
+      }
     if (best === undefined) break;
     const { element, control } = best;
     const before = assessment.openRisk();
@@ -223,11 +356,16 @@ export function fixPlan(
     const wasOpen = new Map(touched.map((t) => [t.id, assessment.states.get(t.id)]));
     const changed = assessment.add(element, control, touched);
     const after = assessment.openRisk();
+    const changedOn = new Set([element]);
     for (const id of [...changed].sort()) {
       index(id);
       const s = assessment.states.get(id);
-      if (s) onPaths.get(s.threat.element)?.add(id);
+      if (s) {
+        onPaths.get(s.threat.element)?.add(id);
+        changedOn.add(s.threat.element);
+      }
     }
+
     const closes: string[] = [];
     let highestRisk = 0;
     for (const [id, prior] of wasOpen) {
@@ -236,10 +374,19 @@ export function fixPlan(
         highestRisk = Math.max(highestRisk, prior.risk.score);
       }
     }
-    const open = openOnPaths();
+    // Only hops on the elements the step changed can stop passing: a path breaks where one does.
+    open = openOnPaths();
+    const lost = new Set<AttackPath>();
+    for (const id of changedOn)
+      for (const shared of hopsOn.get(id) ?? []) {
+        delete shared.passes;
+        if (!passesNow(shared, open)) for (const p of shared.paths) lost.add(p);
+      }
     const broken: string[] = [];
     unbroken = unbroken.filter((p) => {
-      if (pathHolds(p, assessment, open)) return true;
+      if (!lost.has(p)) return true;
+      holding.delete(p);
+      holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 1) - 1);
       broken.push(p.id);
       return false;
     });

@@ -229,11 +229,15 @@ const clamp = (v: number) => Math.max(1, Math.min(5, v));
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 
 /** Which STRIDE letters attack which crown-jewel goal. */
-const GOAL_LETTERS: Record<CrownJewelGoal, readonly string[]> = {
+export const GOAL_LETTERS: Readonly<Record<CrownJewelGoal, readonly string[]>> = {
   confidentiality: ['I'],
   integrity: ['T', 'E', 'S'],
   availability: ['D'],
 };
+
+/** Whether a threat attacks a crown-jewel goal: I → confidentiality; T, E, S → integrity; D → availability. */
+export const attacksGoal = (threat: Threat, goal: CrownJewelGoal): boolean =>
+  GOAL_LETTERS[goal].some((letter) => threat.stride.includes(letter as never));
 
 const SEVERITY_IMPACT: Record<string, number> = {
   info: 0,
@@ -379,9 +383,7 @@ function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
     impact += add('personal-data', 1, () => 'discloses or tampers with personal data', 'impact');
   const jewel = context.jewels.get(componentId);
   if (jewel) {
-    const attacked = jewel.goals.filter((g) =>
-      GOAL_LETTERS[g].some((letter) => threat.stride.includes(letter as never)),
-    );
+    const attacked = jewel.goals.filter((g) => attacksGoal(threat, g));
     if (attacked.length > 0)
       impact += add(
         'crown-jewel',

@@ -60,16 +60,23 @@ describe('mltm plan on the scenario examples', () => {
     assert.ok(path?.steps[3]?.atlas.includes('AML.T0024'));
   });
 
-  it('backdoored model (#4): scanning and signature verification both in the first three steps; paths from the hub to the registry', async () => {
+  it('backdoored model (#4): scanning first and signature verification in the first three steps; a backdoored model moves from the hub to the registry, and scanning cuts it', async () => {
     const json = await plan('04-backdoored-model');
     const signing = rankOf(json, 'model_signing', 'model-registry');
-    const scanning = rankOf(json, 'model_scanning');
-    // The scenario's two fixes. Measured: scanning 2 (the hub model loaded unscanned is now its own
-    // threat, merged with deserialisation), signing 3; the first step is output obfuscation on the
-    // scorer, an extraction fix the scenario does not name (issue 14 keeps that open).
-    assert.ok(scanning !== undefined && scanning <= 3, `model_scanning at rank ${scanning}`);
+    const scanning = rankOf(json, 'model_scanning', 'finetune-job');
+    // Measured: scanning 1 (it ends every content path from the hub), signing 3; step 2 is output
+    // obfuscation on the scorer, an extraction fix the scenario does not name.
+    assert.equal(scanning, 1);
     assert.ok(signing !== undefined && signing <= 3, `model_signing at rank ${signing}`);
     assert.ok(hasPath(json, 'hf-hub', 'model-registry'));
+    // The fine-tuning job checks the provenance of its training data, which says nothing about
+    // the checkpoint: the hub model is content that reaches the registry unscanned.
+    const backdoor = json.paths.filter(
+      (p) => p.kind === 'content' && p.entry === 'hf-hub' && p.target === 'model-registry',
+    );
+    assert.deepEqual(backdoor.map((p) => p.goal).sort(), ['confidentiality', 'integrity']);
+    const scan = json.steps.find((s) => s.rank === scanning);
+    for (const p of backdoor) assert.ok(scan?.breaksPaths.includes(p.id), p.id);
   });
 
   it('RAG app (#11): tool allowlisting on the agent in the first two steps, guardrails in the plan; paths from fetched web content to the tools', async () => {
@@ -80,5 +87,22 @@ describe('mltm plan on the scenario examples', () => {
     assert.ok(guardrails !== undefined && guardrails <= 8, `llm_guardrails at rank ${guardrails}`);
     assert.ok(hasPath(json, 'public-web', 'web-fetch-tool'));
     assert.ok(hasPath(json, 'support-tickets-feed', 'email-tool'));
+  });
+
+  it('coding assistant with MCP tools (#12): tool allowlisting first, guardrails in the plan; fetched web pages reach the fetch server', async () => {
+    const json = await plan('12-agent-mcp-tools');
+    assert.deepEqual(
+      [json.steps[0]?.control, json.steps[0]?.element],
+      ['tool_allowlist', 'assistant'],
+    );
+    const guardrails = rankOf(json, 'llm_guardrails', 'assistant');
+    assert.ok(guardrails !== undefined && guardrails <= 8, `llm_guardrails at rank ${guardrails}`);
+    // MCP servers are tools the agent acts through: crown jewels by default (integrity).
+    assert.ok(
+      json.paths.some(
+        (p) => p.kind === 'content' && p.entry === 'public-web' && p.target === 'fetch-server',
+      ),
+    );
+    assert.ok(hasPath(json, 'model-provider', 'fetch-server'));
   });
 });
