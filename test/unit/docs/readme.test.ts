@@ -1,6 +1,7 @@
 /**
- * The README stays true: its complete model example is a valid model, and its command-line
- * section documents every command of the CLI table with every option the command accepts.
+ * The README stays true: its complete model example is a valid model, its command-line
+ * section documents every command of the CLI table with every option the command accepts, and
+ * its executive-summary excerpt is what the report of that example says (the report golden).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -43,4 +44,15 @@ describe('README', () => {
         assert.ok(subsection.includes(`--${option}`), `--${option} is not documented`);
     });
   }
+
+  it('the executive-summary excerpt is what the report of that example says (its golden)', () => {
+    const start = README.indexOf('```markdown\n## Executive summary');
+    assert.ok(start >= 0, 'no executive-summary excerpt');
+    const body = README.slice(start + '```markdown\n'.length, README.indexOf('\n…\n```', start));
+    const golden = readFileSync('test/golden/reports/02-model-extraction.md', 'utf8');
+    assert.ok(
+      README.slice(0, start).endsWith('From `examples/02-model-extraction` (excerpt):\n\n'),
+    );
+    assert.ok(golden.includes(body), 'the README excerpt differs from the report golden');
+  });
 });
