@@ -442,23 +442,26 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
   // (which entries reach this target?), and the search stops after the first risk level that
   // fills the list: the same triples as searching forward from every entry, without a search
   // per entry (which grew with entries × flows, quadratic in the model's size).
-  const reached = new Uint8Array(ids.length);
+  // A node is reached in the current search when its mark is the search's number: no clearing
+  // between searches (clearing every node for every target grew with targets × nodes).
+  const reached = new Uint32Array(ids.length);
+  let search = 0;
   const queue = new Int32Array(ids.length);
   /** Marks every node with a passable way to the seeds (`queue[0, tail)` afterwards), seeds included. */
   const searchBack = (seeds: readonly number[], prev: readonly number[][]): number => {
-    reached.fill(0);
+    search++;
     let tail = 0;
     for (const s of seeds)
-      if (reached[s] === 0) {
-        reached[s] = 1;
+      if (reached[s] !== search) {
+        reached[s] = search;
         queue[tail++] = s;
       }
     let head = 0;
     while (head < tail) {
       const v = queue[head++] as number;
       for (const u of prev[v] as number[])
-        if (reached[u] === 0) {
-          reached[u] = 1;
+        if (reached[u] !== search) {
+          reached[u] = search;
           queue[tail++] = u;
         }
     }
