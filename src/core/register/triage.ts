@@ -97,7 +97,7 @@ export function triageThreat(
   if (!synced.ok) return synced;
   // One entry of a register that was already up to date: only that entry's lines are read and
   // rewritten (issue 16, defect 10: re-serialising 7,000 entries took seconds). Byte-identical to
-  // the whole-document path on the registers sync writes (test/fuzz/largeRegister.test.ts).
+  // the whole-document path on the registers sync writes (test/fuzz/registerSplice.test.ts).
   if (synced.register && !synced.changed && !options.wholeDocument) {
     const spliced = spliceEntry(synced.text, synced.register, threatId, (document, entry) =>
       applyChange(document, entry, threat, change),
