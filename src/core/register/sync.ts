@@ -32,17 +32,13 @@ import {
 } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
 import { findPaths, type FoundPath } from '../decide/index';
-import {
-  fingerprintMatches,
-  machineChecksum,
-  machineChecksumMatches,
-  pathMachineChecksum,
-  pathMachineChecksumMatches,
-} from '../hashes';
+import { fingerprintMatches, machineChecksum, pathMachineChecksum } from '../hashes';
 import { problem, type Problem } from '../problems';
 import { withMerged, type Threat } from '../rules/evaluate';
 import {
   DECISIONS,
+  keptFieldsEdited,
+  keptFieldsEditedProblem,
   knownIds,
   loadRegister,
   MACHINE_FIELDS,
@@ -76,19 +72,6 @@ export function registerPaths(
     },
     ids,
   );
-}
-
-/** The checksum fields of a path entry as loaded. */
-export function pathChecksumFieldsOf(entry: PathEntry) {
-  const { checksum: _checksum, ...machine } = entry.machine;
-  return {
-    ...(entry.kind !== undefined && { kind: entry.kind }),
-    ...(entry.entry !== undefined && { entry: entry.entry }),
-    ...(entry.target !== undefined && { target: entry.target }),
-    ...(entry.goal !== undefined && { goal: entry.goal }),
-    ...(entry.elements !== undefined && { elements: entry.elements }),
-    machine,
-  };
 }
 
 /** The statuses that are decisions on a path (all but `open`). */
@@ -150,6 +133,30 @@ export const REGISTER_TO_STRING = {
   indent: 2,
 } as const;
 
+/**
+ * A register text already loaded and checked (sync's own output, or a register `loadRegister`
+ * found no duplicate key in), as a document to edit: the library's own duplicate-key check,
+ * quadratic in the number of keys, is skipped. A CRLF text is edited as LF (parsed as CRLF,
+ * comments keep their `\r` while new lines get `\n`) and written back in its own line endings
+ * by {@link registerTextOf}.
+ */
+export function editableText(text: string): { document: Document.Parsed; crlf: boolean } {
+  const crlf = text.includes('\r\n');
+  const document = parseDocument(crlf ? text.replace(/\r\n/g, '\n') : text, {
+    uniqueKeys: false,
+  });
+  return { document, crlf };
+}
+
+/**
+ * A register document's text, in the file's line endings (CRLF where the person's file has
+ * them, so a sync or a triage is not a whole-file diff).
+ */
+export function registerTextOf(document: Document, crlf: boolean): string {
+  const lf = document.toString(REGISTER_TO_STRING);
+  return crlf ? lf.replace(/\n/g, '\r\n') : lf;
+}
+
 /** Below this many live entries a sync may stale any share of them without `allowMassStale`. */
 const MASS_STALE_MINIMUM = 10;
 
@@ -207,43 +214,16 @@ export function syncRefusals(
       );
     } else if (!entry.machine.stale) wouldStale.push(entry);
   }
-  for (const entry of register.entries) {
-    if (
-      entry.machine.checksum !== undefined &&
-      !options.restoreMachineFields &&
-      !machineChecksumMatches(entry.machine.checksum, entry)
-    ) {
-      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
-          range,
-          { severity: 'error' },
-        ),
-      );
-    }
-  }
+  for (const entry of register.entries)
+    if (!options.restoreMachineFields && keptFieldsEdited(entry, 'threat'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'threat', 'sync'));
   for (const entry of register.paths) {
     // A path entry mltm never wrote (no first_seen) whose id names no attack path: a typo or a
     // paste from another model; marking it stale would bury the person's decision.
     if (!paths.has(entry.id) && entry.machine.firstSeen === undefined)
       problems.push({ ...unknownPathProblem(entry), severity: 'error' });
-    if (
-      entry.machine.checksum !== undefined &&
-      !options.restoreMachineFields &&
-      !pathMachineChecksumMatches(entry.machine.checksum, pathChecksumFieldsOf(entry))
-    ) {
-      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (kind, entry, target, goal, elements, machine) of path \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
-          range,
-          { severity: 'error' },
-        ),
-      );
-    }
+    if (!options.restoreMachineFields && keptFieldsEdited(entry, 'path'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'path', 'sync'));
   }
   if (
     !options.allowMassStale &&
@@ -363,9 +343,7 @@ export function syncRegisterDetailed(
     document =
       !crlf && loaded.register.document
         ? loaded.register.document
-        : parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, {
-            uniqueKeys: false,
-          });
+        : editableText(registerText).document;
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -413,9 +391,7 @@ export function syncRegisterDetailed(
   const pathsNode = document.get('paths', true) as YamlNode | null | undefined;
   if (isMap(pathsNode))
     syncSection(document, pathsNode, PATH_ENTRIES, (id) => paths.get(id), options.today, summary);
-  const lf = document.toString(REGISTER_TO_STRING);
-  // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
-  const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
+  const text = registerTextOf(document, crlf);
   return {
     ok: true,
     text,
@@ -735,7 +711,7 @@ export function stampPathChecksum(document: Document, entry: YAMLMap): void {
  * attack-path entries (`paths:`) go through the same steps ({@link syncEntry}), with their own
  * refresh and checksum.
  */
-interface EntryKind<Current> {
+interface KindSync<Current> {
   /** Refreshes an entry from what the model has now under its id. */
   refresh(document: Document, entry: YAMLMap, current: Current, today: string): void;
   /** Restamps the entry's `machine.checksum`. */
@@ -748,13 +724,13 @@ interface EntryKind<Current> {
   ): boolean;
 }
 
-const THREAT_ENTRIES: EntryKind<Threat> = {
+const THREAT_ENTRIES: KindSync<Threat> = {
   refresh: refreshEntry,
   stamp: stampChecksum,
   onlyHashesMigrated,
 };
 
-const PATH_ENTRIES: EntryKind<FoundPath> = { refresh: refreshPathEntry, stamp: stampPathChecksum };
+const PATH_ENTRIES: KindSync<FoundPath> = { refresh: refreshPathEntry, stamp: stampPathChecksum };
 
 /** The lists of a {@link SyncSummary} as a sync fills them, in file order. */
 interface SummaryLists {
@@ -775,7 +751,7 @@ function syncEntry<Current>(
   document: Document,
   entry: YAMLMap,
   current: Current | undefined,
-  kind: EntryKind<Current>,
+  kind: KindSync<Current>,
   today: string,
 ): { readonly revived: boolean; readonly staled: boolean; readonly needsReview: boolean } {
   let revived = false;
@@ -797,7 +773,7 @@ function syncEntry<Current>(
 function syncSection<Current>(
   document: Document,
   section: YAMLMap,
-  kind: EntryKind<Current>,
+  kind: KindSync<Current>,
   currentOf: (id: string) => Current | undefined,
   today: string,
   summary: SummaryLists,
@@ -879,7 +855,7 @@ function sectionUnchanged<Current>(
   scratch: Document,
   raws: unknown,
   entries: readonly { readonly id: string }[],
-  kind: EntryKind<Current>,
+  kind: KindSync<Current>,
   currentOf: (id: string) => Current | undefined,
   today: string,
   needsReview: string[],
