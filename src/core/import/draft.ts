@@ -11,6 +11,7 @@
 import { impliedControls, techTokens } from '../kb/controls';
 import type { Exposure, TrustLevel, Classification } from '../model/vocabulary';
 import type { Problem } from '../problems';
+import type { HumanFields } from '../register/register';
 import type { SourceRef } from './evidence';
 
 /** What a Kubernetes policy needs to know about a drafted workload. */
@@ -87,14 +88,8 @@ export interface Contradiction {
  * A register decision a file carries (an OTM export's `mltmDecision` attribute): the human
  * fields of the threat's register entry, as written, keyed by the threat's id in the draft.
  */
-export interface DraftDecision {
+export interface DraftDecision extends HumanFields {
   readonly threatId: string;
-  readonly status: string;
-  readonly owner?: string;
-  readonly justification?: string;
-  readonly ticket?: string;
-  readonly reviewBy?: string;
-  readonly notes?: string;
   readonly source: SourceRef;
 }
 
