@@ -149,6 +149,25 @@ export class DraftBuilder {
     return group;
   }
 
+  /**
+   * The element `key` names in `items` (components, data or boundaries), made by `create` with
+   * the id {@link idFor} mints the first time, the same one after.
+   */
+  private drafted<T>(
+    items: Map<string, T>,
+    key: string,
+    base: string,
+    create: (id: string) => T,
+  ): T {
+    const id = this.idFor(key, base);
+    let item = items.get(id);
+    if (!item) {
+      item = create(id);
+      items.set(id, item);
+    }
+    return item;
+  }
+
   /** Whether something was already drafted under `key`. */
   has(key: string): boolean {
     return this.idsByKey.has(key);
@@ -161,25 +180,19 @@ export class DraftBuilder {
       Pick<DraftComponent, 'name' | 'description' | 'boundary' | 'tech' | 'exposure'>
     >,
   ): DraftComponent {
-    const id = this.idFor(key, base);
-    let component = this.components.get(id);
-    if (!component) {
-      component = {
-        id,
-        kind: init.kind,
-        data: [],
-        controls: new Map(),
-        source: init.source,
-        notes: new Map(),
-        ...(init.name !== undefined && { name: init.name }),
-        ...(init.description !== undefined && { description: init.description }),
-        ...(init.boundary !== undefined && { boundary: init.boundary }),
-        ...(init.tech !== undefined && { tech: init.tech }),
-        ...(init.exposure !== undefined && { exposure: init.exposure }),
-      };
-      this.components.set(id, component);
-    }
-    return component;
+    return this.drafted(this.components, key, base, (id) => ({
+      id,
+      kind: init.kind,
+      data: [],
+      controls: new Map(),
+      source: init.source,
+      notes: new Map(),
+      ...(init.name !== undefined && { name: init.name }),
+      ...(init.description !== undefined && { description: init.description }),
+      ...(init.boundary !== undefined && { boundary: init.boundary }),
+      ...(init.tech !== undefined && { tech: init.tech }),
+      ...(init.exposure !== undefined && { exposure: init.exposure }),
+    }));
   }
 
   /** Records that `ref` proves `control` on a component (the first proof is kept). */
@@ -198,13 +211,7 @@ export class DraftBuilder {
       Pick<DraftData, 'name' | 'kind' | 'pii'>
     >,
   ): DraftData {
-    const id = this.idFor(`data:${key}`, base);
-    let item = this.data.get(id);
-    if (!item) {
-      item = { id, ...init };
-      this.data.set(id, item);
-    }
-    return item;
+    return this.drafted(this.data, `data:${key}`, base, (id) => ({ id, ...init }));
   }
 
   boundary(
@@ -212,13 +219,7 @@ export class DraftBuilder {
     base: string,
     init: { name: string; trust: TrustLevel; description: string; source: SourceRef },
   ): DraftBoundary {
-    const id = this.idFor(`boundary:${key}`, base);
-    let boundary = this.boundaries.get(id);
-    if (!boundary) {
-      boundary = { id, ...init };
-      this.boundaries.set(id, boundary);
-    }
-    return boundary;
+    return this.drafted(this.boundaries, `boundary:${key}`, base, (id) => ({ id, ...init }));
   }
 
   /** A flow between two drafted components; a second flow between the same pair merges into it. */
