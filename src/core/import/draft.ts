@@ -11,6 +11,7 @@
 import { impliedControls, techTokens } from '../kb/controls';
 import type { Exposure, TrustLevel, Classification } from '../model/vocabulary';
 import type { Problem } from '../problems';
+import type { HumanFields } from '../register/register';
 import type { SourceRef } from './evidence';
 
 /** What a Kubernetes policy needs to know about a drafted workload. */
@@ -87,14 +88,8 @@ export interface Contradiction {
  * A register decision a file carries (an OTM export's `mltmDecision` attribute): the human
  * fields of the threat's register entry, as written, keyed by the threat's id in the draft.
  */
-export interface DraftDecision {
+export interface DraftDecision extends HumanFields {
   readonly threatId: string;
-  readonly status: string;
-  readonly owner?: string;
-  readonly justification?: string;
-  readonly ticket?: string;
-  readonly reviewBy?: string;
-  readonly notes?: string;
   readonly source: SourceRef;
 }
 
@@ -154,6 +149,25 @@ export class DraftBuilder {
     return group;
   }
 
+  /**
+   * The element `key` names in `items` (components, data or boundaries), made by `create` with
+   * the id {@link idFor} mints the first time, the same one after.
+   */
+  private drafted<T>(
+    items: Map<string, T>,
+    key: string,
+    base: string,
+    create: (id: string) => T,
+  ): T {
+    const id = this.idFor(key, base);
+    let item = items.get(id);
+    if (!item) {
+      item = create(id);
+      items.set(id, item);
+    }
+    return item;
+  }
+
   /** Whether something was already drafted under `key`. */
   has(key: string): boolean {
     return this.idsByKey.has(key);
@@ -166,25 +180,19 @@ export class DraftBuilder {
       Pick<DraftComponent, 'name' | 'description' | 'boundary' | 'tech' | 'exposure'>
     >,
   ): DraftComponent {
-    const id = this.idFor(key, base);
-    let component = this.components.get(id);
-    if (!component) {
-      component = {
-        id,
-        kind: init.kind,
-        data: [],
-        controls: new Map(),
-        source: init.source,
-        notes: new Map(),
-        ...(init.name !== undefined && { name: init.name }),
-        ...(init.description !== undefined && { description: init.description }),
-        ...(init.boundary !== undefined && { boundary: init.boundary }),
-        ...(init.tech !== undefined && { tech: init.tech }),
-        ...(init.exposure !== undefined && { exposure: init.exposure }),
-      };
-      this.components.set(id, component);
-    }
-    return component;
+    return this.drafted(this.components, key, base, (id) => ({
+      id,
+      kind: init.kind,
+      data: [],
+      controls: new Map(),
+      source: init.source,
+      notes: new Map(),
+      ...(init.name !== undefined && { name: init.name }),
+      ...(init.description !== undefined && { description: init.description }),
+      ...(init.boundary !== undefined && { boundary: init.boundary }),
+      ...(init.tech !== undefined && { tech: init.tech }),
+      ...(init.exposure !== undefined && { exposure: init.exposure }),
+    }));
   }
 
   /** Records that `ref` proves `control` on a component (the first proof is kept). */
@@ -203,13 +211,7 @@ export class DraftBuilder {
       Pick<DraftData, 'name' | 'kind' | 'pii'>
     >,
   ): DraftData {
-    const id = this.idFor(`data:${key}`, base);
-    let item = this.data.get(id);
-    if (!item) {
-      item = { id, ...init };
-      this.data.set(id, item);
-    }
-    return item;
+    return this.drafted(this.data, `data:${key}`, base, (id) => ({ id, ...init }));
   }
 
   boundary(
@@ -217,13 +219,7 @@ export class DraftBuilder {
     base: string,
     init: { name: string; trust: TrustLevel; description: string; source: SourceRef },
   ): DraftBoundary {
-    const id = this.idFor(`boundary:${key}`, base);
-    let boundary = this.boundaries.get(id);
-    if (!boundary) {
-      boundary = { id, ...init };
-      this.boundaries.set(id, boundary);
-    }
-    return boundary;
+    return this.drafted(this.boundaries, `boundary:${key}`, base, (id) => ({ id, ...init }));
   }
 
   /** A flow between two drafted components; a second flow between the same pair merges into it. */

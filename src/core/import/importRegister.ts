@@ -46,18 +46,12 @@ export function registerFromDecisions(
       refuse(d, `\`${d.status}\` is not a status (use ${STATUSES.join(', ')}).`);
       continue;
     }
+    const { threatId, status, source: _source, ...fields } = d;
     const result = triageThreat(
       text,
       analysis,
-      d.threatId,
-      {
-        status: d.status as ThreatStatus,
-        ...(d.owner !== undefined && { owner: d.owner }),
-        ...(d.justification !== undefined && { justification: d.justification }),
-        ...(d.ticket !== undefined && { ticket: d.ticket }),
-        ...(d.reviewBy !== undefined && { reviewBy: d.reviewBy }),
-        ...(d.notes !== undefined && { notes: d.notes }),
-      },
+      threatId,
+      { status: status as ThreatStatus, ...fields },
       options,
     );
     if (!result.ok) {

@@ -12,6 +12,7 @@
  */
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS } from '../model/vocabulary';
 import { classificationFromConfidentiality, IMPLICIT_ZONE_ID, trustFromRating } from '../otm/types';
+import { decisionFieldsOf } from '../register/register';
 import type { DraftComponent } from './draft';
 import { asArray, asRecord, asString, isRecord } from './evidence';
 import type { FormatImporter } from './importer';
@@ -189,18 +190,11 @@ export const otmImporter: FormatImporter = {
       const element = asString(attributes['mltmElement']);
       if (status === undefined || rule === undefined || element === undefined) return;
       const elementId = components.get(element)?.id ?? flowIds.get(element) ?? element;
-      const text = (key: string) => {
-        const value = decision[key];
-        return typeof value === 'string' ? value : undefined;
-      };
       draft.decisions.push({
         threatId: `${rule}@${elementId}`,
         status,
-        ...(text('owner') !== undefined && { owner: text('owner') }),
-        ...(text('justification') !== undefined && { justification: text('justification') }),
-        ...(text('ticket') !== undefined && { ticket: text('ticket') }),
-        ...(text('review_by') !== undefined && { reviewBy: text('review_by') }),
-        ...(text('notes') !== undefined && { notes: text('notes') }),
+        // The fields as the register names them; only strings (as the export writes them).
+        ...decisionFieldsOf(decision, (value) => (typeof value === 'string' ? value : undefined)),
         source: doc.ref(`/threats/${i}/attributes/mltmDecision`),
       });
     });

@@ -6,13 +6,14 @@
  * the one code path that adds a path entry). Whether a path still exists, and its fingerprint, is
  * the decision layer's answer (`findPaths` through `registerPaths`), the same one sync uses.
  */
-import { isMap, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, type YAMLMap } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
-import { pathMachineChecksumMatches } from '../hashes';
 import { compareProblems, problem, type Problem } from '../problems';
 import { isCalendarDate } from '../util/date';
 import { quoteInline } from '../util/inert';
 import {
+  keptFieldsEdited,
+  keptFieldsEditedProblem,
   loadRegister,
   PATH_STATUSES,
   type PathStatus,
@@ -20,16 +21,24 @@ import {
   type ThreatRegister,
 } from './register';
 import {
-  pathChecksumFieldsOf,
+  editableText,
   refreshPathEntry,
-  REGISTER_TO_STRING,
   registerPaths,
+  registerTextOf,
   stampPathChecksum,
   syncRegisterDetailed,
   unknownPathProblem,
   type SyncOptions,
 } from './sync';
-import { reviewByProblem, setHumanFields, type TriageChange, type TriageResult } from './triage';
+import {
+  justificationProblem,
+  reviewByProblem,
+  setHumanFields,
+  stampPersonsDecision,
+  statusAfter,
+  type TriageChange,
+  type TriageResult,
+} from './triage';
 
 /** Path statuses that need a justification. */
 export const PATH_NEEDS_JUSTIFICATION: ReadonlySet<PathStatus> = new Set([
@@ -103,19 +112,8 @@ export function checkPathEntries(
         ),
       );
     }
-    if (
-      entry.machine.checksum !== undefined &&
-      !pathMachineChecksumMatches(entry.machine.checksum, pathChecksumFieldsOf(entry))
-    ) {
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (kind, entry, target, goal, elements, machine) of path \`${entry.id}\` were edited by hand; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`,
-          entry.keyRange,
-          { severity: 'warning' },
-        ),
-      );
-    }
+    if (keptFieldsEdited(entry, 'path'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'path', 'check'));
   }
   return problems.sort(compareProblems);
 }
@@ -168,12 +166,7 @@ export function triagePath(
       ],
     };
   }
-  // Sync's own output, so the library's quadratic duplicate-key check is not needed; edited as
-  // LF and written back in the file's own line endings, as sync does.
-  const crlf = synced.text.includes('\r\n');
-  const document = parseDocument(crlf ? synced.text.replace(/\r\n/g, '\n') : synced.text, {
-    uniqueKeys: false,
-  });
+  const { document, crlf } = editableText(synced.text);
   let paths = document.get('paths', true) as YAMLMap | undefined;
   if (!isMap(paths)) {
     paths = document.createNode({}) as YAMLMap;
@@ -186,35 +179,21 @@ export function triagePath(
     paths.items.push(document.createPair(pathId, entry));
   }
   refreshPathEntry(document, entry, found, options.today);
-  const status = (change.status ?? String(entry.get('status') ?? 'open')) as PathStatus;
-  const justification = change.justification ?? (entry.get('justification') as string | undefined);
-  if (PATH_NEEDS_JUSTIFICATION.has(status) && !(justification ?? '').trim()) {
-    return {
-      ok: false,
-      problems: [
-        problem(
-          'MLTM301',
-          `A justification is required to mark an attack path ${words(status)}.`,
-          none,
-        ),
-      ],
-    };
-  }
+  const status = statusAfter(entry, change);
+  const unjustified = justificationProblem(
+    entry,
+    change,
+    status,
+    PATH_NEEDS_JUSTIFICATION,
+    'an attack path',
+  );
+  if (unjustified) return { ok: false, problems: [unjustified] };
   setHumanFields(document, entry, {
     ...change,
     ...(created && change.status === undefined && { status: 'open' }),
   });
-  const machine = entry.get('machine', true);
-  if (isMap(machine) && status !== 'open' && (change.status !== undefined || change.confirm)) {
-    // The person decided (or re-confirmed) with the path as it is now.
-    machine.set('decided_status', status);
-    machine.set('decided_fingerprint', found.fingerprint);
-    if (machine.has('needs_review')) machine.delete('needs_review');
-  } else if (isMap(machine) && status === 'open') {
-    for (const key of ['decided_status', 'decided_fingerprint', 'needs_review'])
-      if (machine.has(key)) machine.delete(key);
-  }
+  // The person decided (or re-confirmed) with the path as it is now.
+  stampPersonsDecision(entry, change, status, status !== 'open', found.fingerprint);
   stampPathChecksum(document, entry);
-  const lf = document.toString(REGISTER_TO_STRING);
-  return { ok: true, text: crlf ? lf.replace(/\n/g, '\r\n') : lf };
+  return { ok: true, text: registerTextOf(document, crlf) };
 }

@@ -19,7 +19,7 @@ import type { LoadedAnalysis } from '../analysis';
 import { checkAgainstSchema, type SchemaWording } from '../model/schemaCheck';
 import { pointer, readYaml, REGISTER_READ_LIMITS, type SourceMap } from '../parse/source';
 import { compareProblems, problem, type Problem, type SourceRange } from '../problems';
-import { fingerprintMatches, machineChecksumMatches } from '../hashes';
+import { fingerprintMatches, machineChecksumMatches, pathMachineChecksumMatches } from '../hashes';
 import { withMerged } from '../rules/evaluate';
 import { isCalendarDate } from '../util/date';
 import { didYouMean } from '../util/suggest';
@@ -58,6 +58,39 @@ export const HUMAN_FIELDS = [
   'review_by',
   'notes',
 ] as const;
+/**
+ * The fields people own besides `status`, as code names them (the same in a threat's and a path's
+ * entry, an OTM decision and a triage change).
+ */
+export interface DecisionFields {
+  readonly owner?: string;
+  readonly justification?: string;
+  readonly ticket?: string;
+  readonly reviewBy?: string;
+  readonly notes?: string;
+}
+
+/** The human fields of an entry as loaded. */
+export interface HumanFields extends DecisionFields {
+  /** The status as written; `open` when absent. An unknown value is reported and kept. */
+  readonly status: string;
+}
+
+/**
+ * Each field of {@link DecisionFields} by its key in the register file, in file order: the one
+ * mapping the register's readers and triage's writer share.
+ */
+export const DECISION_FIELD_KEYS: readonly (readonly [
+  key: (typeof HUMAN_FIELDS)[number],
+  name: keyof DecisionFields,
+])[] = [
+  ['owner', 'owner'],
+  ['justification', 'justification'],
+  ['ticket', 'ticket'],
+  ['review_by', 'reviewBy'],
+  ['notes', 'notes'],
+];
+
 /** Keys sync keeps at the top of an entry. */
 export const MACHINE_FIELDS = ['title', 'element', 'stride', 'atlas', 'severity'] as const;
 
@@ -74,7 +107,7 @@ export interface MachineState {
   readonly checksum?: string;
 }
 
-export interface RegisterEntry {
+export interface RegisterEntry extends HumanFields {
   readonly id: string;
   readonly ruleId: string;
   readonly elementId: string;
@@ -86,13 +119,6 @@ export interface RegisterEntry {
   readonly stride?: readonly string[];
   readonly atlas?: readonly string[];
   readonly severity?: string;
-  /** The status as written; `open` when absent. An unknown value is reported and kept. */
-  readonly status: string;
-  readonly owner?: string;
-  readonly justification?: string;
-  readonly ticket?: string;
-  readonly reviewBy?: string;
-  readonly notes?: string;
   readonly machine: MachineState;
 }
 
@@ -112,7 +138,7 @@ export const PATH_MACHINE_FIELDS = ['kind', 'entry', 'target', 'goal', 'elements
 export type PathMachineState = Omit<MachineState, 'missingControls'>;
 
 /** One entry of `paths:`: a person's decision about one attack path. */
-export interface PathEntry {
+export interface PathEntry extends HumanFields {
   readonly id: string;
   readonly keyRange: SourceRange;
   readonly range: SourceRange;
@@ -123,13 +149,6 @@ export interface PathEntry {
   readonly goal?: string;
   /** The path's components and flows, entry first (as sync recorded them). */
   readonly elements?: readonly string[];
-  /** The status as written; `open` when absent. */
-  readonly status: string;
-  readonly owner?: string;
-  readonly justification?: string;
-  readonly ticket?: string;
-  readonly reviewBy?: string;
-  readonly notes?: string;
   readonly machine: PathMachineState;
 }
 
@@ -245,31 +264,55 @@ export function splitThreatId(id: string): { ruleId: string; elementId: string }
 }
 
 /**
+ * The {@link DecisionFields} written in a raw entry (a register's, or an OTM file's decision),
+ * each read by `text` (by default a string, or a number as written); absent ones stay absent.
+ */
+export function decisionFieldsOf(
+  raw: Readonly<Record<string, unknown>>,
+  text: (value: unknown) => string | undefined = str,
+): DecisionFields {
+  const fields: { -readonly [K in keyof DecisionFields]: DecisionFields[K] } = {};
+  for (const [key, name] of DECISION_FIELD_KEYS) {
+    const value = text(raw[key]);
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
+/** The human fields of a threat or path entry, as loaded: one reader for both kinds of entry. */
+function humanFieldsOf(raw: Record<string, unknown>): HumanFields {
+  return { status: str(raw['status']) ?? 'open', ...decisionFieldsOf(raw) };
+}
+
+/** Where one entry of a section (`threats:` or `paths:`) is, and what it holds. */
+interface LocatedEntry {
+  readonly id: string;
+  readonly raw: Record<string, unknown>;
+  readonly keyRange: SourceRange;
+  readonly range: SourceRange;
+  readonly pointer: string;
+}
+
+/** The entries of a section of a loaded register that are mappings, in file order, located. */
+function* sectionEntries(
+  root: Record<string, unknown>,
+  section: 'threats' | 'paths',
+  sourceMap: SourceMap,
+): Generator<LocatedEntry> {
+  const entries = root[section];
+  for (const [id, raw] of Object.entries(isRecord(entries) ? entries : {})) {
+    if (!isRecord(raw)) continue;
+    const path = pointer(section, id);
+    const located = sourceMap.get(path);
+    const keyRange = located?.key ?? { start: 0, end: 0 };
+    yield { id, raw, keyRange, range: located?.value ?? keyRange, pointer: path };
+  }
+}
+
+/**
  * Loads a register. Never throws, never writes. `document: true` keeps the `yaml` library's
  * document for a writer (sync edits it in place); readers skip building it.
  */
-/**
- * The fields people own in a threat or path entry (status, owner, justification, ticket,
- * review_by, notes), as loaded: one reader for both kinds of entry.
- */
-function humanFieldsOf(raw: Record<string, unknown>): {
-  status: string;
-  owner?: string;
-  justification?: string;
-  ticket?: string;
-  reviewBy?: string;
-  notes?: string;
-} {
-  return {
-    status: str(raw['status']) ?? 'open',
-    ...(str(raw['owner']) !== undefined && { owner: str(raw['owner']) }),
-    ...(str(raw['justification']) !== undefined && { justification: str(raw['justification']) }),
-    ...(str(raw['ticket']) !== undefined && { ticket: str(raw['ticket']) }),
-    ...(str(raw['review_by']) !== undefined && { reviewBy: str(raw['review_by']) }),
-    ...(str(raw['notes']) !== undefined && { notes: str(raw['notes']) }),
-  };
-}
-
 export function loadRegister(
   text: string,
   options: { readonly document?: boolean } = {},
@@ -320,40 +363,26 @@ export function loadRegister(
   );
 
   const entries: RegisterEntry[] = [];
-  for (const [id, raw] of Object.entries(isRecord(root['threats']) ? root['threats'] : {})) {
-    const path = pointer('threats', id);
-    const entry = read.sourceMap.get(path);
-    const keyRange = entry?.key ?? { start: 0, end: 0 };
-    const split = splitThreatId(id);
-    if (!split || !isRecord(raw)) continue;
-    const machine = machineStateOf(raw['machine']);
+  for (const { raw, ...located } of sectionEntries(root, 'threats', read.sourceMap)) {
+    const split = splitThreatId(located.id);
+    if (!split) continue;
     entries.push({
-      id,
+      ...located,
       ...split,
-      keyRange,
-      range: entry?.value ?? keyRange,
-      pointer: path,
       ...(str(raw['title']) !== undefined && { title: str(raw['title']) }),
       ...(str(raw['element']) !== undefined && { element: str(raw['element']) }),
       ...(strList(raw['stride']) !== undefined && { stride: strList(raw['stride']) }),
       ...(strList(raw['atlas']) !== undefined && { atlas: strList(raw['atlas']) }),
       ...(str(raw['severity']) !== undefined && { severity: str(raw['severity']) }),
       ...humanFieldsOf(raw),
-      machine,
+      machine: machineStateOf(raw['machine']),
     });
   }
   const paths: PathEntry[] = [];
-  for (const [id, raw] of Object.entries(isRecord(root['paths']) ? root['paths'] : {})) {
-    const path = pointer('paths', id);
-    const located = read.sourceMap.get(path);
-    const keyRange = located?.key ?? { start: 0, end: 0 };
-    if (!isRecord(raw)) continue;
+  for (const { raw, ...located } of sectionEntries(root, 'paths', read.sourceMap)) {
     const { missingControls: _none, ...machine } = machineStateOf(raw['machine']);
     paths.push({
-      id,
-      keyRange,
-      range: located?.value ?? keyRange,
-      pointer: path,
+      ...located,
       ...(str(raw['kind']) !== undefined && { kind: str(raw['kind']) }),
       ...(str(raw['entry']) !== undefined && { entry: str(raw['entry']) }),
       ...(str(raw['target']) !== undefined && { target: str(raw['target']) }),
@@ -377,6 +406,49 @@ export function loadRegister(
   // sync would otherwise have to guess what the person meant, and could rewrite their text.
   const blocking = problems.some((p) => p.severity === 'error');
   return { register, problems: problems.sort(compareProblems), writable: !blocking && shapeOk };
+}
+
+/**
+ * Whether a person edited the fields mltm keeps in a threat or path entry: it has a checksum and
+ * the fields no longer match it (the checksums read only the kept fields, by name).
+ */
+export function keptFieldsEdited(entry: RegisterEntry | PathEntry, kind: EntryKind): boolean {
+  const recorded = entry.machine.checksum;
+  if (recorded === undefined) return false;
+  return kind === 'path'
+    ? !pathMachineChecksumMatches(recorded, entry as PathEntry)
+    : !machineChecksumMatches(recorded, entry as RegisterEntry);
+}
+
+/** Which section an entry is in: `threats:` or `paths:`. */
+export type EntryKind = 'threat' | 'path';
+
+/**
+ * The problem (MLTM308) for an entry whose kept fields a person edited ({@link keptFieldsEdited}):
+ * for `sync`, a refusal located at `machine` (sync would overwrite the edit); for `check`, a
+ * warning at the entry's key (sync will restore the fields).
+ */
+export function keptFieldsEditedProblem(
+  register: ThreatRegister,
+  entry: RegisterEntry | PathEntry,
+  kind: EntryKind,
+  by: 'sync' | 'check',
+): Problem {
+  const kept = [...(kind === 'path' ? PATH_MACHINE_FIELDS : MACHINE_FIELDS), 'machine'].join(', ');
+  const edited = `Fields kept by mltm (${kept}) of ${kind === 'path' ? 'path ' : ''}\`${entry.id}\` were edited by hand`;
+  return by === 'sync'
+    ? problem(
+        'MLTM308',
+        `${edited}, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
+        register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange,
+        { severity: 'error' },
+      )
+    : problem(
+        'MLTM308',
+        `${edited}; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`,
+        entry.keyRange,
+        { severity: 'warning' },
+      );
 }
 
 export interface RegisterCheckOptions {
@@ -515,19 +587,8 @@ export function checkRegister(
         ),
       );
     }
-    if (
-      entry.machine.checksum !== undefined &&
-      !machineChecksumMatches(entry.machine.checksum, entry)
-    ) {
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand; \`mltm sync\` will restore them. Put your notes in \`notes\` or an \`x-\` field.`,
-          entry.keyRange,
-          { severity: 'warning' },
-        ),
-      );
-    }
+    if (keptFieldsEdited(entry, 'threat'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'threat', 'check'));
   }
   return problems.sort(compareProblems);
 }

@@ -32,17 +32,13 @@ import {
 } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
 import { findPaths, type FoundPath } from '../decide/index';
-import {
-  fingerprintMatches,
-  machineChecksum,
-  machineChecksumMatches,
-  pathMachineChecksum,
-  pathMachineChecksumMatches,
-} from '../hashes';
+import { fingerprintMatches, machineChecksum, pathMachineChecksum } from '../hashes';
 import { problem, type Problem } from '../problems';
 import { withMerged, type Threat } from '../rules/evaluate';
 import {
   DECISIONS,
+  keptFieldsEdited,
+  keptFieldsEditedProblem,
   knownIds,
   loadRegister,
   MACHINE_FIELDS,
@@ -52,9 +48,7 @@ import {
   unknownIdProblem,
   type MachineState,
   type PathEntry,
-  type PathMachineState,
   type ThreatRegister,
-  type ThreatStatus,
 } from './register';
 
 /**
@@ -78,19 +72,6 @@ export function registerPaths(
     },
     ids,
   );
-}
-
-/** The checksum fields of a path entry as loaded. */
-export function pathChecksumFieldsOf(entry: PathEntry) {
-  const { checksum: _checksum, ...machine } = entry.machine;
-  return {
-    ...(entry.kind !== undefined && { kind: entry.kind }),
-    ...(entry.entry !== undefined && { entry: entry.entry }),
-    ...(entry.target !== undefined && { target: entry.target }),
-    ...(entry.goal !== undefined && { goal: entry.goal }),
-    ...(entry.elements !== undefined && { elements: entry.elements }),
-    machine,
-  };
 }
 
 /** The statuses that are decisions on a path (all but `open`). */
@@ -152,6 +133,30 @@ export const REGISTER_TO_STRING = {
   indent: 2,
 } as const;
 
+/**
+ * A register text already loaded and checked (sync's own output, or a register `loadRegister`
+ * found no duplicate key in), as a document to edit: the library's own duplicate-key check,
+ * quadratic in the number of keys, is skipped. A CRLF text is edited as LF (parsed as CRLF,
+ * comments keep their `\r` while new lines get `\n`) and written back in its own line endings
+ * by {@link registerTextOf}.
+ */
+export function editableText(text: string): { document: Document.Parsed; crlf: boolean } {
+  const crlf = text.includes('\r\n');
+  const document = parseDocument(crlf ? text.replace(/\r\n/g, '\n') : text, {
+    uniqueKeys: false,
+  });
+  return { document, crlf };
+}
+
+/**
+ * A register document's text, in the file's line endings (CRLF where the person's file has
+ * them, so a sync or a triage is not a whole-file diff).
+ */
+export function registerTextOf(document: Document, crlf: boolean): string {
+  const lf = document.toString(REGISTER_TO_STRING);
+  return crlf ? lf.replace(/\n/g, '\r\n') : lf;
+}
+
 /** Below this many live entries a sync may stale any share of them without `allowMassStale`. */
 const MASS_STALE_MINIMUM = 10;
 
@@ -209,43 +214,16 @@ export function syncRefusals(
       );
     } else if (!entry.machine.stale) wouldStale.push(entry);
   }
-  for (const entry of register.entries) {
-    if (
-      entry.machine.checksum !== undefined &&
-      !options.restoreMachineFields &&
-      !machineChecksumMatches(entry.machine.checksum, entry)
-    ) {
-      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (title, element, stride, atlas, severity, machine) of \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
-          range,
-          { severity: 'error' },
-        ),
-      );
-    }
-  }
+  for (const entry of register.entries)
+    if (!options.restoreMachineFields && keptFieldsEdited(entry, 'threat'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'threat', 'sync'));
   for (const entry of register.paths) {
     // A path entry mltm never wrote (no first_seen) whose id names no attack path: a typo or a
     // paste from another model; marking it stale would bury the person's decision.
     if (!paths.has(entry.id) && entry.machine.firstSeen === undefined)
       problems.push({ ...unknownPathProblem(entry), severity: 'error' });
-    if (
-      entry.machine.checksum !== undefined &&
-      !options.restoreMachineFields &&
-      !pathMachineChecksumMatches(entry.machine.checksum, pathChecksumFieldsOf(entry))
-    ) {
-      const range = register.sourceMap.get(`${entry.pointer}/machine`)?.key ?? entry.keyRange;
-      problems.push(
-        problem(
-          'MLTM308',
-          `Fields kept by mltm (kind, entry, target, goal, elements, machine) of path \`${entry.id}\` were edited by hand, and sync would overwrite them. Move what you meant into \`notes\` or an \`x-\` key and undo the edit, or run \`mltm sync --restore-machine-fields\`.`,
-          range,
-          { severity: 'error' },
-        ),
-      );
-    }
+    if (!options.restoreMachineFields && keptFieldsEdited(entry, 'path'))
+      problems.push(keptFieldsEditedProblem(register, entry, 'path', 'sync'));
   }
   if (
     !options.allowMassStale &&
@@ -365,9 +343,7 @@ export function syncRegisterDetailed(
     document =
       !crlf && loaded.register.document
         ? loaded.register.document
-        : parseDocument(crlf ? registerText.replace(/\r\n/g, '\n') : registerText, {
-            uniqueKeys: false,
-          });
+        : editableText(registerText).document;
   }
   let threatsNode = document.get('threats', true) as YamlNode | null | undefined;
   if (!isMap(threatsNode)) {
@@ -382,39 +358,24 @@ export function syncRegisterDetailed(
   }
   const threatsMap = threatsNode as YAMLMap;
 
-  const added: string[] = [];
-  const refreshed: string[] = [];
-  const staled: string[] = [];
-  const revived: string[] = [];
-  const needsReview: string[] = [];
-  const migrated: string[] = [];
+  const summary: SummaryLists = {
+    added: [],
+    refreshed: [],
+    staled: [],
+    revived: [],
+    needsReview: [],
+    migrated: [],
+  };
   // Merged threats (`covers`) keep their own entries: refreshed, never staled, never added.
   const current = new Map(withMerged(analysis.threats).map((t) => [t.id, t]));
-  const existing = new Set<string>();
-
-  for (const pair of threatsMap.items as Pair<YamlNode, YamlNode>[]) {
-    const id = String((pair.key as { value?: unknown } | null)?.value ?? '');
-    existing.add(id);
-    const entry = pair.value;
-    if (!isMap(entry)) continue;
-    const threat = current.get(id);
-    const beforeJson = entry.toJSON() as Record<string, unknown>;
-    const before = JSON.stringify(beforeJson);
-    if (threat) {
-      const wasStale = machineOf(entry)['stale'] === true;
-      refreshEntry(document, entry, threat, options.today);
-      if (wasStale) revived.push(id);
-      if (machineOf(entry)['needs_review'] === true) needsReview.push(id);
-    } else if (markStale(document, entry, options.today)) {
-      staled.push(id);
-    }
-    stampChecksum(document, entry);
-    const afterJson = entry.toJSON() as Record<string, unknown>;
-    if (before !== JSON.stringify(afterJson)) {
-      refreshed.push(id);
-      if (threat && onlyHashesMigrated(beforeJson, afterJson, threat)) migrated.push(id);
-    }
-  }
+  const existing = syncSection(
+    document,
+    threatsMap,
+    THREAT_ENTRIES,
+    (id) => current.get(id),
+    options.today,
+    summary,
+  );
   for (const threat of analysis.threats) {
     if (existing.has(threat.id)) continue;
     const entry = document.createNode({}) as YAMLMap;
@@ -425,36 +386,17 @@ export function syncRegisterDetailed(
     // Pushed, not `add`ed: `add` looks for an existing key first, a linear scan per entry that
     // made a new register of 10,000 threats quadratic; `existing` already says the id is new.
     threatsMap.items.push(document.createPair(threat.id, entry));
-    added.push(threat.id);
+    summary.added.push(threat.id);
   }
   const pathsNode = document.get('paths', true) as YamlNode | null | undefined;
-  if (isMap(pathsNode)) {
-    for (const pair of pathsNode.items as Pair<YamlNode, YamlNode>[]) {
-      const id = String((pair.key as { value?: unknown } | null)?.value ?? '');
-      const entry = pair.value;
-      if (!isMap(entry)) continue;
-      const found = paths.get(id);
-      const before = JSON.stringify(entry.toJSON());
-      if (found) {
-        const wasStale = machineOf(entry)['stale'] === true;
-        refreshPathEntry(document, entry, found, options.today);
-        if (wasStale) revived.push(id);
-        if (machineOf(entry)['needs_review'] === true) needsReview.push(id);
-      } else if (markStale(document, entry, options.today)) {
-        staled.push(id);
-      }
-      stampPathChecksum(document, entry);
-      if (before !== JSON.stringify(entry.toJSON())) refreshed.push(id);
-    }
-  }
-  const lf = document.toString(REGISTER_TO_STRING);
-  // Keep Windows line endings where the person's file has them, so a sync is not a whole-file diff.
-  const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
+  if (isMap(pathsNode))
+    syncSection(document, pathsNode, PATH_ENTRIES, (id) => paths.get(id), options.today, summary);
+  const text = registerTextOf(document, crlf);
   return {
     ok: true,
     text,
     changed: text !== registerText,
-    summary: { added, refreshed, staled, revived, needsReview, migrated },
+    summary,
   };
 }
 
@@ -554,45 +496,104 @@ function machineMap(document: Document, entry: YAMLMap): YAMLMap {
   return created;
 }
 
-/** The first human (or unknown) key of an entry: where newly added machine fields go before. */
-function firstHumanKey(entry: YAMLMap): string | undefined {
-  const machineKeys = new Set<string>([...MACHINE_FIELDS, 'machine']);
+/**
+ * What sync keeps in one entry, as the model has it now: a threat's or an attack path's. One
+ * refresh ({@link refreshKept}) writes either kind, so both keep their fields, place new keys and
+ * stamp decisions the same way.
+ */
+interface KeptNow {
+  /** The names of the top-level fields sync keeps in this kind of entry. */
+  readonly keptKeys: readonly string[];
+  /** Those fields, in file order, with their values now (lists flow style). */
+  readonly fields: readonly (readonly [key: string, value: string | readonly string[]])[];
+  /** The fingerprint now: `machine.fingerprint`, and the stamp of a decision recorded today. */
+  readonly fingerprint: string;
+  /** Further `machine` fields after the fingerprint (a threat's missing controls). */
+  readonly machine: readonly (readonly [key: string, value: readonly string[]])[];
+  /** The statuses that are decisions for this kind of entry. */
+  readonly decisions: ReadonlySet<string>;
+  /**
+   * Whether a recorded decision stamp, maybe in an older hash version, still describes what the
+   * entry is about now; absent where only one version exists (paths).
+   */
+  readonly stillDescribes?: (recorded: string) => boolean;
+}
+
+/** What sync keeps in a threat's entry. */
+function threatKept(threat: Threat): KeptNow {
+  return {
+    keptKeys: MACHINE_FIELDS,
+    fields: [
+      ['title', threat.title],
+      ['element', threat.element],
+      ['stride', [...threat.stride]],
+      ['atlas', [...threat.atlas]],
+      ['severity', threat.severity],
+    ],
+    fingerprint: threat.fingerprint,
+    machine: [['missing_controls', [...threat.missingControls]]],
+    decisions: DECISIONS,
+    stillDescribes: (recorded) => fingerprintMatches(recorded, threat),
+  };
+}
+
+/** What sync keeps in an attack path's entry. */
+function pathKept(found: FoundPath): KeptNow {
+  const { path, fingerprint } = found;
+  return {
+    keptKeys: PATH_MACHINE_FIELDS,
+    fields: [
+      ['kind', path.kind],
+      ['entry', path.entry],
+      ['target', path.target],
+      ['goal', path.goal],
+      ['elements', path.steps.map((s) => s.element)],
+    ],
+    fingerprint,
+    machine: [],
+    decisions: PATH_DECISIONS,
+  };
+}
+
+/** The first human (or unknown) key of an entry: where newly added kept fields go before. */
+function firstHumanKey(entry: YAMLMap, keptKeys: readonly string[]): string | undefined {
+  const machineKeys = new Set<string>([...keptKeys, 'machine']);
   for (const pair of entry.items as Pair[])
     if (!machineKeys.has(keyName(pair))) return keyName(pair);
   return undefined;
 }
 
-function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today: string): void {
-  const anchor = firstHumanKey(entry);
+/**
+ * Refreshes an entry's kept fields and `machine` from `kept`, and its decision stamp: a decision
+ * not yet recorded (or a changed one) is stamped with today's fingerprint; an unchanged decision
+ * keeps its stamp, so a later change of what it is about shows as `needs_review`.
+ */
+function refreshKept(document: Document, entry: YAMLMap, kept: KeptNow, today: string): void {
+  const anchor = firstHumanKey(entry, kept.keptKeys);
   const newKeys: string[] = [];
-  if (setIfChanged(document, entry, 'title', threat.title)) newKeys.push('title');
-  if (setIfChanged(document, entry, 'element', threat.element)) newKeys.push('element');
-  if (setIfChanged(document, entry, 'stride', [...threat.stride], true)) newKeys.push('stride');
-  if (setIfChanged(document, entry, 'atlas', [...threat.atlas], true)) newKeys.push('atlas');
-  if (setIfChanged(document, entry, 'severity', threat.severity)) newKeys.push('severity');
+  for (const [key, value] of kept.fields)
+    if (setIfChanged(document, entry, key, value, Array.isArray(value))) newKeys.push(key);
   // Only keys added in this run move (before the first human field, for readability); keys a
   // person already placed stay where they are.
   if (anchor !== undefined) for (const key of newKeys) moveBefore(entry, key, anchor);
   const machine = machineMap(document, entry);
-  const status = String(entry.get('status') ?? 'open') as ThreatStatus;
-  setIfChanged(document, machine, 'fingerprint', threat.fingerprint);
-  setIfChanged(document, machine, 'missing_controls', [...threat.missingControls], true);
+  const status = String(entry.get('status') ?? 'open');
+  setIfChanged(document, machine, 'fingerprint', kept.fingerprint);
+  for (const [key, value] of kept.machine) setIfChanged(document, machine, key, value, true);
   if (!machine.has('first_seen')) setIfChanged(document, machine, 'first_seen', today);
   deleteKey(machine, 'stale');
   deleteKey(machine, 'stale_since');
-  if (DECISIONS.has(status)) {
-    // A decision not yet recorded (or a changed decision) is stamped with today's fingerprint;
-    // an unchanged decision keeps its stamp, so an element change later shows as needs_review.
+  if (kept.decisions.has(status)) {
     if (machine.get('decided_status') !== status || !machine.has('decided_fingerprint')) {
       setIfChanged(document, machine, 'decided_status', status);
-      setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
+      setIfChanged(document, machine, 'decided_fingerprint', kept.fingerprint);
     }
     // A decision stamped by an older mltm, in an older hash version, on an element that has not
     // changed since: restamped in the current version (the migration), not flagged for review.
     const decided = machine.get('decided_fingerprint');
-    if (typeof decided === 'string' && fingerprintMatches(decided, threat))
-      setIfChanged(document, machine, 'decided_fingerprint', threat.fingerprint);
-    if (machine.get('decided_fingerprint') !== threat.fingerprint)
+    if (typeof decided === 'string' && kept.stillDescribes?.(decided) === true)
+      setIfChanged(document, machine, 'decided_fingerprint', kept.fingerprint);
+    if (machine.get('decided_fingerprint') !== kept.fingerprint)
       setIfChanged(document, machine, 'needs_review', true);
     else deleteKey(machine, 'needs_review');
   } else {
@@ -604,18 +605,14 @@ function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today:
   moveToEnd(machine, 'checksum');
 }
 
-/** The first human (or unknown) key of a path entry. */
-function firstHumanPathKey(entry: YAMLMap): string | undefined {
-  const machineKeys = new Set<string>([...PATH_MACHINE_FIELDS, 'machine']);
-  for (const pair of entry.items as Pair[])
-    if (!machineKeys.has(keyName(pair))) return keyName(pair);
-  return undefined;
+function refreshEntry(document: Document, entry: YAMLMap, threat: Threat, today: string): void {
+  refreshKept(document, entry, threatKept(threat), today);
 }
 
 /**
  * Refreshes a path entry from the path as the model has it: what the path is, its fingerprint,
- * and the decision stamp (as {@link refreshEntry} does for a threat: an unchanged decision keeps
- * its stamp, so a change of any element on the path shows as `needs_review`).
+ * and the decision stamp (as for a threat: an unchanged decision keeps its stamp, so a change of
+ * any element on the path shows as `needs_review`).
  */
 export function refreshPathEntry(
   document: Document,
@@ -623,56 +620,7 @@ export function refreshPathEntry(
   found: FoundPath,
   today: string,
 ): void {
-  const { path, fingerprint } = found;
-  const anchor = firstHumanPathKey(entry);
-  const newKeys: string[] = [];
-  if (setIfChanged(document, entry, 'kind', path.kind)) newKeys.push('kind');
-  if (setIfChanged(document, entry, 'entry', path.entry)) newKeys.push('entry');
-  if (setIfChanged(document, entry, 'target', path.target)) newKeys.push('target');
-  if (setIfChanged(document, entry, 'goal', path.goal)) newKeys.push('goal');
-  const elements = path.steps.map((s) => s.element);
-  if (setIfChanged(document, entry, 'elements', elements, true)) newKeys.push('elements');
-  if (anchor !== undefined) for (const key of newKeys) moveBefore(entry, key, anchor);
-  const machine = machineMap(document, entry);
-  const status = String(entry.get('status') ?? 'open');
-  setIfChanged(document, machine, 'fingerprint', fingerprint);
-  if (!machine.has('first_seen')) setIfChanged(document, machine, 'first_seen', today);
-  deleteKey(machine, 'stale');
-  deleteKey(machine, 'stale_since');
-  if (PATH_DECISIONS.has(status)) {
-    if (machine.get('decided_status') !== status || !machine.has('decided_fingerprint')) {
-      setIfChanged(document, machine, 'decided_status', status);
-      setIfChanged(document, machine, 'decided_fingerprint', fingerprint);
-    }
-    if (machine.get('decided_fingerprint') !== fingerprint)
-      setIfChanged(document, machine, 'needs_review', true);
-    else deleteKey(machine, 'needs_review');
-  } else {
-    deleteKey(machine, 'decided_status');
-    deleteKey(machine, 'decided_fingerprint');
-    deleteKey(machine, 'needs_review');
-  }
-  moveToEnd(machine, 'checksum');
-}
-
-/** {@link stampChecksum} for a path entry. */
-export function stampPathChecksum(document: Document, entry: YAMLMap): void {
-  const json = entry.toJSON() as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
-  const { missingControls: _none, ...machineState } = machineStateOf(json);
-  const state: PathMachineState = machineState;
-  const checksum = pathMachineChecksum({
-    ...(str(json['kind']) !== undefined && { kind: str(json['kind']) }),
-    ...(str(json['entry']) !== undefined && { entry: str(json['entry']) }),
-    ...(str(json['target']) !== undefined && { target: str(json['target']) }),
-    ...(str(json['goal']) !== undefined && { goal: str(json['goal']) }),
-    ...(list(json['elements']) !== undefined && { elements: list(json['elements']) }),
-    machine: state,
-  });
-  const machine = machineMap(document, entry);
-  setIfChanged(document, machine, 'checksum', checksum);
-  moveToEnd(machine, 'checksum');
+  refreshKept(document, entry, pathKept(found), today);
 }
 
 /** Marks an entry stale (with the date) unless it already is; returns whether it changed. */
@@ -695,25 +643,35 @@ function moveToEnd(map: YAMLMap, key: string): void {
   }
 }
 
-/** The machine state of an entry node, as the checksum reads it. */
+/** A text field of an entry node's JSON, as the checksum reads it (anything else is absent). */
+const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A list field of an entry node's JSON, as the checksum reads it. */
+const textsOf = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.map(String) : undefined;
+
+/**
+ * The machine state of an entry node (threat or path), as the checksum reads it. An absent
+ * field is `undefined`: the checksums treat it as left out.
+ */
 function machineStateOf(json: Record<string, unknown>): Omit<MachineState, 'checksum'> {
   const m = (json['machine'] ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
   return {
-    ...(str(m['fingerprint']) !== undefined && { fingerprint: str(m['fingerprint']) }),
-    ...(list(m['missing_controls']) !== undefined && {
-      missingControls: list(m['missing_controls']),
-    }),
-    ...(str(m['decided_status']) !== undefined && { decidedStatus: str(m['decided_status']) }),
-    ...(str(m['decided_fingerprint']) !== undefined && {
-      decidedFingerprint: str(m['decided_fingerprint']),
-    }),
-    ...(m['needs_review'] === true && { needsReview: true }),
-    ...(str(m['first_seen']) !== undefined && { firstSeen: str(m['first_seen']) }),
+    fingerprint: textOf(m['fingerprint']),
+    missingControls: textsOf(m['missing_controls']),
+    decidedStatus: textOf(m['decided_status']),
+    decidedFingerprint: textOf(m['decided_fingerprint']),
+    needsReview: m['needs_review'] === true,
+    firstSeen: textOf(m['first_seen']),
     stale: m['stale'] === true,
-    ...(str(m['stale_since']) !== undefined && { staleSince: str(m['stale_since']) }),
+    staleSince: textOf(m['stale_since']),
   };
+}
+
+/** Writes `checksum` as the entry's `machine.checksum`, last in `machine`. */
+function writeChecksum(document: Document, entry: YAMLMap, checksum: string): void {
+  const machine = machineMap(document, entry);
+  setIfChanged(document, machine, 'checksum', checksum);
+  moveToEnd(machine, 'checksum');
 }
 
 /**
@@ -722,27 +680,133 @@ function machineStateOf(json: Record<string, unknown>): Omit<MachineState, 'chec
  */
 export function stampChecksum(document: Document, entry: YAMLMap): void {
   const json = entry.toJSON() as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
   const checksum = machineChecksum({
-    ...(str(json['title']) !== undefined && { title: str(json['title']) }),
-    ...(str(json['element']) !== undefined && { element: str(json['element']) }),
-    ...(list(json['stride']) !== undefined && { stride: list(json['stride']) }),
-    ...(list(json['atlas']) !== undefined && { atlas: list(json['atlas']) }),
-    ...(str(json['severity']) !== undefined && { severity: str(json['severity']) }),
+    title: textOf(json['title']),
+    element: textOf(json['element']),
+    stride: textsOf(json['stride']),
+    atlas: textsOf(json['atlas']),
+    severity: textOf(json['severity']),
     machine: machineStateOf(json),
   });
-  const machine = machineMap(document, entry);
-  setIfChanged(document, machine, 'checksum', checksum);
-  moveToEnd(machine, 'checksum');
+  writeChecksum(document, entry, checksum);
+}
+
+/** {@link stampChecksum} for a path entry. */
+export function stampPathChecksum(document: Document, entry: YAMLMap): void {
+  const json = entry.toJSON() as Record<string, unknown>;
+  const { missingControls: _none, ...machine } = machineStateOf(json);
+  const checksum = pathMachineChecksum({
+    kind: textOf(json['kind']),
+    entry: textOf(json['entry']),
+    target: textOf(json['target']),
+    goal: textOf(json['goal']),
+    elements: textsOf(json['elements']),
+    machine,
+  });
+  writeChecksum(document, entry, checksum);
+}
+
+/**
+ * One kind of register entry as sync brings it up to date: threat entries (`threats:`) and
+ * attack-path entries (`paths:`) go through the same steps ({@link syncEntry}), with their own
+ * refresh and checksum.
+ */
+interface KindSync<Current> {
+  /** Refreshes an entry from what the model has now under its id. */
+  refresh(document: Document, entry: YAMLMap, current: Current, today: string): void;
+  /** Restamps the entry's `machine.checksum`. */
+  stamp(document: Document, entry: YAMLMap): void;
+  /** Whether a changed entry only had its hashes rewritten in the current version (threats). */
+  onlyHashesMigrated?(
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    current: Current,
+  ): boolean;
+}
+
+const THREAT_ENTRIES: KindSync<Threat> = {
+  refresh: refreshEntry,
+  stamp: stampChecksum,
+  onlyHashesMigrated,
+};
+
+const PATH_ENTRIES: KindSync<FoundPath> = { refresh: refreshPathEntry, stamp: stampPathChecksum };
+
+/** The lists of a {@link SyncSummary} as a sync fills them, in file order. */
+interface SummaryLists {
+  readonly added: string[];
+  readonly refreshed: string[];
+  readonly staled: string[];
+  readonly revived: string[];
+  readonly needsReview: string[];
+  readonly migrated: string[];
+}
+
+/**
+ * One existing entry brought up to date: refreshed from what the model has now under its id, or
+ * marked stale when it has nothing there; then its checksum restamped. The one step both the
+ * document sync and the no-change check take, so they cannot disagree.
+ */
+function syncEntry<Current>(
+  document: Document,
+  entry: YAMLMap,
+  current: Current | undefined,
+  kind: KindSync<Current>,
+  today: string,
+): { readonly revived: boolean; readonly staled: boolean; readonly needsReview: boolean } {
+  let revived = false;
+  let staled = false;
+  let needsReview = false;
+  if (current !== undefined) {
+    revived = machineOf(entry)['stale'] === true;
+    kind.refresh(document, entry, current, today);
+    needsReview = machineOf(entry)['needs_review'] === true;
+  } else staled = markStale(document, entry, today);
+  kind.stamp(document, entry);
+  return { revived, staled, needsReview };
+}
+
+/**
+ * Syncs every entry of one section map (`threats:` or `paths:`) in place, recording what
+ * happened in `summary`; returns the ids the section holds.
+ */
+function syncSection<Current>(
+  document: Document,
+  section: YAMLMap,
+  kind: KindSync<Current>,
+  currentOf: (id: string) => Current | undefined,
+  today: string,
+  summary: SummaryLists,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const pair of section.items as Pair<YamlNode, YamlNode>[]) {
+    const id = String((pair.key as { value?: unknown } | null)?.value ?? '');
+    ids.add(id);
+    const entry = pair.value;
+    if (!isMap(entry)) continue;
+    const current = currentOf(id);
+    const beforeJson = entry.toJSON() as Record<string, unknown>;
+    const before = JSON.stringify(beforeJson);
+    const step = syncEntry(document, entry, current, kind, today);
+    if (step.revived) summary.revived.push(id);
+    if (step.needsReview) summary.needsReview.push(id);
+    if (step.staled) summary.staled.push(id);
+    const afterJson = entry.toJSON() as Record<string, unknown>;
+    if (before !== JSON.stringify(afterJson)) {
+      summary.refreshed.push(id);
+      if (current !== undefined && kind.onlyHashesMigrated?.(beforeJson, afterJson, current))
+        summary.migrated.push(id);
+    }
+  }
+  return ids;
 }
 
 /**
  * Whether a sync would change nothing in `register`: every entry is run through the same
- * refresh, stale and checksum steps as the document path, on a small node built from its plain
- * value, and compared. Returns the entries needing review (as the full sync would list them), or
- * undefined when anything would change — then the caller takes the document path. A property
- * test (test/fuzz/largeRegister.test.ts) holds this equal to the document path.
+ * {@link syncEntry} step as the document path, on a small node built from its plain value, and
+ * compared. Returns the entries needing review (as the full sync would list them), or undefined
+ * when anything would change — then the caller takes the document path. A property test
+ * (test/fuzz/registerSplice.test.ts) holds this equal to the document path.
  */
 function unchangedNeedsReview(
   register: ThreatRegister,
@@ -750,51 +814,63 @@ function unchangedNeedsReview(
   today: string,
   paths: ReadonlyMap<string, FoundPath>,
 ): string[] | undefined {
-  const threats = register.value['threats'];
-  if (threats === null || typeof threats !== 'object' || Array.isArray(threats)) return undefined;
   const current = new Map(withMerged(analysis.threats).map((t) => [t.id, t]));
-  const primaries = new Set(analysis.threats.map((t) => t.id));
-  const entries = threats as Record<string, unknown>;
-  const ids = Object.keys(entries);
-  if (ids.length !== register.entries.length) return undefined;
-  let produced = 0;
-  const needsReview: string[] = [];
   const scratch = new Document();
-  for (const entry of register.entries) {
-    const raw = entries[entry.id];
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const needsReview: string[] = [];
+  const threatsUnchanged = sectionUnchanged(
+    scratch,
+    register.value['threats'],
+    register.entries,
+    THREAT_ENTRIES,
+    (id) => current.get(id),
+    today,
+    needsReview,
+  );
+  if (!threatsUnchanged) return undefined;
+  // A threat without an entry would be added (merged ones are not: they keep entries they have).
+  const primaries = new Set(analysis.threats.map((t) => t.id));
+  const produced = register.entries.filter((entry) => primaries.has(entry.id)).length;
+  if (produced !== primaries.size) return undefined;
+  if (
+    register.paths.length > 0 &&
+    !sectionUnchanged(
+      scratch,
+      register.value['paths'],
+      register.paths,
+      PATH_ENTRIES,
+      (id) => paths.get(id),
+      today,
+      needsReview,
+    )
+  )
+    return undefined;
+  return needsReview;
+}
+
+/**
+ * Whether sync would leave one section (its plain value `raws`, its loaded `entries`) as it is;
+ * adds the ids needing review to `needsReview`.
+ */
+function sectionUnchanged<Current>(
+  scratch: Document,
+  raws: unknown,
+  entries: readonly { readonly id: string }[],
+  kind: KindSync<Current>,
+  currentOf: (id: string) => Current | undefined,
+  today: string,
+  needsReview: string[],
+): boolean {
+  if (raws === null || typeof raws !== 'object' || Array.isArray(raws)) return false;
+  const byId = raws as Record<string, unknown>;
+  if (Object.keys(byId).length !== entries.length) return false;
+  for (const entry of entries) {
+    const raw = byId[entry.id];
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
     const node = scratch.createNode(raw) as YAMLMap;
     const before = JSON.stringify(raw);
-    const threat = current.get(entry.id);
-    if (threat) {
-      if (primaries.has(entry.id)) produced++;
-      refreshEntry(scratch, node, threat, today);
-      if (machineOf(node)['needs_review'] === true) needsReview.push(entry.id);
-    } else markStale(scratch, node, today);
-    stampChecksum(scratch, node);
-    if (JSON.stringify(node.toJSON()) !== before) return undefined;
+    const step = syncEntry(scratch, node, currentOf(entry.id), kind, today);
+    if (step.needsReview) needsReview.push(entry.id);
+    if (JSON.stringify(node.toJSON()) !== before) return false;
   }
-  // A threat without an entry would be added (merged ones are not: they keep entries they have).
-  if (produced !== primaries.size) return undefined;
-  const pathEntries = register.value['paths'];
-  if (register.paths.length > 0) {
-    if (pathEntries === null || typeof pathEntries !== 'object' || Array.isArray(pathEntries))
-      return undefined;
-    const raws = pathEntries as Record<string, unknown>;
-    if (Object.keys(raws).length !== register.paths.length) return undefined;
-    for (const entry of register.paths) {
-      const raw = raws[entry.id];
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-      const node = scratch.createNode(raw) as YAMLMap;
-      const before = JSON.stringify(raw);
-      const found = paths.get(entry.id);
-      if (found) {
-        refreshPathEntry(scratch, node, found, today);
-        if (machineOf(node)['needs_review'] === true) needsReview.push(entry.id);
-      } else markStale(scratch, node, today);
-      stampPathChecksum(scratch, node);
-      if (JSON.stringify(node.toJSON()) !== before) return undefined;
-    }
-  }
-  return needsReview;
+  return true;
 }

@@ -9,23 +9,27 @@ import { isUsable, modelErrors, type Analysis } from '../analysis';
 import { problem, type Problem } from '../problems';
 import type { Threat } from '../rules/evaluate';
 import {
+  DECISION_FIELD_KEYS,
   DECISIONS,
   NEEDS_JUSTIFICATION,
   STATUSES,
+  type DecisionFields,
   type ThreatRegister,
   type ThreatStatus,
 } from './register';
-import { REGISTER_TO_STRING, stampChecksum, syncRegisterDetailed, type SyncOptions } from './sync';
+import {
+  editableText,
+  REGISTER_TO_STRING,
+  registerTextOf,
+  stampChecksum,
+  syncRegisterDetailed,
+  type SyncOptions,
+} from './sync';
 import { DATE_EXAMPLE, isCalendarDate } from '../util/date';
 import { quoteInline } from '../util/inert';
 
-export interface TriageChange {
+export interface TriageChange extends DecisionFields {
   readonly status?: ThreatStatus;
-  readonly owner?: string;
-  readonly justification?: string;
-  readonly ticket?: string;
-  readonly reviewBy?: string;
-  readonly notes?: string;
   /** Re-confirm an unchanged decision after its element changed (clears "needs review"). */
   readonly confirm?: boolean;
 }
@@ -97,7 +101,7 @@ export function triageThreat(
   if (!synced.ok) return synced;
   // One entry of a register that was already up to date: only that entry's lines are read and
   // rewritten (issue 16, defect 10: re-serialising 7,000 entries took seconds). Byte-identical to
-  // the whole-document path on the registers sync writes (test/fuzz/largeRegister.test.ts).
+  // the whole-document path on the registers sync writes (test/fuzz/registerSplice.test.ts).
   if (synced.register && !synced.changed && !options.wholeDocument) {
     const spliced = spliceEntry(synced.text, synced.register, threatId, (document, entry) =>
       applyChange(document, entry, threat, change),
@@ -113,12 +117,7 @@ type EntryEdit = (document: Document, entry: YAMLMap) => Problem | undefined;
 
 /** The document path: parse the whole register, edit the entry, serialise it all. */
 export function triageWholeDocument(text: string, threatId: string, edit: EntryEdit): TriageResult {
-  // Sync's own output: loaded and checked already, so skip the library's quadratic key check.
-  // Edited as LF and written back in the file's own line endings, as sync does.
-  const crlf = text.includes('\r\n');
-  const document = parseDocument(crlf ? text.replace(/\r\n/g, '\n') : text, {
-    uniqueKeys: false,
-  });
+  const { document, crlf } = editableText(text);
   const entry = document.getIn(['threats', threatId], true) as YAMLMap | undefined;
   if (!isMap(entry))
     return {
@@ -127,8 +126,7 @@ export function triageWholeDocument(text: string, threatId: string, edit: EntryE
     };
   const refused = edit(document, entry);
   if (refused) return { ok: false, problems: [refused] };
-  const lf = document.toString(REGISTER_TO_STRING);
-  return { ok: true, text: crlf ? lf.replace(/\n/g, '\r\n') : lf };
+  return { ok: true, text: registerTextOf(document, crlf) };
 }
 
 const THREATS_LINE = 'threats:\n';
@@ -182,29 +180,66 @@ function applyChange(
   threat: Threat,
   change: TriageChange,
 ): Problem | undefined {
-  const none = { start: 0, end: 0 };
-  const status = (change.status ?? String(entry.get('status') ?? 'open')) as ThreatStatus;
-  const justification = change.justification ?? (entry.get('justification') as string | undefined);
-  if (NEEDS_JUSTIFICATION.has(status) && !(justification ?? '').trim()) {
-    return problem(
-      'MLTM301',
-      `A justification is required to mark a threat ${status.replace('_', ' ')}.`,
-      none,
-    );
-  }
+  const status = statusAfter(entry, change);
+  const unjustified = justificationProblem(entry, change, status, NEEDS_JUSTIFICATION, 'a threat');
+  if (unjustified) return unjustified;
   setHumanFields(document, entry, change);
+  // The person decided (or re-confirmed) with the element as it is now.
+  stampPersonsDecision(entry, change, status, DECISIONS.has(status), threat.fingerprint);
+  stampChecksum(document, entry);
+  return undefined;
+}
+
+/** The status an entry node has after `change`: the change's, else as written, else `open`. */
+export function statusAfter<Status extends string>(
+  entry: YAMLMap,
+  change: { readonly status?: Status },
+): Status {
+  return (change.status ?? String(entry.get('status') ?? 'open')) as Status;
+}
+
+/**
+ * The refusal (MLTM301) of a change that leaves an entry (`what`: "a threat", "an attack path")
+ * at a status needing a justification without one: neither the change nor the entry gives it.
+ */
+export function justificationProblem(
+  entry: YAMLMap,
+  change: { readonly justification?: string },
+  status: string,
+  needsJustification: ReadonlySet<string>,
+  what: string,
+): Problem | undefined {
+  const justification = change.justification ?? (entry.get('justification') as string | undefined);
+  if (!needsJustification.has(status) || (justification ?? '').trim()) return undefined;
+  return problem(
+    'MLTM301',
+    `A justification is required to mark ${what} ${status.replace('_', ' ')}.`,
+    { start: 0, end: 0 },
+  );
+}
+
+/**
+ * Records a person's decision in an entry's `machine` (threat or path): a decision made or
+ * re-confirmed by this change is stamped with `fingerprint` (what it is about now), clearing
+ * needs_review; a status that is no decision clears the stamp; an unchanged decision keeps it.
+ */
+export function stampPersonsDecision(
+  entry: YAMLMap,
+  change: { readonly status?: string; readonly confirm?: boolean },
+  status: string,
+  isDecision: boolean,
+  fingerprint: string,
+): void {
   const machine = entry.get('machine', true);
-  if (isMap(machine) && DECISIONS.has(status) && (change.status !== undefined || change.confirm)) {
-    // The person decided (or re-confirmed) with the element as it is now.
+  if (!isMap(machine)) return;
+  if (isDecision && (change.status !== undefined || change.confirm)) {
     machine.set('decided_status', status);
-    machine.set('decided_fingerprint', threat.fingerprint);
+    machine.set('decided_fingerprint', fingerprint);
     if (machine.has('needs_review')) machine.delete('needs_review');
-  } else if (isMap(machine) && !DECISIONS.has(status)) {
+  } else if (!isDecision) {
     for (const key of ['decided_status', 'decided_fingerprint', 'needs_review'])
       if (machine.has(key)) machine.delete(key);
   }
-  stampChecksum(document, entry);
-  return undefined;
 }
 
 /**
@@ -228,9 +263,5 @@ export function setHumanFields(document: Document, entry: YAMLMap, change: Triag
     }
   };
   set('status', change.status);
-  set('owner', change.owner);
-  set('justification', change.justification);
-  set('ticket', change.ticket);
-  set('review_by', change.reviewBy);
-  set('notes', change.notes);
+  for (const [key, name] of DECISION_FIELD_KEYS) set(key, change[name]);
 }

@@ -6,7 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import registerSchema from '../../../schemas/register.schema.json';
-import { HUMAN_FIELDS, MACHINE_FIELDS } from '../../../src/core/register/register';
+import {
+  DECISION_FIELD_KEYS,
+  HUMAN_FIELDS,
+  MACHINE_FIELDS,
+} from '../../../src/core/register/register';
 import { synced, MODEL } from './helpers';
 
 describe('register fields: human or machine, never both, never neither', () => {
@@ -16,6 +20,15 @@ describe('register fields: human or machine, never both, never neither', () => {
     assert.deepEqual(schemaFields, classified);
     for (const field of HUMAN_FIELDS)
       assert.ok(!(MACHINE_FIELDS as readonly string[]).includes(field), `${field} is not both`);
+  });
+
+  it('the readers and triage map every human field but status, in file order, to one name each', () => {
+    assert.deepEqual(
+      DECISION_FIELD_KEYS.map(([key]) => key),
+      HUMAN_FIELDS.filter((f) => f !== 'status'),
+    );
+    const names = DECISION_FIELD_KEYS.map(([, name]) => name);
+    assert.equal(new Set(names).size, names.length);
   });
 
   it('sync writes no human field except the `status: open` of a new entry', () => {

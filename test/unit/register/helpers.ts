@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { analyze, type LoadedAnalysis } from '../../../src/core/analysis';
 import { loaded } from '../../support/analysis';
 import { runCli } from '../../../src/cli/main';
+import type { Problem } from '../../../src/core/problems';
+import { loadRegister, type RegisterLoadResult } from '../../../src/core/register/register';
 import { syncRegister, type SyncOptions } from '../../../src/core/register/sync';
 
 export const TODAY = '2026-11-25';
@@ -52,6 +54,21 @@ export function synced(
       `sync refused: ${result.problems.map((p) => `${p.code} ${p.message}`).join('; ')}`,
     );
   return result.text;
+}
+
+/** Loads a register text, failing the test when it gives no register (with the problems why). */
+export function loadedRegister(
+  text: string,
+): RegisterLoadResult & { register: NonNullable<RegisterLoadResult['register']> } {
+  const loaded = loadRegister(text);
+  if (!loaded.register)
+    throw new Error(`register does not load: ${JSON.stringify(loaded.problems)}`);
+  return { ...loaded, register: loaded.register };
+}
+
+/** Problems as a person sees them in `text`: `[code, the text the problem's range covers]`. */
+export function coveredTexts(text: string, problems: readonly Problem[]): [string, string][] {
+  return problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
 }
 
 /** A fresh temporary folder; remove it with {@link removeTemp}. */

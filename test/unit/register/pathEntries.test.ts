@@ -21,6 +21,8 @@ import { decideText } from '../decide/helpers';
 import { analyze } from '../../../src/core/analysis';
 import {
   analyzed,
+  coveredTexts,
+  loadedRegister,
   mltm,
   MODEL,
   OPTIONS,
@@ -50,12 +52,11 @@ function accepted(model = MODEL, id = ACCESS, register = synced(undefined, model
 
 /** Problems of the register's path entries against a model, as `[code, the text they cover]`. */
 function pathProblems(text: string, model = MODEL): [string, string][] {
-  const loaded = loadRegister(text);
-  assert.ok(loaded.register, JSON.stringify(loaded.problems));
-  return [
+  const loaded = loadedRegister(text);
+  return coveredTexts(text, [
     ...loaded.problems,
     ...checkPathEntries(loaded.register, analyzed(model), { today: TODAY }),
-  ].map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
+  ]);
 }
 
 function decisionOf(model: string, registerText: string) {

@@ -12,6 +12,8 @@ import { syncRegister } from '../../../src/core/register/sync';
 import { triageThreat } from '../../../src/core/register/triage';
 import {
   analyzed,
+  coveredTexts,
+  loadedRegister,
   MODEL,
   mltm,
   OPTIONS,
@@ -26,12 +28,8 @@ const ID = 'process-input-tampering@api';
 
 /** Problems of a register text against MODEL, as `[code, the text the range covers]`. */
 function problemsOf(text: string, model = MODEL, modelFile = 'm.mltm.yaml'): [string, string][] {
-  const loaded = loadRegister(text);
-  assert.ok(loaded.register, JSON.stringify(loaded.problems));
-  return checkRegister(loaded.register, analyzed(model), { today: TODAY, modelFile }).map((p) => [
-    p.code,
-    text.slice(p.range.start, p.range.end),
-  ]);
+  const { register } = loadedRegister(text);
+  return coveredTexts(text, checkRegister(register, analyzed(model), { today: TODAY, modelFile }));
 }
 
 function setStatus(text: string, id: string, lines: string): string {
