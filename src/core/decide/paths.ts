@@ -353,6 +353,113 @@ function compareHops(a: Hop, b: Hop): number {
   return compareStrings(a.to, b.to) || compareStrings(a.edge.flow.id, b.edge.flow.id);
 }
 
+/** Which entries reach each node of a graph, from {@link entriesReaching}. */
+interface EntriesReaching {
+  /** The entries (node numbers) with a passable way to one of `seeds` (seeds included). */
+  entriesOf(seeds: readonly number[]): number[];
+}
+
+/**
+ * For a graph given by its predecessor lists (node numbers) and the nodes that start paths: the
+ * entries reaching each node. Strongly connected components (Tarjan's algorithm, iterative, so a
+ * long chain cannot overflow the stack) number the components so that every edge between two of
+ * them goes to a lower number; taking components from the highest number down, each passes its
+ * set of entries (a bitset) on along its outgoing edges. Linear in nodes + edges × entries / 32.
+ */
+function entriesReaching(prev: readonly number[][], starts: Uint8Array): EntriesReaching {
+  const n = prev.length;
+  const next: number[][] = Array.from({ length: n }, () => []);
+  for (let v = 0; v < n; v++) for (const u of prev[v] as number[]) next[u]?.push(v);
+  const entries: number[] = [];
+  const bitOf = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++)
+    if (starts[v] === 1) {
+      bitOf[v] = entries.length;
+      entries.push(v);
+    }
+  const words = Math.max(1, Math.ceil(entries.length / 32));
+  // Tarjan: components are numbered as they close, after every component they reach.
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const component = new Int32Array(n);
+  const stack: number[] = [];
+  const calls: number[] = [];
+  const edge: number[] = [];
+  let counter = 0;
+  let components = 0;
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    const enter = (v: number) => {
+      order[v] = low[v] = counter++;
+      stack.push(v);
+      onStack[v] = 1;
+      calls.push(v);
+      edge.push(0);
+    };
+    enter(root);
+    while (calls.length > 0) {
+      const v = calls[calls.length - 1] as number;
+      const i = edge[edge.length - 1] as number;
+      const out = next[v] as number[];
+      if (i < out.length) {
+        edge[edge.length - 1] = i + 1;
+        const w = out[i] as number;
+        if (order[w] === -1) enter(w);
+        else if (onStack[w] === 1) low[v] = Math.min(low[v] as number, order[w] as number);
+        continue;
+      }
+      calls.pop();
+      edge.pop();
+      const parent = calls[calls.length - 1];
+      if (parent !== undefined) low[parent] = Math.min(low[parent] as number, low[v] as number);
+      if (low[v] === order[v]) {
+        let w: number;
+        do {
+          w = stack.pop() as number;
+          onStack[w] = 0;
+          component[w] = components;
+        } while (w !== v);
+        components++;
+      }
+    }
+  }
+  const bits = new Uint32Array(components * words);
+  for (let v = 0; v < n; v++) {
+    const bit = bitOf[v] as number;
+    if (bit >= 0) bits[(component[v] as number) * words + (bit >>> 5)]! |= 1 << (bit & 31);
+  }
+  // Members of each component, then components from the highest number (no edge comes in from
+  // a lower one) down: each one's set is complete when it passes it on.
+  const members: number[][] = Array.from({ length: components }, () => []);
+  for (let v = 0; v < n; v++) members[component[v] as number]?.push(v);
+  for (let c = components - 1; c >= 0; c--)
+    for (const v of members[c] as number[])
+      for (const w of next[v] as number[]) {
+        const d = component[w] as number;
+        if (d === c) continue;
+        for (let k = 0; k < words; k++) bits[d * words + k]! |= bits[c * words + k] as number;
+      }
+  return {
+    entriesOf(seeds) {
+      const union = new Uint32Array(words);
+      for (const s of seeds)
+        for (let k = 0; k < words; k++)
+          union[k]! |= bits[(component[s] as number) * words + k] as number;
+      const found: number[] = [];
+      for (let k = 0; k < words; k++) {
+        let word = union[k] as number;
+        while (word !== 0) {
+          const low = word & -word;
+          found.push(entries[k * 32 + (31 - Math.clz32(low))] as number);
+          word ^= low;
+        }
+      }
+      return found;
+    },
+  };
+}
+
 /**
  * Attack paths of a model in the assessment's current state: entry/target/goal triples ranked
  * by the highest open risk at the target (then kind, entry, target, goal), the first ones
@@ -438,34 +545,20 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
       }
     return map;
   };
-  // Triples rank by the target's risk first, so targets are searched riskiest first, backwards
-  // (which entries reach this target?), and the search stops after the first risk level that
-  // fills the list: the same triples as searching forward from every entry, without a search
-  // per entry (which grew with entries × flows, quadratic in the model's size).
-  // A node is reached in the current search when its mark is the search's number: no clearing
-  // between searches (clearing every node for every target grew with targets × nodes).
-  const reached = new Uint32Array(ids.length);
-  let search = 0;
-  const queue = new Int32Array(ids.length);
-  /** Marks every node with a passable way to the seeds (`queue[0, tail)` afterwards), seeds included. */
-  const searchBack = (seeds: readonly number[], prev: readonly number[][]): number => {
-    search++;
-    let tail = 0;
-    for (const s of seeds)
-      if (reached[s] !== search) {
-        reached[s] = search;
-        queue[tail++] = s;
-      }
-    let head = 0;
-    while (head < tail) {
-      const v = queue[head++] as number;
-      for (const u of prev[v] as number[])
-        if (reached[u] !== search) {
-          reached[u] = search;
-          queue[tail++] = u;
-        }
-    }
-    return tail;
+  // Triples rank by the target's risk first, so targets are taken riskiest first, and the
+  // ranking stops after the first risk level that fills the list. Which entries reach a target is
+  // read from one pass per kind over the passable graph (entries reaching each node, as bitsets
+  // over its strongly connected components): a search per entry grew with entries × flows, and a
+  // backward search per target with targets × flows, both quadratic in the model's size.
+  const reachers = new Map<PathKind, EntriesReaching>();
+  const reachersOf = (kind: PathKind): EntriesReaching => {
+    let r = reachers.get(kind);
+    if (!r)
+      reachers.set(
+        kind,
+        (r = entriesReaching(back.get(kind) as number[][], startsPaths.get(kind) as Uint8Array)),
+      );
+    return r;
   };
   const targets = [...jewelById.values()]
     .filter((j) => number.has(j.element))
@@ -476,8 +569,6 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
     while (last < targets.length && riskAt((targets[last] as CrownJewel).element) === risk) last++;
     for (const kind of kinds) {
       const goals = GOALS_OF_KIND[kind];
-      const starts = startsPaths.get(kind) as Uint8Array;
-      const prev = back.get(kind) as number[][];
       for (let t = first; t < last; t++) {
         const jewel = targets[t] as CrownJewel;
         const target = jewel.element;
@@ -498,15 +589,13 @@ export function attackPaths(assessment: Assessment, jewels: readonly CrownJewel[
             });
         }
         if (plain.length > 0) searches.unshift({ goals: plain, seeds: [at] });
-        for (const search of searches) {
-          const tail = searchBack(search.seeds, prev);
-          for (let i = 0; i < tail; i++) {
-            const v = queue[i] as number;
-            if (v === at || starts[v] === 0) continue;
+        const reach = reachersOf(kind);
+        for (const search of searches)
+          for (const v of reach.entriesOf(search.seeds)) {
+            if (v === at) continue;
             const entry = ids[v] as string;
             for (const goal of search.goals) consider({ kind, entry, target, goal, risk });
           }
-        }
       }
     }
     if (candidates.length >= MAX_PATHS) break;
