@@ -50,6 +50,20 @@ export const CLEANING_CONTROLS: readonly string[] = [
   'untrusted_content_marking',
 ];
 
+/** Data an ML pipeline collects and learns from: what validation and provenance vouch for. */
+const DATASET_KINDS = [
+  'raw_data',
+  'training_data',
+  'labels',
+  'features',
+  'feedback',
+  'documents',
+  'embeddings',
+] as const;
+
+/** Artifacts that run or are loaded as code: what scanning, signing and checksums vouch for. */
+const ARTIFACT_KINDS = ['model', 'code'] as const;
+
 /**
  * What each cleaning control cleans, by the kind of data a flow carries: scanning a model does not
  * clean a poisoned dataset, and the provenance of training data says nothing about a backdoored
@@ -57,27 +71,11 @@ export const CLEANING_CONTROLS: readonly string[] = [
  */
 export const CLEANS: Readonly<Record<string, readonly string[]>> = {
   input_validation: ['inference_request', 'prompt', 'feedback', 'raw_data'],
-  data_validation: [
-    'raw_data',
-    'training_data',
-    'labels',
-    'features',
-    'feedback',
-    'documents',
-    'embeddings',
-  ],
-  data_provenance: [
-    'raw_data',
-    'training_data',
-    'labels',
-    'features',
-    'feedback',
-    'documents',
-    'embeddings',
-  ],
-  model_signing: ['model', 'code'],
-  model_scanning: ['model', 'code'],
-  artifact_checksums: ['model', 'code'],
+  data_validation: DATASET_KINDS,
+  data_provenance: DATASET_KINDS,
+  model_signing: ARTIFACT_KINDS,
+  model_scanning: ARTIFACT_KINDS,
+  artifact_checksums: ARTIFACT_KINDS,
   llm_guardrails: [
     'prompt',
     'inference_request',
