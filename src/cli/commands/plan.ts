@@ -6,6 +6,7 @@
  */
 import {
   decide,
+  decisionInputOf,
   DEFAULT_PLAN_STEPS,
   type AttackPath,
   type Decision,
@@ -71,16 +72,7 @@ export const planCommand: Command = {
     const analysis = session.analysis;
     const register = sessionRegister(session);
     if (analysis.status !== 'loaded') return EXIT.usage;
-    const decision = decide(
-      {
-        facts: analysis.facts,
-        threats: analysis.threats,
-        rules: analysis.ruleSet.rules,
-        atlas: analysis.atlas,
-        ...(register && { register }),
-      },
-      { maxSteps: top },
-    );
+    const decision = decide(decisionInputOf(analysis, register), { maxSteps: top });
     if (format === 'json')
       io.stdout(JSON.stringify(planToJson(decision, c.file, session.text), null, 2) + '\n');
     else if (format === 'md')

@@ -33,6 +33,31 @@ export interface Decision {
   readonly plan: FixPlan;
 }
 
+/** What an analysis gives the decision layer: its facts, threats, rules and catalogue. */
+export interface AnalysedModel {
+  readonly facts: DecisionInput['facts'];
+  readonly threats: DecisionInput['threats'];
+  readonly ruleSet: { readonly rules: DecisionInput['rules'] };
+  readonly atlas: AtlasCatalogue;
+}
+
+/**
+ * The decision layer's input for an analysed model and its register: the one place the CLI, the
+ * reports, the editor's views and register sync build it.
+ */
+export function decisionInputOf(
+  analysis: AnalysedModel,
+  register: DecisionInput['register'] | undefined,
+): DecisionInput & { readonly atlas: AtlasCatalogue } {
+  return {
+    facts: analysis.facts,
+    threats: analysis.threats,
+    rules: analysis.ruleSet.rules,
+    atlas: analysis.atlas,
+    ...(register && { register }),
+  };
+}
+
 /** Default number of plan steps. */
 export const DEFAULT_PLAN_STEPS = 10;
 

@@ -31,7 +31,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { isUsable, modelErrors, type Analysis, type LoadedAnalysis } from '../analysis';
-import { findPaths, type FoundPath } from '../decide/index';
+import { decisionInputOf, findPaths, type FoundPath } from '../decide/index';
 import { fingerprintMatches, machineChecksum, pathMachineChecksum } from '../hashes';
 import { problem, type Problem } from '../problems';
 import { withMerged, type Threat } from '../rules/evaluate';
@@ -62,16 +62,7 @@ export function registerPaths(
   ids: readonly string[] = [],
 ): Map<string, FoundPath> {
   if ((register?.paths.length ?? 0) === 0 && ids.length === 0) return new Map();
-  return findPaths(
-    {
-      facts: analysis.facts,
-      threats: analysis.threats,
-      rules: analysis.ruleSet.rules,
-      atlas: analysis.atlas,
-      ...(register && { register }),
-    },
-    ids,
-  );
+  return findPaths(decisionInputOf(analysis, register), ids);
 }
 
 /** The statuses that are decisions on a path (all but `open`). */

@@ -3,7 +3,7 @@
  * per input and shared by every part of a report that needs it: the executive summary, SARIF
  * `codeFlows`, the Mermaid path highlight. Undefined when the analysis has no model facts.
  */
-import { decide, type Decision } from '../decide/index';
+import { decide, decisionInputOf, type Decision } from '../decide/index';
 import type { ReportInput } from './view';
 
 const decisions = new WeakMap<ReportInput, Decision>();
@@ -13,13 +13,7 @@ export function reportDecision(input: ReportInput): Decision | undefined {
   if (!analysis.facts) return undefined;
   let decision = decisions.get(input);
   if (!decision) {
-    decision = decide({
-      facts: analysis.facts,
-      threats: analysis.threats,
-      rules: analysis.ruleSet.rules,
-      atlas: analysis.atlas,
-      ...(input.register && { register: input.register }),
-    });
+    decision = decide(decisionInputOf({ ...analysis, facts: analysis.facts }, input.register));
     decisions.set(input, decision);
   }
   return decision;

@@ -13,7 +13,7 @@
  * `mltm plan` prints), computed once per analysis by {@link editorDecision}.
  */
 import type { LoadedAnalysis } from '../analysis';
-import { decide, type AttackPath, type FixPlan, type PlanStep } from '../decide';
+import { decide, decisionInputOf, type AttackPath, type FixPlan, type PlanStep } from '../decide';
 import type { PipelineModel } from '../model/types';
 import type { SourceRange } from '../problems';
 import type { ThreatRegister } from '../register/register';
@@ -102,16 +102,7 @@ export function editorDecision(
   analysis: LoadedAnalysis,
   register: ThreatRegister | undefined,
 ): EditorDecision {
-  const decision = decide(
-    {
-      facts: analysis.facts,
-      threats: analysis.threats,
-      rules: analysis.ruleSet.rules,
-      atlas: analysis.atlas,
-      ...(register && { register }),
-    },
-    { maxSteps: EDITOR_PLAN_STEPS },
-  );
+  const decision = decide(decisionInputOf(analysis, register), { maxSteps: EDITOR_PLAN_STEPS });
   const riskScores = new Map<string, number>();
   for (const [id, risk] of decision.risks) riskScores.set(id, risk.score);
   return {
