@@ -43,9 +43,17 @@ export function canonicalFields(fields: Readonly<Record<string, HashField>>): st
     const value = fields[key];
     if (value === undefined || value === '' || value === false) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    text += `${text === '' ? '{' : ','}${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    text += `${text === '' ? '{' : ','}${quotedKey(key)}${JSON.stringify(value)}`;
   }
   return text === '' ? '{}' : `${text}}`;
+}
+
+/** `"key":` for each field name, serialised once: the names are the few fixed ones below. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) quotedKeys.set(key, (quoted = `${JSON.stringify(key)}:`));
+  return quoted;
 }
 
 /** Whether strings are in ascending order (the builders below list their fields so: no sort). */

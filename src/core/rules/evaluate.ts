@@ -144,8 +144,25 @@ function classificationPredicate(
   };
 }
 
+const ALWAYS = (): boolean => true;
+
+/**
+ * Compiled tests by condition object. A test depends only on its condition (the model's facts
+ * come in as the argument), and rule sets are loaded once and never change, so each condition is
+ * compiled once per process rather than once per analysis: on a 50-component model compiling
+ * every rule's conditions again was a fixed cost as large as matching them.
+ */
+const compiledEnds = new WeakMap<EndMatch, Predicate<ComponentFacts>>();
+const compiledFlows = new WeakMap<FlowMatch, Predicate<FlowFacts>>();
+
 function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
-  if (!match) return () => true;
+  if (!match) return ALWAYS;
+  let test = compiledEnds.get(match);
+  if (!test) compiledEnds.set(match, (test = compileEndOnce(match)));
+  return test;
+}
+
+function compileEndOnce(match: EndMatch): Predicate<ComponentFacts> {
   const checks: Predicate<ComponentFacts>[] = [];
   const kinds = match.kind && new Set(match.kind);
   if (kinds) checks.push((f) => kinds.has(f.kind));
@@ -301,6 +318,12 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
 }
 
 function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
+  let test = compiledFlows.get(match);
+  if (!test) compiledFlows.set(match, (test = compileFlowOnce(match)));
+  return test;
+}
+
+function compileFlowOnce(match: FlowMatch): Predicate<FlowFacts> {
   const checks: Predicate<FlowFacts>[] = [];
   if (match.from) {
     const test = compileEnd(match.from);
@@ -626,17 +649,35 @@ const union = <T>(a: readonly T[], b: readonly T[]): T[] => [
  * threat joins the first covering threat that claims it, and a threat that absorbed others is
  * never itself absorbed), so the result does not depend on pack or file order.
  */
+/** A rule set's covering rules in id order, and the ids of every rule that takes part. */
+interface CoverIndex {
+  readonly covering: readonly Rule[];
+  readonly involved: ReadonlySet<string>;
+}
+
+/** By rule list: a rule set is assembled once and analysed many times (every keystroke). */
+const coverIndexes = new WeakMap<readonly Rule[], CoverIndex>();
+
+function coverIndexOf(rules: readonly Rule[]): CoverIndex {
+  let index = coverIndexes.get(rules);
+  if (!index) {
+    const covering = rules.filter((r) => r.covers.length > 0);
+    covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const involved = new Set<string>();
+    for (const rule of covering) {
+      involved.add(rule.id);
+      for (const id of rule.covers) involved.add(id);
+    }
+    coverIndexes.set(rules, (index = { covering, involved }));
+  }
+  return index;
+}
+
 function mergeCovered(rules: readonly Rule[], threats: Threat[]): Threat[] {
-  const covering = rules.filter((r) => r.covers.length > 0);
+  const { covering, involved } = coverIndexOf(rules);
   if (covering.length === 0) return threats;
-  covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Only threats of the covering and covered rules take part: indexed once, so the merge costs
   // little more than those threats, whatever the model's size.
-  const involved = new Set<string>();
-  for (const rule of covering) {
-    involved.add(rule.id);
-    for (const id of rule.covers) involved.add(id);
-  }
   const byKey = new Map<string, Threat>();
   const byRule = new Map<string, Threat[]>();
   for (const t of threats) {
