@@ -33,14 +33,34 @@ type HashField = string | number | boolean | readonly string[] | undefined;
  * does not use it.
  */
 export function canonicalFields(fields: Readonly<Record<string, HashField>>): string {
-  const kept: Record<string, Exclude<HashField, undefined>> = {};
-  for (const key of Object.keys(fields).sort()) {
+  // Written out rather than `JSON.stringify` of a filtered copy: the same text (keys are field
+  // names, never array indices, so sorted order is the order JSON.stringify would keep), without
+  // the copy; fingerprints are hashed for every element of every analysis.
+  let text = '';
+  const keys = Object.keys(fields);
+  if (!isSorted(keys)) keys.sort();
+  for (const key of keys) {
     const value = fields[key];
     if (value === undefined || value === '' || value === false) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    kept[key] = value as Exclude<HashField, undefined>;
+    text += `${text === '' ? '{' : ','}${quotedKey(key)}${JSON.stringify(value)}`;
   }
-  return JSON.stringify(kept);
+  return text === '' ? '{}' : `${text}}`;
+}
+
+/** `"key":` for each field name, serialised once: the names are the few fixed ones below. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) quotedKeys.set(key, (quoted = `${JSON.stringify(key)}:`));
+  return quoted;
+}
+
+/** Whether strings are in ascending order (the builders below list their fields so: no sort). */
+function isSorted(values: readonly string[]): boolean {
+  for (let i = 1; i < values.length; i++)
+    if ((values[i - 1] as string) > (values[i] as string)) return false;
+  return true;
 }
 
 const versioned = (hex: string): string => `v${HASH_VERSION}-${hex}`;
@@ -52,7 +72,14 @@ export function hashVersion(recorded: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const sorted = (values: Iterable<string>): string[] => [...values].sort();
+const NONE: readonly string[] = [];
+
+/** The values in ascending order, as a new list (or a shared empty one: most lists are empty). */
+function sorted(values: Iterable<string>): readonly string[] {
+  const list = [...values];
+  if (list.length === 0) return NONE;
+  return list.length === 1 ? list : list.sort();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Element fingerprints
@@ -61,58 +88,81 @@ const sorted = (values: Iterable<string>): string[] => [...values].sort();
 /** An element's fingerprint in the current version, then in each older version still recognised. */
 export interface ElementFingerprints {
   readonly fingerprint: string;
-  /** Newest first; what an entry written by an older mltm may hold. */
+  /**
+   * Newest first; what an entry written by an older mltm may hold. Computed on first read:
+   * every threat carries them (its register entry may be that old), but callers that only want
+   * the current fingerprint (the attack paths' fingerprints) do not pay for them.
+   */
   readonly previous: readonly string[];
+}
+
+/** Fingerprints whose older versions are computed when first read (then kept). */
+class OlderOnDemand implements ElementFingerprints {
+  private older: readonly string[] | undefined;
+  constructor(
+    readonly fingerprint: string,
+    private readonly computeOlder: () => string[],
+  ) {}
+  get previous(): readonly string[] {
+    return (this.older ??= this.computeOlder());
+  }
 }
 
 /** The fingerprint of a component: what its threats depend on (kind, zone, exposure, controls, data). */
 export function componentFingerprints(f: ComponentFacts): ElementFingerprints {
   const c = f.node.component;
-  return {
-    fingerprint: versioned(
+  const declared = sorted(f.declared);
+  const implied = sorted(f.implied.keys());
+  const data = sorted(c.data);
+  return new OlderOnDemand(
+    versioned(
       fnv1a64(
         canonicalFields({
+          // In key order, as canonicalFields serialises them (listed so, it need not sort).
+          classification: f.classification,
+          data,
+          declared_controls: declared,
+          exposure: f.exposure,
+          implied_controls: implied,
           kind: c.kind,
+          pii: f.pii,
+          tech: c.tech,
           zone: f.node.zone.id,
           zone_trust: f.node.zone.trust,
-          exposure: f.exposure,
-          tech: c.tech,
-          declared_controls: sorted(f.declared),
-          implied_controls: sorted(f.implied.keys()),
-          data: sorted(c.data),
-          classification: f.classification,
-          pii: f.pii,
         }),
       ),
     ),
-    previous: [componentFingerprintV1(f)],
-  };
+    () => [componentFingerprintV1(f, declared, implied, data)],
+  );
 }
 
 /** The fingerprint of a flow: its ends, their trust, protocol, data and controls. */
 export function flowFingerprints(f: FlowFacts): ElementFingerprints {
   const flow = f.edge.flow;
-  return {
-    fingerprint: versioned(
+  const data = sorted(flow.data);
+  const controls = sorted(flow.controls);
+  return new OlderOnDemand(
+    versioned(
       fnv1a64(
         canonicalFields({
-          from: flow.from,
-          to: flow.to,
-          from_kind: f.from.kind,
-          to_kind: f.to.kind,
-          from_trust: f.edge.source.zone.trust,
-          to_trust: f.edge.target.zone.trust,
-          protocol: f.protocol,
-          data: sorted(flow.data),
-          controls: sorted(flow.controls),
+          // In key order (see componentFingerprints).
           bidirectional: flow.bidirectional,
           classification: f.edge.classification,
+          controls,
+          data,
+          from: flow.from,
+          from_kind: f.from.kind,
+          from_trust: f.edge.source.zone.trust,
           pii: f.edge.carriesPii,
+          protocol: f.protocol,
+          to: flow.to,
+          to_kind: f.to.kind,
+          to_trust: f.edge.target.zone.trust,
         }),
       ),
     ),
-    previous: [flowFingerprintV1(f)],
-  };
+    () => [flowFingerprintV1(f, data, controls)],
+  );
 }
 
 /**
@@ -128,8 +178,16 @@ export function fingerprintMatches(
   return recorded === current.fingerprint || current.previousFingerprints.includes(recorded);
 }
 
-/** Version 1 (frozen): a positional tuple. Recognised in registers written before version 2. */
-function componentFingerprintV1(f: ComponentFacts): string {
+/**
+ * Version 1 (frozen): a positional tuple. Recognised in registers written before version 2. The
+ * sorted lists are the ones the current version sorted already (the same values either way).
+ */
+function componentFingerprintV1(
+  f: ComponentFacts,
+  declared: readonly string[],
+  implied: readonly string[],
+  data: readonly string[],
+): string {
   const c = f.node.component;
   return fnv1a64(
     JSON.stringify([
@@ -138,9 +196,9 @@ function componentFingerprintV1(f: ComponentFacts): string {
       f.node.zone.trust,
       f.exposure,
       c.tech ?? '',
-      [...f.declared].sort(),
-      [...f.implied.keys()].sort(),
-      [...c.data].sort(),
+      declared,
+      implied,
+      data,
       f.classification ?? '',
       f.pii,
     ]),
@@ -148,7 +206,11 @@ function componentFingerprintV1(f: ComponentFacts): string {
 }
 
 /** Version 1 (frozen), see {@link componentFingerprintV1}. */
-function flowFingerprintV1(f: FlowFacts): string {
+function flowFingerprintV1(
+  f: FlowFacts,
+  data: readonly string[],
+  controls: readonly string[],
+): string {
   const flow = f.edge.flow;
   return fnv1a64(
     JSON.stringify([
@@ -159,8 +221,8 @@ function flowFingerprintV1(f: FlowFacts): string {
       f.edge.source.zone.trust,
       f.edge.target.zone.trust,
       f.protocol ?? '',
-      [...flow.data].sort(),
-      [...flow.controls].sort(),
+      data,
+      controls,
       flow.bidirectional,
       f.edge.classification ?? '',
       f.edge.carriesPii,

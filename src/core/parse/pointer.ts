@@ -5,7 +5,10 @@
 
 /** Escapes one JSON-pointer segment. */
 export function pointerSegment(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(key);
+  // Most keys need no escape: the readers build a pointer for every key of every file.
+  if (!text.includes('~') && !text.includes('/')) return text;
+  return text.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Builds a JSON pointer from segments. */

@@ -164,65 +164,98 @@ export function findConflictMarkers(text: string): SourceRange[] {
  * and comments. Returns the offset where the limit is first exceeded, or -1.
  */
 export function findExcessiveNesting(text: string, maxDepth: number): number {
+  // Character codes, not one-character strings, and one levels buffer for every line: the scan
+  // runs over every byte of every model and register before anything else.
   const indents: number[] = [];
+  const levels: number[] = [];
   let flowDepth = 0;
   let lineStart = 0;
+  /** The offset of the next character {@link NESTING_SPECIAL} matches (text.length: none). */
+  let special = -1;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     let i = lineStart;
     // Each `- ` before the content opens one more level: `- - - x` is three nested lists.
-    const levels: number[] = [];
-    while (i < lineEnd && (text[i] === ' ' || (text[i] === '-' && text[i + 1] === ' '))) {
-      if (text[i] === '-') {
-        levels.push(i - lineStart);
+    let levelCount = 0;
+    while (i < lineEnd) {
+      const ch = text.charCodeAt(i);
+      if (ch === SPACE) i++;
+      else if (ch === DASH && text.charCodeAt(i + 1) === SPACE) {
+        levels[levelCount++] = i - lineStart;
         i += 2;
-      } else i++;
+      } else break;
     }
-    levels.push(i - lineStart);
-    const content = text[i];
-    if (
-      flowDepth === 0 &&
-      content !== undefined &&
-      content !== '#' &&
-      content !== '\r' &&
-      i < lineEnd
-    ) {
-      const first = levels[0] ?? 0;
-      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= first) indents.pop();
-      for (const level of levels) {
-        indents.push(level);
-        if (indents.length > maxDepth) return lineStart + level;
+    levels[levelCount++] = i - lineStart;
+    if (flowDepth === 0 && i < lineEnd) {
+      const content = text.charCodeAt(i);
+      if (content !== HASH && content !== CR) {
+        const first = levels[0] ?? 0;
+        while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= first) indents.pop();
+        for (let l = 0; l < levelCount; l++) {
+          const level = levels[l] ?? 0;
+          indents.push(level);
+          if (indents.length > maxDepth) return lineStart + level;
+        }
       }
     }
-    let quote: string | undefined;
-    for (let k = i; k < lineEnd; k++) {
-      const ch = text[k];
-      if (quote) {
-        if (ch === '\\' && quote === '"') k++;
-        else if (ch === quote) quote = undefined;
-      } else if (ch === '"' || ch === "'") {
+    // Only quotes, `#`, brackets and backslashes change anything here: jump from one to the next
+    // (a native search, each found once for the whole text), rather than stepping through every
+    // character of every line.
+    let quote = 0;
+    if (special < i) special = nextSpecial(text, i);
+    while (special < lineEnd) {
+      const k = special;
+      const ch = text.charCodeAt(k);
+      let next = k + 1;
+      if (quote !== 0) {
+        if (ch === BACKSLASH && quote === DOUBLE_QUOTE) next = k + 2;
+        else if (ch === quote) quote = 0;
+      } else if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) {
         // A quote only opens a string at the start of a scalar; inside a word it is an apostrophe.
-        const before = text[k - 1];
+        const before = k === i ? -1 : text.charCodeAt(k - 1);
         if (
           k === i ||
-          before === ' ' ||
-          before === '[' ||
-          before === '{' ||
-          before === ',' ||
-          before === ':'
+          before === SPACE ||
+          before === OPEN_BRACKET ||
+          before === OPEN_BRACE ||
+          before === COMMA ||
+          before === COLON
         )
           quote = ch;
-      } else if (ch === '#' && (k === i || text[k - 1] === ' ')) break;
-      else if (ch === '[' || ch === '{') {
+      } else if (ch === HASH && (k === i || text.charCodeAt(k - 1) === SPACE)) break;
+      else if (ch === OPEN_BRACKET || ch === OPEN_BRACE) {
         flowDepth++;
         if (flowDepth + indents.length > maxDepth) return k;
-      } else if (ch === ']' || ch === '}') flowDepth = Math.max(0, flowDepth - 1);
+      } else if (ch === CLOSE_BRACKET || ch === CLOSE_BRACE) flowDepth = Math.max(0, flowDepth - 1);
+      special = nextSpecial(text, next);
     }
     lineStart = lineEnd + 1;
   }
   return -1;
 }
+
+/** The characters {@link findExcessiveNesting} acts on after a line's indentation. */
+const NESTING_SPECIAL = /["'#[\]{}\\]/g;
+
+/** The offset of the first such character at or after `from`; the text's length when none. */
+function nextSpecial(text: string, from: number): number {
+  NESTING_SPECIAL.lastIndex = from;
+  return NESTING_SPECIAL.test(text) ? NESTING_SPECIAL.lastIndex - 1 : text.length;
+}
+const SPACE = 0x20;
+const DASH = 0x2d;
+const HASH = 0x23;
+const CR = 0x0d;
+const BACKSLASH = 0x5c;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 
 class ExpansionLimitError extends Error {
   constructor(readonly range: SourceRange) {

@@ -13,6 +13,7 @@ import type { LinddunCode } from '../kb/linddun';
 import type { SourceRange } from '../problems';
 import { CLASSIFICATION_ORDER, type Classification } from '../model/vocabulary';
 import { componentFingerprints, flowFingerprints } from '../hashes';
+import type { GraphEdge } from '../graph/graph';
 import type { ComponentFacts, FlowFacts, ModelFacts } from './facts';
 import {
   SEVERITY_ORDER,
@@ -104,6 +105,26 @@ export const threatRuleIds = (threat: Threat): string[] => [
 
 type Predicate<T> = (facts: T) => boolean;
 
+/**
+ * One predicate that holds when every check does. A plain loop, not `checks.every(…)`: each
+ * test runs once per (rule, element) pair, and a callback closure allocated per call was most of
+ * the evaluator's garbage on large models.
+ */
+function allOf<T>(checks: readonly Predicate<T>[]): Predicate<T> {
+  if (checks.length === 0) return () => true;
+  if (checks.length === 1) return checks[0] as Predicate<T>;
+  return (facts) => {
+    for (let i = 0; i < checks.length; i++) if (!(checks[i] as Predicate<T>)(facts)) return false;
+    return true;
+  };
+}
+
+/** Whether any of `values` is in `set` (a loop: called per element, see {@link allOf}). */
+function someIn(values: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < values.length; i++) if (set.has(values[i] as string)) return true;
+  return false;
+}
+
 const lowerSet = (values: readonly string[] | undefined) =>
   values ? new Set(values.map((v) => v.toLowerCase())) : undefined;
 
@@ -123,8 +144,25 @@ function classificationPredicate(
   };
 }
 
+const ALWAYS = (): boolean => true;
+
+/**
+ * Compiled tests by condition object. A test depends only on its condition (the model's facts
+ * come in as the argument), and rule sets are loaded once and never change, so each condition is
+ * compiled once per process rather than once per analysis: on a 50-component model compiling
+ * every rule's conditions again was a fixed cost as large as matching them.
+ */
+const compiledEnds = new WeakMap<EndMatch, Predicate<ComponentFacts>>();
+const compiledFlows = new WeakMap<FlowMatch, Predicate<FlowFacts>>();
+
 function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
-  if (!match) return () => true;
+  if (!match) return ALWAYS;
+  let test = compiledEnds.get(match);
+  if (!test) compiledEnds.set(match, (test = compileEndOnce(match)));
+  return test;
+}
+
+function compileEndOnce(match: EndMatch): Predicate<ComponentFacts> {
   const checks: Predicate<ComponentFacts>[] = [];
   const kinds = match.kind && new Set(match.kind);
   if (kinds) checks.push((f) => kinds.has(f.kind));
@@ -133,7 +171,7 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
   const classes = match.class && new Set<string>(match.class);
   if (classes) checks.push((f) => classes.has(f.node.elementClass));
   const tech = lowerSet(match.tech);
-  if (tech) checks.push((f) => f.techTokens.some((t) => tech.has(t)));
+  if (tech) checks.push((f) => someIn(f.techTokens, tech));
   const exposure = match.exposure && new Set<string>(match.exposure);
   if (exposure) checks.push((f) => exposure.has(f.exposure));
   const trust = match.zone_trust && new Set<string>(match.zone_trust);
@@ -143,7 +181,7 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
     checks.push((f) => f.reachableFromOutside === wanted);
   }
   const dataKinds = match.data_kind;
-  if (dataKinds) checks.push((f) => dataKinds.some((k) => f.dataKinds.has(k)));
+  if (dataKinds) checks.push((f) => someIn(dataKinds, f.dataKinds));
   const classification = classificationPredicate(match.data_classification);
   if (classification) checks.push((f) => classification(f.classification));
   if (match.pii !== undefined) {
@@ -154,7 +192,7 @@ function compileEnd(match: EndMatch | undefined): Predicate<ComponentFacts> {
     const wanted = match.in_feedback_loop;
     checks.push((f) => f.inFeedbackLoop === wanted);
   }
-  return (f) => checks.every((check) => check(f));
+  return allOf(checks);
 }
 
 /**
@@ -176,12 +214,9 @@ function connectedTo(
   while (queue.length > 0) {
     const node = facts.graph.nodes.get(queue.pop() as string);
     if (!node) continue;
-    const next =
-      direction === 'downstream'
-        ? node.outbound.map((e) => e.target)
-        : node.inbound.map((e) => e.source);
-    for (const neighbour of next) {
-      const id = neighbour.component.id;
+    const edges = direction === 'downstream' ? node.outbound : node.inbound;
+    for (const edge of edges) {
+      const id = (direction === 'downstream' ? edge.target : edge.source).component.id;
       if (reached.has(id)) continue;
       reached.add(id);
       queue.push(id);
@@ -242,10 +277,12 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
     const test = compileEnd(end);
     checks.push((f) => {
       const edges = side === 'inbound' ? f.node.inbound : f.node.outbound;
-      const found = edges.some((e) => {
+      let found = false;
+      for (let i = 0; i < edges.length && !found; i++) {
+        const e = edges[i] as GraphEdge;
         const other = facts.components.get((side === 'inbound' ? e.source : e.target).component.id);
-        return other !== undefined && test(other);
-      });
+        found = other !== undefined && test(other);
+      }
       return found === want;
     });
   };
@@ -277,10 +314,16 @@ function compileComponent(match: ComponentMatch, facts: ModelFacts): Predicate<C
     const nonePresent = match.model_lacks_control.every((c) => !facts.controlsAnywhere.has(c));
     checks.push(() => nonePresent);
   }
-  return (f) => checks.every((check) => check(f));
+  return allOf(checks);
 }
 
 function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
+  let test = compiledFlows.get(match);
+  if (!test) compiledFlows.set(match, (test = compileFlowOnce(match)));
+  return test;
+}
+
+function compileFlowOnce(match: FlowMatch): Predicate<FlowFacts> {
   const checks: Predicate<FlowFacts>[] = [];
   if (match.from) {
     const test = compileEnd(match.from);
@@ -303,7 +346,7 @@ function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
   const protocol = lowerSet(match.protocol);
   if (protocol) checks.push((f) => f.protocol !== undefined && protocol.has(f.protocol));
   const dataKinds = match.data_kind;
-  if (dataKinds) checks.push((f) => dataKinds.some((k) => f.dataKinds.has(k)));
+  if (dataKinds) checks.push((f) => someIn(dataKinds, f.dataKinds));
   const classification = classificationPredicate(match.data_classification);
   if (classification) checks.push((f) => classification(f.edge.classification));
   if (match.pii !== undefined) {
@@ -314,7 +357,7 @@ function compileFlow(match: FlowMatch): Predicate<FlowFacts> {
     const wanted = match.bidirectional;
     checks.push((f) => f.edge.flow.bidirectional === wanted);
   }
-  return (f) => checks.every((check) => check(f));
+  return allOf(checks);
 }
 
 /**
@@ -606,17 +649,35 @@ const union = <T>(a: readonly T[], b: readonly T[]): T[] => [
  * threat joins the first covering threat that claims it, and a threat that absorbed others is
  * never itself absorbed), so the result does not depend on pack or file order.
  */
+/** A rule set's covering rules in id order, and the ids of every rule that takes part. */
+interface CoverIndex {
+  readonly covering: readonly Rule[];
+  readonly involved: ReadonlySet<string>;
+}
+
+/** By rule list: a rule set is assembled once and analysed many times (every keystroke). */
+const coverIndexes = new WeakMap<readonly Rule[], CoverIndex>();
+
+function coverIndexOf(rules: readonly Rule[]): CoverIndex {
+  let index = coverIndexes.get(rules);
+  if (!index) {
+    const covering = rules.filter((r) => r.covers.length > 0);
+    covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const involved = new Set<string>();
+    for (const rule of covering) {
+      involved.add(rule.id);
+      for (const id of rule.covers) involved.add(id);
+    }
+    coverIndexes.set(rules, (index = { covering, involved }));
+  }
+  return index;
+}
+
 function mergeCovered(rules: readonly Rule[], threats: Threat[]): Threat[] {
-  const covering = rules.filter((r) => r.covers.length > 0);
+  const { covering, involved } = coverIndexOf(rules);
   if (covering.length === 0) return threats;
-  covering.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Only threats of the covering and covered rules take part: indexed once, so the merge costs
   // little more than those threats, whatever the model's size.
-  const involved = new Set<string>();
-  for (const rule of covering) {
-    involved.add(rule.id);
-    for (const id of rule.covers) involved.add(id);
-  }
   const byKey = new Map<string, Threat>();
   const byRule = new Map<string, Threat[]>();
   for (const t of threats) {
@@ -744,45 +805,140 @@ function flowShared(flow: FlowFacts): ElementShared {
   };
 }
 
+type MutableThreat = { -readonly [K in keyof Threat]: Threat[K] };
+
+/** Per rule: a threat with the rule's fields filled in, copied for each of its threats. */
+const threatTemplates = new WeakMap<Rule, MutableThreat>();
+
 /**
- * Builds one threat. Properties are assigned in a fixed order (optional ones only when present),
- * so serialised threats always list their fields in the same order.
+ * A rule's threat template: its properties in the order every threat lists them (optional ones
+ * only when the rule has them), the rule's own values set and the per-element ones empty. Copying
+ * it gives each threat its final shape in one allocation, where adding the properties one by one
+ * regrew the object's property store on every threat.
+ */
+function threatTemplate(rule: Rule): MutableThreat {
+  let template = threatTemplates.get(rule);
+  if (!template) {
+    const t: Partial<MutableThreat> = {
+      id: '',
+      ruleId: rule.id,
+      element: '',
+      elementType: 'component',
+      elementKind: '',
+      title: rule.title,
+    };
+    if (rule.description !== undefined) t.description = rule.description;
+    t.category = rule.category;
+    t.stride = rule.stride;
+    t.linddun = rule.linddun;
+    t.atlas = rule.atlas;
+    t.owasp = rule.owasp;
+    t.severity = rule.severity;
+    t.baseSeverity = rule.severity;
+    t.severityReasons = [];
+    t.why = '';
+    if (rule.detection !== undefined) t.detection = rule.detection;
+    if (rule.containment !== undefined) t.containment = rule.containment;
+    t.mitigations = { allOf: rule.mitigations.all_of ?? [], anyOf: rule.mitigations.any_of ?? [] };
+    t.mitigatedBy = [];
+    t.missingControls = [];
+    t.mitigated = false;
+    t.range = { start: 0, end: 0 };
+    t.fingerprint = '';
+    t.previousFingerprints = [];
+    template = t as MutableThreat;
+    threatTemplates.set(rule, template);
+  }
+  return template;
+}
+
+/**
+ * Builds one threat from its rule's template, so serialised threats always list their fields in
+ * the same order.
  */
 function makeThreat(
   rule: Rule,
-  element: { id: string; type: 'component' | 'flow'; kind: string; range: SourceRange },
+  elementType: 'component' | 'flow',
+  element: { readonly id: string; readonly idRange: SourceRange },
+  elementKind: string,
   shared: ElementShared,
-  resolution: ReturnType<typeof resolveMitigations>,
+  resolution: Resolution,
   severity: { severity: Severity; reasons: string[] },
 ): Threat {
-  const threat: { -readonly [K in keyof Threat]?: Threat[K] } = {
-    id: `${rule.id}@${element.id}`,
-    ruleId: rule.id,
-    element: element.id,
-    elementType: element.type,
-    elementKind: element.kind,
-    title: rule.title,
-  };
-  if (rule.description !== undefined) threat.description = rule.description;
-  threat.category = rule.category;
-  threat.stride = rule.stride;
-  threat.linddun = rule.linddun;
-  threat.atlas = rule.atlas;
-  threat.owasp = rule.owasp;
+  const threat: MutableThreat = { ...threatTemplate(rule) };
+  threat.id = `${rule.id}@${element.id}`;
+  threat.element = element.id;
+  threat.elementType = elementType;
+  threat.elementKind = elementKind;
   threat.severity = severity.severity;
-  threat.baseSeverity = rule.severity;
   threat.severityReasons = severity.reasons;
   threat.why = fill(rule.why, shared.whyValues);
-  if (rule.detection !== undefined) threat.detection = rule.detection;
-  if (rule.containment !== undefined) threat.containment = rule.containment;
-  threat.mitigations = { allOf: resolution.allOf, anyOf: resolution.anyOf };
   threat.mitigatedBy = resolution.mitigatedBy;
   threat.missingControls = resolution.missing;
   threat.mitigated = resolution.mitigated;
-  threat.range = element.range;
+  threat.range = element.idRange;
   threat.fingerprint = shared.fingerprint;
   threat.previousFingerprints = shared.previousFingerprints;
-  return threat as Threat;
+  return threat;
+}
+
+/** What the evaluation of one rule set over one model's facts keeps between rules. */
+interface Evaluation {
+  readonly facts: ModelFacts;
+  readonly extra: AddedControls;
+  readonly components: readonly ComponentFacts[];
+  readonly sharedByComponent: Map<ComponentFacts, ElementShared>;
+  readonly sharedByFlow: Map<FlowFacts, ElementShared>;
+  readonly threats: Threat[];
+}
+
+/**
+ * The threats of one component rule. Each rule gets its own loop (and the per-threat work its own
+ * function) so that the engine's hot loops stay optimised from rule to rule: one function holding
+ * every loop was recompiled and thrown away again as each rule brought a different test.
+ */
+function componentRuleThreats(rule: Rule, test: Predicate<ComponentFacts>, e: Evaluation): void {
+  const components = e.components;
+  for (let i = 0; i < components.length; i++) {
+    const component = components[i] as ComponentFacts;
+    if (test(component)) e.threats.push(componentThreat(rule, component, e));
+  }
+}
+
+function componentThreat(rule: Rule, component: ComponentFacts, e: Evaluation): Threat {
+  const c = component.node.component;
+  let shared = e.sharedByComponent.get(component);
+  if (!shared) e.sharedByComponent.set(component, (shared = componentShared(component)));
+  const resolution = resolveMitigations(rule, (control) =>
+    componentControl(component, control, e.facts, e.extra),
+  );
+  const severity = adjustSeverity(rule, {
+    exposure: component.exposure,
+    classification: component.classification,
+    pii: component.pii,
+  });
+  return makeThreat(rule, 'component', c, c.kind, shared, resolution, severity);
+}
+
+/** The threats of one flow rule (see {@link componentRuleThreats}). */
+function flowRuleThreats(rule: Rule, test: Predicate<FlowFacts>, e: Evaluation): void {
+  const flows = e.facts.flows;
+  for (let i = 0; i < flows.length; i++) {
+    const flow = flows[i] as FlowFacts;
+    if (test(flow)) e.threats.push(flowThreat(rule, flow, e));
+  }
+}
+
+function flowThreat(rule: Rule, flow: FlowFacts, e: Evaluation): Threat {
+  let shared = e.sharedByFlow.get(flow);
+  if (!shared) e.sharedByFlow.set(flow, (shared = flowShared(flow)));
+  const resolution = resolveMitigations(rule, (control) => flowControl(flow, control, e.extra));
+  const severity = adjustSeverity(rule, {
+    direction: flow.edge.direction,
+    classification: flow.edge.classification,
+    pii: flow.edge.carriesPii,
+  });
+  return makeThreat(rule, 'flow', flow.edge.flow, 'flow', shared, resolution, severity);
 }
 
 /**
@@ -794,61 +950,21 @@ export function evaluateRules(
   facts: ModelFacts,
   extra: AddedControls = NO_ADDITIONS,
 ): Threat[] {
-  const threats: Threat[] = [];
-  const componentList = [...facts.components.values()];
-  const sharedByComponent = new Map<ComponentFacts, ElementShared>();
-  const sharedByFlow = new Map<FlowFacts, ElementShared>();
-  for (const rule of rules) {
-    if (rule.element === 'component') {
-      const test = compileComponent(rule.when, facts);
-      for (const component of componentList) {
-        if (!test(component)) continue;
-        const c = component.node.component;
-        let shared = sharedByComponent.get(component);
-        if (!shared) sharedByComponent.set(component, (shared = componentShared(component)));
-        const resolution = resolveMitigations(rule, (control) =>
-          componentControl(component, control, facts, extra),
-        );
-        const severity = adjustSeverity(rule, {
-          exposure: component.exposure,
-          classification: component.classification,
-          pii: component.pii,
-        });
-        threats.push(
-          makeThreat(
-            rule,
-            { id: c.id, type: 'component', kind: c.kind, range: c.idRange },
-            shared,
-            resolution,
-            severity,
-          ),
-        );
-      }
-    } else {
-      const test = compileFlow(rule.when);
-      for (const flow of facts.flows) {
-        if (!test(flow)) continue;
-        const f = flow.edge.flow;
-        let shared = sharedByFlow.get(flow);
-        if (!shared) sharedByFlow.set(flow, (shared = flowShared(flow)));
-        const resolution = resolveMitigations(rule, (control) => flowControl(flow, control, extra));
-        const severity = adjustSeverity(rule, {
-          direction: flow.edge.direction,
-          classification: flow.edge.classification,
-          pii: flow.edge.carriesPii,
-        });
-        threats.push(
-          makeThreat(
-            rule,
-            { id: f.id, type: 'flow', kind: 'flow', range: f.idRange },
-            shared,
-            resolution,
-            severity,
-          ),
-        );
-      }
-    }
+  const evaluation: Evaluation = {
+    facts,
+    extra,
+    components: [...facts.components.values()],
+    sharedByComponent: new Map(),
+    sharedByFlow: new Map(),
+    threats: [],
+  };
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as Rule;
+    if (rule.element === 'component')
+      componentRuleThreats(rule, compileComponent(rule.when, facts), evaluation);
+    else flowRuleThreats(rule, compileFlow(rule.when), evaluation);
   }
+  const threats = evaluation.threats;
   return mergeCovered(rules, threats).sort(
     (a, b) =>
       a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),

@@ -6,13 +6,13 @@
  */
 import { impliedControls, techTokens } from '../kb/controls';
 import {
-  highestClassification,
   reachableFromOutside,
   type GraphEdge,
   type GraphNode,
   type PipelineGraph,
 } from '../graph/graph';
-import type { Classification, Exposure } from '../model/vocabulary';
+import type { DataItem } from '../model/types';
+import { CLASSIFICATION_ORDER, type Classification, type Exposure } from '../model/vocabulary';
 
 export interface ComponentFacts {
   readonly node: GraphNode;
@@ -66,13 +66,12 @@ export function deriveFacts(graph: PipelineGraph): ModelFacts {
     );
     for (const c of declared) controlsAnywhere.add(c);
     for (const c of implied.keys()) controlsAnywhere.add(c);
-    const data = [
-      ...component.data,
-      ...node.inbound.flatMap((e) => e.flow.data),
-      ...node.outbound.flatMap((e) => e.flow.data),
-    ]
-      .map((id) => graph.dataById.get(id))
-      .filter((d) => d !== undefined);
+    // The data it holds, then what its inbound and outbound flows carry, in that order (the
+    // order `dataKinds` lists them in), summarised in one pass without intermediate lists.
+    const data = new DataSummary(graph);
+    data.addAll(component.data);
+    for (const e of node.inbound) data.addAll(e.flow.data);
+    for (const e of node.outbound) data.addAll(e.flow.data);
     const fromOutside = node.inbound.some(
       (e) => e.source.zone.trust === 'untrusted' || e.source.elementClass === 'external_entity',
     );
@@ -89,11 +88,9 @@ export function deriveFacts(graph: PipelineGraph): ModelFacts {
       exposure,
       exposureDeclared: component.exposure !== undefined,
       reachableFromOutside: reachable.has(component.id),
-      dataKinds: new Set(data.map((d) => d.kind).filter((k): k is string => k !== undefined)),
-      ...(data.length > 0 && {
-        classification: highestClassification(data.map((d) => d.classification)),
-      }),
-      pii: data.some((d) => d.pii),
+      dataKinds: data.kinds,
+      ...(data.count > 0 && { classification: data.classification() }),
+      pii: data.pii,
       inFeedbackLoop: loops.has(component.id),
     });
   }
@@ -109,11 +106,40 @@ export function deriveFacts(graph: PipelineGraph): ModelFacts {
       from,
       to,
       declared: new Set(edge.flow.controls),
-      dataKinds: new Set(edge.data.map((d) => d.kind).filter((k): k is string => k !== undefined)),
+      dataKinds: kindsOf(edge.data),
       ...(edge.flow.protocol !== undefined && { protocol: edge.flow.protocol.toLowerCase() }),
     });
   }
   return { graph, components, flows, controlsAnywhere };
+}
+
+/** Data items by id (unknown ids skipped), summarised as the facts need them. */
+class DataSummary {
+  readonly kinds = new Set<string>();
+  count = 0;
+  pii = false;
+  private highest = -1;
+  constructor(private readonly graph: PipelineGraph) {}
+  addAll(ids: readonly string[]): void {
+    for (const id of ids) {
+      const item = this.graph.dataById.get(id);
+      if (item === undefined) continue;
+      this.count++;
+      if (item.kind !== undefined) this.kinds.add(item.kind);
+      this.highest = Math.max(this.highest, CLASSIFICATION_ORDER.indexOf(item.classification));
+      if (item.pii) this.pii = true;
+    }
+  }
+  /** The highest classification among them (graph.ts highestClassification's answer). */
+  classification(): Classification | undefined {
+    return this.highest < 0 ? undefined : CLASSIFICATION_ORDER[this.highest];
+  }
+}
+
+function kindsOf(items: readonly DataItem[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const item of items) if (item.kind !== undefined) kinds.add(item.kind);
+  return kinds;
 }
 
 /**

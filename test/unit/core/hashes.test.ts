@@ -25,6 +25,7 @@ import {
   type ChecksumFields,
   type PathChecksumFields,
 } from '../../../src/core/hashes';
+import { fnv1a64 } from '../../../src/core/util/hash';
 import { baselineRuleSet } from '../../../bench/caseStudies';
 import { analyzeLoaded } from '../../support/analysis';
 import { checkRegister, loadRegister } from '../../../src/core/register/register';
@@ -94,6 +95,44 @@ describe('register hashes: canonical named fields', () => {
     assert.equal(hashVersion('v9-0123456789ab'), 9);
     assert.equal(hashVersion('hand written'), undefined);
     assert.equal(hashVersion('0'), undefined);
+  });
+});
+
+/**
+ * The first implementation of the hash, frozen: every fingerprint and checksum in users'
+ * registers was computed by it (two 32-bit halves in floating point, the low one signed after the
+ * xor), so the current one must give exactly its values, quirk included.
+ */
+function firstFnv1a64(text: string): string {
+  let h1 = 0xcbf29ce4 >>> 0;
+  let h0 = 0x84222325 >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h0 ^= text.charCodeAt(i);
+    const lo = h0 * 0x1b3;
+    const hi = h1 * 0x1b3 + ((h0 << 8) >>> 0) + Math.floor(lo / 0x100000000);
+    h0 = lo >>> 0;
+    h1 = hi >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h0.toString(16).padStart(8, '0');
+}
+
+describe('register hashes: the string hash under them', () => {
+  it("gives the first implementation's value for every string (a change would rewrite every hash)", () => {
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const samples = ['', 'a', 'ab', '{"kind":"model"}', 'é', '\uffff\u0000\ud800'];
+    for (let k = 0; k < 20_000; k++) {
+      let text = '';
+      const length = Math.floor(random() * 48);
+      for (let i = 0; i < length; i++)
+        text += String.fromCharCode(
+          random() < 0.8 ? 32 + Math.floor(random() * 95) : Math.floor(random() * 0x10000),
+        );
+      samples.push(text);
+    }
+    for (const text of samples)
+      assert.equal(fnv1a64(text), firstFnv1a64(text), `hash of ${JSON.stringify(text)}`);
+    assert.equal(fnv1a64(''), 'cbf29ce484222325');
   });
 });
 

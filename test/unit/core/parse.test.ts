@@ -206,6 +206,20 @@ describe('parser: guards', () => {
     assert.deepEqual(codes(readYaml(text, 'model').problems), ['MLTM009']);
   });
 
+  it('counts flow brackets outside quotes and comments only, wherever they are on the line', () => {
+    // The scan jumps from one quote, `#`, bracket or backslash to the next: each of these
+    // decides what the characters after it mean.
+    const at = (text: string, depth: number) => findExcessiveNesting(text, depth);
+    assert.equal(at('a: [[[x]]]\n', 2), 4, 'the second bracket is the third level');
+    assert.equal(at('a: "[[[" \n', 2), -1, 'brackets in a double-quoted string');
+    assert.equal(at("a: 'x[[' \n", 2), -1, 'brackets in a single-quoted string');
+    assert.equal(at('a: "x\\"[[" [\n', 2), -1, 'an escaped quote does not close the string');
+    assert.equal(at("a: it's [[\n", 2), 9, 'an apostrophe inside a word opens no string');
+    assert.equal(at('a: x # [[[\n', 2), -1, 'brackets in a comment');
+    assert.equal(at('a: x#[[[\n', 2), 6, 'a `#` inside a word starts no comment');
+    assert.equal(at("a: [b, 'c]]]', [d]]\n", 3), -1, 'a quoted string inside a flow list');
+  });
+
   it('reports a duplicate key once, with the first one related, even when an alias repeats the map', () => {
     const text = 'x-a: &a\n  k: 1\n  k: 2\nx-b: *a\nx-c: *a\n';
     const problems = readYaml(text, 'model').problems;
