@@ -40,7 +40,7 @@ import {
 } from './caseStudies';
 import { Assessment } from '../src/core/decide/assess';
 import { crownJewels } from '../src/core/decide/crownJewels';
-import { decide } from '../src/core/decide/index';
+import { decide, decisionInputOf } from '../src/core/decide/index';
 import { attackPaths } from '../src/core/decide/paths';
 import { riskContext } from '../src/core/decide/risk';
 import { generateBoundaryNesting, generatePipeline, type GeneratedPipeline } from './generate';
@@ -222,12 +222,7 @@ const PROCESS_STAGES: BenchStage[] = [
 /** The decision layer's input from an analysis computed outside the timing. */
 function decisionInput(analysis: Analysis) {
   if (analysis.status !== 'loaded') throw new Error('the synthetic model did not load');
-  return {
-    facts: analysis.facts,
-    threats: analysis.threats,
-    rules: analysis.ruleSet.rules,
-    atlas: analysis.atlas,
-  };
+  return decisionInputOf(analysis, undefined);
 }
 
 /** Crown jewels, risk context and every threat's risk (the plan's starting state). */
