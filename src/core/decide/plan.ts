@@ -156,8 +156,6 @@ export function fixPlan(
     string,
     { candidate: Candidate; gain: number; closes: boolean }[]
   >();
-  const closes = (candidate: Candidate, threatId: string) =>
-    contributions.get(threatId)?.some((c) => c.candidate === candidate && c.closes) ?? false;
 
   /**
    * Whether adding `control` on a flow or neighbour of a component threat's element provably
@@ -241,16 +239,26 @@ export function fixPlan(
     readonly kind: AttackPath['kind'];
     readonly hop: PathHop;
     readonly paths: AttackPath[];
-    passes?: { readonly kinds?: string[]; readonly blockers?: string[] };
+    /** Its paths still unbroken. */
+    live: AttackPath[];
+    /** Content: kinds uncleaned and the controls that would clean them; access: blockers. */
+    passes?: {
+      readonly kinds?: string[];
+      readonly cleaners?: readonly string[];
+      readonly blockers?: string[];
+      /** Access: the candidates that would close every blocker. */
+      readonly closers?: ReadonlySet<Candidate>;
+    };
   }
   const hops = new Map<string, SharedHop>();
   const hopsOn = new Map<string, SharedHop[]>();
+  const sharedOf = new Map<AttackPath, SharedHop[]>();
   for (const path of paths)
     for (const hop of hopsOfPath(path, assessment) ?? []) {
       const id = `${path.kind}\u0000${hop.edge.flow.id}\u0000${hop.from}\u0000${hop.to}\u0000${hop.goal ?? ''}`;
       let entry = hops.get(id);
       if (!entry) {
-        hops.set(id, (entry = { kind: path.kind, hop, paths: [] }));
+        hops.set(id, (entry = { kind: path.kind, hop, paths: [], live: [] }));
         for (const element of [hop.edge.flow.id, hop.to]) {
           let list = hopsOn.get(element);
           if (!list) hopsOn.set(element, (list = []));
@@ -258,8 +266,14 @@ export function fixPlan(
         }
       }
       entry.paths.push(path);
+      entry.live.push(path);
+      let mine = sharedOf.get(path);
+      if (!mine) sharedOf.set(path, (mine = []));
+      mine.push(entry);
     }
   const holding = new Set(paths);
+  /** The hops with an unbroken path. */
+  const liveHops = new Set(hops.values());
   /** Unbroken paths per kind, crown jewel and goal: the exposures a choke point can end. */
   const exposures = new Map(paths.map((p) => [p, `${p.kind}\u0000${p.target}\u0000${p.goal}`]));
   const exposure = (p: AttackPath) => exposures.get(p) as string;
@@ -267,10 +281,26 @@ export function fixPlan(
   for (const p of paths) holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 0) + 1);
   /** What lets a hop pass now, kept until a step changes its flow or receiver. */
   const passesOf = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) =>
-    (shared.passes ??=
-      shared.kind === 'content'
-        ? { kinds: uncleanedKinds(assessment, shared.hop) }
-        : { blockers: hopBlockers(shared.hop, open, shared.hop.goal) });
+    (shared.passes ??= passesNowOf(shared, open));
+  const passesNowOf = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) => {
+    if (shared.kind === 'access') {
+      // Valid as long as the passes are: a step that re-indexes one of these threats changed
+      // its element, the hop's flow or receiver, and so drops the passes.
+      const blockers = hopBlockers(shared.hop, open, shared.hop.goal);
+      let closers: Set<Candidate> | undefined;
+      for (const b of blockers) {
+        const next = new Set<Candidate>();
+        for (const c of contributions.get(b) ?? [])
+          if (c.closes && (!closers || closers.has(c.candidate))) next.add(c.candidate);
+        closers = next;
+        if (closers.size === 0) break;
+      }
+      return { blockers, closers: closers ?? new Set<Candidate>() };
+    }
+    const kinds = uncleanedKinds(assessment, shared.hop);
+    const cleaners = kinds && CLEANING_CONTROLS.filter((c) => controlCleans(c, kinds));
+    return { kinds, cleaners };
+  };
   /** Whether a hop is passable now: content left uncleaned, or an open threat to pass on. */
   const passesNow = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) => {
     const passes = passesOf(shared, open);
@@ -292,24 +322,15 @@ export function fixPlan(
       if (!set) cuts.set(c, (set = new Set()));
       for (const p of on) set.add(p);
     };
-    for (const shared of hops.values()) {
-      const { kind, hop, paths: on } = shared;
-      const live = on.filter((p) => holding.has(p));
-      if (live.length === 0) continue;
+    for (const shared of liveHops) {
+      const { kind, hop, live } = shared;
       const passes = passesOf(shared, open);
       if (kind === 'content') {
-        const kinds = passes.kinds;
-        if (kinds === undefined) continue;
-        for (const control of CLEANING_CONTROLS)
-          if (controlCleans(control, kinds))
-            for (const element of [hop.edge.flow.id, hop.to])
-              add(byElement.get(element)?.get(control), live);
+        for (const control of passes.cleaners ?? [])
+          for (const element of [hop.edge.flow.id, hop.to])
+            add(byElement.get(element)?.get(control), live);
       } else {
-        const blockers = passes.blockers ?? [];
-        const first = blockers[0];
-        if (first === undefined) continue;
-        for (const { candidate } of contributions.get(first) ?? [])
-          if (blockers.every((b) => closes(candidate, b))) add(candidate, live);
+        for (const candidate of passes.closers ?? []) add(candidate, live);
       }
     }
     return cuts;
@@ -386,6 +407,10 @@ export function fixPlan(
     unbroken = unbroken.filter((p) => {
       if (!lost.has(p)) return true;
       holding.delete(p);
+      for (const shared of sharedOf.get(p) ?? []) {
+        shared.live = shared.live.filter((q) => q !== p);
+        if (shared.live.length === 0) liveHops.delete(shared);
+      }
       holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 1) - 1);
       broken.push(p.id);
       return false;
