@@ -212,6 +212,13 @@ export function uncleanedKinds(
 }
 
 /**
+ * Whether an access hop passes on an open threat: one that gives a foothold, or on the last hop
+ * into the target (`goal` given) one that attacks the goal itself.
+ */
+const passesOn = (threat: Threat, goal: CrownJewelGoal | undefined): boolean =>
+  givesFoothold(threat) || (goal !== undefined && attacksGoal(threat, goal));
+
+/**
  * The open threats an access hop passes on (ids, in the flow's then the receiver's order): those
  * giving a foothold on the flow or the receiving component, and on the last hop into the target
  * (`goal` given) also those attacking the goal itself. Empty when the hop is closed.
@@ -223,9 +230,7 @@ export function hopBlockers(
 ): string[] {
   const ids: string[] = [];
   for (const element of [hop.edge.flow.id, hop.to])
-    for (const s of open.get(element) ?? [])
-      if (givesFoothold(s.threat) || (goal !== undefined && attacksGoal(s.threat, goal)))
-        ids.push(s.threat.id);
+    for (const s of open.get(element) ?? []) if (passesOn(s.threat, goal)) ids.push(s.threat.id);
   return ids;
 }
 
@@ -244,11 +249,7 @@ function passable(
   goal?: CrownJewelGoal,
 ): boolean {
   if (kind === 'content') return uncleanedKinds(assessment, hop) !== undefined;
-  const test =
-    goal === undefined
-      ? givesFoothold
-      : (threat: Threat) => givesFoothold(threat) || attacksGoal(threat, goal);
-  const on = (id: string) => open.get(id)?.some((s) => test(s.threat)) ?? false;
+  const on = (id: string) => open.get(id)?.some((s) => passesOn(s.threat, goal)) ?? false;
   return on(hop.edge.flow.id) || on(hop.to);
 }
 

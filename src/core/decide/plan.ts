@@ -6,9 +6,10 @@
  * high whatever number of paths the enumeration happened to list. A candidate's gain is the
  * open risk of the threats it would close (or make less likely), found by re-resolving exactly
  * those threats with the engine's placement rules and the control added; gains are kept per
- * candidate and only the candidates sharing a threat with the chosen step are recomputed. A step's `riskReduced` is the open risk before minus after applying it to the
- * assessment, which equals re-analysing the model with the control written in (a property test
- * holds them equal through the real add-control edit).
+ * candidate and only the candidates sharing a threat with the chosen step are recomputed. A
+ * step's `riskReduced` is the open risk before minus after applying it to the assessment, which
+ * equals re-analysing the model with the control written in (a property test holds them equal
+ * through the real add-control edit).
  *
  * Threats with a register decision (accepted, not applicable, mitigated, transferred) are not
  * open and never drive the plan. Ties break on element id, then control, so the plan does not
@@ -136,13 +137,7 @@ export function fixPlan(
     if (!byControl) byElement.set(element, (byControl = new Map()));
     let c = byControl.get(control);
     if (!c) {
-      c = {
-        element,
-        control,
-        order: key(element, control),
-        gain: 0,
-        threats: new Map(),
-      };
+      c = { element, control, order: key(element, control), gain: 0, threats: new Map() };
       byControl.set(control, c);
       candidates.push(c);
     }
@@ -214,7 +209,6 @@ export function fixPlan(
   for (const id of assessment.states.keys()) index(id);
 
   const steps: PlanStep[] = [];
-  let unbroken = [...paths];
   // Threat ids per element on some path, so a step asks only those whether paths still hold
   // (not every threat of the model); threats a step brings in join their element's list.
   const onPaths = new Map<string, Set<string>>();
@@ -312,7 +306,7 @@ export function fixPlan(
    * The unbroken paths each candidate would cut now, found from the hops rather than the
    * candidates (far fewer): a content hop is cut by a cleaning control on its flow or receiver
    * that cleans the kinds still uncleaned; an access hop by a candidate closing every open threat
-   * it passes on, which must then close the first of them.
+   * it passes on (its `closers`).
    */
   const cutsNow = (open: ReadonlyMap<string, ThreatState[]>): Map<Candidate, Set<AttackPath>> => {
     const cuts = new Map<Candidate, Set<AttackPath>>();
@@ -404,17 +398,15 @@ export function fixPlan(
         if (!passesNow(shared, open)) for (const p of shared.paths) lost.add(p);
       }
     const broken: string[] = [];
-    unbroken = unbroken.filter((p) => {
-      if (!lost.has(p)) return true;
-      holding.delete(p);
+    for (const p of lost) {
+      if (!holding.delete(p)) continue;
       for (const shared of sharedOf.get(p) ?? []) {
         shared.live = shared.live.filter((q) => q !== p);
         if (shared.live.length === 0) liveHops.delete(shared);
       }
       holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 1) - 1);
       broken.push(p.id);
-      return false;
-    });
+    }
     steps.push({
       rank: steps.length + 1,
       control,
