@@ -55,15 +55,107 @@ export interface FixPlan {
 
 const key = (element: string, control: string) => `${element}\u0000${control}`;
 
-/** A control addition the plan can propose, with its current gain and the threats it touches. */
+/** A control addition the plan can propose, with its gain and the threats it touches. */
 interface Candidate {
   readonly element: string;
   readonly control: string;
   /** Tie-break order: element id, then control. */
   readonly order: string;
-  /** Open risk it would remove now: the sum of its threats' contributions. */
+  /**
+   * The open risk of the threats indexed under it: no addition removes more, so a candidate
+   * whose bound cannot beat the best weight found needs no re-resolving at all.
+   */
+  bound: number;
+  /** Open risk it would remove now: the sum of its evaluated contributions. */
   gain: number;
-  readonly threats: Map<string, Threat>;
+  /** Contributions not evaluated yet; `gain` is exact when none is left. */
+  pending: number;
+  /** What each indexed threat adds (a removed one is skipped, and dropped when next read). */
+  contributions: Contribution[];
+  /** Which of its entries in the bound heap is current (older ones are stale). */
+  heapEntry: number;
+}
+
+/** What one open threat adds to one candidate, found by re-resolving it only when asked. */
+interface Contribution {
+  readonly candidate: Candidate;
+  readonly state: ThreatState;
+  evaluated: boolean;
+  /** Risk removed: the threat's score now minus its score with the addition. */
+  gain: number;
+  /** The addition would close the threat (not only make it less likely). */
+  closes: boolean;
+  /** The threat was re-indexed since: this record no longer counts. */
+  removed: boolean;
+}
+
+/**
+ * Candidates by bound, highest first (then by order): a binary max-heap where a candidate's
+ * bound change pushes a new entry and leaves the old one to be skipped as stale, which is
+ * cheaper than finding and moving it.
+ */
+class BoundHeap {
+  private readonly entries: { candidate: Candidate; bound: number; entry: number }[] = [];
+  private next = 0;
+
+  push(candidate: Candidate): void {
+    candidate.heapEntry = ++this.next;
+    const entries = this.entries;
+    entries.push({ candidate, bound: candidate.bound, entry: candidate.heapEntry });
+    let i = entries.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.above(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  /** The current highest candidate, skipping stale entries; undefined when empty. */
+  peek(): Candidate | undefined {
+    for (;;) {
+      const top = this.entries[0];
+      if (top === undefined) return undefined;
+      if (top.entry === top.candidate.heapEntry) return top.candidate;
+      this.removeTop();
+    }
+  }
+
+  /** Removes the entry {@link peek} returned. */
+  pop(): void {
+    if (this.entries.length > 0) this.removeTop();
+  }
+
+  private removeTop(): void {
+    const entries = this.entries;
+    const last = entries.pop();
+    if (entries.length === 0 || last === undefined) return;
+    entries[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let top = i;
+      if (left < entries.length && this.above(left, top)) top = left;
+      if (right < entries.length && this.above(right, top)) top = right;
+      if (top === i) return;
+      this.swap(i, top);
+      i = top;
+    }
+  }
+
+  private above(i: number, j: number): boolean {
+    const a = this.entries[i]!;
+    const b = this.entries[j]!;
+    return a.bound > b.bound || (a.bound === b.bound && a.candidate.order < b.candidate.order);
+  }
+
+  private swap(i: number, j: number): void {
+    const entries = this.entries;
+    const t = entries[i]!;
+    entries[i] = entries[j]!;
+    entries[j] = t;
+  }
 }
 
 /**
@@ -129,7 +221,9 @@ export function fixPlan(
 
   // Candidate index: which threats each (element, control) can touch, and the reverse. One
   // record per candidate, found through element then control (no key strings per lookup: the
-  // index is built over every open threat's every placement).
+  // index is built over every open threat's every placement). Indexing is cheap (placements
+  // and a risk bound); re-resolving a threat with an addition is not, so it happens only for the
+  // candidates a step could choose (lazy greedy: a bound that cannot win needs no exact gain).
   const byElement = new Map<string, Map<string, Candidate>>();
   const candidates: Candidate[] = [];
   const candidateFor = (element: string, control: string): Candidate => {
@@ -137,20 +231,25 @@ export function fixPlan(
     if (!byControl) byElement.set(element, (byControl = new Map()));
     let c = byControl.get(control);
     if (!c) {
-      c = { element, control, order: key(element, control), gain: 0, threats: new Map() };
+      c = {
+        element,
+        control,
+        order: key(element, control),
+        bound: 0,
+        gain: 0,
+        pending: 0,
+        contributions: [],
+        heapEntry: 0,
+      };
       byControl.set(control, c);
       candidates.push(c);
     }
     return c;
   };
-  /**
-   * Per threat id, the candidates it is indexed under, what it adds to each one's gain, and
-   * whether that candidate would close it (not only make it less likely).
-   */
-  const contributions = new Map<
-    string,
-    { candidate: Candidate; gain: number; closes: boolean }[]
-  >();
+  /** Per threat id, its contributions to the candidates it is indexed under. */
+  const contributions = new Map<string, Contribution[]>();
+  /** Candidates by bound, highest first; an entry whose bound is no longer its candidate's is stale. */
+  const byBound = new BoundHeap();
 
   /**
    * Whether adding `control` on a flow or neighbour of a component threat's element provably
@@ -183,30 +282,75 @@ export function fixPlan(
     return false;
   };
 
+  /** Re-resolves one threat with one addition: what it adds to that candidate's gain. */
+  const evaluate = (c: Contribution) => {
+    if (c.evaluated) return;
+    const { candidate, state } = c;
+    const outcome = changesNothing(state.threat, candidate.control, candidate.element)
+      ? undefined
+      : assessment.outcomeWith(
+          state.threat,
+          assessment.withAddition(candidate.element, candidate.control),
+        );
+    c.evaluated = true;
+    c.gain = outcome ? state.risk.score - outcome.score : 0;
+    c.closes = outcome !== undefined && !outcome.open;
+    candidate.gain += c.gain;
+    candidate.pending -= 1;
+  };
+  /** A candidate's contributions that still count (dropping the removed ones). */
+  const liveContributions = (candidate: Candidate): Contribution[] => {
+    if (candidate.contributions.some((c) => c.removed))
+      candidate.contributions = candidate.contributions.filter((c) => !c.removed);
+    return candidate.contributions;
+  };
+  /** Makes a candidate's gain exact. */
+  const exact = (candidate: Candidate): Candidate => {
+    if (candidate.pending > 0) for (const c of liveContributions(candidate)) evaluate(c);
+    return candidate;
+  };
+  /** The first indexing of every threat: candidates go into the heap once it is done. */
+  let indexing = true;
   const index = (threatId: string) => {
     const state = assessment.states.get(threatId);
-    for (const { candidate, gain } of contributions.get(threatId) ?? []) {
-      candidate.threats.delete(threatId);
-      candidate.gain -= gain;
+    const touched = new Set<Candidate>();
+    for (const c of contributions.get(threatId) ?? []) {
+      const { candidate } = c;
+      c.removed = true;
+      candidate.bound -= c.state.risk.score;
+      if (c.evaluated) candidate.gain -= c.gain;
+      else candidate.pending -= 1;
+      touched.add(candidate);
     }
     contributions.delete(threatId);
-    if (!state || !state.open) return;
-    const mine: { candidate: Candidate; gain: number; closes: boolean }[] = [];
-    for (const control of state.missing)
-      for (const element of placementsFor(state.threat, control, facts, flowsById)) {
-        const candidate = candidateFor(element, control);
-        candidate.threats.set(threatId, state.threat);
-        const outcome = changesNothing(state.threat, control, element)
-          ? undefined
-          : assessment.outcomeWith(state.threat, assessment.withAddition(element, control));
-        const gain = outcome ? state.risk.score - outcome.score : 0;
-        mine.push({ candidate, gain, closes: outcome !== undefined && !outcome.open });
-        candidate.gain += gain;
-      }
-    contributions.set(threatId, mine);
+    if (state?.open) {
+      const mine: Contribution[] = [];
+      for (const control of state.missing)
+        for (const element of placementsFor(state.threat, control, facts, flowsById)) {
+          const candidate = candidateFor(element, control);
+          const c: Contribution = {
+            candidate,
+            state,
+            evaluated: false,
+            gain: 0,
+            closes: false,
+            removed: false,
+          };
+          candidate.contributions.push(c);
+          candidate.bound += state.risk.score;
+          candidate.pending += 1;
+          mine.push(c);
+          if (!indexing) touched.add(candidate);
+        }
+      contributions.set(threatId, mine);
+    }
+    if (!indexing) for (const candidate of touched) byBound.push(candidate);
   };
-  // Gains are integer sums and ties break on element then control: index order cannot matter.
+  // Bounds and gains are integer sums and ties break on element then control: index order
+  // cannot matter.
   for (const id of assessment.states.keys()) index(id);
+  indexing = false;
+  for (const c of candidates) byBound.push(c);
 
   const steps: PlanStep[] = [];
   // Threat ids per element on some path, so a step asks only those whether paths still hold
@@ -244,15 +388,25 @@ export function fixPlan(
       readonly closers?: ReadonlySet<Candidate>;
     };
   }
-  const hops = new Map<string, SharedHop>();
+  // Found per graph edge (its object), among the few hops over it: no key strings per hop.
+  const hopsOver = new Map<PathHop['edge'], SharedHop[]>();
+  const allHops: SharedHop[] = [];
   const hopsOn = new Map<string, SharedHop[]>();
   const sharedOf = new Map<AttackPath, SharedHop[]>();
   for (const path of paths)
     for (const hop of hopsOfPath(path, assessment) ?? []) {
-      const id = `${path.kind}\u0000${hop.edge.flow.id}\u0000${hop.from}\u0000${hop.to}\u0000${hop.goal ?? ''}`;
-      let entry = hops.get(id);
+      let over = hopsOver.get(hop.edge);
+      if (!over) hopsOver.set(hop.edge, (over = []));
+      let entry = over.find(
+        (h) =>
+          h.kind === path.kind &&
+          h.hop.from === hop.from &&
+          h.hop.to === hop.to &&
+          h.hop.goal === hop.goal,
+      );
       if (!entry) {
-        hops.set(id, (entry = { kind: path.kind, hop, paths: [], live: [] }));
+        over.push((entry = { kind: path.kind, hop, paths: [], live: [] }));
+        allHops.push(entry);
         for (const element of [hop.edge.flow.id, hop.to]) {
           let list = hopsOn.get(element);
           if (!list) hopsOn.set(element, (list = []));
@@ -267,7 +421,7 @@ export function fixPlan(
     }
   const holding = new Set(paths);
   /** The hops with an unbroken path. */
-  const liveHops = new Set(hops.values());
+  const liveHops = new Set(allHops);
   /** Unbroken paths per kind, crown jewel and goal: the exposures a choke point can end. */
   const exposures = new Map(paths.map((p) => [p, `${p.kind}\u0000${p.target}\u0000${p.goal}`]));
   const exposure = (p: AttackPath) => exposures.get(p) as string;
@@ -281,14 +435,23 @@ export function fixPlan(
       // Valid as long as the passes are: a step that re-indexes one of these threats changed
       // its element, the hop's flow or receiver, and so drops the passes.
       const blockers = hopBlockers(shared.hop, open, shared.hop.goal);
+      // The candidates indexed under every blocker first (cheap), then, of those few, the ones
+      // whose addition would close each blocker (re-resolving only those).
       let closers: Set<Candidate> | undefined;
       for (const b of blockers) {
         const next = new Set<Candidate>();
         for (const c of contributions.get(b) ?? [])
-          if (c.closes && (!closers || closers.has(c.candidate))) next.add(c.candidate);
+          if (!closers || closers.has(c.candidate)) next.add(c.candidate);
         closers = next;
         if (closers.size === 0) break;
       }
+      if (closers && closers.size > 0)
+        for (const b of blockers)
+          for (const c of contributions.get(b) ?? [])
+            if (closers.has(c.candidate)) {
+              evaluate(c);
+              if (!c.closes) closers.delete(c.candidate);
+            }
       return { blockers, closers: closers ?? new Set<Candidate>() };
     }
     const kinds = uncleanedKinds(assessment, shared.hop);
@@ -311,7 +474,7 @@ export function fixPlan(
   const cutsNow = (open: ReadonlyMap<string, ThreatState[]>): Map<Candidate, Set<AttackPath>> => {
     const cuts = new Map<Candidate, Set<AttackPath>>();
     const add = (c: Candidate | undefined, on: readonly AttackPath[]) => {
-      if (!c || c.gain <= 0) return;
+      if (!c) return;
       let set = cuts.get(c);
       if (!set) cuts.set(c, (set = new Set()));
       for (const p of on) set.add(p);
@@ -356,18 +519,29 @@ export function fixPlan(
         bestWeight = weight;
       }
     };
-    // By gain first, then the few candidates that end an exposure with their full weight: a
-    // candidate's gain alone never exceeds its weight, so the heaviest one wins either way.
-    for (const c of candidates) if (c.gain > 0) consider(c, c.gain);
+    // The few candidates that end an exposure first, with their full weight; then the others
+    // by their bound, highest first, re-resolving their threats only while the bound could still
+    // beat (or tie with a smaller order) the heaviest weight found: the rest cannot win.
     if (holding.size > 0)
       for (const [c, cut] of cutsNow(open)) {
         const ended = exposuresEnded(cut);
-        if (ended > 0) consider(c, c.gain + ended);
+        if (ended > 0 && exact(c).gain > 0) consider(c, c.gain + ended);
       }
+    const examined: Candidate[] = [];
+    for (let top = byBound.peek(); top !== undefined && top.bound > 0; top = byBound.peek()) {
+      if (best !== undefined) {
+        const leader: Candidate = best;
+        if (top.bound < bestWeight || (top.bound === bestWeight && top.order > leader.order)) break;
+      }
+      byBound.pop();
+      examined.push(top);
+      if (exact(top).gain > 0) consider(top, top.gain);
+    }
+    for (const c of examined) byBound.push(c);
     if (best === undefined) break;
     const { element, control } = best;
     const before = assessment.openRisk();
-    const touched = [...best.threats.values()];
+    const touched = liveContributions(best).map((c) => c.state.threat);
     const wasOpen = new Map(touched.map((t) => [t.id, assessment.states.get(t.id)]));
     const changed = assessment.add(element, control, touched);
     const after = assessment.openRisk();
