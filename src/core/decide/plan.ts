@@ -162,7 +162,8 @@ class BoundHeap {
  * Where a missing control can go so it counts for a threat, per the control's placement: the
  * element itself, and the flows or neighbours whose controls the engine reads for it. The
  * engine then decides whether one such addition is enough (an ingress control upstream counts
- * only when every inbound flow is covered).
+ * only when every inbound flow is covered). Each once, in no particular order (the plan's ties
+ * break on element and control, not on this order).
  */
 export function placementsFor(
   threat: Threat,
@@ -173,20 +174,23 @@ export function placementsFor(
   const placement = controlInfo(control).placement;
   const internal = (id: string) =>
     facts.components.get(id)?.node.elementClass !== 'external_entity';
-  const out = new Set<string>();
+  const out: string[] = [];
+  const add = (id: string) => {
+    if (!out.includes(id)) out.push(id);
+  };
   if (threat.elementType === 'component') {
     const component = facts.components.get(threat.element);
     if (!component || !internal(component.id)) return [];
-    out.add(component.id);
+    add(component.id);
     const inbound = () => {
       for (const e of component.node.inbound) {
-        out.add(e.flow.id);
+        add(e.flow.id);
         if (placement !== 'transport' && internal(e.source.component.id))
-          out.add(e.source.component.id);
+          add(e.source.component.id);
       }
     };
     const outbound = () => {
-      for (const e of component.node.outbound) out.add(e.flow.id);
+      for (const e of component.node.outbound) add(e.flow.id);
     };
     if (placement === 'ingress' || placement === 'transport') inbound();
     if (placement === 'egress') outbound();
@@ -196,16 +200,16 @@ export function placementsFor(
     }
     if (placement === 'observed')
       for (const e of component.node.outbound)
-        if (e.target.component.kind === 'monitoring') out.add(e.target.component.id);
+        if (e.target.component.kind === 'monitoring') add(e.target.component.id);
   } else {
     const flow = flowsById.get(threat.element);
     if (!flow) return [];
-    out.add(flow.id);
+    add(flow.id);
     // Transport counts on both ends together: one end is enough when the other already has it.
-    if (internal(flow.to.id)) out.add(flow.to.id);
-    if (internal(flow.from.id)) out.add(flow.from.id);
+    if (internal(flow.to.id)) add(flow.to.id);
+    if (internal(flow.from.id)) add(flow.from.id);
   }
-  return [...out].sort();
+  return out;
 }
 
 /** Builds the plan: up to `maxSteps` steps, stopping when no addition removes open risk. */
@@ -356,20 +360,31 @@ export function fixPlan(
   // Threat ids per element on some path, so a step asks only those whether paths still hold
   // (not every threat of the model); threats a step brings in join their element's list.
   const onPaths = new Map<string, Set<string>>();
-  for (const p of paths) for (const s of p.steps) onPaths.set(s.element, new Set());
-  for (const [id, s] of assessment.states) onPaths.get(s.threat.element)?.add(id);
-  const openOnPaths = (): Map<string, ThreatState[]> => {
-    const open = new Map<string, ThreatState[]>();
-    for (const [element, threatIds] of onPaths) {
-      const states: ThreatState[] = [];
-      for (const id of threatIds) {
-        const s = assessment.states.get(id);
-        if (s?.open) states.push(s);
-      }
-      if (states.length > 0) open.set(element, states);
-    }
-    return open;
+  for (const p of paths)
+    for (const s of p.steps) if (!onPaths.has(s.element)) onPaths.set(s.element, new Set());
+  /** The element of each threat listed in `onPaths`, to find it again once it is gone. */
+  const onPathElement = new Map<string, string>();
+  const joinPaths = (id: string, element: string) => {
+    const ids = onPaths.get(element);
+    if (!ids) return;
+    ids.add(id);
+    onPathElement.set(id, element);
   };
+  for (const [id, s] of assessment.states) joinPaths(id, s.threat.element);
+  /** The open threats per element on a path; a step refreshes the elements it changed. */
+  const open = new Map<string, ThreatState[]>();
+  const refreshOpen = (element: string) => {
+    const threatIds = onPaths.get(element);
+    if (!threatIds) return;
+    const states: ThreatState[] = [];
+    for (const id of threatIds) {
+      const s = assessment.states.get(id);
+      if (s?.open) states.push(s);
+    }
+    if (states.length > 0) open.set(element, states);
+    else open.delete(element);
+  };
+  for (const element of onPaths.keys()) refreshOpen(element);
   // The distinct hops of the paths (many paths share most of theirs), each with its paths.
   // What still lets each pass (uncleaned kinds, open threats passed on) is kept until a step
   // changes its flow or receiver.
@@ -507,7 +522,6 @@ export function fixPlan(
     for (const [key, { count, risk }] of cutTo) if (count === holdingTo.get(key)) value += risk;
     return value;
   };
-  let open = openOnPaths();
   while (steps.length < options.maxSteps) {
     // A step's weight: the open risk it removes plus the risk of the attack paths it cuts (a
     // weighted set cover over threats and paths); only a step that removes risk is proposed.
@@ -546,12 +560,17 @@ export function fixPlan(
     const changed = assessment.add(element, control, touched);
     const after = assessment.openRisk();
     const changedOn = new Set([element]);
+    const refresh = new Set([element]);
     for (const id of [...changed].sort()) {
       index(id);
       const s = assessment.states.get(id);
       if (s) {
-        onPaths.get(s.threat.element)?.add(id);
+        joinPaths(id, s.threat.element);
         changedOn.add(s.threat.element);
+        refresh.add(s.threat.element);
+      } else {
+        const gone = onPathElement.get(id);
+        if (gone !== undefined) refresh.add(gone);
       }
     }
 
@@ -564,7 +583,7 @@ export function fixPlan(
       }
     }
     // Only hops on the elements the step changed can stop passing: a path breaks where one does.
-    open = openOnPaths();
+    for (const id of refresh) refreshOpen(id);
     const lost = new Set<AttackPath>();
     for (const id of changedOn)
       for (const shared of hopsOn.get(id) ?? []) {
