@@ -174,9 +174,19 @@ export function placementsFor(
   const placement = controlInfo(control).placement;
   const internal = (id: string) =>
     facts.components.get(id)?.node.elementClass !== 'external_entity';
+  // A scan of a short list is cheaper than a Set; a hub with many flows gets one (no n²).
   const out: string[] = [];
+  let seen: Set<string> | undefined;
   const add = (id: string) => {
-    if (!out.includes(id)) out.push(id);
+    if (seen) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
+    } else if (!out.includes(id)) {
+      out.push(id);
+      if (out.length > 16) seen = new Set(out);
+    }
   };
   if (threat.elementType === 'component') {
     const component = facts.components.get(threat.element);
@@ -317,18 +327,22 @@ export function fixPlan(
   let indexing = true;
   const index = (threatId: string) => {
     const state = assessment.states.get(threatId);
-    const touched = new Set<Candidate>();
-    for (const c of contributions.get(threatId) ?? []) {
-      const { candidate } = c;
-      c.removed = true;
-      candidate.bound -= c.state.risk.score;
-      if (c.evaluated) candidate.gain -= c.gain;
-      else candidate.pending -= 1;
-      touched.add(candidate);
+    // The first indexing has nothing to remove and fills the heap once at the end.
+    const touched = indexing ? undefined : new Set<Candidate>();
+    if (touched) {
+      for (const c of contributions.get(threatId) ?? []) {
+        const { candidate } = c;
+        c.removed = true;
+        candidate.bound -= c.state.risk.score;
+        if (c.evaluated) candidate.gain -= c.gain;
+        else candidate.pending -= 1;
+        touched.add(candidate);
+      }
+      contributions.delete(threatId);
     }
-    contributions.delete(threatId);
     if (state?.open) {
       const mine: Contribution[] = [];
+      const score = state.risk.score;
       for (const control of state.missing)
         for (const element of placementsFor(state.threat, control, facts, flowsById)) {
           const candidate = candidateFor(element, control);
@@ -341,15 +355,16 @@ export function fixPlan(
             removed: false,
           };
           candidate.contributions.push(c);
-          candidate.bound += state.risk.score;
+          candidate.bound += score;
           candidate.pending += 1;
           mine.push(c);
-          if (!indexing) touched.add(candidate);
+          touched?.add(candidate);
         }
       contributions.set(threatId, mine);
     }
-    if (!indexing) for (const candidate of touched) byBound.push(candidate);
+    if (touched) for (const candidate of touched) byBound.push(candidate);
   };
+
   // Bounds and gains are integer sums and ties break on element then control: index order
   // cannot matter.
   for (const id of assessment.states.keys()) index(id);
