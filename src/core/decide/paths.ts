@@ -184,11 +184,21 @@ export function contentKinds(hop: { readonly edge: GraphEdge }): string[] {
   return [...kinds].sort();
 }
 
+/**
+ * Whether a cleaning control cleans content of one data kind: by the {@link CLEANS} table; a
+ * custom kind (`x-…`), whose nature mltm cannot tell, is cleaned by any cleaning control — the
+ * declared control is taken at its word, as for a flow that names no kind (an agent's
+ * guardrails inspect the `x-tool-io` results its tools return).
+ */
+export function cleansKind(control: string, kind: string): boolean {
+  const cleaned = CLEANS[control];
+  return cleaned !== undefined && (cleaned.includes(kind) || kind.startsWith('x-'));
+}
+
 /** Whether `control` on the hop's flow or receiving component cleans content of these kinds. */
 export function controlCleans(control: string, kinds: readonly string[]): boolean {
-  const cleaned = CLEANS[control];
-  if (cleaned === undefined) return false;
-  return kinds.length === 0 || kinds.every((k) => cleaned.includes(k));
+  if (CLEANS[control] === undefined) return false;
+  return kinds.length === 0 || kinds.every((k) => cleansKind(control, k));
 }
 
 /**
@@ -205,9 +215,7 @@ export function uncleanedKinds(
     assessment.hasOwnControl(flow, c) || assessment.hasOwnControl(hop.to, c);
   const kinds = contentKinds(hop);
   if (kinds.length === 0) return CLEANING_CONTROLS.some(has) ? undefined : [];
-  const left = kinds.filter(
-    (k) => !CLEANING_CONTROLS.some((c) => CLEANS[c]?.includes(k) && has(c)),
-  );
+  const left = kinds.filter((k) => !CLEANING_CONTROLS.some((c) => cleansKind(c, k) && has(c)));
   return left.length === 0 ? undefined : left;
 }
 

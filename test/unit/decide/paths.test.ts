@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   CLEANS,
   CLEANING_CONTROLS,
+  cleansKind,
   controlCleans,
   givesFoothold,
 } from '../../../src/core/decide/paths';
@@ -23,6 +24,7 @@ boundaries:
 data:
   weights: { name: Weights, kind: model, classification: confidential }
   rows: { name: Rows, kind: training_data, classification: confidential }
+  bundle: { name: Vendor bundle, kind: x-vendor-bundle, classification: confidential }
 components:
   hf: { name: Hub, kind: third_party_model_hub, boundary: hub }
   train: { name: Trainer, kind: training_job, boundary: prod, controls: [{CONTROLS}] }
@@ -63,6 +65,18 @@ describe('attack paths: what cleans content, what moves access', () => {
       contentPaths(pipeline('model_scanning, data_provenance', 'weights, rows')),
       [],
     );
+  });
+
+  it('a custom kind, whose nature mltm cannot tell, is cleaned by any cleaning control, and only by one', () => {
+    for (const control of ['data_provenance', 'model_scanning', 'llm_guardrails'])
+      assert.deepEqual(contentPaths(pipeline(control, 'bundle')), [], control);
+    assert.equal(contentPaths(pipeline('authz', 'bundle')).length, 2);
+    // The built-in kind beside it still needs its own cleaner.
+    assert.equal(contentPaths(pipeline('data_provenance', 'weights, bundle')).length, 2);
+    assert.deepEqual(contentPaths(pipeline('model_scanning', 'weights, bundle')), []);
+    assert.ok(cleansKind('untrusted_content_marking', 'x-tool-io'));
+    assert.ok(!cleansKind('untrusted_content_marking', 'model'));
+    assert.ok(!cleansKind('authz', 'x-tool-io'));
   });
 
   it('every cleaning control says what it cleans, and a flow that names no kind is cleaned by any', () => {

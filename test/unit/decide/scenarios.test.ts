@@ -79,12 +79,20 @@ describe('mltm plan on the scenario examples', () => {
     for (const p of backdoor) assert.ok(scan?.breaksPaths.includes(p.id), p.id);
   });
 
-  it('RAG app (#11): tool allowlisting on the agent in the first two steps, guardrails in the plan; paths from fetched web content to the tools', async () => {
+  it('RAG app (#11): tool allowlisting and guardrails on the agent in the first three steps, the guardrails cutting what fetched pages and the LLM provider send on to the tools', async () => {
     const json = await plan('11-rag-llm-app');
     const allowlist = rankOf(json, 'tool_allowlist', 'agent');
     assert.ok(allowlist !== undefined && allowlist <= 2, `tool_allowlist at rank ${allowlist}`);
-    const guardrails = rankOf(json, 'llm_guardrails');
-    assert.ok(guardrails !== undefined && guardrails <= 8, `llm_guardrails at rank ${guardrails}`);
+    const guardrails = rankOf(json, 'llm_guardrails', 'agent');
+    assert.ok(guardrails !== undefined && guardrails <= 3, `llm_guardrails at rank ${guardrails}`);
+    // The tool results reach the agent as `x-tool-io`: its guardrails clean them, so content
+    // from the web or the provider no longer moves on to the mail, Jira and SQL tools.
+    const cut = new Set(json.steps.find((s) => s.rank === guardrails)?.breaksPaths);
+    const onward = json.paths.filter(
+      (p) => p.kind === 'content' && ['email-tool', 'jira-tool', 'sql-tool'].includes(p.target),
+    );
+    assert.ok(onward.length > 0);
+    for (const p of onward) assert.ok(cut.has(p.id), `${p.id} to ${p.target} not cut`);
     assert.ok(hasPath(json, 'public-web', 'web-fetch-tool'));
     assert.ok(hasPath(json, 'support-tickets-feed', 'email-tool'));
   });
