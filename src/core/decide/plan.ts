@@ -5,8 +5,11 @@
  * exposure (kind, target, goal) whose every unbroken attack path it cuts, so a choke point ranks
  * high whatever number of paths the enumeration happened to list. A candidate's gain is the
  * open risk of the threats it would close (or make less likely), found by re-resolving exactly
- * those threats with the engine's placement rules and the control added; gains are kept per
- * candidate and only the candidates sharing a threat with the chosen step are recomputed. A
+ * those threats with the engine's placement rules and the control added — lazily: every
+ * candidate carries a bound (the open risk of the threats it could touch) and is re-resolved
+ * only while that bound could still beat the heaviest weight found, which keeps the search exact
+ * while most candidates are never re-resolved. Gains are kept per candidate and only the
+ * candidates sharing a threat with the chosen step are recomputed. A
  * step's `riskReduced` is the open risk before minus after applying it to the assessment, which
  * equals re-analysing the model with the control written in (a property test holds them equal
  * through the real add-control edit).
@@ -262,7 +265,7 @@ export function fixPlan(
   };
   /** Per threat id, its contributions to the candidates it is indexed under. */
   const contributions = new Map<string, Contribution[]>();
-  /** Candidates by bound, highest first; an entry whose bound is no longer its candidate's is stale. */
+  /** Candidates by bound, highest first (a candidate whose bound changes is pushed again). */
   const byBound = new BoundHeap();
 
   /**
