@@ -229,7 +229,14 @@ export function placementsFor(
 export function fixPlan(
   assessment: Assessment,
   paths: readonly AttackPath[],
-  options: { maxSteps: number },
+  options: {
+    maxSteps: number;
+    /**
+     * Weigh every candidate exactly at every step instead of stopping at the bound: the lazy
+     * search's reference, which a property test holds equal to it. Slow on large models.
+     */
+    exhaustive?: boolean;
+  },
 ): FixPlan {
   const facts = assessment.input.facts;
   const totalRisk = assessment.openRisk();
@@ -561,7 +568,7 @@ export function fixPlan(
       }
     const examined: Candidate[] = [];
     for (let top = byBound.peek(); top !== undefined && top.bound > 0; top = byBound.peek()) {
-      if (best !== undefined) {
+      if (best !== undefined && options.exhaustive !== true) {
         const leader: Candidate = best;
         if (top.bound < bestWeight || (top.bound === bestWeight && top.order > leader.order)) break;
       }

@@ -3,7 +3,9 @@
  * size and seed; fast-check with a fixed seed, so a failure reproduces):
  * - applying plan step 1 through the real add-control edit and re-analysing lowers the open
  *   risk by exactly the step's `riskReduced`;
- * - the attack paths do not depend on the order of components and flows in the file.
+ * - the attack paths do not depend on the order of components and flows in the file;
+ * - the plan's lazy search (stopping where no bound can win) gives the plan an exhaustive one
+ *   (every candidate weighed exactly at every step) gives.
  * Plus the `mltm-plan/1` contract's shape, bad input and graphs that could blow up.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +13,11 @@ import fc from 'fast-check';
 import { parseDocument, isMap, isSeq } from 'yaml';
 import { generatePipeline } from '../../../bench/generate';
 import { analyze } from '../../../src/core/analysis';
-import { MAX_PATHS, PATHS_PER_PAIR } from '../../../src/core/decide/paths';
+import { Assessment } from '../../../src/core/decide/assess';
+import { crownJewels } from '../../../src/core/decide/crownJewels';
+import { MAX_PATHS, PATHS_PER_PAIR, attackPaths } from '../../../src/core/decide/paths';
+import { fixPlan } from '../../../src/core/decide/plan';
+import { riskContext } from '../../../src/core/decide/risk';
 import type { PlanJson } from '../../../src/core/decide/contract';
 import { planAddControl } from '../../../src/core/edit/addControl';
 import { applyEdits } from '../../../src/core/edit/textEdit';
@@ -66,6 +72,32 @@ describe('decision layer properties', () => {
           assert.equal(before.plan.totalRisk - after.plan.totalRisk, step.riskReduced);
           assert.equal(before.plan.residualRisk, after.plan.totalRisk);
           for (const id of step.closes) assert.ok(!after.open.has(id), `${id} still open`);
+          return true;
+        },
+      ),
+      FC,
+    );
+  });
+
+  it('the lazy plan search gives exactly the plan an exhaustive one gives', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 6, max: 60 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        (size, seed) => {
+          const analysis = loaded(analyze(generatePipeline({ components: size, seed }).text));
+          const input = {
+            facts: analysis.facts,
+            threats: analysis.threats,
+            rules: analysis.ruleSet.rules,
+          };
+          const jewels = crownJewels(analysis.facts.graph);
+          const assessment = () =>
+            new Assessment(input, riskContext(analysis.facts.graph, jewels, analysis.atlas));
+          const paths = attackPaths(assessment(), jewels);
+          const lazy = fixPlan(assessment(), paths, { maxSteps: 12 });
+          const exhaustive = fixPlan(assessment(), paths, { maxSteps: 12, exhaustive: true });
+          assert.deepEqual(lazy, exhaustive);
           return true;
         },
       ),
