@@ -656,7 +656,7 @@ export function resolveMitigations(
       anyFound = true;
     }
   }
-  if (!anyFound) missing.push(...anyOf.filter((c) => !missing.includes(c)));
+  if (!anyFound) for (const c of anyOf) if (!missing.includes(c)) missing.push(c);
   const hasMitigations = allOf.length + anyOf.length > 0;
   return { allOf, anyOf, mitigatedBy, missing, mitigated: hasMitigations && missing.length === 0 };
 }
