@@ -178,6 +178,7 @@ const targets = [
     outfile: 'dist/analysisWorker.js',
   },
   { ...nodeCommon, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  { ...nodeCommon, entryPoints: ['bench/phases.ts'], outfile: 'dist/bench-phases.js' },
   // The web extension (package.json "browser"): CommonJS, as the web worker extension host loads
   // it, and its Web Workers (plain scripts).
   {

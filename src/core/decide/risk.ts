@@ -11,7 +11,8 @@
  * controls elsewhere, so the fix plan can recompute it exactly for the threats a control touches.
  */
 import type { AtlasCatalogue } from '../kb/atlas';
-import type { PipelineGraph } from '../graph/graph';
+import type { GraphEdge, PipelineGraph } from '../graph/graph';
+import type { DataItem } from '../model/types';
 import type { CrownJewelGoal } from '../model/vocabulary';
 import type { Threat } from '../rules/evaluate';
 import type { CrownJewel } from './crownJewels';
@@ -52,7 +53,10 @@ export interface RiskContext {
   readonly downstream: ReadonlyMap<string, number>;
   readonly edgeById: ReadonlyMap<string, PipelineGraph['edges'][number]>;
   /** Per threat id, the factors that do not depend on controls (filled on first use). */
-  readonly cache: Map<string, { threat: Threat; value: StaticRisk }>;
+  readonly cache: Map<string, StaticRisk>;
+  /** Per component and per flow id, what risk reads of the element (filled on first use). */
+  readonly componentRisks: Map<string, ElementRisk>;
+  readonly flowRisks: Map<string, ElementRisk>;
   readonly jewels: ReadonlyMap<string, CrownJewel>;
   readonly atlas: AtlasCatalogue;
 }
@@ -220,6 +224,8 @@ export function riskContext(
     downstream: downstreamCounts(graph),
     edgeById: new Map(graph.edges.map((e) => [e.flow.id, e])),
     cache: new Map(),
+    componentRisks: new Map(),
+    flowRisks: new Map(),
     jewels: new Map(jewels.map((j) => [j.element, j])),
     atlas,
   };
@@ -254,186 +260,297 @@ function tacticsOf(atlas: AtlasCatalogue, technique: string): readonly string[] 
   return atlas.techniques.get(t.parent)?.tactics ?? [];
 }
 
-/** A factor whose explanation is written only when someone reads it. */
-interface PendingFactor {
-  readonly factor: string;
-  readonly delta: number;
-  readonly on: 'likelihood' | 'impact';
-  readonly why: () => string;
+/**
+ * What risk reads of the element a threat is on. It is the same for every threat there (about
+ * ten per element on a large model), so it is worked out once per element.
+ */
+interface ElementRisk {
+  /** The flow, for a flow threat. */
+  readonly flow: GraphEdge | undefined;
+  /** The component the attacker has to get to: the element, or the flow's receiving end. */
+  readonly componentId: string;
+  /** Where the attacker's way in is measured from: the flow's sending end, or the component. */
+  readonly startId: string;
+  readonly hops: number | undefined;
+  /** A component declared `exposure: public`. */
+  readonly publicComponent: boolean;
+  /** The data at stake (the flow's, or the component's) includes restricted data. */
+  readonly restricted: boolean;
+  readonly pii: boolean;
+  readonly credentials: boolean;
+  readonly jewel: CrownJewel | undefined;
+  /** Components downstream of {@link componentId} (capped, see downstreamCounts). */
+  readonly feeds: number;
 }
 
-interface StaticRisk {
-  /** Likelihood before the controls factor, unclamped. */
-  readonly likelihood: number;
-  readonly impact: number;
-  readonly likelihoodFactors: readonly PendingFactor[];
-  readonly impactFactors: readonly PendingFactor[];
-}
-
-const written = (f: PendingFactor): RiskFactor => ({
-  factor: f.factor,
-  effect: `${f.on} ${signed(f.delta)}`,
-  why: f.why(),
-});
-
-/** The factors that do not depend on the threat's mitigation state, computed once per threat. */
-function staticRisk(threat: Threat, context: RiskContext): StaticRisk {
-  const cached = context.cache.get(threat.id);
-  if (cached && cached.threat === threat) return cached.value;
-  let factors: PendingFactor[] = [];
+function elementRisk(threat: Threat, context: RiskContext): ElementRisk {
+  const byId = threat.elementType === 'flow' ? context.flowRisks : context.componentRisks;
+  let value = byId.get(threat.element);
+  if (value) return value;
   const graph = context.graph;
-  // The component the attacker has to get to: the element, or the flow's receiving end.
   const flow = threat.elementType === 'flow' ? context.edgeById.get(threat.element) : undefined;
   const componentId = flow ? flow.target.component.id : threat.element;
   const node = graph.nodes.get(componentId);
+  const startId = flow ? flow.source.component.id : componentId;
+  let restricted = false;
+  let pii = false;
+  let credentials = false;
+  const see = (d: DataItem) => {
+    if (d.classification === 'restricted') restricted = true;
+    if (d.pii) pii = true;
+    if (d.kind === 'credentials') credentials = true;
+  };
+  if (flow) for (const d of flow.data) see(d);
+  else
+    for (const id of node?.component.data ?? []) {
+      const d = graph.dataById.get(id);
+      if (d !== undefined) see(d);
+    }
+  value = {
+    flow,
+    componentId,
+    startId,
+    hops: context.hops.get(startId),
+    publicComponent: !flow && node?.component.exposure === 'public',
+    restricted,
+    pii,
+    credentials,
+    jewel: context.jewels.get(componentId),
+    feeds: context.downstream.get(componentId) ?? 0,
+  };
+  byId.set(threat.element, value);
+  return value;
+}
+
+/** STRIDE letters as bits, so the factors test a threat's letters without building lists. */
+const LETTER_BITS: Readonly<Record<string, number>> = { S: 1, T: 2, R: 4, I: 8, D: 16, E: 32 };
+const lettersOf = (threat: Threat): number => {
+  let bits = 0;
+  for (const letter of threat.stride) bits |= LETTER_BITS[letter] ?? 0;
+  return bits;
+};
+const bitsOf = (letters: readonly string[]): number =>
+  letters.reduce((bits, letter) => bits | (LETTER_BITS[letter] ?? 0), 0);
+const GOAL_BITS: Readonly<Record<CrownJewelGoal, number>> = {
+  confidentiality: bitsOf(GOAL_LETTERS.confidentiality),
+  integrity: bitsOf(GOAL_LETTERS.integrity),
+  availability: bitsOf(GOAL_LETTERS.availability),
+};
+const I_T = bitsOf(['I', 'T']);
+const S_I_E = bitsOf(['S', 'I', 'E']);
+const T_D_E = bitsOf(['T', 'D', 'E']);
+
+const INITIAL_ACCESS = 'AML.TA0004';
+const MODEL_ACCESS = 'AML.TA0000';
+
+/** The ATLAS tactic of a threat's techniques that the technique factor reads, if any. */
+function techniqueTactic(threat: Threat, atlas: AtlasCatalogue): string | undefined {
+  let modelAccess = false;
+  for (const technique of threat.atlas)
+    for (const tactic of tacticsOf(atlas, technique)) {
+      if (tactic === INITIAL_ACCESS) return INITIAL_ACCESS;
+      if (tactic === MODEL_ACCESS) modelAccess = true;
+    }
+  return modelAccess ? MODEL_ACCESS : undefined;
+}
+
+/** The factors that do not depend on the threat's mitigation state, computed once per threat. */
+interface StaticRisk {
+  readonly threat: Threat;
+  /** Likelihood before the controls factor, unclamped. */
+  readonly likelihood: number;
+  readonly impact: number;
+}
+
+/** Where {@link staticRisk} writes its factors when asked to explain them. */
+interface Explanation {
+  readonly likelihood: RiskFactor[];
+  readonly impact: RiskFactor[];
+}
+
+const factor = (
+  name: string,
+  on: 'likelihood' | 'impact',
+  delta: number,
+  why: string,
+): RiskFactor => ({ factor: name, effect: `${on} ${signed(delta)}`, why });
+
+/**
+ * The factors that do not depend on the threat's mitigation state. Scoring takes only the
+ * numbers (cached per threat); `explain` also writes each factor's words into it, from the same
+ * decisions, so the explanation can never disagree with the score. Every `explain?.…push(…)`
+ * builds nothing when there is no explanation to write: the scores of a 5,000-component model's
+ * 60,000 threats used to allocate a closure and an object per factor that no one read.
+ */
+function staticRisk(threat: Threat, context: RiskContext, explain?: Explanation): StaticRisk {
+  if (!explain) {
+    const cached = context.cache.get(threat.id);
+    if (cached && cached.threat === threat) return cached;
+  }
+  const e = elementRisk(threat, context);
+  const { flow, startId, hops } = e;
 
   // Likelihood.
   let likelihood = 1;
-  const add = (factor: string, delta: number, why: () => string, on: 'likelihood' | 'impact') => {
-    factors.push({ factor, delta, why, on });
-    return delta;
-  };
-  const startId = flow ? flow.source.component.id : componentId;
-  const hops = context.hops.get(startId);
   if (hops === undefined)
-    likelihood += add(
-      'reach',
-      0,
-      () =>
+    explain?.likelihood.push(
+      factor(
+        'reach',
+        'likelihood',
+        0,
         'not reachable along flows from any entry point: needs an insider or a supply-chain foothold',
-      'likelihood',
+      ),
     );
-  else if (hops === 0)
-    likelihood += add(
-      'reach',
-      2,
-      () =>
+  else if (hops === 0) {
+    likelihood += 2;
+    explain?.likelihood.push(
+      factor(
+        'reach',
+        'likelihood',
+        2,
         flow
           ? `the flow starts at an entry point (\`${startId}\`)`
           : 'is itself an entry point (untrusted zone, external entity or public)',
-      'likelihood',
+      ),
     );
-  else if (hops === 1)
-    likelihood += add(
-      'reach',
-      2,
-      () => `one hop from the entry point \`${context.via.get(startId) ?? ''}\``,
-      'likelihood',
+  } else if (hops === 1) {
+    likelihood += 2;
+    explain?.likelihood.push(
+      factor(
+        'reach',
+        'likelihood',
+        2,
+        `one hop from the entry point \`${context.via.get(startId) ?? ''}\``,
+      ),
     );
-  else if (hops <= 3)
-    likelihood += add(
-      'reach',
-      1,
-      () => `${hops} hops from the entry point \`${context.via.get(startId) ?? ''}\``,
-      'likelihood',
+  } else if (hops <= 3) {
+    likelihood += 1;
+    explain?.likelihood.push(
+      factor(
+        'reach',
+        'likelihood',
+        1,
+        `${hops} hops from the entry point \`${context.via.get(startId) ?? ''}\``,
+      ),
     );
-  else
-    likelihood += add(
-      'reach',
-      0,
-      () => `${hops} hops from the nearest entry point \`${context.via.get(startId) ?? ''}\``,
-      'likelihood',
+  } else
+    explain?.likelihood.push(
+      factor(
+        'reach',
+        'likelihood',
+        0,
+        `${hops} hops from the nearest entry point \`${context.via.get(startId) ?? ''}\``,
+      ),
     );
-  if (flow && flow.direction === 'toward_more_trust')
-    likelihood += add(
-      'boundary',
-      1,
-      () => 'crosses a trust boundary toward more trust',
-      'likelihood',
+  if (flow && flow.direction === 'toward_more_trust') {
+    likelihood += 1;
+    explain?.likelihood.push(
+      factor('boundary', 'likelihood', 1, 'crosses a trust boundary toward more trust'),
     );
-  else if (!flow && node?.component.exposure === 'public')
-    likelihood += add('exposure', 1, () => 'declared `exposure: public`', 'likelihood');
-  const tactics = new Set(threat.atlas.flatMap((t) => tacticsOf(context.atlas, t)));
-  if (tactics.has('AML.TA0004'))
-    likelihood += add(
-      'technique',
-      1,
-      () => 'an ATLAS Initial Access technique: no foothold needed beyond what the entry gives',
-      'likelihood',
+  } else if (e.publicComponent) {
+    likelihood += 1;
+    explain?.likelihood.push(factor('exposure', 'likelihood', 1, 'declared `exposure: public`'));
+  }
+  const tactic = techniqueTactic(threat, context.atlas);
+  if (tactic === INITIAL_ACCESS) {
+    likelihood += 1;
+    explain?.likelihood.push(
+      factor(
+        'technique',
+        'likelihood',
+        1,
+        'an ATLAS Initial Access technique: no foothold needed beyond what the entry gives',
+      ),
     );
-  else if (tactics.has('AML.TA0000'))
-    likelihood += add(
-      'technique',
-      0,
-      () => 'an ATLAS AI Model Access technique: needs access to the model or its API',
-      'likelihood',
+  } else if (tactic === MODEL_ACCESS)
+    explain?.likelihood.push(
+      factor(
+        'technique',
+        'likelihood',
+        0,
+        'an ATLAS AI Model Access technique: needs access to the model or its API',
+      ),
     );
-  const likelihoodFactors = factors;
-  factors = [];
 
   // Impact: the rule's severity, then what of the asset this threat puts at stake — data only
   // when it discloses or tampers (I, T), credentials when it impersonates, discloses or escalates
   // (S, I, E), downstream reach when a corruption or an outage spreads (T, D, E).
-  let impact = 1;
-  const has = (...letters: string[]) => letters.some((l) => threat.stride.includes(l as never));
-  impact += add(
-    'severity',
-    SEVERITY_IMPACT[threat.severity] ?? 0,
-    () => `the rule's severity here is ${threat.severity}`,
-    'impact',
+  const letters = lettersOf(threat);
+  const severity = SEVERITY_IMPACT[threat.severity] ?? 0;
+  let impact = 1 + severity;
+  explain?.impact.push(
+    factor('severity', 'impact', severity, `the rule's severity here is ${threat.severity}`),
   );
-  const data = flow
-    ? flow.data
-    : (node?.component.data ?? [])
-        .map((id) => graph.dataById.get(id))
-        .filter((d) => d !== undefined);
-  if (has('I', 'T') && data.some((d) => d.classification === 'restricted'))
-    impact += add('data', 1, () => 'discloses or tampers with restricted data', 'impact');
-  if (has('I', 'T') && data.some((d) => d.pii))
-    impact += add('personal-data', 1, () => 'discloses or tampers with personal data', 'impact');
-  const jewel = context.jewels.get(componentId);
-  if (jewel) {
-    const attacked = jewel.goals.filter((g) => attacksGoal(threat, g));
-    if (attacked.length > 0)
-      impact += add(
-        'crown-jewel',
-        1,
-        () =>
-          `\`${componentId}\` is a crown jewel (${jewel.why}) and this threat attacks its ${attacked.join(' and ')}`,
-        'impact',
-      );
+  if (letters & I_T && e.restricted) {
+    impact += 1;
+    explain?.impact.push(factor('data', 'impact', 1, 'discloses or tampers with restricted data'));
   }
-  if (!jewel && has('S', 'I', 'E') && data.some((d) => d.kind === 'credentials'))
-    impact += add('credentials', 1, () => 'credentials at stake', 'impact');
-  const total = graph.nodes.size;
-  const feeds = context.downstream.get(componentId) ?? 0;
-  if (has('T', 'D', 'E') && total >= 4 && feeds * 4 >= total)
-    impact += add(
-      'downstream',
-      1,
-      () =>
-        `a corruption or outage here spreads: feeds at least a quarter of the pipeline (${feeds} of ${total} components downstream)`,
-      'impact',
+  if (letters & I_T && e.pii) {
+    impact += 1;
+    explain?.impact.push(
+      factor('personal-data', 'impact', 1, 'discloses or tampers with personal data'),
     );
-  const value: StaticRisk = {
-    likelihood,
-    impact: clamp(impact),
-    likelihoodFactors,
-    impactFactors: factors,
-  };
-  context.cache.set(threat.id, { threat, value });
+  }
+  const jewel = e.jewel;
+  if (jewel && jewel.goals.some((g) => letters & GOAL_BITS[g])) {
+    impact += 1;
+    explain?.impact.push(
+      factor(
+        'crown-jewel',
+        'impact',
+        1,
+        `\`${e.componentId}\` is a crown jewel (${jewel.why}) and this threat attacks its ${jewel.goals.filter((g) => letters & GOAL_BITS[g]).join(' and ')}`,
+      ),
+    );
+  }
+  if (!jewel && letters & S_I_E && e.credentials) {
+    impact += 1;
+    explain?.impact.push(factor('credentials', 'impact', 1, 'credentials at stake'));
+  }
+  const total = context.graph.nodes.size;
+  if (letters & T_D_E && total >= 4 && e.feeds * 4 >= total) {
+    impact += 1;
+    explain?.impact.push(
+      factor(
+        'downstream',
+        'impact',
+        1,
+        `a corruption or outage here spreads: feeds at least a quarter of the pipeline (${e.feeds} of ${total} components downstream)`,
+      ),
+    );
+  }
+  const value: StaticRisk = { threat, likelihood, impact: clamp(impact) };
+  if (!explain) context.cache.set(threat.id, value);
   return value;
 }
 
-/** How far a threat's mitigation state moves its likelihood, and in which of four cases. */
-function controlsEffect(
-  threat: Threat,
-  state: MitigationState,
-): { readonly delta: number; readonly why: () => string } {
+/** How far a threat's mitigation state moves its likelihood (one of four cases, see {@link controlsWhy}). */
+function controlsDelta(threat: Threat, state: MitigationState): number {
   const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
-  if (required === 0) return { delta: 0, why: () => 'the rule names no mitigating control' };
-  if (state.missing.length === 0)
-    return { delta: -2, why: () => 'every control the rule asks for is in place' };
+  if (required === 0) return 0;
+  if (state.missing.length === 0) return -2;
+  return state.found === 0 ? 1 : 0;
+}
+
+/** Why {@link controlsDelta} moves the likelihood as it does, in words. */
+function controlsWhy(threat: Threat, state: MitigationState): string {
+  const required = threat.mitigations.allOf.length + threat.mitigations.anyOf.length;
+  if (required === 0) return 'the rule names no mitigating control';
+  if (state.missing.length === 0) return 'every control the rule asks for is in place';
   if (state.found === 0)
-    return {
-      delta: 1,
-      why: () =>
-        `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`,
-    };
-  return {
-    delta: 0,
-    why: () => `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`,
-  };
+    return `none of the controls the rule asks for is in place (missing: ${state.missing.join(', ')})`;
+  return `partly mitigated: ${state.found} in place, missing ${state.missing.join(', ')}`;
+}
+
+/** Every factor of a threat's risk in a mitigation state, in words: likelihood, controls, impact. */
+function riskFactors(threat: Threat, state: MitigationState, context: RiskContext): RiskFactor[] {
+  const explanation: Explanation = { likelihood: [], impact: [] };
+  staticRisk(threat, context, explanation);
+  return [
+    ...explanation.likelihood,
+    factor('controls', 'likelihood', controlsDelta(threat, state), controlsWhy(threat, state)),
+    ...explanation.impact,
+  ];
 }
 
 /**
@@ -442,8 +559,7 @@ function controlsEffect(
  */
 export function riskOf(threat: Threat, state: MitigationState, context: RiskContext): Risk {
   const fixed = staticRisk(threat, context);
-  const controls = controlsEffect(threat, state);
-  const likelihood = clamp(fixed.likelihood + controls.delta);
+  const likelihood = clamp(fixed.likelihood + controlsDelta(threat, state));
   const impact = fixed.impact;
   let factors: readonly RiskFactor[] | undefined;
   return {
@@ -451,11 +567,7 @@ export function riskOf(threat: Threat, state: MitigationState, context: RiskCont
     likelihood,
     impact,
     get factors(): readonly RiskFactor[] {
-      factors ??= [
-        ...fixed.likelihoodFactors.map(written),
-        { factor: 'controls', effect: `likelihood ${signed(controls.delta)}`, why: controls.why() },
-        ...fixed.impactFactors.map(written),
-      ];
+      factors ??= riskFactors(threat, state, context);
       return factors;
     },
   };
@@ -467,5 +579,5 @@ export function riskOf(threat: Threat, state: MitigationState, context: RiskCont
  */
 export function riskScore(threat: Threat, state: MitigationState, context: RiskContext): number {
   const fixed = staticRisk(threat, context);
-  return clamp(fixed.likelihood + controlsEffect(threat, state).delta) * fixed.impact * 4;
+  return clamp(fixed.likelihood + controlsDelta(threat, state)) * fixed.impact * 4;
 }

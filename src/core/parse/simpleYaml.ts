@@ -143,6 +143,16 @@ function isFlowIndicator(code: number): boolean {
 /** Pointer → entry, with entries mutable while their collection is still being read. */
 type MutableEntry = { key?: SourceRange; value: SourceRange };
 
+/**
+ * The value range of an entry whose value is still being read (set before the entry is left).
+ * One shared placeholder: the entry goes into the source map first, so pointers keep document
+ * order, and a fresh range for each one was thrown away at once.
+ */
+const PENDING: SourceRange = Object.freeze({ start: 0, end: 0 });
+/** What a flow sequence never reads: the mapping and key set of a flow mapping. */
+const NO_OBJECT: Record<string, unknown> = Object.freeze({});
+const NO_KEYS: Set<string> = new Set();
+
 class SimpleReader {
   private pos = 0;
   /** Indent of the content line at `pos` after a block node ends; -1 at the end of the text. */
@@ -240,10 +250,7 @@ class SimpleReader {
       const name = this.key();
       if (seen.has(name)) decline();
       seen.add(name);
-      const entry: MutableEntry = {
-        key: { start: keyStart, end: this.keyEnd },
-        value: { start: 0, end: 0 },
-      };
+      const entry: MutableEntry = { key: { start: keyStart, end: this.keyEnd }, value: PENDING };
       const childPath = path + '/' + pointerSegment(name);
       this.sourceMap.set(childPath, entry);
       const child = this.valueAfterIndicator(indent, childPath, depth + 1, entry, true);
@@ -269,7 +276,7 @@ class SimpleReader {
     for (;;) {
       const dash = this.pos;
       const childPath = path + '/' + items.length;
-      const entry: MutableEntry = { value: { start: 0, end: 0 } };
+      const entry: MutableEntry = { value: PENDING };
       this.sourceMap.set(childPath, entry);
       this.pos = dash + 1;
       items.push(this.valueAfterIndicator(indent, childPath, depth + 1, entry, false));
@@ -513,18 +520,21 @@ class SimpleReader {
     const isSequence = t.charCodeAt(this.pos) === 91;
     const close = isSequence ? 93 : 125;
     this.pos++;
+    // Only what the collection's kind needs: most are short sequences (`data: [a, b]`), and an
+    // unused mapping and key set for each was a third of this reader's garbage.
     const items: unknown[] = [];
-    const object: Record<string, unknown> = {};
-    const seen = new Set<string>();
+    const object: Record<string, unknown> = isSequence ? NO_OBJECT : {};
+    const seen = isSequence ? NO_KEYS : new Set<string>();
     for (;;) {
       this.skipFlowSpace(indent);
       if (t.charCodeAt(this.pos) === close) break;
       if (isSequence) {
         const childPath = path + '/' + items.length;
-        const entry: MutableEntry = { value: { start: this.pos, end: this.pos } };
+        const start = this.pos;
+        const entry: MutableEntry = { value: PENDING };
         this.sourceMap.set(childPath, entry);
         items.push(this.flowItem(indent, childPath, depth + 1, true));
-        entry.value = { start: entry.value.start, end: this.valueEnd };
+        entry.value = { start, end: this.valueEnd };
       } else {
         const keyStart = this.pos;
         const keyCode = t.charCodeAt(keyStart);
@@ -544,10 +554,7 @@ class SimpleReader {
         const valueCode = t.charCodeAt(this.pos);
         if (valueCode === 44 || valueCode === close || this.pos >= t.length) decline();
         const childPath = path + '/' + pointerSegment(name);
-        const entry: MutableEntry = {
-          key: { start: keyStart, end: keyEnd },
-          value: { start: 0, end: 0 },
-        };
+        const entry: MutableEntry = { key: { start: keyStart, end: keyEnd }, value: PENDING };
         this.sourceMap.set(childPath, entry);
         const valueStart = this.pos;
         const value = this.flowItem(indent, childPath, depth + 1, true);

@@ -35,6 +35,7 @@ describe('build (scripts/build.mjs)', () => {
         'src/extension/workers/webLayoutWorker.ts',
         'src/extension/workers/webAnalysisWorker.ts',
         'bench/bench.ts',
+        'bench/phases.ts',
         'test/vscode/index.ts',
       ]) {
         mkdirSync(join(dir, entry, '..'), { recursive: true });
@@ -72,6 +73,7 @@ describe('build (scripts/build.mjs)', () => {
         'src/extension/workers/webLayoutWorker.ts',
         'src/extension/workers/webAnalysisWorker.ts',
         'bench/bench.ts',
+        'bench/phases.ts',
         'test/vscode/index.ts',
         'webview/main.ts',
       ]) {
