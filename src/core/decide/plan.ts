@@ -166,63 +166,69 @@ class BoundHeap {
  * element itself, and the flows or neighbours whose controls the engine reads for it. The
  * engine then decides whether one such addition is enough (an ingress control upstream counts
  * only when every inbound flow is covered). Each once, in no particular order (the plan's ties
- * break on element and control, not on this order).
+ * break on element and control, not on this order); written into `into` when given (cleared
+ * first), so a caller that reads them at once allocates no array per threat.
  */
 export function placementsFor(
   threat: Threat,
   control: string,
   facts: ModelFacts,
   flowsById: ReadonlyMap<string, ModelFacts['flows'][number]>,
+  into: string[] = [],
 ): string[] {
+  // No closures here: the plan calls this for every open threat and missing control.
   const placement = controlInfo(control).placement;
-  const internal = (id: string) =>
-    facts.components.get(id)?.node.elementClass !== 'external_entity';
-  // A scan of a short list is cheaper than a Set; a hub with many flows gets one (no n²).
-  const out: string[] = [];
+  const out = into;
+  out.length = 0;
   let seen: Set<string> | undefined;
-  const add = (id: string) => {
-    if (seen) {
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(id);
-      }
-    } else if (!out.includes(id)) {
-      out.push(id);
-      if (out.length > 16) seen = new Set(out);
-    }
-  };
   if (threat.elementType === 'component') {
     const component = facts.components.get(threat.element);
-    if (!component || !internal(component.id)) return [];
-    add(component.id);
-    const inbound = () => {
+    if (!component || !isInternal(facts, component.id)) return out;
+    seen = pushOnce(out, seen, component.id);
+    const inbound = placement === 'ingress' || placement === 'transport' || placement === 'either';
+    const outbound = placement === 'egress' || placement === 'either';
+    if (inbound)
       for (const e of component.node.inbound) {
-        add(e.flow.id);
-        if (placement !== 'transport' && internal(e.source.component.id))
-          add(e.source.component.id);
+        seen = pushOnce(out, seen, e.flow.id);
+        if (placement !== 'transport' && isInternal(facts, e.source.component.id))
+          seen = pushOnce(out, seen, e.source.component.id);
       }
-    };
-    const outbound = () => {
-      for (const e of component.node.outbound) add(e.flow.id);
-    };
-    if (placement === 'ingress' || placement === 'transport') inbound();
-    if (placement === 'egress') outbound();
-    if (placement === 'either') {
-      inbound();
-      outbound();
-    }
+    if (outbound) for (const e of component.node.outbound) seen = pushOnce(out, seen, e.flow.id);
     if (placement === 'observed')
       for (const e of component.node.outbound)
-        if (e.target.component.kind === 'monitoring') add(e.target.component.id);
+        if (e.target.component.kind === 'monitoring')
+          seen = pushOnce(out, seen, e.target.component.id);
   } else {
     const flow = flowsById.get(threat.element);
-    if (!flow) return [];
-    add(flow.id);
+    if (!flow) return out;
+    seen = pushOnce(out, seen, flow.id);
     // Transport counts on both ends together: one end is enough when the other already has it.
-    if (internal(flow.to.id)) add(flow.to.id);
-    if (internal(flow.from.id)) add(flow.from.id);
+    if (isInternal(facts, flow.to.id)) seen = pushOnce(out, seen, flow.to.id);
+    if (isInternal(facts, flow.from.id)) seen = pushOnce(out, seen, flow.from.id);
   }
   return out;
+}
+
+const isInternal = (facts: ModelFacts, id: string) =>
+  facts.components.get(id)?.node.elementClass !== 'external_entity';
+
+/**
+ * Appends `id` unless it is there: a scan of a short list is cheaper than a Set, and a hub with
+ * many flows gets one (the Set is returned to be passed back), so no list is scanned n² times.
+ */
+function pushOnce(out: string[], seen: Set<string> | undefined, id: string) {
+  if (seen) {
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(id);
+    }
+    return seen;
+  }
+  if (!out.includes(id)) {
+    out.push(id);
+    if (out.length > 16) return new Set(out);
+  }
+  return undefined;
 }
 
 /** Builds the plan: up to `maxSteps` steps, stopping when no addition removes open risk. */
@@ -333,6 +339,8 @@ export function fixPlan(
     if (candidate.pending > 0) for (const c of liveContributions(candidate)) evaluate(c);
     return candidate;
   };
+  /** One buffer for every threat's placements while indexing (read at once, never kept). */
+  const placed: string[] = [];
   /** The first indexing of every threat: candidates go into the heap once it is done. */
   let indexing = true;
   const index = (threatId: string) => {
@@ -354,7 +362,7 @@ export function fixPlan(
       const mine: Contribution[] = [];
       const score = state.risk.score;
       for (const control of state.missing)
-        for (const element of placementsFor(state.threat, control, facts, flowsById)) {
+        for (const element of placementsFor(state.threat, control, facts, flowsById, placed)) {
           const candidate = candidateFor(element, control);
           const c: Contribution = {
             candidate,
@@ -463,10 +471,24 @@ export function fixPlan(
   /** The hops with an unbroken path. */
   const liveHops = new Set(allHops);
   /** Unbroken paths per kind, crown jewel and goal: the exposures a choke point can end. */
-  const exposures = new Map(paths.map((p) => [p, `${p.kind}\u0000${p.target}\u0000${p.goal}`]));
-  const exposure = (p: AttackPath) => exposures.get(p) as string;
-  const holdingTo = new Map<string, number>();
-  for (const p of paths) holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 0) + 1);
+  // Numbered, so weighing a candidate's cuts counts in arrays instead of building a map each time.
+  const exposureNumbers = new Map<string, number>();
+  const exposures = new Map<AttackPath, number>();
+  for (const p of paths) {
+    const key = `${p.kind}\u0000${p.target}\u0000${p.goal}`;
+    let n = exposureNumbers.get(key);
+    if (n === undefined) exposureNumbers.set(key, (n = exposureNumbers.size));
+    exposures.set(p, n);
+  }
+  const exposure = (p: AttackPath) => exposures.get(p) as number;
+  const holdingTo = new Int32Array(exposureNumbers.size);
+  for (const p of paths) {
+    const x = exposure(p);
+    holdingTo[x] = (holdingTo[x] ?? 0) + 1;
+  }
+  const cutCount = new Int32Array(exposureNumbers.size);
+  const cutRisk = new Float64Array(exposureNumbers.size);
+  const cutExposures: number[] = [];
   /** What lets a hop pass now, kept until a step changes its flow or receiver. */
   const passesOf = (shared: SharedHop, open: ReadonlyMap<string, ThreatState[]>) =>
     (shared.passes ??= passesNowOf(shared, open));
@@ -538,13 +560,19 @@ export function fixPlan(
    * the enumeration listed.
    */
   const exposuresEnded = (cut: ReadonlySet<AttackPath>): number => {
-    const cutTo = new Map<string, { count: number; risk: number }>();
     for (const p of cut) {
-      const e = cutTo.get(exposure(p));
-      cutTo.set(exposure(p), { count: (e?.count ?? 0) + 1, risk: p.risk });
+      const x = exposure(p);
+      const n = cutCount[x] ?? 0;
+      if (n === 0) cutExposures.push(x);
+      cutCount[x] = n + 1;
+      cutRisk[x] = p.risk;
     }
     let value = 0;
-    for (const [key, { count, risk }] of cutTo) if (count === holdingTo.get(key)) value += risk;
+    for (const x of cutExposures) {
+      if (cutCount[x] === holdingTo[x]) value += cutRisk[x] ?? 0;
+      cutCount[x] = 0;
+    }
+    cutExposures.length = 0;
     return value;
   };
   while (steps.length < options.maxSteps) {
@@ -622,7 +650,8 @@ export function fixPlan(
         shared.live = shared.live.filter((q) => q !== p);
         if (shared.live.length === 0) liveHops.delete(shared);
       }
-      holdingTo.set(exposure(p), (holdingTo.get(exposure(p)) ?? 1) - 1);
+      const x = exposure(p);
+      holdingTo[x] = (holdingTo[x] ?? 1) - 1;
       broken.push(p.id);
     }
     steps.push({
