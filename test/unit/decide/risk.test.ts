@@ -1,0 +1,82 @@
+/**
+ * The risk score explains itself: over every threat of every example, the factors a reviewer
+ * reads add up to the likelihood, impact and score shown (docs/risk.md), and one documented
+ * threat keeps its exact explanation.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decideText } from './helpers';
+
+const EXAMPLES = 'examples';
+const clamp = (v: number) => Math.max(1, Math.min(5, v));
+/** `likelihood +2`, `impact ±0`, `likelihood −2`: which side and how much. */
+const parseEffect = (effect: string): { on: string; delta: number } => {
+  const match = /^(likelihood|impact) (\+\d+|±0|−\d+)$/.exec(effect);
+  assert.ok(match, `unreadable effect ${effect}`);
+  const [, on, amount] = match as unknown as [string, string, string];
+  const delta = amount === '±0' ? 0 : Number(amount.replace('−', '-'));
+  return { on, delta };
+};
+
+describe('risk: every score is the sum of the factors it shows', () => {
+  const models = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mltm.yaml'));
+
+  it('on every threat of the 12 examples, likelihood and impact are 1 plus their factors (1–5), and the score is their product × 4', () => {
+    assert.equal(models.length, 12);
+    let checked = 0;
+    for (const file of models) {
+      const decision = decideText(readFileSync(join(EXAMPLES, file), 'utf8'));
+      for (const [id, risk] of decision.risks) {
+        const sums = { likelihood: 1, impact: 1 };
+        let controls = 0;
+        for (const f of risk.factors) {
+          const { on, delta } = parseEffect(f.effect);
+          sums[on as keyof typeof sums] += delta;
+          if (f.factor === 'controls') controls++;
+          assert.ok(
+            f.why.length > 0 && !/undefined|NaN|\[object/.test(f.why),
+            `${file} ${id}: ${f.why}`,
+          );
+        }
+        assert.equal(controls, 1, `${file} ${id}: one controls factor`);
+        assert.equal(risk.likelihood, clamp(sums.likelihood), `${file} ${id} likelihood`);
+        assert.equal(risk.impact, clamp(sums.impact), `${file} ${id} impact`);
+        assert.equal(risk.score, risk.likelihood * risk.impact * 4, `${file} ${id} score`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 1000, `${checked} threats checked`);
+  });
+
+  it('model extraction through the gateway (#2) scores 100 and says why, factor by factor', () => {
+    const decision = decideText(
+      readFileSync(join(EXAMPLES, '02-model-extraction.mltm.yaml'), 'utf8'),
+    );
+    const risk = decision.risks.get('model-extraction-inference-api@gateway-to-recs');
+    assert.ok(risk);
+    assert.equal(risk.score, 100);
+    assert.deepEqual(
+      risk.factors.map((f) => [f.factor, f.effect]),
+      [
+        ['reach', 'likelihood +2'],
+        ['boundary', 'likelihood +1'],
+        ['technique', 'likelihood ±0'],
+        ['controls', 'likelihood +1'],
+        ['severity', 'impact +2'],
+        ['personal-data', 'impact +1'],
+        ['crown-jewel', 'impact +1'],
+      ],
+    );
+    const why = new Map(risk.factors.map((f) => [f.factor, f.why]));
+    assert.equal(why.get('reach'), 'the flow starts at an entry point (`api-gateway`)');
+    assert.match(
+      why.get('controls') ?? '',
+      /missing: rate_limiting, output_obfuscation, adversarial_input_detection/,
+    );
+    assert.match(
+      why.get('crown-jewel') ?? '',
+      /`recs-endpoint` is a crown jewel .* confidentiality$/,
+    );
+  });
+});
