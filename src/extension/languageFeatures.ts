@@ -1,6 +1,6 @@
 /**
  * Language features on model files: hover (an element's threats with STRIDE, ATLAS names and
- * links, severity, status and why), completion (ids in from/to/boundary/parent/data, control,
+ * links, severity, status, why, and the risk score with the factors behind it), completion (ids in from/to/boundary/parent/data, control,
  * component and data kinds — our own provider, so it works without the YAML extension),
  * CodeLens ("N threats · M open · risk R" — R the highest risk of its open threats — and "Diagram"
  * on each component and flow) and rename (F2) of an id in the
@@ -15,6 +15,7 @@ import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../cor
 import type { PipelineModel } from '../core/model/types';
 import type { Threat } from '../core/rules/evaluate';
 import { SEVERITY_ORDER } from '../core/rules/types';
+import { riskExplained, threatRisk } from '../core/decide/explain';
 import { elementRisks } from '../core/views/elementRisk';
 import type { AnalysisService, ModelState } from './analysisService';
 import { readConfig } from './config';
@@ -73,6 +74,11 @@ export function elementHoverMarkdown(state: ModelState, element: Element): vscod
       `STRIDE: ${stride || '—'}${atlas.length > 0 ? ` · ATLAS: ${atlas.join(', ')}` : ''} · rule \`${t.ruleId}\`\n\n`,
     );
     md.appendMarkdown(`Why: ${escape(t.why)}\n\n`);
+    if (state.analysis.status === 'loaded') {
+      // The score the plan and the CodeLens rank by, with the factors behind it.
+      const risk = threatRisk(state.analysis.facts, state.analysis.atlas, t);
+      md.appendMarkdown(`Risk ${risk.score} = ${escape(riskExplained(risk))}\n\n`);
+    }
     if (t.severityReasons.length > 0)
       md.appendMarkdown(`Severity: ${escape(t.severityReasons.join('; '))}\n\n`);
     if (t.missingControls.length > 0)

@@ -143,6 +143,11 @@ describe('editing a model', () => {
       /STRIDE: Denial of service · ATLAS: \[AML\.T0029 Denial of AI Service\]\(https:\/\/atlas\.mitre\.org\/techniques\/AML\.T0029\)/,
     );
     assert.match(text, /Why: /);
+    // Each threat's risk with the factors behind it, as the reports word it.
+    assert.match(
+      text,
+      /Risk (\d+) = likelihood (\d) \(from 1: reach [+±]\d, .*\) × impact (\d) \(from 1: severity [+±]\d, .*\) × 4/,
+    );
     assert.match(text, /Missing: `rate_limiting`/);
   });
 

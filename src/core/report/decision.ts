@@ -1,14 +1,22 @@
 /**
  * The decision layer's answer for a report input (risk, attack paths, fix plan), computed once
- * per input and shared by every part of a report that needs it: the executive summary, SARIF
- * `codeFlows`, the Mermaid path highlight. Undefined when the analysis has no model facts.
+ * per input and shared by every part of a report that needs it: each threat row's risk, the
+ * executive summary, SARIF `codeFlows`, the Mermaid path highlight. Undefined when the analysis
+ * has no model facts.
  */
+import type { LoadedAnalysis } from '../analysis';
 import { decide, decisionInputOf, type Decision } from '../decide/index';
-import type { ReportInput } from './view';
+import type { ThreatRegister } from '../register/register';
 
-const decisions = new WeakMap<ReportInput, Decision>();
+/** What of a report's input the decision reads (a `ReportInput`; the report view needs this). */
+interface DecidedInput {
+  readonly analysis: LoadedAnalysis;
+  readonly register?: ThreatRegister;
+}
 
-export function reportDecision(input: ReportInput): Decision | undefined {
+const decisions = new WeakMap<DecidedInput, Decision>();
+
+export function reportDecision(input: DecidedInput): Decision | undefined {
   const { analysis } = input;
   if (!analysis.facts) return undefined;
   let decision = decisions.get(input);

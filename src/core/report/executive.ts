@@ -7,6 +7,8 @@
  * input, so it says what `mltm plan` says.
  */
 import type { Decision } from '../decide/index';
+import { riskExplained } from '../decide/explain';
+import type { Risk } from '../decide/risk';
 import { reportDecision } from './decision';
 import type { Threat } from '../rules/evaluate';
 import type { ReportInput } from './view';
@@ -14,6 +16,8 @@ import type { ReportInput } from './view';
 export interface ExecutiveRisk {
   readonly threat: Threat;
   readonly score: number;
+  /** The decision's risk of the threat, factors included. */
+  readonly risk: Risk | undefined;
   /** Business outcomes the threat leads to, in words. */
   readonly outcomes: readonly string[];
 }
@@ -71,7 +75,10 @@ export function executiveSummary(input: ReportInput): ExecutiveSummary | undefin
   if (!decision) return undefined;
   const open = analysis.threats.filter((t) => decision.open.has(t.id));
   const topRisks = open
-    .map((threat) => ({ threat, score: decision.risks.get(threat.id)?.score ?? 0 }))
+    .map((threat) => {
+      const risk = decision.risks.get(threat.id);
+      return { threat, risk, score: risk?.score ?? 0 };
+    })
     .sort((a, b) => b.score - a.score || (a.threat.id < b.threat.id ? -1 : 1))
     .slice(0, 5)
     .map((r) => ({ ...r, outcomes: outcomesOf(r.threat, input) }));
@@ -81,8 +88,15 @@ export function executiveSummary(input: ReportInput): ExecutiveSummary | undefin
 /** The summary's sentences as plain text, so the Markdown and HTML reports say the same words. */
 export interface ExecutiveText {
   readonly intro: string;
-  /** Each: the threat title (shown bold) and the rest of the sentence. */
-  readonly risks: readonly { readonly title: string; readonly rest: string }[];
+  /**
+   * Each: the threat title (shown bold), the rest of the sentence, and why it scores what it
+   * does (the likelihood and impact factors, docs/risk.md).
+   */
+  readonly risks: readonly {
+    readonly title: string;
+    readonly rest: string;
+    readonly why: string;
+  }[];
   readonly steps: readonly string[];
   readonly residual: string;
   readonly readiness: readonly string[];
@@ -107,6 +121,12 @@ function decidedPathsSentence(paths: Decision['paths']): string {
   return ` The threat register decides ${decided.length} of the ${paths.length} attack paths (${counts.join(', ')}${review > 0 ? `; ${review} due a review since an element on them changed` : ''}); no step is credited with cutting them.`;
 }
 
+/** Why a top risk scores what it does, in one sentence. */
+function whyScore(risk: Risk | undefined): string {
+  if (!risk) return '';
+  return `Why ${risk.score}: ${riskExplained(risk)}.`;
+}
+
 /** The executive summary in words; undefined when the model did not load. */
 export function executiveText(input: ReportInput): ExecutiveText | undefined {
   const summary = executiveSummary(input);
@@ -129,6 +149,7 @@ export function executiveText(input: ReportInput): ExecutiveText | undefined {
     risks: summary.topRisks.map((r) => ({
       title: r.threat.title,
       rest: ` on ${r.threat.element} (risk ${r.score}): ${r.outcomes.join('; ') || 'see the detail below'}.`,
+      why: whyScore(r.risk),
     })),
     steps:
       shown.length === 0

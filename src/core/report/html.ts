@@ -15,6 +15,7 @@
  * because Mermaid writes `<style>` and `style` attributes into its SVG; no model text can reach
  * CSS, since it is escaped everywhere.
  */
+import { riskExplained } from '../decide/explain';
 import { STRIDE } from '../kb/stride';
 import { LINDDUN } from '../kb/linddun';
 import { aiRmfSummary, NIST_AI_RMF_SOURCE, NIST_AI_RMF_URL } from '../kb/nistAiRmf';
@@ -39,7 +40,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 h1 { font-size: 1.6em; margin: 0 0 .4em; } h2 { font-size: 1.25em; border-bottom: 1px solid var(--line); padding-bottom: .2em; margin-top: 1.6em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; } dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
-#threat-table td:nth-child(7) { white-space: nowrap; } #threat-table td:last-child { min-width: 20em; } #threat-table td:nth-child(3) { min-width: 14em; }
+#threat-table td:nth-child(8) { white-space: nowrap; } #threat-table td:last-child { min-width: 20em; } #threat-table td:nth-child(4) { min-width: 14em; }
 th { background: #f6f8fa; } td.num, th.num { text-align: right; }
 .sev { font-weight: 600; border-radius: 4px; padding: 0 4px; white-space: nowrap; }
 .sev-critical { background: #82071e; color: #fff; } .sev-high { background: #cf222e; color: #fff; } .sev-medium { background: #bf8700; color: #fff; } .sev-low { background: #ddf4ff; } .sev-info { background: #eee; }
@@ -150,6 +151,10 @@ function threatRow(view: ReportView, row: ThreatRow): string {
   return [
     `<tr class="threat" data-severity="${htmlText(t.severity)}" data-category="${t.category === 'privacy' ? 'privacy' : 'security'}" data-stride="${htmlText(t.stride.join(' '))}" data-linddun="${htmlText(t.linddun.join(' '))}" data-status="${htmlText(row.status)}">`,
     `<td><span class="sev sev-${htmlText(t.severity)}">${htmlText(capitalise(t.severity))}</span></td>`,
+    // The score's factors as its tooltip: every number shows its inputs.
+    row.risk
+      ? `<td class="num" title="${htmlText(riskExplained(row.risk))}">${row.risk.score}</td>`
+      : '<td class="num">—</td>',
     `<td>${element}</td>`,
     `<td>${htmlText(t.title)}${change}<br><small>${htmlText(t.id)}</small>${(t.merged ?? []).map((m) => `<br><small>also covers ${htmlText(m.title)} (${htmlText(m.id)})</small>`).join('')}<br><small>${htmlText(t.why)}</small></td>`,
     `<td>${[t.stride.join(' '), t.linddun.length > 0 ? `LINDDUN ${t.linddun.join(' ')}` : ''].filter(Boolean).map(htmlText).join('<br>') || '—'}</td>`,
@@ -179,7 +184,7 @@ function executiveHtml(input: ReportInput): string[] {
   ];
   if (text.risks.length > 0) {
     lines.push(
-      `<ol>${text.risks.map((r) => `<li><b>${htmlText(r.title)}</b>${htmlText(r.rest)}</li>`).join('')}</ol>`,
+      `<ol>${text.risks.map((r) => `<li><b>${htmlText(r.title)}</b>${htmlText(r.rest)}${r.why ? `<br><small class="why">${htmlText(r.why)}</small>` : ''}</li>`).join('')}</ol>`,
     );
     lines.push(
       '<p><b>What to fix first.</b></p>',
@@ -303,7 +308,7 @@ export function renderHtml(input: ReportInput, view: ReportView = buildReportVie
     `<fieldset><legend>Status</legend>${view.statuses.map((s) => checkbox('status', s, capitalise(s))).join('')}</fieldset>`,
     '<p id="shown-count" aria-live="polite"></p>',
     '</div>',
-    '<table id="threat-table"><thead><tr><th>Severity</th><th>Element</th><th>Threat</th><th>STRIDE / LINDDUN</th><th>MITRE ATLAS</th><th>OWASP</th><th>Status</th><th>Owner</th><th>Justification</th><th>Missing controls</th><th>Detect and contain</th></tr></thead><tbody>',
+    '<table id="threat-table"><thead><tr><th>Severity</th><th class="num">Risk</th><th>Element</th><th>Threat</th><th>STRIDE / LINDDUN</th><th>MITRE ATLAS</th><th>OWASP</th><th>Status</th><th>Owner</th><th>Justification</th><th>Missing controls</th><th>Detect and contain</th></tr></thead><tbody>',
   );
   for (const group of [...view.components, ...view.flows])
     for (const row of group.rows) out.push(threatRow(view, row));

@@ -1,10 +1,12 @@
 /**
  * The JSON report (`mltm report --format json`): the analysis contract of `mltm analyze
  * --format json` (src/core/contract.ts), unchanged, plus what the register says about each
- * threat and the report's own facts (hash, date, diff). Fields are only ever added.
+ * threat, its risk with the factors behind it, and the report's own facts (hash, date, diff).
+ * Fields are only ever added.
  */
 import { analysisToJson, type AnalysisJson, type JsonThreat } from '../contract';
 import type { ThreatDiff } from '../register/diff';
+import type { RiskFactor } from '../decide/risk';
 import { buildReportView, type RegisterNote, type ReportInput, type ReportView } from './view';
 
 export const REPORT_JSON_FORMAT = 1;
@@ -19,6 +21,13 @@ export interface JsonRegisterState {
   readonly ticket?: string;
   readonly reviewBy?: string;
   readonly stale?: boolean;
+}
+
+export interface JsonRisk {
+  readonly score: number;
+  readonly likelihood: number;
+  readonly impact: number;
+  readonly factors: readonly RiskFactor[];
 }
 
 export interface ReportJson extends AnalysisJson {
@@ -37,6 +46,8 @@ export interface ReportJson extends AnalysisJson {
   readonly threats: readonly (JsonThreat & {
     readonly register: JsonRegisterState;
     readonly change?: string;
+    /** The threat's risk (docs/risk.md): what `mltm plan` ranks by, with its factors. */
+    readonly risk?: JsonRisk;
   })[];
 }
 
@@ -76,9 +87,16 @@ export function buildReportJson(
           ...(e && { stale: e.machine.stale }),
         },
         ...(row?.change && { change: row.change.kind }),
+        ...riskJson(row?.risk),
       };
     }),
   };
+}
+
+function riskJson(risk: JsonRisk | undefined): { risk?: JsonRisk } {
+  if (!risk) return {};
+  const { score, likelihood, impact, factors } = risk;
+  return { risk: { score, likelihood, impact, factors: factors.map((f) => ({ ...f })) } };
 }
 
 /** The JSON report as text. */

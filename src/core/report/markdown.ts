@@ -119,8 +119,8 @@ function table(view: ReportView, group: ElementGroup): string[] {
     '',
     `${mdText(view.input.file)}, line ${group.start.line}`,
     '',
-    '| Severity | Threat | STRIDE | MITRE ATLAS | OWASP | Status | Owner | Justification | Missing controls |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Severity | Risk | Threat | STRIDE | MITRE ATLAS | OWASP | Status | Owner | Justification | Missing controls |',
+    '|---|---:|---|---|---|---|---|---|---|---|',
   ];
   for (const row of group.rows) {
     const t = row.threat;
@@ -137,7 +137,7 @@ function table(view: ReportView, group: ElementGroup): string[] {
     const owner = row.owner;
     const justification = row.entry?.justification;
     lines.push(
-      `| ${capitalise(t.severity)} | ${threatCell(row)} | ${strideCell(t.stride, t.linddun)} | ${atlas} | ${owasp} | ${mdText(statusLabel(row.status))} | ${cell(owner)} | ${cell(justification)} | ${t.missingControls.map(mdText).join(', ') || DASH} |`,
+      `| ${capitalise(t.severity)} | ${row.risk?.score ?? DASH} | ${threatCell(row)} | ${strideCell(t.stride, t.linddun)} | ${atlas} | ${owasp} | ${mdText(statusLabel(row.status))} | ${cell(owner)} | ${cell(justification)} | ${t.missingControls.map(mdText).join(', ') || DASH} |`,
     );
   }
   lines.push('', '**Detect and contain**', '');
@@ -183,7 +183,11 @@ function executive(input: ReportInput): string[] {
   if (!text) return [];
   const lines = ['## Executive summary', '', mdText(text.intro), ''];
   if (text.risks.length === 0) return lines;
-  text.risks.forEach((r, i) => lines.push(`${i + 1}. **${mdText(r.title)}**${mdText(r.rest)}`));
+  text.risks.forEach((r, i) => {
+    // The why goes on its own line in the same item (a backslash is a hard line break).
+    lines.push(`${i + 1}. **${mdText(r.title)}**${mdText(r.rest)}${r.why ? '\\' : ''}`);
+    if (r.why) lines.push(`   *${mdText(r.why)}*`);
+  });
   lines.push('', '**What to fix first.**', '');
   text.steps.forEach((s, i) => lines.push(`${i + 1}. ${mdText(s)}`));
   lines.push('', `**Residual risk.** ${mdText(text.residual)}`, '');

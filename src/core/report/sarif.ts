@@ -62,6 +62,8 @@ interface SarifResult {
   message: SarifMessage;
   locations: unknown[];
   partialFingerprints: Record<string, string>;
+  /** SARIF's priority of a result, 0–100: the threat's risk score (docs/risk.md). */
+  rank?: number;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
   codeFlows?: unknown[];
   properties: Record<string, unknown>;
@@ -307,6 +309,7 @@ export function buildSarif(
         ? ` Also covers: ${merged.map((m) => `${m.title} (${m.id})`).join('; ')}.`
         : '';
     const text = `${t.title} on ${where}: ${t.why}${also}${t.missingControls.length > 0 ? ` Missing: ${t.missingControls.join(', ')}.` : ''}`;
+    const { risk } = row;
     const result: SarifResult = {
       ruleId: t.ruleId,
       ruleIndex: n,
@@ -314,6 +317,7 @@ export function buildSarif(
       message: { text },
       locations: [location(uri, row)],
       partialFingerprints: { [FINGERPRINT_KEY]: t.id },
+      ...(risk && { rank: risk.score }),
       // STRIDE, ATLAS and OWASP ids are on the rule (tags), not repeated on every result.
       properties: {
         threatId: t.id,
@@ -322,6 +326,13 @@ export function buildSarif(
         status: row.status,
         ...(row.owner && { owner: row.owner }),
         ...(row.change && { change: row.change.kind }),
+        ...(risk && {
+          risk: {
+            likelihood: risk.likelihood,
+            impact: risk.impact,
+            factors: risk.factors.map((f) => ({ ...f })),
+          },
+        }),
       },
     };
     if (decided) {

@@ -1,10 +1,12 @@
 /**
  * What every report shows, computed once: each threat with the status a reviewer sees (the
- * register's decision, else mitigated / open), its register entry, where it is written, and what
- * a change did to it (`--base`); plus the counts of the summary. Pure: analysis, register and
+ * register's decision, else mitigated / open), its register entry, its risk, where it is written,
+ * and what a change did to it (`--base`); plus the counts of the summary. Pure: analysis, register and
  * text in, plain data out — the Markdown, HTML, SARIF and JSON writers only format it.
  */
 import type { LoadedAnalysis } from '../analysis';
+import type { Risk } from '../decide/risk';
+import { reportDecision } from './decision';
 import { effectiveStatus, type ThreatChange, type ThreatDiff } from '../register/diff';
 import type { RegisterEntry, ThreatRegister } from '../register/register';
 import type { Threat } from '../rules/evaluate';
@@ -63,6 +65,8 @@ export interface ThreatRow {
   readonly end: LineColumn;
   /** `added` / `changed` by the change under review (`--base`), with what changed. */
   readonly change?: { readonly kind: 'added' | 'changed'; readonly what: readonly string[] };
+  /** The threat's risk as the decision layer scores it (absent when the model has no facts). */
+  readonly risk?: Risk;
 }
 
 export interface ElementGroup {
@@ -125,7 +129,9 @@ export function buildReportView(input: ReportInput): ReportView {
       .filter((c) => c.owner !== undefined)
       .map((c) => [c.id, c.owner as string]),
   );
+  const risks = reportDecision(input)?.risks;
   const rows: ThreatRow[] = analysis.threats.map((threat) => {
+    const risk = risks?.get(threat.id);
     const entry = input.register?.byId.get(threat.id);
     const change = changes.get(threat.id);
     const owner =
@@ -139,6 +145,7 @@ export function buildReportView(input: ReportInput): ReportView {
       start: index.position(threat.range.start),
       end: index.position(threat.range.end),
       ...(change && { change }),
+      ...(risk && { risk }),
     };
   });
   const bySeverityRank = (a: ThreatRow, b: ThreatRow) =>

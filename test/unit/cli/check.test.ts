@@ -196,7 +196,7 @@ describe('cli: mltm report', () => {
     }
   });
 
-  it('JSON is the analysis contract plus the register state of each threat', async () => {
+  it('JSON is the analysis contract plus the register state and the risk of each threat', async () => {
     const r = await run([
       'report',
       'test/fixtures/reports/hostile.mltm.yaml',
@@ -214,7 +214,11 @@ describe('cli: mltm report', () => {
       {
         ...json,
         report: undefined,
-        threats: json.threats.map((t: Record<string, unknown>) => ({ ...t, register: undefined })),
+        threats: json.threats.map((t: Record<string, unknown>) => ({
+          ...t,
+          register: undefined,
+          risk: undefined,
+        })),
       },
       {
         ...contract,
@@ -222,6 +226,7 @@ describe('cli: mltm report', () => {
         threats: contract.threats.map((t: Record<string, unknown>) => ({
           ...t,
           register: undefined,
+          risk: undefined,
         })),
       },
     );
@@ -230,6 +235,9 @@ describe('cli: mltm report', () => {
     );
     assert.equal(accepted.register.status, 'accepted');
     assert.equal(accepted.register.owner, "<script>alert('owner')</script>");
+    // An accepted threat keeps its risk: the register decides it, the score is the model's.
+    assert.equal(accepted.risk.score, accepted.risk.likelihood * accepted.risk.impact * 4);
+    assert.ok(accepted.risk.factors.length > 0);
     assert.equal(json.report.register.problems[0].code, 'MLTM302');
   });
 
