@@ -19,7 +19,14 @@ import {
 import type { Rule } from '../rules/types';
 import type { ThreatRegister } from '../register/register';
 import { effectiveStatusOf } from '../register/status';
-import { riskOf, riskScore, type Risk, type RiskContext } from './risk';
+import {
+  riskOf,
+  riskScore,
+  staticRiskOf,
+  type Risk,
+  type RiskContext,
+  type StaticRisk,
+} from './risk';
 
 export interface ThreatState {
   readonly threat: Threat;
@@ -29,6 +36,8 @@ export interface ThreatState {
   readonly decided: boolean;
   readonly open: boolean;
   readonly risk: Risk;
+  /** What of the risk no control changes, computed once per threat and kept across states. */
+  readonly basis: StaticRisk;
 }
 
 /** Inputs of the decision layer: plain values, whatever shape the caller's analysis has. */
@@ -64,12 +73,14 @@ export class Assessment {
     const status = effectiveStatusOf(threat, this.input.register);
     const decided = status.source === 'register';
     const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
+    const basis = staticRiskOf(threat, this.context);
     return {
       threat,
       ...state,
       decided,
       open: !decided && !threat.mitigated,
-      risk: riskOf(threat, state, this.context),
+      risk: riskOf(threat, state, this.context, basis),
+      basis,
     };
   }
 
@@ -104,7 +115,8 @@ export class Assessment {
       ...state,
       decided: current.decided,
       open: !current.decided && !resolution.mitigated,
-      risk: riskOf(threat, state, this.context),
+      risk: riskOf(threat, state, this.context, current.basis),
+      basis: current.basis,
     };
   }
 
@@ -126,6 +138,7 @@ export class Assessment {
       threat,
       { missing: resolution.missing, found: resolution.mitigatedBy.length },
       this.context,
+      current.basis,
     );
     return { open: true, score };
   }
@@ -213,16 +226,7 @@ export class Assessment {
             changed.add(id);
           }
         for (const threat of evaluateRules(switching, facts, extra)) {
-          const status = effectiveStatusOf(threat, this.input.register);
-          const decided = status.source === 'register';
-          const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
-          this.put(threat.id, {
-            threat,
-            ...state,
-            decided,
-            open: !decided && !threat.mitigated,
-            risk: riskOf(threat, state, this.context),
-          });
+          this.put(threat.id, this.initial(threat));
           changed.add(threat.id);
         }
       }

@@ -52,8 +52,6 @@ export interface RiskContext {
   /** Components downstream (following flows) of each component, counted up to a quarter of all. */
   readonly downstream: ReadonlyMap<string, number>;
   readonly edgeById: ReadonlyMap<string, PipelineGraph['edges'][number]>;
-  /** Per threat id, the factors that do not depend on controls (filled on first use). */
-  readonly cache: Map<string, StaticRisk>;
   /** Per component and per flow id, what risk reads of the element (filled on first use). */
   readonly componentRisks: Map<string, ElementRisk>;
   readonly flowRisks: Map<string, ElementRisk>;
@@ -223,7 +221,6 @@ export function riskContext(
     via,
     downstream: downstreamCounts(graph),
     edgeById: new Map(graph.edges.map((e) => [e.flow.id, e])),
-    cache: new Map(),
     componentRisks: new Map(),
     flowRisks: new Map(),
     jewels: new Map(jewels.map((j) => [j.element, j])),
@@ -354,9 +351,12 @@ function techniqueTactic(threat: Threat, atlas: AtlasCatalogue): string | undefi
   return modelAccess ? MODEL_ACCESS : undefined;
 }
 
-/** The factors that do not depend on the threat's mitigation state, computed once per threat. */
-interface StaticRisk {
-  readonly threat: Threat;
+/**
+ * The factors that do not depend on the threat's mitigation state: computed once per threat
+ * (the assessment keeps it on the threat's state, so re-scoring under a control addition only
+ * adds the controls factor).
+ */
+export interface StaticRisk {
   /** Likelihood before the controls factor, unclamped. */
   readonly likelihood: number;
   readonly impact: number;
@@ -377,16 +377,12 @@ const factor = (
 
 /**
  * The factors that do not depend on the threat's mitigation state. Scoring takes only the
- * numbers (cached per threat); `explain` also writes each factor's words into it, from the same
+ * numbers; `explain` also writes each factor's words into it, from the same
  * decisions, so the explanation can never disagree with the score. Every `explain?.…push(…)`
  * builds nothing when there is no explanation to write: the scores of a 5,000-component model's
  * 60,000 threats used to allocate a closure and an object per factor that no one read.
  */
 function staticRisk(threat: Threat, context: RiskContext, explain?: Explanation): StaticRisk {
-  if (!explain) {
-    const cached = context.cache.get(threat.id);
-    if (cached && cached.threat === threat) return cached;
-  }
   const e = elementRisk(threat, context);
   const { flow, startId, hops } = e;
 
@@ -519,9 +515,12 @@ function staticRisk(threat: Threat, context: RiskContext, explain?: Explanation)
       ),
     );
   }
-  const value: StaticRisk = { threat, likelihood, impact: clamp(impact) };
-  if (!explain) context.cache.set(threat.id, value);
-  return value;
+  return { likelihood, impact: clamp(impact) };
+}
+
+/** The factors of a threat's risk that no control changes, as numbers (see {@link StaticRisk}). */
+export function staticRiskOf(threat: Threat, context: RiskContext): StaticRisk {
+  return staticRisk(threat, context);
 }
 
 /** How far a threat's mitigation state moves its likelihood (one of four cases, see {@link controlsWhy}). */
@@ -557,8 +556,12 @@ function riskFactors(threat: Threat, state: MitigationState, context: RiskContex
  * The risk of a threat in a given mitigation state. Its factors are written out when first read
  * (every threat gets a risk; few have their explanation shown), then kept.
  */
-export function riskOf(threat: Threat, state: MitigationState, context: RiskContext): Risk {
-  const fixed = staticRisk(threat, context);
+export function riskOf(
+  threat: Threat,
+  state: MitigationState,
+  context: RiskContext,
+  fixed: StaticRisk = staticRisk(threat, context),
+): Risk {
   const likelihood = clamp(fixed.likelihood + controlsDelta(threat, state));
   const impact = fixed.impact;
   let factors: readonly RiskFactor[] | undefined;
@@ -577,7 +580,11 @@ export function riskOf(threat: Threat, state: MitigationState, context: RiskCont
  * Just the score of {@link riskOf}, without building its explanation: what the fix plan asks of
  * every candidate control addition (tens of thousands on a 1,000-component model).
  */
-export function riskScore(threat: Threat, state: MitigationState, context: RiskContext): number {
-  const fixed = staticRisk(threat, context);
+export function riskScore(
+  threat: Threat,
+  state: MitigationState,
+  context: RiskContext,
+  fixed: StaticRisk = staticRisk(threat, context),
+): number {
   return clamp(fixed.likelihood + controlsDelta(threat, state)) * fixed.impact * 4;
 }
