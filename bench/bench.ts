@@ -618,16 +618,19 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-/** Runs per stage: many for small models (noise dominates), few for big ones (each is long). */
 /** Each stage warms up for at least this long (at least one run, at most {@link WARM_UP_MAX_RUNS}). */
 const WARM_UP_MS = 300;
 const WARM_UP_MAX_RUNS = 30;
 
+/**
+ * Runs per stage: many for small models (noise dominates), fewer for big ones (each is long) —
+ * but five even there: the 5,000-component budget is a ratio to the 1,000 median, and a median
+ * of three moved it by ±10% from one bench to the next on a shared two-core machine.
+ */
 function runsFor(size: number, requested: number | undefined): number {
   if (requested !== undefined) return requested;
   if (size <= 100) return 21;
-  if (size <= 1000) return 5;
-  return 3;
+  return 5;
 }
 
 function median(values: readonly number[]): number {

@@ -6,6 +6,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generatePipeline } from '../../../bench/generate';
+import { analyze } from '../../../src/core/analysis';
+import { crownJewels } from '../../../src/core/decide/crownJewels';
+import { downstreamLimit, riskContext } from '../../../src/core/decide/risk';
+import type { PipelineGraph } from '../../../src/core/graph/graph';
+import { loaded } from '../../support/analysis';
 import { decideText } from './helpers';
 
 const EXAMPLES = 'examples';
@@ -78,5 +84,63 @@ describe('risk: every score is the sum of the factors it shows', () => {
       why.get('crown-jewel') ?? '',
       /`recs-endpoint` is a crown jewel .* confidentiality$/,
     );
+  });
+});
+
+describe('risk: downstream counts', () => {
+  /** Components reachable by one or more flows from `id`, by a plain search (the reference). */
+  const trueDownstream = (graph: PipelineGraph, id: string): number => {
+    const seen = new Set<string>();
+    const queue = [id];
+    while (queue.length > 0) {
+      for (const e of graph.nodes.get(queue.pop() as string)?.outbound ?? []) {
+        const next = e.target.component.id;
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    seen.delete(id);
+    return seen.size;
+  };
+
+  it('are exact up to the limit and the limit beyond it, on the examples and generated models of 30–2,000 components', () => {
+    const texts = [
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.mltm.yaml'))
+        .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
+      ...[30, 120, 400, 2000].map(
+        (components, seed) => generatePipeline({ components, seed }).text,
+      ),
+    ];
+    let atLimit = 0;
+    for (const text of texts) {
+      const analysis = loaded(analyze(text));
+      const graph = analysis.facts.graph;
+      const context = riskContext(graph, crownJewels(graph), analysis.atlas);
+      const limit = downstreamLimit(graph.nodes.size);
+      for (const id of graph.nodes.keys()) {
+        const expected = Math.min(trueDownstream(graph, id), limit);
+        assert.equal(context.downstream.get(id), expected, `${id} of ${graph.nodes.size}`);
+        if (expected === limit && limit < graph.nodes.size - 1) atLimit++;
+      }
+    }
+    assert.ok(atLimit > 100, `${atLimit} counts at the limit`);
+  });
+
+  it('say "or more" when a count is at the limit, and the exact count below it', () => {
+    const decision = decideText(generatePipeline({ components: 2000, seed: 3 }).text);
+    const whys = [...decision.risks.values()]
+      .flatMap((r) => r.factors)
+      .filter((f) => f.factor === 'downstream')
+      .map((f) => f.why);
+    assert.ok(whys.length > 0);
+    for (const why of whys) assert.match(why, /\(500 or more of 2000 components downstream\)$/);
+    const small = decideText(readFileSync(join(EXAMPLES, '02-model-extraction.mltm.yaml'), 'utf8'));
+    const exact = [...small.risks.values()]
+      .flatMap((r) => r.factors)
+      .filter((f) => f.factor === 'downstream');
+    assert.ok(exact.length > 0 && exact.every((f) => /\(\d+ of 12 components/.test(f.why)));
   });
 });
