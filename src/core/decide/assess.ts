@@ -23,6 +23,7 @@ import {
   riskOf,
   riskScore,
   staticRiskOf,
+  mitigationStateOf,
   type Risk,
   type RiskContext,
   type StaticRisk,
@@ -72,7 +73,7 @@ export class Assessment {
   private initial(threat: Threat): ThreatState {
     const status = effectiveStatusOf(threat, this.input.register);
     const decided = status.source === 'register';
-    const state = { missing: threat.missingControls, found: threat.mitigatedBy.length };
+    const state = mitigationStateOf(threat);
     const basis = staticRiskOf(threat, this.context);
     return {
       threat,

@@ -12,9 +12,17 @@ import type { AtlasCatalogue } from '../kb/atlas';
 import type { Threat } from '../rules/evaluate';
 import type { ModelFacts } from '../rules/facts';
 import { crownJewels } from './crownJewels';
-import { riskContext, riskOf, type Risk, type RiskContext, type RiskFactor } from './risk';
+import {
+  factorDelta,
+  mitigationStateOf,
+  riskContext,
+  riskOf,
+  type Risk,
+  type RiskContext,
+  type RiskFactor,
+} from './risk';
 
-/** The signed number of a factor's effect (`likelihood +2` → `+2`). */
+/** The signed number of a factor's effect as written (`likelihood +2` → `+2`). */
 const effectOf = (f: RiskFactor) => f.effect.slice(f.effect.indexOf(' ') + 1);
 
 /** Code spans of the factors' words become plain ids: the words go into plain-text reports. */
@@ -28,10 +36,7 @@ function sumInWords(
   const mine = factors.filter((f) => f.effect.startsWith(`${on} `));
   const terms = mine.map((f) => `${f.factor} ${effectOf(f)}, ${plain(f.why)}`);
   // The sum before clamping, to say so when the 1–5 scale capped it.
-  const raw = mine.reduce(
-    (sum, f) => sum + Number(effectOf(f).replace('−', '-').replace('±', '')),
-    1,
-  );
+  const raw = mine.reduce((sum, f) => sum + factorDelta(f), 1);
   if (raw > 5) terms.push(`${raw}, capped at 5`);
   else if (raw < 1) terms.push(`${raw}, raised to 1`);
   return `${on} ${value} (from 1: ${terms.join('; ')})`;
@@ -59,9 +64,5 @@ export function threatRisk(facts: ModelFacts, atlas: AtlasCatalogue, threat: Thr
     context = riskContext(facts.graph, crownJewels(facts.graph), atlas);
     byAtlas.set(atlas, context);
   }
-  return riskOf(
-    threat,
-    { missing: threat.missingControls, found: threat.mitigatedBy.length },
-    context,
-  );
+  return riskOf(threat, mitigationStateOf(threat), context);
 }

@@ -251,6 +251,17 @@ export function riskContext(
 const clamp = (v: number) => Math.max(1, Math.min(5, v));
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 
+/** The number a factor adds (`likelihood +2` → 2, `impact −1` → −1): {@link signed} read back. */
+export function factorDelta(f: RiskFactor): number {
+  const amount = f.effect.slice(f.effect.indexOf(' ') + 1);
+  return amount === '±0' ? 0 : Number(amount.replace('−', '-'));
+}
+
+/** A threat's mitigation state as the analysis resolved it (no control added). */
+export function mitigationStateOf(threat: Threat): MitigationState {
+  return { missing: threat.missingControls, found: threat.mitigatedBy.length };
+}
+
 /** Which STRIDE letters attack which crown-jewel goal. */
 export const GOAL_LETTERS: Readonly<Record<CrownJewelGoal, readonly string[]>> = {
   confidentiality: ['I'],
