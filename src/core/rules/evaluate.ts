@@ -1007,29 +1007,52 @@ function makeThreat(
 interface Evaluation {
   readonly facts: ModelFacts;
   readonly extra: AddedControls;
-  readonly components: readonly ComponentFacts[];
-  readonly sharedByComponent: Map<ComponentFacts, ElementShared>;
-  readonly sharedByFlow: Map<FlowFacts, ElementShared>;
-  readonly threats: Threat[];
+}
+
+/** Whether an end condition's kinds and classes admit an element of this kind and class. */
+function admits(end: EndMatch | undefined, kind: string, elementClass: string): boolean {
+  if (!end) return true;
+  if (end.kind && !end.kind.includes(kind)) return false;
+  return !(end.class && !(end.class as readonly string[]).includes(elementClass));
 }
 
 /**
- * The threats of one component rule. Each rule gets its own loop (and the per-threat work its own
- * function) so that the engine's hot loops stay optimised from rule to rule: one function holding
- * every loop was recompiled and thrown away again as each rule brought a different test.
+ * The rules (with their compiled tests) that can match an element at all, by the kinds and
+ * classes their `when` names: most rules name a few kinds out of dozens, so an element is tested
+ * against the handful that could apply rather than every rule. Worked out once per shape (kind
+ * and class; for a flow, those of both ends) and kept. Each test still runs in full on the
+ * element, so which elements match is unchanged.
  */
-function componentRuleThreats(rule: Rule, test: Predicate<ComponentFacts>, e: Evaluation): void {
-  const components = e.components;
-  for (let i = 0; i < components.length; i++) {
-    const component = components[i] as ComponentFacts;
-    if (test(component)) e.threats.push(componentThreat(rule, component, e));
+class RulesByShape<F> {
+  readonly #byShape = new Map<string, { rules: Rule[]; tests: Predicate<F>[] }>();
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly tests: readonly Predicate<F>[],
+  ) {}
+  /** The rules of a shape; `applies` says whether a rule can match an element of that shape. */
+  of(shape: string, applies: (rule: Rule) => boolean): { rules: Rule[]; tests: Predicate<F>[] } {
+    let entry = this.#byShape.get(shape);
+    if (!entry) {
+      entry = { rules: [], tests: [] };
+      for (let i = 0; i < this.rules.length; i++) {
+        const rule = this.rules[i] as Rule;
+        if (!applies(rule)) continue;
+        entry.rules.push(rule);
+        entry.tests.push(this.tests[i] as Predicate<F>);
+      }
+      this.#byShape.set(shape, entry);
+    }
+    return entry;
   }
 }
 
-function componentThreat(rule: Rule, component: ComponentFacts, e: Evaluation): Threat {
+function componentThreat(
+  rule: Rule,
+  component: ComponentFacts,
+  shared: ElementShared,
+  e: Evaluation,
+): Threat {
   const c = component.node.component;
-  let shared = e.sharedByComponent.get(component);
-  if (!shared) e.sharedByComponent.set(component, (shared = componentShared(component)));
   const resolution = resolveMitigations(rule, (control) =>
     componentControl(component, control, e.facts, e.extra),
   );
@@ -1041,18 +1064,7 @@ function componentThreat(rule: Rule, component: ComponentFacts, e: Evaluation): 
   return makeThreat(rule, 'component', c, c.kind, shared, resolution, severity);
 }
 
-/** The threats of one flow rule (see {@link componentRuleThreats}). */
-function flowRuleThreats(rule: Rule, test: Predicate<FlowFacts>, e: Evaluation): void {
-  const flows = e.facts.flows;
-  for (let i = 0; i < flows.length; i++) {
-    const flow = flows[i] as FlowFacts;
-    if (test(flow)) e.threats.push(flowThreat(rule, flow, e));
-  }
-}
-
-function flowThreat(rule: Rule, flow: FlowFacts, e: Evaluation): Threat {
-  let shared = e.sharedByFlow.get(flow);
-  if (!shared) e.sharedByFlow.set(flow, (shared = flowShared(flow)));
+function flowThreat(rule: Rule, flow: FlowFacts, shared: ElementShared, e: Evaluation): Threat {
   const resolution = resolveMitigations(rule, (control) => flowControl(flow, control, e.extra));
   const severity = adjustSeverity(rule, {
     direction: flow.edge.direction,
@@ -1071,21 +1083,63 @@ export function evaluateRules(
   facts: ModelFacts,
   extra: AddedControls = NO_ADDITIONS,
 ): Threat[] {
-  const evaluation: Evaluation = {
-    facts,
-    extra,
-    components: [...facts.components.values()],
-    sharedByComponent: new Map(),
-    sharedByFlow: new Map(),
-    threats: [],
-  };
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i] as Rule;
-    if (rule.element === 'component')
-      componentRuleThreats(rule, compileComponent(rule.when, facts), evaluation);
-    else flowRuleThreats(rule, compileFlow(rule.when), evaluation);
+  const evaluation: Evaluation = { facts, extra };
+  const componentRules: Rule[] = [];
+  const componentTests: Predicate<ComponentFacts>[] = [];
+  const flowRules: Rule[] = [];
+  const flowTests: Predicate<FlowFacts>[] = [];
+  for (const rule of rules) {
+    if (rule.element === 'component') {
+      componentRules.push(rule);
+      componentTests.push(compileComponent(rule.when, facts));
+    } else {
+      flowRules.push(rule);
+      flowTests.push(compileFlow(rule.when));
+    }
   }
-  const threats = evaluation.threats;
+  // Element by element, each against the rules that could match it — not rule by rule over
+  // every element: an element's facts are then read while they are in cache, once, instead of
+  // being streamed in again for each of 130 rules. On a 5,000-component model (whose facts do
+  // not fit in the processor's cache, while a 1,000-component model's nearly do) rule-major
+  // evaluation cost half as much again per component as at 1,000; element-major, about the same.
+  const threats: Threat[] = [];
+  const byComponentShape = new RulesByShape(componentRules, componentTests);
+  for (const component of facts.components.values()) {
+    const kind = component.kind;
+    const elementClass = component.node.elementClass;
+    const { rules: mine, tests } = byComponentShape.of(`${kind}\n${elementClass}`, (rule) =>
+      admits(rule.when, kind, elementClass),
+    );
+    // What the element's threats share (fingerprints, names): made with its first threat.
+    let shared: ElementShared | undefined;
+    for (let r = 0; r < mine.length; r++)
+      if ((tests[r] as Predicate<ComponentFacts>)(component))
+        threats.push(
+          componentThreat(
+            mine[r] as Rule,
+            component,
+            (shared ??= componentShared(component)),
+            evaluation,
+          ),
+        );
+  }
+  const byFlowShape = new RulesByShape(flowRules, flowTests);
+  for (const flow of facts.flows) {
+    const { from, to } = flow;
+    const fromClass = from.node.elementClass;
+    const toClass = to.node.elementClass;
+    const { rules: mine, tests } = byFlowShape.of(
+      `${from.kind}\n${fromClass}\n${to.kind}\n${toClass}`,
+      (rule) => {
+        const when = rule.when as FlowMatch;
+        return admits(when.from, from.kind, fromClass) && admits(when.to, to.kind, toClass);
+      },
+    );
+    let shared: ElementShared | undefined;
+    for (let r = 0; r < mine.length; r++)
+      if ((tests[r] as Predicate<FlowFacts>)(flow))
+        threats.push(flowThreat(mine[r] as Rule, flow, (shared ??= flowShared(flow)), evaluation));
+  }
   return mergeCovered(rules, threats).sort(
     (a, b) =>
       a.range.start - b.range.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
