@@ -881,8 +881,9 @@ function mergeInto(threat: Threat, merged: readonly Threat[]): Threat {
 
 /**
  * Per-element values every threat of that element shares (fingerprint, the `why` template
- * values), computed once per element rather than once per threat: a 1,000-component model has
- * about ten threats per element, and hashing dominated the evaluation before this cache.
+ * values), made with an element's first threat and passed to the rest (evaluation goes element
+ * by element) rather than once per threat: a 1,000-component model has about ten threats per
+ * element, and hashing dominated the evaluation when each threat computed them.
  */
 interface ElementShared {
   readonly fingerprint: string;
@@ -1009,7 +1010,11 @@ interface Evaluation {
   readonly extra: AddedControls;
 }
 
-/** Whether an end condition's kinds and classes admit an element of this kind and class. */
+/**
+ * Whether an end condition's kinds and classes admit an element of this kind and class: the
+ * same reading of `kind` and `class` as the compiled test (compileEndOnce), only as a prefilter —
+ * it may admit more than the test matches, never less.
+ */
 function admits(end: EndMatch | undefined, kind: string, elementClass: string): boolean {
   if (!end) return true;
   if (end.kind && !end.kind.includes(kind)) return false;
