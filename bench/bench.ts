@@ -11,7 +11,9 @@
  *
  * Options: `--sizes 10,50,1000` `--stages parse,analyze` `--runs 7` (runs per stage and size;
  * default adapts to the size) `--json-only` (print only the JSON) `--out <file>` (default
- * bench/results.json) `--seed <n>`. Without `--sizes`, each stage runs at its own default sizes
+ * bench/results.json) `--seed <n>` `--main-thread` (run on the main thread with V8's default heap, as
+ * the CLI analyses, instead of in a worker thread with the editor's analysis-worker heap,
+ * WORKER_RESOURCE_LIMITS). Without `--sizes`, each stage runs at its own default sizes
  * (layout at 50, 500, 2,000; the rest at 10 … 5,000); with it, every chosen stage runs at every
  * chosen size up to its `maxSize`.
  *
@@ -23,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { parseDocument } from 'yaml';
 import { readMermaidLibrary } from '../src/cli/commands/report';
 import { analyze, type Analysis, type LoadedAnalysis } from '../src/core/analysis';
@@ -30,6 +33,7 @@ import { computeLayout, diagramGraphFromPipeline } from '../src/core/layout/inde
 import { loadRegister, type ThreatRegister } from '../src/core/register/register';
 import { syncRegister } from '../src/core/register/sync';
 import { triageThreat } from '../src/core/register/triage';
+import { WORKER_RESOURCE_LIMITS } from '../src/extension/workers/nodeWorker';
 import { renderReport, type ReportFormat } from '../src/core/report/index';
 import { assembleReportInput } from '../src/core/report/input';
 import {
@@ -534,6 +538,8 @@ export interface BenchResults {
     readonly cpus: number;
     readonly memoryGb: number;
     readonly loadAverage: readonly number[];
+    /** Where the stages ran: `worker, young generation 96 MB` (as the editor) or `main thread`. */
+    readonly thread: string;
   };
   readonly seed: number;
   readonly sizes: SizeResult[];
@@ -612,7 +618,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--seed') options.seed = Number(value());
     else
       throw new Error(
-        `unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N)`,
+        `unknown option ${arg} (options: --sizes 10,100 --stages parse,analyze --runs N --json-only --out file --seed N --main-thread)`,
       );
   }
   return options;
@@ -824,7 +830,7 @@ export function renderResults(results: BenchResults): string {
   ]);
   const m = results.machine;
   return [
-    `mltm bench — ${results.date}, Node ${m.node}, ${m.cpus} × ${m.cpu}, load average ${m.loadAverage.join(' ')}; wall-clock medians after a warm-up of at least ${WARM_UP_MS} ms per stage`,
+    `mltm bench — ${results.date}, Node ${m.node}, ${m.cpus} × ${m.cpu}, load average ${m.loadAverage.join(' ')}, ${m.thread}; wall-clock medians after a warm-up of at least ${WARM_UP_MS} ms per stage`,
     '',
     table([header, ...rows]),
     '',
@@ -899,6 +905,9 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
       cpus: cpus().length,
       memoryGb: Math.round(totalmem() / 2 ** 30),
       loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+      thread: isMainThread
+        ? 'main thread, default heap'
+        : `worker thread, young generation ${WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb} MB`,
     },
     seed: options.seed,
     sizes,
@@ -918,9 +927,28 @@ export async function runBench(argv: readonly string[]): Promise<BenchResults> {
   return results;
 }
 
-if (require.main === module) {
-  runBench(process.argv.slice(2)).catch((error: unknown) => {
+/** Runs the bench here, on the thread it was started on. */
+function benchHere(argv: readonly string[]): void {
+  runBench(argv).catch((error: unknown) => {
     console.error(`mltm bench: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 2;
   });
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  // The editor analyses in a worker thread with the heap of WORKER_RESOURCE_LIMITS (a larger young
+  // generation), so the stages run the same way by default; `--main-thread` runs them on the main
+  // thread with V8's default heap, as the CLI analyses (its whole-process stages are processes
+  // either way).
+  if (isMainThread && !argv.includes('--main-thread')) {
+    const worker = new Worker(__filename, { argv, resourceLimits: WORKER_RESOURCE_LIMITS });
+    worker.on('error', (error) => {
+      console.error(`mltm bench: ${error.message}`);
+      process.exitCode = 2;
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) process.exitCode = code;
+    });
+  } else benchHere(argv.filter((arg) => arg !== '--main-thread'));
 }
