@@ -199,9 +199,9 @@ function wholeProcess(args: readonly string[]): number {
 }
 
 /**
- * Whole-process stages: `node -e 0` is measured in the same run, interleaved with the others,
- * so the CLI's start-up budgets compare against the start-up of bare Node on the same machine
- * under the same load.
+ * Whole-process stages: `node -e 0` is measured in the same run, in the block just before the
+ * CLI's, so the CLI's start-up budgets compare against the start-up of bare Node on the same
+ * machine under the same load.
  */
 const PROCESS_STAGES: BenchStage[] = [
   {
@@ -666,12 +666,18 @@ async function measureSize(
   options: Options,
   log: (line: string) => void,
 ): Promise<SizeResult> {
-  // Another size's dense analyses would stay alive through this size's runs.
-  denseAnalyses.clear();
   const pipeline = generatePipeline({ components: size, seed: options.seed });
+  // What stages share, computed outside any timing when a stage first asks for it. It is let go
+  // before each stage's block (see below), so a stage is timed with only its own inputs alive.
   let analysis: LoadedAnalysis | undefined;
   let registerText: string | undefined;
   let register: ThreatRegister | undefined;
+  const releaseShared = () => {
+    analysis = undefined;
+    registerText = undefined;
+    register = undefined;
+    denseAnalyses.clear();
+  };
   const context: BenchContext = {
     size,
     pipeline,
@@ -689,10 +695,6 @@ async function measureSize(
   };
   const errors = context.analysis().problems.filter((p) => p.severity === 'error');
   const threatCount = context.analysis().threats.length;
-  // A real process holds one analysis at a time: the check's analysis is let go (a stage that
-  // needs one builds and keeps it again), so a stage that analyses for itself is not timed with
-  // another whole analysis of a 5,000-component model alive beside it.
-  analysis = undefined;
   if (errors.length > 0)
     throw new Error(
       `the generator produced an invalid model at size ${size}: ${errors[0]?.message}`,
@@ -705,15 +707,25 @@ async function measureSize(
     peakRss = Math.max(peakRss, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed);
   };
-  // Stages run interleaved (one run of each, then again), so load from other processes on a
-  // shared machine weighs on every stage alike and ratios between stages stay meaningful.
+  // Each stage runs in a block of its own: a warm-up, then its timed runs back to back, as the
+  // editor's analysis worker runs analysis after analysis. Before the block, whatever other
+  // stages kept (the shared analysis, a register, the previous stage's last result) is let go,
+  // as in a process that holds one analysis at a time. Stages used to run interleaved (one run
+  // of each, then again) for fairness under outside load; but then each run paid to collect the
+  // previous stage's garbage (an HTML report's strings before each 50-component analysis +
+  // plan: 19.5 ms interleaved, 12.9 ms in blocks, in two full runs on one machine) and ran
+  // beside a whole 5,000-component analysis that other stages kept alive (analysis of 5,000
+  // components: 2,063 ms so, 1,502 ms in blocks) — which measured the bench, not the stage.
   const active = BENCH_STAGES.filter((stage) => stageRunsAt(stage, size, options));
   const times = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
   const cpuTimes = new Map<string, number[]>(active.map((stage) => [stage.id, []]));
-  // Warm-up: JIT, caches (the built-in rule set), lazy imports. Timed rather than one run: at
-  // small sizes one run is a few milliseconds, far too little for V8 to optimise the hot code,
-  // and the editor's analysis worker runs warm after a few keystrokes.
   for (const stage of active) {
+    sink = undefined;
+    releaseShared();
+    // Warm-up: JIT, caches (the built-in rule set), lazy imports, and the shared inputs the
+    // stage asks for. Timed rather than one run: at small sizes one run is a few milliseconds,
+    // far too little for V8 to optimise the hot code, and the editor's analysis worker runs warm
+    // after a few keystrokes.
     const warmStart = performance.now();
     let warmRuns = 0;
     do {
@@ -722,12 +734,9 @@ async function measureSize(
       sample();
       warmRuns++;
     } while (performance.now() - warmStart < WARM_UP_MS && warmRuns < WARM_UP_MAX_RUNS);
-  }
-  for (let r = 0; r < runs; r++) {
-    for (const stage of active) {
+    for (let r = 0; r < runs; r++) {
       const cpuStart = process.cpuUsage();
       sink = undefined; // the previous run's result goes before this run starts, as in a process
-
       const start = performance.now();
       sink = await stage.run(context);
       times.get(stage.id)?.push(performance.now() - start);
@@ -736,6 +745,8 @@ async function measureSize(
       sample();
     }
   }
+  sink = undefined;
+  releaseShared();
   const stages: Record<string, StageResult> = {};
   for (const stage of active) {
     const measured = times.get(stage.id) ?? [];
