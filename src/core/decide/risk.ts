@@ -70,45 +70,109 @@ export function isEntryPoint(graph: PipelineGraph, id: string): boolean {
   );
 }
 
-function sortedIds(graph: PipelineGraph): string[] {
-  return [...graph.nodes.keys()].sort();
+/**
+ * The components in id order, each known by its rank there, with flows as lists of ranks: the
+ * graph-wide walks below go over small integers (sorted once), not id strings sorted again and
+ * again — the breadth-first search sorted every node's neighbours and every frontier as
+ * strings, 33 ms of a 5,000-component model's risk context against 2.6 ms at 1,000.
+ */
+interface RankedGraph {
+  readonly ids: readonly string[];
+  /** Per rank, the ranks its flows lead to, ascending, each once. */
+  readonly successors: Adjacency;
+  /** Per rank, the ranks the search for a way in steps to: flows forward, and back along bidirectional ones. */
+  readonly reachable: Adjacency;
+}
+
+/** Lists of ranks per rank in two typed arrays: rank `v`'s list is `ends[start[v]…start[v + 1])`. */
+interface Adjacency {
+  readonly start: Int32Array;
+  readonly ends: Int32Array;
+}
+
+function rankedGraph(graph: PipelineGraph): RankedGraph {
+  const ids = [...graph.nodes.keys()].sort();
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  const nodes = ids.map((id) => graph.nodes.get(id));
+  const lists = (withBidirectionalInbound: boolean): Adjacency => {
+    const start = new Int32Array(ids.length + 1);
+    const ends: number[] = [];
+    for (let v = 0; v < nodes.length; v++) {
+      const from = ends.length;
+      const node = nodes[v];
+      for (const e of node?.outbound ?? []) {
+        const r = rank.get(e.target.component.id);
+        if (r !== undefined) ends.push(r);
+      }
+      if (withBidirectionalInbound)
+        for (const e of node?.inbound ?? [])
+          if (e.flow.bidirectional) {
+            const r = rank.get(e.source.component.id);
+            if (r !== undefined) ends.push(r);
+          }
+      // Ascending, each once: an insertion sort, as a component has a handful of flows.
+      let kept = from;
+      for (let i = from; i < ends.length; i++) {
+        const r = ends[i] as number;
+        let j = kept;
+        while (j > from && (ends[j - 1] as number) > r) j--;
+        if (j > from && ends[j - 1] === r) continue;
+        for (let k = kept; k > j; k--) ends[k] = ends[k - 1] as number;
+        ends[j] = r;
+        kept++;
+      }
+      ends.length = kept;
+      start[v + 1] = kept;
+    }
+    return { start, ends: Int32Array.from(ends) };
+  };
+  return { ids, successors: lists(false), reachable: lists(true) };
 }
 
 /**
  * Breadth-first hops from the nearest entry point, over flows (both ways on bidirectional ones:
  * the caller reaches the service). Entries and neighbours are visited in id order, so `via` does
- * not depend on the file's order.
+ * not depend on the file's order: of the entries a component is nearest to, `via` names the one
+ * whose way reaches it first in that order.
  */
-function hopsFromEntries(graph: PipelineGraph): {
+function hopsFromEntries(
+  graph: PipelineGraph,
+  ranked: RankedGraph,
+): {
   hops: Map<string, number>;
   via: Map<string, string>;
 } {
+  const { ids, reachable } = ranked;
+  const depthOf = new Int32Array(ids.length).fill(-1);
+  const viaOf = new Int32Array(ids.length);
   const hops = new Map<string, number>();
   const via = new Map<string, string>();
-  let frontier = sortedIds(graph).filter((id) => isEntryPoint(graph, id));
-  for (const id of frontier) {
-    hops.set(id, 0);
-    via.set(id, id);
-  }
+  let frontier: number[] = [];
+  for (let i = 0; i < ids.length; i++)
+    if (isEntryPoint(graph, ids[i] as string)) {
+      depthOf[i] = 0;
+      viaOf[i] = i;
+      frontier.push(i);
+    }
   let depth = 0;
   while (frontier.length > 0) {
     depth++;
-    const next: string[] = [];
-    for (const id of frontier) {
-      const node = graph.nodes.get(id);
-      if (!node) continue;
-      const neighbours = [
-        ...node.outbound.map((e) => e.target.component.id),
-        ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source.component.id),
-      ].sort();
-      for (const n of neighbours) {
-        if (hops.has(n)) continue;
-        hops.set(n, depth);
-        via.set(n, via.get(id) ?? id);
-        next.push(n);
+    const next: number[] = [];
+    for (const v of frontier)
+      for (let k = reachable.start[v] as number; k < (reachable.start[v + 1] as number); k++) {
+        const w = reachable.ends[k] as number;
+        if (depthOf[w] !== -1) continue;
+        depthOf[w] = depth;
+        viaOf[w] = viaOf[v] as number;
+        next.push(w);
       }
-    }
-    frontier = next.sort();
+    frontier = next.sort((a, b) => a - b);
+  }
+  for (let i = 0; i < ids.length; i++) {
+    const d = depthOf[i] as number;
+    if (d === -1) continue;
+    hops.set(ids[i] as string, d);
+    via.set(ids[i] as string, ids[viaOf[i] as number] as string);
   }
   return { hops, via };
 }
@@ -117,26 +181,18 @@ function hopsFromEntries(graph: PipelineGraph): {
  * Number of components downstream of each component (following flows forward), exact up to
  * {@link downstreamLimit} and that limit for any component with more. One search per component
  * would be quadratic; instead strongly connected parts share a count, computed over the
- * condensation in reverse topological order. A part with a successor past the limit is past it
- * too, so it takes no set at all: before, every part copied its successors' sets up to a quarter
- * of the model, which made the counts quadratic in its size (5 ms at 1,000 components, 63 ms at
- * 5,000, where nearly every component feeds a quarter), and the count shown for a part past the
- * cap was wherever the copying had stopped.
+ * condensation in reverse topological order, each part's reach the union of its successors'
+ * as a bit set (a word per 32 components, so a union is a few hundred word operations at 5,000
+ * components). A part with a successor past the limit is past it too and takes no set; a set is
+ * let go once every part that reads it has, so only the sets still to be read are alive. Before,
+ * each part copied its successors' members into a `Set` until it reached the limit, a quarter of
+ * the model: quadratic, 31 ms at 5,000 components against 1.3 ms at 1,000.
  */
-function downstreamCounts(graph: PipelineGraph): Map<string, number> {
-  const ids = sortedIds(graph);
-  const limit = downstreamLimit(ids.length);
-  const index = new Map(ids.map((id, i) => [id, i]));
+function downstreamCounts(ranked: RankedGraph): Map<string, number> {
+  const { ids } = ranked;
+  const { start: succStart, ends: succ } = ranked.successors;
   const n = ids.length;
-  const succ: number[][] = ids.map((id) =>
-    [
-      ...new Set(
-        (graph.nodes.get(id)?.outbound ?? []).map((e) => index.get(e.target.component.id) ?? -1),
-      ),
-    ]
-      .filter((i) => i >= 0)
-      .sort((a, b) => a - b),
-  );
+  const limit = downstreamLimit(n);
   // Tarjan, iterative.
   const order = new Array<number>(n).fill(-1);
   const low = new Array<number>(n).fill(0);
@@ -145,24 +201,24 @@ function downstreamCounts(graph: PipelineGraph): Map<string, number> {
   const stack: number[] = [];
   const components: number[][] = [];
   let counter = 0;
-  for (let start = 0; start < n; start++) {
-    if (order[start] !== -1) continue;
-    const work: [number, number][] = [[start, 0]];
-    order[start] = low[start] = counter++;
-    stack.push(start);
-    onStack[start] = true;
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    // Frames: a component and the position in `succ` of its next flow to follow.
+    const work: [number, number][] = [[root, succStart[root] as number]];
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = true;
     while (work.length > 0) {
       const frame = work[work.length - 1] as [number, number];
       const [v, i] = frame;
-      const next = succ[v] as number[];
-      if (i < next.length) {
+      if (i < (succStart[v + 1] as number)) {
         frame[1]++;
-        const w = next[i] as number;
+        const w = succ[i] as number;
         if (order[w] === -1) {
           order[w] = low[w] = counter++;
           stack.push(w);
           onStack[w] = true;
-          work.push([w, 0]);
+          work.push([w, succStart[w] as number]);
         } else if (onStack[w]) low[v] = Math.min(low[v] as number, order[w] as number);
         continue;
       }
@@ -182,37 +238,65 @@ function downstreamCounts(graph: PipelineGraph): Map<string, number> {
       }
     }
   }
+  // How many times each part's set is still to be read: once per flow into it from another part.
+  const readsLeft = new Int32Array(components.length);
+  for (let v = 0; v < n; v++)
+    for (let k = succStart[v] as number; k < (succStart[v + 1] as number); k++) {
+      const w = succ[k] as number;
+      if (comp[w] !== comp[v]) readsLeft[comp[w] as number]! += 1;
+    }
+  const words = (n + 31) >>> 5;
   // Tarjan emits components in reverse topological order: successors come first. A part past
-  // the limit has no set (undefined).
-  const reach: (Set<number> | undefined)[] = [];
+  // the limit has no set (undefined); so has a part whose set every reader has read.
+  const reach: (Uint32Array | undefined)[] = new Array(components.length);
+  const past = new Uint8Array(components.length);
   const counts = new Map<string, number>();
   for (let c = 0; c < components.length; c++) {
     const members = components[c] as number[];
+    // A part of several components reaches each of them, itself included; the count leaves
+    // the component itself out.
     const self = members.length > 1 ? 1 : 0;
-    let set: Set<number> | undefined = new Set<number>();
-    if (self === 1) for (const m of members) set.add(m);
-    successors: for (const v of members)
-      for (const w of succ[v] as number[]) {
-        const wc = comp[w] as number;
-        if (wc === c) continue;
-        const beyond = reach[wc];
-        if (beyond === undefined) {
-          set = undefined;
-          break successors;
-        }
-        for (const m of components[wc] as number[]) set.add(m);
-        for (const m of beyond) set.add(m);
-        if (set.size - self >= limit) {
-          set = undefined;
-          break successors;
-        }
+    // Past the limit as soon as one successor part is; otherwise the union of theirs.
+    let successorPast = false;
+    for (const v of members)
+      for (let k = succStart[v] as number; k < (succStart[v + 1] as number); k++) {
+        const wc = comp[succ[k] as number] as number;
+        if (wc !== c && past[wc] === 1) successorPast = true;
       }
-    if (set !== undefined && set.size - self >= limit) set = undefined;
-    reach[c] = set;
-    const count = set === undefined ? limit : set.size - self;
+    let bits: Uint32Array | undefined;
+    if (!successorPast) {
+      bits = new Uint32Array(words);
+      if (self === 1) for (const m of members) bits[m >>> 5]! |= 1 << (m & 31);
+    }
+    for (const v of members)
+      for (let k = succStart[v] as number; k < (succStart[v + 1] as number); k++) {
+        const wc = comp[succ[k] as number] as number;
+        if (wc === c) continue;
+        if (bits !== undefined) {
+          const beyond = reach[wc] as Uint32Array;
+          for (let word = 0; word < words; word++) bits[word]! |= beyond[word] as number;
+          for (const m of components[wc] as number[]) bits[m >>> 5]! |= 1 << (m & 31);
+        }
+        if (--readsLeft[wc]! === 0) reach[wc] = undefined;
+      }
+    let count = limit;
+    if (bits !== undefined) {
+      let size = 0;
+      for (let word = 0; word < words; word++) size += bitCount(bits[word] as number);
+      if (size - self < limit) count = size - self;
+    }
+    if (count === limit) past[c] = 1;
+    else if (readsLeft[c]! > 0) reach[c] = bits;
     for (const v of members) counts.set(ids[v] as string, count);
   }
   return counts;
+}
+
+/** Set bits of a 32-bit word. */
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
@@ -234,12 +318,13 @@ export function riskContext(
   jewels: readonly CrownJewel[],
   atlas: AtlasCatalogue,
 ): RiskContext {
-  const { hops, via } = hopsFromEntries(graph);
+  const ranked = rankedGraph(graph);
+  const { hops, via } = hopsFromEntries(graph, ranked);
   return {
     graph,
     hops,
     via,
-    downstream: downstreamCounts(graph),
+    downstream: downstreamCounts(ranked),
     edgeById: new Map(graph.edges.map((e) => [e.flow.id, e])),
     componentRisks: new Map(),
     flowRisks: new Map(),

@@ -144,3 +144,69 @@ describe('risk: downstream counts', () => {
     assert.ok(exact.length > 0 && exact.every((f) => /\(\d+ of 12 components/.test(f.why)));
   });
 });
+
+describe('risk: hops from the nearest entry point', () => {
+  /**
+   * The reference: a breadth-first search over id strings, every frontier and every node's
+   * neighbours sorted as strings, as risk first computed it.
+   */
+  const referenceHops = (graph: PipelineGraph) => {
+    const hops = new Map<string, number>();
+    const via = new Map<string, string>();
+    const isEntry = (id: string) => {
+      const node = graph.nodes.get(id)!;
+      return (
+        node.zone.trust === 'untrusted' ||
+        node.elementClass === 'external_entity' ||
+        node.component.exposure === 'public'
+      );
+    };
+    let frontier = [...graph.nodes.keys()].sort().filter(isEntry);
+    for (const id of frontier) {
+      hops.set(id, 0);
+      via.set(id, id);
+    }
+    for (let depth = 1; frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const id of frontier) {
+        const node = graph.nodes.get(id)!;
+        const neighbours = [
+          ...node.outbound.map((e) => e.target.component.id),
+          ...node.inbound.filter((e) => e.flow.bidirectional).map((e) => e.source.component.id),
+        ].sort();
+        for (const n of neighbours) {
+          if (hops.has(n)) continue;
+          hops.set(n, depth);
+          via.set(n, via.get(id)!);
+          next.push(n);
+        }
+      }
+      frontier = next.sort();
+    }
+    return { hops, via };
+  };
+
+  it('and the entry point it starts at are those of a search over sorted ids, on the examples and generated models of 30–2,000 components', () => {
+    const texts = [
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.mltm.yaml'))
+        .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
+      ...[30, 120, 400, 2000].map(
+        (components, seed) => generatePipeline({ components, seed }).text,
+      ),
+    ];
+    let reached = 0;
+    let viaAnother = 0;
+    for (const text of texts) {
+      const analysis = loaded(analyze(text));
+      const graph = analysis.facts.graph;
+      const context = riskContext(graph, crownJewels(graph), analysis.atlas);
+      const expected = referenceHops(graph);
+      assert.deepEqual(new Map([...context.hops].sort()), new Map([...expected.hops].sort()));
+      assert.deepEqual(new Map([...context.via].sort()), new Map([...expected.via].sort()));
+      reached += expected.hops.size;
+      for (const [id, entry] of expected.via) if (id !== entry) viaAnother++;
+    }
+    assert.ok(reached > 1000 && viaAnother > 1000, `${reached} reached, ${viaAnother} via another`);
+  });
+});
