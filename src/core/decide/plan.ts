@@ -21,6 +21,7 @@
 import { controlInfo } from '../kb/controls';
 import type { Threat } from '../rules/evaluate';
 import type { ModelFacts } from '../rules/facts';
+import type { Rule } from '../rules/types';
 import type { Assessment, ThreatState } from './assess';
 import {
   CLEANING_CONTROLS,
@@ -58,12 +59,47 @@ export interface FixPlan {
 
 const key = (element: string, control: string) => `${element}\u0000${control}`;
 
+/**
+ * Candidates' tie-break order (element id, then control, as strings compare) as one number per
+ * candidate: the rank of the element among the model's element ids times the number of
+ * controls, plus the rank of the control among those the rules name. The plan's heap compares
+ * candidates on every move, and a 5,000-component model has 150,000 of them: comparing two
+ * numbers instead of two key strings scattered across the heap, and building no key string per
+ * candidate. `-1` for a pair outside those ranks (placements are the model's elements and
+ * missing controls the rules' mitigations, so none is expected); {@link precedes} then
+ * compares the strings, which the numbers agree with, so the order stays total.
+ */
+function candidateOrders(
+  facts: ModelFacts,
+  rules: readonly Rule[],
+): (element: string, control: string) => number {
+  const elements = [...facts.components.keys(), ...facts.flows.map((f) => f.id)].sort();
+  const elementRank = new Map(elements.map((id, i) => [id, i]));
+  const controls = [
+    ...new Set(
+      rules.flatMap((r) => [...(r.mitigations.all_of ?? []), ...(r.mitigations.any_of ?? [])]),
+    ),
+  ].sort();
+  const controlRank = new Map(controls.map((c, i) => [c, i]));
+  return (element, control) => {
+    const e = elementRank.get(element);
+    const c = controlRank.get(control);
+    return e === undefined || c === undefined ? -1 : e * controls.length + c;
+  };
+}
+
+/** Whether candidate `a` comes before `b` in the tie-break order (element id, then control). */
+function precedes(a: Candidate, b: Candidate): boolean {
+  if (a.order >= 0 && b.order >= 0) return a.order < b.order;
+  return key(a.element, a.control) < key(b.element, b.control);
+}
+
 /** A control addition the plan can propose, with its gain and the threats it touches. */
 interface Candidate {
   readonly element: string;
   readonly control: string;
-  /** Tie-break order: element id, then control. */
-  readonly order: string;
+  /** Tie-break order: element id, then control (see {@link candidateOrders}). */
+  readonly order: number;
   /**
    * The open risk of the threats indexed under it: no addition removes more, so a candidate
    * whose bound cannot beat the best weight found needs no re-resolving at all.
@@ -73,23 +109,51 @@ interface Candidate {
   gain: number;
   /** Contributions not evaluated yet; `gain` is exact when none is left. */
   pending: number;
-  /** What each indexed threat adds (a removed one is skipped, and dropped when next read). */
-  contributions: Contribution[];
+  /**
+   * Rows of the contribution table: what each indexed threat adds (a removed one is skipped,
+   * and dropped when next read).
+   */
+  contributions: number[];
   /** Which of its entries in the bound heap is current (older ones are stale). */
   heapEntry: number;
 }
 
-/** What one open threat adds to one candidate, found by re-resolving it only when asked. */
-interface Contribution {
-  readonly candidate: Candidate;
-  readonly state: ThreatState;
-  evaluated: boolean;
-  /** Risk removed: the threat's score now minus its score with the addition. */
-  gain: number;
-  /** The addition would close the threat (not only make it less likely). */
-  closes: boolean;
-  /** The threat was re-indexed since: this record no longer counts. */
-  removed: boolean;
+/** Row flags of the {@link ContributionTable}. */
+const EVALUATED = 1;
+/** The addition would close the threat (not only make it less likely). */
+const CLOSES = 2;
+/** The threat was re-indexed since: this row no longer counts. */
+const REMOVED = 4;
+
+/**
+ * What each open threat adds to each candidate it is indexed under, found by re-resolving it
+ * only when asked: one row per (threat, candidate) pair, kept as columns. A 5,000-component
+ * model has about 260,000 such pairs; as one object each they were the plan's largest
+ * allocation, made while the whole analysis is alive, where every collection they brought on
+ * had the most to mark.
+ */
+class ContributionTable {
+  readonly candidate: Candidate[] = [];
+  readonly state: ThreatState[] = [];
+  /** Risk removed: the threat's score now minus its score with the addition (once evaluated). */
+  gain = new Int32Array(1024);
+  flags = new Uint8Array(1024);
+  private rows = 0;
+
+  add(candidate: Candidate, state: ThreatState): number {
+    const row = this.rows++;
+    if (row === this.gain.length) {
+      const gain = new Int32Array(2 * row);
+      gain.set(this.gain);
+      this.gain = gain;
+      const flags = new Uint8Array(2 * row);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    this.candidate.push(candidate);
+    this.state.push(state);
+    return row;
+  }
 }
 
 /**
@@ -98,14 +162,19 @@ interface Contribution {
  * cheaper than finding and moving it.
  */
 class BoundHeap {
-  private readonly entries: { candidate: Candidate; bound: number; entry: number }[] = [];
+  // The entries as columns (candidate, its bound when pushed, which push it was): a candidate
+  // is pushed again whenever its bound changes, so entries outnumber candidates.
+  private readonly candidates: Candidate[] = [];
+  private readonly bounds: number[] = [];
+  private readonly entries: number[] = [];
   private next = 0;
 
   push(candidate: Candidate): void {
     candidate.heapEntry = ++this.next;
-    const entries = this.entries;
-    entries.push({ candidate, bound: candidate.bound, entry: candidate.heapEntry });
-    let i = entries.length - 1;
+    this.candidates.push(candidate);
+    this.bounds.push(candidate.bound);
+    this.entries.push(candidate.heapEntry);
+    let i = this.candidates.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.above(i, parent)) break;
@@ -117,30 +186,35 @@ class BoundHeap {
   /** The current highest candidate, skipping stale entries; undefined when empty. */
   peek(): Candidate | undefined {
     for (;;) {
-      const top = this.entries[0];
+      const top = this.candidates[0];
       if (top === undefined) return undefined;
-      if (top.entry === top.candidate.heapEntry) return top.candidate;
+      if (this.entries[0] === top.heapEntry) return top;
       this.removeTop();
     }
   }
 
   /** Removes the entry {@link peek} returned. */
   pop(): void {
-    if (this.entries.length > 0) this.removeTop();
+    if (this.candidates.length > 0) this.removeTop();
   }
 
   private removeTop(): void {
-    const entries = this.entries;
-    const last = entries.pop();
-    if (entries.length === 0 || last === undefined) return;
-    entries[0] = last;
+    const { candidates, bounds, entries } = this;
+    const last = candidates.pop() as Candidate;
+    const lastBound = bounds.pop() as number;
+    const lastEntry = entries.pop() as number;
+    const length = candidates.length;
+    if (length === 0) return;
+    candidates[0] = last;
+    bounds[0] = lastBound;
+    entries[0] = lastEntry;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let top = i;
-      if (left < entries.length && this.above(left, top)) top = left;
-      if (right < entries.length && this.above(right, top)) top = right;
+      if (left < length && this.above(left, top)) top = left;
+      if (right < length && this.above(right, top)) top = right;
       if (top === i) return;
       this.swap(i, top);
       i = top;
@@ -148,16 +222,25 @@ class BoundHeap {
   }
 
   private above(i: number, j: number): boolean {
-    const a = this.entries[i]!;
-    const b = this.entries[j]!;
-    return a.bound > b.bound || (a.bound === b.bound && a.candidate.order < b.candidate.order);
+    const a = this.bounds[i] as number;
+    const b = this.bounds[j] as number;
+    return (
+      a > b ||
+      (a === b && precedes(this.candidates[i] as Candidate, this.candidates[j] as Candidate))
+    );
   }
 
   private swap(i: number, j: number): void {
-    const entries = this.entries;
-    const t = entries[i]!;
-    entries[i] = entries[j]!;
-    entries[j] = t;
+    const { candidates, bounds, entries } = this;
+    const c = candidates[i] as Candidate;
+    candidates[i] = candidates[j] as Candidate;
+    candidates[j] = c;
+    const b = bounds[i] as number;
+    bounds[i] = bounds[j] as number;
+    bounds[j] = b;
+    const e = entries[i] as number;
+    entries[i] = entries[j] as number;
+    entries[j] = e;
   }
 }
 
@@ -256,6 +339,7 @@ export function fixPlan(
   // candidates a step could choose (lazy greedy: a bound that cannot win needs no exact gain).
   const byElement = new Map<string, Map<string, Candidate>>();
   const candidates: Candidate[] = [];
+  const orderOf = candidateOrders(facts, assessment.input.rules);
   const candidateFor = (element: string, control: string): Candidate => {
     let byControl = byElement.get(element);
     if (!byControl) byElement.set(element, (byControl = new Map()));
@@ -264,7 +348,7 @@ export function fixPlan(
       c = {
         element,
         control,
-        order: key(element, control),
+        order: orderOf(element, control),
         bound: 0,
         gain: 0,
         pending: 0,
@@ -276,8 +360,9 @@ export function fixPlan(
     }
     return c;
   };
-  /** Per threat id, its contributions to the candidates it is indexed under. */
-  const contributions = new Map<string, Contribution[]>();
+  const table = new ContributionTable();
+  /** Per threat id, its rows: its contributions to the candidates it is indexed under. */
+  const contributions = new Map<string, number[]>();
   /** Candidates by bound, highest first (a candidate whose bound changes is pushed again). */
   const byBound = new BoundHeap();
 
@@ -313,30 +398,34 @@ export function fixPlan(
   };
 
   /** Re-resolves one threat with one addition: what it adds to that candidate's gain. */
-  const evaluate = (c: Contribution) => {
-    if (c.evaluated) return;
-    const { candidate, state } = c;
+  const evaluate = (row: number) => {
+    const flags = table.flags;
+    if ((flags[row] as number) & EVALUATED) return;
+    const candidate = table.candidate[row] as Candidate;
+    const state = table.state[row] as ThreatState;
     const outcome = changesNothing(state.threat, candidate.control, candidate.element)
       ? undefined
       : assessment.outcomeWith(
           state.threat,
           assessment.withAddition(candidate.element, candidate.control),
         );
-    c.evaluated = true;
-    c.gain = outcome ? state.risk.score - outcome.score : 0;
-    c.closes = outcome !== undefined && !outcome.open;
-    candidate.gain += c.gain;
+    const gain = outcome ? state.risk.score - outcome.score : 0;
+    table.gain[row] = gain;
+    flags[row] =
+      (flags[row] as number) | EVALUATED | (outcome !== undefined && !outcome.open ? CLOSES : 0);
+    candidate.gain += gain;
     candidate.pending -= 1;
   };
+  const removed = (row: number) => ((table.flags[row] as number) & REMOVED) !== 0;
   /** A candidate's contributions that still count (dropping the removed ones). */
-  const liveContributions = (candidate: Candidate): Contribution[] => {
-    if (candidate.contributions.some((c) => c.removed))
-      candidate.contributions = candidate.contributions.filter((c) => !c.removed);
+  const liveContributions = (candidate: Candidate): number[] => {
+    if (candidate.contributions.some(removed))
+      candidate.contributions = candidate.contributions.filter((row) => !removed(row));
     return candidate.contributions;
   };
   /** Makes a candidate's gain exact. */
   const exact = (candidate: Candidate): Candidate => {
-    if (candidate.pending > 0) for (const c of liveContributions(candidate)) evaluate(c);
+    if (candidate.pending > 0) for (const row of liveContributions(candidate)) evaluate(row);
     return candidate;
   };
   /** One buffer for every threat's placements while indexing (read at once, never kept). */
@@ -347,34 +436,29 @@ export function fixPlan(
     // The first indexing has nothing to remove and fills the heap once at the end.
     const touched = indexing ? undefined : new Set<Candidate>();
     if (touched) {
-      for (const c of contributions.get(threatId) ?? []) {
-        const { candidate } = c;
-        c.removed = true;
-        candidate.bound -= c.state.risk.score;
-        if (c.evaluated) candidate.gain -= c.gain;
+      const flags = table.flags;
+      for (const row of contributions.get(threatId) ?? []) {
+        const candidate = table.candidate[row] as Candidate;
+        const was = flags[row] as number;
+        flags[row] = was | REMOVED;
+        candidate.bound -= (table.state[row] as ThreatState).risk.score;
+        if (was & EVALUATED) candidate.gain -= table.gain[row] as number;
         else candidate.pending -= 1;
         touched.add(candidate);
       }
       contributions.delete(threatId);
     }
     if (state?.open) {
-      const mine: Contribution[] = [];
+      const mine: number[] = [];
       const score = state.risk.score;
       for (const control of state.missing)
         for (const element of placementsFor(state.threat, control, facts, flowsById, placed)) {
           const candidate = candidateFor(element, control);
-          const c: Contribution = {
-            candidate,
-            state,
-            evaluated: false,
-            gain: 0,
-            closes: false,
-            removed: false,
-          };
-          candidate.contributions.push(c);
+          const row = table.add(candidate, state);
+          candidate.contributions.push(row);
           candidate.bound += score;
           candidate.pending += 1;
-          mine.push(c);
+          mine.push(row);
           touched?.add(candidate);
         }
       contributions.set(threatId, mine);
@@ -503,18 +587,22 @@ export function fixPlan(
       let closers: Set<Candidate> | undefined;
       for (const b of blockers) {
         const next = new Set<Candidate>();
-        for (const c of contributions.get(b) ?? [])
-          if (!closers || closers.has(c.candidate)) next.add(c.candidate);
+        for (const row of contributions.get(b) ?? []) {
+          const candidate = table.candidate[row] as Candidate;
+          if (!closers || closers.has(candidate)) next.add(candidate);
+        }
         closers = next;
         if (closers.size === 0) break;
       }
       if (closers && closers.size > 0)
         for (const b of blockers)
-          for (const c of contributions.get(b) ?? [])
-            if (closers.has(c.candidate)) {
-              evaluate(c);
-              if (!c.closes) closers.delete(c.candidate);
+          for (const row of contributions.get(b) ?? []) {
+            const candidate = table.candidate[row] as Candidate;
+            if (closers.has(candidate)) {
+              evaluate(row);
+              if (!((table.flags[row] as number) & CLOSES)) closers.delete(candidate);
             }
+          }
       return { blockers, closers: closers ?? new Set<Candidate>() };
     }
     const kinds = uncleanedKinds(assessment, shared.hop);
@@ -582,7 +670,7 @@ export function fixPlan(
     let best: Candidate | undefined;
     let bestWeight = 0;
     const consider = (c: Candidate, weight: number) => {
-      if (!best || weight > bestWeight || (weight === bestWeight && c.order < best.order)) {
+      if (!best || weight > bestWeight || (weight === bestWeight && precedes(c, best))) {
         best = c;
         bestWeight = weight;
       }
@@ -599,7 +687,7 @@ export function fixPlan(
     for (let top = byBound.peek(); top !== undefined && top.bound > 0; top = byBound.peek()) {
       if (best !== undefined && options.exhaustive !== true) {
         const leader: Candidate = best;
-        if (top.bound < bestWeight || (top.bound === bestWeight && top.order > leader.order)) break;
+        if (top.bound < bestWeight || (top.bound === bestWeight && precedes(leader, top))) break;
       }
       byBound.pop();
       examined.push(top);
@@ -609,7 +697,7 @@ export function fixPlan(
     if (best === undefined) break;
     const { element, control } = best;
     const before = assessment.openRisk();
-    const touched = liveContributions(best).map((c) => c.state.threat);
+    const touched = liveContributions(best).map((row) => (table.state[row] as ThreatState).threat);
     const wasOpen = new Map(touched.map((t) => [t.id, assessment.states.get(t.id)]));
     const changed = assessment.add(element, control, touched);
     const after = assessment.openRisk();
