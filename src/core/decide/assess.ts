@@ -77,7 +77,8 @@ export class Assessment {
     const basis = staticRiskOf(threat, this.context);
     return {
       threat,
-      ...state,
+      missing: state.missing,
+      found: state.found,
       decided,
       open: !decided && !threat.mitigated,
       risk: riskOf(threat, state, this.context, basis),

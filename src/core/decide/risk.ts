@@ -676,7 +676,10 @@ function riskFactors(threat: Threat, state: MitigationState, context: RiskContex
  */
 class ExplainedRisk implements Risk {
   readonly #threat: Threat;
-  readonly #state: MitigationState;
+  // The mitigation state's two values rather than the state object, which then need not be
+  // kept (nor, for a threat as the analysis resolved it, made at all).
+  readonly #missing: readonly string[];
+  readonly #found: number;
   readonly #context: RiskContext;
   #factors: readonly RiskFactor[] | undefined;
   constructor(
@@ -688,11 +691,16 @@ class ExplainedRisk implements Risk {
     context: RiskContext,
   ) {
     this.#threat = threat;
-    this.#state = state;
+    this.#missing = state.missing;
+    this.#found = state.found;
     this.#context = context;
   }
   get factors(): readonly RiskFactor[] {
-    this.#factors ??= riskFactors(this.#threat, this.#state, this.#context);
+    this.#factors ??= riskFactors(
+      this.#threat,
+      { missing: this.#missing, found: this.#found },
+      this.#context,
+    );
     return this.#factors;
   }
   /** What `JSON.stringify` writes: the factors too, as for a plain object. */
