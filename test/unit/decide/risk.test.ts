@@ -87,6 +87,14 @@ describe('risk: every score is the sum of the factors it shows', () => {
   });
 });
 
+/** The models the graph-wide counts are checked on: the examples and generated ones of 30–2,000 components. */
+const graphModels = (): string[] => [
+  ...readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.mltm.yaml'))
+    .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
+  ...[30, 120, 400, 2000].map((components, seed) => generatePipeline({ components, seed }).text),
+];
+
 describe('risk: downstream counts', () => {
   /** Components reachable by one or more flows from `id`, by a plain search (the reference). */
   const trueDownstream = (graph: PipelineGraph, id: string): number => {
@@ -106,14 +114,7 @@ describe('risk: downstream counts', () => {
   };
 
   it('are exact up to the limit and the limit beyond it, on the examples and generated models of 30–2,000 components', () => {
-    const texts = [
-      ...readdirSync(EXAMPLES)
-        .filter((f) => f.endsWith('.mltm.yaml'))
-        .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
-      ...[30, 120, 400, 2000].map(
-        (components, seed) => generatePipeline({ components, seed }).text,
-      ),
-    ];
+    const texts = graphModels();
     let atLimit = 0;
     for (const text of texts) {
       const analysis = loaded(analyze(text));
@@ -187,14 +188,7 @@ describe('risk: hops from the nearest entry point', () => {
   };
 
   it('and the entry point it starts at are those of a search over sorted ids, on the examples and generated models of 30–2,000 components', () => {
-    const texts = [
-      ...readdirSync(EXAMPLES)
-        .filter((f) => f.endsWith('.mltm.yaml'))
-        .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
-      ...[30, 120, 400, 2000].map(
-        (components, seed) => generatePipeline({ components, seed }).text,
-      ),
-    ];
+    const texts = graphModels();
     let reached = 0;
     let viaAnother = 0;
     for (const text of texts) {
