@@ -14,9 +14,9 @@ import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../core/model/vocabulary';
 import type { PipelineModel } from '../core/model/types';
 import type { Threat } from '../core/rules/evaluate';
-import { SEVERITY_ORDER } from '../core/rules/types';
 import { riskExplained, threatRisk } from '../core/decide/explain';
 import { elementRisks } from '../core/views/elementRisk';
+import { threatsOfElement } from '../core/views/elementThreats';
 import type { AnalysisService, ModelState } from './analysisService';
 import { readConfig } from './config';
 import { decisionOf, isOpenThreat, threatStatus } from './diagnostics';
@@ -40,14 +40,8 @@ export function elementAt(model: PipelineModel, offset: number): Element | undef
 }
 
 /** Threats of an element, most severe first. */
-export function elementThreats(state: ModelState, elementId: string): Threat[] {
-  return threatsOf(state.analysis)
-    .filter((t) => t.element === elementId)
-    .sort(
-      (a, b) =>
-        SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
-        a.ruleId.localeCompare(b.ruleId),
-    );
+export function elementThreats(state: ModelState, elementId: string): readonly Threat[] {
+  return threatsOfElement(threatsOf(state.analysis), elementId);
 }
 
 /** The hover's Markdown for an element (exported for tests of the wording). */
