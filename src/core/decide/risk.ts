@@ -78,7 +78,11 @@ export function isEntryPoint(graph: PipelineGraph, id: string): boolean {
  */
 interface RankedGraph {
   readonly ids: readonly string[];
-  /** Per rank, the ranks its flows lead to, ascending, each once. */
+  /**
+   * Per rank, the ranks its flows lead to (a pair with two flows twice). In no particular
+   * order: the counts do not depend on it, and the search for hops sorts each frontier, so which
+   * entry point a component is credited to does not either.
+   */
   readonly successors: Adjacency;
   /** Per rank, the ranks the search for a way in steps to: flows forward, and back along bidirectional ones. */
   readonly reachable: Adjacency;
@@ -98,7 +102,6 @@ function rankedGraph(graph: PipelineGraph): RankedGraph {
     const start = new Int32Array(ids.length + 1);
     const ends: number[] = [];
     for (let v = 0; v < nodes.length; v++) {
-      const from = ends.length;
       const node = nodes[v];
       for (const e of node?.outbound ?? []) {
         const r = rank.get(e.target.component.id);
@@ -110,19 +113,7 @@ function rankedGraph(graph: PipelineGraph): RankedGraph {
             const r = rank.get(e.source.component.id);
             if (r !== undefined) ends.push(r);
           }
-      // Ascending, each once: an insertion sort, as a component has a handful of flows.
-      let kept = from;
-      for (let i = from; i < ends.length; i++) {
-        const r = ends[i] as number;
-        let j = kept;
-        while (j > from && (ends[j - 1] as number) > r) j--;
-        if (j > from && ends[j - 1] === r) continue;
-        for (let k = kept; k > j; k--) ends[k] = ends[k - 1] as number;
-        ends[j] = r;
-        kept++;
-      }
-      ends.length = kept;
-      start[v + 1] = kept;
+      start[v + 1] = ends.length;
     }
     return { start, ends: Int32Array.from(ends) };
   };
@@ -131,8 +122,8 @@ function rankedGraph(graph: PipelineGraph): RankedGraph {
 
 /**
  * Breadth-first hops from the nearest entry point, over flows (both ways on bidirectional ones:
- * the caller reaches the service). Entries and neighbours are visited in id order, so `via` does
- * not depend on the file's order: of the entries a component is nearest to, `via` names the one
+ * the caller reaches the service). Each frontier is visited in id order, so `via` does not
+ * depend on the file's order: of the entries a component is nearest to, `via` names the one
  * whose way reaches it first in that order.
  */
 function hopsFromEntries(

@@ -93,7 +93,36 @@ const graphModels = (): string[] => [
     .filter((f) => f.endsWith('.mltm.yaml'))
     .map((f) => readFileSync(join(EXAMPLES, f), 'utf8')),
   ...[30, 120, 400, 2000].map((components, seed) => generatePipeline({ components, seed }).text),
+  hubModel(150),
 ];
+
+/**
+ * A hub every component calls both ways, twice (repeated pairs), and that feeds a chain: a
+ * component with hundreds of flows, where sorting its neighbours must not cost their square.
+ */
+function hubModel(spokes: number): string {
+  const lines = [
+    'mltm: 1',
+    'name: Hub',
+    'boundaries:',
+    '  internet: {name: Internet, trust: untrusted}',
+    '  cloud: {name: Cloud, trust: trusted}',
+    'components:',
+    '  hub: {name: Hub, kind: api_gateway, boundary: cloud}',
+  ];
+  for (let i = 0; i < spokes; i++)
+    lines.push(
+      `  s${i}: {name: Spoke ${i}, kind: ${i % 10 === 0 ? 'external_client' : 'serving_endpoint'}, boundary: ${i % 10 === 0 ? 'internet' : 'cloud'}}`,
+    );
+  lines.push('flows:');
+  for (let i = 0; i < spokes; i++)
+    lines.push(
+      `  - {id: in-${i}, from: s${i}, to: hub, bidirectional: true}`,
+      `  - {id: again-${i}, from: s${i}, to: hub}`,
+    );
+  for (let i = 1; i < spokes; i += 7) lines.push(`  - {id: out-${i}, from: hub, to: s${i}}`);
+  return lines.join('\n') + '\n';
+}
 
 describe('risk: downstream counts', () => {
   /** Components reachable by one or more flows from `id`, by a plain search (the reference). */
