@@ -16,6 +16,11 @@ import { isOpenThreat, threatStatus } from './diagnostics';
 
 export type GroupBy = 'element' | 'severity' | 'status';
 
+/** Groups with more threats than this start collapsed. */
+const EXPANDED_GROUP_LIMIT = 200;
+/** Threat ids in `localeCompare` order, compared by one collator instead of one lookup per pair. */
+const ID_ORDER = new Intl.Collator();
+
 export interface RegisterFilter {
   readonly element?: string;
   readonly statuses?: readonly string[];
@@ -126,18 +131,20 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
           ? [...STATUSES]
           : [...new Set(threats.map((t) => t.element))];
     const groups = new Map<string, Threat[]>(order.map((k) => [k, []]));
-    for (const t of threats) groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+    for (const t of threats) {
+      const key = keyOf(t);
+      const list = groups.get(key);
+      if (list) list.push(t);
+      else groups.set(key, [t]);
+    }
+    const rank = (t: Threat) => SEVERITY_ORDER.indexOf(t.severity);
     return [...groups]
       .filter(([, list]) => list.length > 0)
       .map(([label, list]) => ({
         type: 'group',
         state,
         label,
-        threats: list.sort(
-          (a, b) =>
-            SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) ||
-            a.id.localeCompare(b.id),
-        ),
+        threats: list.sort((a, b) => rank(b) - rank(a) || ID_ORDER.compare(a.id, b.id)),
       }));
   }
 
@@ -154,7 +161,14 @@ export class RegisterTree implements vscode.TreeDataProvider<RegisterNode> {
       return item;
     }
     if (node.type === 'group') {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      // A large group starts collapsed: expanded, every refresh (each analysis while typing)
+      // would have VS Code fetch and draw all its threats — thousands on a large model.
+      const item = new vscode.TreeItem(
+        node.label,
+        node.threats.length > EXPANDED_GROUP_LIMIT
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.Expanded,
+      );
       const open = node.threats.filter((t) => isOpenThreat(node.state, t)).length;
       item.description = `${node.threats.length} · ${open} open`;
       item.contextValue = 'group';
