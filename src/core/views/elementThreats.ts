@@ -10,7 +10,6 @@ import { SEVERITY_ORDER } from '../rules/types';
 
 const grouped = new WeakMap<readonly Threat[], ReadonlyMap<string, readonly Threat[]>>();
 const NONE: readonly Threat[] = [];
-const SEVERITY_RANK = new Map(SEVERITY_ORDER.map((s, i) => [s, i]));
 
 /** An element's threats, most severe first, then by rule id (empty when it has none). */
 export function threatsOfElement(threats: readonly Threat[], elementId: string): readonly Threat[] {
@@ -26,7 +25,7 @@ function groupByElement(threats: readonly Threat[]): ReadonlyMap<string, readonl
     if (list) list.push(threat);
     else byElement.set(threat.element, [threat]);
   }
-  const rank = (t: Threat) => SEVERITY_RANK.get(t.severity) ?? -1;
+  const rank = (t: Threat) => SEVERITY_ORDER.indexOf(t.severity);
   for (const list of byElement.values())
     list.sort((a, b) => rank(b) - rank(a) || a.ruleId.localeCompare(b.ruleId));
   return byElement;
