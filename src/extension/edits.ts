@@ -62,10 +62,12 @@ export async function writeRegister(registerUri: vscode.Uri, text: string): Prom
   }
   if (!(await vscode.workspace.applyEdit(edit))) return false;
   // Saved only when the person had nothing unsaved there: their pending edits stay theirs to save.
-  // Asked for by URI rather than looked up in `textDocuments`: a register the edit just created
-  // may not be listed there yet, and then it stayed unsaved — an empty file on disk (seen once in
-  // the real-VS-Code suite: the template test read `resnet.threats.yaml` right after the sync).
-  if (!wasDirty) await (await vscode.workspace.openTextDocument(registerUri)).save();
+  if (!wasDirty) {
+    const saved = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === registerUri.toString(),
+    );
+    await saved?.save();
+  }
   return true;
 }
 
