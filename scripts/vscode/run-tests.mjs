@@ -13,6 +13,7 @@
 // screenshots the workbench with the diagram open.
 // Env: MLTM_VSCODE_MODE=online|offline forces a path; MLTM_VSCODE_TIMEOUT_MS bounds the suite;
 // MLTM_VSCODE_SELFTEST_FAIL=1 makes one test assert a wrong value (proves failures are real).
+// MLTM_VSCODE_GREP=<text> runs only the tests whose title matches (a developer's quick loop).
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -199,6 +200,7 @@ async function runOnline(workspace, resultsFile) {
       MLTM_VSCODE_RESULTS: resultsFile,
       MLTM_VSCODE_TRACE_DIR: resultsDir,
       MLTM_VSCODE_SELFTEST_FAIL: process.env.MLTM_VSCODE_SELFTEST_FAIL ?? '',
+      MLTM_VSCODE_GREP: process.env.MLTM_VSCODE_GREP ?? '',
     },
   }).catch(() => undefined); // a failing suite rejects; the results file says why
 }

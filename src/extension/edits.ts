@@ -48,27 +48,79 @@ async function registerDocument(registerUri: vscode.Uri): Promise<vscode.TextDoc
   return (await exists(registerUri)) ? vscode.workspace.openTextDocument(registerUri) : undefined;
 }
 
-/** Replaces the register's text with `text` (creating the file if needed) through a WorkspaceEdit. */
-export async function writeRegister(registerUri: vscode.Uri, text: string): Promise<boolean> {
-  const document = await registerDocument(registerUri);
+/**
+ * Register updates in flight, per register URI. Each update reads the register, decides its new
+ * text and writes it as one step, after the update before it has finished: two at once (a sync on
+ * save beside a triage, two quick triages) would otherwise both decide from the same old text,
+ * and the second write would drop the first's decision, or, on a register neither found, create
+ * the file twice over.
+ */
+const registerUpdates = new Map<string, Promise<void>>();
+
+function oneAtATime<T>(registerUri: vscode.Uri, update: () => Promise<T>): Promise<T> {
+  const key = registerUri.toString();
+  const run = (registerUpdates.get(key) ?? Promise.resolve()).then(update);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  registerUpdates.set(key, settled);
+  void settled.then(() => {
+    if (registerUpdates.get(key) === settled) registerUpdates.delete(key);
+  });
+  return run;
+}
+
+/** What a core register operation decided: the new text, or why it refused. */
+type RegisterDecision =
+  | { readonly ok: true; readonly text: string; readonly changed?: boolean }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * Reads the register (its open document with unsaved edits, else the file), lets `decide` compute
+ * its new text, and writes that, with no other register update of the same file in between.
+ * `written` is false when the write did not happen (refused, or the file could not be saved).
+ */
+export function updateRegister<D extends RegisterDecision>(
+  registerUri: vscode.Uri,
+  decide: (current: string | undefined) => D,
+): Promise<{ decision: D; existed: boolean; written: boolean }> {
+  return oneAtATime(registerUri, async () => {
+    const document = await registerDocument(registerUri);
+    const decision = decide(document?.getText());
+    if (!decision.ok) return { decision, existed: document !== undefined, written: false };
+    const written = await writeRegisterText(registerUri, document, decision.text);
+    return { decision, existed: document !== undefined, written };
+  });
+}
+
+/**
+ * Replaces the register's text through a WorkspaceEdit, so undo works. A register that does not
+ * exist yet is created with its content in one file operation: there is no empty file on disk
+ * and no unsaved document left behind, whatever VS Code's document list says at that moment.
+ */
+async function writeRegisterText(
+  registerUri: vscode.Uri,
+  document: vscode.TextDocument | undefined,
+  text: string,
+): Promise<boolean> {
   const edit = new vscode.WorkspaceEdit();
-  const wasDirty = document?.isDirty ?? false;
-  if (document) {
-    if (document.getText() === text) return true;
-    toWorkspaceEdit(document, [minimalEdit(document.getText(), text)], edit);
-  } else {
-    edit.createFile(registerUri, { ignoreIfExists: true });
-    edit.insert(registerUri, new vscode.Position(0, 0), text);
+  if (!document) {
+    // Not `ignoreIfExists`: a file that appeared since the read must not be silently kept.
+    edit.createFile(registerUri, { contents: new TextEncoder().encode(text) });
+    return vscode.workspace.applyEdit(edit);
   }
+  if (document.getText() === text) return true;
+  const wasDirty = document.isDirty;
+  toWorkspaceEdit(document, [minimalEdit(document.getText(), text)], edit);
   if (!(await vscode.workspace.applyEdit(edit))) return false;
   // Saved only when the person had nothing unsaved there: their pending edits stay theirs to save.
-  if (!wasDirty) {
-    const saved = vscode.workspace.textDocuments.find(
-      (d) => d.uri.toString() === registerUri.toString(),
-    );
-    await saved?.save();
-  }
-  return true;
+  if (wasDirty) return true;
+  if (await document.save()) return true;
+  void vscode.window.showWarningMessage(
+    `mltm: ${fileName(registerUri)} was updated but could not be saved; save it to keep the change.`,
+  );
+  return false;
 }
 
 function problemText(problems: readonly Problem[]): string {
@@ -125,11 +177,9 @@ export async function setThreatStatus(
     state.register?.byId.get(threatId)?.justification,
   );
   if (reason === false) return false;
-  const registerDoc = await registerDocument(state.registerUri);
-  return writeTriage(
-    state,
+  return writeTriage(state.registerUri, (current) =>
     triageThreat(
-      registerDoc?.getText(),
+      current,
       state.analysis,
       threatId,
       { status, ...(reason !== undefined && { justification: reason }) },
@@ -160,16 +210,15 @@ async function justificationFor(
   return asked === undefined ? false : asked;
 }
 
-/** Writes what a core triage gave to the register, or says why it refused. */
+/** Writes what a core triage decides from the register's current text, or says why it refused. */
 async function writeTriage(
-  state: { readonly registerUri: vscode.Uri },
-  result: ReturnType<typeof triageThreat> | ReturnType<typeof triagePath>,
+  registerUri: vscode.Uri,
+  decide: (current: string | undefined) => RegisterDecision,
 ): Promise<boolean> {
-  if (!result.ok) {
-    void vscode.window.showWarningMessage(`mltm: ${problemText(result.problems)}`);
-    return false;
-  }
-  return writeRegister(state.registerUri, result.text);
+  const { decision, written } = await updateRegister(registerUri, decide);
+  if (!decision.ok)
+    void vscode.window.showWarningMessage(`mltm: ${problemText(decision.problems)}`);
+  return written;
 }
 
 /**
@@ -199,11 +248,9 @@ export async function setPathStatus(
     state.register?.pathsById.get(pathId)?.justification,
   );
   if (reason === false) return false;
-  const registerDoc = await registerDocument(state.registerUri);
-  return writeTriage(
-    state,
+  return writeTriage(state.registerUri, (current) =>
     triagePath(
-      registerDoc?.getText(),
+      current,
       state.analysis,
       pathId,
       { status, ...(reason !== undefined && { justification: reason }) },
@@ -216,15 +263,16 @@ export async function setPathStatus(
 export async function syncModelRegister(
   state: ModelState,
 ): Promise<{ ok: boolean; message: string }> {
-  const registerDoc = await registerDocument(state.registerUri);
-  const result = syncRegister(registerDoc?.getText(), state.analysis, {
-    today: todayIso(),
-    modelFile: fileName(state.uri),
-  });
+  const {
+    decision: result,
+    existed,
+    written,
+  } = await updateRegister(state.registerUri, (current) =>
+    syncRegister(current, state.analysis, { today: todayIso(), modelFile: fileName(state.uri) }),
+  );
   if (!result.ok) return { ok: false, message: problemText(result.problems) };
-  if (!result.changed && registerDoc)
+  if (!result.changed && existed)
     return { ok: true, message: `${fileName(state.registerUri)} is up to date.` };
-  const written = await writeRegister(state.registerUri, result.text);
   const s = result.summary;
   return {
     ok: written,

@@ -15,7 +15,15 @@ interface Failure {
 
 /** Runs the suite; resolves when done (failures are reported in the results file and by rejecting). */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // MLTM_VSCODE_GREP runs only the tests whose full title matches (a developer's quick loop).
+  const grep = process.env['MLTM_VSCODE_GREP'];
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 60_000,
+    color: false,
+    reporter: 'spec',
+    ...(grep && { grep }),
+  });
   for (const file of readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
     .sort())

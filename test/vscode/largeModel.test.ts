@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { fixture, mltmDiagnostics, open } from './helpers';
@@ -38,12 +39,35 @@ function largeModel(): string {
   return lines.join('\n') + '\n';
 }
 
+/** Starts the V8 profiler of this (the extension host's) process; `stop` gives the profile's JSON. */
+async function startProfile(): Promise<{ stop(): Promise<string> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      return JSON.stringify(profile);
+    },
+  };
+}
+
 describe('a 1,000-component model', () => {
   it('keeps diagnostics updating while typing, without blocking the extension host', async function () {
     this.timeout(180_000);
     const uri = fixture('large', 'large.mltm.yaml');
     await vscode.workspace.fs.createDirectory(fixture('large'));
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(largeModel()));
+    // MLTM_VSCODE_PROFILE=1: a CPU profile of the extension host from opening to the update after
+    // typing (test-results/vscode-large-model.cpuprofile), to see what a slow keystroke waited for.
+    const profiler = process.env['MLTM_VSCODE_PROFILE'] ? await startProfile() : undefined;
     const openedAt = Date.now();
     const editor = await open(uri);
     // The plan proposes rate limiting on the endpoint behind the client (c0, line 8).
@@ -57,8 +81,11 @@ describe('a 1,000-component model', () => {
     );
     const typed = ', rate_limiting';
     const keystrokeMs: number[] = [];
+    /** When each keystroke started (monotonic µs, the CPU profile's clock), to place it there. */
+    const keystrokeAt: number[] = [];
     for (let i = 0; i < typed.length; i++) {
       const started = Date.now();
+      keystrokeAt.push(Number(process.hrtime.bigint() / 1000n));
       await editor.edit((b) => b.insert(insertAt.translate(0, i), typed[i] as string));
       keystrokeMs.push(Date.now() - started);
       await new Promise((resolve) => setTimeout(resolve, 60));
@@ -89,11 +116,14 @@ describe('a 1,000-component model', () => {
       keystrokeMedianMs: [...keystrokeMs].sort((a, b) => a - b)[Math.floor(keystrokeMs.length / 2)],
       keystrokeMaxMs: Math.max(...keystrokeMs),
       keystrokeMs,
+      keystrokeAt,
       updateAfterTypingMs,
     };
     console.log(`large model trace: ${JSON.stringify(trace)}`);
     const dir = process.env['MLTM_VSCODE_TRACE_DIR'];
     if (dir) writeFileSync(join(dir, 'vscode-large-model.json'), JSON.stringify(trace, null, 2));
+    const profile = await profiler?.stop();
+    if (dir && profile) writeFileSync(join(dir, 'vscode-large-model.cpuprofile'), profile);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

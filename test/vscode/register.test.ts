@@ -225,6 +225,37 @@ describe('threat register', () => {
     assert.ok(threatCount >= Object.keys(register.threats).length, 'the register view lists them');
   });
 
+  it('three register writes started at once all land: a sync and two decisions', async () => {
+    const model = fixture('concurrent', 'shop.mltm.yaml');
+    const registerUri = fixture('concurrent', 'shop.threats.yaml');
+    await vscode.workspace.fs.writeFile(
+      model,
+      await vscode.workspace.fs.readFile(fixture('accept', 'shop.mltm.yaml')),
+    );
+    // No register yet: each write alone would create it; together, one creates and two update.
+    const results = await Promise.all([
+      vscode.commands.executeCommand('mltm.syncRegister', model),
+      vscode.commands.executeCommand('mltm.setThreatStatus', model, threatId, 'accepted', 'Q3.'),
+      vscode.commands.executeCommand(
+        'mltm.setThreatStatus',
+        model,
+        'process-input-tampering@scoring-api',
+        'not_applicable',
+        'The scorer takes no free text.',
+      ),
+    ]);
+    assert.deepEqual(results, [true, true, true]);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(registerUri));
+    const register = parse(text) as { threats: Record<string, Record<string, unknown>> };
+    assert.equal(Object.keys(register.threats).length, 13, 'one entry per threat, none twice');
+    assert.equal(register.threats[threatId]?.['status'], 'accepted');
+    assert.equal(
+      register.threats['process-input-tampering@scoring-api']?.['status'],
+      'not_applicable',
+    );
+    assert.equal(text.match(/^mltm-register:/gm)?.length, 1, 'the file was written once over');
+  });
+
   it('leaves the Problems panel open on an example (for the screenshot)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openExample('06-unauthenticated-resnet.mltm.yaml');
