@@ -13,7 +13,8 @@
 // screenshots the workbench with the diagram open.
 // Env: MLTM_VSCODE_MODE=online|offline forces a path; MLTM_VSCODE_TIMEOUT_MS bounds the suite;
 // MLTM_VSCODE_SELFTEST_FAIL=1 makes one test assert a wrong value (proves failures are real).
-// MLTM_VSCODE_GREP=<text> runs only the tests whose title matches (a developer's quick loop).
+// MLTM_VSCODE_GREP=<text> runs only the tests whose title matches (a developer's quick loop);
+// MLTM_VSCODE_PROFILE=1 writes CPU profiles of the renderer and (large-model test) extension host.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -283,6 +284,16 @@ async function runOffline(base, workspace, resultsFile) {
       ['extensionTestsPath', remote(join(root, 'dist', 'test', 'vscode', 'index.js'))],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // MLTM_VSCODE_PROFILE=1: a CPU profile of the workbench's renderer for the whole run
+    // (test-results/vscode-renderer.cpuprofile), beside the extension host's of the large model.
+    const rendererProfile = process.env.MLTM_VSCODE_PROFILE
+      ? await page.context().newCDPSession(page)
+      : undefined;
+    if (rendererProfile) {
+      await rendererProfile.send('Profiler.enable');
+      await rendererProfile.send('Profiler.setSamplingInterval', { interval: 200 });
+      await rendererProfile.send('Profiler.start');
+    }
     await page.goto(url);
     log('workbench opened; the extension host runs the suite');
     const diagramRequest = join(base, 'diagram-request.json');
@@ -298,6 +309,10 @@ async function runOffline(base, workspace, resultsFile) {
       deadline,
       started,
     );
+    if (rendererProfile) {
+      const { profile } = await rendererProfile.send('Profiler.stop');
+      writeFileSync(join(resultsDir, 'vscode-renderer.cpuprofile'), JSON.stringify(profile));
+    }
     await page
       .screenshot({ path: join(resultsDir, 'vscode-workbench.png') })
       .catch((error) => log(`screenshot failed: ${error.message}`));

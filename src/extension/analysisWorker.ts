@@ -8,10 +8,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { serveAnalysisRequests } from './workers/handlers';
+import { lowerThisThreadPriority } from './workers/threadPriority';
 
 const port = parentPort;
-if (port)
+if (port) {
+  // Background work: the editor's threads (tokenising, drawing, keystrokes) run first.
+  lowerThisThreadPriority();
   serveAnalysisRequests({
     onMessage: (listener) => void port.on('message', listener),
     postMessage: (message) => port.postMessage(message),
   });
+}
