@@ -38,6 +38,8 @@ export interface MltmApi {
   postFromDiagram(modelUri: vscode.Uri, message: unknown): Promise<void>;
   /** How many analyses the analysis worker answered (large models; 0 if it never ran or failed). */
   workerAnalyses(): number;
+  /** The model text of the latest analysis the views show (its diagnostics are published with it). */
+  analysedText(modelUri: vscode.Uri): string | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): MltmApi {
@@ -77,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): MltmApi {
       fixPlanTreeItems: () => treeItems(fixPlan),
       diagramPanels: () => DiagramPanel.all().map((panel) => panel.stats()),
       workerAnalyses: () => service.workerAnalyses,
+      analysedText: (modelUri) => service.get(modelUri)?.text,
       postFromDiagram: async (modelUri, message) => {
         const panel = DiagramPanel.forDocument(modelUri);
         if (!panel) throw new Error(`no diagram open for ${modelUri.toString()}`);

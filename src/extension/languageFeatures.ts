@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { completionContext } from '../core/edit/completionContext';
 import { modelOf, threatsOf, analyze } from '../core/analysis';
 import { renameRefactor } from '../core/edit/rename';
+import { offsetMapping } from '../core/edit/textEdit';
 import { STRIDE_BY_LETTER } from '../core/kb/stride';
 import { COMPONENT_KINDS, CONTROL_KINDS, DATA_KINDS, TRUST_LEVELS } from '../core/model/vocabulary';
 import type { PipelineModel } from '../core/model/types';
@@ -202,9 +203,18 @@ class Completion implements vscode.CompletionItemProvider {
   }
 }
 
+/** One element's lenses, at an offset of the text its analysis read. */
+interface ElementLens {
+  readonly offset: number;
+  readonly elementId: string;
+  readonly title: string;
+}
+
 class Lenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  /** Each analysis's lenses, made once: VS Code asks again after every keystroke. */
+  private readonly made = new WeakMap<ModelState, readonly ElementLens[]>();
   constructor(private readonly service: AnalysisService) {}
 
   refresh(): void {
@@ -214,48 +224,58 @@ class Lenses implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const state = this.service.get(document.uri);
     const model = modelOf(state?.analysis);
-    if (
-      !state ||
-      !model ||
-      state.text !== document.getText() ||
-      !readConfig(document.uri).codeLensEnabled
-    )
-      return [];
+    if (!state || !model || !readConfig(document.uri).codeLensEnabled) return [];
+    let made = this.made.get(state);
+    if (!made) this.made.set(state, (made = elementLenses(state, model)));
+    // While the person types, the last analysis's lenses stay on their elements, moved with the
+    // text around the edit, until the next analysis replaces them: dropping them all would make
+    // every line below jump, twice per pause in typing (gone, then back).
+    const text = document.getText();
+    const moved = state.text === text ? (o: number) => o : offsetMapping(state.text, text);
     const lenses: vscode.CodeLens[] = [];
-    const decision = decisionOf(state);
-    const risks =
-      decision && state.analysis.status === 'loaded'
-        ? elementRisks(state.analysis.threats, decision)
-        : undefined;
-    for (const element of [...model.components, ...model.flows]) {
-      const threats = elementThreats(state, element.id);
-      const open = threats.filter((t) => isOpenThreat(state, t)).length;
-      const risk = risks?.get(element.id);
-      const range = new vscode.Range(
-        document.positionAt(element.idRange.start),
-        document.positionAt(element.idRange.start),
-      );
+    for (const lens of made) {
+      const offset = moved(lens.offset);
+      if (offset === undefined) continue;
+      const position = document.positionAt(offset);
+      const range = new vscode.Range(position, position);
       lenses.push(
         new vscode.CodeLens(range, {
-          title:
-            `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open` +
-            (risk ? ` · risk ${risk.highest}` : ''),
+          title: lens.title,
           command: 'mltm.showElementThreats',
-          arguments: [document.uri, element.id],
-          tooltip: `Show the threats of ${element.id}`,
+          arguments: [document.uri, lens.elementId],
+          tooltip: `Show the threats of ${lens.elementId}`,
         }),
-      );
-      lenses.push(
         new vscode.CodeLens(range, {
           title: '$(type-hierarchy) Diagram',
           command: 'mltm.openDiagram',
-          arguments: [document.uri, element.id],
-          tooltip: `Open the diagram focused on ${element.id}`,
+          arguments: [document.uri, lens.elementId],
+          tooltip: `Open the diagram focused on ${lens.elementId}`,
         }),
       );
     }
     return lenses;
   }
+}
+
+/** "3 threats · 2 open · risk 64" for every component and flow of an analysis. */
+function elementLenses(state: ModelState, model: PipelineModel): ElementLens[] {
+  const decision = decisionOf(state);
+  const risks =
+    decision && state.analysis.status === 'loaded'
+      ? elementRisks(state.analysis.threats, decision)
+      : undefined;
+  return [...model.components, ...model.flows].map((element) => {
+    const threats = elementThreats(state, element.id);
+    const open = threats.filter((t) => isOpenThreat(state, t)).length;
+    const risk = risks?.get(element.id);
+    return {
+      offset: element.idRange.start,
+      elementId: element.id,
+      title:
+        `${threats.length} threat${threats.length === 1 ? '' : 's'} · ${open} open` +
+        (risk ? ` · risk ${risk.highest}` : ''),
+    };
+  });
 }
 
 /** The id under the cursor: an element's own id, or a reference to one (from/to/boundary/data). */

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { MltmApi } from '../../src/extension/extension';
 
 /** The fixture workspace folder. */
 export function workspaceRoot(): vscode.Uri {
@@ -75,14 +76,15 @@ export async function restore(document: vscode.TextDocument, text: string): Prom
   await document.save();
 }
 
-/** Waits until mltm has analysed the model's current text (its CodeLens appear), then returns mltm's diagnostics. */
+/**
+ * Waits until mltm has analysed the model's current text (CodeLens no longer tell: they stay,
+ * moved, while the text changes), then returns mltm's diagnostics, published with that analysis.
+ */
 export async function analysedDiagnostics(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+  const api = await vscode.extensions.getExtension<MltmApi>('mltm.mltm')?.activate();
   await waitFor(`mltm to analyse ${uri.path}`, async () => {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-      'vscode.executeCodeLensProvider',
-      uri,
-    );
-    return lenses.length > 0 ? true : undefined;
+    const document = await vscode.workspace.openTextDocument(uri);
+    return api?.analysedText(uri) === document.getText() ? true : undefined;
   });
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mltm');
 }

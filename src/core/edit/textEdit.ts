@@ -52,3 +52,19 @@ export function minimalEdit(before: string, after: string): TextEdit {
   }
   return { range: { start, end: endBefore }, newText: after.slice(start, endAfter) };
 }
+
+/**
+ * Where offsets of `before` are in `after`, read as `before` with one span replaced (what a
+ * person typing makes between two analyses): offsets before the span stay, offsets after it
+ * move by the change in length, offsets inside it have no place (undefined). The span is
+ * {@link minimalEdit}'s, so any two texts map, an unrelated pair with nearly nothing kept.
+ */
+export function offsetMapping(
+  before: string,
+  after: string,
+): (offset: number) => number | undefined {
+  const { range, newText } = minimalEdit(before, after);
+  const delta = newText.length - (range.end - range.start);
+  return (offset) =>
+    offset < range.start ? offset : offset >= range.end ? offset + delta : undefined;
+}
