@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { fixture, mltmDiagnostics, open } from './helpers';
@@ -132,6 +133,11 @@ describe('a 1,000-component model', () => {
     // MLTM_VSCODE_PROFILE=1: a CPU profile of the extension host from opening to the update after
     // typing (test-results/vscode-large-model.cpuprofile), to see what a slow keystroke waited for.
     const profiler = process.env['MLTM_VSCODE_PROFILE'] ? await startProfile() : undefined;
+    // The extension host's garbage collections from opening to the end of typing: a long one
+    // holds every keystroke that arrives meanwhile.
+    const collections: PerformanceEntry[] = [];
+    const gc = new PerformanceObserver((list) => collections.push(...list.getEntries()));
+    gc.observe({ entryTypes: ['gc'] });
     const openedAt = Date.now();
     const editor = await open(uri);
     // The plan proposes rate limiting on the endpoint behind the client (c0, line 8).
@@ -160,7 +166,23 @@ describe('a 1,000-component model', () => {
       after.some((d) => !code(d).startsWith('fix:')),
       'open high threats no shown fix closes keep their own diagnostics',
     );
+    gc.disconnect();
+    // Entries are on performance.now()'s clock, keystrokes on hrtime's: the offset between them.
+    const hrtimeMinusNow = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+    const typingStarted = (keystrokeAt[0] ?? 0) / 1000;
     const trace = {
+      extensionHostGc: {
+        count: collections.length,
+        totalMs: Math.round(collections.reduce((sum, e) => sum + e.duration, 0)),
+        longestMs: Math.round(Math.max(0, ...collections.map((e) => e.duration))),
+        /** Collections of 20 ms or more: when (ms from the first keystroke) and how long. */
+        long: collections
+          .filter((e) => e.duration >= 20)
+          .map((e) => ({
+            atMs: Math.round(e.startTime + hrtimeMinusNow - typingStarted),
+            ms: Math.round(e.duration),
+          })),
+      },
       components: 1000,
       diagnosticsShow: 'fixes',
       characters: editor.document.getText().length,
